@@ -1,0 +1,156 @@
+//! The command line: `run` (the default), `check` and `preview`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{Config, ConfigError, TOKEN_ENV};
+use crate::content::Content;
+use crate::reply::preview::preview;
+
+/// bridgebot: a Discord bot that helps a team tell leading from managing.
+#[derive(Debug, Parser)]
+#[command(name = "bridgebot", version, about)]
+pub struct Cli {
+    /// Config file (default: bridgebot.toml in this folder if present, else built-in defaults).
+    #[arg(long, short, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the bot (the default). Needs DISCORD_TOKEN in the environment or [discord] token_file.
+    Run,
+    /// Check the config and the content, print every problem, and exit 0 (fine) or 1.
+    Check,
+    /// Print what the bot would answer to a command, without Discord: '/contrast topic:vision'.
+    Preview {
+        /// The command as typed in Discord, in quotes.
+        command: String,
+    },
+}
+
+/// Exit code for a usage mistake (bad preview line, unreadable config).
+const USAGE: u8 = 2;
+
+/// Parses the arguments and runs the chosen command.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command.unwrap_or(Command::Run) {
+        Command::Run => run(cli.config),
+        Command::Check => check(cli.config),
+        Command::Preview { command } => preview_command(cli.config, &command),
+    }
+}
+
+fn load_config(path: Option<PathBuf>) -> Result<Config, ExitCode> {
+    Config::load(path.as_deref()).map_err(|error| {
+        eprintln!("{error}");
+        ExitCode::from(USAGE)
+    })
+}
+
+fn run(config_path: Option<PathBuf>) -> ExitCode {
+    let config = match load_config(config_path) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    let token = match config.token(|name| std::env::var(name).ok()) {
+        Ok(token) => token,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::from(USAGE);
+        }
+    };
+    crate::log::init(&config.log);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(crate::app::run(config, token)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(%error, "bridgebot stopped");
+            eprintln!("bridgebot stopped: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn check(config_path: Option<PathBuf>) -> ExitCode {
+    let config = match Config::load(config_path.as_deref()) {
+        Ok(config) => config,
+        Err(ConfigError::Invalid(problems)) => {
+            print!("{problems}");
+            return ExitCode::FAILURE;
+        }
+        Err(error) => {
+            println!("{error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match crate::app::load_content(&config) {
+        Ok(content) => {
+            println!("config: ok");
+            println!("{}", summary(&content, &config));
+            if std::env::var_os(TOKEN_ENV).is_none() && config.discord.token_file.is_none() {
+                println!("note: no token yet; set {TOKEN_ENV} (or [discord] token_file) before `bridgebot run`");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(problems) => {
+            println!("config: ok");
+            print!("{problems}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn summary(content: &Content, config: &Config) -> String {
+    let from = config
+        .content
+        .dir
+        .as_ref()
+        .map_or_else(|| "bundled".to_string(), |dir| dir.display().to_string());
+    format!(
+        "content ({from}): ok: {} contrasts, {} traits, {} similarities, {} examples, {} quotes, {} questions, {} tips",
+        content.contrasts.len(),
+        content.traits.len(),
+        content.similarities.len(),
+        content.examples.len(),
+        content.quotes.len(),
+        content.questions.len(),
+        content.tips.len()
+    )
+}
+
+fn preview_command(config_path: Option<PathBuf>, line: &str) -> ExitCode {
+    let config = match load_config(config_path) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    let content = match crate::app::load_content(&config) {
+        Ok(content) => content,
+        Err(problems) => {
+            eprint!("{problems}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let commands = crate::discord::command_infos(&crate::discord::all_commands());
+    match preview(&content, line, &commands, &mut rand::rng()) {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("{error}");
+            ExitCode::from(USAGE)
+        }
+    }
+}

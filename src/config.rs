@@ -1,0 +1,716 @@
+//! Configuration: an optional TOML file over built-in defaults.
+//!
+//! With nothing but `DISCORD_TOKEN` in the environment the bot runs on the defaults. A config
+//! file is parsed key by key into validated types, so every mistake in it is reported at once,
+//! with file, line and what to write instead, and the process stops before connecting.
+//! `config.example.toml` documents every key; a test keeps it in step with this file.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::de::{DeserializeOwned, Error as _};
+use serde::{Deserialize, Deserializer};
+use toml::de::DeValue;
+use toml::Spanned;
+
+use crate::diag::{problem_and_fix, Diagnostic, Diagnostics, SourceFile};
+
+/// The file read when `--config` is not given, if it exists in the working folder.
+pub const DEFAULT_CONFIG_FILE: &str = "bridgebot.toml";
+/// The environment variable holding the bot token.
+pub const TOKEN_ENV: &str = "DISCORD_TOKEN";
+
+/// Every setting, with its default.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Config {
+    pub discord: DiscordConfig,
+    pub content: ContentConfig,
+    pub storage: StorageConfig,
+    pub tips: TipsConfig,
+    pub polls: PollsConfig,
+    pub log: LogConfig,
+    pub metrics: MetricsConfig,
+}
+
+/// `[discord]`
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DiscordConfig {
+    /// A file holding the token, used when `DISCORD_TOKEN` is not set.
+    pub token_file: Option<PathBuf>,
+    /// Base URL of an HTTP API proxy all REST calls go to, instead of Discord itself.
+    pub api_base: Option<ApiBase>,
+    /// Register commands in this one server only (instant) instead of globally.
+    pub guild_id: Option<Snowflake>,
+    /// Users allowed to run bot-owner commands (`/admin reload`), besides the application's
+    /// owners.
+    pub owners: Vec<Snowflake>,
+    /// How many gateway shards to run.
+    pub shards: Shards,
+}
+
+/// `[content]`
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ContentConfig {
+    /// A folder with an edited copy of the content; the bundled copy when unset.
+    pub dir: Option<PathBuf>,
+}
+
+/// `[storage]`
+#[derive(Debug, Clone, PartialEq)]
+pub struct StorageConfig {
+    /// The SQLite database file, created on first run.
+    pub database: PathBuf,
+}
+
+impl Default for StorageConfig {
+    fn default() -> Self {
+        StorageConfig {
+            database: PathBuf::from("bridgebot.db"),
+        }
+    }
+}
+
+/// `[tips]`
+#[derive(Debug, Clone, PartialEq)]
+pub struct TipsConfig {
+    /// How late a missed tip may still be posted, in hours.
+    pub catch_up_hours: u32,
+    /// Tip posts per second across all servers, kept under Discord's global 50 requests/s.
+    pub posts_per_second: u32,
+}
+
+impl Default for TipsConfig {
+    fn default() -> Self {
+        TipsConfig {
+            catch_up_hours: 6,
+            posts_per_second: 40,
+        }
+    }
+}
+
+/// `[polls]`
+#[derive(Debug, Clone, PartialEq)]
+pub struct PollsConfig {
+    /// Seconds a member waits between two polls they start.
+    pub cooldown_seconds: u32,
+}
+
+impl Default for PollsConfig {
+    fn default() -> Self {
+        PollsConfig {
+            cooldown_seconds: 120,
+        }
+    }
+}
+
+/// `[log]`
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogConfig {
+    /// A tracing filter (`info`, `bridgebot=debug,serenity=warn`); `RUST_LOG` overrides it.
+    pub level: String,
+    pub format: LogFormat,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig {
+            level: "info".into(),
+            format: LogFormat::Human,
+        }
+    }
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Human,
+    Json,
+}
+
+/// `[metrics]`
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MetricsConfig {
+    /// Where to serve Prometheus metrics; off when unset.
+    pub listen: Option<SocketAddr>,
+}
+
+/// A Discord id (a snowflake), written as a number or a string of digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Snowflake(pub u64);
+
+impl<'de> Deserialize<'de> for Snowflake {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Number(u64),
+            Text(String),
+        }
+        let id = match Raw::deserialize(deserializer)? {
+            Raw::Number(n) => Some(n),
+            Raw::Text(text) => text.trim().parse().ok(),
+        };
+        match id {
+            Some(id) if id > 0 => Ok(Snowflake(id)),
+            _ => Err(D::Error::custom(problem_and_fix(
+                "this is not a Discord id",
+                "write the id as a positive number, like 123456789012345678 (in Discord: Developer Mode, then right-click > Copy ID)",
+            ))),
+        }
+    }
+}
+
+/// The base URL of an HTTP API proxy: `http(s)://host[:port][/prefix]`, without a trailing `/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiBase(String);
+
+impl ApiBase {
+    pub fn parse(text: &str) -> Result<ApiBase, String> {
+        const FIX: &str = "write the proxy's base address, like http://127.0.0.1:3000";
+        let url = url::Url::parse(text.trim())
+            .map_err(|e| problem_and_fix(format!("`{text}` is not a URL ({e})"), FIX))?;
+        if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+            return Err(problem_and_fix(
+                format!("`{text}` is not an http:// or https:// address"),
+                FIX,
+            ));
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(problem_and_fix(
+                format!("`{text}` has a ?query or #fragment"),
+                FIX,
+            ));
+        }
+        Ok(ApiBase(url.as_str().trim_end_matches('/').to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for ApiBase {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        ApiBase::parse(&text).map_err(D::Error::custom)
+    }
+}
+
+/// How many gateway shards to run: Discord's recommendation, or a fixed number.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Shards {
+    #[default]
+    Auto,
+    Fixed(u32),
+}
+
+impl<'de> Deserialize<'de> for Shards {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Number(i64),
+            Text(String),
+        }
+        match Raw::deserialize(deserializer)? {
+            Raw::Text(text) if text == "auto" => Ok(Shards::Auto),
+            Raw::Number(n) if (1..=u32::MAX as i64).contains(&n) => Ok(Shards::Fixed(n as u32)),
+            _ => Err(D::Error::custom(problem_and_fix(
+                "this is not a shard count",
+                "write \"auto\" or a whole number of at least 1",
+            ))),
+        }
+    }
+}
+
+/// A whole number within `MIN..=MAX`, with a message that says the range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Bounded<const MIN: u32, const MAX: u32>(u32);
+
+impl<'de, const MIN: u32, const MAX: u32> Deserialize<'de> for Bounded<MIN, MAX> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let n = i64::deserialize(deserializer)?;
+        match u32::try_from(n) {
+            Ok(n) if (MIN..=MAX).contains(&n) => Ok(Bounded(n)),
+            _ => Err(D::Error::custom(problem_and_fix(
+                format!("{n} is out of range"),
+                format!("use a whole number from {MIN} to {MAX}"),
+            ))),
+        }
+    }
+}
+
+/// A tracing filter: comma-separated `level` or `target=level` directives. Checked here
+/// because tracing's own parser takes any unknown word as a target name, so a typo such as
+/// `verbose` would silently log nothing.
+struct LogLevel(String);
+
+const LEVELS: [&str; 6] = ["off", "error", "warn", "info", "debug", "trace"];
+
+impl<'de> Deserialize<'de> for LogLevel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        let directive_ok = |directive: &str| {
+            let level = directive
+                .rsplit_once('=')
+                .map_or(
+                    directive,
+                    |(target, level)| {
+                        if target.trim().is_empty() {
+                            ""
+                        } else {
+                            level
+                        }
+                    },
+                );
+            LEVELS.contains(&level.trim().to_lowercase().as_str())
+        };
+        if !text.trim().is_empty() && text.split(',').all(directive_ok) {
+            Ok(LogLevel(text))
+        } else {
+            Err(D::Error::custom(problem_and_fix(
+                format!("`{text}` is not a log level"),
+                "use off, error, warn, info, debug or trace, optionally per module: \"bridgebot=debug,warn\"",
+            )))
+        }
+    }
+}
+
+/// One setting's value as read from the file, for the per-key setters.
+struct Value<'f, 'a> {
+    file: &'f SourceFile<'a>,
+    value: Spanned<DeValue<'a>>,
+}
+
+impl Value<'_, '_> {
+    fn parse<T: DeserializeOwned>(self) -> Result<T, Diagnostic> {
+        self.file.deserialize(self.value)
+    }
+
+    fn path(self) -> Result<PathBuf, Diagnostic> {
+        let span = self.value.span();
+        let file = self.file;
+        let text: String = self.parse()?;
+        if text.trim().is_empty() {
+            return Err(file.diagnostic(
+                &span,
+                "the path is empty",
+                "write a file or folder path, or remove the key",
+            ));
+        }
+        Ok(PathBuf::from(text))
+    }
+}
+
+type Setter<S> = fn(&mut S, Value<'_, '_>) -> Result<(), Diagnostic>;
+
+/// A section: its name and, for each key, how to set it.
+trait Section: Sized + 'static {
+    const NAME: &'static str;
+    const KEYS: &'static [(&'static str, Setter<Self>)];
+}
+
+impl Section for DiscordConfig {
+    const NAME: &'static str = "discord";
+    const KEYS: &'static [(&'static str, Setter<Self>)] = &[
+        ("token_file", |s, v| {
+            s.token_file = Some(v.path()?);
+            Ok(())
+        }),
+        ("api_base", |s, v| {
+            s.api_base = Some(v.parse()?);
+            Ok(())
+        }),
+        ("guild_id", |s, v| {
+            s.guild_id = Some(v.parse()?);
+            Ok(())
+        }),
+        ("owners", |s, v| {
+            s.owners = v.parse()?;
+            Ok(())
+        }),
+        ("shards", |s, v| {
+            s.shards = v.parse()?;
+            Ok(())
+        }),
+    ];
+}
+
+impl Section for ContentConfig {
+    const NAME: &'static str = "content";
+    const KEYS: &'static [(&'static str, Setter<Self>)] = &[("dir", |s, v| {
+        s.dir = Some(v.path()?);
+        Ok(())
+    })];
+}
+
+impl Section for StorageConfig {
+    const NAME: &'static str = "storage";
+    const KEYS: &'static [(&'static str, Setter<Self>)] = &[("database", |s, v| {
+        s.database = v.path()?;
+        Ok(())
+    })];
+}
+
+impl Section for TipsConfig {
+    const NAME: &'static str = "tips";
+    const KEYS: &'static [(&'static str, Setter<Self>)] = &[
+        ("catch_up_hours", |s, v| {
+            s.catch_up_hours = v.parse::<Bounded<0, 23>>()?.0;
+            Ok(())
+        }),
+        ("posts_per_second", |s, v| {
+            s.posts_per_second = v.parse::<Bounded<1, 50>>()?.0;
+            Ok(())
+        }),
+    ];
+}
+
+impl Section for PollsConfig {
+    const NAME: &'static str = "polls";
+    const KEYS: &'static [(&'static str, Setter<Self>)] = &[("cooldown_seconds", |s, v| {
+        s.cooldown_seconds = v.parse::<Bounded<0, 86_400>>()?.0;
+        Ok(())
+    })];
+}
+
+impl Section for LogConfig {
+    const NAME: &'static str = "log";
+    const KEYS: &'static [(&'static str, Setter<Self>)] = &[
+        ("level", |s, v| {
+            s.level = v.parse::<LogLevel>()?.0;
+            Ok(())
+        }),
+        ("format", |s, v| {
+            s.format = v.parse()?;
+            Ok(())
+        }),
+    ];
+}
+
+impl Section for MetricsConfig {
+    const NAME: &'static str = "metrics";
+    const KEYS: &'static [(&'static str, Setter<Self>)] = &[("listen", |s, v| {
+        s.listen = Some(v.parse()?);
+        Ok(())
+    })];
+}
+
+const SECTIONS: [&str; 7] = [
+    DiscordConfig::NAME,
+    ContentConfig::NAME,
+    StorageConfig::NAME,
+    TipsConfig::NAME,
+    PollsConfig::NAME,
+    LogConfig::NAME,
+    MetricsConfig::NAME,
+];
+
+/// Why the configuration could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Invalid(#[from] Diagnostics),
+    #[error("no bot token: set the {TOKEN_ENV} environment variable, or token_file in the [discord] section of the config")]
+    NoToken,
+    #[error("cannot read the token file {path}: {source}")]
+    TokenFile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the bot token from {from} is empty")]
+    EmptyToken { from: String },
+}
+
+impl Config {
+    /// Parses a config file's text; `name` is how the file is shown in diagnostics.
+    pub fn from_toml(name: &str, text: &str) -> Result<Config, Diagnostics> {
+        let file = SourceFile::new(name, text);
+        let (table, mut problems) = file.parse();
+        let mut config = Config::default();
+        for (key, value) in table.into_inner() {
+            let span = key.span();
+            let result = match key.get_ref().as_ref() {
+                "discord" => read_section(&file, value, &mut config.discord),
+                "content" => read_section(&file, value, &mut config.content),
+                "storage" => read_section(&file, value, &mut config.storage),
+                "tips" => read_section(&file, value, &mut config.tips),
+                "polls" => read_section(&file, value, &mut config.polls),
+                "log" => read_section(&file, value, &mut config.log),
+                "metrics" => read_section(&file, value, &mut config.metrics),
+                other => vec![file.diagnostic(
+                    &span,
+                    format!("unknown setting or section `{other}`"),
+                    format!(
+                        "settings live in the sections [{}]; see config.example.toml",
+                        SECTIONS.join("], [")
+                    ),
+                )],
+            };
+            problems.extend(result);
+        }
+        Diagnostics(problems).into_result(config)
+    }
+
+    /// Reads the config: `path` when given (it must exist), else `bridgebot.toml` in the
+    /// working folder if there is one, else the defaults. Relative paths in the file are
+    /// taken from the file's own folder.
+    pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
+        let default = Path::new(DEFAULT_CONFIG_FILE);
+        let path = match path {
+            Some(path) => path,
+            None if default.exists() => default,
+            None => return Ok(Config::default()),
+        };
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut config = Config::from_toml(&path.display().to_string(), &text)?;
+        if let Some(folder) = path.parent().filter(|f| !f.as_os_str().is_empty()) {
+            config.resolve_paths(folder);
+        }
+        Ok(config)
+    }
+
+    fn resolve_paths(&mut self, folder: &Path) {
+        let resolve = |path: &mut PathBuf| {
+            if path.is_relative() {
+                *path = folder.join(&*path);
+            }
+        };
+        self.discord.token_file.as_mut().map(resolve);
+        self.content.dir.as_mut().map(resolve);
+        resolve(&mut self.storage.database);
+    }
+
+    /// The bot token: `DISCORD_TOKEN` if set, else the contents of `token_file`.
+    pub fn token(&self, env: impl Fn(&str) -> Option<String>) -> Result<Token, ConfigError> {
+        if let Some(token) = env(TOKEN_ENV) {
+            return Token::new(&token, TOKEN_ENV);
+        }
+        let path = self
+            .discord
+            .token_file
+            .as_ref()
+            .ok_or(ConfigError::NoToken)?;
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::TokenFile {
+            path: path.clone(),
+            source,
+        })?;
+        Token::new(&text, &path.display().to_string())
+    }
+}
+
+fn read_section<S: Section>(
+    file: &SourceFile<'_>,
+    value: Spanned<DeValue<'_>>,
+    section: &mut S,
+) -> Vec<Diagnostic> {
+    let span = value.span();
+    let DeValue::Table(table) = value.into_inner() else {
+        return vec![file.diagnostic(
+            &span,
+            format!("`{}` must be a section", S::NAME),
+            format!(
+                "write it as [{}] followed by its settings on their own lines",
+                S::NAME
+            ),
+        )];
+    };
+    let mut problems = Vec::new();
+    for (key, value) in table {
+        match S::KEYS
+            .iter()
+            .find(|(name, _)| *name == key.get_ref().as_ref())
+        {
+            Some((_, set)) => {
+                if let Err(problem) = set(section, Value { file, value }) {
+                    problems.push(problem);
+                }
+            }
+            None => {
+                let known: Vec<&str> = S::KEYS.iter().map(|(name, _)| *name).collect();
+                problems.push(file.diagnostic(
+                    &key.span(),
+                    format!("[{}] has no setting `{}`", S::NAME, key.get_ref()),
+                    format!("use one of: {}", known.join(", ")),
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// The bot token. Its `Debug` and `Display` never show it, so it cannot leak into a log line.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(String);
+
+impl Token {
+    fn new(raw: &str, from: &str) -> Result<Token, ConfigError> {
+        let token = raw.trim();
+        let token = token.strip_prefix("Bot ").unwrap_or(token);
+        if token.is_empty() {
+            return Err(ConfigError::EmptyToken {
+                from: from.to_string(),
+            });
+        }
+        Ok(Token(token.to_string()))
+    }
+
+    /// The secret itself, for handing to serenity only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token(<redacted>)")
+    }
+}
+
+impl fmt::Display for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(text: &str) -> Vec<Diagnostic> {
+        Config::from_toml("bot.toml", text).expect_err("invalid").0
+    }
+
+    #[test]
+    fn an_empty_file_gives_the_defaults() {
+        assert_eq!(
+            Config::from_toml("bot.toml", "").expect("valid"),
+            Config::default()
+        );
+        assert_eq!(Config::default().tips.catch_up_hours, 6);
+        assert_eq!(
+            Config::default().storage.database,
+            PathBuf::from("bridgebot.db")
+        );
+    }
+
+    #[test]
+    fn the_example_config_parses_and_documents_every_key() {
+        let text = include_str!("../config.example.toml");
+        Config::from_toml("config.example.toml", text).expect("the example is valid");
+        let uncommented: String = text
+            .lines()
+            .map(|line| line.trim_start_matches('#').trim_start())
+            .collect::<Vec<_>>()
+            .join("\n");
+        macro_rules! documented {
+            ($($section:ty),*) => {$(
+                assert!(uncommented.contains(&format!("[{}]", <$section>::NAME)), "[{}] undocumented", <$section>::NAME);
+                for (key, _) in <$section>::KEYS {
+                    assert!(uncommented.contains(&format!("\n{key} =")), "{key} undocumented in [{}]", <$section>::NAME);
+                }
+            )*};
+        }
+        documented!(
+            DiscordConfig,
+            ContentConfig,
+            StorageConfig,
+            TipsConfig,
+            PollsConfig,
+            LogConfig,
+            MetricsConfig
+        );
+    }
+
+    #[test]
+    fn values_are_read_into_their_types() {
+        let config = Config::from_toml(
+            "bot.toml",
+            "[discord]\napi_base = \"http://127.0.0.1:8080/\"\nguild_id = \"42\"\nowners = [1, \"2\"]\nshards = 3\n[tips]\ncatch_up_hours = 2\n[log]\nformat = \"json\"\nlevel = \"bridgebot=debug,warn\"\n[metrics]\nlisten = \"127.0.0.1:9100\"\n",
+        )
+        .expect("valid");
+        assert_eq!(
+            config.discord.api_base.as_ref().map(ApiBase::as_str),
+            Some("http://127.0.0.1:8080")
+        );
+        assert_eq!(config.discord.guild_id, Some(Snowflake(42)));
+        assert_eq!(config.discord.owners, vec![Snowflake(1), Snowflake(2)]);
+        assert_eq!(config.discord.shards, Shards::Fixed(3));
+        assert_eq!(config.tips.catch_up_hours, 2);
+        assert_eq!(config.log.format, LogFormat::Json);
+        assert_eq!(
+            config.metrics.listen,
+            Some("127.0.0.1:9100".parse().expect("addr"))
+        );
+    }
+
+    #[test]
+    fn every_mistake_is_reported_at_once_with_its_line() {
+        let found = problems(
+            "[discord]\napi_base = \"ftp://x\"\nguild_id = 0\ntokn_file = \"t\"\n[tips]\ncatch_up_hours = 30\n[log]\nlevel = \"verbose\"\n[colour]\nx = 1\n",
+        );
+        let lines: Vec<usize> = found.iter().map(|d| d.line).collect();
+        assert_eq!(
+            lines,
+            vec![2, 3, 4, 6, 8, 9],
+            "{}",
+            Diagnostics(found.clone())
+        );
+        assert!(found[0].problem.contains("http"), "{}", found[0]);
+        assert!(
+            found[0].fix.contains("http://127.0.0.1:3000"),
+            "{}",
+            found[0]
+        );
+        assert!(found[2].fix.contains("token_file"), "{}", found[2]);
+        assert!(found[3].fix.contains("0 to 23"), "{}", found[3]);
+        assert!(found[5].fix.contains("[discord]"), "{}", found[5]);
+        assert!(found.iter().all(|d| d.file == "bot.toml"));
+    }
+
+    #[test]
+    fn a_syntax_error_is_reported_with_its_line() {
+        let found = problems("[tips]\ncatch_up_hours = \n");
+        assert_eq!(found[0].line, 2, "{}", found[0]);
+    }
+
+    #[test]
+    fn the_token_comes_from_the_environment_first_then_the_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let file = dir.path().join("token");
+        std::fs::write(&file, "from-file\n").expect("write");
+        let mut config = Config::default();
+        config.discord.token_file = Some(file);
+        let from_env = config
+            .token(|_| Some("Bot from-env".into()))
+            .expect("token");
+        assert_eq!(from_env.expose(), "from-env");
+        let from_file = config.token(|_| None).expect("token");
+        assert_eq!(from_file.expose(), "from-file");
+        assert!(matches!(
+            Config::default().token(|_| None),
+            Err(ConfigError::NoToken)
+        ));
+        assert!(matches!(
+            config.token(|_| Some("  ".into())),
+            Err(ConfigError::EmptyToken { .. })
+        ));
+    }
+
+    #[test]
+    fn a_token_never_prints() {
+        let token = Token::new("secret-value", "test").expect("token");
+        assert!(!format!("{token:?} {token}").contains("secret"));
+    }
+}

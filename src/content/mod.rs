@@ -1,0 +1,131 @@
+//! The content library: loading and validating `content/*.toml`.
+//!
+//! This layer is pure apart from [`read_dir`]: it knows nothing about Discord beyond the
+//! limits its texts must fit, and nothing about commands. Content is loaded once at start-up
+//! (and on an explicit reload); the interaction path only reads the loaded [`Content`].
+
+mod entry;
+mod load;
+mod model;
+mod validate;
+
+use std::path::Path;
+
+pub use load::{bundled_files, parse, read_dir, ContentFile, FILES};
+pub use model::{
+    Contrast, Example, Origin, Question, Quote, Side, Similarity, Source, Text, Tip, TipSide,
+    Trait, TraitKind,
+};
+pub use validate::{is_valid_id, ID_MAX_LEN};
+
+use crate::diag::Diagnostics;
+
+/// Everything the bot can say, validated.
+#[derive(Debug, Clone)]
+pub struct Content {
+    pub sources: Vec<Source>,
+    pub contrasts: Vec<Contrast>,
+    pub traits: Vec<Trait>,
+    pub similarities: Vec<Similarity>,
+    pub examples: Vec<Example>,
+    pub quotes: Vec<Quote>,
+    pub questions: Vec<Question>,
+    pub tips: Vec<Tip>,
+}
+
+/// What a tip can build on.
+#[derive(Debug, Clone, Copy)]
+pub enum Anchor<'a> {
+    Contrast(&'a Contrast),
+    Trait(&'a Trait),
+    Similarity(&'a Similarity),
+}
+
+impl Anchor<'_> {
+    /// How the anchor is named to a person.
+    pub fn title(&self) -> &str {
+        match self {
+            Anchor::Contrast(contrast) => &contrast.title,
+            Anchor::Trait(trait_) => &trait_.short,
+            Anchor::Similarity(similarity) => &similarity.title,
+        }
+    }
+
+    /// The contrast the anchor belongs to, when it has one.
+    pub fn contrast_id(&self) -> Option<&str> {
+        match self {
+            Anchor::Contrast(contrast) => Some(&contrast.id),
+            Anchor::Trait(trait_) => Some(&trait_.contrast),
+            Anchor::Similarity(_) => None,
+        }
+    }
+}
+
+impl Content {
+    /// The content compiled into the binary.
+    pub fn bundled() -> Result<Content, Diagnostics> {
+        parse(&bundled_files())
+    }
+
+    /// The content in `dir`, or the bundled copy when `dir` is `None`.
+    pub fn load(dir: Option<&Path>) -> Result<Content, Diagnostics> {
+        match dir {
+            Some(dir) => parse(&read_dir(dir)?),
+            None => Content::bundled(),
+        }
+    }
+
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.id == *id)
+    }
+
+    pub fn contrast(&self, id: &str) -> Option<&Contrast> {
+        self.contrasts.iter().find(|c| c.id == *id)
+    }
+
+    pub fn trait_by_id(&self, id: &str) -> Option<&Trait> {
+        self.traits.iter().find(|t| t.id == *id)
+    }
+
+    pub fn similarity(&self, id: &str) -> Option<&Similarity> {
+        self.similarities.iter().find(|s| s.id == *id)
+    }
+
+    pub fn example(&self, id: &str) -> Option<&Example> {
+        self.examples.iter().find(|e| e.id == *id)
+    }
+
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions.iter().find(|q| q.id == *id)
+    }
+
+    pub fn tip(&self, id: &str) -> Option<&Tip> {
+        self.tips.iter().find(|t| t.id == *id)
+    }
+
+    /// What a tip's `builds_on` names (always found in validated content).
+    pub fn anchor(&self, id: &str) -> Option<Anchor<'_>> {
+        self.contrast(id)
+            .map(Anchor::Contrast)
+            .or_else(|| self.trait_by_id(id).map(Anchor::Trait))
+            .or_else(|| self.similarity(id).map(Anchor::Similarity))
+    }
+
+    /// The traits of one side, optionally of one kind, in file order.
+    pub fn traits_of(&self, side: Side, kind: Option<TraitKind>) -> impl Iterator<Item = &Trait> {
+        self.traits
+            .iter()
+            .filter(move |t| t.side == side && kind.is_none_or(|k| t.kind == k))
+    }
+
+    /// Tips that build on `anchor_id`, or on a trait of that contrast.
+    pub fn tips_building_on<'a>(&'a self, contrast_id: &'a str) -> impl Iterator<Item = &'a Tip> {
+        self.tips.iter().filter(move |tip| {
+            tip.builds_on == *contrast_id
+                || self
+                    .anchor(&tip.builds_on)
+                    .and_then(|a| a.contrast_id().map(|c| c == contrast_id))
+                    .unwrap_or(false)
+        })
+    }
+}

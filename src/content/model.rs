@@ -1,0 +1,214 @@
+//! The content entries as people write them in `content/*.toml`.
+//!
+//! Each struct is deserialized straight from its TOML table and rejects unknown keys. Text
+//! values keep their byte span in the file so that validation can point at the exact value
+//! that is too long or empty; entries keep their [`Location`] so that later checks (how an
+//! entry renders) can still name the line.
+
+use std::fmt;
+use std::ops::{Deref, Range};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diag::Location;
+
+/// A text value from a content file, with where it stands in the file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(transparent)]
+pub struct Text(Spanned<String>);
+
+impl Text {
+    /// A text made in code rather than read from a file; it has no place to point at.
+    pub fn new(value: impl Into<String>) -> Text {
+        Text(Spanned::new(0..0, value.into()))
+    }
+
+    /// The byte range of the value in its file.
+    pub fn span(&self) -> Range<usize> {
+        self.0.span()
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.0.get_ref()
+    }
+}
+
+impl Deref for Text {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+/// Where an entry stands: filled in by the loader after deserializing.
+pub type Origin = Location;
+
+/// Which role a list entry or a tip speaks about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    Leader,
+    Manager,
+}
+
+impl Side {
+    pub fn label(self) -> &'static str {
+        match self {
+            Side::Leader => "Leader",
+            Side::Manager => "Manager",
+        }
+    }
+}
+
+/// Whom a tip speaks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TipSide {
+    Leader,
+    Manager,
+    Both,
+}
+
+/// The two kinds of list in the articles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TraitKind {
+    Characteristic,
+    Skill,
+}
+
+impl TraitKind {
+    pub fn plural(self) -> &'static str {
+        match self {
+            TraitKind::Characteristic => "Characteristics",
+            TraitKind::Skill => "Skills",
+        }
+    }
+}
+
+/// A source article.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub id: Text,
+    pub title: Text,
+    pub by: Text,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// One leader-vs-manager contrast.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contrast {
+    pub id: Text,
+    pub title: Text,
+    pub leader: Text,
+    pub manager: Text,
+    pub in_practice: Text,
+    pub ask_yourself: Text,
+    pub sources: Vec<Text>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// A characteristic or skill of one side.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Trait {
+    pub id: Text,
+    pub side: Side,
+    pub kind: TraitKind,
+    pub short: Text,
+    pub detail: Text,
+    pub contrast: Text,
+    pub sources: Vec<Text>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// An area where leading and managing overlap.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Similarity {
+    pub id: Text,
+    pub title: Text,
+    pub short: Text,
+    pub shared: Text,
+    pub leader: Text,
+    pub manager: Text,
+    pub sources: Vec<Text>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// A worked example from the articles.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    pub id: Text,
+    pub title: Text,
+    pub story: Text,
+    pub leader: Text,
+    pub manager: Text,
+    pub takeaway: Text,
+    pub contrasts: Vec<Text>,
+    pub sources: Vec<Text>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// An attributed quote, verbatim or paraphrased.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Quote {
+    pub id: Text,
+    pub text: Text,
+    pub speaker: Text,
+    pub role: Text,
+    pub verbatim: bool,
+    pub note: Text,
+    pub sources: Vec<Text>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// A question people ask, answered from the articles.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub id: Text,
+    pub question: Text,
+    pub answer: Text,
+    pub sources: Vec<Text>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// One tip of the daily deck.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tip {
+    pub id: Text,
+    pub title: Text,
+    pub body: Text,
+    pub builds_on: Text,
+    pub side: TipSide,
+    pub sources: Vec<Text>,
+    #[serde(skip)]
+    pub origin: Origin,
+}

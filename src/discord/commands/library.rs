@@ -1,0 +1,165 @@
+//! The content commands: contrasts, traits, similarities, examples, quotes, questions, help.
+//!
+//! Each one only names its [`Request`]; what to answer is decided in `reply`.
+
+use poise::serenity_prelude as serenity;
+
+use crate::content::{Side, TraitKind};
+use crate::discord::convert::poise_reply;
+use crate::discord::{BotError, Context};
+use crate::reply::{answer, autocomplete, Request};
+
+/// Answers `request` from the loaded content.
+async fn respond(ctx: Context<'_>, request: Request<'_>) -> Result<(), BotError> {
+    let content = ctx.data().content();
+    let reply = answer(&content, request, &mut rand::rng())?;
+    ctx.send(poise_reply(&reply)).await?;
+    Ok(())
+}
+
+fn suggestions(choices: Vec<autocomplete::Choice>) -> serenity::CreateAutocompleteResponse {
+    serenity::CreateAutocompleteResponse::new().set_choices(
+        choices
+            .into_iter()
+            .map(|c| serenity::AutocompleteChoice::new(c.name, c.value))
+            .collect(),
+    )
+}
+
+async fn topics(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+    suggestions(autocomplete::contrasts(&ctx.data().content(), partial))
+}
+
+async fn example_names(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+    suggestions(autocomplete::examples(&ctx.data().content(), partial))
+}
+
+async fn questions(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+    suggestions(autocomplete::questions(&ctx.data().content(), partial))
+}
+
+/// Which side's list to show.
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+pub enum SideChoice {
+    Leader,
+    Manager,
+}
+
+impl From<SideChoice> for Side {
+    fn from(choice: SideChoice) -> Side {
+        match choice {
+            SideChoice::Leader => Side::Leader,
+            SideChoice::Manager => Side::Manager,
+        }
+    }
+}
+
+/// Which list of a side to show.
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+pub enum KindChoice {
+    Characteristics,
+    Skills,
+}
+
+impl From<KindChoice> for TraitKind {
+    fn from(choice: KindChoice) -> TraitKind {
+        match choice {
+            KindChoice::Characteristics => TraitKind::Characteristic,
+            KindChoice::Skills => TraitKind::Skill,
+        }
+    }
+}
+
+/// One difference between leading and managing, with both sides.
+#[poise::command(slash_command)]
+pub async fn contrast(
+    ctx: Context<'_>,
+    #[description = "Which contrast (leave empty for a random one)"]
+    #[autocomplete = "topics"]
+    topic: Option<String>,
+) -> Result<(), BotError> {
+    respond(
+        ctx,
+        Request::Contrast {
+            topic: topic.as_deref(),
+        },
+    )
+    .await
+}
+
+/// What leaders or managers are known for: characteristics and skills.
+#[poise::command(slash_command)]
+pub async fn traits(
+    ctx: Context<'_>,
+    #[description = "Leader or manager"] side: SideChoice,
+    #[description = "Characteristics or skills (leave empty for both, in short)"] kind: Option<
+        KindChoice,
+    >,
+) -> Result<(), BotError> {
+    respond(
+        ctx,
+        Request::Traits {
+            side: side.into(),
+            kind: kind.map(Into::into),
+        },
+    )
+    .await
+}
+
+/// What leading and managing have in common.
+#[poise::command(slash_command)]
+pub async fn similarities(ctx: Context<'_>) -> Result<(), BotError> {
+    respond(ctx, Request::Similarities).await
+}
+
+/// A worked example of leading and managing side by side.
+#[poise::command(slash_command)]
+pub async fn example(
+    ctx: Context<'_>,
+    #[description = "Which example (leave empty for a random one)"]
+    #[autocomplete = "example_names"]
+    name: Option<String>,
+) -> Result<(), BotError> {
+    respond(
+        ctx,
+        Request::Example {
+            name: name.as_deref(),
+        },
+    )
+    .await
+}
+
+/// An attributed quote on leading and managing.
+#[poise::command(slash_command)]
+pub async fn quote(ctx: Context<'_>) -> Result<(), BotError> {
+    respond(ctx, Request::Quote).await
+}
+
+/// Answers to questions people ask about leading and managing.
+#[poise::command(slash_command)]
+pub async fn faq(
+    ctx: Context<'_>,
+    #[description = "Which question (leave empty to see them all)"]
+    #[autocomplete = "questions"]
+    question: Option<String>,
+) -> Result<(), BotError> {
+    respond(
+        ctx,
+        Request::Faq {
+            question: question.as_deref(),
+        },
+    )
+    .await
+}
+
+/// Every bridgebot command, one line each.
+#[poise::command(slash_command)]
+pub async fn help(ctx: Context<'_>) -> Result<(), BotError> {
+    respond(
+        ctx,
+        Request::Help {
+            commands: &ctx.data().command_infos,
+        },
+    )
+    .await
+}

@@ -1,0 +1,100 @@
+//! Turning a [`Reply`] into serenity builders: the only place that knows both.
+//!
+//! Every builder made here carries empty allowed mentions, so no content can ever ping
+//! anyone, whatever it contains.
+
+use poise::serenity_prelude as serenity;
+use serenity::{
+    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
+    CreateEmbedFooter, CreateInteractionResponseMessage, CreateMessage,
+};
+
+use crate::reply::{Accent, Embed, Reply};
+
+/// Embed colours, one per [`Accent`].
+fn colour(accent: Accent) -> u32 {
+    match accent {
+        Accent::Leader => 0x2E86AB,
+        Accent::Manager => 0xE07A1F,
+        Accent::Both => 0x6A4C93,
+        Accent::Neutral => 0x5865F2,
+    }
+}
+
+/// Mentions nobody: no users, no roles, not @everyone.
+pub fn no_mentions() -> CreateAllowedMentions {
+    CreateAllowedMentions::new()
+}
+
+pub fn embed(embed: &Embed) -> CreateEmbed {
+    let mut built = CreateEmbed::new().colour(colour(embed.accent));
+    if let Some(title) = &embed.title {
+        built = built.title(title);
+    }
+    if let Some(description) = &embed.description {
+        built = built.description(description);
+    }
+    for field in &embed.fields {
+        built = built.field(&field.name, &field.value, field.inline);
+    }
+    if let Some(footer) = &embed.footer {
+        built = built.footer(CreateEmbedFooter::new(footer));
+    }
+    built
+}
+
+fn components(reply: &Reply) -> Vec<CreateActionRow> {
+    if reply.buttons.is_empty() {
+        return Vec::new();
+    }
+    let buttons = reply
+        .buttons
+        .iter()
+        .map(|button| {
+            CreateButton::new(button.action.custom_id())
+                .label(&button.label)
+                .style(ButtonStyle::Secondary)
+        })
+        .collect();
+    vec![CreateActionRow::Buttons(buttons)]
+}
+
+/// For answering a slash command through poise.
+pub fn poise_reply(reply: &Reply) -> poise::CreateReply {
+    let mut built = poise::CreateReply::default()
+        .ephemeral(reply.ephemeral)
+        .allowed_mentions(no_mentions())
+        .components(components(reply));
+    if let Some(text) = &reply.text {
+        built = built.content(text);
+    }
+    for item in &reply.embeds {
+        built = built.embed(embed(item));
+    }
+    built
+}
+
+/// For answering a component interaction (a button click).
+pub fn interaction_message(reply: &Reply) -> CreateInteractionResponseMessage {
+    let mut built = CreateInteractionResponseMessage::new()
+        .ephemeral(reply.ephemeral)
+        .allowed_mentions(no_mentions())
+        .components(components(reply))
+        .embeds(reply.embeds.iter().map(embed).collect());
+    if let Some(text) = &reply.text {
+        built = built.content(text);
+    }
+    built
+}
+
+/// For posting into a channel on the bot's own initiative (the daily tip, poll recaps).
+pub fn channel_message(reply: &Reply, allowed: CreateAllowedMentions) -> CreateMessage {
+    let mut built = CreateMessage::new()
+        .allowed_mentions(allowed)
+        .components(components(reply))
+        .embeds(reply.embeds.iter().map(embed).collect());
+    if let Some(text) = &reply.text {
+        built = built.content(text);
+    }
+    built
+}

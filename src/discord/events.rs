@@ -1,0 +1,52 @@
+//! Gateway events that are not slash commands: button clicks, and start-up.
+
+use poise::serenity_prelude as serenity;
+use serenity::{ComponentInteraction, CreateInteractionResponse, FullEvent, Interaction};
+use tracing::{debug, info};
+
+use super::convert::interaction_message;
+use super::{BotError, Data};
+use crate::reply::{answer, Action, Request};
+
+/// The poise event handler.
+pub async fn handle(
+    ctx: &serenity::Context,
+    event: &FullEvent,
+    data: &Data,
+) -> Result<(), BotError> {
+    match event {
+        FullEvent::Ready { data_about_bot } => {
+            info!(user = %data_about_bot.user.name, guilds = data_about_bot.guilds.len(), "connected to Discord");
+        }
+        FullEvent::InteractionCreate {
+            interaction: Interaction::Component(component),
+        } => on_button(ctx, component, data).await?,
+        _ => {}
+    }
+    Ok(())
+}
+
+/// A click on one of our buttons: the message is edited in place with the new answer.
+async fn on_button(
+    ctx: &serenity::Context,
+    component: &ComponentInteraction,
+    data: &Data,
+) -> Result<(), BotError> {
+    let Some(action) = Action::parse(&component.data.custom_id) else {
+        debug!(custom_id = %component.data.custom_id, "a component this bot did not make");
+        return Ok(());
+    };
+    let request = match &action {
+        Action::AnotherContrast { after } => Request::AnotherContrast { after },
+        Action::AnotherTip { after } => Request::AnotherTip { after },
+    };
+    let content = data.content();
+    let reply = answer(&content, request, &mut rand::rng())?;
+    component
+        .create_response(
+            &ctx.http,
+            CreateInteractionResponse::UpdateMessage(interaction_message(&reply)),
+        )
+        .await?;
+    Ok(())
+}

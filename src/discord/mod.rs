@@ -1,0 +1,115 @@
+//! The Discord layer: poise commands and events that turn replies into serenity builders.
+//!
+//! Nothing here decides what to say; that is `reply`. This layer resolves options, calls
+//! `reply`, converts the result, and sends it.
+
+mod commands;
+pub mod convert;
+mod error;
+mod events;
+
+use std::sync::Arc;
+
+use arc_swap::ArcSwap;
+use poise::serenity_prelude as serenity;
+use tracing::info;
+
+pub use commands::{all_commands, command_infos, Command, KindChoice, SideChoice};
+pub use error::{on_error, BotError, APOLOGY};
+
+use crate::config::{DiscordConfig, Token};
+use crate::content::Content;
+use crate::reply::CommandInfo;
+
+/// The context every command gets.
+pub type Context<'a> = poise::Context<'a, Data, BotError>;
+
+/// Everything commands share, built once at start-up.
+pub struct Data {
+    content: ArcSwap<Content>,
+    /// What `/help` lists, read from the command registry once.
+    pub command_infos: Vec<CommandInfo>,
+}
+
+impl Data {
+    pub fn new(content: Content) -> Data {
+        Data {
+            content: ArcSwap::from_pointee(content),
+            command_infos: command_infos(&all_commands()),
+        }
+    }
+
+    /// The content as loaded now; a reload swaps it without disturbing readers.
+    pub fn content(&self) -> Arc<Content> {
+        self.content.load_full()
+    }
+}
+
+/// The gateway intents the bot needs: guild structure for permission checks; no privileged
+/// intents, no message content.
+pub fn intents() -> serenity::GatewayIntents {
+    serenity::GatewayIntents::GUILDS
+}
+
+/// The REST client: straight to Discord, or through `api_base` with serenity's own rate
+/// limiter off (in serenity 0.12.5 the proxy setting only applies that way, and the proxy is
+/// the one that rate-limits).
+pub fn http(config: &DiscordConfig, token: &Token) -> serenity::Http {
+    match &config.api_base {
+        Some(base) => serenity::HttpBuilder::new(token.expose())
+            .proxy(base.as_str())
+            .ratelimiter_disabled(true)
+            .build(),
+        None => serenity::Http::new(token.expose()),
+    }
+}
+
+/// The poise framework with every command, the error handler, and no mentions ever.
+pub fn framework(data: Data, guild: Option<serenity::GuildId>) -> poise::Framework<Data, BotError> {
+    poise::Framework::builder()
+        .options(poise::FrameworkOptions {
+            commands: all_commands(),
+            on_error: |error| Box::pin(on_error(error)),
+            event_handler: |framework, event| {
+                Box::pin(events::handle(
+                    framework.serenity_context,
+                    event,
+                    framework.user_data,
+                ))
+            },
+            allowed_mentions: Some(convert::no_mentions()),
+            ..Default::default()
+        })
+        .setup(move |ctx, _ready, framework| {
+            Box::pin(async move {
+                register(ctx, &framework.options().commands, guild).await?;
+                Ok(data)
+            })
+        })
+        .build()
+}
+
+async fn register(
+    ctx: &serenity::Context,
+    commands: &[Command],
+    guild: Option<serenity::GuildId>,
+) -> Result<(), BotError> {
+    match guild {
+        Some(guild) => poise::builtins::register_in_guild(ctx, commands, guild).await?,
+        None => poise::builtins::register_globally(ctx, commands).await?,
+    }
+    info!(count = commands.len(), guild = ?guild.map(|g| g.get()), "slash commands registered");
+    Ok(())
+}
+
+/// The serenity client, ready to start.
+pub async fn client(
+    config: &DiscordConfig,
+    token: &Token,
+    data: Data,
+) -> Result<serenity::Client, serenity::Error> {
+    let guild = config.guild_id.map(|id| serenity::GuildId::new(id.0));
+    serenity::ClientBuilder::new_with_http(http(config, token), intents())
+        .framework(framework(data, guild))
+        .await
+}

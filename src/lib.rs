@@ -1,0 +1,16 @@
+//! bridgebot: a Discord bot that helps a team tell leading from managing.
+//!
+//! The bot is a library so that tests start it exactly as production does. Layers depend one
+//! way: [`content`] (load and validate, pure) → [`reply`] (what to answer, pure, no Discord
+//! types) → [`discord`] (poise commands turning replies into serenity builders). Beside them:
+//! [`config`], [`store`] (the database), [`schedule`] (the daily tip) and [`cli`].
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod diag;
+pub mod discord;
+pub mod limits;
+pub mod log;
+pub mod reply;

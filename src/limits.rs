@@ -1,0 +1,57 @@
+//! Discord's documented limits, named once.
+//!
+//! Content validation, reply building and poll building all check against these, so a
+//! message that would be refused by Discord is caught when content is loaded or a poll is
+//! built, not when a person is waiting for an answer. Values are from Discord's API reference
+//! (`../shared/discord-api-spec/openapi.json` and the channel/interaction docs).
+
+/// Plain message content.
+pub const MESSAGE_CONTENT: usize = 2000;
+/// Embeds in one message.
+pub const EMBEDS_PER_MESSAGE: usize = 10;
+/// Embed title.
+pub const EMBED_TITLE: usize = 256;
+/// Embed description.
+pub const EMBED_DESCRIPTION: usize = 4096;
+/// Fields in one embed.
+pub const EMBED_FIELDS: usize = 25;
+/// Embed field name.
+pub const EMBED_FIELD_NAME: usize = 256;
+/// Embed field value.
+pub const EMBED_FIELD_VALUE: usize = 1024;
+/// Embed footer text.
+pub const EMBED_FOOTER: usize = 2048;
+/// Sum of title, description, field names and values, and footer over all embeds of a message.
+pub const EMBED_TOTAL: usize = 6000;
+
+/// Autocomplete: suggestions in one answer.
+pub const AUTOCOMPLETE_CHOICES: usize = 25;
+/// Autocomplete: a suggestion's name (what the person sees).
+pub const CHOICE_NAME: usize = 100;
+/// Autocomplete: a string suggestion's value (what the command receives).
+pub const CHOICE_VALUE: usize = 100;
+
+/// Button label.
+pub const BUTTON_LABEL: usize = 80;
+/// A component's custom id.
+pub const CUSTOM_ID: usize = 100;
+/// Buttons in one action row.
+pub const BUTTONS_PER_ROW: usize = 5;
+/// Action rows in one message.
+pub const ACTION_ROWS: usize = 5;
+
+/// Poll question text.
+pub const POLL_QUESTION: usize = 300;
+/// Poll answer text.
+pub const POLL_ANSWER: usize = 55;
+/// Fewest answers a poll of ours offers (a one-answer poll asks nothing).
+pub const POLL_MIN_ANSWERS: usize = 2;
+/// Most answers in one poll.
+pub const POLL_MAX_ANSWERS: usize = 10;
+/// Shortest poll Discord accepts, in hours.
+pub const POLL_MIN_HOURS: u32 = 1;
+/// Longest poll Discord accepts, in hours (32 days).
+pub const POLL_MAX_HOURS: u32 = 768;
+
+/// Seconds Discord waits for the first answer to an interaction.
+pub const INTERACTION_DEADLINE_SECS: u64 = 3;

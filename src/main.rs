@@ -1,0 +1,5 @@
+//! The `bridgebot` binary: everything lives in the library; this only hands over.
+
+fn main() -> std::process::ExitCode {
+    bridgebot::cli::main()
+}

@@ -1,0 +1,231 @@
+//! How each kind of content entry is shown: one function per answer, content in, embed out.
+
+use super::{Accent, Action, Button, Embed, Field, Reply};
+use crate::content::{
+    Content, Contrast, Example, Question, Quote, Side, Text, Tip, TipSide, Trait, TraitKind,
+};
+
+/// The footer naming the articles an entry rests on.
+pub fn source_line(content: &Content, ids: &[Text]) -> String {
+    let names: Vec<String> = ids
+        .iter()
+        .filter_map(|id| content.source(id))
+        .map(|source| format!("{} — {}", source.title, source.by))
+        .collect();
+    let label = if names.len() == 1 {
+        "Source"
+    } else {
+        "Sources"
+    };
+    format!("{label}: {}", names.join("; "))
+}
+
+/// The sources of several entries, each once, in order of first mention.
+fn distinct_sources<'a>(lists: impl Iterator<Item = &'a [Text]>) -> Vec<Text> {
+    let mut sources: Vec<Text> = Vec::new();
+    for source in lists.flatten() {
+        if !sources.iter().any(|s| s.as_str() == source.as_str()) {
+            sources.push(source.clone());
+        }
+    }
+    sources
+}
+
+/// One contrast: both sides, what it means, and a question to take away.
+pub fn contrast_embed(content: &Content, contrast: &Contrast) -> Embed {
+    Embed {
+        title: Some(contrast.title.to_string()),
+        description: Some(contrast.in_practice.to_string()),
+        fields: vec![
+            Field::inline(Side::Leader.label(), contrast.leader.as_str()),
+            Field::inline(Side::Manager.label(), contrast.manager.as_str()),
+            Field::new("Ask yourself", contrast.ask_yourself.as_str()),
+        ],
+        footer: Some(source_line(content, &contrast.sources)),
+        accent: Accent::Both,
+    }
+}
+
+/// A contrast with the button that swaps in another one.
+pub fn contrast_reply(content: &Content, contrast: &Contrast) -> Reply {
+    Reply::embed(contrast_embed(content, contrast)).with_button(Button {
+        action: Action::AnotherContrast {
+            after: contrast.id.to_string(),
+        },
+        label: "Another contrast".into(),
+    })
+}
+
+fn accent_of(side: Side) -> Accent {
+    match side {
+        Side::Leader => Accent::Leader,
+        Side::Manager => Accent::Manager,
+    }
+}
+
+/// The traits of one side. With a kind, each trait with its detail; without, a compact list
+/// of both kinds.
+pub fn traits_reply(content: &Content, side: Side, kind: Option<TraitKind>) -> Reply {
+    let chosen: Vec<&Trait> = content.traits_of(side, kind).collect();
+    let sources = distinct_sources(chosen.iter().map(|t| t.sources.as_slice()));
+    let footer = Some(source_line(content, &sources));
+    let embed = match kind {
+        Some(kind) => Embed {
+            title: Some(format!("{} {}", side.label(), kind.plural().to_lowercase())),
+            description: None,
+            fields: chosen
+                .iter()
+                .map(|t| Field::new(t.short.as_str(), t.detail.as_str()))
+                .collect(),
+            footer,
+            accent: accent_of(side),
+        },
+        None => Embed {
+            title: Some(format!("{}: characteristics and skills", side.label())),
+            description: Some(traits_overview(&chosen, side)),
+            fields: Vec::new(),
+            footer,
+            accent: accent_of(side),
+        },
+    };
+    Reply::embed(embed)
+}
+
+fn traits_overview(chosen: &[&Trait], side: Side) -> String {
+    let mut text = String::new();
+    for kind in [TraitKind::Characteristic, TraitKind::Skill] {
+        text.push_str(&format!("**{}**\n", kind.plural()));
+        for trait_ in chosen.iter().filter(|t| t.kind == kind) {
+            text.push_str(&format!("• {}\n", trait_.short));
+        }
+        text.push('\n');
+    }
+    text.push_str(&format!(
+        "For what each one looks like in a working week: `/traits side:{} kind:Characteristics` or `kind:Skills`.",
+        side.label()
+    ));
+    text
+}
+
+/// Where leading and managing overlap.
+pub fn similarities_reply(content: &Content) -> Reply {
+    let sources = distinct_sources(content.similarities.iter().map(|s| s.sources.as_slice()));
+    Reply::embed(Embed {
+        title: Some("What leading and managing share".into()),
+        description: None,
+        fields: content
+            .similarities
+            .iter()
+            .map(|s| {
+                Field::new(
+                    s.title.as_str(),
+                    format!(
+                        "{}\n**Leader:** {}\n**Manager:** {}",
+                        s.shared, s.leader, s.manager
+                    ),
+                )
+            })
+            .collect(),
+        footer: Some(source_line(content, &sources)),
+        accent: Accent::Both,
+    })
+}
+
+/// An attributed quote, marked as a paraphrase where it is one.
+pub fn quote_reply(content: &Content, quote: &Quote) -> Reply {
+    let paraphrase = if quote.verbatim { "" } else { " (paraphrased)" };
+    Reply::embed(Embed {
+        title: None,
+        description: Some(format!(
+            "“{}”\n— **{}**, {}{paraphrase}",
+            quote.text, quote.speaker, quote.role
+        )),
+        fields: vec![Field::new("Why it matters", quote.note.as_str())],
+        footer: Some(source_line(content, &quote.sources)),
+        accent: Accent::Neutral,
+    })
+}
+
+/// A worked example: the story, each side's part, and the lesson.
+pub fn example_reply(content: &Content, example: &Example) -> Reply {
+    let related: Vec<&str> = example
+        .contrasts
+        .iter()
+        .filter_map(|id| content.contrast(id))
+        .map(|c| c.title.as_str())
+        .collect();
+    let mut fields = vec![
+        Field::inline(Side::Leader.label(), example.leader.as_str()),
+        Field::inline(Side::Manager.label(), example.manager.as_str()),
+        Field::new("Takeaway", example.takeaway.as_str()),
+    ];
+    if !related.is_empty() {
+        fields.push(Field::new("Contrasts", related.join(", ")));
+    }
+    Reply::embed(Embed {
+        title: Some(example.title.to_string()),
+        description: Some(example.story.to_string()),
+        fields,
+        footer: Some(source_line(content, &example.sources)),
+        accent: Accent::Both,
+    })
+}
+
+/// One question with its answer.
+pub fn question_reply(content: &Content, question: &Question) -> Reply {
+    Reply::embed(Embed {
+        title: Some(question.question.to_string()),
+        description: Some(question.answer.to_string()),
+        fields: Vec::new(),
+        footer: Some(source_line(content, &question.sources)),
+        accent: Accent::Both,
+    })
+}
+
+/// The list of questions, for `/faq` without a question.
+pub fn questions_index(content: &Content) -> Reply {
+    let lines: Vec<String> = content
+        .questions
+        .iter()
+        .map(|q| format!("• {}", q.question))
+        .collect();
+    Reply::embed(Embed {
+        title: Some("Questions people ask".into()),
+        description: Some(format!(
+            "{}\n\nPick one with `/faq question:` to read the answer.",
+            lines.join("\n")
+        )),
+        fields: Vec::new(),
+        footer: None,
+        accent: Accent::Neutral,
+    })
+}
+
+/// One tip, as posted each day and shown by `/tip`.
+pub fn tip_embed(content: &Content, tip: &Tip) -> Embed {
+    let builds_on = content
+        .anchor(&tip.builds_on)
+        .map(|anchor| format!("Builds on: {} · ", anchor.title()))
+        .unwrap_or_default();
+    Embed {
+        title: Some(tip.title.to_string()),
+        description: Some(tip.body.to_string()),
+        fields: Vec::new(),
+        footer: Some(format!("{builds_on}{}", source_line(content, &tip.sources))),
+        accent: match tip.side {
+            TipSide::Leader => Accent::Leader,
+            TipSide::Manager => Accent::Manager,
+            TipSide::Both => Accent::Both,
+        },
+    }
+}
+
+/// A tip with the button that shows another one.
+pub fn tip_reply(content: &Content, tip: &Tip) -> Reply {
+    Reply::embed(tip_embed(content, tip)).with_button(Button {
+        action: Action::AnotherTip {
+            after: tip.id.to_string(),
+        },
+        label: "Another tip".into(),
+    })
+}

@@ -1,0 +1,313 @@
+//! `bridgebot preview '/contrast topic:vision'`: a command typed as in Discord, answered as
+//! terminal text by the same [`answer`](super::answer) the bot uses.
+//!
+//! The line is parsed the way Discord's command bar reads it: `/name`, then subcommand
+//! words, then `option:value` pairs (a value with spaces in double quotes).
+
+use rand::Rng;
+
+use super::{answer, to_plain_text, CommandInfo, Request};
+use crate::content::{Content, Side, TraitKind};
+
+/// Why a preview line could not be answered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PreviewError {
+    #[error("write a command as in Discord, starting with /, for example: /contrast topic:vision")]
+    NotACommand,
+    #[error("there is no /{0} command; try /help for the list")]
+    UnknownCommand(String),
+    #[error("/{command} has no option `{option}`{}", if expected.is_empty() { String::new() } else { format!("; its options: {expected}") })]
+    UnknownOption {
+        command: String,
+        option: String,
+        expected: String,
+    },
+    #[error("`{option}:{value}` is not a choice; use one of: {choices}")]
+    BadChoice {
+        option: String,
+        value: String,
+        choices: String,
+    },
+    #[error("/{command} needs `{option}:`, for example /{command} {option}:{example}")]
+    MissingOption {
+        command: String,
+        option: String,
+        example: String,
+    },
+    #[error("an opening \" has no closing \"")]
+    UnclosedQuote,
+    #[error("/{0} answers from a server's own settings and needs Discord; run the bot to try it")]
+    NeedsServer(String),
+}
+
+/// A parsed command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandLine {
+    /// The command and subcommand words: `["tips", "status"]`.
+    pub path: Vec<String>,
+    /// `option:value` pairs in order.
+    pub options: Vec<(String, String)>,
+}
+
+impl CommandLine {
+    pub fn parse(line: &str) -> Result<CommandLine, PreviewError> {
+        let tokens = tokenize(line)?;
+        let mut tokens = tokens.into_iter();
+        let first = tokens.next().ok_or(PreviewError::NotACommand)?;
+        let name = first
+            .strip_prefix('/')
+            .filter(|n| !n.is_empty())
+            .ok_or(PreviewError::NotACommand)?;
+        let mut path = vec![name.to_lowercase()];
+        let mut options = Vec::new();
+        for token in tokens {
+            match token.split_once(':') {
+                Some((key, value)) => options.push((key.to_lowercase(), value.to_string())),
+                None if options.is_empty() => path.push(token.to_lowercase()),
+                None => {
+                    // A bare word after options continues the previous value, as Discord's
+                    // command bar would have taken it.
+                    if let Some((_, value)) = options.last_mut() {
+                        value.push(' ');
+                        value.push_str(&token);
+                    }
+                }
+            }
+        }
+        Ok(CommandLine { path, options })
+    }
+
+    fn option(&self, name: &str) -> Option<&str> {
+        self.options
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    fn only_options(&self, allowed: &[&str]) -> Result<(), PreviewError> {
+        match self
+            .options
+            .iter()
+            .find(|(key, _)| !allowed.contains(&key.as_str()))
+        {
+            Some((key, _)) => Err(PreviewError::UnknownOption {
+                command: self.path.join(" "),
+                option: key.clone(),
+                expected: allowed.join(", "),
+            }),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Splits on whitespace, keeping double-quoted runs together (quotes removed).
+fn tokenize(line: &str) -> Result<Vec<String>, PreviewError> {
+    let mut tokens = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    for c in line.trim().chars() {
+        match c {
+            '"' => quoted = !quoted,
+            c if c.is_whitespace() && !quoted => {
+                if !current.is_empty() {
+                    tokens.push(std::mem::take(&mut current));
+                }
+            }
+            c => current.push(c),
+        }
+    }
+    if quoted {
+        return Err(PreviewError::UnclosedQuote);
+    }
+    if !current.is_empty() {
+        tokens.push(current);
+    }
+    Ok(tokens)
+}
+
+/// Commands whose answer depends on a server's stored settings.
+const SERVER_COMMANDS: [&str; 4] = ["tips", "poll", "polls", "admin"];
+
+/// Answers a command line as the bot would, as text.
+pub fn preview(
+    content: &Content,
+    line: &str,
+    commands: &[CommandInfo],
+    rng: &mut impl Rng,
+) -> Result<String, PreviewError> {
+    let command = CommandLine::parse(line)?;
+    let request = request_for(&command, commands)?;
+    let reply = answer(content, request, rng)
+        .unwrap_or_else(|error| super::Reply::private_note(error.to_string()));
+    Ok(to_plain_text(&reply))
+}
+
+fn request_for<'a>(
+    command: &'a CommandLine,
+    commands: &'a [CommandInfo],
+) -> Result<Request<'a>, PreviewError> {
+    let name = command.path[0].as_str();
+    let request = match name {
+        "contrast" => {
+            command.only_options(&["topic"])?;
+            Request::Contrast {
+                topic: command.option("topic"),
+            }
+        }
+        "traits" => {
+            command.only_options(&["side", "kind"])?;
+            let side = command
+                .option("side")
+                .ok_or_else(|| PreviewError::MissingOption {
+                    command: name.into(),
+                    option: "side".into(),
+                    example: "Leader".into(),
+                })?;
+            Request::Traits {
+                side: parse_side(side)?,
+                kind: command.option("kind").map(parse_kind).transpose()?,
+            }
+        }
+        "similarities" => simple(command, Request::Similarities)?,
+        "quote" => simple(command, Request::Quote)?,
+        "example" => {
+            command.only_options(&["name"])?;
+            Request::Example {
+                name: command.option("name"),
+            }
+        }
+        "faq" => {
+            command.only_options(&["question"])?;
+            Request::Faq {
+                question: command.option("question"),
+            }
+        }
+        "tip" => simple(command, Request::RandomTip)?,
+        "help" => simple(command, Request::Help { commands })?,
+        other if SERVER_COMMANDS.contains(&other) => {
+            return Err(PreviewError::NeedsServer(command.path.join(" ")))
+        }
+        other => return Err(PreviewError::UnknownCommand(other.to_string())),
+    };
+    Ok(request)
+}
+
+fn simple<'a>(command: &CommandLine, request: Request<'a>) -> Result<Request<'a>, PreviewError> {
+    command.only_options(&[])?;
+    Ok(request)
+}
+
+fn parse_side(value: &str) -> Result<Side, PreviewError> {
+    match value.to_lowercase().as_str() {
+        "leader" => Ok(Side::Leader),
+        "manager" => Ok(Side::Manager),
+        _ => Err(bad_choice("side", value, "Leader, Manager")),
+    }
+}
+
+fn parse_kind(value: &str) -> Result<TraitKind, PreviewError> {
+    match value.to_lowercase().as_str() {
+        "characteristics" | "characteristic" => Ok(TraitKind::Characteristic),
+        "skills" | "skill" => Ok(TraitKind::Skill),
+        _ => Err(bad_choice("kind", value, "Characteristics, Skills")),
+    }
+}
+
+fn bad_choice(option: &str, value: &str, choices: &str) -> PreviewError {
+    PreviewError::BadChoice {
+        option: option.into(),
+        value: value.into(),
+        choices: choices.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::rngs::StdRng;
+    use rand::SeedableRng;
+
+    use super::*;
+
+    #[test]
+    fn parse_reads_subcommands_options_and_quoted_values() {
+        let line =
+            CommandLine::parse(r#"/tips setup channel:general time:"08:30" timezone:Europe/Paris"#)
+                .expect("parses");
+        assert_eq!(line.path, ["tips", "setup"]);
+        assert_eq!(line.option("time"), Some("08:30"));
+        assert_eq!(line.option("timezone"), Some("Europe/Paris"));
+        let spaced = CommandLine::parse(r#"/contrast topic:"risk taking""#).expect("parses");
+        assert_eq!(spaced.option("topic"), Some("risk taking"));
+        let loose = CommandLine::parse("/faq question:can one person be both").expect("parses");
+        assert_eq!(loose.option("question"), Some("can one person be both"));
+    }
+
+    #[test]
+    fn parse_rejects_lines_that_are_not_commands() {
+        assert_eq!(
+            CommandLine::parse("contrast"),
+            Err(PreviewError::NotACommand)
+        );
+        assert_eq!(CommandLine::parse("/"), Err(PreviewError::NotACommand));
+        assert_eq!(
+            CommandLine::parse("/x a:\"b"),
+            Err(PreviewError::UnclosedQuote)
+        );
+    }
+
+    #[test]
+    fn preview_answers_like_the_bot() {
+        let content = Content::bundled().expect("valid");
+        let text = preview(
+            &content,
+            "/contrast topic:vision",
+            &[],
+            &mut StdRng::seed_from_u64(1),
+        )
+        .expect("answers");
+        let contrast = content.contrast("vision-execution").expect("exists");
+        assert!(text.starts_with(contrast.title.as_str()), "{text}");
+        assert!(text.contains(contrast.leader.as_str()));
+        assert!(text.contains("[ Another contrast ]"));
+    }
+
+    #[test]
+    fn preview_shows_user_errors_as_the_private_note_the_bot_would_send() {
+        let content = Content::bundled().expect("valid");
+        let text = preview(
+            &content,
+            "/contrast topic:astrology",
+            &[],
+            &mut StdRng::seed_from_u64(1),
+        )
+        .expect("answers");
+        assert!(text.contains("astrology"));
+        assert!(text.contains("only the person who asked"));
+    }
+
+    #[test]
+    fn preview_explains_bad_options() {
+        let content = Content::bundled().expect("valid");
+        let mut rng = StdRng::seed_from_u64(1);
+        assert!(matches!(
+            preview(&content, "/traits side:boss", &[], &mut rng),
+            Err(PreviewError::BadChoice { .. })
+        ));
+        assert!(matches!(
+            preview(&content, "/traits", &[], &mut rng),
+            Err(PreviewError::MissingOption { .. })
+        ));
+        assert!(matches!(
+            preview(&content, "/quote colour:red", &[], &mut rng),
+            Err(PreviewError::UnknownOption { .. })
+        ));
+        assert!(matches!(
+            preview(&content, "/dance", &[], &mut rng),
+            Err(PreviewError::UnknownCommand(_))
+        ));
+        assert!(matches!(
+            preview(&content, "/tips status", &[], &mut rng),
+            Err(PreviewError::NeedsServer(_))
+        ));
+    }
+}
