@@ -14,3 +14,7 @@ pub mod discord;
 pub mod limits;
 pub mod log;
 pub mod reply;
+pub mod clock;
+pub mod schedule;
+pub mod store;
+pub mod retry;

@@ -5,6 +5,7 @@
 
 mod commands;
 pub mod convert;
+pub mod rest;
 mod error;
 mod events;
 

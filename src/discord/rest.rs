@@ -1,0 +1,318 @@
+//! REST calls for what the bot owes: daily tips, polls and their recaps.
+//!
+//! Interaction answers go through poise; these calls go through a small client of our own
+//! because serenity 0.12.5 cannot tell us what we need to retry properly: with `api_base` set
+//! its rate limiter is off, it drops a 429's `retry_after` when the body has no `code`, never
+//! retries a 5xx, and its errors print the request URL. Here every failure is classified
+//! (wait this long, retry later, or give up) and described without secrets.
+
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, AUTHORIZATION, RETRY_AFTER, USER_AGENT};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::config::{DiscordConfig, Token};
+
+/// Discord's API, when no proxy is configured.
+const DISCORD_BASE: &str = "https://discord.com";
+/// Longest a single request may take before it counts as failed.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
+/// Wait after a 429 that names no time.
+const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
+
+/// Discord's JSON error codes the bot reacts to.
+pub mod codes {
+    pub const UNKNOWN_CHANNEL: i64 = 10003;
+    pub const UNKNOWN_MESSAGE: i64 = 10008;
+    pub const MISSING_ACCESS: i64 = 50001;
+    pub const MISSING_PERMISSIONS: i64 = 50013;
+}
+
+/// How a request failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RestError {
+    /// 429: wait this long, then try again.
+    #[error("rate limited; retry after {retry_after:?}")]
+    RateLimited { retry_after: Duration },
+    /// 5xx: Discord had a problem; try again later.
+    #[error("Discord answered {status}")]
+    Server { status: u16 },
+    /// No answer: timeout or connection failure; try again later.
+    #[error("no answer from Discord ({0})")]
+    Network(String),
+    /// Any other 4xx: the request will not succeed as it is.
+    #[error("Discord refused the request: {status} (code {code}) {message}")]
+    Refused { status: u16, code: i64, message: String },
+    /// Discord answered with something this bot cannot read.
+    #[error("unreadable answer from Discord: {0}")]
+    Decode(String),
+}
+
+impl RestError {
+    /// Whether trying again can help.
+    pub fn is_permanent(&self) -> bool {
+        matches!(self, RestError::Refused { .. } | RestError::Decode(_))
+    }
+
+    /// The wait Discord asked for, if it named one.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            RestError::RateLimited { retry_after } => Some(*retry_after),
+            _ => None,
+        }
+    }
+
+    /// The Discord error code of a refusal.
+    pub fn code(&self) -> Option<i64> {
+        match self {
+            RestError::Refused { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+
+    /// What an admin should be told about a refusal, in plain words.
+    pub fn explain(&self) -> String {
+        match self.code() {
+            Some(codes::MISSING_PERMISSIONS) | Some(codes::MISSING_ACCESS) => {
+                "I am not allowed to post in that channel (I need View Channel, Send Messages and Embed Links there)".into()
+            }
+            Some(codes::UNKNOWN_CHANNEL) => "the channel no longer exists".into(),
+            _ => self.to_string(),
+        }
+    }
+}
+
+/// The parts of a message the bot reads back.
+#[derive(Debug, Clone, Deserialize)]
+pub struct MessageRef {
+    #[serde(with = "snowflake")]
+    pub id: u64,
+    #[serde(with = "snowflake")]
+    pub channel_id: u64,
+    #[serde(default)]
+    pub author: Option<AuthorRef>,
+    #[serde(default)]
+    pub embeds: Vec<EmbedRef>,
+    #[serde(default)]
+    pub poll: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct AuthorRef {
+    #[serde(with = "snowflake")]
+    pub id: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct EmbedRef {
+    #[serde(default)]
+    pub title: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct UserRef {
+    #[serde(with = "snowflake")]
+    id: u64,
+}
+
+/// Discord sends ids as strings.
+mod snowflake {
+    use serde::{Deserialize, Deserializer};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Text(String),
+            Number(u64),
+        }
+        match Raw::deserialize(deserializer)? {
+            Raw::Number(n) => Ok(n),
+            Raw::Text(text) => text.parse().map_err(serde::de::Error::custom),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct ErrorBody {
+    #[serde(default)]
+    code: i64,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    retry_after: Option<f64>,
+}
+
+/// The client.
+#[derive(Clone)]
+pub struct Rest {
+    client: reqwest::Client,
+    base: String,
+    authorization: String,
+}
+
+impl std::fmt::Debug for Rest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rest").field("base", &self.base).finish_non_exhaustive()
+    }
+}
+
+impl Rest {
+    pub fn new(config: &DiscordConfig, token: &Token) -> Rest {
+        let client = reqwest::Client::builder()
+            .timeout(REQUEST_TIMEOUT)
+            .build()
+            .unwrap_or_else(|_| reqwest::Client::new());
+        Rest {
+            client,
+            base: config
+                .api_base
+                .as_ref()
+                .map_or(DISCORD_BASE.to_string(), |b| b.as_str().to_string()),
+            authorization: format!("Bot {}", token.expose()),
+        }
+    }
+
+    /// Posts a message in a channel. `body` is a serenity `CreateMessage` (or any JSON).
+    pub async fn create_message(&self, channel_id: u64, body: &impl Serialize) -> Result<MessageRef, RestError> {
+        self.call(Method::POST, &format!("/channels/{channel_id}/messages"), Some(body)).await
+    }
+
+    pub async fn get_message(&self, channel_id: u64, message_id: u64) -> Result<MessageRef, RestError> {
+        self.call(Method::GET, &format!("/channels/{channel_id}/messages/{message_id}"), None::<&()>).await
+    }
+
+    /// Up to 100 messages posted in a channel after `after_id`.
+    pub async fn messages_after(&self, channel_id: u64, after_id: u64) -> Result<Vec<MessageRef>, RestError> {
+        self.call(Method::GET, &format!("/channels/{channel_id}/messages?after={after_id}&limit=100"), None::<&()>)
+            .await
+    }
+
+    /// Opens a thread on a message.
+    pub async fn start_thread(&self, channel_id: u64, message_id: u64, name: &str) -> Result<(), RestError> {
+        #[derive(Serialize)]
+        struct Thread<'a> {
+            name: &'a str,
+            auto_archive_duration: u32,
+        }
+        let body = Thread { name, auto_archive_duration: 1440 };
+        let _: serde_json::Value = self
+            .call(Method::POST, &format!("/channels/{channel_id}/messages/{message_id}/threads"), Some(&body))
+            .await?;
+        Ok(())
+    }
+
+    /// Ends a poll now.
+    pub async fn expire_poll(&self, channel_id: u64, message_id: u64) -> Result<MessageRef, RestError> {
+        self.call(Method::POST, &format!("/channels/{channel_id}/polls/{message_id}/expire"), None::<&()>).await
+    }
+
+    /// The bot's own user id.
+    pub async fn current_user_id(&self) -> Result<u64, RestError> {
+        let user: UserRef = self.call(Method::GET, "/users/@me", None::<&()>).await?;
+        Ok(user.id)
+    }
+
+    async fn call<T: DeserializeOwned>(&self, method: Method, path: &str, body: Option<&impl Serialize>) -> Result<T, RestError> {
+        let url = format!("{}/api/v10{path}", self.base);
+        let mut request = self
+            .client
+            .request(method, url)
+            .header(AUTHORIZATION, &self.authorization)
+            .header(USER_AGENT, concat!("DiscordBot (https://github.com/bridgebot, ", env!("CARGO_PKG_VERSION"), ")"));
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().await.map_err(network_error)?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.map_err(network_error)?;
+        if status.is_success() {
+            let bytes = if bytes.is_empty() { &b"null"[..] } else { &bytes[..] };
+            return serde_json::from_slice(bytes).map_err(|e| RestError::Decode(e.to_string()));
+        }
+        Err(classify(status, &headers, &bytes))
+    }
+}
+
+/// A network failure, described without the URL (which can hold an interaction token).
+fn network_error(error: reqwest::Error) -> RestError {
+    let kind = if error.is_timeout() {
+        "timed out"
+    } else if error.is_connect() {
+        "could not connect"
+    } else {
+        "connection failed"
+    };
+    RestError::Network(kind.into())
+}
+
+/// Turns a failed answer into what to do about it.
+fn classify(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> RestError {
+    let parsed: Option<ErrorBody> = serde_json::from_slice(body).ok();
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        let from_body = parsed.as_ref().and_then(|b| b.retry_after);
+        let from_header = headers
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<f64>().ok());
+        let seconds = from_body.or(from_header);
+        let retry_after = seconds
+            .filter(|s| s.is_finite() && *s >= 0.0)
+            .map_or(DEFAULT_RETRY_AFTER, Duration::from_secs_f64);
+        return RestError::RateLimited { retry_after };
+    }
+    if status.is_server_error() {
+        return RestError::Server { status: status.as_u16() };
+    }
+    let (code, message) = parsed.map_or((0, String::new()), |b| (b.code, b.message));
+    RestError::Refused { status: status.as_u16(), code, message }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(retry_after: Option<&str>) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        if let Some(value) = retry_after {
+            map.insert(RETRY_AFTER, value.parse().expect("header"));
+        }
+        map
+    }
+
+    #[test]
+    fn a_429_waits_what_the_body_says_else_the_header() {
+        let body = br#"{"message":"You are being rate limited.","retry_after":2.5,"global":false}"#;
+        assert_eq!(
+            classify(StatusCode::TOO_MANY_REQUESTS, &headers(Some("9")), body),
+            RestError::RateLimited { retry_after: Duration::from_millis(2500) }
+        );
+        assert_eq!(
+            classify(StatusCode::TOO_MANY_REQUESTS, &headers(Some("3")), b"not json"),
+            RestError::RateLimited { retry_after: Duration::from_secs(3) }
+        );
+        assert_eq!(
+            classify(StatusCode::TOO_MANY_REQUESTS, &headers(None), b""),
+            RestError::RateLimited { retry_after: DEFAULT_RETRY_AFTER }
+        );
+    }
+
+    #[test]
+    fn server_errors_are_retried_and_refusals_are_not() {
+        let server = classify(StatusCode::BAD_GATEWAY, &headers(None), b"");
+        assert!(!server.is_permanent());
+        let refused = classify(
+            StatusCode::FORBIDDEN,
+            &headers(None),
+            br#"{"code":50013,"message":"Missing Permissions"}"#,
+        );
+        assert!(refused.is_permanent());
+        assert_eq!(refused.code(), Some(codes::MISSING_PERMISSIONS));
+        assert!(refused.explain().contains("not allowed to post"));
+        let gone = classify(StatusCode::NOT_FOUND, &headers(None), br#"{"code":10003,"message":"Unknown Channel"}"#);
+        assert!(gone.explain().contains("no longer exists"));
+    }
+}

@@ -1,0 +1,168 @@
+//! Retrying what the bot owes (a tip, a poll, a recap) until it lands or can't.
+//!
+//! A 429 waits exactly what Discord asked; a 5xx, timeout or dropped connection waits an
+//! exponentially growing, jittered delay; a refusal (403, 404, ...) stops at once. Nothing is
+//! retried past its deadline. Every wait goes through the injected clock.
+
+use std::future::Future;
+use std::time::Duration;
+
+use jiff::{SignedDuration, Timestamp};
+use rand::Rng;
+
+use crate::clock::Clock;
+use crate::discord::rest::RestError;
+
+/// First backoff delay.
+const BASE: Duration = Duration::from_secs(1);
+/// Longest single backoff delay.
+const CAP: Duration = Duration::from_secs(300);
+
+/// The delay before retry number `attempt` (0-based) after a transient failure: full jitter
+/// over an exponentially growing window, so many servers failing together spread out.
+pub fn backoff(attempt: u32, rng: &mut impl Rng) -> Duration {
+    let window = BASE.saturating_mul(2u32.saturating_pow(attempt.min(16))).min(CAP);
+    let millis = u64::try_from(window.as_millis()).unwrap_or(u64::MAX);
+    Duration::from_millis(rng.random_range(millis / 2..=millis))
+}
+
+/// Why an owed request was given up.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GaveUp {
+    /// Discord refused it; retrying cannot help.
+    #[error("{0}")]
+    Refused(RestError),
+    /// It kept failing until its deadline.
+    #[error("still failing at the deadline: {0}")]
+    OutOfTime(RestError),
+}
+
+impl GaveUp {
+    pub fn error(&self) -> &RestError {
+        match self {
+            GaveUp::Refused(error) | GaveUp::OutOfTime(error) => error,
+        }
+    }
+}
+
+/// Runs `attempt` until it succeeds, is refused, or the next wait would pass `deadline`.
+/// `on_retry` hears about every failure that will be retried, with the wait chosen.
+pub async fn until_deadline<T, F, Fut>(
+    clock: &dyn Clock,
+    deadline: Timestamp,
+    mut attempt: F,
+    mut on_retry: impl FnMut(&RestError, Duration),
+) -> Result<T, GaveUp>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, RestError>>,
+{
+    let mut failures = 0;
+    loop {
+        let error = match attempt().await {
+            Ok(value) => return Ok(value),
+            Err(error) if error.is_permanent() => return Err(GaveUp::Refused(error)),
+            Err(error) => error,
+        };
+        let wait = error.retry_after().unwrap_or_else(|| backoff(failures, &mut rand::rng()));
+        failures += 1;
+        let wait_span = SignedDuration::try_from(wait).unwrap_or(SignedDuration::MAX);
+        if clock.now().saturating_add(wait_span).unwrap_or(Timestamp::MAX) > deadline {
+            return Err(GaveUp::OutOfTime(error));
+        }
+        on_retry(&error, wait);
+        clock.sleep(wait_span).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::Arc;
+
+    use rand::rngs::StdRng;
+    use rand::SeedableRng;
+
+    use super::*;
+    use crate::clock::ManualClock;
+
+    #[test]
+    fn backoff_grows_then_stops_at_the_cap() {
+        let mut rng = StdRng::seed_from_u64(1);
+        let first = backoff(0, &mut rng);
+        assert!(first >= BASE / 2 && first <= BASE);
+        let tenth = backoff(10, &mut rng);
+        assert!(tenth <= CAP && tenth >= CAP / 2, "{tenth:?}");
+        assert!(backoff(40, &mut rng) <= CAP);
+    }
+
+    /// Runs `until_deadline` over scripted results, moving the manual clock whenever the
+    /// loop sleeps, and returns the outcome with the total time waited.
+    async fn run(script: Vec<Result<u32, RestError>>, deadline_secs: i64) -> (Result<u32, GaveUp>, Vec<Duration>) {
+        let clock = ManualClock::new(Timestamp::UNIX_EPOCH);
+        let deadline = Timestamp::UNIX_EPOCH + SignedDuration::from_secs(deadline_secs);
+        let calls = Arc::new(AtomicU32::new(0));
+        let mut waits = Vec::new();
+        let script = Arc::new(script);
+        let driver = clock.clone();
+        let task = {
+            let clock = clock.clone();
+            let calls = calls.clone();
+            let script = script.clone();
+            tokio::spawn(async move {
+                let mut waits = Vec::new();
+                let result = until_deadline(
+                    &clock,
+                    deadline,
+                    || {
+                        let n = calls.fetch_add(1, Ordering::SeqCst) as usize;
+                        let result = script.get(n).cloned().unwrap_or(Ok(99));
+                        async move { result }
+                    },
+                    |_, wait| waits.push(wait),
+                )
+                .await;
+                (result, waits)
+            })
+        };
+        // Keep moving time forward until the loop finishes.
+        while !task.is_finished() {
+            tokio::task::yield_now().await;
+            driver.advance(SignedDuration::from_millis(100));
+        }
+        let (result, found) = task.await.expect("join");
+        waits.extend(found);
+        (result, waits)
+    }
+
+    #[tokio::test]
+    async fn a_429_waits_retry_after_then_succeeds() {
+        let limited = RestError::RateLimited { retry_after: Duration::from_secs(2) };
+        let (result, waits) = run(vec![Err(limited), Ok(7)], 60).await;
+        assert_eq!(result, Ok(7));
+        assert_eq!(waits, vec![Duration::from_secs(2)]);
+    }
+
+    #[tokio::test]
+    async fn server_errors_back_off_until_success() {
+        let down = RestError::Server { status: 502 };
+        let (result, waits) = run(vec![Err(down.clone()), Err(down.clone()), Err(down), Ok(1)], 600).await;
+        assert_eq!(result, Ok(1));
+        assert_eq!(waits.len(), 3);
+    }
+
+    #[tokio::test]
+    async fn a_refusal_is_not_retried() {
+        let refused = RestError::Refused { status: 403, code: 50013, message: "Missing Permissions".into() };
+        let (result, waits) = run(vec![Err(refused.clone()), Ok(1)], 600).await;
+        assert_eq!(result, Err(GaveUp::Refused(refused)));
+        assert!(waits.is_empty());
+    }
+
+    #[tokio::test]
+    async fn retries_stop_at_the_deadline() {
+        let down = RestError::Server { status: 500 };
+        let (result, _) = run(vec![Err(down.clone()); 100], 20).await;
+        assert!(matches!(result, Err(GaveUp::OutOfTime(_))), "{result:?}");
+    }
+}

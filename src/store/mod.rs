@@ -1,0 +1,154 @@
+//! The embedded SQLite database: the only code that speaks SQL.
+//!
+//! One file (`[storage] database`), created on first run, in WAL mode, migrated from
+//! `migrations/` (compiled in). No server to install. A file that is locked, unreadable or
+//! not a database is reported with its path and what to do, and never overwritten.
+
+mod tips;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+pub use tips::{Claim, LogEntry, LogStatus, TipSettings};
+
+/// Why the database could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open the database {path}: {problem}. {fix}")]
+    Open { path: PathBuf, problem: String, fix: &'static str },
+    #[error("cannot bring the database {path} up to date: {source}")]
+    Migrate { path: PathBuf, source: sqlx::migrate::MigrateError },
+    #[error("database query failed: {0}")]
+    Query(#[from] sqlx::Error),
+    #[error("the database holds a value this version cannot read: {0}")]
+    Corrupt(String),
+}
+
+/// How long a write waits for another connection's write before failing.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The database.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+impl Store {
+    /// Opens (creating if missing) and migrates the database at `path`.
+    pub async fn open(path: &Path) -> Result<Store, StoreError> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(BUSY_TIMEOUT)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(|error| open_error(path, &error))?;
+        Store::migrate(pool, path).await
+    }
+
+    /// A private in-memory database, for tests and previews.
+    pub async fn in_memory() -> Result<Store, StoreError> {
+        let options = SqliteConnectOptions::from_str("sqlite::memory:")?;
+        // One connection: every in-memory connection would be a database of its own.
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(options)
+            .await?;
+        Store::migrate(pool, Path::new(":memory:")).await
+    }
+
+    async fn migrate(pool: SqlitePool, path: &Path) -> Result<Store, StoreError> {
+        sqlx::migrate!().run(&pool).await.map_err(|source| match source {
+            sqlx::migrate::MigrateError::Execute(ref error) => open_error(path, error),
+            source => StoreError::Migrate {
+                path: path.to_path_buf(),
+                source,
+            },
+        })?;
+        Ok(Store { pool })
+    }
+
+    /// Waits for pending writes and closes every connection.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// An opening failure in words that say what to do.
+fn open_error(path: &Path, error: &sqlx::Error) -> StoreError {
+    let text = error.to_string();
+    let lower = text.to_lowercase();
+    let fix = if lower.contains("locked") || lower.contains("busy") {
+        "Another process holds it: stop the other bridgebot (or tool) using this file, or point [storage] database at another file."
+    } else if lower.contains("not a database") || lower.contains("malformed") || lower.contains("corrupt") {
+        "The file is not a healthy SQLite database. bridgebot will not overwrite it: restore it from a backup, or move it away to start with an empty one."
+    } else if lower.contains("unable to open") || lower.contains("permission") || lower.contains("readonly") || lower.contains("read-only") {
+        "Check that the folder exists and that this user may read and write both the file and its folder (SQLite adds -wal and -shm files beside it)."
+    } else {
+        "Check the file and its folder, or point [storage] database at another file."
+    };
+    StoreError::Open {
+        path: path.to_path_buf(),
+        problem: text,
+        fix,
+    }
+}
+
+/// Discord ids are unsigned; SQLite integers are signed. Every id Discord issues fits.
+fn id_to_db(id: u64) -> i64 {
+    i64::try_from(id).unwrap_or(i64::MAX)
+}
+
+fn id_from_db(id: i64) -> Result<u64, StoreError> {
+    u64::try_from(id).map_err(|_| StoreError::Corrupt(format!("negative id {id}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_new_file_is_created_and_migrated_in_wal_mode() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("bot.db");
+        let store = Store::open(&path).await.expect("opens");
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&store.pool).await.expect("pragma");
+        assert_eq!(mode, "wal");
+        assert!(path.exists());
+        store.close().await;
+        // Opening again finds the migrations applied.
+        Store::open(&path).await.expect("opens again").close().await;
+    }
+
+    #[tokio::test]
+    async fn a_file_that_is_not_a_database_is_refused_and_left_alone() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("bot.db");
+        let garbage = "this is not sqlite, it is a shopping list\n".repeat(200);
+        std::fs::write(&path, &garbage).expect("write");
+        let error = Store::open(&path).await.expect_err("not a database");
+        let message = error.to_string();
+        assert!(message.contains(&path.display().to_string()), "{message}");
+        assert!(message.contains("will not overwrite"), "{message}");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), garbage, "the file was changed");
+    }
+
+    #[tokio::test]
+    async fn a_missing_folder_is_reported_with_the_path() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("no-such-folder").join("bot.db");
+        let message = Store::open(&path).await.expect_err("no folder").to_string();
+        assert!(message.contains("no-such-folder"), "{message}");
+        assert!(message.contains("folder exists"), "{message}");
+    }
+}
