@@ -1,22 +1,37 @@
-//! Starting and stopping the whole bot: the one function `bridgebot run` and the tests share.
+//! Starting and stopping the whole bot: what `bridgebot run` and the tests share.
+//!
+//! [`Bot`] takes the config and token, and optionally a clock (tests move time instead of
+//! sleeping); everything else is built here exactly as in production.
 
 use std::sync::Arc;
+use std::time::Duration;
 
+use arc_swap::ArcSwap;
 use poise::serenity_prelude as serenity;
 use tokio::task::JoinHandle;
 use tracing::{info, warn};
 
+use crate::clock::{SharedClock, SystemClock};
 use crate::config::{Config, Shards, Token};
 use crate::content::Content;
 use crate::diag::Diagnostics;
+use crate::discord::poster::DiscordPoster;
+use crate::discord::rest::Rest;
 use crate::discord::{self, Data};
+use crate::schedule::{Deps, TipScheduler};
+use crate::store::{Store, StoreError};
+
+/// How long a shutdown waits for posts and replies in flight.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(8);
 
 /// Why the bot could not start or stopped unexpectedly.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
     #[error("content is invalid:\n{0}")]
     Content(Diagnostics),
-    #[error("Discord client failed: {0}")]
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("Discord client failed: {}", discord::describe(.0))]
     Discord(#[from] serenity::Error),
     #[error("the bot task ended abnormally: {0}")]
     Task(#[from] tokio::task::JoinError),
@@ -30,43 +45,97 @@ pub fn load_content(config: &Config) -> Result<Content, Diagnostics> {
     Ok(content)
 }
 
+/// A bot about to start.
+pub struct Bot {
+    config: Config,
+    token: Token,
+    clock: SharedClock,
+}
+
+impl Bot {
+    pub fn new(config: Config, token: Token) -> Bot {
+        Bot {
+            config,
+            token,
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    /// Uses `clock` for every schedule and retry wait instead of the system clock.
+    pub fn with_clock(mut self, clock: SharedClock) -> Bot {
+        self.clock = clock;
+        self
+    }
+
+    /// Loads everything, opens the database, starts the scheduler and connects; returns once
+    /// the client runs in the background.
+    pub async fn start(self) -> Result<RunningBot, RunError> {
+        let Bot { config, token, clock } = self;
+        let content = load_content(&config).map_err(RunError::Content)?;
+        info!(
+            contrasts = content.contrasts.len(),
+            traits = content.traits.len(),
+            tips = content.tips.len(),
+            from = %config.content.dir.as_ref().map_or("bundled".into(), |d| d.display().to_string()),
+            "content loaded"
+        );
+        let content = Arc::new(ArcSwap::from_pointee(content));
+        let store = Store::open(&config.storage.database).await?;
+        info!(database = %config.storage.database.display(), "database open");
+        let rest = Rest::new(&config.discord, &token);
+        let (tips, scheduler) = TipScheduler::spawn(Deps {
+            store: store.clone(),
+            clock: clock.clone(),
+            content: content.clone(),
+            poster: Arc::new(DiscordPoster::new(rest)),
+            config: config.tips.clone(),
+        });
+        let shards = config.discord.shards;
+        let discord_config = config.discord.clone();
+        let data = Data::new(content, store.clone(), tips.clone(), clock, config);
+        let mut client = discord::client(&discord_config, &token, data).await?;
+        let shard_manager = client.shard_manager.clone();
+        let client = tokio::spawn(async move {
+            match shards {
+                Shards::Auto => client.start_autosharded().await,
+                Shards::Fixed(count) => client.start_shards(count).await,
+            }
+        });
+        Ok(RunningBot {
+            shard_manager,
+            client,
+            tips,
+            scheduler,
+            store,
+        })
+    }
+}
+
 /// A started bot.
 pub struct RunningBot {
     shard_manager: Arc<serenity::ShardManager>,
     client: JoinHandle<Result<(), serenity::Error>>,
-}
-
-/// Loads everything, connects, and returns once the client is running in the background.
-pub async fn start(config: Config, token: Token) -> Result<RunningBot, RunError> {
-    let content = load_content(&config).map_err(RunError::Content)?;
-    info!(
-        contrasts = content.contrasts.len(),
-        traits = content.traits.len(),
-        tips = content.tips.len(),
-        from = %config.content.dir.as_ref().map_or("bundled".into(), |d| d.display().to_string()),
-        "content loaded"
-    );
-    let data = Data::new(content);
-    let mut client = discord::client(&config.discord, &token, data).await?;
-    let shard_manager = client.shard_manager.clone();
-    let shards = config.discord.shards;
-    let client = tokio::spawn(async move {
-        match shards {
-            Shards::Auto => client.start_autosharded().await,
-            Shards::Fixed(count) => client.start_shards(count).await,
-        }
-    });
-    Ok(RunningBot {
-        shard_manager,
-        client,
-    })
+    tips: TipScheduler,
+    scheduler: JoinHandle<()>,
+    store: Store,
 }
 
 impl RunningBot {
-    /// Closes the gateway connections and waits for the client to end.
+    /// The daily-tip scheduler, to watch what it does.
+    pub fn tips(&self) -> &TipScheduler {
+        &self.tips
+    }
+
+    /// Stops taking new work, lets posts in flight finish (up to [`SHUTDOWN_GRACE`]), closes
+    /// the gateway and the database.
     pub async fn shutdown(self) -> Result<(), RunError> {
+        self.tips.shutdown();
+        if tokio::time::timeout(SHUTDOWN_GRACE, self.scheduler).await.is_err() {
+            warn!("daily tips still in flight at shutdown were left for the next start");
+        }
         self.shard_manager.shutdown_all().await;
         self.client.await??;
+        self.store.close().await;
         Ok(())
     }
 
@@ -79,7 +148,7 @@ impl RunningBot {
 
 /// Runs the bot until Ctrl-C or SIGTERM, then shuts it down.
 pub async fn run(config: Config, token: Token) -> Result<(), RunError> {
-    let mut bot = start(config, token).await?;
+    let mut bot = Bot::new(config, token).start().await?;
     tokio::select! {
         result = bot.wait() => return result,
         () = shutdown_signal() => info!("shutting down"),

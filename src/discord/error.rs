@@ -21,6 +21,12 @@ pub enum BotError {
     /// Discord refused or did not answer a request.
     #[error("Discord request failed: {}", describe(.0))]
     Discord(#[from] serenity::Error),
+    /// An owed request (a post in a channel) failed.
+    #[error("Discord request failed: {0}")]
+    Rest(#[from] crate::discord::rest::RestError),
+    /// The database failed.
+    #[error("database: {0}")]
+    Store(#[from] crate::store::StoreError),
 }
 
 impl BotError {

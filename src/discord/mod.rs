@@ -5,6 +5,7 @@
 
 mod commands;
 pub mod convert;
+pub mod poster;
 pub mod rest;
 mod error;
 mod events;
@@ -16,27 +17,38 @@ use poise::serenity_prelude as serenity;
 use tracing::info;
 
 pub use commands::{all_commands, command_infos, Command, KindChoice, SideChoice};
-pub use error::{on_error, BotError, APOLOGY};
+pub use error::{describe, on_error, BotError, APOLOGY};
 
-use crate::config::{DiscordConfig, Token};
+use crate::clock::SharedClock;
+use crate::config::{Config, DiscordConfig, Token};
 use crate::content::Content;
 use crate::reply::CommandInfo;
+use crate::schedule::TipScheduler;
+use crate::store::Store;
 
 /// The context every command gets.
 pub type Context<'a> = poise::Context<'a, Data, BotError>;
 
 /// Everything commands share, built once at start-up.
 pub struct Data {
-    content: ArcSwap<Content>,
+    content: Arc<ArcSwap<Content>>,
     /// What `/help` lists, read from the command registry once.
     pub command_infos: Vec<CommandInfo>,
+    pub store: Store,
+    pub tips: TipScheduler,
+    pub clock: SharedClock,
+    pub config: Config,
 }
 
 impl Data {
-    pub fn new(content: Content) -> Data {
+    pub fn new(content: Arc<ArcSwap<Content>>, store: Store, tips: TipScheduler, clock: SharedClock, config: Config) -> Data {
         Data {
-            content: ArcSwap::from_pointee(content),
+            content,
             command_infos: command_infos(&all_commands()),
+            store,
+            tips,
+            clock,
+            config,
         }
     }
 

@@ -1,0 +1,83 @@
+//! The scheduler's way into Discord: posting tips through the owed-request client.
+
+use jiff::Timestamp;
+use poise::serenity_prelude::CreateAllowedMentions;
+use tokio::sync::OnceCell;
+
+use super::convert::{channel_message, no_mentions};
+use super::rest::{Rest, RestError};
+use crate::reply::Reply;
+use crate::schedule::{BoxFuture, Poster};
+
+/// Discord's epoch (2015-01-01), in milliseconds since the Unix epoch.
+const DISCORD_EPOCH_MS: i64 = 1_420_070_400_000;
+
+/// The smallest message id Discord could have given a message created at `at`.
+pub fn snowflake_at(at: Timestamp) -> u64 {
+    let ms = (at.as_millisecond() - DISCORD_EPOCH_MS).max(0);
+    u64::try_from(ms).unwrap_or(0) << 22
+}
+
+/// Posts through [`Rest`]; learns the bot's own id on first need.
+pub struct DiscordPoster {
+    rest: Rest,
+    bot_id: OnceCell<u64>,
+}
+
+impl DiscordPoster {
+    pub fn new(rest: Rest) -> DiscordPoster {
+        DiscordPoster {
+            rest,
+            bot_id: OnceCell::new(),
+        }
+    }
+
+    async fn bot_id(&self) -> Result<u64, RestError> {
+        self.bot_id.get_or_try_init(|| self.rest.current_user_id()).await.copied()
+    }
+}
+
+/// Mentions allowed on a tip: the configured role only, or nobody.
+pub fn tip_mentions(role: Option<u64>) -> CreateAllowedMentions {
+    match role {
+        Some(role) => CreateAllowedMentions::new().roles([role]),
+        None => no_mentions(),
+    }
+}
+
+impl Poster for DiscordPoster {
+    fn post<'a>(&'a self, channel_id: u64, tip: &'a Reply, role: Option<u64>) -> BoxFuture<'a, Result<u64, RestError>> {
+        Box::pin(async move {
+            let message = channel_message(tip, tip_mentions(role));
+            Ok(self.rest.create_message(channel_id, &message).await?.id)
+        })
+    }
+
+    fn find_own<'a>(&'a self, channel_id: u64, since: Timestamp, title: &'a str) -> BoxFuture<'a, Result<Option<u64>, RestError>> {
+        Box::pin(async move {
+            let bot = self.bot_id().await?;
+            let messages = self.rest.messages_after(channel_id, snowflake_at(since)).await?;
+            Ok(messages
+                .into_iter()
+                .filter(|m| m.author.as_ref().is_some_and(|a| a.id == bot))
+                .find(|m| m.embeds.iter().any(|e| e.title.as_deref() == Some(title)))
+                .map(|m| m.id))
+        })
+    }
+
+    fn start_thread<'a>(&'a self, channel_id: u64, message_id: u64, name: &'a str) -> BoxFuture<'a, Result<(), RestError>> {
+        Box::pin(self.rest.start_thread(channel_id, message_id, name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snowflakes_encode_time_since_discords_epoch() {
+        // Discord's documented example: 175928847299117063 was created 2016-04-30 11:18:25.796 UTC.
+        let at: Timestamp = "2016-04-30T11:18:25.796Z".parse().expect("ts");
+        assert_eq!(snowflake_at(at), 175_928_847_299_117_063 >> 22 << 22);
+    }
+}
