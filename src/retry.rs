@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
 use rand::Rng;
+use tokio::sync::watch;
 
 use crate::clock::Clock;
 use crate::discord::rest::RestError;
@@ -35,21 +36,26 @@ pub enum GaveUp {
     /// It kept failing until its deadline.
     #[error("still failing at the deadline: {0}")]
     OutOfTime(RestError),
+    /// The bot is shutting down; the request is left for the next start.
+    #[error("stopped while waiting to retry: {0}")]
+    Stopped(RestError),
 }
 
 impl GaveUp {
     pub fn error(&self) -> &RestError {
         match self {
-            GaveUp::Refused(error) | GaveUp::OutOfTime(error) => error,
+            GaveUp::Refused(error) | GaveUp::OutOfTime(error) | GaveUp::Stopped(error) => error,
         }
     }
 }
 
 /// Runs `attempt` until it succeeds, is refused, or the next wait would pass `deadline`.
-/// `on_retry` hears about every failure that will be retried, with the wait chosen.
+/// `on_retry` hears about every failure that will be retried, with the wait chosen. A wait
+/// ends early when `stop` turns true (shutdown); an attempt under way is never cut short.
 pub async fn until_deadline<T, F, Fut>(
     clock: &dyn Clock,
     deadline: Timestamp,
+    stop: &Stop,
     mut attempt: F,
     mut on_retry: impl FnMut(&RestError, Duration),
 ) -> Result<T, GaveUp>
@@ -71,7 +77,38 @@ where
             return Err(GaveUp::OutOfTime(error));
         }
         on_retry(&error, wait);
-        clock.sleep(wait_span).await;
+        let mut stop = stop.0.clone();
+        tokio::select! {
+            () = clock.sleep(wait_span) => {}
+            // A dropped sender (`Stop::never`) is an `Err` and never matches.
+            Ok(_) = stop.wait_for(|stopped| *stopped) => return Err(GaveUp::Stopped(error)),
+        }
+    }
+}
+
+/// The shutdown signal retries listen to.
+#[derive(Debug, Clone)]
+pub struct Stop(watch::Receiver<bool>);
+
+/// Raises the [`Stop`] signal.
+#[derive(Debug)]
+pub struct StopSender(watch::Sender<bool>);
+
+impl Stop {
+    pub fn new() -> (StopSender, Stop) {
+        let (sender, receiver) = watch::channel(false);
+        (StopSender(sender), Stop(receiver))
+    }
+
+    /// A signal that never fires.
+    pub fn never() -> Stop {
+        Stop::new().1
+    }
+}
+
+impl StopSender {
+    pub fn stop(&self) {
+        self.0.send_replace(true);
     }
 }
 
@@ -114,6 +151,7 @@ mod tests {
                 let result = until_deadline(
                     &clock,
                     deadline,
+                    &Stop::never(),
                     || {
                         let n = calls.fetch_add(1, Ordering::SeqCst) as usize;
                         let result = script.get(n).cloned().unwrap_or(Ok(99));
@@ -157,6 +195,25 @@ mod tests {
         let (result, waits) = run(vec![Err(refused.clone()), Ok(1)], 600).await;
         assert_eq!(result, Err(GaveUp::Refused(refused)));
         assert!(waits.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_stop_ends_the_wait_but_not_an_attempt() {
+        let clock = ManualClock::new(Timestamp::UNIX_EPOCH);
+        let (sender, stop) = Stop::new();
+        let task = tokio::spawn(async move {
+            until_deadline(
+                &clock,
+                Timestamp::MAX,
+                &stop,
+                || async { Err::<u32, _>(RestError::Server { status: 500 }) },
+                |_, _| {},
+            )
+            .await
+        });
+        sender.stop();
+        let result = task.await.expect("join");
+        assert_eq!(result, Err(GaveUp::Stopped(RestError::Server { status: 500 })));
     }
 
     #[tokio::test]

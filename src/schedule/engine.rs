@@ -39,7 +39,7 @@ use crate::config::TipsConfig;
 use crate::content::Content;
 use crate::discord::rest::RestError;
 use crate::reply::{tip_embed, Reply};
-use crate::retry::{self, GaveUp};
+use crate::retry::{self, GaveUp, Stop, StopSender};
 use crate::store::{Claim, LogEntry, LogStatus, Store, StoreError, TipSettings};
 
 /// A boxed future, for the object-safe [`Poster`].
@@ -151,6 +151,8 @@ type Due = Reverse<(Timestamp, u64, u64)>;
 struct Engine {
     deps: Deps,
     events: broadcast::Sender<TipEvent>,
+    stop_sender: StopSender,
+    stop: Stop,
     pacer: Arc<Pacer>,
     queue: BinaryHeap<Due>,
     generation: HashMap<u64, u64>,
@@ -161,9 +163,12 @@ struct Engine {
 impl Engine {
     fn new(deps: Deps, events: broadcast::Sender<TipEvent>) -> Engine {
         let pacer = Arc::new(Pacer::new(deps.config.posts_per_second));
+        let (stop_sender, stop) = Stop::new();
         Engine {
             deps,
             events,
+            stop_sender,
+            stop,
             pacer,
             queue: BinaryHeap::new(),
             generation: HashMap::new(),
@@ -194,6 +199,9 @@ impl Engine {
                 () = async { if let Some(sleep) = sleep { sleep.await } }, if next.is_some() => self.dispatch_due(),
             }
         }
+        // Jobs waiting to retry end now (their claims are recovered at the next start);
+        // requests already on their way to Discord finish and are logged.
+        self.stop_sender.stop();
         while self.jobs.join_next().await.is_some() {}
         debug!("daily-tip scheduler stopped");
     }
@@ -344,6 +352,7 @@ struct Job {
     deps: Deps,
     pacer: Arc<Pacer>,
     events: broadcast::Sender<TipEvent>,
+    stop: Stop,
 }
 
 impl Job {
@@ -352,6 +361,7 @@ impl Job {
             deps: engine.deps.clone(),
             pacer: engine.pacer.clone(),
             events: engine.events.clone(),
+            stop: engine.stop.clone(),
         }
     }
 
@@ -425,6 +435,7 @@ impl Job {
         let found = retry::until_deadline(
             self.deps.clock.as_ref(),
             deadline,
+            &self.stop,
             || self.deps.poster.find_own(channel, since, &title),
             |error, wait| debug!(guild = entry.guild_id, %error, ?wait, "cannot check the channel yet"),
         )
@@ -440,6 +451,7 @@ impl Job {
                 settings.channel_id = channel;
                 self.send(&settings, tip_id, entry.local_date, entry.due_at).await
             }
+            Err(GaveUp::Stopped(_)) => Ok(None),
             Err(gave_up) => {
                 let detail = format!("could not check whether the tip had arrived: {}", gave_up.error().explain());
                 self.fail(entry.guild_id, entry.local_date, &detail).await
@@ -465,6 +477,7 @@ impl Job {
         let result = retry::until_deadline(
             self.deps.clock.as_ref(),
             deadline,
+            &self.stop,
             || async {
                 self.pacer.slot().await;
                 self.deps.poster.post(settings.channel_id, &reply, settings.role_id).await
@@ -485,11 +498,13 @@ impl Job {
                 }
                 Ok(Some(TipEvent::Posted { guild, date, message_id, late }))
             }
-            Err(gave_up) => {
-                let detail = match &gave_up {
-                    GaveUp::Refused(error) => error.explain(),
-                    GaveUp::OutOfTime(error) => format!("Discord kept failing until the catch-up window closed ({error})"),
-                };
+            Err(GaveUp::Stopped(_)) => {
+                info!(guild, %date, "shutting down while the tip waits to be retried; it is sent at the next start");
+                Ok(None)
+            }
+            Err(GaveUp::Refused(error)) => self.fail(guild, date, &error.explain()).await,
+            Err(GaveUp::OutOfTime(error)) => {
+                let detail = format!("Discord kept failing until the catch-up window closed ({error})");
                 self.fail(guild, date, &detail).await
             }
         }
@@ -508,3 +523,7 @@ fn tip_message(content: &Content, tip: &crate::content::Tip, role: Option<u64>) 
 fn thread_name(title: &str) -> String {
     crate::reply::clip(title, 100)
 }
+
+#[cfg(test)]
+#[path = "engine_tests.rs"]
+mod tests;
