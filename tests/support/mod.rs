@@ -1,0 +1,416 @@
+//! The end-to-end harness: the real bot, started as `bridgebot run` starts it, against a fake
+//! Discord on loopback.
+//!
+//! [`TestBot::start`] starts a [`FakeDiscord`], a temporary folder for the database, and the bot
+//! through [`bridgebot::app::Bot`] with a config whose only difference from production is that
+//! `api_base` points at the fake (and `guild_id` at the fake's guild). It returns once the bot
+//! has reached READY and registered its commands. Every wait is on an event the fake recorded;
+//! nothing sleeps for a fixed time.
+//!
+//! ```ignore
+//! let bot = TestBot::start().await;
+//! let answer = bot.ask(bot.fake().slash("contrast").option("topic", "vision")).await;
+//! assert_eq!(answer.embed()["title"], "Vision vs execution");
+//! bot.shutdown().await;
+//! ```
+//!
+//! Logs of the bot and the fake go to the test output with `RUST_LOG=...` (through the bot's
+//! own subscriber, so its caps on dependency logs apply as in production).
+
+#![allow(dead_code)] // Each test file uses its own part of the harness.
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Once};
+
+use bridgebot::app::{Bot, RunningBot};
+use bridgebot::clock::{ManualClock, SharedClock};
+use bridgebot::config::{ApiBase, Config, LogConfig, Shards, Snowflake, Token};
+use fake_discord::{
+    Autocomplete, ButtonClick, FakeDiscord, FakeOptions, InteractionRef, Mark, RecordedRequest,
+    SlashCommand, GUILD_ID,
+};
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// The token the bot is started with; the fake sees it as `Bot test-token`.
+pub const TOKEN: &str = "test-token";
+
+/// Interaction callback type: a message answering the interaction.
+pub const CALLBACK_MESSAGE: u64 = 4;
+/// Interaction callback type: the message a component sits on, edited.
+pub const CALLBACK_UPDATE_MESSAGE: u64 = 7;
+/// Interaction callback type: autocomplete choices.
+pub const CALLBACK_AUTOCOMPLETE: u64 = 8;
+/// Message flag: only the person who asked sees it.
+pub const EPHEMERAL: u64 = 64;
+
+/// A change a test makes to the config before the bot starts.
+type ConfigChange = Box<dyn FnOnce(&mut Config, &Path) + Send>;
+
+/// How a [`TestBot`] is set up; [`TestBot::builder`] starts from production defaults.
+#[must_use = "call .start().await to start the bot"]
+pub struct TestBotBuilder {
+    fake: FakeOptions,
+    clock: Option<ManualClock>,
+    configure: Vec<ConfigChange>,
+}
+
+impl TestBotBuilder {
+    /// Options of the fake (rate limits, deadlines, extra guilds...).
+    pub fn fake_options(mut self, options: FakeOptions) -> Self {
+        self.fake = options;
+        self
+    }
+
+    /// Runs the bot on `clock` instead of the system clock; [`TestBot::clock`] hands it back.
+    pub fn clock(mut self, clock: ManualClock) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// Changes the config after the harness has filled it in; `dir` is the test's temporary
+    /// folder (for a content copy, a token file...).
+    pub fn configure(mut self, change: impl FnOnce(&mut Config, &Path) + Send + 'static) -> Self {
+        self.configure.push(Box::new(change));
+        self
+    }
+
+    /// Starts the fake and the bot; returns once the bot has registered its commands.
+    pub async fn start(self) -> TestBot {
+        init_logging();
+        let fake = FakeDiscord::start_with(self.fake).await;
+        let dir = tempfile::tempdir().expect("create a temporary folder for the database");
+        let mut config = Config::default();
+        config.discord.api_base =
+            Some(ApiBase::parse(&fake.api_base()).expect("the fake's address is a valid api_base"));
+        config.discord.guild_id = Some(Snowflake(GUILD_ID));
+        config.discord.shards = Shards::Fixed(1);
+        config.storage.database = dir.path().join("bridgebot.db");
+        for change in self.configure {
+            change(&mut config, dir.path());
+        }
+        let mut bot = TestBot {
+            fake,
+            dir,
+            config,
+            clock: self.clock,
+            running: None,
+        };
+        bot.launch(Mark::START).await;
+        bot
+    }
+}
+
+/// The real bot running against its own fake Discord, with its database in a temporary folder.
+///
+/// Dropping it without [`TestBot::shutdown`] leaves the bot to the end of the test's runtime;
+/// the fake's drop check still fails the test on any limit violation.
+pub struct TestBot {
+    fake: FakeDiscord,
+    dir: TempDir,
+    config: Config,
+    clock: Option<ManualClock>,
+    running: Option<RunningBot>,
+}
+
+impl TestBot {
+    /// A bot with the bundled content and the production defaults, pointed at a new fake.
+    pub async fn start() -> TestBot {
+        TestBot::builder().start().await
+    }
+
+    /// A bot to set up before starting it.
+    pub fn builder() -> TestBotBuilder {
+        TestBotBuilder {
+            fake: FakeOptions::default(),
+            clock: None,
+            configure: Vec::new(),
+        }
+    }
+
+    /// The fake Discord the bot talks to.
+    pub fn fake(&self) -> &FakeDiscord {
+        &self.fake
+    }
+
+    /// The config the bot was started with.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The temporary folder holding the database; removed when the `TestBot` is dropped.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The database file.
+    pub fn database(&self) -> PathBuf {
+        self.config.storage.database.clone()
+    }
+
+    /// The clock the bot runs on, if the test gave it one.
+    pub fn clock(&self) -> Option<&ManualClock> {
+        self.clock.as_ref()
+    }
+
+    /// The running bot (for its tip scheduler).
+    pub fn running(&self) -> &RunningBot {
+        self.running
+            .as_ref()
+            .expect("the bot is running (it is only absent during a restart)")
+    }
+
+    /// Stops the bot as production does and starts it again on the same database, config,
+    /// clock and fake; returns once the new bot has registered its commands.
+    pub async fn restart(&mut self) {
+        self.stop().await;
+        let mark = self.fake.mark();
+        self.launch(mark).await;
+    }
+
+    /// Stops the bot as production does (checking that it stops cleanly) and checks that the
+    /// fake saw no violation.
+    pub async fn shutdown(mut self) {
+        self.stop().await;
+        self.fake.assert_no_violations();
+    }
+
+    async fn stop(&mut self) {
+        if let Some(running) = self.running.take() {
+            running
+                .shutdown()
+                .await
+                .expect("the bot shuts down cleanly");
+        }
+    }
+
+    /// Starts the bot and waits, from `since`, for READY and the command registration.
+    async fn launch(&mut self, since: Mark) {
+        let token: Token = self
+            .config
+            .token(|_| Some(TOKEN.into()))
+            .expect("the test token is accepted");
+        let mut bot = Bot::new(self.config.clone(), token);
+        if let Some(clock) = &self.clock {
+            let clock: SharedClock = Arc::new(clock.clone());
+            bot = bot.with_clock(clock);
+        }
+        self.running = Some(bot.start().await.expect("the bot starts"));
+        self.fake
+            .wait_frame(since, |f| f.is_dispatch("READY"))
+            .await;
+        self.fake
+            .wait_request(since, |r| {
+                r.method == "PUT"
+                    && r.route().ends_with("/commands")
+                    && r.status.is_some_and(|s| s < 300)
+            })
+            .await;
+    }
+
+    /// Injects `interaction` and waits for the bot's answer to it.
+    pub async fn ask(&self, interaction: impl Inject) -> Answer {
+        let sent = interaction.inject().await;
+        self.answer_to(&sent).await
+    }
+
+    /// Waits for the bot's answer to an interaction sent earlier.
+    pub async fn answer_to(&self, interaction: &InteractionRef) -> Answer {
+        let request = self.fake.wait_callback(interaction).await;
+        Answer {
+            interaction: interaction.clone(),
+            request,
+        }
+    }
+
+    /// `/name` with `options`, answered.
+    pub async fn command(&self, name: &str, options: &[(&str, Value)]) -> Answer {
+        let slash = options
+            .iter()
+            .fold(self.fake.slash(name), |slash, (option, value)| {
+                slash.option(option, value.clone())
+            });
+        self.ask(slash).await
+    }
+
+    /// Autocomplete of `/command option` with `typed` so far, answered.
+    pub async fn autocomplete(&self, command: &str, option: &str, typed: &str) -> Answer {
+        self.ask(self.fake.autocomplete(command).focused(option, typed))
+            .await
+    }
+
+    /// The value Discord sends for the choice labelled `label` of `/command option`, read from
+    /// the command as the bot registered it (poise sends choices as INTEGER 0..n).
+    pub fn choice_value(&self, command: &str, option: &str, label: &str) -> Value {
+        let commands = self.fake.registered_commands();
+        let choices = commands
+            .iter()
+            .find(|c| c["name"] == command)
+            .and_then(|c| c["options"].as_array())
+            .and_then(|options| options.iter().find(|o| o["name"] == option))
+            .and_then(|o| o["choices"].as_array())
+            .unwrap_or_else(|| panic!("/{command} {option} was registered with choices"));
+        choices
+            .iter()
+            .find(|c| c["name"] == label)
+            .map(|c| c["value"].clone())
+            .unwrap_or_else(|| panic!("/{command} {option} has no choice {label:?}: {choices:?}"))
+    }
+}
+
+/// Something that can be injected as an interaction: a slash command, an autocomplete request
+/// or a button click, as the fake builds them.
+pub trait Inject {
+    fn inject(self) -> impl Future<Output = InteractionRef> + Send;
+}
+
+impl Inject for SlashCommand {
+    fn inject(self) -> impl Future<Output = InteractionRef> + Send {
+        self.send()
+    }
+}
+
+impl Inject for Autocomplete {
+    fn inject(self) -> impl Future<Output = InteractionRef> + Send {
+        self.send()
+    }
+}
+
+impl Inject for ButtonClick {
+    fn inject(self) -> impl Future<Output = InteractionRef> + Send {
+        self.send()
+    }
+}
+
+/// The bot's answer to one interaction: its callback, as the fake received and answered it.
+#[derive(Clone, Debug)]
+pub struct Answer {
+    pub interaction: InteractionRef,
+    pub request: RecordedRequest,
+}
+
+impl Answer {
+    /// The whole callback body: `{"type": .., "data": {..}}`.
+    pub fn body(&self) -> &Value {
+        self.request
+            .body
+            .as_ref()
+            .expect("the callback has a JSON body")
+    }
+
+    /// The HTTP status the fake answered the callback with (204 when accepted).
+    pub fn status(&self) -> Option<u16> {
+        self.request.status
+    }
+
+    /// The callback type (4 message, 7 update, 8 autocomplete).
+    pub fn kind(&self) -> u64 {
+        self.body()["type"]
+            .as_u64()
+            .expect("the callback has a numeric type")
+    }
+
+    /// The callback's `data`.
+    pub fn data(&self) -> &Value {
+        &self.body()["data"]
+    }
+
+    /// Whether only the person who asked sees the answer.
+    pub fn is_ephemeral(&self) -> bool {
+        self.data()["flags"].as_u64().unwrap_or(0) & EPHEMERAL != 0
+    }
+
+    /// The plain text of the answer, if any.
+    pub fn text(&self) -> Option<&str> {
+        self.data()["content"].as_str()
+    }
+
+    /// The embeds of the answer.
+    pub fn embeds(&self) -> &[Value] {
+        self.data()["embeds"].as_array().map_or(&[], Vec::as_slice)
+    }
+
+    /// The one embed of the answer; panics unless there is exactly one.
+    pub fn embed(&self) -> &Value {
+        match self.embeds() {
+            [embed] => embed,
+            other => panic!("expected one embed, got {}: {}", other.len(), self.body()),
+        }
+    }
+
+    /// The custom ids of the answer's buttons, in order.
+    pub fn custom_ids(&self) -> Vec<&str> {
+        self.data()["components"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|row| row["components"].as_array().into_iter().flatten())
+            .filter_map(|component| component["custom_id"].as_str())
+            .collect()
+    }
+
+    /// The autocomplete choices, as `(name, value)`.
+    pub fn choices(&self) -> Vec<(String, String)> {
+        self.data()["choices"]
+            .as_array()
+            .unwrap_or_else(|| panic!("an autocomplete answer has choices: {}", self.body()))
+            .iter()
+            .map(|c| {
+                let text = |key: &str| c[key].as_str().unwrap_or_default().to_string();
+                (text("name"), text("value"))
+            })
+            .collect()
+    }
+
+    /// Panics unless the callback was accepted (204) with type `kind`.
+    pub fn assert_accepted(&self, kind: u64) -> &Self {
+        assert_eq!(
+            (self.status(), self.kind()),
+            (Some(204), kind),
+            "callback status and type: {}",
+            self.body()
+        );
+        self
+    }
+
+    /// Panics unless allowed_mentions is present and lets nobody be pinged: no `parse` entry
+    /// (everyone, roles, users), no user or role list, no reply ping.
+    pub fn assert_mentions_nobody(&self) -> &Self {
+        let mentions = &self.data()["allowed_mentions"];
+        assert!(
+            mentions.is_object(),
+            "allowed_mentions is missing: {}",
+            self.body()
+        );
+        for key in ["parse", "users", "roles"] {
+            let list = &mentions[key];
+            assert!(
+                list.is_null() || list.as_array().is_some_and(Vec::is_empty),
+                "allowed_mentions.{key} lets someone be pinged: {mentions}"
+            );
+        }
+        assert_ne!(
+            mentions["replied_user"],
+            Value::Bool(true),
+            "allowed_mentions pings the replied user: {mentions}"
+        );
+        self
+    }
+}
+
+/// Sends the bot's and the fake's logs to the test output when `RUST_LOG` is set.
+fn init_logging() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let Ok(directives) = std::env::var("RUST_LOG") else {
+            return;
+        };
+        let subscriber = bridgebot::log::subscriber(
+            &LogConfig::default(),
+            bridgebot::log::filter(&directives),
+            tracing_subscriber::fmt::TestWriter::new(),
+        );
+        let _ = tracing::subscriber::set_global_default(subscriber);
+    });
+}
