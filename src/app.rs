@@ -70,7 +70,11 @@ impl Bot {
     /// Loads everything, opens the database, starts the scheduler and connects; returns once
     /// the client runs in the background.
     pub async fn start(self) -> Result<RunningBot, RunError> {
-        let Bot { config, token, clock } = self;
+        let Bot {
+            config,
+            token,
+            clock,
+        } = self;
         let content = load_content(&config).map_err(RunError::Content)?;
         info!(
             contrasts = content.contrasts.len(),
@@ -130,7 +134,10 @@ impl RunningBot {
     /// the gateway and the database.
     pub async fn shutdown(self) -> Result<(), RunError> {
         self.tips.shutdown();
-        if tokio::time::timeout(SHUTDOWN_GRACE, self.scheduler).await.is_err() {
+        if tokio::time::timeout(SHUTDOWN_GRACE, self.scheduler)
+            .await
+            .is_err()
+        {
             warn!("daily tips still in flight at shutdown were left for the next start");
         }
         self.shard_manager.shutdown_all().await;

@@ -18,7 +18,11 @@ pub trait Clock: Send + Sync + 'static {
     fn sleep_until(&self, at: Timestamp) -> Sleep;
     /// Resolves after `duration` has passed.
     fn sleep(&self, duration: SignedDuration) -> Sleep {
-        self.sleep_until(self.now().saturating_add(duration).unwrap_or(Timestamp::MAX))
+        self.sleep_until(
+            self.now()
+                .saturating_add(duration)
+                .unwrap_or(Timestamp::MAX),
+        )
     }
 }
 
@@ -53,7 +57,8 @@ impl ManualClock {
 
     /// Moves time forward, waking every sleeper whose moment has come.
     pub fn advance(&self, by: SignedDuration) {
-        self.now.send_modify(|now| *now = now.saturating_add(by).unwrap_or(Timestamp::MAX));
+        self.now
+            .send_modify(|now| *now = now.saturating_add(by).unwrap_or(Timestamp::MAX));
     }
 
     /// Sets the time (never backwards).

@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod content;
 pub mod diag;
@@ -14,7 +15,6 @@ pub mod discord;
 pub mod limits;
 pub mod log;
 pub mod reply;
-pub mod clock;
+pub mod retry;
 pub mod schedule;
 pub mod store;
-pub mod retry;

@@ -22,7 +22,9 @@ const CAP: Duration = Duration::from_secs(300);
 /// The delay before retry number `attempt` (0-based) after a transient failure: full jitter
 /// over an exponentially growing window, so many servers failing together spread out.
 pub fn backoff(attempt: u32, rng: &mut impl Rng) -> Duration {
-    let window = BASE.saturating_mul(2u32.saturating_pow(attempt.min(16))).min(CAP);
+    let window = BASE
+        .saturating_mul(2u32.saturating_pow(attempt.min(16)))
+        .min(CAP);
     let millis = u64::try_from(window.as_millis()).unwrap_or(u64::MAX);
     Duration::from_millis(rng.random_range(millis / 2..=millis))
 }
@@ -70,10 +72,17 @@ where
             Err(error) if error.is_permanent() => return Err(GaveUp::Refused(error)),
             Err(error) => error,
         };
-        let wait = error.retry_after().unwrap_or_else(|| backoff(failures, &mut rand::rng()));
+        let wait = error
+            .retry_after()
+            .unwrap_or_else(|| backoff(failures, &mut rand::rng()));
         failures += 1;
         let wait_span = SignedDuration::try_from(wait).unwrap_or(SignedDuration::MAX);
-        if clock.now().saturating_add(wait_span).unwrap_or(Timestamp::MAX) > deadline {
+        if clock
+            .now()
+            .saturating_add(wait_span)
+            .unwrap_or(Timestamp::MAX)
+            > deadline
+        {
             return Err(GaveUp::OutOfTime(error));
         }
         on_retry(&error, wait);
@@ -135,7 +144,10 @@ mod tests {
 
     /// Runs `until_deadline` over scripted results, moving the manual clock whenever the
     /// loop sleeps, and returns the outcome with the total time waited.
-    async fn run(script: Vec<Result<u32, RestError>>, deadline_secs: i64) -> (Result<u32, GaveUp>, Vec<Duration>) {
+    async fn run(
+        script: Vec<Result<u32, RestError>>,
+        deadline_secs: i64,
+    ) -> (Result<u32, GaveUp>, Vec<Duration>) {
         let clock = ManualClock::new(Timestamp::UNIX_EPOCH);
         let deadline = Timestamp::UNIX_EPOCH + SignedDuration::from_secs(deadline_secs);
         let calls = Arc::new(AtomicU32::new(0));
@@ -175,7 +187,9 @@ mod tests {
 
     #[tokio::test]
     async fn a_429_waits_retry_after_then_succeeds() {
-        let limited = RestError::RateLimited { retry_after: Duration::from_secs(2) };
+        let limited = RestError::RateLimited {
+            retry_after: Duration::from_secs(2),
+        };
         let (result, waits) = run(vec![Err(limited), Ok(7)], 60).await;
         assert_eq!(result, Ok(7));
         assert_eq!(waits, vec![Duration::from_secs(2)]);
@@ -184,14 +198,22 @@ mod tests {
     #[tokio::test]
     async fn server_errors_back_off_until_success() {
         let down = RestError::Server { status: 502 };
-        let (result, waits) = run(vec![Err(down.clone()), Err(down.clone()), Err(down), Ok(1)], 600).await;
+        let (result, waits) = run(
+            vec![Err(down.clone()), Err(down.clone()), Err(down), Ok(1)],
+            600,
+        )
+        .await;
         assert_eq!(result, Ok(1));
         assert_eq!(waits.len(), 3);
     }
 
     #[tokio::test]
     async fn a_refusal_is_not_retried() {
-        let refused = RestError::Refused { status: 403, code: 50013, message: "Missing Permissions".into() };
+        let refused = RestError::Refused {
+            status: 403,
+            code: 50013,
+            message: "Missing Permissions".into(),
+        };
         let (result, waits) = run(vec![Err(refused.clone()), Ok(1)], 600).await;
         assert_eq!(result, Err(GaveUp::Refused(refused)));
         assert!(waits.is_empty());
@@ -213,7 +235,10 @@ mod tests {
         });
         sender.stop();
         let result = task.await.expect("join");
-        assert_eq!(result, Err(GaveUp::Stopped(RestError::Server { status: 500 })));
+        assert_eq!(
+            result,
+            Err(GaveUp::Stopped(RestError::Server { status: 500 }))
+        );
     }
 
     #[tokio::test]

@@ -5,10 +5,10 @@
 
 mod commands;
 pub mod convert;
-pub mod poster;
-pub mod rest;
 mod error;
 mod events;
+pub mod poster;
+pub mod rest;
 
 use std::sync::Arc;
 
@@ -41,7 +41,13 @@ pub struct Data {
 }
 
 impl Data {
-    pub fn new(content: Arc<ArcSwap<Content>>, store: Store, tips: TipScheduler, clock: SharedClock, config: Config) -> Data {
+    pub fn new(
+        content: Arc<ArcSwap<Content>>,
+        store: Store,
+        tips: TipScheduler,
+        clock: SharedClock,
+        config: Config,
+    ) -> Data {
         Data {
             content,
             command_infos: command_infos(&all_commands()),

@@ -33,7 +33,10 @@ impl DiscordPoster {
     }
 
     async fn bot_id(&self) -> Result<u64, RestError> {
-        self.bot_id.get_or_try_init(|| self.rest.current_user_id()).await.copied()
+        self.bot_id
+            .get_or_try_init(|| self.rest.current_user_id())
+            .await
+            .copied()
     }
 }
 
@@ -46,17 +49,30 @@ pub fn tip_mentions(role: Option<u64>) -> CreateAllowedMentions {
 }
 
 impl Poster for DiscordPoster {
-    fn post<'a>(&'a self, channel_id: u64, tip: &'a Reply, role: Option<u64>) -> BoxFuture<'a, Result<u64, RestError>> {
+    fn post<'a>(
+        &'a self,
+        channel_id: u64,
+        tip: &'a Reply,
+        role: Option<u64>,
+    ) -> BoxFuture<'a, Result<u64, RestError>> {
         Box::pin(async move {
             let message = channel_message(tip, tip_mentions(role));
             Ok(self.rest.create_message(channel_id, &message).await?.id)
         })
     }
 
-    fn find_own<'a>(&'a self, channel_id: u64, since: Timestamp, title: &'a str) -> BoxFuture<'a, Result<Option<u64>, RestError>> {
+    fn find_own<'a>(
+        &'a self,
+        channel_id: u64,
+        since: Timestamp,
+        title: &'a str,
+    ) -> BoxFuture<'a, Result<Option<u64>, RestError>> {
         Box::pin(async move {
             let bot = self.bot_id().await?;
-            let messages = self.rest.messages_after(channel_id, snowflake_at(since)).await?;
+            let messages = self
+                .rest
+                .messages_after(channel_id, snowflake_at(since))
+                .await?;
             Ok(messages
                 .into_iter()
                 .filter(|m| m.author.as_ref().is_some_and(|a| a.id == bot))
@@ -65,7 +81,12 @@ impl Poster for DiscordPoster {
         })
     }
 
-    fn start_thread<'a>(&'a self, channel_id: u64, message_id: u64, name: &'a str) -> BoxFuture<'a, Result<(), RestError>> {
+    fn start_thread<'a>(
+        &'a self,
+        channel_id: u64,
+        message_id: u64,
+        name: &'a str,
+    ) -> BoxFuture<'a, Result<(), RestError>> {
         Box::pin(self.rest.start_thread(channel_id, message_id, name))
     }
 }

@@ -44,7 +44,11 @@ pub enum RestError {
     Network(String),
     /// Any other 4xx: the request will not succeed as it is.
     #[error("Discord refused the request: {status} (code {code}) {message}")]
-    Refused { status: u16, code: i64, message: String },
+    Refused {
+        status: u16,
+        code: i64,
+        message: String,
+    },
     /// Discord answered with something this bot cannot read.
     #[error("unreadable answer from Discord: {0}")]
     Decode(String),
@@ -155,7 +159,9 @@ pub struct Rest {
 
 impl std::fmt::Debug for Rest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Rest").field("base", &self.base).finish_non_exhaustive()
+        f.debug_struct("Rest")
+            .field("base", &self.base)
+            .finish_non_exhaustive()
     }
 }
 
@@ -176,37 +182,84 @@ impl Rest {
     }
 
     /// Posts a message in a channel. `body` is a serenity `CreateMessage` (or any JSON).
-    pub async fn create_message(&self, channel_id: u64, body: &impl Serialize) -> Result<MessageRef, RestError> {
-        self.call(Method::POST, &format!("/channels/{channel_id}/messages"), Some(body)).await
+    pub async fn create_message(
+        &self,
+        channel_id: u64,
+        body: &impl Serialize,
+    ) -> Result<MessageRef, RestError> {
+        self.call(
+            Method::POST,
+            &format!("/channels/{channel_id}/messages"),
+            Some(body),
+        )
+        .await
     }
 
-    pub async fn get_message(&self, channel_id: u64, message_id: u64) -> Result<MessageRef, RestError> {
-        self.call(Method::GET, &format!("/channels/{channel_id}/messages/{message_id}"), None::<&()>).await
+    pub async fn get_message(
+        &self,
+        channel_id: u64,
+        message_id: u64,
+    ) -> Result<MessageRef, RestError> {
+        self.call(
+            Method::GET,
+            &format!("/channels/{channel_id}/messages/{message_id}"),
+            None::<&()>,
+        )
+        .await
     }
 
     /// Up to 100 messages posted in a channel after `after_id`.
-    pub async fn messages_after(&self, channel_id: u64, after_id: u64) -> Result<Vec<MessageRef>, RestError> {
-        self.call(Method::GET, &format!("/channels/{channel_id}/messages?after={after_id}&limit=100"), None::<&()>)
-            .await
+    pub async fn messages_after(
+        &self,
+        channel_id: u64,
+        after_id: u64,
+    ) -> Result<Vec<MessageRef>, RestError> {
+        self.call(
+            Method::GET,
+            &format!("/channels/{channel_id}/messages?after={after_id}&limit=100"),
+            None::<&()>,
+        )
+        .await
     }
 
     /// Opens a thread on a message.
-    pub async fn start_thread(&self, channel_id: u64, message_id: u64, name: &str) -> Result<(), RestError> {
+    pub async fn start_thread(
+        &self,
+        channel_id: u64,
+        message_id: u64,
+        name: &str,
+    ) -> Result<(), RestError> {
         #[derive(Serialize)]
         struct Thread<'a> {
             name: &'a str,
             auto_archive_duration: u32,
         }
-        let body = Thread { name, auto_archive_duration: 1440 };
+        let body = Thread {
+            name,
+            auto_archive_duration: 1440,
+        };
         let _: serde_json::Value = self
-            .call(Method::POST, &format!("/channels/{channel_id}/messages/{message_id}/threads"), Some(&body))
+            .call(
+                Method::POST,
+                &format!("/channels/{channel_id}/messages/{message_id}/threads"),
+                Some(&body),
+            )
             .await?;
         Ok(())
     }
 
     /// Ends a poll now.
-    pub async fn expire_poll(&self, channel_id: u64, message_id: u64) -> Result<MessageRef, RestError> {
-        self.call(Method::POST, &format!("/channels/{channel_id}/polls/{message_id}/expire"), None::<&()>).await
+    pub async fn expire_poll(
+        &self,
+        channel_id: u64,
+        message_id: u64,
+    ) -> Result<MessageRef, RestError> {
+        self.call(
+            Method::POST,
+            &format!("/channels/{channel_id}/polls/{message_id}/expire"),
+            None::<&()>,
+        )
+        .await
     }
 
     /// The bot's own user id.
@@ -215,13 +268,25 @@ impl Rest {
         Ok(user.id)
     }
 
-    async fn call<T: DeserializeOwned>(&self, method: Method, path: &str, body: Option<&impl Serialize>) -> Result<T, RestError> {
+    async fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&impl Serialize>,
+    ) -> Result<T, RestError> {
         let url = format!("{}/api/v10{path}", self.base);
         let mut request = self
             .client
             .request(method, url)
             .header(AUTHORIZATION, &self.authorization)
-            .header(USER_AGENT, concat!("DiscordBot (https://github.com/bridgebot, ", env!("CARGO_PKG_VERSION"), ")"));
+            .header(
+                USER_AGENT,
+                concat!(
+                    "DiscordBot (https://github.com/bridgebot, ",
+                    env!("CARGO_PKG_VERSION"),
+                    ")"
+                ),
+            );
         if let Some(body) = body {
             request = request.json(body);
         }
@@ -230,7 +295,11 @@ impl Rest {
         let headers = response.headers().clone();
         let bytes = response.bytes().await.map_err(network_error)?;
         if status.is_success() {
-            let bytes = if bytes.is_empty() { &b"null"[..] } else { &bytes[..] };
+            let bytes = if bytes.is_empty() {
+                &b"null"[..]
+            } else {
+                &bytes[..]
+            };
             return serde_json::from_slice(bytes).map_err(|e| RestError::Decode(e.to_string()));
         }
         Err(classify(status, &headers, &bytes))
@@ -265,10 +334,16 @@ fn classify(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> RestError {
         return RestError::RateLimited { retry_after };
     }
     if status.is_server_error() {
-        return RestError::Server { status: status.as_u16() };
+        return RestError::Server {
+            status: status.as_u16(),
+        };
     }
     let (code, message) = parsed.map_or((0, String::new()), |b| (b.code, b.message));
-    RestError::Refused { status: status.as_u16(), code, message }
+    RestError::Refused {
+        status: status.as_u16(),
+        code,
+        message,
+    }
 }
 
 #[cfg(test)]
@@ -288,15 +363,25 @@ mod tests {
         let body = br#"{"message":"You are being rate limited.","retry_after":2.5,"global":false}"#;
         assert_eq!(
             classify(StatusCode::TOO_MANY_REQUESTS, &headers(Some("9")), body),
-            RestError::RateLimited { retry_after: Duration::from_millis(2500) }
+            RestError::RateLimited {
+                retry_after: Duration::from_millis(2500)
+            }
         );
         assert_eq!(
-            classify(StatusCode::TOO_MANY_REQUESTS, &headers(Some("3")), b"not json"),
-            RestError::RateLimited { retry_after: Duration::from_secs(3) }
+            classify(
+                StatusCode::TOO_MANY_REQUESTS,
+                &headers(Some("3")),
+                b"not json"
+            ),
+            RestError::RateLimited {
+                retry_after: Duration::from_secs(3)
+            }
         );
         assert_eq!(
             classify(StatusCode::TOO_MANY_REQUESTS, &headers(None), b""),
-            RestError::RateLimited { retry_after: DEFAULT_RETRY_AFTER }
+            RestError::RateLimited {
+                retry_after: DEFAULT_RETRY_AFTER
+            }
         );
     }
 
@@ -312,7 +397,11 @@ mod tests {
         assert!(refused.is_permanent());
         assert_eq!(refused.code(), Some(codes::MISSING_PERMISSIONS));
         assert!(refused.explain().contains("not allowed to post"));
-        let gone = classify(StatusCode::NOT_FOUND, &headers(None), br#"{"code":10003,"message":"Unknown Channel"}"#);
+        let gone = classify(
+            StatusCode::NOT_FOUND,
+            &headers(None),
+            br#"{"code":10003,"message":"Unknown Channel"}"#,
+        );
         assert!(gone.explain().contains("no longer exists"));
     }
 }

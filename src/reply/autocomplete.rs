@@ -112,7 +112,10 @@ fn score(value: &str, name: &str, query: &str) -> Option<u8> {
     if value.contains(query) || name.contains(query) {
         return Some(3);
     }
-    let every_word_found = words(query).all(|typed| {
+    // A query of only symbols or emoji has no words, and must not match everything.
+    let mut typed_words = words(query).peekable();
+    typed_words.peek()?;
+    let every_word_found = typed_words.all(|typed| {
         words(value)
             .chain(words(name))
             .any(|word| word.starts_with(typed))
@@ -203,6 +206,9 @@ mod tests {
     #[test]
     fn nonsense_matches_nothing() {
         assert!(values("zzqx").is_empty());
+        for symbols in ["🙂", "#!?", "\u{200B}"] {
+            assert!(values(symbols).is_empty(), "{symbols:?} matched");
+        }
     }
 
     #[test]

@@ -44,10 +44,18 @@ impl UserError {
     }
 }
 
-/// What a person typed, made safe to show back: one line, no code marks, clipped.
+/// Characters that reorder the text around them (bidirectional embeddings, overrides and
+/// isolates). Left unclosed in an echo, they would turn the bot's own words around.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// What a person typed, made safe to show back: one line, no code marks, no reordering
+/// marks, clipped.
 pub fn echo(input: &str) -> String {
     let flat: String = input
         .chars()
+        .filter(|c| !is_bidi_control(*c))
         .map(|c| if c.is_control() || c == '`' { ' ' } else { c })
         .collect();
     clip(flat.trim(), ECHO_MAX)
@@ -61,5 +69,6 @@ mod tests {
     fn echo_flattens_and_clips_input() {
         assert_eq!(echo("a\nb`c"), "a b c");
         assert_eq!(echo(&"x".repeat(500)).chars().count(), ECHO_MAX);
+        assert_eq!(echo("\u{202E}gnihtemos\u{2067}x"), "gnihtemosx");
     }
 }

@@ -26,20 +26,29 @@ fn rank(guild_id: u64, cycle: u64, tip_id: &str) -> u64 {
 
 /// The next tip for a server: the first in its order for `cycle` not in `shown`; when every
 /// tip of the deck is in `shown`, the first of the next pass. Returns the pass it belongs to.
-pub fn next_tip<'c>(content: &'c Content, guild_id: u64, cycle: u64, shown: &HashSet<&str>) -> (u64, &'c Tip) {
+pub fn next_tip<'c>(
+    content: &'c Content,
+    guild_id: u64,
+    cycle: u64,
+    shown: &HashSet<&str>,
+) -> (u64, &'c Tip) {
     let unseen = |tip: &&Tip| !shown.contains(tip.id.as_str());
     match first_in_order(content, guild_id, cycle, unseen) {
         Some(tip) => (cycle, tip),
         None => {
             let next = cycle + 1;
-            let tip = first_in_order(content, guild_id, next, |_| true)
-                .unwrap_or(&content.tips[0]);
+            let tip = first_in_order(content, guild_id, next, |_| true).unwrap_or(&content.tips[0]);
             (next, tip)
         }
     }
 }
 
-fn first_in_order<'c>(content: &'c Content, guild_id: u64, cycle: u64, keep: impl Fn(&&'c Tip) -> bool) -> Option<&'c Tip> {
+fn first_in_order<'c>(
+    content: &'c Content,
+    guild_id: u64,
+    cycle: u64,
+    keep: impl Fn(&&'c Tip) -> bool,
+) -> Option<&'c Tip> {
     content
         .tips
         .iter()
@@ -55,7 +64,11 @@ mod tests {
         let mut log: Vec<(u64, String)> = Vec::new();
         for _ in 0..days {
             let cycle = log.last().map_or(0, |(c, _)| *c);
-            let shown: HashSet<&str> = log.iter().filter(|(c, _)| *c == cycle).map(|(_, id)| id.as_str()).collect();
+            let shown: HashSet<&str> = log
+                .iter()
+                .filter(|(c, _)| *c == cycle)
+                .map(|(_, id)| id.as_str())
+                .collect();
             let (cycle, tip) = next_tip(content, guild, cycle, &shown);
             log.push((cycle, tip.id.to_string()));
         }
@@ -70,7 +83,10 @@ mod tests {
         let first: HashSet<&str> = log[..deck].iter().map(|(_, id)| id.as_str()).collect();
         assert_eq!(first.len(), deck, "the first pass repeated a tip");
         assert!(log[..deck].iter().all(|(c, _)| *c == 0));
-        let second: HashSet<&str> = log[deck..deck * 2].iter().map(|(_, id)| id.as_str()).collect();
+        let second: HashSet<&str> = log[deck..deck * 2]
+            .iter()
+            .map(|(_, id)| id.as_str())
+            .collect();
         assert_eq!(second.len(), deck, "the second pass repeated a tip");
         assert!(log[deck..deck * 2].iter().all(|(c, _)| *c == 1));
     }
@@ -89,20 +105,39 @@ mod tests {
         // Remove a tip already shown and one not yet shown; add a new one.
         let shown_id = log[0].1.clone();
         content.tips.retain(|t| t.id.as_str() != shown_id);
-        let unshown = content.tips.iter().position(|t| !log.iter().any(|(_, id)| *id == t.id.as_str())).expect("one");
+        let unshown = content
+            .tips
+            .iter()
+            .position(|t| !log.iter().any(|(_, id)| *id == t.id.as_str()))
+            .expect("one");
         content.tips.remove(unshown);
         let mut added = content.tips[0].clone();
         added.id = crate::content::Text::new("brand-new-tip");
         content.tips.push(added);
         for _ in 0..content.tips.len() + 5 {
             let cycle = log.last().map_or(0, |(c, _)| *c);
-            let shown: HashSet<&str> = log.iter().filter(|(c, _)| *c == cycle).map(|(_, id)| id.as_str()).collect();
+            let shown: HashSet<&str> = log
+                .iter()
+                .filter(|(c, _)| *c == cycle)
+                .map(|(_, id)| id.as_str())
+                .collect();
             let (cycle, tip) = next_tip(&content, 7, cycle, &shown);
             log.push((cycle, tip.id.to_string()));
         }
-        let first_pass: Vec<&str> = log.iter().filter(|(c, _)| *c == 0).map(|(_, id)| id.as_str()).collect();
+        let first_pass: Vec<&str> = log
+            .iter()
+            .filter(|(c, _)| *c == 0)
+            .map(|(_, id)| id.as_str())
+            .collect();
         let distinct: HashSet<&str> = first_pass.iter().copied().collect();
-        assert_eq!(distinct.len(), first_pass.len(), "a tip repeated within a pass");
-        assert!(first_pass.contains(&"brand-new-tip"), "the new tip joined the current pass");
+        assert_eq!(
+            distinct.len(),
+            first_pass.len(),
+            "a tip repeated within a pass"
+        );
+        assert!(
+            first_pass.contains(&"brand-new-tip"),
+            "the new tip joined the current pass"
+        );
     }
 }

@@ -48,12 +48,27 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// How the scheduler reaches Discord.
 pub trait Poster: Send + Sync + 'static {
     /// Posts a tip; `role` is mentioned (and the only mention allowed). Returns the message id.
-    fn post<'a>(&'a self, channel_id: u64, tip: &'a Reply, role: Option<u64>) -> BoxFuture<'a, Result<u64, RestError>>;
+    fn post<'a>(
+        &'a self,
+        channel_id: u64,
+        tip: &'a Reply,
+        role: Option<u64>,
+    ) -> BoxFuture<'a, Result<u64, RestError>>;
     /// The id of a message the bot posted in `channel_id` after `since` with an embed titled
     /// `title`, if there is one.
-    fn find_own<'a>(&'a self, channel_id: u64, since: Timestamp, title: &'a str) -> BoxFuture<'a, Result<Option<u64>, RestError>>;
+    fn find_own<'a>(
+        &'a self,
+        channel_id: u64,
+        since: Timestamp,
+        title: &'a str,
+    ) -> BoxFuture<'a, Result<Option<u64>, RestError>>;
     /// Opens a discussion thread on a posted tip.
-    fn start_thread<'a>(&'a self, channel_id: u64, message_id: u64, name: &'a str) -> BoxFuture<'a, Result<(), RestError>>;
+    fn start_thread<'a>(
+        &'a self,
+        channel_id: u64,
+        message_id: u64,
+        name: &'a str,
+    ) -> BoxFuture<'a, Result<(), RestError>>;
 }
 
 /// What the scheduler needs.
@@ -72,13 +87,22 @@ pub enum TipEvent {
     /// A server's next due instant (none: paused, removed, or zone unknown).
     Planned { guild: u64, next: Option<Timestamp> },
     /// A day's tip was posted; `late` when after its due minute (catch-up or retries).
-    Posted { guild: u64, date: jiff::civil::Date, message_id: u64, late: bool },
+    Posted {
+        guild: u64,
+        date: jiff::civil::Date,
+        message_id: u64,
+        late: bool,
+    },
     /// A day was skipped on purpose.
     Skipped { guild: u64, date: jiff::civil::Date },
     /// A day was missed: the bot was down past the catch-up window.
     Missed { guild: u64, date: jiff::civil::Date },
     /// A day's tip could not be posted.
-    Failed { guild: u64, date: jiff::civil::Date, detail: String },
+    Failed {
+        guild: u64,
+        date: jiff::civil::Date,
+        detail: String,
+    },
 }
 
 /// Events kept for slow listeners before the oldest are dropped.
@@ -105,7 +129,13 @@ impl TipScheduler {
         let (events, _) = broadcast::channel(EVENT_BUFFER);
         let engine = Engine::new(deps, events.clone());
         let task = tokio::spawn(engine.run(receiver));
-        (TipScheduler { commands: sender, events }, task)
+        (
+            TipScheduler {
+                commands: sender,
+                events,
+            },
+            task,
+        )
     }
 
     /// Everything the scheduler does from now on.
@@ -262,13 +292,27 @@ impl Engine {
             if self.deps.store.log_entry(guild, owed.date).await?.is_none() {
                 if within_catch_up(owed.at, now, &self.deps.config) {
                     self.queue.push(Reverse((now, guild, generation)));
-                    self.emit(TipEvent::Planned { guild, next: Some(now) });
+                    self.emit(TipEvent::Planned {
+                        guild,
+                        next: Some(now),
+                    });
                     return Ok(());
                 }
-                let detail = format!("the bot was not running from the due time until more than {} hours later", self.deps.config.catch_up_hours);
-                if self.deps.store.record_without_post(guild, owed.date, LogStatus::Missed, &detail, owed.at, now).await? {
+                let detail = format!(
+                    "the bot was not running from the due time until more than {} hours later",
+                    self.deps.config.catch_up_hours
+                );
+                if self
+                    .deps
+                    .store
+                    .record_without_post(guild, owed.date, LogStatus::Missed, &detail, owed.at, now)
+                    .await?
+                {
                     warn!(guild, date = %owed.date, "daily tip missed: the bot was down past the catch-up window");
-                    self.emit(TipEvent::Missed { guild, date: owed.date });
+                    self.emit(TipEvent::Missed {
+                        guild,
+                        date: owed.date,
+                    });
                 }
             }
         }
@@ -276,7 +320,10 @@ impl Engine {
         if let Some(next) = next {
             self.queue.push(Reverse((next.at, guild, generation)));
         }
-        self.emit(TipEvent::Planned { guild, next: next.map(|n| n.at) });
+        self.emit(TipEvent::Planned {
+            guild,
+            next: next.map(|n| n.at),
+        });
         Ok(())
     }
 
@@ -321,7 +368,11 @@ fn schedule_of(settings: &TipSettings) -> Option<Schedule> {
 }
 
 /// The latest occurrence at or before `now` that the server is owed (set up by then).
-fn owed_occurrence(schedule: &Schedule, settings: &TipSettings, now: Timestamp) -> Option<Occurrence> {
+fn owed_occurrence(
+    schedule: &Schedule,
+    settings: &TipSettings,
+    now: Timestamp,
+) -> Option<Occurrence> {
     schedule
         .latest_at_or_before(now)
         .filter(|occurrence| occurrence.at >= settings.active_since)
@@ -337,7 +388,12 @@ fn within_catch_up(due: Timestamp, now: Timestamp, config: &TipsConfig) -> bool 
 
 /// The next moment a server's tip will be posted, as `/tips status` and `/tips setup` show it:
 /// a day owed now (inside the catch-up window) counts as now.
-pub fn next_post(settings: &TipSettings, today_logged: impl Fn(jiff::civil::Date) -> bool, now: Timestamp, config: &TipsConfig) -> Option<Occurrence> {
+pub fn next_post(
+    settings: &TipSettings,
+    today_logged: impl Fn(jiff::civil::Date) -> bool,
+    now: Timestamp,
+    config: &TipsConfig,
+) -> Option<Occurrence> {
     if settings.paused {
         return None;
     }
@@ -372,7 +428,9 @@ impl Job {
                 let _ = self.events.send(event);
             }
             Ok(None) => {}
-            Err(error) => warn!(%error, "daily tip: database error; the tip will be retried at the next start"),
+            Err(error) => {
+                warn!(%error, "daily tip: database error; the tip will be retried at the next start")
+            }
         }
     }
 
@@ -386,18 +444,32 @@ impl Job {
         let Some(schedule) = schedule_of(&settings) else {
             return Ok(None);
         };
-        let Some(occurrence) = owed_occurrence(&schedule, &settings, now).filter(|o| within_catch_up(o.at, now, &self.deps.config)) else {
+        let Some(occurrence) = owed_occurrence(&schedule, &settings, now)
+            .filter(|o| within_catch_up(o.at, now, &self.deps.config))
+        else {
             return Ok(None);
         };
         if store.log_entry(guild, occurrence.date).await?.is_some() {
             return Ok(None);
         }
         if settings.skip_date == Some(occurrence.date) {
-            store.record_without_post(guild, occurrence.date, LogStatus::Skipped, "skipped with /tips skip", occurrence.at, now).await?;
+            store
+                .record_without_post(
+                    guild,
+                    occurrence.date,
+                    LogStatus::Skipped,
+                    "skipped with /tips skip",
+                    occurrence.at,
+                    now,
+                )
+                .await?;
             settings.skip_date = None;
             store.save_tip_settings(&settings, now).await?;
             info!(guild, date = %occurrence.date, "daily tip skipped as asked");
-            return Ok(Some(TipEvent::Skipped { guild, date: occurrence.date }));
+            return Ok(Some(TipEvent::Skipped {
+                guild,
+                date: occurrence.date,
+            }));
         }
         let content = self.deps.content.load_full();
         let cycle = store.latest_cycle(guild).await?;
@@ -415,7 +487,8 @@ impl Job {
         if !store.claim(&claim, now).await? {
             return Ok(None);
         }
-        self.send(&settings, &claim.tip_id, occurrence.date, occurrence.at).await
+        self.send(&settings, &claim.tip_id, occurrence.date, occurrence.at)
+            .await
     }
 
     /// Finishes a claim left `sending` by a previous run: record the message if it arrived,
@@ -423,15 +496,32 @@ impl Job {
     async fn recover(&self, entry: LogEntry) -> Result<Option<TipEvent>, StoreError> {
         let now = self.deps.clock.now();
         let Some(settings) = self.deps.store.tip_settings(entry.guild_id).await? else {
-            return self.fail(entry.guild_id, entry.local_date, "the server's tip settings were removed").await;
+            return self
+                .fail(
+                    entry.guild_id,
+                    entry.local_date,
+                    "the server's tip settings were removed",
+                )
+                .await;
         };
         let content = self.deps.content.load_full();
         let (Some(tip_id), Some(channel)) = (entry.tip_id.as_deref(), entry.channel_id) else {
-            return self.fail(entry.guild_id, entry.local_date, "incomplete claim").await;
+            return self
+                .fail(entry.guild_id, entry.local_date, "incomplete claim")
+                .await;
         };
-        let title = content.tip(tip_id).map(|t| t.title.to_string()).unwrap_or_default();
-        let since = entry.recorded_at.saturating_sub(SignedDuration::from_mins(1)).unwrap_or(entry.recorded_at);
-        let deadline = entry.due_at.saturating_add(catch_up(&self.deps.config)).unwrap_or(Timestamp::MAX);
+        let title = content
+            .tip(tip_id)
+            .map(|t| t.title.to_string())
+            .unwrap_or_default();
+        let since = entry
+            .recorded_at
+            .saturating_sub(SignedDuration::from_mins(1))
+            .unwrap_or(entry.recorded_at);
+        let deadline = entry
+            .due_at
+            .saturating_add(catch_up(&self.deps.config))
+            .unwrap_or(Timestamp::MAX);
         let found = retry::until_deadline(
             self.deps.clock.as_ref(),
             deadline,
@@ -443,44 +533,81 @@ impl Job {
         match found {
             Ok(Some(message_id)) => {
                 info!(guild = entry.guild_id, date = %entry.local_date, "the tip had been posted before the stop; recorded it");
-                self.deps.store.mark_posted(entry.guild_id, entry.local_date, message_id, now).await?;
-                Ok(Some(TipEvent::Posted { guild: entry.guild_id, date: entry.local_date, message_id, late: true }))
+                self.deps
+                    .store
+                    .mark_posted(entry.guild_id, entry.local_date, message_id, now)
+                    .await?;
+                Ok(Some(TipEvent::Posted {
+                    guild: entry.guild_id,
+                    date: entry.local_date,
+                    message_id,
+                    late: true,
+                }))
             }
             Ok(None) => {
                 let mut settings = settings;
                 settings.channel_id = channel;
-                self.send(&settings, tip_id, entry.local_date, entry.due_at).await
+                self.send(&settings, tip_id, entry.local_date, entry.due_at)
+                    .await
             }
             Err(GaveUp::Stopped(_)) => Ok(None),
             Err(gave_up) => {
-                let detail = format!("could not check whether the tip had arrived: {}", gave_up.error().explain());
+                let detail = format!(
+                    "could not check whether the tip had arrived: {}",
+                    gave_up.error().explain()
+                );
                 self.fail(entry.guild_id, entry.local_date, &detail).await
             }
         }
     }
 
-    async fn fail(&self, guild: u64, date: jiff::civil::Date, detail: &str) -> Result<Option<TipEvent>, StoreError> {
+    async fn fail(
+        &self,
+        guild: u64,
+        date: jiff::civil::Date,
+        detail: &str,
+    ) -> Result<Option<TipEvent>, StoreError> {
         warn!(guild, %date, reason = detail, "daily tip not posted");
-        self.deps.store.mark_failed(guild, date, detail, self.deps.clock.now()).await?;
-        Ok(Some(TipEvent::Failed { guild, date, detail: detail.to_string() }))
+        self.deps
+            .store
+            .mark_failed(guild, date, detail, self.deps.clock.now())
+            .await?;
+        Ok(Some(TipEvent::Failed {
+            guild,
+            date,
+            detail: detail.to_string(),
+        }))
     }
 
     /// Sends a claimed tip with retries until the catch-up window closes, and logs the end.
-    async fn send(&self, settings: &TipSettings, tip_id: &str, date: jiff::civil::Date, due_at: Timestamp) -> Result<Option<TipEvent>, StoreError> {
+    async fn send(
+        &self,
+        settings: &TipSettings,
+        tip_id: &str,
+        date: jiff::civil::Date,
+        due_at: Timestamp,
+    ) -> Result<Option<TipEvent>, StoreError> {
         let guild = settings.guild_id;
         let content = self.deps.content.load_full();
         let Some(tip) = content.tip(tip_id) else {
-            return self.fail(guild, date, "the tip is no longer in the content").await;
+            return self
+                .fail(guild, date, "the tip is no longer in the content")
+                .await;
         };
         let reply = tip_message(&content, tip, settings.role_id);
-        let deadline = due_at.saturating_add(catch_up(&self.deps.config)).unwrap_or(Timestamp::MAX);
+        let deadline = due_at
+            .saturating_add(catch_up(&self.deps.config))
+            .unwrap_or(Timestamp::MAX);
         let result = retry::until_deadline(
             self.deps.clock.as_ref(),
             deadline,
             &self.stop,
             || async {
                 self.pacer.slot().await;
-                self.deps.poster.post(settings.channel_id, &reply, settings.role_id).await
+                self.deps
+                    .poster
+                    .post(settings.channel_id, &reply, settings.role_id)
+                    .await
             },
             |error, wait| debug!(guild, %error, ?wait, "daily tip not accepted yet; retrying"),
         )
@@ -488,15 +615,28 @@ impl Job {
         let now = self.deps.clock.now();
         match result {
             Ok(message_id) => {
-                self.deps.store.mark_posted(guild, date, message_id, now).await?;
+                self.deps
+                    .store
+                    .mark_posted(guild, date, message_id, now)
+                    .await?;
                 let late = now.duration_since(due_at) >= SignedDuration::from_mins(1);
                 info!(guild, %date, tip = tip_id, late, "daily tip posted");
                 if settings.thread {
-                    if let Err(error) = self.deps.poster.start_thread(settings.channel_id, message_id, &thread_name(&tip.title)).await {
+                    if let Err(error) = self
+                        .deps
+                        .poster
+                        .start_thread(settings.channel_id, message_id, &thread_name(&tip.title))
+                        .await
+                    {
                         warn!(guild, %error, "could not open a thread on the tip");
                     }
                 }
-                Ok(Some(TipEvent::Posted { guild, date, message_id, late }))
+                Ok(Some(TipEvent::Posted {
+                    guild,
+                    date,
+                    message_id,
+                    late,
+                }))
             }
             Err(GaveUp::Stopped(_)) => {
                 info!(guild, %date, "shutting down while the tip waits to be retried; it is sent at the next start");
@@ -504,7 +644,8 @@ impl Job {
             }
             Err(GaveUp::Refused(error)) => self.fail(guild, date, &error.explain()).await,
             Err(GaveUp::OutOfTime(error)) => {
-                let detail = format!("Discord kept failing until the catch-up window closed ({error})");
+                let detail =
+                    format!("Discord kept failing until the catch-up window closed ({error})");
                 self.fail(guild, date, &detail).await
             }
         }

@@ -40,39 +40,77 @@ impl FakePoster {
     fn new() -> Arc<FakePoster> {
         let poster = FakePoster::default();
         *poster.attempts.lock().expect("lock") = Some(watch::Sender::new(0));
-        poster.next_id.store(1000, std::sync::atomic::Ordering::SeqCst);
+        poster
+            .next_id
+            .store(1000, std::sync::atomic::Ordering::SeqCst);
         Arc::new(poster)
     }
 
     fn script(&self, channel: u64, results: Vec<Result<u64, RestError>>) {
-        self.script.lock().expect("lock").insert(channel, results.into());
+        self.script
+            .lock()
+            .expect("lock")
+            .insert(channel, results.into());
     }
 
     fn posts_in(&self, channel: u64) -> Vec<Reply> {
-        self.posts.lock().expect("lock").iter().filter(|(c, _, _)| *c == channel).map(|(_, r, _)| r.clone()).collect()
+        self.posts
+            .lock()
+            .expect("lock")
+            .iter()
+            .filter(|(c, _, _)| *c == channel)
+            .map(|(_, r, _)| r.clone())
+            .collect()
     }
 
     fn attempts(&self) -> watch::Receiver<u32> {
-        self.attempts.lock().expect("lock").as_ref().expect("sender").subscribe()
+        self.attempts
+            .lock()
+            .expect("lock")
+            .as_ref()
+            .expect("sender")
+            .subscribe()
     }
 }
 
 impl Poster for FakePoster {
-    fn post<'a>(&'a self, channel_id: u64, tip: &'a Reply, role: Option<u64>) -> BoxFuture<'a, Result<u64, RestError>> {
+    fn post<'a>(
+        &'a self,
+        channel_id: u64,
+        tip: &'a Reply,
+        role: Option<u64>,
+    ) -> BoxFuture<'a, Result<u64, RestError>> {
         Box::pin(async move {
             if let Some(sender) = self.attempts.lock().expect("lock").as_ref() {
                 sender.send_modify(|n| *n += 1);
             }
-            let scripted = self.script.lock().expect("lock").get_mut(&channel_id).and_then(VecDeque::pop_front);
-            let result = scripted.unwrap_or_else(|| Ok(self.next_id.fetch_add(1, std::sync::atomic::Ordering::SeqCst)));
+            let scripted = self
+                .script
+                .lock()
+                .expect("lock")
+                .get_mut(&channel_id)
+                .and_then(VecDeque::pop_front);
+            let result = scripted.unwrap_or_else(|| {
+                Ok(self
+                    .next_id
+                    .fetch_add(1, std::sync::atomic::Ordering::SeqCst))
+            });
             if result.is_ok() {
-                self.posts.lock().expect("lock").push((channel_id, tip.clone(), role));
+                self.posts
+                    .lock()
+                    .expect("lock")
+                    .push((channel_id, tip.clone(), role));
             }
             result
         })
     }
 
-    fn find_own<'a>(&'a self, channel_id: u64, _since: Timestamp, title: &'a str) -> BoxFuture<'a, Result<Option<u64>, RestError>> {
+    fn find_own<'a>(
+        &'a self,
+        channel_id: u64,
+        _since: Timestamp,
+        title: &'a str,
+    ) -> BoxFuture<'a, Result<Option<u64>, RestError>> {
         Box::pin(async move {
             Ok(self
                 .existing
@@ -84,7 +122,12 @@ impl Poster for FakePoster {
         })
     }
 
-    fn start_thread<'a>(&'a self, _: u64, _: u64, _: &'a str) -> BoxFuture<'a, Result<(), RestError>> {
+    fn start_thread<'a>(
+        &'a self,
+        _: u64,
+        _: u64,
+        _: &'a str,
+    ) -> BoxFuture<'a, Result<(), RestError>> {
         Box::pin(async { Ok(()) })
     }
 }
@@ -125,7 +168,14 @@ impl Harness {
         };
         let (scheduler, task) = TipScheduler::spawn(deps);
         let events = scheduler.subscribe();
-        Harness { store, clock, poster, scheduler, task, events }
+        Harness {
+            store,
+            clock,
+            poster,
+            scheduler,
+            task,
+            events,
+        }
     }
 
     async fn fresh(servers: &[TipSettings], now: Timestamp) -> Harness {
@@ -147,11 +197,16 @@ impl Harness {
                 }
             }
         };
-        tokio::time::timeout(Duration::from_secs(5), wait).await.expect("the expected event did not come")
+        tokio::time::timeout(Duration::from_secs(5), wait)
+            .await
+            .expect("the expected event did not come")
     }
 
     async fn planned(&mut self, guild: u64) -> Option<Timestamp> {
-        match self.expect(|e| matches!(e, TipEvent::Planned { guild: g, .. } if *g == guild)).await {
+        match self
+            .expect(|e| matches!(e, TipEvent::Planned { guild: g, .. } if *g == guild))
+            .await
+        {
             TipEvent::Planned { next, .. } => next,
             _ => unreachable!(),
         }
@@ -174,15 +229,30 @@ async fn a_tip_is_posted_once_at_its_time_and_the_next_day_is_planned() {
     assert_eq!(h.planned(GUILD).await, Some(at("2026-11-30T09:00:00Z")));
     h.clock.set(at("2026-11-30T09:00:00Z"));
     let posted = h.expect(|e| matches!(e, TipEvent::Posted { .. })).await;
-    assert!(matches!(posted, TipEvent::Posted { guild: GUILD, late: false, .. }), "{posted:?}");
+    assert!(
+        matches!(
+            posted,
+            TipEvent::Posted {
+                guild: GUILD,
+                late: false,
+                ..
+            }
+        ),
+        "{posted:?}"
+    );
     assert_eq!(h.planned(GUILD).await, Some(at("2026-12-01T09:00:00Z")));
     let posts = h.poster.posts_in(CHANNEL);
     assert_eq!(posts.len(), 1);
     let entry = h.log(GUILD, date(2026, 11, 30)).await.expect("logged");
     assert_eq!(entry.status, LogStatus::Posted);
     let content = Content::bundled().expect("content");
-    let tip = content.tip(entry.tip_id.as_deref().expect("tip id")).expect("tip exists");
-    assert_eq!(posts[0].embeds[0].title.as_deref(), Some(tip.title.as_str()));
+    let tip = content
+        .tip(entry.tip_id.as_deref().expect("tip id"))
+        .expect("tip exists");
+    assert_eq!(
+        posts[0].embeds[0].title.as_deref(),
+        Some(tip.title.as_str())
+    );
     assert_eq!(posts[0].text, None, "no mention without a role");
     h.stop().await;
 }
@@ -199,7 +269,11 @@ async fn a_restart_on_the_same_day_posts_nothing_more() {
     clock.set(at("2026-11-30T10:30:00Z"));
     let mut again = Harness::start(store, clock, poster).await;
     assert_eq!(again.planned(GUILD).await, Some(at("2026-12-01T09:00:00Z")));
-    assert_eq!(again.poster.posts_in(CHANNEL).len(), 1, "posted a second time after the restart");
+    assert_eq!(
+        again.poster.posts_in(CHANNEL).len(),
+        1,
+        "posted a second time after the restart"
+    );
     again.stop().await;
 }
 
@@ -207,7 +281,10 @@ async fn a_restart_on_the_same_day_posts_nothing_more() {
 async fn back_within_the_catch_up_window_the_tip_is_posted_late() {
     let mut h = Harness::fresh(&[settings(GUILD, CHANNEL)], at("2026-11-30T14:59:00Z")).await;
     let posted = h.expect(|e| matches!(e, TipEvent::Posted { .. })).await;
-    assert!(matches!(posted, TipEvent::Posted { late: true, .. }), "{posted:?}");
+    assert!(
+        matches!(posted, TipEvent::Posted { late: true, .. }),
+        "{posted:?}"
+    );
     assert_eq!(h.poster.posts_in(CHANNEL).len(), 1);
     h.stop().await;
 }
@@ -216,10 +293,19 @@ async fn back_within_the_catch_up_window_the_tip_is_posted_late() {
 async fn back_after_the_catch_up_window_the_day_is_recorded_as_missed() {
     let mut h = Harness::fresh(&[settings(GUILD, CHANNEL)], at("2026-11-30T15:01:00Z")).await;
     let missed = h.expect(|e| matches!(e, TipEvent::Missed { .. })).await;
-    assert_eq!(missed, TipEvent::Missed { guild: GUILD, date: date(2026, 11, 30) });
+    assert_eq!(
+        missed,
+        TipEvent::Missed {
+            guild: GUILD,
+            date: date(2026, 11, 30)
+        }
+    );
     assert_eq!(h.planned(GUILD).await, Some(at("2026-12-01T09:00:00Z")));
     assert!(h.poster.posts_in(CHANNEL).is_empty());
-    assert_eq!(h.log(GUILD, date(2026, 11, 30)).await.expect("row").status, LogStatus::Missed);
+    assert_eq!(
+        h.log(GUILD, date(2026, 11, 30)).await.expect("row").status,
+        LogStatus::Missed
+    );
     h.stop().await;
 }
 
@@ -229,7 +315,10 @@ async fn a_server_set_up_after_todays_time_starts_tomorrow() {
     server.active_since = at("2026-11-30T10:00:00Z");
     let mut h = Harness::fresh(&[server], at("2026-11-30T10:00:00Z")).await;
     assert_eq!(h.planned(GUILD).await, Some(at("2026-12-01T09:00:00Z")));
-    assert!(h.log(GUILD, date(2026, 11, 30)).await.is_none(), "today is not owed");
+    assert!(
+        h.log(GUILD, date(2026, 11, 30)).await.is_none(),
+        "today is not owed"
+    );
     h.stop().await;
 }
 
@@ -245,7 +334,15 @@ async fn skip_skips_the_next_tip_only() {
     h.clock.set(at("2026-12-01T09:00:00Z"));
     h.expect(|e| matches!(e, TipEvent::Posted { .. })).await;
     assert_eq!(h.poster.posts_in(CHANNEL).len(), 1);
-    assert_eq!(h.store.tip_settings(GUILD).await.expect("read").expect("row").skip_date, None);
+    assert_eq!(
+        h.store
+            .tip_settings(GUILD)
+            .await
+            .expect("read")
+            .expect("row")
+            .skip_date,
+        None
+    );
     h.stop().await;
 }
 
@@ -258,7 +355,10 @@ async fn a_paused_server_gets_nothing_until_it_is_resumed() {
     h.clock.set(at("2026-11-30T12:00:00Z"));
     server.paused = false;
     server.active_since = h.clock.now();
-    h.store.save_tip_settings(&server, h.clock.now()).await.expect("save");
+    h.store
+        .save_tip_settings(&server, h.clock.now())
+        .await
+        .expect("save");
     h.scheduler.changed(GUILD);
     assert_eq!(h.planned(GUILD).await, Some(at("2026-12-01T09:00:00Z")));
     assert!(h.poster.posts_in(CHANNEL).is_empty());
@@ -268,7 +368,12 @@ async fn a_paused_server_gets_nothing_until_it_is_resumed() {
 #[tokio::test]
 async fn a_429_waits_retry_after_on_the_clock_then_posts_once() {
     let mut h = Harness::fresh(&[settings(GUILD, CHANNEL)], monday_8am()).await;
-    h.poster.script(CHANNEL, vec![Err(RestError::RateLimited { retry_after: Duration::from_secs(30) })]);
+    h.poster.script(
+        CHANNEL,
+        vec![Err(RestError::RateLimited {
+            retry_after: Duration::from_secs(30),
+        })],
+    );
     let mut attempts = h.poster.attempts();
     h.planned(GUILD).await;
     h.clock.set(at("2026-11-30T09:00:00Z"));
@@ -286,7 +391,11 @@ async fn a_429_waits_retry_after_on_the_clock_then_posts_once() {
 #[tokio::test]
 async fn a_refusal_is_not_retried_and_is_recorded_for_status() {
     let mut h = Harness::fresh(&[settings(GUILD, CHANNEL)], monday_8am()).await;
-    let refused = RestError::Refused { status: 403, code: 50013, message: "Missing Permissions".into() };
+    let refused = RestError::Refused {
+        status: 403,
+        code: 50013,
+        message: "Missing Permissions".into(),
+    };
     h.poster.script(CHANNEL, vec![Err(refused)]);
     h.planned(GUILD).await;
     h.clock.set(at("2026-11-30T09:00:00Z"));
@@ -294,29 +403,54 @@ async fn a_refusal_is_not_retried_and_is_recorded_for_status() {
     assert_eq!(*h.poster.attempts().borrow(), 1, "a refusal was retried");
     let entry = h.log(GUILD, date(2026, 11, 30)).await.expect("row");
     assert_eq!(entry.status, LogStatus::Failed);
-    assert!(entry.detail.unwrap_or_default().contains("not allowed to post"));
+    assert!(entry
+        .detail
+        .unwrap_or_default()
+        .contains("not allowed to post"));
     assert_eq!(h.planned(GUILD).await, Some(at("2026-12-01T09:00:00Z")));
     h.stop().await;
 }
 
 #[tokio::test]
 async fn a_failing_server_does_not_delay_another() {
-    let servers = [settings(GUILD, CHANNEL), settings(OTHER_GUILD, OTHER_CHANNEL)];
+    let servers = [
+        settings(GUILD, CHANNEL),
+        settings(OTHER_GUILD, OTHER_CHANNEL),
+    ];
     let mut h = Harness::fresh(&servers, monday_8am()).await;
-    h.poster.script(CHANNEL, vec![Err(RestError::Server { status: 502 }); 50]);
+    h.poster
+        .script(CHANNEL, vec![Err(RestError::Server { status: 502 }); 50]);
     h.planned(GUILD).await;
     h.clock.set(at("2026-11-30T09:00:00Z"));
     let posted = h.expect(|e| matches!(e, TipEvent::Posted { .. })).await;
-    assert!(matches!(posted, TipEvent::Posted { guild: OTHER_GUILD, .. }), "{posted:?}");
+    assert!(
+        matches!(
+            posted,
+            TipEvent::Posted {
+                guild: OTHER_GUILD,
+                ..
+            }
+        ),
+        "{posted:?}"
+    );
     assert!(h.poster.posts_in(CHANNEL).is_empty());
-    assert_eq!(h.log(GUILD, date(2026, 11, 30)).await.expect("claimed").status, LogStatus::Sending);
+    assert_eq!(
+        h.log(GUILD, date(2026, 11, 30))
+            .await
+            .expect("claimed")
+            .status,
+        LogStatus::Sending
+    );
     h.stop().await;
 }
 
 /// A claim as a crash between sending and logging leaves it.
 async fn store_with_claim() -> (Store, String) {
     let store = Store::in_memory().await.expect("store");
-    store.save_tip_settings(&settings(GUILD, CHANNEL), monday_8am()).await.expect("save");
+    store
+        .save_tip_settings(&settings(GUILD, CHANNEL), monday_8am())
+        .await
+        .expect("save");
     let tip = Content::bundled().expect("content").tips[3].id.to_string();
     let claim = Claim {
         guild_id: GUILD,
@@ -326,7 +460,10 @@ async fn store_with_claim() -> (Store, String) {
         channel_id: CHANNEL,
         due_at: at("2026-11-30T09:00:00Z"),
     };
-    store.claim(&claim, at("2026-11-30T09:00:00Z")).await.expect("claim");
+    store
+        .claim(&claim, at("2026-11-30T09:00:00Z"))
+        .await
+        .expect("claim");
     (store, tip)
 }
 
@@ -334,27 +471,66 @@ async fn store_with_claim() -> (Store, String) {
 async fn a_crash_after_discord_accepted_the_tip_does_not_post_it_twice() {
     let (store, tip) = store_with_claim().await;
     let poster = FakePoster::new();
-    let title = Content::bundled().expect("content").tip(&tip).expect("tip").title.to_string();
-    poster.existing.lock().expect("lock").push((CHANNEL, 4242, title));
+    let title = Content::bundled()
+        .expect("content")
+        .tip(&tip)
+        .expect("tip")
+        .title
+        .to_string();
+    poster
+        .existing
+        .lock()
+        .expect("lock")
+        .push((CHANNEL, 4242, title));
     let mut h = Harness::start(store, ManualClock::new(at("2026-11-30T09:05:00Z")), poster).await;
     let posted = h.expect(|e| matches!(e, TipEvent::Posted { .. })).await;
-    assert!(matches!(posted, TipEvent::Posted { message_id: 4242, .. }), "{posted:?}");
-    assert!(h.poster.posts_in(CHANNEL).is_empty(), "the tip was sent again");
+    assert!(
+        matches!(
+            posted,
+            TipEvent::Posted {
+                message_id: 4242,
+                ..
+            }
+        ),
+        "{posted:?}"
+    );
+    assert!(
+        h.poster.posts_in(CHANNEL).is_empty(),
+        "the tip was sent again"
+    );
     let entry = h.log(GUILD, date(2026, 11, 30)).await.expect("row");
-    assert_eq!((entry.status, entry.message_id), (LogStatus::Posted, Some(4242)));
+    assert_eq!(
+        (entry.status, entry.message_id),
+        (LogStatus::Posted, Some(4242))
+    );
     h.stop().await;
 }
 
 #[tokio::test]
 async fn a_crash_before_discord_accepted_the_tip_sends_the_claimed_tip() {
     let (store, tip) = store_with_claim().await;
-    let mut h = Harness::start(store, ManualClock::new(at("2026-11-30T09:05:00Z")), FakePoster::new()).await;
+    let mut h = Harness::start(
+        store,
+        ManualClock::new(at("2026-11-30T09:05:00Z")),
+        FakePoster::new(),
+    )
+    .await;
     h.expect(|e| matches!(e, TipEvent::Posted { .. })).await;
     let posts = h.poster.posts_in(CHANNEL);
     assert_eq!(posts.len(), 1);
     let content = Content::bundled().expect("content");
-    assert_eq!(posts[0].embeds[0].title.as_deref(), Some(content.tip(&tip).expect("tip").title.as_str()));
-    assert_eq!(h.log(GUILD, date(2026, 11, 30)).await.expect("row").tip_id.as_deref(), Some(tip.as_str()));
+    assert_eq!(
+        posts[0].embeds[0].title.as_deref(),
+        Some(content.tip(&tip).expect("tip").title.as_str())
+    );
+    assert_eq!(
+        h.log(GUILD, date(2026, 11, 30))
+            .await
+            .expect("row")
+            .tip_id
+            .as_deref(),
+        Some(tip.as_str())
+    );
     h.stop().await;
 }
 
@@ -386,7 +562,10 @@ async fn each_day_gets_a_different_tip() {
         h.expect(|e| matches!(e, TipEvent::Posted { .. })).await;
     }
     for post in h.poster.posts_in(CHANNEL) {
-        assert!(seen.insert(post.embeds[0].title.clone()), "a tip repeated within ten days");
+        assert!(
+            seen.insert(post.embeds[0].title.clone()),
+            "a tip repeated within ten days"
+        );
     }
     h.stop().await;
 }

@@ -100,7 +100,10 @@ impl Days {
 pub fn zone_names() -> &'static [String] {
     static NAMES: OnceLock<Vec<String>> = OnceLock::new();
     NAMES.get_or_init(|| {
-        let mut names: Vec<String> = jiff::tz::db().available().map(|name| name.to_string()).collect();
+        let mut names: Vec<String> = jiff::tz::db()
+            .available()
+            .map(|name| name.to_string())
+            .collect();
         names.sort();
         names
     })
@@ -118,7 +121,8 @@ pub fn parse_zone(name: &str) -> Result<(String, TimeZone), String> {
                 crate::reply::clip(wanted, 60)
             )
         })?;
-    let zone = TimeZone::get(canonical).map_err(|e| format!("cannot load time zone {canonical}: {e}"))?;
+    let zone =
+        TimeZone::get(canonical).map_err(|e| format!("cannot load time zone {canonical}: {e}"))?;
     Ok((canonical.clone(), zone))
 }
 
@@ -209,7 +213,9 @@ mod tests {
     }
 
     fn local(schedule: &Schedule, at: Timestamp) -> String {
-        at.to_zoned(schedule.zone.clone()).strftime("%Y-%m-%d %H:%M %Z").to_string()
+        at.to_zoned(schedule.zone.clone())
+            .strftime("%Y-%m-%d %H:%M %Z")
+            .to_string()
     }
 
     fn ts(text: &str) -> Timestamp {
@@ -218,8 +224,14 @@ mod tests {
 
     #[test]
     fn times_parse_from_hh_mm_and_reject_the_rest() {
-        assert_eq!(DailyTime::parse("09:00"), Ok(DailyTime::new(9, 0).expect("t")));
-        assert_eq!(DailyTime::parse(" 7:05 "), Ok(DailyTime::new(7, 5).expect("t")));
+        assert_eq!(
+            DailyTime::parse("09:00"),
+            Ok(DailyTime::new(9, 0).expect("t"))
+        );
+        assert_eq!(
+            DailyTime::parse(" 7:05 "),
+            Ok(DailyTime::new(7, 5).expect("t"))
+        );
         for bad in ["25:99", "24:00", "9", "09:5x", "-1:30", "", "12:345", "9am"] {
             let error = DailyTime::parse(bad).expect_err(bad);
             assert!(error.contains("HH:MM"), "{error}");
@@ -229,7 +241,9 @@ mod tests {
     #[test]
     fn zones_are_found_by_name_ignoring_case() {
         assert_eq!(parse_zone("europe/paris").expect("zone").0, "Europe/Paris");
-        assert!(parse_zone("Mars/Olympus").expect_err("unknown").contains("Europe/Berlin"));
+        assert!(parse_zone("Mars/Olympus")
+            .expect_err("unknown")
+            .contains("Europe/Berlin"));
         assert!(zone_names().len() > 300);
     }
 
@@ -240,7 +254,11 @@ mod tests {
             let mut at = ts("2026-01-01T00:00:00Z");
             for _ in 0..400 {
                 let next = s.next_after(at).expect("a next day");
-                assert!(local(&s, next.at).contains(" 09:00 "), "{zone}: {}", local(&s, next.at));
+                assert!(
+                    local(&s, next.at).contains(" 09:00 "),
+                    "{zone}: {}",
+                    local(&s, next.at)
+                );
                 assert_eq!(s.local_date(next.at), next.date);
                 at = next.at;
             }
@@ -258,7 +276,11 @@ mod tests {
         ] {
             let s = schedule(zone, 2, 30, Days::EveryDay);
             let occurrence = s.on(day).expect("every day");
-            assert!(local(&s, occurrence.at).starts_with(expected), "{zone}: {}", local(&s, occurrence.at));
+            assert!(
+                local(&s, occurrence.at).starts_with(expected),
+                "{zone}: {}",
+                local(&s, occurrence.at)
+            );
             assert_eq!(occurrence.date, day);
         }
     }
@@ -288,13 +310,22 @@ mod tests {
     fn latest_at_or_before_finds_the_occurrence_just_passed() {
         let s = schedule("America/New_York", 9, 0, Days::Weekdays);
         // Monday 2026-11-30 10:00 New York = 15:00 UTC.
-        let latest = s.latest_at_or_before(ts("2026-11-30T15:00:00Z")).expect("latest");
+        let latest = s
+            .latest_at_or_before(ts("2026-11-30T15:00:00Z"))
+            .expect("latest");
         assert_eq!(latest.date, date(2026, 11, 30));
         assert_eq!(latest.at, ts("2026-11-30T14:00:00Z"));
         // Monday 08:00: the latest is Friday's.
-        let latest = s.latest_at_or_before(ts("2026-11-30T13:00:00Z")).expect("latest");
+        let latest = s
+            .latest_at_or_before(ts("2026-11-30T13:00:00Z"))
+            .expect("latest");
         assert_eq!(latest.date, date(2026, 11, 27));
         // Exactly at the due moment counts.
-        assert_eq!(s.latest_at_or_before(ts("2026-11-30T14:00:00Z")).expect("at").date, date(2026, 11, 30));
+        assert_eq!(
+            s.latest_at_or_before(ts("2026-11-30T14:00:00Z"))
+                .expect("at")
+                .date,
+            date(2026, 11, 30)
+        );
     }
 }

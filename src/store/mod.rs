@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 
 pub use tips::{Claim, LogEntry, LogStatus, TipSettings};
 
@@ -18,9 +20,16 @@ pub use tips::{Claim, LogEntry, LogStatus, TipSettings};
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("cannot open the database {path}: {problem}. {fix}")]
-    Open { path: PathBuf, problem: String, fix: &'static str },
+    Open {
+        path: PathBuf,
+        problem: String,
+        fix: &'static str,
+    },
     #[error("cannot bring the database {path} up to date: {source}")]
-    Migrate { path: PathBuf, source: sqlx::migrate::MigrateError },
+    Migrate {
+        path: PathBuf,
+        source: sqlx::migrate::MigrateError,
+    },
     #[error("database query failed: {0}")]
     Query(#[from] sqlx::Error),
     #[error("the database holds a value this version cannot read: {0}")]
@@ -68,13 +77,16 @@ impl Store {
     }
 
     async fn migrate(pool: SqlitePool, path: &Path) -> Result<Store, StoreError> {
-        sqlx::migrate!().run(&pool).await.map_err(|source| match source {
-            sqlx::migrate::MigrateError::Execute(ref error) => open_error(path, error),
-            source => StoreError::Migrate {
-                path: path.to_path_buf(),
-                source,
-            },
-        })?;
+        sqlx::migrate!()
+            .run(&pool)
+            .await
+            .map_err(|source| match source {
+                sqlx::migrate::MigrateError::Execute(ref error) => open_error(path, error),
+                source => StoreError::Migrate {
+                    path: path.to_path_buf(),
+                    source,
+                },
+            })?;
         Ok(Store { pool })
     }
 
@@ -90,9 +102,16 @@ fn open_error(path: &Path, error: &sqlx::Error) -> StoreError {
     let lower = text.to_lowercase();
     let fix = if lower.contains("locked") || lower.contains("busy") {
         "Another process holds it: stop the other bridgebot (or tool) using this file, or point [storage] database at another file."
-    } else if lower.contains("not a database") || lower.contains("malformed") || lower.contains("corrupt") {
+    } else if lower.contains("not a database")
+        || lower.contains("malformed")
+        || lower.contains("corrupt")
+    {
         "The file is not a healthy SQLite database. bridgebot will not overwrite it: restore it from a backup, or move it away to start with an empty one."
-    } else if lower.contains("unable to open") || lower.contains("permission") || lower.contains("readonly") || lower.contains("read-only") {
+    } else if lower.contains("unable to open")
+        || lower.contains("permission")
+        || lower.contains("readonly")
+        || lower.contains("read-only")
+    {
         "Check that the folder exists and that this user may read and write both the file and its folder (SQLite adds -wal and -shm files beside it)."
     } else {
         "Check the file and its folder, or point [storage] database at another file."
@@ -122,7 +141,10 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("bot.db");
         let store = Store::open(&path).await.expect("opens");
-        let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&store.pool).await.expect("pragma");
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(&store.pool)
+            .await
+            .expect("pragma");
         assert_eq!(mode, "wal");
         assert!(path.exists());
         store.close().await;
@@ -140,7 +162,11 @@ mod tests {
         let message = error.to_string();
         assert!(message.contains(&path.display().to_string()), "{message}");
         assert!(message.contains("will not overwrite"), "{message}");
-        assert_eq!(std::fs::read_to_string(&path).expect("read"), garbage, "the file was changed");
+        assert_eq!(
+            std::fs::read_to_string(&path).expect("read"),
+            garbage,
+            "the file was changed"
+        );
     }
 
     #[tokio::test]

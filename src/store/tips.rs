@@ -100,7 +100,8 @@ fn timestamp(seconds: i64) -> Result<Timestamp, StoreError> {
 }
 
 fn date(text: &str) -> Result<Date, StoreError> {
-    text.parse().map_err(|e| StoreError::Corrupt(format!("date {text:?}: {e}")))
+    text.parse()
+        .map_err(|e| StoreError::Corrupt(format!("date {text:?}: {e}")))
 }
 
 fn optional_id(value: Option<i64>) -> Result<Option<u64>, StoreError> {
@@ -145,7 +146,11 @@ fn entry_from_row(row: &SqliteRow) -> Result<LogEntry, StoreError> {
 
 impl Store {
     /// Saves a server's settings, replacing what was there.
-    pub async fn save_tip_settings(&self, settings: &TipSettings, now: Timestamp) -> Result<(), StoreError> {
+    pub async fn save_tip_settings(
+        &self,
+        settings: &TipSettings,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO tip_settings
                  (guild_id, channel_id, post_time, timezone, days, paused, skip_date, role_id, thread, active_since, updated_at)
@@ -193,7 +198,11 @@ impl Store {
     }
 
     /// The log row for a server's local date.
-    pub async fn log_entry(&self, guild_id: u64, local_date: Date) -> Result<Option<LogEntry>, StoreError> {
+    pub async fn log_entry(
+        &self,
+        guild_id: u64,
+        local_date: Date,
+    ) -> Result<Option<LogEntry>, StoreError> {
         sqlx::query("SELECT * FROM tip_log WHERE guild_id = ? AND local_date = ?")
             .bind(id_to_db(guild_id))
             .bind(local_date.to_string())
@@ -250,13 +259,41 @@ impl Store {
     }
 
     /// Marks a claimed post as sent, with the message Discord made.
-    pub async fn mark_posted(&self, guild_id: u64, local_date: Date, message_id: u64, now: Timestamp) -> Result<(), StoreError> {
-        self.finish(guild_id, local_date, LogStatus::Posted, Some(message_id), None, now).await
+    pub async fn mark_posted(
+        &self,
+        guild_id: u64,
+        local_date: Date,
+        message_id: u64,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.finish(
+            guild_id,
+            local_date,
+            LogStatus::Posted,
+            Some(message_id),
+            None,
+            now,
+        )
+        .await
     }
 
     /// Marks a claimed post as failed for good, with the reason people will see.
-    pub async fn mark_failed(&self, guild_id: u64, local_date: Date, detail: &str, now: Timestamp) -> Result<(), StoreError> {
-        self.finish(guild_id, local_date, LogStatus::Failed, None, Some(detail), now).await
+    pub async fn mark_failed(
+        &self,
+        guild_id: u64,
+        local_date: Date,
+        detail: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.finish(
+            guild_id,
+            local_date,
+            LogStatus::Failed,
+            None,
+            Some(detail),
+            now,
+        )
+        .await
     }
 
     async fn finish(
@@ -294,7 +331,11 @@ impl Store {
     }
 
     /// The tips a server has had (or is being sent) in one pass through the deck.
-    pub async fn tips_in_cycle(&self, guild_id: u64, cycle: u64) -> Result<Vec<String>, StoreError> {
+    pub async fn tips_in_cycle(
+        &self,
+        guild_id: u64,
+        cycle: u64,
+    ) -> Result<Vec<String>, StoreError> {
         let rows = sqlx::query_scalar(
             "SELECT tip_id FROM tip_log
              WHERE guild_id = ? AND cycle = ? AND tip_id IS NOT NULL AND status IN ('sending', 'posted')",
@@ -308,15 +349,20 @@ impl Store {
 
     /// The server's current pass through the deck (0 before the first tip).
     pub async fn latest_cycle(&self, guild_id: u64) -> Result<u64, StoreError> {
-        let cycle: Option<i64> = sqlx::query_scalar("SELECT MAX(cycle) FROM tip_log WHERE guild_id = ?")
-            .bind(id_to_db(guild_id))
-            .fetch_one(&self.pool)
-            .await?;
+        let cycle: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(cycle) FROM tip_log WHERE guild_id = ?")
+                .bind(id_to_db(guild_id))
+                .fetch_one(&self.pool)
+                .await?;
         Ok(optional_id(cycle)?.unwrap_or(0))
     }
 
     /// The most recent row with one of `statuses`, by local date.
-    pub async fn latest_log(&self, guild_id: u64, statuses: &[LogStatus]) -> Result<Option<LogEntry>, StoreError> {
+    pub async fn latest_log(
+        &self,
+        guild_id: u64,
+        statuses: &[LogStatus],
+    ) -> Result<Option<LogEntry>, StoreError> {
         let keys: Vec<&str> = statuses.iter().map(|s| s.key()).collect();
         let placeholders = vec!["?"; keys.len()].join(", ");
         let sql = format!(
@@ -326,7 +372,12 @@ impl Store {
         for key in keys {
             query = query.bind(key);
         }
-        query.fetch_optional(&self.pool).await?.as_ref().map(entry_from_row).transpose()
+        query
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(entry_from_row)
+            .transpose()
     }
 }
 
@@ -368,7 +419,10 @@ mod tests {
         let now = Timestamp::from_second(1_800_000_000).expect("ts");
         let mut saved = settings(u64::MAX >> 1);
         store.save_tip_settings(&saved, now).await.expect("save");
-        assert_eq!(store.tip_settings(saved.guild_id).await.expect("read"), Some(saved.clone()));
+        assert_eq!(
+            store.tip_settings(saved.guild_id).await.expect("read"),
+            Some(saved.clone())
+        );
         saved.paused = true;
         saved.role_id = None;
         store.save_tip_settings(&saved, now).await.expect("update");
@@ -382,16 +436,25 @@ mod tests {
         let now = Timestamp::from_second(1_800_000_000).expect("ts");
         let day = date(2026, 11, 30);
         assert!(store.claim(&claim(1, day, "a"), now).await.expect("claim"));
-        assert!(!store.claim(&claim(1, day, "b"), now).await.expect("claim"), "second claim must fail");
+        assert!(
+            !store.claim(&claim(1, day, "b"), now).await.expect("claim"),
+            "second claim must fail"
+        );
         assert!(!store
             .record_without_post(1, day, LogStatus::Missed, "down", now, now)
             .await
             .expect("record"));
-        assert!(store.claim(&claim(2, day, "a"), now).await.expect("another server"));
+        assert!(store
+            .claim(&claim(2, day, "a"), now)
+            .await
+            .expect("another server"));
         assert_eq!(store.sending().await.expect("sending").len(), 2);
         store.mark_posted(1, day, 555, now).await.expect("posted");
         let entry = store.log_entry(1, day).await.expect("read").expect("row");
-        assert_eq!((entry.status, entry.message_id, entry.tip_id.as_deref()), (LogStatus::Posted, Some(555), Some("a")));
+        assert_eq!(
+            (entry.status, entry.message_id, entry.tip_id.as_deref()),
+            (LogStatus::Posted, Some(555), Some("a"))
+        );
         assert_eq!(store.sending().await.expect("sending").len(), 1);
     }
 
@@ -400,13 +463,23 @@ mod tests {
         let store = Store::in_memory().await.expect("store");
         let now = Timestamp::from_second(1_800_000_000).expect("ts");
         assert_eq!(store.latest_cycle(1).await.expect("cycle"), 0);
-        store.claim(&claim(1, date(2026, 11, 30), "a"), now).await.expect("claim");
+        store
+            .claim(&claim(1, date(2026, 11, 30), "a"), now)
+            .await
+            .expect("claim");
         let mut second = claim(1, date(2026, 12, 1), "b");
         second.cycle = 1;
         store.claim(&second, now).await.expect("claim");
         assert_eq!(store.latest_cycle(1).await.expect("cycle"), 1);
-        assert_eq!(store.tips_in_cycle(1, 0).await.expect("tips"), vec!["a".to_string()]);
-        let latest = store.latest_log(1, &[LogStatus::Sending]).await.expect("latest").expect("row");
+        assert_eq!(
+            store.tips_in_cycle(1, 0).await.expect("tips"),
+            vec!["a".to_string()]
+        );
+        let latest = store
+            .latest_log(1, &[LogStatus::Sending])
+            .await
+            .expect("latest")
+            .expect("row");
         assert_eq!(latest.local_date, date(2026, 12, 1));
     }
 }
