@@ -14,6 +14,7 @@ mod library;
 pub mod preview;
 mod request;
 mod text;
+pub mod tips;
 
 pub use action::Action;
 pub use error::UserError;

@@ -387,10 +387,11 @@ fn within_catch_up(due: Timestamp, now: Timestamp, config: &TipsConfig) -> bool 
 }
 
 /// The next moment a server's tip will be posted, as `/tips status` and `/tips setup` show it:
-/// a day owed now (inside the catch-up window) counts as now.
+/// a day owed now (inside the catch-up window) counts as now; a day marked to skip does not
+/// count.
 pub fn next_post(
     settings: &TipSettings,
-    today_logged: impl Fn(jiff::civil::Date) -> bool,
+    logged: impl Fn(jiff::civil::Date) -> bool,
     now: Timestamp,
     config: &TipsConfig,
 ) -> Option<Occurrence> {
@@ -398,9 +399,14 @@ pub fn next_post(
         return None;
     }
     let schedule = schedule_of(settings)?;
+    let done = |date| logged(date) || settings.skip_date == Some(date);
     let owed = owed_occurrence(&schedule, settings, now)
-        .filter(|o| !today_logged(o.date) && within_catch_up(o.at, now, config));
-    owed.or_else(|| schedule.next_after(now))
+        .filter(|o| !done(o.date) && within_catch_up(o.at, now, config));
+    let mut next = owed.or_else(|| schedule.next_after(now))?;
+    while done(next.date) {
+        next = schedule.next_after(next.at)?;
+    }
+    Some(next)
 }
 
 /// One server's delivery: everything a job needs, cloned out of the engine.

@@ -57,6 +57,7 @@ struct Incoming {
     method: String,
     path: String,
     route: String,
+    query: Option<String>,
     body: Option<Value>,
 }
 
@@ -226,6 +227,7 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
         method,
         path,
         route,
+        query: parts.uri.query().map(str::to_string),
     };
     check_authorization(&shared, &incoming, authorization.as_deref());
     // Answered in its own task so the request is finished (and recorded as such) even if the
@@ -381,6 +383,7 @@ fn route(shared: &Shared, req: &Incoming) -> Reply {
             webhook_message(shared, req, method, app, token, message)
         }
         ("POST", ["channels", channel, "messages"]) => create_message(shared, req, channel),
+        ("GET", ["channels", channel, "messages"]) => list_messages(shared, req, channel),
         (method @ ("GET" | "PATCH" | "DELETE"), ["channels", channel, "messages", message]) => {
             channel_message(shared, req, method, channel, message)
         }
@@ -765,6 +768,40 @@ fn may_post(world: &World, channel_id: u64, body: &Value) -> Result<(), Reply> {
         return Err(Reply::missing_permissions());
     }
     Ok(())
+}
+
+/// GET of a channel's messages: newest first, `after` an id, at most `limit` (1-100, default
+/// 50), as Discord answers it. Only the bot's own messages exist in the fake.
+fn list_messages(shared: &Shared, req: &Incoming, channel: &str) -> Reply {
+    let channel_id = match visible_channel(&shared.world(), channel) {
+        Ok(id) => id,
+        Err(reply) => return reply,
+    };
+    let param = |name: &str| -> Option<u64> {
+        req.query
+            .as_deref()?
+            .split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .find(|(key, _)| *key == name)
+            .and_then(|(_, value)| value.parse().ok())
+    };
+    let after = param("after").unwrap_or(0);
+    let limit = param("limit").unwrap_or(50).clamp(1, 100) as usize;
+    let mut world = shared.world();
+    let author = world.user_json(BOT_USER_ID);
+    let ids: Vec<u64> = world
+        .messages
+        .of_channel(channel_id)
+        .filter(|m| m.id > after && m.flags & EPHEMERAL == 0)
+        .map(|m| m.id)
+        .collect();
+    let listed: Vec<Value> = ids
+        .into_iter()
+        .rev()
+        .take(limit)
+        .filter_map(|id| world.messages.get_mut(id).map(|m| m.json_for_get(&author)))
+        .collect();
+    Reply::ok(Value::Array(listed))
 }
 
 fn channel_message(

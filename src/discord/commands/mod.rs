@@ -1,6 +1,7 @@
 //! The command registry: every slash command the bot has, in one list.
 
 mod library;
+mod tips;
 
 use super::{BotError, Data};
 use crate::reply::CommandInfo;
@@ -19,6 +20,8 @@ pub fn all_commands() -> Vec<Command> {
         library::example(),
         library::quote(),
         library::faq(),
+        tips::tip(),
+        tips::tips(),
         library::help(),
     ]
 }
