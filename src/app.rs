@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use arc_swap::ArcSwap;
 use poise::serenity_prelude as serenity;
+use tokio::sync::broadcast;
 use tokio::task::JoinHandle;
 use tracing::{info, warn};
 
@@ -18,7 +19,7 @@ use crate::diag::Diagnostics;
 use crate::discord::poster::DiscordPoster;
 use crate::discord::rest::Rest;
 use crate::discord::{self, Data};
-use crate::schedule::{Deps, TipScheduler};
+use crate::schedule::{Deps, TipEvent, TipScheduler};
 use crate::store::{Store, StoreError};
 
 /// How long a shutdown waits for posts and replies in flight.
@@ -87,7 +88,7 @@ impl Bot {
         let store = Store::open(&config.storage.database).await?;
         info!(database = %config.storage.database.display(), "database open");
         let rest = Rest::new(&config.discord, &token);
-        let (tips, scheduler) = TipScheduler::spawn(Deps {
+        let (tips, scheduler, tip_events) = TipScheduler::spawn(Deps {
             store: store.clone(),
             clock: clock.clone(),
             content: content.clone(),
@@ -109,6 +110,7 @@ impl Bot {
             shard_manager,
             client,
             tips,
+            tip_events: std::sync::Mutex::new(Some(tip_events)),
             scheduler,
             store,
         })
@@ -120,14 +122,17 @@ pub struct RunningBot {
     shard_manager: Arc<serenity::ShardManager>,
     client: JoinHandle<Result<(), serenity::Error>>,
     tips: TipScheduler,
+    tip_events: std::sync::Mutex<Option<broadcast::Receiver<TipEvent>>>,
     scheduler: JoinHandle<()>,
     store: Store,
 }
 
 impl RunningBot {
-    /// The daily-tip scheduler, to watch what it does.
-    pub fn tips(&self) -> &TipScheduler {
-        &self.tips
+    /// What the daily-tip scheduler does. The first call hears everything since the start
+    /// (recovery included); later calls hear what happens from then on.
+    pub fn tip_events(&self) -> broadcast::Receiver<TipEvent> {
+        let first = self.tip_events.lock().ok().and_then(|mut slot| slot.take());
+        first.unwrap_or_else(|| self.tips.subscribe())
     }
 
     /// Stops taking new work, lets posts in flight finish (up to [`SHUTDOWN_GRACE`]), closes

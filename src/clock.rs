@@ -43,16 +43,36 @@ impl Clock for SystemClock {
 }
 
 /// A clock that moves only when told to: for tests and simulations.
+///
+/// It also knows who is waiting on it and until when, so a test can wait until the code under
+/// test has actually started to wait before moving time (moving it earlier would be a race).
 #[derive(Debug, Clone)]
 pub struct ManualClock {
     now: Arc<watch::Sender<Timestamp>>,
+    sleepers: Arc<watch::Sender<Vec<Timestamp>>>,
 }
 
 impl ManualClock {
     pub fn new(start: Timestamp) -> ManualClock {
         ManualClock {
             now: Arc::new(watch::Sender::new(start)),
+            sleepers: Arc::new(watch::Sender::new(Vec::new())),
         }
+    }
+
+    /// Waits until something sleeps on this clock with a deadline matching `wanted`, and
+    /// returns that deadline.
+    pub async fn sleeper(&self, wanted: impl Fn(Timestamp) -> bool) -> Timestamp {
+        let mut receiver = self.sleepers.subscribe();
+        let mut found = None;
+        // The sender lives in `self`, so waiting cannot fail.
+        let _ = receiver
+            .wait_for(|deadlines| {
+                found = deadlines.iter().copied().find(|at| wanted(*at));
+                found.is_some()
+            })
+            .await;
+        found.unwrap_or(Timestamp::MAX)
     }
 
     /// Moves time forward, waking every sleeper whose moment has come.
@@ -74,12 +94,37 @@ impl Clock for ManualClock {
 
     fn sleep_until(&self, at: Timestamp) -> Sleep {
         let mut receiver = self.now.subscribe();
+        let registration = Registered::new(self.sleepers.clone(), at);
         Box::pin(async move {
+            let _registration = registration;
             // An error means the clock is gone; nobody will ever move time again.
             if receiver.wait_for(|now| *now >= at).await.is_err() {
                 std::future::pending::<()>().await;
             }
         })
+    }
+}
+
+/// A sleeper's deadline, listed while the sleep is pending.
+struct Registered {
+    sleepers: Arc<watch::Sender<Vec<Timestamp>>>,
+    at: Timestamp,
+}
+
+impl Registered {
+    fn new(sleepers: Arc<watch::Sender<Vec<Timestamp>>>, at: Timestamp) -> Registered {
+        sleepers.send_modify(|list| list.push(at));
+        Registered { sleepers, at }
+    }
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        self.sleepers.send_modify(|list| {
+            if let Some(index) = list.iter().position(|at| *at == self.at) {
+                list.swap_remove(index);
+            }
+        });
     }
 }
 
@@ -102,5 +147,20 @@ mod tests {
         assert!(!sleeper.is_finished(), "woke a second early");
         clock.advance(SignedDuration::from_secs(1));
         sleeper.await.expect("sleeper finishes");
+    }
+
+    #[tokio::test]
+    async fn a_test_can_wait_until_someone_sleeps() {
+        let clock = ManualClock::new(Timestamp::UNIX_EPOCH);
+        let at = Timestamp::UNIX_EPOCH + SignedDuration::from_secs(5);
+        let sleeping = clock.clone();
+        let task = tokio::spawn(async move { sleeping.sleep_until(at).await });
+        assert_eq!(clock.sleeper(|deadline| deadline == at).await, at);
+        clock.advance(SignedDuration::from_secs(5));
+        task.await.expect("woke");
+        assert!(
+            clock.sleepers.borrow().is_empty(),
+            "a finished sleep is no longer listed"
+        );
     }
 }

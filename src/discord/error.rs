@@ -20,13 +20,19 @@ pub enum BotError {
     User(#[from] UserError),
     /// Discord refused or did not answer a request.
     #[error("Discord request failed: {}", describe(.0))]
-    Discord(#[from] serenity::Error),
+    Discord(Box<serenity::Error>),
     /// An owed request (a post in a channel) failed.
     #[error("Discord request failed: {0}")]
     Rest(#[from] crate::discord::rest::RestError),
     /// The database failed.
     #[error("database: {0}")]
     Store(#[from] crate::store::StoreError),
+}
+
+impl From<serenity::Error> for BotError {
+    fn from(error: serenity::Error) -> BotError {
+        BotError::Discord(Box::new(error))
+    }
 }
 
 impl BotError {

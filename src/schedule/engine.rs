@@ -123,10 +123,17 @@ pub struct TipScheduler {
 }
 
 impl TipScheduler {
-    /// Starts the scheduler task.
-    pub fn spawn(deps: Deps) -> (TipScheduler, tokio::task::JoinHandle<()>) {
+    /// Starts the scheduler task. The receiver hears every event from the first one on,
+    /// recovery of a previous run's claims included.
+    pub fn spawn(
+        deps: Deps,
+    ) -> (
+        TipScheduler,
+        tokio::task::JoinHandle<()>,
+        broadcast::Receiver<TipEvent>,
+    ) {
         let (sender, receiver) = mpsc::unbounded_channel();
-        let (events, _) = broadcast::channel(EVENT_BUFFER);
+        let (events, first) = broadcast::channel(EVENT_BUFFER);
         let engine = Engine::new(deps, events.clone());
         let task = tokio::spawn(engine.run(receiver));
         (
@@ -135,6 +142,7 @@ impl TipScheduler {
                 events,
             },
             task,
+            first,
         )
     }
 

@@ -166,8 +166,7 @@ impl Harness {
             poster: poster.clone(),
             config: TipsConfig::default(),
         };
-        let (scheduler, task) = TipScheduler::spawn(deps);
-        let events = scheduler.subscribe();
+        let (scheduler, task, events) = TipScheduler::spawn(deps);
         Harness {
             store,
             clock,

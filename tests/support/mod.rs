@@ -169,6 +169,20 @@ impl TestBot {
         self.launch(mark).await;
     }
 
+    /// Stops the bot, lets `prepare` change the world while it is down (the database, the
+    /// fake), then starts it again as [`TestBot::restart`] does.
+    pub async fn restart_after<T, F, Fut>(&mut self, prepare: F) -> T
+    where
+        F: FnOnce(PathBuf, FakeDiscord) -> Fut,
+        Fut: Future<Output = T>,
+    {
+        self.stop().await;
+        let prepared = prepare(self.database(), self.fake.clone()).await;
+        let mark = self.fake.mark();
+        self.launch(mark).await;
+        prepared
+    }
+
     /// Stops the bot as production does (checking that it stops cleanly) and checks that the
     /// fake saw no violation.
     pub async fn shutdown(mut self) {

@@ -234,7 +234,7 @@ pub async fn setup(
     ctx: Context<'_>,
     #[description = "The text channel for the daily tip"]
     #[channel_types("Text", "News")]
-    channel: serenity::GuildChannel,
+    channel: serenity::PartialChannel,
     #[description = "Time of day, HH:MM on a 24-hour clock (default 09:00)"] time: Option<String>,
     #[description = "Time zone, like Europe/Berlin (default UTC)"]
     #[autocomplete = "zones"]
