@@ -564,3 +564,138 @@ async fn a_crash_before_discord_accepted_the_tip_sends_it_once_at_the_next_start
     assert_eq!(post_attempts(&bot), 1);
     bot.shutdown().await;
 }
+
+#[tokio::test]
+async fn timezone_autocomplete_ranks_matching_zones_and_offers_nothing_for_nonsense() {
+    let bot = start_at(monday_8am()).await;
+    let ask = |typed: &'static str| {
+        bot.ask(
+            bot.fake()
+                .autocomplete("tips")
+                .subcommand("setup")
+                .as_user(ADMIN_ID)
+                .focused("timezone", typed),
+        )
+    };
+    let berlin = ask("berl").await.choices();
+    assert_eq!(
+        berlin.first().map(|(_, value)| value.as_str()),
+        Some("Europe/Berlin"),
+        "{berlin:?}"
+    );
+    let new_york = ask("new_y").await.choices();
+    assert!(
+        new_york
+            .iter()
+            .any(|(_, value)| value == "America/New_York"),
+        "{new_york:?}"
+    );
+    let everything = ask("").await.choices();
+    assert_eq!(everything.len(), 25, "at most 25 suggestions");
+    assert!(ask("zzqx").await.choices().is_empty());
+    bot.shutdown().await;
+}
+
+#[tokio::test]
+async fn another_tip_edits_the_message_with_a_different_tip() {
+    let bot = start_at(monday_8am()).await;
+    let first = bot.ask(bot.fake().slash("tip")).await;
+    let mut title = first.embed()["title"].clone();
+    let interaction = first.interaction().clone();
+    for _ in 0..3 {
+        let click = bot
+            .ask(
+                bot.fake()
+                    .click(&format!("bb:tip:{}", tip_id_of(&title)))
+                    .on_original(&interaction),
+            )
+            .await;
+        click
+            .assert_accepted(support::CALLBACK_UPDATE_MESSAGE)
+            .assert_mentions_nobody();
+        let next = click.embed()["title"].clone();
+        assert_ne!(next, title, "the same tip twice in a row");
+        title = next;
+    }
+    bot.shutdown().await;
+}
+
+/// The id of the tip with this title.
+fn tip_id_of(title: &Value) -> String {
+    let content = Content::bundled().expect("content");
+    let title = title.as_str().expect("a title");
+    content
+        .tips
+        .iter()
+        .find(|t| t.title.as_str() == title)
+        .expect("a tip")
+        .id
+        .to_string()
+}
+
+#[tokio::test]
+async fn with_threads_on_each_tip_opens_a_discussion_thread() {
+    let bot = start_at(monday_8am()).await;
+    let mut events = bot.running().tip_events();
+    set_up(&bot).await;
+    let answer = tips(
+        &bot,
+        ADMIN_ID,
+        "thread",
+        &[("thread", bot_choice(&bot, "thread", "thread", "On"))],
+    )
+    .await;
+    assert!(
+        answer.text().unwrap_or_default().contains("thread"),
+        "{}",
+        answer.body()
+    );
+    expect_event(&mut events, |e| {
+        matches!(e, TipEvent::Planned { next: Some(_), .. })
+    })
+    .await;
+    let mark = bot.fake().mark();
+    clock(&bot).set(at("2026-11-30T09:00:00Z"));
+    let thread = bot
+        .fake()
+        .wait_request(mark, |r| {
+            r.method == "POST" && r.route().ends_with("/threads")
+        })
+        .await;
+    let name = thread.body.expect("body")["name"]
+        .as_str()
+        .expect("a name")
+        .to_string();
+    assert!(
+        Content::bundled()
+            .expect("content")
+            .tips
+            .iter()
+            .any(|t| t.title.as_str() == name),
+        "{name}"
+    );
+    bot.shutdown().await;
+}
+
+/// The value Discord sends for choice `label` of `/tips <sub> <option>`.
+fn bot_choice(bot: &TestBot, sub: &str, option: &str, label: &str) -> Value {
+    let commands = bot.fake().registered_commands();
+    let tips = commands
+        .iter()
+        .find(|c| c["name"] == "tips")
+        .expect("/tips registered");
+    let sub = tips["options"]
+        .as_array()
+        .and_then(|subs| subs.iter().find(|s| s["name"] == sub))
+        .expect("subcommand");
+    let option = sub["options"]
+        .as_array()
+        .and_then(|o| o.iter().find(|o| o["name"] == option))
+        .expect("option");
+    let choices = option["choices"].as_array().expect("choices");
+    choices
+        .iter()
+        .find(|c| c["name"] == label)
+        .map(|c| c["value"].clone())
+        .expect("choice")
+}

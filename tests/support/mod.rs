@@ -305,6 +305,11 @@ pub struct Answer {
 }
 
 impl Answer {
+    /// The interaction this answers.
+    pub fn interaction(&self) -> &InteractionRef {
+        &self.interaction
+    }
+
     /// The whole callback body: `{"type": .., "data": {..}}`.
     pub fn body(&self) -> &Value {
         self.request

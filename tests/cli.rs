@@ -1,0 +1,169 @@
+//! The `bridgebot` binary as a person runs it: `preview`, `check`, and `run` without a token.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn bridgebot(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_bridgebot"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("DISCORD_TOKEN")
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn preview_prints_the_answer_the_bot_would_give() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = bridgebot(&["preview", "/contrast topic:vision"], dir.path());
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.starts_with("Vision vs execution\n"), "{text}");
+    assert!(
+        text.contains("\nLeader\n") && text.contains("\nManager\n"),
+        "{text}"
+    );
+    assert!(text.contains("[ Another contrast ]"), "{text}");
+}
+
+#[test]
+fn preview_of_help_lists_the_commands_from_the_registry() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = bridgebot(&["preview", "/help"], dir.path());
+    let text = stdout(&output);
+    for command in [
+        "/contrast [topic]",
+        "/traits side [kind]",
+        "/tips setup channel",
+        "/tip",
+    ] {
+        assert!(text.contains(command), "{command} missing:\n{text}");
+    }
+}
+
+#[test]
+fn preview_of_a_line_that_is_not_a_command_exits_2_with_an_example() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = bridgebot(&["preview", "contrast vision"], dir.path());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("/contrast topic:vision"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn check_passes_on_the_bundled_content_and_defaults() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = bridgebot(&["check"], dir.path());
+    assert!(
+        output.status.success(),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    assert!(
+        stdout(&output).contains("content (bundled): ok"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn check_lists_every_problem_of_an_edited_copy_with_lines_and_exits_1() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let copy = dir.path().join("content");
+    std::fs::create_dir(&copy).expect("mkdir");
+    for file in bridgebot::content::FILES {
+        let text = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("content")
+                .join(file),
+        )
+        .expect("read");
+        std::fs::write(copy.join(file), text).expect("write");
+    }
+    let tips = std::fs::read_to_string(copy.join("tips.toml")).expect("read");
+    let broken = tips
+        .replacen("side = \"both\"", "side = \"everyone\"", 1)
+        .replacen(
+            "builds_on = \"change-stability\"",
+            "builds_on = \"change-stabilty\"",
+            1,
+        );
+    std::fs::write(copy.join("tips.toml"), broken).expect("write");
+    std::fs::write(
+        dir.path().join("bridgebot.toml"),
+        "[content]\ndir = \"content\"\n[tips]\ncatch_up_hours = 99\n",
+    )
+    .expect("write");
+    let output = bridgebot(&["check"], dir.path());
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    // The config is checked first; its problem names the file and line.
+    assert!(text.contains("bridgebot.toml:4:"), "{text}");
+    std::fs::write(
+        dir.path().join("bridgebot.toml"),
+        "[content]\ndir = \"content\"\n",
+    )
+    .expect("write");
+    let output = bridgebot(&["check"], dir.path());
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text.contains("2 problems"), "{text}");
+    assert!(
+        text.contains("tips.toml:")
+            && text.contains("everyone")
+            && text.contains("change-stabilty"),
+        "{text}"
+    );
+    assert!(text.contains("did you mean `change-stability`"), "{text}");
+}
+
+#[test]
+fn run_without_a_token_says_how_to_give_one_and_exits_2() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = bridgebot(&["run"], dir.path());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("DISCORD_TOKEN"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        !dir.path().join("bridgebot.db").exists(),
+        "nothing is created before the config is complete"
+    );
+}
+
+#[test]
+fn a_bad_config_file_stops_run_before_connecting_with_file_and_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("bridgebot.toml"),
+        "[discord]\napi_base = \"not a url\"\n",
+    )
+    .expect("write");
+    let output = Command::new(env!("CARGO_BIN_EXE_bridgebot"))
+        .arg("run")
+        .current_dir(dir.path())
+        .env("DISCORD_TOKEN", "x")
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("bridgebot.toml:2:"),
+        "{}",
+        stderr(&output)
+    );
+}
