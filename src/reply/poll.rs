@@ -387,35 +387,36 @@ fn pulse_of(traits: &[&Trait], multiselect: bool) -> PollSpec {
 }
 
 fn check_answer_count(answers: usize) -> Result<(), UserError> {
-    let range = limits::POLL_MIN_ANSWERS..=limits::POLL_MAX_ANSWERS;
-    if range.contains(&answers) {
+    let (fewest, most) = (limits::POLL_MIN_ANSWERS, limits::POLL_MAX_ANSWERS);
+    if (fewest..=most).contains(&answers) {
         return Ok(());
     }
     Err(UserError::Invalid(format!(
-        "A pulse poll offers from {} to {} answers, and {answers} is outside that. \
-         Set `answers` to a number from {} to {}.",
-        range.start(),
-        range.end(),
-        range.start(),
-        range.end()
+        "A pulse poll offers from {fewest} to {most} answers. \
+         Set `answers` to a number in that range (you asked for {answers})."
     )))
 }
 
 fn list_too_short(list: PulseList, has: usize, asked: usize) -> UserError {
     let entries = if has == 1 { "entry" } else { "entries" };
-    let message = if has < limits::POLL_MIN_ANSWERS {
-        format!(
-            "The {} list has {has} {entries}, too few for a poll. Try another list, such as {}.",
-            list.label(),
-            PulseList::Mixed.label()
-        )
-    } else {
-        format!(
-            "The {} list has {has} {entries}, fewer than the {asked} answers you asked for. \
-             Try `answers:{has}` or fewer, or a longer list such as {}.",
-            list.label(),
-            PulseList::Mixed.label()
-        )
+    let label = list.label();
+    let mixed = PulseList::Mixed.label();
+    let message = match (has < limits::POLL_MIN_ANSWERS, list == PulseList::Mixed) {
+        (true, true) => format!("The {label} list has {has} {entries}, too few for a poll."),
+        (true, false) => format!(
+            "The {label} list has {has} {entries}, too few for a poll. Try the {mixed} list."
+        ),
+        (false, mixed_already) => {
+            let longer = if mixed_already {
+                String::new()
+            } else {
+                format!(", or the longer {mixed} list")
+            };
+            format!(
+                "The {label} list has {has} {entries}, fewer than the {asked} answers you \
+                 asked for. Try `answers:{has}` or fewer{longer}."
+            )
+        }
     };
     UserError::Invalid(message)
 }
@@ -669,8 +670,11 @@ mod tests {
             )
             .expect_err("out of range");
             let message = invalid_message(error);
-            assert!(message.contains("from 2 to 10"), "{message}");
-            assert!(message.contains(&answers.to_string()), "{message}");
+            assert!(message.contains("from 2 to 10 answers"), "{message}");
+            assert!(
+                message.contains(&format!("(you asked for {answers})")),
+                "{message}"
+            );
         }
     }
 
@@ -698,6 +702,7 @@ mod tests {
         );
         assert!(message.contains("5 answers"), "{message}");
         assert!(message.contains("`answers:3`"), "{message}");
+        assert!(message.contains("the longer Mixed list"), "{message}");
         assert!(pulse(
             &content,
             PulseList::Skills,
@@ -706,6 +711,26 @@ mod tests {
             &mut StdRng::seed_from_u64(1)
         )
         .is_ok());
+    }
+
+    #[test]
+    fn a_short_mixed_list_suggests_only_a_smaller_number() {
+        let mut content = content();
+        content.traits.truncate(4);
+        let error = pulse(
+            &content,
+            PulseList::Mixed,
+            5,
+            false,
+            &mut StdRng::seed_from_u64(1),
+        )
+        .expect_err("only 4 traits");
+        let message = invalid_message(error);
+        assert!(
+            message.contains("The Mixed list has 4 entries"),
+            "{message}"
+        );
+        assert!(message.ends_with("Try `answers:4` or fewer."), "{message}");
     }
 
     #[test]
@@ -729,7 +754,7 @@ mod tests {
         .expect_err("one skill");
         let message = invalid_message(error);
         assert!(message.contains("has 1 entry, too few"), "{message}");
-        assert!(message.contains("Mixed"), "{message}");
+        assert!(message.contains("Try the Mixed list."), "{message}");
     }
 
     #[test]
