@@ -544,7 +544,7 @@ const NOBODY_VOTED: &str = "Nobody voted this time.";
 /// Said in place of a quiz's reason when content no longer has the entry it asked about.
 const REASON_GONE: &str = "The entry this quiz asked about is no longer in the library.";
 
-/// The recap posted as a reply to the poll when it closes. `counts[i]` = votes for answers[i];
+/// The recap posted as a reply to the poll when it closes. `counts[i]` = votes for `answers[i]`;
 /// a missing count is taken as no votes, and extra ones are ignored.
 ///
 /// It depends only on its arguments, so a recap rebuilt after a restart is the same one.
