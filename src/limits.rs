@@ -52,6 +52,12 @@ pub const POLL_MAX_ANSWERS: usize = 10;
 pub const POLL_MIN_HOURS: u32 = 1;
 /// Longest poll Discord accepts, in hours (32 days).
 pub const POLL_MAX_HOURS: u32 = 768;
+/// Shortest poll the bot runs, in minutes. Our own rule, not Discord's: Discord's shortest poll
+/// is an hour, so the bot creates shorter ones with an hour and ends them itself.
+pub const POLL_MIN_MINUTES: u64 = 1;
+/// Longest poll the bot runs, in days. Our own rule, well inside Discord's 32 days: a team
+/// question that stays open longer than a week has stopped being a pulse.
+pub const POLL_MAX_DAYS: u64 = 7;
 
 /// Seconds Discord waits for the first answer to an interaction.
 pub const INTERACTION_DEADLINE_SECS: u64 = 3;

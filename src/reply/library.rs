@@ -21,7 +21,7 @@ pub fn source_line(content: &Content, ids: &[Text]) -> String {
 }
 
 /// The sources of several entries, each once, in order of first mention.
-fn distinct_sources<'a>(lists: impl Iterator<Item = &'a [Text]>) -> Vec<Text> {
+pub(super) fn distinct_sources<'a>(lists: impl Iterator<Item = &'a [Text]>) -> Vec<Text> {
     let mut sources: Vec<Text> = Vec::new();
     for source in lists.flatten() {
         if !sources.iter().any(|s| s.as_str() == source.as_str()) {

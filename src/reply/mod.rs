@@ -11,6 +11,7 @@ mod error;
 mod help;
 pub mod layout;
 mod library;
+pub mod poll;
 pub mod preview;
 mod request;
 mod text;
