@@ -18,7 +18,8 @@ use crate::content::Content;
 use crate::diag::Diagnostics;
 use crate::discord::poster::DiscordPoster;
 use crate::discord::rest::Rest;
-use crate::discord::{self, Data};
+use crate::discord::{self, Data, Parts};
+use crate::polls::{PollDeps, PollEvent, PollKeeper};
 use crate::schedule::{Deps, TipEvent, TipScheduler};
 use crate::store::{Store, StoreError};
 
@@ -88,16 +89,31 @@ impl Bot {
         let store = Store::open(&config.storage.database).await?;
         info!(database = %config.storage.database.display(), "database open");
         let rest = Rest::new(&config.discord, &token);
+        let poster = Arc::new(DiscordPoster::new(rest.clone()));
         let (tips, scheduler, tip_events) = TipScheduler::spawn(Deps {
             store: store.clone(),
             clock: clock.clone(),
             content: content.clone(),
-            poster: Arc::new(DiscordPoster::new(rest)),
+            poster: poster.clone(),
             config: config.tips.clone(),
+        });
+        let (polls, keeper, poll_events) = PollKeeper::spawn(PollDeps {
+            store: store.clone(),
+            clock: clock.clone(),
+            content: content.clone(),
+            api: poster,
         });
         let shards = config.discord.shards;
         let discord_config = config.discord.clone();
-        let data = Data::new(content, store.clone(), tips.clone(), clock, config);
+        let data = Data::new(Parts {
+            content,
+            store: store.clone(),
+            tips: tips.clone(),
+            polls: polls.clone(),
+            rest,
+            clock,
+            config,
+        });
         let mut client = discord::client(&discord_config, &token, data).await?;
         let shard_manager = client.shard_manager.clone();
         let client = tokio::spawn(async move {
@@ -112,6 +128,9 @@ impl Bot {
             tips,
             tip_events: std::sync::Mutex::new(Some(tip_events)),
             scheduler,
+            polls,
+            poll_events: std::sync::Mutex::new(Some(poll_events)),
+            keeper,
             store,
         })
     }
@@ -124,6 +143,9 @@ pub struct RunningBot {
     tips: TipScheduler,
     tip_events: std::sync::Mutex<Option<broadcast::Receiver<TipEvent>>>,
     scheduler: JoinHandle<()>,
+    polls: PollKeeper,
+    poll_events: std::sync::Mutex<Option<broadcast::Receiver<PollEvent>>>,
+    keeper: JoinHandle<()>,
     store: Store,
 }
 
@@ -135,15 +157,24 @@ impl RunningBot {
         first.unwrap_or_else(|| self.tips.subscribe())
     }
 
+    /// What the poll keeper does; the first call hears everything since the start.
+    pub fn poll_events(&self) -> broadcast::Receiver<PollEvent> {
+        let first = self
+            .poll_events
+            .lock()
+            .ok()
+            .and_then(|mut slot| slot.take());
+        first.unwrap_or_else(|| self.polls.subscribe())
+    }
+
     /// Stops taking new work, lets posts in flight finish (up to [`SHUTDOWN_GRACE`]), closes
     /// the gateway and the database.
     pub async fn shutdown(self) -> Result<(), RunError> {
         self.tips.shutdown();
-        if tokio::time::timeout(SHUTDOWN_GRACE, self.scheduler)
-            .await
-            .is_err()
-        {
-            warn!("daily tips still in flight at shutdown were left for the next start");
+        self.polls.shutdown();
+        let owed = async { tokio::join!(self.scheduler, self.keeper) };
+        if tokio::time::timeout(SHUTDOWN_GRACE, owed).await.is_err() {
+            warn!("posts still in flight at shutdown were left for the next start");
         }
         self.shard_manager.shutdown_all().await;
         self.client.await??;

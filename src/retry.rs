@@ -86,11 +86,10 @@ where
             return Err(GaveUp::OutOfTime(error));
         }
         on_retry(&error, wait);
-        let mut stop = stop.0.clone();
+        let mut stop = stop.clone();
         tokio::select! {
             () = clock.sleep(wait_span) => {}
-            // A dropped sender (`Stop::never`) is an `Err` and never matches.
-            Ok(_) = stop.wait_for(|stopped| *stopped) => return Err(GaveUp::Stopped(error)),
+            () = stop.stopped() => return Err(GaveUp::Stopped(error)),
         }
     }
 }
@@ -112,6 +111,13 @@ impl Stop {
     /// A signal that never fires.
     pub fn never() -> Stop {
         Stop::new().1
+    }
+
+    /// Resolves once the signal is raised; never, if it cannot be raised any more.
+    pub async fn stopped(&mut self) {
+        if self.0.wait_for(|stopped| *stopped).await.is_err() {
+            std::future::pending::<()>().await;
+        }
     }
 }
 

@@ -21,6 +21,8 @@ pub async fn handle(
         FullEvent::InteractionCreate {
             interaction: Interaction::Component(component),
         } => on_button(ctx, component, data).await?,
+        // A poll message changed: perhaps it ended. The keeper looks (only at its own polls).
+        FullEvent::MessageUpdate { event, .. } => data.polls.check(event.id.get()),
         _ => {}
     }
     Ok(())

@@ -19,12 +19,19 @@ use tracing::info;
 pub use commands::{all_commands, command_infos, Command, KindChoice, SideChoice};
 pub use error::{describe, on_error, BotError, APOLOGY};
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use jiff::{SignedDuration, Timestamp};
+
 use crate::clock::SharedClock;
 use crate::config::{Config, DiscordConfig, Token};
 use crate::content::Content;
+use crate::polls::PollKeeper;
 use crate::reply::CommandInfo;
 use crate::schedule::TipScheduler;
 use crate::store::Store;
+use rest::Rest;
 
 /// The context every command gets.
 pub type Context<'a> = poise::Context<'a, Data, BotError>;
@@ -36,25 +43,61 @@ pub struct Data {
     pub command_infos: Vec<CommandInfo>,
     pub store: Store,
     pub tips: TipScheduler,
+    pub polls: PollKeeper,
+    /// For posting polls: the same client the scheduler uses for what it owes.
+    pub rest: Rest,
+    pub clock: SharedClock,
+    pub config: Config,
+    /// When each member (server, user) last started a poll.
+    poll_starts: Mutex<HashMap<(u64, u64), Timestamp>>,
+}
+
+/// The parts [`Data`] is built from.
+pub struct Parts {
+    pub content: Arc<ArcSwap<Content>>,
+    pub store: Store,
+    pub tips: TipScheduler,
+    pub polls: PollKeeper,
+    pub rest: Rest,
     pub clock: SharedClock,
     pub config: Config,
 }
 
 impl Data {
-    pub fn new(
-        content: Arc<ArcSwap<Content>>,
-        store: Store,
-        tips: TipScheduler,
-        clock: SharedClock,
-        config: Config,
-    ) -> Data {
+    pub fn new(parts: Parts) -> Data {
         Data {
-            content,
+            content: parts.content,
             command_infos: command_infos(&all_commands()),
-            store,
-            tips,
-            clock,
-            config,
+            store: parts.store,
+            tips: parts.tips,
+            polls: parts.polls,
+            rest: parts.rest,
+            clock: parts.clock,
+            config: parts.config,
+            poll_starts: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// How long a member still waits before starting another poll, if at all.
+    pub fn poll_cooldown_left(
+        &self,
+        guild: u64,
+        user: u64,
+        now: Timestamp,
+    ) -> Option<std::time::Duration> {
+        let cooldown = SignedDuration::from_secs(i64::from(self.config.polls.cooldown_seconds));
+        let starts = self.poll_starts.lock().ok()?;
+        let last = starts.get(&(guild, user))?;
+        let left = cooldown - now.duration_since(*last);
+        std::time::Duration::try_from(left)
+            .ok()
+            .filter(|d| !d.is_zero())
+    }
+
+    /// Records that a member started a poll now.
+    pub fn start_poll_cooldown(&self, guild: u64, user: u64, now: Timestamp) {
+        if let Ok(mut starts) = self.poll_starts.lock() {
+            starts.insert((guild, user), now);
         }
     }
 
@@ -64,10 +107,10 @@ impl Data {
     }
 }
 
-/// The gateway intents the bot needs: guild structure for permission checks; no privileged
-/// intents, no message content.
+/// The gateway intents the bot needs: guild structure for permission checks, and message
+/// updates (a poll that ended shows up as one). No privileged intents, no message content.
 pub fn intents() -> serenity::GatewayIntents {
-    serenity::GatewayIntents::GUILDS
+    serenity::GatewayIntents::GUILDS | serenity::GatewayIntents::GUILD_MESSAGES
 }
 
 /// The REST client: straight to Discord, or through `api_base` with serenity's own rate

@@ -1,11 +1,12 @@
 //! The scheduler's way into Discord: posting tips through the owed-request client.
 
 use jiff::Timestamp;
-use poise::serenity_prelude::CreateAllowedMentions;
+use poise::serenity_prelude::{ChannelId, CreateAllowedMentions, MessageId};
 use tokio::sync::OnceCell;
 
 use super::convert::{channel_message, no_mentions};
-use super::rest::{Rest, RestError};
+use super::rest::{MessageRef, Rest, RestError};
+use crate::polls::PollApi;
 use crate::reply::Reply;
 use crate::schedule::{BoxFuture, Poster};
 
@@ -88,6 +89,64 @@ impl Poster for DiscordPoster {
         name: &'a str,
     ) -> BoxFuture<'a, Result<(), RestError>> {
         Box::pin(self.rest.start_thread(channel_id, message_id, name))
+    }
+}
+
+impl PollApi for DiscordPoster {
+    fn expire<'a>(
+        &'a self,
+        channel_id: u64,
+        message_id: u64,
+    ) -> BoxFuture<'a, Result<(), RestError>> {
+        Box::pin(async move {
+            self.rest
+                .expire_poll(channel_id, message_id)
+                .await
+                .map(|_| ())
+        })
+    }
+
+    fn fetch<'a>(
+        &'a self,
+        channel_id: u64,
+        message_id: u64,
+    ) -> BoxFuture<'a, Result<MessageRef, RestError>> {
+        Box::pin(self.rest.get_message(channel_id, message_id))
+    }
+
+    fn post_recap<'a>(
+        &'a self,
+        channel_id: u64,
+        poll_message_id: u64,
+        recap: &'a Reply,
+    ) -> BoxFuture<'a, Result<u64, RestError>> {
+        Box::pin(async move {
+            let message = channel_message(recap, no_mentions())
+                .reference_message((ChannelId::new(channel_id), MessageId::new(poll_message_id)));
+            Ok(self.rest.create_message(channel_id, &message).await?.id)
+        })
+    }
+
+    fn find_recap<'a>(
+        &'a self,
+        channel_id: u64,
+        poll_message_id: u64,
+        since: Timestamp,
+    ) -> BoxFuture<'a, Result<Option<u64>, RestError>> {
+        Box::pin(async move {
+            let bot = self.bot_id().await?;
+            let messages = self
+                .rest
+                .messages_after(channel_id, snowflake_at(since))
+                .await?;
+            Ok(messages
+                .into_iter()
+                .filter(|m| m.author.as_ref().is_some_and(|a| a.id == bot))
+                .find(|m| {
+                    m.message_reference.as_ref().and_then(|r| r.message_id) == Some(poll_message_id)
+                })
+                .map(|m| m.id))
+        })
     }
 }
 

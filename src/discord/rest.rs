@@ -100,7 +100,64 @@ pub struct MessageRef {
     #[serde(default)]
     pub embeds: Vec<EmbedRef>,
     #[serde(default)]
-    pub poll: Option<serde_json::Value>,
+    pub poll: Option<PollRef>,
+    #[serde(default)]
+    pub message_reference: Option<ReferenceRef>,
+}
+
+/// The message a reply answers.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReferenceRef {
+    #[serde(default, with = "optional_snowflake")]
+    pub message_id: Option<u64>,
+}
+
+/// A message's poll: its answers and, once Discord has them, its results.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PollRef {
+    #[serde(default)]
+    pub answers: Vec<PollAnswerRef>,
+    #[serde(default)]
+    pub results: Option<PollResultsRef>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PollAnswerRef {
+    pub answer_id: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PollResultsRef {
+    #[serde(default)]
+    pub is_finalized: bool,
+    #[serde(default)]
+    pub answer_counts: Vec<AnswerCountRef>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct AnswerCountRef {
+    pub id: u64,
+    pub count: u64,
+}
+
+impl PollRef {
+    /// Final votes per answer, in the order the answers were sent; `None` until Discord says
+    /// the count is final. Answers nobody chose are absent from Discord's counts: zero.
+    pub fn final_counts(&self) -> Option<Vec<u64>> {
+        let results = self.results.as_ref().filter(|r| r.is_finalized)?;
+        Some(
+            self.answers
+                .iter()
+                .map(|answer| {
+                    results
+                        .answer_counts
+                        .iter()
+                        .find(|c| c.id == answer.answer_id)
+                        .map_or(0, |c| c.count)
+                })
+                .collect(),
+        )
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -119,6 +176,19 @@ pub struct EmbedRef {
 struct UserRef {
     #[serde(with = "snowflake")]
     id: u64,
+}
+
+/// An id that may be absent.
+mod optional_snowflake {
+    use serde::{Deserialize, Deserializer};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<u64>, D::Error> {
+        Option::<String>::deserialize(deserializer)?
+            .map(|text| text.parse().map_err(serde::de::Error::custom))
+            .transpose()
+    }
 }
 
 /// Discord sends ids as strings.
@@ -383,6 +453,21 @@ mod tests {
                 retry_after: DEFAULT_RETRY_AFTER
             }
         );
+    }
+
+    #[test]
+    fn final_counts_follow_the_answer_order_and_wait_for_finalization() {
+        let poll: PollRef = serde_json::from_str(
+            r#"{"answers":[{"answer_id":1},{"answer_id":2},{"answer_id":3}],
+                "results":{"is_finalized":true,"answer_counts":[{"id":3,"count":4},{"id":1,"count":2}]}}"#,
+        )
+        .expect("json");
+        assert_eq!(poll.final_counts(), Some(vec![2, 0, 4]));
+        let running: PollRef = serde_json::from_str(
+            r#"{"answers":[{"answer_id":1}],"results":{"is_finalized":false,"answer_counts":[]}}"#,
+        )
+        .expect("json");
+        assert_eq!(running.final_counts(), None);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! `migrations/` (compiled in). No server to install. A file that is locked, unreadable or
 //! not a database is reported with its path and what to do, and never overwritten.
 
+mod polls;
 mod tips;
 
 use std::path::{Path, PathBuf};
@@ -14,6 +15,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub use polls::{PollRecord, PollState, StoredAnswer};
 pub use tips::{Claim, LogEntry, LogStatus, TipSettings};
 
 /// Why the database could not be used.

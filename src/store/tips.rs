@@ -91,11 +91,11 @@ pub struct Claim {
     pub due_at: Timestamp,
 }
 
-fn seconds(at: Timestamp) -> i64 {
+pub(super) fn seconds(at: Timestamp) -> i64 {
     at.as_second()
 }
 
-fn timestamp(seconds: i64) -> Result<Timestamp, StoreError> {
+pub(super) fn timestamp(seconds: i64) -> Result<Timestamp, StoreError> {
     Timestamp::from_second(seconds).map_err(|e| StoreError::Corrupt(format!("time {seconds}: {e}")))
 }
 

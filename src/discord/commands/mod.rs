@@ -1,6 +1,7 @@
 //! The command registry: every slash command the bot has, in one list.
 
 mod library;
+mod poll;
 mod tips;
 
 use super::{BotError, Data};
@@ -22,6 +23,7 @@ pub fn all_commands() -> Vec<Command> {
         library::faq(),
         tips::tip(),
         tips::tips(),
+        poll::poll(),
         library::help(),
     ]
 }

@@ -1,0 +1,269 @@
+//! Polls the bot started: kept until their recap is posted, so a restart loses none and
+//! recaps none twice.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use sqlx::sqlite::SqliteRow;
+use sqlx::Row;
+
+use super::tips::{seconds, timestamp};
+use super::{id_from_db, id_to_db, Store, StoreError};
+
+/// Where a poll is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PollState {
+    /// Running, or ended and waiting for its results.
+    Open,
+    /// Its recap is being posted; if the process died, recovery finds out whether it arrived.
+    Recapping,
+    Recapped,
+    /// The recap could not be posted.
+    Failed,
+}
+
+impl PollState {
+    fn key(self) -> &'static str {
+        match self {
+            PollState::Open => "open",
+            PollState::Recapping => "recapping",
+            PollState::Recapped => "recapped",
+            PollState::Failed => "failed",
+        }
+    }
+
+    fn from_key(key: &str) -> Result<PollState, StoreError> {
+        Ok(match key {
+            "open" => PollState::Open,
+            "recapping" => PollState::Recapping,
+            "recapped" => PollState::Recapped,
+            "failed" => PollState::Failed,
+            other => return Err(StoreError::Corrupt(format!("poll state {other:?}"))),
+        })
+    }
+}
+
+/// One answer as stored: its text and the content entry it stands for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredAnswer {
+    pub text: String,
+    pub entry_id: String,
+}
+
+/// A poll the bot started.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PollRecord {
+    pub message_id: u64,
+    pub guild_id: u64,
+    pub channel_id: u64,
+    pub started_by: Option<u64>,
+    /// `quiz` or `pulse`.
+    pub kind: String,
+    pub question: String,
+    pub answers: Vec<StoredAnswer>,
+    pub subject: Option<String>,
+    pub correct: Option<u32>,
+    pub multiselect: bool,
+    pub closes_at: Timestamp,
+    pub state: PollState,
+    pub recap_message_id: Option<u64>,
+    pub detail: Option<String>,
+    pub created_at: Timestamp,
+}
+
+fn record_from_row(row: &SqliteRow) -> Result<PollRecord, StoreError> {
+    let answers: String = row.try_get("answers")?;
+    let state: String = row.try_get("state")?;
+    let started_by: Option<i64> = row.try_get("started_by")?;
+    let recap: Option<i64> = row.try_get("recap_message_id")?;
+    let correct: Option<i64> = row.try_get("correct")?;
+    Ok(PollRecord {
+        message_id: id_from_db(row.try_get("message_id")?)?,
+        guild_id: id_from_db(row.try_get("guild_id")?)?,
+        channel_id: id_from_db(row.try_get("channel_id")?)?,
+        started_by: started_by.map(id_from_db).transpose()?,
+        kind: row.try_get("kind")?,
+        question: row.try_get("question")?,
+        answers: serde_json::from_str(&answers)
+            .map_err(|e| StoreError::Corrupt(format!("poll answers: {e}")))?,
+        subject: row.try_get("subject")?,
+        correct: correct
+            .map(|c| u32::try_from(c).map_err(|_| StoreError::Corrupt(format!("answer index {c}"))))
+            .transpose()?,
+        multiselect: row.try_get("multiselect")?,
+        closes_at: timestamp(row.try_get("closes_at")?)?,
+        state: PollState::from_key(&state)?,
+        recap_message_id: recap.map(id_from_db).transpose()?,
+        detail: row.try_get("detail")?,
+        created_at: timestamp(row.try_get("created_at")?)?,
+    })
+}
+
+impl Store {
+    /// Records a poll just posted. `false` if the channel already has an open poll.
+    pub async fn insert_poll(&self, poll: &PollRecord) -> Result<bool, StoreError> {
+        let answers =
+            serde_json::to_string(&poll.answers).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let result = sqlx::query(
+            "INSERT OR IGNORE INTO polls
+                 (message_id, guild_id, channel_id, started_by, kind, question, answers, subject,
+                  correct, multiselect, closes_at, state, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id_to_db(poll.message_id))
+        .bind(id_to_db(poll.guild_id))
+        .bind(id_to_db(poll.channel_id))
+        .bind(poll.started_by.map(id_to_db))
+        .bind(&poll.kind)
+        .bind(&poll.question)
+        .bind(answers)
+        .bind(&poll.subject)
+        .bind(poll.correct.map(i64::from))
+        .bind(poll.multiselect)
+        .bind(seconds(poll.closes_at))
+        .bind(poll.state.key())
+        .bind(seconds(poll.created_at))
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    pub async fn poll(&self, message_id: u64) -> Result<Option<PollRecord>, StoreError> {
+        sqlx::query("SELECT * FROM polls WHERE message_id = ?")
+            .bind(id_to_db(message_id))
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(record_from_row)
+            .transpose()
+    }
+
+    /// The channel's poll that is open or being recapped, if any.
+    pub async fn open_poll_in(&self, channel_id: u64) -> Result<Option<PollRecord>, StoreError> {
+        sqlx::query("SELECT * FROM polls WHERE channel_id = ? AND state IN ('open', 'recapping')")
+            .bind(id_to_db(channel_id))
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(record_from_row)
+            .transpose()
+    }
+
+    /// Every poll still owed a recap.
+    pub async fn unfinished_polls(&self) -> Result<Vec<PollRecord>, StoreError> {
+        sqlx::query("SELECT * FROM polls WHERE state IN ('open', 'recapping') ORDER BY closes_at")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(record_from_row)
+            .collect()
+    }
+
+    /// Moves the end of an open poll (for `/poll end`).
+    pub async fn set_poll_close(
+        &self,
+        message_id: u64,
+        closes_at: Timestamp,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE polls SET closes_at = ? WHERE message_id = ? AND state = 'open'")
+            .bind(seconds(closes_at))
+            .bind(id_to_db(message_id))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Claims a poll's recap before posting it. `false` when it was already claimed.
+    pub async fn claim_recap(&self, message_id: u64) -> Result<bool, StoreError> {
+        let result = sqlx::query(
+            "UPDATE polls SET state = 'recapping' WHERE message_id = ? AND state = 'open'",
+        )
+        .bind(id_to_db(message_id))
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    /// Marks a claimed recap as posted.
+    pub async fn mark_recapped(
+        &self,
+        message_id: u64,
+        recap_message_id: u64,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE polls SET state = 'recapped', recap_message_id = ? WHERE message_id = ? AND state = 'recapping'")
+            .bind(id_to_db(recap_message_id))
+            .bind(id_to_db(message_id))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Marks a poll whose recap cannot be posted.
+    pub async fn mark_poll_failed(&self, message_id: u64, detail: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE polls SET state = 'failed', detail = ? WHERE message_id = ? AND state IN ('open', 'recapping')")
+            .bind(detail)
+            .bind(id_to_db(message_id))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(message_id: u64, channel_id: u64) -> PollRecord {
+        PollRecord {
+            message_id,
+            guild_id: 1,
+            channel_id,
+            started_by: Some(7),
+            kind: "quiz".into(),
+            question: "Leader or manager?".into(),
+            answers: vec![StoredAnswer {
+                text: "Leader".into(),
+                entry_id: "leader".into(),
+            }],
+            subject: Some("leader-sets-mission".into()),
+            correct: Some(0),
+            multiselect: false,
+            closes_at: Timestamp::from_second(1_800_000_000).expect("ts"),
+            state: PollState::Open,
+            recap_message_id: None,
+            detail: None,
+            created_at: Timestamp::from_second(1_799_999_000).expect("ts"),
+        }
+    }
+
+    #[tokio::test]
+    async fn one_open_poll_per_channel_and_a_recap_is_claimed_once() {
+        let store = Store::in_memory().await.expect("store");
+        assert!(store.insert_poll(&record(100, 10)).await.expect("insert"));
+        assert!(
+            !store.insert_poll(&record(101, 10)).await.expect("insert"),
+            "second open poll in the channel"
+        );
+        assert!(store.insert_poll(&record(102, 20)).await.expect("insert"));
+        assert_eq!(
+            store.open_poll_in(10).await.expect("read"),
+            Some(record(100, 10))
+        );
+        assert!(store.claim_recap(100).await.expect("claim"));
+        assert!(
+            !store.claim_recap(100).await.expect("claim"),
+            "claimed twice"
+        );
+        store.mark_recapped(100, 555).await.expect("mark");
+        let done = store.poll(100).await.expect("read").expect("row");
+        assert_eq!(
+            (done.state, done.recap_message_id),
+            (PollState::Recapped, Some(555))
+        );
+        assert_eq!(store.open_poll_in(10).await.expect("read"), None);
+        assert!(
+            store.insert_poll(&record(103, 10)).await.expect("insert"),
+            "a new poll after the recap"
+        );
+        assert_eq!(store.unfinished_polls().await.expect("read").len(), 2);
+    }
+}
