@@ -312,25 +312,19 @@ impl Job {
         if now < poll.closes_at {
             return Ok(None); // a hint came early; the poll runs until its time
         }
-        let ended = first
-            .poll
-            .as_ref()
-            .and_then(|p| p.results.as_ref())
-            .is_some();
-        if !ended {
-            match self.expire(poll).await {
-                Ok(()) => {
-                    let _ = self.events.send(PollEvent::Expired {
-                        message_id: poll.message_id,
-                    });
-                }
-                Err(GaveUp::Stopped(_)) => return Ok(None),
-                // Already ended (by Discord at its hour, or by someone): go on to the count.
-                Err(GaveUp::Refused(error)) => {
-                    debug!(message_id = poll.message_id, %error, "expire refused")
-                }
-                Err(gave_up) => return self.gave_up(poll, gave_up).await,
+        // Discord shows running counts on a live poll too, so only asking it to end tells; a
+        // refusal here means it had ended already (at its hour, or by someone's hand).
+        match self.expire(poll).await {
+            Ok(()) => {
+                let _ = self.events.send(PollEvent::Expired {
+                    message_id: poll.message_id,
+                });
             }
+            Err(GaveUp::Stopped(_)) => return Ok(None),
+            Err(GaveUp::Refused(error)) => {
+                debug!(message_id = poll.message_id, %error, "the poll had ended already");
+            }
+            Err(gave_up) => return self.gave_up(poll, gave_up).await,
         }
         match self.final_count(poll).await {
             Ok(counts) => self.recap(poll, &counts).await,
