@@ -10,7 +10,7 @@ use arc_swap::ArcSwap;
 use poise::serenity_prelude as serenity;
 use tokio::sync::broadcast;
 use tokio::task::JoinHandle;
-use tracing::{info, warn};
+use tracing::{error, info, warn};
 
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::{Config, Shards, Token};
@@ -45,6 +45,33 @@ pub fn load_content(config: &Config) -> Result<Content, Diagnostics> {
     let content = Content::load(config.content.dir.as_deref())?;
     crate::reply::layout::validate(&content)?;
     Ok(content)
+}
+
+/// What a successful reload loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reloaded {
+    pub from: String,
+    pub contrasts: usize,
+    pub traits: usize,
+    pub tips: usize,
+}
+
+/// Loads the content again (from `[content] dir`, or the bundled copy) and swaps it in. On
+/// any problem the running content stays as it was and every problem is returned.
+pub fn reload_content(config: &Config, target: &ArcSwap<Content>) -> Result<Reloaded, Diagnostics> {
+    let content = load_content(config)?;
+    let reloaded = Reloaded {
+        from: config.content.dir.as_ref().map_or_else(
+            || "the bundled copy".to_string(),
+            |dir| dir.display().to_string(),
+        ),
+        contrasts: content.contrasts.len(),
+        traits: content.traits.len(),
+        tips: content.tips.len(),
+    };
+    target.store(Arc::new(content));
+    info!(from = %reloaded.from, tips = reloaded.tips, "content reloaded");
+    Ok(reloaded)
 }
 
 /// A bot about to start.
@@ -105,6 +132,8 @@ impl Bot {
         });
         let shards = config.discord.shards;
         let discord_config = config.discord.clone();
+        let reload_target = content.clone();
+        let reload_config = config.clone();
         let data = Data::new(Parts {
             content,
             store: store.clone(),
@@ -132,6 +161,8 @@ impl Bot {
             poll_events: std::sync::Mutex::new(Some(poll_events)),
             keeper,
             store,
+            content: reload_target,
+            config: reload_config,
         })
     }
 }
@@ -147,6 +178,8 @@ pub struct RunningBot {
     poll_events: std::sync::Mutex<Option<broadcast::Receiver<PollEvent>>>,
     keeper: JoinHandle<()>,
     store: Store,
+    content: Arc<ArcSwap<Content>>,
+    config: Config,
 }
 
 impl RunningBot {
@@ -155,6 +188,11 @@ impl RunningBot {
     pub fn tip_events(&self) -> broadcast::Receiver<TipEvent> {
         let first = self.tip_events.lock().ok().and_then(|mut slot| slot.take());
         first.unwrap_or_else(|| self.tips.subscribe())
+    }
+
+    /// Reloads the content from disk (see [`reload_content`]).
+    pub fn reload(&self) -> Result<Reloaded, Diagnostics> {
+        reload_content(&self.config, &self.content)
     }
 
     /// What the poll keeper does; the first call hears everything since the start.
@@ -190,13 +228,47 @@ impl RunningBot {
 }
 
 /// Runs the bot until Ctrl-C or SIGTERM, then shuts it down.
+/// Runs the bot until Ctrl-C or SIGTERM, then shuts it down. SIGHUP reloads the content.
 pub async fn run(config: Config, token: Token) -> Result<(), RunError> {
     let mut bot = Bot::new(config, token).start().await?;
-    tokio::select! {
-        result = bot.wait() => return result,
-        () = shutdown_signal() => info!("shutting down"),
+    let mut reloads = reload_signals();
+    let shutdown = shutdown_signal();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            result = bot.wait() => return result,
+            () = &mut shutdown => break,
+            Some(()) = reloads.recv() => {
+                if let Err(problems) = bot.reload() {
+                    error!("content not reloaded; the previous content stays in use:\n{problems}");
+                }
+            }
+        }
     }
+    info!("shutting down");
     bot.shutdown().await
+}
+
+/// SIGHUP, as a stream of reload requests (none where there is no SIGHUP).
+fn reload_signals() -> tokio::sync::mpsc::Receiver<()> {
+    let (sender, receiver) = tokio::sync::mpsc::channel(1);
+    #[cfg(unix)]
+    match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) {
+        Ok(mut hangups) => {
+            tokio::spawn(async move {
+                while hangups.recv().await.is_some() {
+                    info!("SIGHUP: reloading content");
+                    if sender.send(()).await.is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        Err(error) => warn!(%error, "cannot listen for SIGHUP; reload with /admin reload"),
+    }
+    #[cfg(not(unix))]
+    drop(sender);
+    receiver
 }
 
 /// Resolves on Ctrl-C, or SIGTERM on Unix.

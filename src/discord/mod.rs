@@ -101,6 +101,11 @@ impl Data {
         }
     }
 
+    /// Where the content lives, for a reload to swap it.
+    pub fn content_slot(&self) -> &ArcSwap<Content> {
+        &self.content
+    }
+
     /// The content as loaded now; a reload swaps it without disturbing readers.
     pub fn content(&self) -> Arc<Content> {
         self.content.load_full()
@@ -128,6 +133,14 @@ pub fn http(config: &DiscordConfig, token: &Token) -> serenity::Http {
 
 /// The poise framework with every command, the error handler, and no mentions ever.
 pub fn framework(data: Data, guild: Option<serenity::GuildId>) -> poise::Framework<Data, BotError> {
+    // The application's owners are added by poise at start-up; these come from the config.
+    let owners = data
+        .config
+        .discord
+        .owners
+        .iter()
+        .map(|id| serenity::UserId::new(id.0))
+        .collect();
     poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands: all_commands(),
@@ -140,6 +153,7 @@ pub fn framework(data: Data, guild: Option<serenity::GuildId>) -> poise::Framewo
                 ))
             },
             allowed_mentions: Some(convert::no_mentions()),
+            owners,
             ..Default::default()
         })
         .setup(move |ctx, _ready, framework| {

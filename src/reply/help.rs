@@ -25,7 +25,8 @@ pub fn help(commands: &[CommandInfo]) -> Reply {
     let mut description = section(false);
     let admin = section(true);
     if !admin.is_empty() {
-        description.push_str("\n\n**For admins (Manage Server)**\n");
+        description
+            .push_str("\n\n**For admins** (Manage Server; `/admin` is for the bot's owners)\n");
         description.push_str(&admin);
     }
     Reply::embed(Embed {

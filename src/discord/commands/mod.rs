@@ -1,5 +1,6 @@
 //! The command registry: every slash command the bot has, in one list.
 
+mod admin;
 mod library;
 mod poll;
 mod tips;
@@ -24,6 +25,7 @@ pub fn all_commands() -> Vec<Command> {
         tips::tip(),
         tips::tips(),
         poll::poll(),
+        admin::admin(),
         library::help(),
     ]
 }
