@@ -37,6 +37,8 @@ pub enum RunError {
     Discord(#[from] serenity::Error),
     #[error("the bot task ended abnormally: {0}")]
     Task(#[from] tokio::task::JoinError),
+    #[error("{0}")]
+    Metrics(String),
 }
 
 /// Loads the content the config names (or the bundled copy) and checks that every answer
@@ -117,19 +119,27 @@ impl Bot {
         info!(database = %config.storage.database.display(), "database open");
         let rest = Rest::new(&config.discord, &token);
         let poster = Arc::new(DiscordPoster::new(rest.clone()));
-        let (tips, scheduler, tip_events) = TipScheduler::spawn(Deps {
+        let (tips, scheduler) = TipScheduler::new(Deps {
             store: store.clone(),
             clock: clock.clone(),
             content: content.clone(),
             poster: poster.clone(),
             config: config.tips.clone(),
         });
-        let (polls, keeper, poll_events) = PollKeeper::spawn(PollDeps {
+        let (polls, keeper) = PollKeeper::new(PollDeps {
             store: store.clone(),
             clock: clock.clone(),
             content: content.clone(),
             api: poster,
         });
+        let (tip_events, poll_events) = (tips.subscribe(), polls.subscribe());
+        if let Some(listen) = config.metrics.listen {
+            crate::metrics::install(listen).map_err(RunError::Metrics)?;
+            tokio::spawn(crate::metrics::observe_tips(tips.subscribe()));
+            tokio::spawn(crate::metrics::observe_polls(polls.subscribe()));
+            info!(%listen, "serving metrics at /metrics");
+        }
+        let (scheduler, keeper) = (scheduler.start(), keeper.start());
         let shards = config.discord.shards;
         let discord_config = config.discord.clone();
         let reload_target = content.clone();

@@ -14,6 +14,7 @@ pub mod diag;
 pub mod discord;
 pub mod limits;
 pub mod log;
+pub mod metrics;
 pub mod polls;
 pub mod reply;
 pub mod retry;

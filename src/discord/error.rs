@@ -79,6 +79,7 @@ pub const APOLOGY: &str = "Sorry, something went wrong on my side while answerin
 
 /// Handles every kind of framework error: explain privately, or log and apologize.
 pub async fn on_error(error: FrameworkError<'_, Data, BotError>) {
+    record(&error);
     match error {
         FrameworkError::Setup { error, .. } => error!(%error, "start-up failed"),
         FrameworkError::EventHandler { error, event, .. } => {
@@ -210,6 +211,46 @@ pub async fn on_error(error: FrameworkError<'_, Data, BotError>) {
         FrameworkError::NonCommandMessage { error, .. } => error!(%error, "message handler failed"),
         other => warn!(error = %other, "unhandled framework error"),
     }
+}
+
+/// Counts an interaction that ended in an error, by whose mistake it was.
+fn record(error: &FrameworkError<'_, Data, BotError>) {
+    use crate::metrics::{interaction, Outcome};
+    let Some(ctx) = error.ctx() else {
+        return;
+    };
+    let outcome = match error {
+        FrameworkError::Command {
+            error: BotError::User(_),
+            ..
+        }
+        | FrameworkError::CommandCheckFailed {
+            error: Some(BotError::User(_)) | None,
+            ..
+        }
+        | FrameworkError::ArgumentParse { .. }
+        | FrameworkError::SubcommandRequired { .. }
+        | FrameworkError::CooldownHit { .. }
+        | FrameworkError::MissingBotPermissions { .. }
+        | FrameworkError::MissingUserPermissions { .. }
+        | FrameworkError::NotAnOwner { .. }
+        | FrameworkError::GuildOnly { .. }
+        | FrameworkError::DmOnly { .. }
+        | FrameworkError::NsfwOnly { .. } => Outcome::UserError,
+        _ => Outcome::Failed,
+    };
+    if let FrameworkError::Command {
+        error: BotError::Discord(inner),
+        ..
+    } = error
+    {
+        if let serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(response)) =
+            inner.as_ref()
+        {
+            crate::metrics::rest_error(response.status_code.as_u16());
+        }
+    }
+    interaction(&ctx.command().qualified_name, outcome, None);
 }
 
 /// Answers privately; if even that fails, there is nobody left to tell but the log.

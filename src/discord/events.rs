@@ -6,6 +6,7 @@ use tracing::{debug, info};
 
 use super::convert::interaction_message;
 use super::{BotError, Data};
+use crate::metrics::Outcome;
 use crate::reply::{answer, Action, Request};
 
 /// The poise event handler.
@@ -17,6 +18,16 @@ pub async fn handle(
     match event {
         FullEvent::Ready { data_about_bot } => {
             info!(user = %data_about_bot.user.name, guilds = data_about_bot.guilds.len(), "connected to Discord");
+            if data
+                .connected_before
+                .swap(true, std::sync::atomic::Ordering::Relaxed)
+            {
+                crate::metrics::gateway_reconnect();
+            }
+        }
+        FullEvent::Resume { .. } => {
+            info!("gateway session resumed");
+            crate::metrics::gateway_reconnect();
         }
         FullEvent::InteractionCreate {
             interaction: Interaction::Component(component),
@@ -42,13 +53,21 @@ async fn on_button(
         Action::AnotherContrast { after } => Request::AnotherContrast { after },
         Action::AnotherTip { after } => Request::AnotherTip { after },
     };
+    let started = std::time::Instant::now();
     let content = data.content();
     let reply = answer(&content, request, &mut rand::rng())?;
-    component
+    let sent = component
         .create_response(
             &ctx.http,
             CreateInteractionResponse::UpdateMessage(interaction_message(&reply)),
         )
-        .await?;
+        .await;
+    let outcome = if sent.is_ok() {
+        Outcome::Answered
+    } else {
+        Outcome::Failed
+    };
+    crate::metrics::interaction("button", outcome, Some(started.elapsed()));
+    sent?;
     Ok(())
 }

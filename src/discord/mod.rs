@@ -50,6 +50,8 @@ pub struct Data {
     pub config: Config,
     /// When each member (server, user) last started a poll.
     poll_starts: Mutex<HashMap<(u64, u64), Timestamp>>,
+    /// Whether a gateway session was established before (so the next one is a reconnect).
+    pub(crate) connected_before: std::sync::atomic::AtomicBool,
 }
 
 /// The parts [`Data`] is built from.
@@ -75,6 +77,7 @@ impl Data {
             clock: parts.clock,
             config: parts.config,
             poll_starts: Mutex::new(HashMap::new()),
+            connected_before: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -153,6 +156,22 @@ pub fn framework(data: Data, guild: Option<serenity::GuildId>) -> poise::Framewo
                 ))
             },
             allowed_mentions: Some(convert::no_mentions()),
+            pre_command: |ctx| {
+                Box::pin(async move { ctx.set_invocation_data(std::time::Instant::now()).await })
+            },
+            post_command: |ctx| {
+                Box::pin(async move {
+                    let started = ctx
+                        .invocation_data::<std::time::Instant>()
+                        .await
+                        .map(|t| t.elapsed());
+                    crate::metrics::interaction(
+                        &ctx.command().qualified_name,
+                        crate::metrics::Outcome::Answered,
+                        started,
+                    );
+                })
+            },
             owners,
             ..Default::default()
         })

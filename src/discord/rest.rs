@@ -372,6 +372,7 @@ impl Rest {
             };
             return serde_json::from_slice(bytes).map_err(|e| RestError::Decode(e.to_string()));
         }
+        crate::metrics::rest_error(status.as_u16());
         Err(classify(status, &headers, &bytes))
     }
 }

@@ -100,6 +100,18 @@ enum Command {
     Shutdown,
 }
 
+/// The task, created but not running yet.
+pub struct Unstarted {
+    task: Keeper,
+    commands: mpsc::UnboundedReceiver<Command>,
+}
+
+impl Unstarted {
+    pub fn start(self) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(self.task.run(self.commands))
+    }
+}
+
 /// The handle commands and events use.
 #[derive(Clone)]
 pub struct PollKeeper {
@@ -109,6 +121,26 @@ pub struct PollKeeper {
 
 impl PollKeeper {
     /// Starts the keeper; the receiver hears every event from the first one on.
+    /// Creates the handle and the task, not started yet: subscribe every listener that must
+    /// hear from the first event on, then call [`Unstarted::start`].
+    pub fn new(deps: PollDeps) -> (PollKeeper, Unstarted) {
+        let (sender, receiver) = mpsc::unbounded_channel();
+        let (events, _) = broadcast::channel(1024);
+        let task = Keeper::new(deps, events.clone());
+        let handle = PollKeeper {
+            commands: sender,
+            events,
+        };
+        (
+            handle,
+            Unstarted {
+                task,
+                commands: receiver,
+            },
+        )
+    }
+
+    /// Creates and starts it; the receiver hears every event from the first one on.
     pub fn spawn(
         deps: PollDeps,
     ) -> (
@@ -116,18 +148,9 @@ impl PollKeeper {
         tokio::task::JoinHandle<()>,
         broadcast::Receiver<PollEvent>,
     ) {
-        let (sender, receiver) = mpsc::unbounded_channel();
-        let (events, first) = broadcast::channel(1024);
-        let keeper = Keeper::new(deps, events.clone());
-        let task = tokio::spawn(keeper.run(receiver));
-        (
-            PollKeeper {
-                commands: sender,
-                events,
-            },
-            task,
-            first,
-        )
+        let (handle, unstarted) = PollKeeper::new(deps);
+        let events = handle.subscribe();
+        (handle, unstarted.start(), events)
     }
 
     pub fn watch(&self, message_id: u64, closes_at: Timestamp) {

@@ -115,6 +115,18 @@ enum Command {
     Shutdown,
 }
 
+/// The task, created but not running yet.
+pub struct Unstarted {
+    task: Engine,
+    commands: mpsc::UnboundedReceiver<Command>,
+}
+
+impl Unstarted {
+    pub fn start(self) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(self.task.run(self.commands))
+    }
+}
+
 /// The handle commands use to tell the scheduler about changes.
 #[derive(Clone)]
 pub struct TipScheduler {
@@ -125,6 +137,26 @@ pub struct TipScheduler {
 impl TipScheduler {
     /// Starts the scheduler task. The receiver hears every event from the first one on,
     /// recovery of a previous run's claims included.
+    /// Creates the handle and the task, not started yet: subscribe every listener that must
+    /// hear from the first event on, then call [`Unstarted::start`].
+    pub fn new(deps: Deps) -> (TipScheduler, Unstarted) {
+        let (sender, receiver) = mpsc::unbounded_channel();
+        let (events, _) = broadcast::channel(EVENT_BUFFER);
+        let task = Engine::new(deps, events.clone());
+        let handle = TipScheduler {
+            commands: sender,
+            events,
+        };
+        (
+            handle,
+            Unstarted {
+                task,
+                commands: receiver,
+            },
+        )
+    }
+
+    /// Creates and starts it; the receiver hears every event from the first one on.
     pub fn spawn(
         deps: Deps,
     ) -> (
@@ -132,18 +164,9 @@ impl TipScheduler {
         tokio::task::JoinHandle<()>,
         broadcast::Receiver<TipEvent>,
     ) {
-        let (sender, receiver) = mpsc::unbounded_channel();
-        let (events, first) = broadcast::channel(EVENT_BUFFER);
-        let engine = Engine::new(deps, events.clone());
-        let task = tokio::spawn(engine.run(receiver));
-        (
-            TipScheduler {
-                commands: sender,
-                events,
-            },
-            task,
-            first,
-        )
+        let (handle, unstarted) = TipScheduler::new(deps);
+        let events = handle.subscribe();
+        (handle, unstarted.start(), events)
     }
 
     /// Everything the scheduler does from now on.

@@ -1,0 +1,128 @@
+//! Prometheus metrics, served at `http://<[metrics] listen>/metrics` when configured.
+//!
+//! Everything is recorded through the `metrics` facade; without `[metrics] listen` no
+//! recorder is installed and every call here costs next to nothing. The scheduler and the
+//! poll keeper are observed through their event streams, so they know nothing of metrics.
+
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use metrics::{counter, gauge, histogram};
+use metrics_exporter_prometheus::PrometheusBuilder;
+use tokio::sync::broadcast;
+
+use crate::polls::PollEvent;
+use crate::schedule::TipEvent;
+
+/// Reply latency buckets, in seconds: sub-millisecond answers up to Discord's 3 s deadline.
+const LATENCY_BUCKETS: [f64; 12] = [
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 3.0,
+];
+
+/// Starts the `/metrics` endpoint.
+pub fn install(listen: SocketAddr) -> Result<(), String> {
+    PrometheusBuilder::new()
+        .with_http_listener(listen)
+        .set_buckets_for_metric(
+            metrics_exporter_prometheus::Matcher::Full("bridgebot_reply_seconds".into()),
+            &LATENCY_BUCKETS,
+        )
+        .map_err(|e| e.to_string())?
+        .install()
+        .map_err(|e| format!("cannot serve metrics on {listen}: {e}"))
+}
+
+/// How an interaction ended.
+#[derive(Debug, Clone, Copy)]
+pub enum Outcome {
+    Answered,
+    /// A person's mistake, answered with what to do.
+    UserError,
+    /// The bot failed (logged, apologized for).
+    Failed,
+}
+
+impl Outcome {
+    fn label(self) -> &'static str {
+        match self {
+            Outcome::Answered => "answered",
+            Outcome::UserError => "user_error",
+            Outcome::Failed => "failed",
+        }
+    }
+}
+
+/// One interaction handled: which command, how it ended, and how long the reply took.
+pub fn interaction(command: &str, outcome: Outcome, latency: Option<Duration>) {
+    counter!("bridgebot_interactions_total", "command" => command.to_string(), "outcome" => outcome.label()).increment(1);
+    if let Some(latency) = latency {
+        histogram!("bridgebot_reply_seconds", "command" => command.to_string())
+            .record(latency.as_secs_f64());
+    }
+}
+
+/// A REST request Discord answered with an error.
+pub fn rest_error(status: u16) {
+    counter!("bridgebot_rest_errors_total", "status" => status.to_string()).increment(1);
+}
+
+/// The gateway connection was resumed or established again.
+pub fn gateway_reconnect() {
+    counter!("bridgebot_gateway_reconnects_total").increment(1);
+}
+
+/// Counts what the daily-tip scheduler does, until the stream ends.
+pub async fn observe_tips(mut events: broadcast::Receiver<TipEvent>) {
+    loop {
+        match events.recv().await {
+            Ok(event) => record_tip(&event),
+            Err(broadcast::error::RecvError::Lagged(missed)) => {
+                counter!("bridgebot_metric_events_dropped_total").increment(missed);
+            }
+            Err(broadcast::error::RecvError::Closed) => break,
+        }
+    }
+}
+
+fn record_tip(event: &TipEvent) {
+    let outcome = match event {
+        TipEvent::Planned { .. } => return,
+        TipEvent::Posted { late: false, .. } => "posted",
+        TipEvent::Posted { late: true, .. } => "posted_late",
+        TipEvent::Skipped { .. } => "skipped",
+        TipEvent::Missed { .. } => "missed",
+        TipEvent::Failed { .. } => "failed",
+    };
+    counter!("bridgebot_tips_total", "outcome" => outcome).increment(1);
+}
+
+/// Counts what the poll keeper does, until the stream ends.
+pub async fn observe_polls(mut events: broadcast::Receiver<PollEvent>) {
+    let mut open = HashSet::new();
+    loop {
+        match events.recv().await {
+            Ok(PollEvent::Watching { message_id, .. }) => {
+                if open.insert(message_id) {
+                    counter!("bridgebot_polls_total", "state" => "opened").increment(1);
+                }
+            }
+            Ok(PollEvent::Expired { .. }) => {
+                counter!("bridgebot_polls_total", "state" => "expired_early").increment(1)
+            }
+            Ok(PollEvent::Recapped { message_id, .. }) => {
+                open.remove(&message_id);
+                counter!("bridgebot_polls_total", "state" => "recapped").increment(1);
+            }
+            Ok(PollEvent::Failed { message_id, .. }) => {
+                open.remove(&message_id);
+                counter!("bridgebot_polls_total", "state" => "failed").increment(1);
+            }
+            Err(broadcast::error::RecvError::Lagged(missed)) => {
+                counter!("bridgebot_metric_events_dropped_total").increment(missed);
+            }
+            Err(broadcast::error::RecvError::Closed) => break,
+        }
+        gauge!("bridgebot_polls_open").set(open.len() as f64);
+    }
+}
