@@ -16,6 +16,7 @@ use crate::clock::{SharedClock, SystemClock};
 use crate::config::{Config, Shards, Token};
 use crate::content::Content;
 use crate::diag::Diagnostics;
+use crate::discord::inflight::Tracker;
 use crate::discord::poster::DiscordPoster;
 use crate::discord::rest::Rest;
 use crate::discord::{self, Data, Parts};
@@ -144,7 +145,9 @@ impl Bot {
         let discord_config = config.discord.clone();
         let reload_target = content.clone();
         let reload_config = config.clone();
+        let in_flight = Arc::new(Tracker::default());
         let data = Data::new(Parts {
+            in_flight: in_flight.clone(),
             content,
             store: store.clone(),
             tips: tips.clone(),
@@ -173,6 +176,7 @@ impl Bot {
             store,
             content: reload_target,
             config: reload_config,
+            in_flight,
         })
     }
 }
@@ -190,6 +194,7 @@ pub struct RunningBot {
     store: Store,
     content: Arc<ArcSwap<Content>>,
     config: Config,
+    in_flight: Arc<Tracker>,
 }
 
 impl RunningBot {
@@ -215,18 +220,24 @@ impl RunningBot {
         first.unwrap_or_else(|| self.polls.subscribe())
     }
 
-    /// Stops taking new work, lets posts in flight finish (up to [`SHUTDOWN_GRACE`]), closes
-    /// the gateway and the database.
+    /// Stops taking new work (no new scheduled posts, gateway closed), lets replies and posts
+    /// in flight finish (up to [`SHUTDOWN_GRACE`]), and closes the database. A post still
+    /// waiting to be retried is left claimed and recovered at the next start.
     pub async fn shutdown(self) -> Result<(), RunError> {
         self.tips.shutdown();
         self.polls.shutdown();
-        let owed = async { tokio::join!(self.scheduler, self.keeper) };
-        if tokio::time::timeout(SHUTDOWN_GRACE, owed).await.is_err() {
-            warn!("posts still in flight at shutdown were left for the next start");
-        }
         self.shard_manager.shutdown_all().await;
+        let in_flight = self.in_flight.clone();
+        let owed = async { tokio::join!(self.scheduler, self.keeper, in_flight.idle()) };
+        if tokio::time::timeout(SHUTDOWN_GRACE, owed).await.is_err() {
+            warn!(
+                replies = self.in_flight.in_flight(),
+                "work still in flight at the end of the grace period; posts are recovered at the next start"
+            );
+        }
         self.client.await??;
         self.store.close().await;
+        info!("stopped");
         Ok(())
     }
 

@@ -53,7 +53,7 @@ async fn on_button(
         Action::AnotherContrast { after } => Request::AnotherContrast { after },
         Action::AnotherTip { after } => Request::AnotherTip { after },
     };
-    let started = std::time::Instant::now();
+    let in_flight = data.in_flight.start();
     let content = data.content();
     let reply = answer(&content, request, &mut rand::rng())?;
     let sent = component
@@ -67,7 +67,7 @@ async fn on_button(
     } else {
         Outcome::Failed
     };
-    crate::metrics::interaction("button", outcome, Some(started.elapsed()));
+    crate::metrics::interaction("button", outcome, Some(in_flight.elapsed()));
     sent?;
     Ok(())
 }

@@ -7,6 +7,7 @@ mod commands;
 pub mod convert;
 mod error;
 mod events;
+pub mod inflight;
 pub mod poster;
 pub mod rest;
 
@@ -50,6 +51,8 @@ pub struct Data {
     pub config: Config,
     /// When each member (server, user) last started a poll.
     poll_starts: Mutex<HashMap<(u64, u64), Timestamp>>,
+    /// Interactions being answered now.
+    pub in_flight: Arc<inflight::Tracker>,
     /// Whether a gateway session was established before (so the next one is a reconnect).
     pub(crate) connected_before: std::sync::atomic::AtomicBool,
 }
@@ -63,6 +66,7 @@ pub struct Parts {
     pub rest: Rest,
     pub clock: SharedClock,
     pub config: Config,
+    pub in_flight: Arc<inflight::Tracker>,
 }
 
 impl Data {
@@ -78,6 +82,7 @@ impl Data {
             config: parts.config,
             poll_starts: Mutex::new(HashMap::new()),
             connected_before: std::sync::atomic::AtomicBool::new(false),
+            in_flight: parts.in_flight,
         }
     }
 

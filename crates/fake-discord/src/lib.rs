@@ -281,6 +281,20 @@ impl FakeDiscord {
             .await
     }
 
+    /// Waits (up to [`DEFAULT_WAIT`]) for the first request after `since` matching `pred`, and
+    /// returns it as soon as it has arrived, while the fake may still be answering it (for
+    /// tests about requests in flight, with [`Fault::Delay`]).
+    pub async fn wait_request_arrived(
+        &self,
+        since: Mark,
+        pred: impl Fn(&RecordedRequest) -> bool,
+    ) -> RecordedRequest {
+        self.shared()
+            .log
+            .wait_request_arrived(since, DEFAULT_WAIT, "a matching request to arrive", pred)
+            .await
+    }
+
     /// Waits (up to [`DEFAULT_WAIT`]) for the first gateway frame after `since` matching `pred`.
     pub async fn wait_frame(&self, since: Mark, pred: impl Fn(&Frame) -> bool) -> Frame {
         self.wait_frame_timeout(since, DEFAULT_WAIT, pred).await

@@ -366,6 +366,21 @@ impl Log {
         .await
     }
 
+    /// Like [`Self::wait_request`], but returns as soon as the request has arrived, before
+    /// the fake answers it (its `status` is then `None`).
+    pub(crate) async fn wait_request_arrived(
+        &self,
+        mark: Mark,
+        timeout: Duration,
+        what: &str,
+        pred: impl Fn(&RecordedRequest) -> bool,
+    ) -> RecordedRequest {
+        self.wait(timeout, what, |log| {
+            log.requests_after(mark).iter().find(|r| pred(r)).cloned()
+        })
+        .await
+    }
+
     pub(crate) async fn wait_frame(
         &self,
         mark: Mark,

@@ -1,0 +1,196 @@
+//! Shutdown: SIGTERM ends the real process cleanly and quickly, and a tip caught by the
+//! shutdown is either posted and logged, or left for the next start, never both.
+
+mod support;
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use bridgebot::clock::ManualClock;
+use bridgebot::schedule::TipEvent;
+use bridgebot::store::{LogStatus, Store};
+use fake_discord::{FakeDiscord, Fault, RouteMatcher, ADMIN_ID, GUILD_ID, TEXT_CHANNEL_ID};
+use jiff::Timestamp;
+use support::TestBot;
+use tokio::sync::broadcast;
+
+/// The deadline the brief sets for a clean stop after SIGTERM.
+const STOP_WITHIN: Duration = Duration::from_secs(10);
+
+#[tokio::test]
+async fn sigterm_stops_the_process_with_exit_0_within_ten_seconds() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("bridgebot.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[discord]\napi_base = \"{}\"\nguild_id = {GUILD_ID}\nshards = 1\n[storage]\ndatabase = \"bot.db\"\n",
+            fake.api_base()
+        ),
+    )
+    .expect("write config");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bridgebot"))
+        .args(["run", "--config"])
+        .arg(&config)
+        .env("DISCORD_TOKEN", support::TOKEN)
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the bot starts");
+    fake.wait_commands_registered().await;
+    let asked = Instant::now();
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let status = tokio::task::spawn_blocking(move || loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return Some(status);
+        }
+        if asked.elapsed() > STOP_WITHIN {
+            let _ = child.kill();
+            return None;
+        }
+        std::thread::park_timeout(Duration::from_millis(20));
+    })
+    .await
+    .expect("waiter");
+    let status = status.expect("the bot did not stop within 10 s of SIGTERM");
+    assert!(status.success(), "exit status {status}");
+    assert!(dir.path().join("bot.db").exists());
+    fake.assert_no_violations();
+}
+
+fn nine() -> Timestamp {
+    "2026-11-30T09:00:00Z".parse().expect("ts")
+}
+
+/// A bot with a daily tip set up for 09:00 UTC, its clock at 08:00, and its event stream.
+async fn bot_with_a_tip_due() -> (TestBot, broadcast::Receiver<TipEvent>) {
+    let start: Timestamp = "2026-11-30T08:00:00Z".parse().expect("ts");
+    let bot = TestBot::builder()
+        .clock(ManualClock::new(start))
+        .start()
+        .await;
+    let mut events = bot.running().tip_events();
+    let answer = bot
+        .ask(
+            bot.fake()
+                .slash("tips")
+                .subcommand("setup")
+                .as_user(ADMIN_ID)
+                .option("channel", TEXT_CHANNEL_ID.to_string())
+                .option("time", "09:00"),
+        )
+        .await;
+    assert!(
+        answer
+            .text()
+            .unwrap_or_default()
+            .contains("Daily tips are set"),
+        "{}",
+        answer.body()
+    );
+    while !matches!(
+        events.recv().await,
+        Ok(TipEvent::Planned { next: Some(_), .. })
+    ) {}
+    (bot, events)
+}
+
+fn is_tip_post(request: &fake_discord::RecordedRequest) -> bool {
+    request.method == "POST" && request.route() == format!("/channels/{TEXT_CHANNEL_ID}/messages")
+}
+
+async fn todays_log(database: &std::path::Path) -> Option<bridgebot::store::LogEntry> {
+    let store = Store::open(database).await.expect("open");
+    let entry = store
+        .log_entry(GUILD_ID, nine().to_zoned(jiff::tz::TimeZone::UTC).date())
+        .await
+        .expect("read");
+    store.close().await;
+    entry
+}
+
+#[tokio::test]
+async fn a_tip_on_its_way_to_discord_at_shutdown_is_posted_and_logged() {
+    let (mut bot, _events) = bot_with_a_tip_due().await;
+    let route = format!("/channels/{TEXT_CHANNEL_ID}/messages");
+    bot.fake().fail_next(
+        RouteMatcher::prefix("POST", &route),
+        Fault::Delay(Duration::from_millis(1500)),
+        1,
+    );
+    let mark = bot.fake().mark();
+    bot.clock().expect("clock").set(nine());
+    bot.fake().wait_request_arrived(mark, is_tip_post).await;
+    // Stopped while the post is on its way; checked before the bot starts again.
+    bot.restart_after(|database, fake| async move {
+        let posted = fake
+            .requests()
+            .into_iter()
+            .filter(is_tip_post)
+            .collect::<Vec<_>>();
+        assert_eq!(posted.len(), 1);
+        let message_id: u64 = posted[0]
+            .response
+            .as_ref()
+            .and_then(|r| r["id"].as_str())
+            .and_then(|id| id.parse().ok())
+            .expect("Discord answered the post before the stop ended");
+        let entry = todays_log(&database).await.expect("the day is logged");
+        assert_eq!(
+            (entry.status, entry.message_id),
+            (LogStatus::Posted, Some(message_id))
+        );
+    })
+    .await;
+    bot.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_tip_waiting_to_retry_at_shutdown_is_left_for_the_next_start_and_posted_once() {
+    let (mut bot, _events) = bot_with_a_tip_due().await;
+    let route = format!("/channels/{TEXT_CHANNEL_ID}/messages");
+    bot.fake().fail_next(
+        RouteMatcher::prefix("POST", &route),
+        Fault::ServerError(500),
+        1,
+    );
+    let mark = bot.fake().mark();
+    let clock = bot.clock().expect("clock").clone();
+    clock.set(nine());
+    let failed = bot.fake().wait_request(mark, is_tip_post).await;
+    assert_eq!(failed.status, Some(500));
+    // The job now waits on the clock to retry: that is when the shutdown comes.
+    clock.sleeper(|at| at > nine()).await;
+    bot.restart_after(|database, _| async move {
+        let entry = todays_log(&database).await.expect("claimed");
+        assert_eq!(
+            entry.status,
+            LogStatus::Sending,
+            "left claimed for the next start"
+        );
+    })
+    .await;
+    let mut events = bot.running().tip_events();
+    while !matches!(events.recv().await, Ok(TipEvent::Posted { .. })) {}
+    let statuses: Vec<_> = bot
+        .fake()
+        .requests()
+        .into_iter()
+        .filter(is_tip_post)
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(
+        statuses,
+        vec![Some(500), Some(200)],
+        "one failure before the stop, one post after"
+    );
+    let entry = todays_log(&bot.database()).await.expect("logged");
+    assert_eq!(entry.status, LogStatus::Posted);
+    bot.shutdown().await;
+}
