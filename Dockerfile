@@ -6,16 +6,18 @@
 #
 # The token is never part of the image. Give it at run time, either as the DISCORD_TOKEN
 # environment variable (as above, taken from the calling shell) or as a file at
-# /run/secrets/discord_token (a Docker or Compose secret named discord_token); the variable
-# wins when both are there. The database is /data/bridgebot.db, on the /data volume.
+# /run/secrets/discord_token (a Docker or Compose secret named discord_token, readable by
+# uid 10001); the variable wins when both are there. The database is /data/bridgebot.db, on
+# the /data volume.
 #
 # Other commands use the same config: `docker run --rm bridgebot check`,
 # `docker run --rm bridgebot preview '/contrast'`. To change settings, mount your own file
 # over /etc/bridgebot/bridgebot.toml (see config.example.toml; keep database = "/data/...").
 # `docker kill --signal HUP bridgebot` reloads content from [content] dir.
 #
-# Docker's default stop timeout is 10 s; the bot exits within that after SIGTERM, and
-# --stop-timeout 15 (Compose: stop_grace_period: 15s) leaves a margin.
+# On SIGTERM the bot gives replies and posts in flight at most 8 s and exits 0, inside
+# Docker's default 10 s stop timeout; --stop-timeout 15 (Compose: stop_grace_period: 15s)
+# leaves a margin. Anything cut short is recovered from the database at the next start.
 
 # ---- build ----------------------------------------------------------------------------------
 FROM rust:1.95-bookworm AS build
@@ -34,14 +36,17 @@ RUN mkdir -p src crates/fake-discord/src \
 
 # The bot itself. Content and migrations are compiled into the binary. The touch makes
 # cargo see the real sources as newer than the stand-ins built above (COPY keeps the
-# files' original modification times); `check` then proves the real binary was built.
+# files' original modification times; without it cargo would keep the stand-in binary).
+# `check` fails the build if the content is invalid, and the stand-in would print no
+# version, so a stale binary fails it too.
 COPY src src
 COPY migrations migrations
 COPY content content
 COPY crates crates
 RUN touch src/main.rs src/lib.rs \
  && cargo build --release --locked \
- && ./target/release/bridgebot check | grep -q '^config: ok'
+ && ./target/release/bridgebot check \
+ && test -n "$(./target/release/bridgebot --version)"
 
 # ---- runtime --------------------------------------------------------------------------------
 # The binary needs only glibc (libc, libm, libgcc_s). TLS is rustls with Mozilla's root
@@ -52,8 +57,8 @@ FROM debian:bookworm-slim
 
 # A fixed, unprivileged user (uid 10001), a /data folder it owns (a new named volume starts
 # with that owner; a bind-mounted host folder must be writable by uid 10001), and the config.
-RUN groupadd --system --gid 10001 bridgebot \
- && useradd --system --uid 10001 --gid bridgebot --home-dir /data --no-create-home \
+RUN groupadd --gid 10001 bridgebot \
+ && useradd --uid 10001 --gid bridgebot --home-dir /data --no-create-home --no-log-init \
       --shell /usr/sbin/nologin bridgebot \
  && install -d -o bridgebot -g bridgebot -m 700 /data \
  && install -d -m 755 /etc/bridgebot \
