@@ -84,7 +84,7 @@ impl Default for TipsConfig {
     fn default() -> Self {
         TipsConfig {
             catch_up_hours: 6,
-            posts_per_second: 40,
+            posts_per_second: 48,
         }
     }
 }

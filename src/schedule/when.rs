@@ -62,6 +62,8 @@ pub enum Days {
     EveryDay,
     /// Monday to Friday.
     Weekdays,
+    /// Once a week, on this day (scheduled polls).
+    Weekly(Weekday),
 }
 
 impl Days {
@@ -69,14 +71,16 @@ impl Days {
         match self {
             Days::EveryDay => true,
             Days::Weekdays => !matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday),
+            Days::Weekly(day) => date.weekday() == day,
         }
     }
 
-    /// How it is stored.
+    /// How the daily tip's choice is stored (a weekly schedule stores its weekday instead).
     pub fn key(self) -> &'static str {
         match self {
             Days::EveryDay => "every_day",
             Days::Weekdays => "weekdays",
+            Days::Weekly(_) => "weekly",
         }
     }
 
@@ -92,6 +96,15 @@ impl Days {
         match self {
             Days::EveryDay => "every day",
             Days::Weekdays => "weekdays (Monday to Friday)",
+            Days::Weekly(day) => match day {
+                Weekday::Monday => "every Monday",
+                Weekday::Tuesday => "every Tuesday",
+                Weekday::Wednesday => "every Wednesday",
+                Weekday::Thursday => "every Thursday",
+                Weekday::Friday => "every Friday",
+                Weekday::Saturday => "every Saturday",
+                Weekday::Sunday => "every Sunday",
+            },
         }
     }
 }
@@ -304,6 +317,18 @@ mod tests {
         assert_eq!(next.date, date(2026, 11, 30));
         assert_eq!(next.date.weekday(), Weekday::Monday);
         assert!(s.on(date(2026, 11, 28)).is_none());
+    }
+
+    #[test]
+    fn a_weekly_schedule_posts_on_its_day_only() {
+        let s = schedule("Europe/Berlin", 10, 0, Days::Weekly(Weekday::Wednesday));
+        let next = s.next_after(ts("2026-11-26T12:00:00Z")).expect("next");
+        assert_eq!(next.date, date(2026, 12, 2));
+        assert_eq!(next.date.weekday(), Weekday::Wednesday);
+        assert_eq!(
+            s.next_after(next.at).expect("after").date,
+            date(2026, 12, 9)
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! `migrations/` (compiled in). No server to install. A file that is locked, unreadable or
 //! not a database is reported with its path and what to do, and never overwritten.
 
+mod poll_schedules;
 mod polls;
 mod tips;
 
@@ -15,6 +16,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub use poll_schedules::{PendingPoll, PollLogEntry, PollSchedule};
 pub use polls::{PollRecord, PollState, StoredAnswer};
 pub use tips::{Claim, LogEntry, LogStatus, TipSettings};
 

@@ -1,0 +1,455 @@
+//! The benchmark: `cargo run --release --example bench [-- --quick]`.
+//!
+//! Starts the fake Discord and the real bot in this process (as the end-to-end tests do) and
+//! prints a table:
+//! - slash-command latency, INTERACTION_CREATE sent to callback received, p50/p99/max, at a
+//!   steady 200/s and 1,000/s, for bridgebot (`/contrast topic:vision-execution`) and for a
+//!   bare poise bot answering a fixed string, in the same run; the ratio is what matters;
+//! - interactions answered late (over 3 s) or not at all;
+//! - content load and validation time;
+//! - resident memory idle, and with 10,000 servers configured;
+//! - the daily-tip fan-out: 10,000 servers due in the same minute against a fake that allows
+//!   50 message posts a second: time until all are posted, against the 200 s floor.
+//!
+//! `--quick` runs every measurement at smaller counts, in under a minute.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bridgebot::app::{Bot, RunningBot};
+use bridgebot::clock::ManualClock;
+use bridgebot::config::{ApiBase, Config, Shards, Snowflake};
+use bridgebot::schedule::when::{DailyTime, Days};
+use bridgebot::schedule::TipEvent;
+use bridgebot::store::{Store, TipSettings};
+use fake_discord::{extra_guild_channel_id, extra_guild_id, FakeDiscord, FakeOptions, GUILD_ID};
+use jiff::Timestamp;
+use poise::serenity_prelude as serenity;
+
+const TOKEN: &str = "bench-token";
+/// Discord's deadline for a first answer.
+const DEADLINE: Duration = Duration::from_secs(3);
+
+struct Scale {
+    seconds_per_rate: u64,
+    servers: usize,
+}
+
+#[tokio::main]
+async fn main() {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let scale = if quick {
+        Scale {
+            seconds_per_rate: 4,
+            servers: 500,
+        }
+    } else {
+        Scale {
+            seconds_per_rate: 30,
+            servers: 10_000,
+        }
+    };
+    println!(
+        "bridgebot benchmark ({}), {} cores",
+        if quick { "quick" } else { "full" },
+        num_cpus()
+    );
+    println!();
+
+    // Memory first: later runs leave freed memory that the allocator keeps.
+    let idle = idle_memory().await;
+    let load = content_load_time();
+    let mut rows = Vec::new();
+    let mut worst = Lateness::default();
+    for rate in [200u32, 1000] {
+        let bare = latency_run(Target::Bare, rate, scale.seconds_per_rate).await;
+        let ours = latency_run(Target::Bridgebot, rate, scale.seconds_per_rate).await;
+        worst.add(&bare.lateness);
+        worst.add(&ours.lateness);
+        rows.push((rate, bare, ours));
+    }
+    let fan_out = fan_out(scale.servers).await;
+
+    println!("| measurement | value |");
+    println!("| --- | --- |");
+    for (rate, bare, ours) in &rows {
+        println!(
+            "| latency at {rate}/s, bare poise (p50 / p99 / max) | {} |",
+            bare.summary()
+        );
+        println!(
+            "| latency at {rate}/s, bridgebot (p50 / p99 / max) | {} |",
+            ours.summary()
+        );
+        println!(
+            "| ratio bridgebot / bare at {rate}/s (p50, p99) | {:.2}, {:.2} |",
+            ours.p50.as_secs_f64() / bare.p50.as_secs_f64(),
+            ours.p99.as_secs_f64() / bare.p99.as_secs_f64()
+        );
+        println!(
+            "| interactions sent at {rate}/s (each bot) | {} |",
+            ours.sent
+        );
+    }
+    println!(
+        "| interactions answered late (> 3 s) or not at all | {} late, {} missing |",
+        worst.late, worst.missing
+    );
+    println!(
+        "| content load + validation | {:.2} ms |",
+        load.as_secs_f64() * 1000.0
+    );
+    println!(
+        "| resident memory, idle (bot + fake in one process) | {:.1} MiB |",
+        idle
+    );
+    println!(
+        "| resident memory with {} servers configured | {:.1} MiB |",
+        scale.servers, fan_out.memory_mib
+    );
+    let floor = scale.servers as f64 / 50.0;
+    println!(
+        "| tip fan-out: {} servers due at once, 50 posts/s allowed | {:.1} s to all posted (floor {:.0} s, ratio {:.2}) |",
+        scale.servers,
+        fan_out.elapsed.as_secs_f64(),
+        floor,
+        fan_out.elapsed.as_secs_f64() / floor
+    );
+    println!(
+        "| tip fan-out: posted / lost / twice / 429s | {} / {} / {} / {} |",
+        fan_out.posted, fan_out.lost, fan_out.twice, fan_out.rate_limited
+    );
+}
+
+fn num_cpus() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Average time to load and validate the bundled content.
+fn content_load_time() -> Duration {
+    const RUNS: u32 = 20;
+    let config = Config::default();
+    let started = Instant::now();
+    for _ in 0..RUNS {
+        bridgebot::app::load_content(&config).expect("the bundled content is valid");
+    }
+    started.elapsed() / RUNS
+}
+
+/// Resident memory of this process, in MiB.
+fn rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kib: f64 = status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0.0);
+    kib / 1024.0
+}
+
+fn config_for(fake: &FakeDiscord, dir: &Path) -> Config {
+    let mut config = Config::default();
+    config.discord.api_base = Some(ApiBase::parse(&fake.api_base()).expect("api base"));
+    config.discord.guild_id = Some(Snowflake(GUILD_ID));
+    config.discord.shards = Shards::Fixed(1);
+    config.storage.database = dir.join("bench.db");
+    config
+}
+
+async fn start_bot(fake: &FakeDiscord, config: Config, clock: Option<ManualClock>) -> RunningBot {
+    let token = config.token(|_| Some(TOKEN.into())).expect("token");
+    let mut bot = Bot::new(config, token);
+    if let Some(clock) = clock {
+        bot = bot.with_clock(Arc::new(clock));
+    }
+    let running = bot.start().await.expect("the bot starts");
+    fake.wait_commands_registered().await;
+    running
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Bare,
+    Bridgebot,
+}
+
+#[derive(Default, Clone, Copy)]
+struct Lateness {
+    late: usize,
+    missing: usize,
+}
+
+impl Lateness {
+    fn add(&mut self, other: &Lateness) {
+        self.late += other.late;
+        self.missing += other.missing;
+    }
+}
+
+struct Latency {
+    sent: usize,
+    p50: Duration,
+    p99: Duration,
+    max: Duration,
+    lateness: Lateness,
+}
+
+impl Latency {
+    fn summary(&self) -> String {
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        format!(
+            "{:.3} / {:.3} / {:.3} ms",
+            ms(self.p50),
+            ms(self.p99),
+            ms(self.max)
+        )
+    }
+}
+
+/// Sends `rate` slash commands a second for `seconds` and measures each answer.
+async fn latency_run(target: Target, rate: u32, seconds: u64) -> Latency {
+    let fake = FakeDiscord::start_with(FakeOptions {
+        interaction_deadline: None,
+        ..FakeOptions::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = config_for(&fake, dir.path());
+    let (bare, ours) = match target {
+        Target::Bare => (Some(start_bare(&fake, &config).await), None),
+        Target::Bridgebot => (None, Some(start_bot(&fake, config, None).await)),
+    };
+    let (command, option) = match target {
+        Target::Bare => ("ping", None),
+        Target::Bridgebot => ("contrast", Some(("topic", "vision-execution"))),
+    };
+    // Warm up: the first answers pay for connections and caches.
+    for _ in 0..50 {
+        let mut slash = fake.slash(command);
+        if let Some((name, value)) = option {
+            slash = slash.option(name, value);
+        }
+        let sent = slash.send().await;
+        fake.wait_callback(&sent).await;
+    }
+    let total = (u64::from(rate) * seconds) as usize;
+    let mut ticker = tokio::time::interval(Duration::from_secs(1) / rate);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+    let mut ids = Vec::with_capacity(total);
+    for _ in 0..total {
+        ticker.tick().await;
+        let mut slash = fake.slash(command);
+        if let Some((name, value)) = option {
+            slash = slash.option(name, value);
+        }
+        ids.push(slash.send().await.id);
+    }
+    // Anything later than the deadline counts as late; give it that long, then measure.
+    tokio::time::sleep(DEADLINE + Duration::from_millis(500)).await;
+    let result = measure(&fake, &ids);
+    if let Some(bot) = ours {
+        bot.shutdown().await.expect("clean stop");
+    }
+    if let Some(shards) = bare {
+        shards.shutdown_all().await;
+    }
+    result
+}
+
+/// Latency per interaction: from the dispatch frame the fake sent to the callback it got.
+fn measure(fake: &FakeDiscord, ids: &[u64]) -> Latency {
+    let wanted: std::collections::HashSet<u64> = ids.iter().copied().collect();
+    let mut sent_at: HashMap<u64, Instant> = HashMap::new();
+    for frame in fake.frames() {
+        if frame.is_dispatch("INTERACTION_CREATE") {
+            if let Some(id) = frame.json["d"]["id"]
+                .as_str()
+                .and_then(|s| s.parse::<u64>().ok())
+            {
+                if wanted.contains(&id) {
+                    sent_at.insert(id, frame.at);
+                }
+            }
+        }
+    }
+    let mut latencies = Vec::with_capacity(ids.len());
+    for request in fake.requests() {
+        let route = request.route();
+        let Some(rest) = route.strip_prefix("/interactions/") else {
+            continue;
+        };
+        let Some(id) = rest.split('/').next().and_then(|s| s.parse::<u64>().ok()) else {
+            continue;
+        };
+        if let Some(sent) = sent_at.remove(&id) {
+            latencies.push(request.at.saturating_duration_since(sent));
+        }
+    }
+    latencies.sort();
+    let at = |q: f64| {
+        latencies
+            .get(((latencies.len() as f64 - 1.0) * q).round() as usize)
+            .copied()
+            .unwrap_or_default()
+    };
+    Latency {
+        sent: ids.len(),
+        p50: at(0.50),
+        p99: at(0.99),
+        max: latencies.last().copied().unwrap_or_default(),
+        lateness: Lateness {
+            late: latencies.iter().filter(|d| **d > DEADLINE).count(),
+            missing: ids.len() - latencies.len(),
+        },
+    }
+}
+
+/// A bare poise bot: one command answering a fixed string, the same client setup.
+async fn start_bare(fake: &FakeDiscord, config: &Config) -> Arc<serenity::ShardManager> {
+    #[poise::command(slash_command)]
+    async fn ping(ctx: poise::Context<'_, (), serenity::Error>) -> Result<(), serenity::Error> {
+        ctx.say("pong").await?;
+        Ok(())
+    }
+    let token = config.token(|_| Some(TOKEN.into())).expect("token");
+    let http = bridgebot::discord::http(&config.discord, &token);
+    let framework = poise::Framework::builder()
+        .options(poise::FrameworkOptions {
+            commands: vec![ping()],
+            ..Default::default()
+        })
+        .setup(|ctx, _, framework| {
+            Box::pin(async move {
+                poise::builtins::register_in_guild(
+                    ctx,
+                    &framework.options().commands,
+                    serenity::GuildId::new(GUILD_ID),
+                )
+                .await?;
+                Ok(())
+            })
+        })
+        .build();
+    let mut client = serenity::ClientBuilder::new_with_http(http, serenity::GatewayIntents::GUILDS)
+        .framework(framework)
+        .await
+        .expect("client");
+    let shards = client.shard_manager.clone();
+    tokio::spawn(async move { client.start().await });
+    fake.wait_commands_registered().await;
+    shards
+}
+
+/// Memory of the process with the bot started and idle.
+async fn idle_memory() -> f64 {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bot = start_bot(&fake, config_for(&fake, dir.path()), None).await;
+    let rss = rss_mib();
+    bot.shutdown().await.expect("clean stop");
+    rss
+}
+
+struct FanOut {
+    elapsed: Duration,
+    posted: usize,
+    lost: usize,
+    twice: usize,
+    rate_limited: usize,
+    memory_mib: f64,
+}
+
+/// `servers` servers, each with a tip due at 09:00 UTC, against a fake allowing 50 posts a
+/// second: how long until every server has its tip.
+async fn fan_out(servers: usize) -> FanOut {
+    let fake = FakeDiscord::start_with(FakeOptions {
+        rest_rate_limit: Some(50),
+        extra_guilds: servers,
+        interaction_deadline: None,
+        ..FakeOptions::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = config_for(&fake, dir.path());
+    let due: Timestamp = "2026-11-30T09:00:00Z".parse().expect("ts");
+    seed_servers(&config.storage.database, servers, due).await;
+    let clock = ManualClock::new(due - jiff::SignedDuration::from_mins(1));
+    let bot = start_bot(&fake, config, Some(clock.clone())).await;
+    let mut events = bot.tip_events();
+    let mut planned = 0;
+    while planned < servers {
+        if let Ok(TipEvent::Planned { next: Some(_), .. }) = events.recv().await {
+            planned += 1;
+        }
+    }
+    let memory_mib = rss_mib();
+    let started = Instant::now();
+    clock.set(due);
+    let mut posted = 0;
+    while posted < servers {
+        match events.recv().await {
+            Ok(TipEvent::Posted { .. }) => posted += 1,
+            Ok(TipEvent::Failed { detail, .. }) => panic!("a tip failed: {detail}"),
+            Ok(_) => {}
+            Err(error) => panic!("event stream: {error}"),
+        }
+    }
+    let elapsed = started.elapsed();
+    let mut per_channel: HashMap<u64, usize> = HashMap::new();
+    let mut rate_limited = 0;
+    for request in fake.requests() {
+        if request.method == "POST" && request.route().ends_with("/messages") {
+            if request.status == Some(429) {
+                rate_limited += 1;
+            } else if request.status == Some(200) {
+                let channel = request
+                    .route()
+                    .split('/')
+                    .nth(2)
+                    .and_then(|c| c.parse().ok())
+                    .unwrap_or(0);
+                *per_channel.entry(channel).or_default() += 1;
+            }
+        }
+    }
+    let lost = (0..servers)
+        .filter(|i| !per_channel.contains_key(&extra_guild_channel_id(*i)))
+        .count();
+    let twice = per_channel.values().filter(|n| **n > 1).count();
+    bot.shutdown().await.expect("clean stop");
+    FanOut {
+        elapsed,
+        posted,
+        lost,
+        twice,
+        rate_limited,
+        memory_mib,
+    }
+}
+
+async fn seed_servers(database: &Path, servers: usize, due: Timestamp) {
+    let store = Store::open(database).await.expect("database");
+    let since = due - jiff::SignedDuration::from_hours(48);
+    for index in 0..servers {
+        let settings = TipSettings {
+            guild_id: extra_guild_id(index),
+            channel_id: extra_guild_channel_id(index),
+            time: DailyTime::new(9, 0).expect("time"),
+            zone: "UTC".into(),
+            days: Days::EveryDay,
+            paused: false,
+            skip_date: None,
+            role_id: None,
+            thread: false,
+            active_since: since,
+        };
+        store
+            .save_tip_settings(&settings, since)
+            .await
+            .expect("save");
+    }
+    store.close().await;
+}
