@@ -23,6 +23,7 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -508,6 +509,10 @@ impl Job {
                 date: occurrence.date,
             }));
         }
+        // The claim says "being sent now", so it is made only once this job's turn to post
+        // has come: a crash then leaves at most the few claims really under way.
+        self.pacer.slot().await;
+        let now = self.deps.clock.now();
         let content = self.deps.content.load_full();
         let cycle = store.latest_cycle(guild).await?;
         let shown = store.tips_in_cycle(guild, cycle).await?;
@@ -524,8 +529,15 @@ impl Job {
         if !store.claim(&claim, now).await? {
             return Ok(None);
         }
-        self.send(&settings, &claim.tip_id, occurrence.date, occurrence.at)
-            .await
+        let paced = AtomicBool::new(true);
+        self.send(
+            &settings,
+            &claim.tip_id,
+            occurrence.date,
+            occurrence.at,
+            &paced,
+        )
+        .await
     }
 
     /// Finishes a claim left `sending` by a previous run: record the message if it arrived,
@@ -563,7 +575,10 @@ impl Job {
             self.deps.clock.as_ref(),
             deadline,
             &self.stop,
-            || self.deps.poster.find_own(channel, since, &title),
+            || async {
+                self.pacer.slot().await;
+                self.deps.poster.find_own(channel, since, &title).await
+            },
             |error, wait| debug!(guild = entry.guild_id, %error, ?wait, "cannot check the channel yet"),
         )
         .await;
@@ -584,8 +599,14 @@ impl Job {
             Ok(None) => {
                 let mut settings = settings;
                 settings.channel_id = channel;
-                self.send(&settings, tip_id, entry.local_date, entry.due_at)
-                    .await
+                self.send(
+                    &settings,
+                    tip_id,
+                    entry.local_date,
+                    entry.due_at,
+                    &AtomicBool::new(false),
+                )
+                .await
             }
             Err(GaveUp::Stopped(_)) => Ok(None),
             Err(gave_up) => {
@@ -617,12 +638,14 @@ impl Job {
     }
 
     /// Sends a claimed tip with retries until the catch-up window closes, and logs the end.
+    /// `paced` is true when the caller already holds a pacer slot for the first attempt.
     async fn send(
         &self,
         settings: &TipSettings,
         tip_id: &str,
         date: jiff::civil::Date,
         due_at: Timestamp,
+        paced: &AtomicBool,
     ) -> Result<Option<TipEvent>, StoreError> {
         let guild = settings.guild_id;
         let content = self.deps.content.load_full();
@@ -640,7 +663,9 @@ impl Job {
             deadline,
             &self.stop,
             || async {
-                self.pacer.slot().await;
+                if !paced.swap(false, Ordering::Relaxed) {
+                    self.pacer.slot().await;
+                }
                 self.deps
                     .poster
                     .post(settings.channel_id, &reply, settings.role_id)
