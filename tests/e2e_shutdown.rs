@@ -190,7 +190,10 @@ async fn a_tip_waiting_to_retry_at_shutdown_is_left_for_the_next_start_and_poste
         vec![Some(500), Some(200)],
         "one failure before the stop, one post after"
     );
-    let entry = todays_log(&bot.database()).await.expect("logged");
-    assert_eq!(entry.status, LogStatus::Posted);
+    bot.restart_after(|database, _| async move {
+        let entry = todays_log(&database).await.expect("logged");
+        assert_eq!(entry.status, LogStatus::Posted);
+    })
+    .await;
     bot.shutdown().await;
 }

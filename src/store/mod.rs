@@ -8,8 +8,10 @@ mod poll_schedules;
 mod polls;
 mod tips;
 
+use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sqlx::sqlite::{
@@ -47,11 +49,50 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: SqlitePool,
+    /// The lock file, held until the store is closed or every clone is gone (none in memory).
+    lock: Arc<Mutex<Option<File>>>,
+}
+
+/// The lock file beside a database: `bridgebot.db` -> `bridgebot.db.lock`.
+fn lock_path(database: &Path) -> PathBuf {
+    let mut name = database.as_os_str().to_owned();
+    name.push(".lock");
+    PathBuf::from(name)
+}
+
+/// Takes the database's lock file, so that a second bot on the same file (which would post
+/// every tip twice) is refused at start instead.
+fn lock(database: &Path) -> Result<File, StoreError> {
+    let path = lock_path(database);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|error| StoreError::Open {
+            path: database.to_path_buf(),
+            problem: format!("cannot create the lock file {}: {error}", path.display()),
+            fix: "Check that the folder exists and that this user may write in it.",
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Open {
+            path: database.to_path_buf(),
+            problem: format!("{} is locked", path.display()),
+            fix: "Another process holds it: stop the other bridgebot using this database, or point [storage] database at another file.",
+        }),
+        Err(std::fs::TryLockError::Error(error)) => Err(StoreError::Open {
+            path: database.to_path_buf(),
+            problem: format!("cannot lock {}: {error}", path.display()),
+            fix: "Check the folder's file system supports locks, or point [storage] database elsewhere.",
+        }),
+    }
 }
 
 impl Store {
     /// Opens (creating if missing) and migrates the database at `path`.
     pub async fn open(path: &Path) -> Result<Store, StoreError> {
+        let lock_file = lock(path)?;
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -64,7 +105,11 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(|error| open_error(path, &error))?;
-        Store::migrate(pool, path).await
+        let store = Store::migrate(pool, path).await?;
+        if let Ok(mut slot) = store.lock.lock() {
+            *slot = Some(lock_file);
+        }
+        Ok(store)
     }
 
     /// A private in-memory database, for tests and previews.
@@ -91,12 +136,18 @@ impl Store {
                     source,
                 },
             })?;
-        Ok(Store { pool })
+        Ok(Store {
+            pool,
+            lock: Arc::new(Mutex::new(None)),
+        })
     }
 
-    /// Waits for pending writes and closes every connection.
+    /// Waits for pending writes, closes every connection and lets go of the lock file.
     pub async fn close(&self) {
         self.pool.close().await;
+        if let Ok(mut slot) = self.lock.lock() {
+            slot.take();
+        }
     }
 }
 
@@ -171,6 +222,20 @@ mod tests {
             garbage,
             "the file was changed"
         );
+    }
+
+    #[tokio::test]
+    async fn a_second_bot_on_the_same_database_is_refused_until_the_first_stops() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("bot.db");
+        let first = Store::open(&path).await.expect("the first opens");
+        let message = Store::open(&path).await.expect_err("locked").to_string();
+        assert!(message.contains(&path.display().to_string()), "{message}");
+        assert!(message.contains("stop the other bridgebot"), "{message}");
+        first.close().await;
+        Store::open(&path)
+            .await
+            .expect("free again once the first has stopped");
     }
 
     #[tokio::test]
