@@ -22,7 +22,7 @@ use bridgebot::app::{Bot, RunningBot};
 use bridgebot::clock::ManualClock;
 use bridgebot::config::{ApiBase, Config, Shards, Snowflake};
 use bridgebot::schedule::when::{DailyTime, Days};
-use bridgebot::schedule::TipEvent;
+use bridgebot::schedule::ScheduleEvent;
 use bridgebot::store::{Store, TipSettings};
 use fake_discord::{extra_guild_channel_id, extra_guild_id, FakeDiscord, FakeOptions, GUILD_ID};
 use jiff::Timestamp;
@@ -378,10 +378,10 @@ async fn fan_out(servers: usize) -> FanOut {
     seed_servers(&config.storage.database, servers, due).await;
     let clock = ManualClock::new(due - jiff::SignedDuration::from_mins(1));
     let bot = start_bot(&fake, config, Some(clock.clone())).await;
-    let mut events = bot.tip_events();
+    let mut events = bot.schedule_events();
     let mut planned = 0;
     while planned < servers {
-        if let Ok(TipEvent::Planned { next: Some(_), .. }) = events.recv().await {
+        if let Ok(ScheduleEvent::Planned { next: Some(_), .. }) = events.recv().await {
             planned += 1;
         }
     }
@@ -391,8 +391,8 @@ async fn fan_out(servers: usize) -> FanOut {
     let mut posted = 0;
     while posted < servers {
         match events.recv().await {
-            Ok(TipEvent::Posted { .. }) => posted += 1,
-            Ok(TipEvent::Failed { detail, .. }) => panic!("a tip failed: {detail}"),
+            Ok(ScheduleEvent::Posted { .. }) => posted += 1,
+            Ok(ScheduleEvent::Failed { detail, .. }) => panic!("a tip failed: {detail}"),
             Ok(_) => {}
             Err(error) => panic!("event stream: {error}"),
         }

@@ -21,7 +21,7 @@ use crate::discord::poster::DiscordPoster;
 use crate::discord::rest::Rest;
 use crate::discord::{self, Data, Parts};
 use crate::polls::{PollDeps, PollEvent, PollKeeper};
-use crate::schedule::{Deps, TipEvent, TipScheduler};
+use crate::schedule::{Deps, ScheduleEvent, Scheduler};
 use crate::store::{Store, StoreError};
 
 /// How long a shutdown waits for posts and replies in flight.
@@ -120,20 +120,21 @@ impl Bot {
         info!(database = %config.storage.database.display(), "database open");
         let rest = Rest::new(&config.discord, &token);
         let poster = Arc::new(DiscordPoster::new(rest.clone()));
-        let (tips, scheduler) = TipScheduler::new(Deps {
-            store: store.clone(),
-            clock: clock.clone(),
-            content: content.clone(),
-            poster: poster.clone(),
-            config: config.tips.clone(),
-        });
         let (polls, keeper) = PollKeeper::new(PollDeps {
             store: store.clone(),
             clock: clock.clone(),
             content: content.clone(),
-            api: poster,
+            api: poster.clone(),
         });
-        let (tip_events, poll_events) = (tips.subscribe(), polls.subscribe());
+        let (tips, scheduler) = Scheduler::new(Deps {
+            store: store.clone(),
+            clock: clock.clone(),
+            content: content.clone(),
+            poster,
+            config: config.tips.clone(),
+            polls: Some(polls.clone()),
+        });
+        let (schedule_events, poll_events) = (tips.subscribe(), polls.subscribe());
         if let Some(listen) = config.metrics.listen {
             crate::metrics::install(listen).map_err(RunError::Metrics)?;
             tokio::spawn(crate::metrics::observe_tips(tips.subscribe()));
@@ -168,7 +169,7 @@ impl Bot {
             shard_manager,
             client,
             tips,
-            tip_events: std::sync::Mutex::new(Some(tip_events)),
+            schedule_events: std::sync::Mutex::new(Some(schedule_events)),
             scheduler,
             polls,
             poll_events: std::sync::Mutex::new(Some(poll_events)),
@@ -185,8 +186,8 @@ impl Bot {
 pub struct RunningBot {
     shard_manager: Arc<serenity::ShardManager>,
     client: JoinHandle<Result<(), serenity::Error>>,
-    tips: TipScheduler,
-    tip_events: std::sync::Mutex<Option<broadcast::Receiver<TipEvent>>>,
+    tips: Scheduler,
+    schedule_events: std::sync::Mutex<Option<broadcast::Receiver<ScheduleEvent>>>,
     scheduler: JoinHandle<()>,
     polls: PollKeeper,
     poll_events: std::sync::Mutex<Option<broadcast::Receiver<PollEvent>>>,
@@ -200,8 +201,12 @@ pub struct RunningBot {
 impl RunningBot {
     /// What the daily-tip scheduler does. The first call hears everything since the start
     /// (recovery included); later calls hear what happens from then on.
-    pub fn tip_events(&self) -> broadcast::Receiver<TipEvent> {
-        let first = self.tip_events.lock().ok().and_then(|mut slot| slot.take());
+    pub fn schedule_events(&self) -> broadcast::Receiver<ScheduleEvent> {
+        let first = self
+            .schedule_events
+            .lock()
+            .ok()
+            .and_then(|mut slot| slot.take());
         first.unwrap_or_else(|| self.tips.subscribe())
     }
 

@@ -13,7 +13,7 @@ use metrics_exporter_prometheus::PrometheusBuilder;
 use tokio::sync::broadcast;
 
 use crate::polls::PollEvent;
-use crate::schedule::TipEvent;
+use crate::schedule::ScheduleEvent;
 
 /// Reply latency buckets, in seconds: sub-millisecond answers up to Discord's 3 s deadline.
 const LATENCY_BUCKETS: [f64; 12] = [
@@ -73,7 +73,7 @@ pub fn gateway_reconnect() {
 }
 
 /// Counts what the daily-tip scheduler does, until the stream ends.
-pub async fn observe_tips(mut events: broadcast::Receiver<TipEvent>) {
+pub async fn observe_tips(mut events: broadcast::Receiver<ScheduleEvent>) {
     loop {
         match events.recv().await {
             Ok(event) => record_tip(&event),
@@ -85,14 +85,20 @@ pub async fn observe_tips(mut events: broadcast::Receiver<TipEvent>) {
     }
 }
 
-fn record_tip(event: &TipEvent) {
+fn record_tip(event: &ScheduleEvent) {
+    let weekly = |outcome: &'static str| {
+        counter!("bridgebot_weekly_polls_total", "outcome" => outcome).increment(1)
+    };
     let outcome = match event {
-        TipEvent::Planned { .. } => return,
-        TipEvent::Posted { late: false, .. } => "posted",
-        TipEvent::Posted { late: true, .. } => "posted_late",
-        TipEvent::Skipped { .. } => "skipped",
-        TipEvent::Missed { .. } => "missed",
-        TipEvent::Failed { .. } => "failed",
+        ScheduleEvent::Planned { .. } | ScheduleEvent::PollPlanned { .. } => return,
+        ScheduleEvent::PollPosted { .. } => return weekly("posted"),
+        ScheduleEvent::PollMissed { .. } => return weekly("missed"),
+        ScheduleEvent::PollFailed { .. } => return weekly("failed"),
+        ScheduleEvent::Posted { late: false, .. } => "posted",
+        ScheduleEvent::Posted { late: true, .. } => "posted_late",
+        ScheduleEvent::Skipped { .. } => "skipped",
+        ScheduleEvent::Missed { .. } => "missed",
+        ScheduleEvent::Failed { .. } => "failed",
     };
     counter!("bridgebot_tips_total", "outcome" => outcome).increment(1);
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use bridgebot::clock::{Clock as _, ManualClock};
 use bridgebot::schedule::when::{DailyTime, Days};
-use bridgebot::schedule::TipEvent;
+use bridgebot::schedule::ScheduleEvent;
 use bridgebot::store::{Store, TipSettings};
 use fake_discord::{extra_guild_channel_id, extra_guild_id, FakeOptions, Fault, RouteMatcher};
 use jiff::{SignedDuration, Timestamp};
@@ -55,7 +55,7 @@ async fn a_storm_of_429s_and_5xx_during_a_fan_out_loses_and_doubles_nothing() {
         .await;
     bot.restart_after(|database, _| async move { seed(&database).await })
         .await;
-    let mut events = bot.running().tip_events();
+    let mut events = bot.running().schedule_events();
     let posts = RouteMatcher::contains("POST", "/messages");
     bot.fake()
         .fail_next(posts.clone(), Fault::RateLimited { retry_after: 2.0 }, 10);
@@ -77,8 +77,8 @@ async fn a_storm_of_429s_and_5xx_during_a_fan_out_loses_and_doubles_nothing() {
         let mut posted = 0;
         while posted < SERVERS {
             match events.recv().await.expect("events") {
-                TipEvent::Posted { .. } => posted += 1,
-                TipEvent::Failed { detail, .. } => panic!("a tip was given up: {detail}"),
+                ScheduleEvent::Posted { .. } => posted += 1,
+                ScheduleEvent::Failed { detail, .. } => panic!("a tip was given up: {detail}"),
                 _ => {}
             }
         }

@@ -101,7 +101,7 @@ async fn scenario() {
         .await;
     fake.send_reconnect().await;
     bot.ask(fake.slash("quote")).await;
-    let mut events = bot.running().tip_events();
+    let mut events = bot.running().schedule_events();
     bot.ask(
         fake.slash("tips")
             .subcommand("setup")
@@ -114,7 +114,7 @@ async fn scenario() {
     clock.set(start + SignedDuration::from_hours(1));
     while !matches!(
         events.recv().await,
-        Ok(bridgebot::schedule::TipEvent::Posted { .. })
+        Ok(bridgebot::schedule::ScheduleEvent::Posted { .. })
     ) {}
     bot.ask(
         fake.slash("poll")

@@ -421,3 +421,123 @@ async fn only_the_starter_or_an_admin_can_end_a_poll_early() {
     assert_eq!(recaps(&bot, message).len(), 1);
     bot.shutdown().await;
 }
+
+fn weekly_choice(bot: &TestBot, option: &str, label: &str) -> Value {
+    let commands = bot.fake().registered_commands();
+    let polls = commands
+        .iter()
+        .find(|c| c["name"] == "polls")
+        .expect("/polls registered");
+    let schedule = polls["options"]
+        .as_array()
+        .and_then(|s| s.iter().find(|s| s["name"] == "schedule"))
+        .expect("schedule");
+    let option = schedule["options"]
+        .as_array()
+        .and_then(|o| o.iter().find(|o| o["name"] == option))
+        .expect("option");
+    option["choices"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["name"] == label))
+        .map(|c| c["value"].clone())
+        .expect("choice")
+}
+
+async fn schedule_weekly(bot: &TestBot, user: u64) -> Answer {
+    let slash = bot
+        .fake()
+        .slash("polls")
+        .subcommand("schedule")
+        .as_user(user)
+        .option("channel", TEXT_CHANNEL_ID.to_string())
+        .option(
+            "kind",
+            weekly_choice(bot, "kind", "Quiz: leader or manager?"),
+        )
+        .option("day", weekly_choice(bot, "day", "Monday"))
+        .option("time", "11:00")
+        .option("duration", "30m");
+    bot.ask(slash).await
+}
+
+#[tokio::test]
+async fn a_weekly_poll_is_posted_on_its_day_then_closed_and_recapped() {
+    use bridgebot::schedule::ScheduleEvent;
+    let bot = bot().await;
+    let mut schedule_events = bot.running().schedule_events();
+    let mut poll_events = bot.running().poll_events();
+    let answer = schedule_weekly(&bot, ADMIN_ID).await;
+    assert!(answer.is_ephemeral());
+    let eleven: Timestamp = "2026-11-30T11:00:00Z".parse().expect("ts");
+    let text = answer.text().unwrap_or_default();
+    assert!(
+        text.contains(&format!("<t:{}:F>", eleven.as_second())) && text.contains("every Monday"),
+        "{text}"
+    );
+    while !matches!(
+        schedule_events.recv().await,
+        Ok(ScheduleEvent::PollPlanned { next: Some(_), .. })
+    ) {}
+    let mark = bot.fake().mark();
+    clock(&bot).set(eleven);
+    let post = bot.fake().wait_request(mark, is_poll_post).await;
+    let message: u64 = post
+        .response
+        .as_ref()
+        .and_then(|r| r["id"].as_str())
+        .and_then(|id| id.parse().ok())
+        .expect("id");
+    let closes = eleven + SignedDuration::from_mins(30);
+    expect_event(&mut poll_events, |e| matches!(e, PollEvent::Watching { message_id, closes_at } if *message_id == message && *closes_at == closes)).await;
+    clock(&bot).sleeper(|at| at == closes).await;
+    clock(&bot).set(closes);
+    expect_event(
+        &mut poll_events,
+        |e| matches!(e, PollEvent::Recapped { message_id, .. } if *message_id == message),
+    )
+    .await;
+    assert_eq!(recaps(&bot, message).len(), 1);
+    bot.shutdown().await;
+}
+
+#[tokio::test]
+async fn unscheduling_stops_the_weekly_poll_and_members_cannot_schedule() {
+    use bridgebot::schedule::ScheduleEvent;
+    let bot = bot().await;
+    let refused = schedule_weekly(&bot, MEMBER_ID).await;
+    assert!(
+        refused.text().unwrap_or_default().contains("Manage"),
+        "{}",
+        refused.body()
+    );
+    let mut schedule_events = bot.running().schedule_events();
+    schedule_weekly(&bot, ADMIN_ID).await;
+    while !matches!(
+        schedule_events.recv().await,
+        Ok(ScheduleEvent::PollPlanned { next: Some(_), .. })
+    ) {}
+    let stopped = bot
+        .ask(
+            bot.fake()
+                .slash("polls")
+                .subcommand("unschedule")
+                .as_user(ADMIN_ID),
+        )
+        .await;
+    assert!(
+        stopped.text().unwrap_or_default().contains("stopped"),
+        "{}",
+        stopped.body()
+    );
+    while !matches!(
+        schedule_events.recv().await,
+        Ok(ScheduleEvent::PollPlanned { next: None, .. })
+    ) {}
+    clock(&bot).set("2026-11-30T11:00:00Z".parse().expect("ts"));
+    bot.ask(bot.fake().slash("help")).await;
+    assert!(
+        bot.fake().requests().iter().all(|r| !is_poll_post(r)),
+        "a poll was posted after unscheduling"
+    );
+    bot.shutdown().await;
+}

@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use bridgebot::clock::ManualClock;
-use bridgebot::schedule::TipEvent;
+use bridgebot::schedule::ScheduleEvent;
 use bridgebot::store::{LogStatus, Store};
 use fake_discord::{FakeDiscord, Fault, RouteMatcher, ADMIN_ID, GUILD_ID, TEXT_CHANNEL_ID};
 use jiff::Timestamp;
@@ -69,13 +69,13 @@ fn nine() -> Timestamp {
 }
 
 /// A bot with a daily tip set up for 09:00 UTC, its clock at 08:00, and its event stream.
-async fn bot_with_a_tip_due() -> (TestBot, broadcast::Receiver<TipEvent>) {
+async fn bot_with_a_tip_due() -> (TestBot, broadcast::Receiver<ScheduleEvent>) {
     let start: Timestamp = "2026-11-30T08:00:00Z".parse().expect("ts");
     let bot = TestBot::builder()
         .clock(ManualClock::new(start))
         .start()
         .await;
-    let mut events = bot.running().tip_events();
+    let mut events = bot.running().schedule_events();
     let answer = bot
         .ask(
             bot.fake()
@@ -96,7 +96,7 @@ async fn bot_with_a_tip_due() -> (TestBot, broadcast::Receiver<TipEvent>) {
     );
     while !matches!(
         events.recv().await,
-        Ok(TipEvent::Planned { next: Some(_), .. })
+        Ok(ScheduleEvent::Planned { next: Some(_), .. })
     ) {}
     (bot, events)
 }
@@ -176,8 +176,8 @@ async fn a_tip_waiting_to_retry_at_shutdown_is_left_for_the_next_start_and_poste
         );
     })
     .await;
-    let mut events = bot.running().tip_events();
-    while !matches!(events.recv().await, Ok(TipEvent::Posted { .. })) {}
+    let mut events = bot.running().schedule_events();
+    while !matches!(events.recv().await, Ok(ScheduleEvent::Posted { .. })) {}
     let statuses: Vec<_> = bot
         .fake()
         .requests()

@@ -12,7 +12,7 @@ use bridgebot::discord::poster::DiscordPoster;
 use bridgebot::discord::rest::Rest;
 use bridgebot::reply::{tip_embed, Reply};
 use bridgebot::schedule::when::{DailyTime, Days};
-use bridgebot::schedule::{Poster as _, TipEvent};
+use bridgebot::schedule::{Poster as _, ScheduleEvent};
 use bridgebot::store::{Claim, Store, TipSettings};
 use fake_discord::{
     FakeDiscord, Fault, RouteMatcher, ADMIN_ID, GUILD_ID, HIDDEN_CHANNEL_ID, MEMBER_ID, OWNER_ID,
@@ -79,9 +79,9 @@ fn is_post_in(channel: u64) -> impl Fn(&fake_discord::RecordedRequest) -> bool {
 
 /// Waits for the next scheduler event matching `wanted`.
 async fn expect_event(
-    events: &mut broadcast::Receiver<TipEvent>,
-    wanted: impl Fn(&TipEvent) -> bool,
-) -> TipEvent {
+    events: &mut broadcast::Receiver<ScheduleEvent>,
+    wanted: impl Fn(&ScheduleEvent) -> bool,
+) -> ScheduleEvent {
     let wait = async {
         loop {
             let event = events.recv().await.expect("scheduler events");
@@ -125,10 +125,10 @@ async fn setup_answers_with_the_next_post_time_as_discord_timestamps() {
 #[tokio::test]
 async fn the_tip_arrives_in_the_channel_at_its_time_mentioning_nobody() {
     let bot = start_at(monday_8am()).await;
-    let mut events = bot.running().tip_events();
+    let mut events = bot.running().schedule_events();
     set_up(&bot).await;
     expect_event(&mut events, |e| {
-        matches!(e, TipEvent::Planned { next: Some(_), .. })
+        matches!(e, ScheduleEvent::Planned { next: Some(_), .. })
     })
     .await;
     let mark = bot.fake().mark();
@@ -160,28 +160,28 @@ async fn the_tip_arrives_in_the_channel_at_its_time_mentioning_nobody() {
 #[tokio::test]
 async fn a_restart_on_the_same_database_posts_no_second_tip_that_day() {
     let mut bot = start_at(monday_8am()).await;
-    let mut events = bot.running().tip_events();
+    let mut events = bot.running().schedule_events();
     set_up(&bot).await;
     expect_event(&mut events, |e| {
-        matches!(e, TipEvent::Planned { next: Some(_), .. })
+        matches!(e, ScheduleEvent::Planned { next: Some(_), .. })
     })
     .await;
     clock(&bot).set(at("2026-11-30T09:00:00Z"));
-    expect_event(&mut events, |e| matches!(e, TipEvent::Posted { .. })).await;
+    expect_event(&mut events, |e| matches!(e, ScheduleEvent::Posted { .. })).await;
     clock(&bot).set(at("2026-11-30T09:30:00Z"));
     bot.restart().await;
-    let mut events = bot.running().tip_events();
+    let mut events = bot.running().schedule_events();
     // Its first plan after the restart is tomorrow: today is done.
-    let planned = expect_event(&mut events, |e| matches!(e, TipEvent::Planned { .. })).await;
+    let planned = expect_event(&mut events, |e| matches!(e, ScheduleEvent::Planned { .. })).await;
     assert_eq!(
         planned,
-        TipEvent::Planned {
+        ScheduleEvent::Planned {
             guild: GUILD_ID,
             next: Some(at("2026-12-01T09:00:00Z"))
         }
     );
     clock(&bot).set(at("2026-12-01T09:00:00Z"));
-    expect_event(&mut events, |e| matches!(e, TipEvent::Posted { .. })).await;
+    expect_event(&mut events, |e| matches!(e, ScheduleEvent::Posted { .. })).await;
     assert_eq!(post_attempts(&bot), 2, "one tip a day");
     bot.shutdown().await;
 }
@@ -189,10 +189,10 @@ async fn a_restart_on_the_same_database_posts_no_second_tip_that_day() {
 #[tokio::test]
 async fn a_429_then_success_posts_once_after_retry_after() {
     let bot = start_at(monday_8am()).await;
-    let mut events = bot.running().tip_events();
+    let mut events = bot.running().schedule_events();
     set_up(&bot).await;
     expect_event(&mut events, |e| {
-        matches!(e, TipEvent::Planned { next: Some(_), .. })
+        matches!(e, ScheduleEvent::Planned { next: Some(_), .. })
     })
     .await;
     let route = format!("/channels/{TEXT_CHANNEL_ID}/messages");
@@ -212,10 +212,10 @@ async fn a_429_then_success_posts_once_after_retry_after() {
     let retry_at = at("2026-11-30T09:00:05Z");
     clock(&bot).sleeper(|deadline| deadline == retry_at).await;
     clock(&bot).set(retry_at);
-    let posted = expect_event(&mut events, |e| matches!(e, TipEvent::Posted { .. })).await;
+    let posted = expect_event(&mut events, |e| matches!(e, ScheduleEvent::Posted { .. })).await;
     assert!(matches!(
         posted,
-        TipEvent::Posted {
+        ScheduleEvent::Posted {
             guild: GUILD_ID,
             ..
         }
@@ -238,10 +238,10 @@ async fn a_429_then_success_posts_once_after_retry_after() {
 #[tokio::test]
 async fn a_403_is_not_retried_and_status_shows_why() {
     let bot = start_at(monday_8am()).await;
-    let mut events = bot.running().tip_events();
+    let mut events = bot.running().schedule_events();
     set_up(&bot).await;
     expect_event(&mut events, |e| {
-        matches!(e, TipEvent::Planned { next: Some(_), .. })
+        matches!(e, ScheduleEvent::Planned { next: Some(_), .. })
     })
     .await;
     let route = format!("/channels/{TEXT_CHANNEL_ID}/messages");
@@ -251,7 +251,7 @@ async fn a_403_is_not_retried_and_status_shows_why() {
         1,
     );
     clock(&bot).set(at("2026-11-30T09:00:00Z"));
-    expect_event(&mut events, |e| matches!(e, TipEvent::Failed { .. })).await;
+    expect_event(&mut events, |e| matches!(e, ScheduleEvent::Failed { .. })).await;
     clock(&bot).set(at("2026-11-30T14:00:00Z"));
     let status = tips(&bot, ADMIN_ID, "status", &[]).await;
     let text = status_text(&status);
@@ -264,7 +264,7 @@ async fn a_403_is_not_retried_and_status_shows_why() {
 async fn a_role_is_mentioned_and_is_the_only_mention_allowed() {
     let bot = start_at(monday_8am()).await;
     bot.fake().allow_role_mention(TEAM_ROLE_ID);
-    let mut events = bot.running().tip_events();
+    let mut events = bot.running().schedule_events();
     set_up(&bot).await;
     let answer = tips(
         &bot,
@@ -275,7 +275,7 @@ async fn a_role_is_mentioned_and_is_the_only_mention_allowed() {
     .await;
     assert!(answer.is_ephemeral());
     expect_event(&mut events, |e| {
-        matches!(e, TipEvent::Planned { next: Some(_), .. })
+        matches!(e, ScheduleEvent::Planned { next: Some(_), .. })
     })
     .await;
     let mark = bot.fake().mark();
@@ -399,10 +399,10 @@ async fn status_pause_resume_and_skip_report_what_will_happen() {
 #[tokio::test]
 async fn tip_shows_todays_posted_tip_with_another_tip_button() {
     let bot = start_at(monday_8am()).await;
-    let mut events = bot.running().tip_events();
+    let mut events = bot.running().schedule_events();
     set_up(&bot).await;
     expect_event(&mut events, |e| {
-        matches!(e, TipEvent::Planned { next: Some(_), .. })
+        matches!(e, ScheduleEvent::Planned { next: Some(_), .. })
     })
     .await;
     let mark = bot.fake().mark();
@@ -413,7 +413,7 @@ async fn tip_shows_todays_posted_tip_with_another_tip_button() {
         .await
         .body
         .expect("body");
-    expect_event(&mut events, |e| matches!(e, TipEvent::Posted { .. })).await;
+    expect_event(&mut events, |e| matches!(e, ScheduleEvent::Posted { .. })).await;
     let answer = bot.ask(bot.fake().slash("tip")).await;
     answer
         .assert_accepted(CALLBACK_MESSAGE)
@@ -430,12 +430,12 @@ async fn tip_shows_todays_posted_tip_with_another_tip_button() {
 #[tokio::test]
 async fn preview_shows_the_tip_that_is_then_posted() {
     let bot = start_at(monday_8am()).await;
-    let mut events = bot.running().tip_events();
+    let mut events = bot.running().schedule_events();
     set_up(&bot).await;
     let preview = tips(&bot, ADMIN_ID, "preview", &[]).await;
     assert!(preview.is_ephemeral());
     expect_event(&mut events, |e| {
-        matches!(e, TipEvent::Planned { next: Some(_), .. })
+        matches!(e, ScheduleEvent::Planned { next: Some(_), .. })
     })
     .await;
     let mark = bot.fake().mark();
@@ -522,10 +522,10 @@ async fn a_crash_after_discord_accepted_the_tip_records_it_and_posts_nothing_twi
             }
         })
         .await;
-    let mut events = bot.running().tip_events();
-    let recovered = expect_event(&mut events, |e| matches!(e, TipEvent::Posted { .. })).await;
+    let mut events = bot.running().schedule_events();
+    let recovered = expect_event(&mut events, |e| matches!(e, ScheduleEvent::Posted { .. })).await;
     assert!(
-        matches!(recovered, TipEvent::Posted { message_id, .. } if message_id == seeded),
+        matches!(recovered, ScheduleEvent::Posted { message_id, .. } if message_id == seeded),
         "{recovered:?}"
     );
     assert_eq!(post_attempts(&bot), 1, "the tip was sent a second time");
@@ -548,8 +548,8 @@ async fn a_crash_before_discord_accepted_the_tip_sends_it_once_at_the_next_start
         async move { seed_claim(&database, &tip_id, now).await }
     })
     .await;
-    let mut events = bot.running().tip_events();
-    expect_event(&mut events, |e| matches!(e, TipEvent::Posted { .. })).await;
+    let mut events = bot.running().schedule_events();
+    expect_event(&mut events, |e| matches!(e, ScheduleEvent::Posted { .. })).await;
     let body = bot
         .fake()
         .wait_request(mark, is_post_in(TEXT_CHANNEL_ID))
@@ -636,7 +636,7 @@ fn tip_id_of(title: &Value) -> String {
 #[tokio::test]
 async fn with_threads_on_each_tip_opens_a_discussion_thread() {
     let bot = start_at(monday_8am()).await;
-    let mut events = bot.running().tip_events();
+    let mut events = bot.running().schedule_events();
     set_up(&bot).await;
     let answer = tips(
         &bot,
@@ -651,7 +651,7 @@ async fn with_threads_on_each_tip_opens_a_discussion_thread() {
         answer.body()
     );
     expect_event(&mut events, |e| {
-        matches!(e, TipEvent::Planned { next: Some(_), .. })
+        matches!(e, ScheduleEvent::Planned { next: Some(_), .. })
     })
     .await;
     let mark = bot.fake().mark();

@@ -6,9 +6,11 @@
 use poise::serenity_prelude as serenity;
 use serenity::{
     ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
-    CreateEmbedFooter, CreateInteractionResponseMessage, CreateMessage,
+    CreateEmbedFooter, CreateInteractionResponseMessage, CreateMessage, CreatePoll,
+    CreatePollAnswer,
 };
 
+use crate::reply::poll::{discord_hours, PollSpec};
 use crate::reply::{Accent, Embed, Reply};
 
 /// Embed colours, one per [`Accent`].
@@ -97,4 +99,25 @@ pub fn channel_message(reply: &Reply, allowed: CreateAllowedMentions) -> CreateM
         built = built.content(text);
     }
     built
+}
+
+/// A message carrying a native poll. Discord counts durations in whole hours (at least one);
+/// a shorter poll is ended early by the poll keeper.
+pub fn poll_message(spec: &PollSpec, duration: std::time::Duration) -> CreateMessage {
+    let answers = spec
+        .answers
+        .iter()
+        .map(|a| CreatePollAnswer::new().text(&a.text))
+        .collect();
+    let hours = u64::from(discord_hours(duration));
+    let mut poll = CreatePoll::new()
+        .question(&spec.question)
+        .answers(answers)
+        .duration(std::time::Duration::from_secs(hours * 3600));
+    if spec.multiselect {
+        poll = poll.allow_multiselect();
+    }
+    CreateMessage::new()
+        .poll(poll)
+        .allowed_mentions(no_mentions())
 }

@@ -30,7 +30,7 @@ use crate::config::{Config, DiscordConfig, Token};
 use crate::content::Content;
 use crate::polls::PollKeeper;
 use crate::reply::CommandInfo;
-use crate::schedule::TipScheduler;
+use crate::schedule::Scheduler;
 use crate::store::Store;
 use rest::Rest;
 
@@ -43,7 +43,7 @@ pub struct Data {
     /// What `/help` lists, read from the command registry once.
     pub command_infos: Vec<CommandInfo>,
     pub store: Store,
-    pub tips: TipScheduler,
+    pub tips: Scheduler,
     pub polls: PollKeeper,
     /// For posting polls: the same client the scheduler uses for what it owes.
     pub rest: Rest,
@@ -61,7 +61,7 @@ pub struct Data {
 pub struct Parts {
     pub content: Arc<ArcSwap<Content>>,
     pub store: Store,
-    pub tips: TipScheduler,
+    pub tips: Scheduler,
     pub polls: PollKeeper,
     pub rest: Rest,
     pub clock: SharedClock,

@@ -4,9 +4,12 @@ use jiff::Timestamp;
 use poise::serenity_prelude::{ChannelId, CreateAllowedMentions, MessageId};
 use tokio::sync::OnceCell;
 
-use super::convert::{channel_message, no_mentions};
+use std::time::Duration;
+
+use super::convert::{channel_message, no_mentions, poll_message};
 use super::rest::{MessageRef, Rest, RestError};
 use crate::polls::PollApi;
+use crate::reply::poll::PollSpec;
 use crate::reply::Reply;
 use crate::schedule::{BoxFuture, Poster};
 
@@ -69,14 +72,9 @@ impl Poster for DiscordPoster {
         title: &'a str,
     ) -> BoxFuture<'a, Result<Option<u64>, RestError>> {
         Box::pin(async move {
-            let bot = self.bot_id().await?;
-            let messages = self
-                .rest
-                .messages_after(channel_id, snowflake_at(since))
-                .await?;
+            let messages = self.own_messages_since(channel_id, since).await?;
             Ok(messages
                 .into_iter()
-                .filter(|m| m.author.as_ref().is_some_and(|a| a.id == bot))
                 .find(|m| m.embeds.iter().any(|e| e.title.as_deref() == Some(title)))
                 .map(|m| m.id))
         })
@@ -89,6 +87,52 @@ impl Poster for DiscordPoster {
         name: &'a str,
     ) -> BoxFuture<'a, Result<(), RestError>> {
         Box::pin(self.rest.start_thread(channel_id, message_id, name))
+    }
+
+    fn post_poll<'a>(
+        &'a self,
+        channel_id: u64,
+        poll: &'a PollSpec,
+        duration: Duration,
+    ) -> BoxFuture<'a, Result<u64, RestError>> {
+        Box::pin(async move {
+            let message = poll_message(poll, duration);
+            Ok(self.rest.create_message(channel_id, &message).await?.id)
+        })
+    }
+
+    fn find_own_poll<'a>(
+        &'a self,
+        channel_id: u64,
+        since: Timestamp,
+        question: &'a str,
+    ) -> BoxFuture<'a, Result<Option<u64>, RestError>> {
+        Box::pin(async move {
+            let messages = self.own_messages_since(channel_id, since).await?;
+            Ok(messages
+                .into_iter()
+                .find(|m| m.poll.as_ref().and_then(|p| p.question_text()) == Some(question))
+                .map(|m| m.id))
+        })
+    }
+}
+
+impl DiscordPoster {
+    /// The bot's own messages in a channel since `since`.
+    async fn own_messages_since(
+        &self,
+        channel_id: u64,
+        since: Timestamp,
+    ) -> Result<Vec<MessageRef>, RestError> {
+        let bot = self.bot_id().await?;
+        let messages = self
+            .rest
+            .messages_after(channel_id, snowflake_at(since))
+            .await?;
+        Ok(messages
+            .into_iter()
+            .filter(|m| m.author.as_ref().is_some_and(|a| a.id == bot))
+            .collect())
     }
 }
 
@@ -134,14 +178,9 @@ impl PollApi for DiscordPoster {
         since: Timestamp,
     ) -> BoxFuture<'a, Result<Option<u64>, RestError>> {
         Box::pin(async move {
-            let bot = self.bot_id().await?;
-            let messages = self
-                .rest
-                .messages_after(channel_id, snowflake_at(since))
-                .await?;
+            let messages = self.own_messages_since(channel_id, since).await?;
             Ok(messages
                 .into_iter()
-                .filter(|m| m.author.as_ref().is_some_and(|a| a.id == bot))
                 .find(|m| {
                     m.message_reference.as_ref().and_then(|r| r.message_id) == Some(poll_message_id)
                 })

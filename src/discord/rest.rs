@@ -116,9 +116,17 @@ pub struct ReferenceRef {
 #[derive(Debug, Clone, Deserialize)]
 pub struct PollRef {
     #[serde(default)]
+    pub question: Option<PollMediaRef>,
+    #[serde(default)]
     pub answers: Vec<PollAnswerRef>,
     #[serde(default)]
     pub results: Option<PollResultsRef>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PollMediaRef {
+    #[serde(default)]
+    pub text: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -141,6 +149,11 @@ pub struct AnswerCountRef {
 }
 
 impl PollRef {
+    /// The question's text.
+    pub fn question_text(&self) -> Option<&str> {
+        self.question.as_ref()?.text.as_deref()
+    }
+
     /// Final votes per answer, in the order the answers were sent; `None` until Discord says
     /// the count is final. Answers nobody chose are absent from Discord's counts: zero.
     pub fn final_counts(&self) -> Option<Vec<u64>> {

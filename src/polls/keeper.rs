@@ -23,10 +23,11 @@ use tokio::sync::{broadcast, mpsc};
 use tokio::task::JoinSet;
 use tracing::{debug, info, warn};
 
+use super::records::spec_of;
 use crate::clock::SharedClock;
 use crate::content::Content;
 use crate::discord::rest::{MessageRef, RestError};
-use crate::reply::poll::{recap, PollAnswer, PollKind, PollSpec};
+use crate::reply::poll::recap;
 use crate::reply::Reply;
 use crate::retry::{self, GaveUp, Stop, StopSender};
 use crate::schedule::BoxFuture;
@@ -501,23 +502,4 @@ impl Job {
 
 fn final_counts(message: &MessageRef) -> Option<Vec<u64>> {
     message.poll.as_ref()?.final_counts()
-}
-
-/// The poll as built, rebuilt from what was stored.
-pub fn spec_of(poll: &PollRecord) -> PollSpec {
-    PollSpec {
-        kind: PollKind::from_stored(&poll.kind).unwrap_or(PollKind::Pulse),
-        question: poll.question.clone(),
-        answers: poll
-            .answers
-            .iter()
-            .map(|a| PollAnswer {
-                text: a.text.clone(),
-                entry_id: a.entry_id.clone(),
-            })
-            .collect(),
-        multiselect: poll.multiselect,
-        subject: poll.subject.clone(),
-        correct: poll.correct.map(|c| c as usize),
-    }
 }

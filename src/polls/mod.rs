@@ -4,5 +4,7 @@
 //! polls alive across restarts and outages.
 
 mod keeper;
+mod records;
 
-pub use keeper::{spec_of, PollApi, PollDeps, PollEvent, PollKeeper};
+pub use keeper::{PollApi, PollDeps, PollEvent, PollKeeper, Unstarted};
+pub use records::{duration_of, pending_of, record_of, spec_of, spec_of_pending, Posted};

@@ -9,7 +9,9 @@ use tokio::sync::watch;
 
 use super::*;
 use crate::clock::{Clock as _, ManualClock};
+use crate::reply::poll::PollSpec;
 use crate::schedule::when::{DailyTime, Days};
+use crate::store::{Claim, LogEntry, LogStatus, Store, TipSettings};
 
 const GUILD: u64 = 1;
 const OTHER_GUILD: u64 = 2;
@@ -33,6 +35,8 @@ struct FakePoster {
     /// Messages already in channels, for recovery: (channel, message id, embed title).
     existing: StdMutex<Vec<(u64, u64, String)>>,
     attempts: StdMutex<Option<watch::Sender<u32>>>,
+    /// Polls posted: (channel, question, message id).
+    polls: StdMutex<Vec<(u64, String, u64)>>,
     next_id: std::sync::atomic::AtomicU64,
 }
 
@@ -130,6 +134,41 @@ impl Poster for FakePoster {
     ) -> BoxFuture<'a, Result<(), RestError>> {
         Box::pin(async { Ok(()) })
     }
+
+    fn post_poll<'a>(
+        &'a self,
+        channel_id: u64,
+        poll: &'a PollSpec,
+        _: Duration,
+    ) -> BoxFuture<'a, Result<u64, RestError>> {
+        Box::pin(async move {
+            let id = self
+                .next_id
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            self.polls
+                .lock()
+                .expect("lock")
+                .push((channel_id, poll.question.clone(), id));
+            Ok(id)
+        })
+    }
+
+    fn find_own_poll<'a>(
+        &'a self,
+        channel_id: u64,
+        _: Timestamp,
+        question: &'a str,
+    ) -> BoxFuture<'a, Result<Option<u64>, RestError>> {
+        Box::pin(async move {
+            Ok(self
+                .polls
+                .lock()
+                .expect("lock")
+                .iter()
+                .find(|(c, q, _)| *c == channel_id && q == question)
+                .map(|(_, _, id)| *id))
+        })
+    }
 }
 
 fn settings(guild: u64, channel: u64) -> TipSettings {
@@ -151,9 +190,9 @@ struct Harness {
     store: Store,
     clock: ManualClock,
     poster: Arc<FakePoster>,
-    scheduler: TipScheduler,
+    scheduler: Scheduler,
     task: tokio::task::JoinHandle<()>,
-    events: broadcast::Receiver<TipEvent>,
+    events: broadcast::Receiver<ScheduleEvent>,
 }
 
 impl Harness {
@@ -165,8 +204,9 @@ impl Harness {
             content,
             poster: poster.clone(),
             config: TipsConfig::default(),
+            polls: None,
         };
-        let (scheduler, task, events) = TipScheduler::spawn(deps);
+        let (scheduler, task, events) = Scheduler::spawn(deps);
         Harness {
             store,
             clock,
@@ -186,7 +226,7 @@ impl Harness {
     }
 
     /// The next event matching `wanted`, failing the test after five seconds.
-    async fn expect(&mut self, wanted: impl Fn(&TipEvent) -> bool) -> TipEvent {
+    async fn expect(&mut self, wanted: impl Fn(&ScheduleEvent) -> bool) -> ScheduleEvent {
         let wait = async {
             loop {
                 match self.events.recv().await {
@@ -203,10 +243,10 @@ impl Harness {
 
     async fn planned(&mut self, guild: u64) -> Option<Timestamp> {
         match self
-            .expect(|e| matches!(e, TipEvent::Planned { guild: g, .. } if *g == guild))
+            .expect(|e| matches!(e, ScheduleEvent::Planned { guild: g, .. } if *g == guild))
             .await
         {
-            TipEvent::Planned { next, .. } => next,
+            ScheduleEvent::Planned { next, .. } => next,
             _ => unreachable!(),
         }
     }
@@ -227,11 +267,13 @@ async fn a_tip_is_posted_once_at_its_time_and_the_next_day_is_planned() {
     let mut h = Harness::fresh(&[settings(GUILD, CHANNEL)], monday_8am()).await;
     assert_eq!(h.planned(GUILD).await, Some(at("2026-11-30T09:00:00Z")));
     h.clock.set(at("2026-11-30T09:00:00Z"));
-    let posted = h.expect(|e| matches!(e, TipEvent::Posted { .. })).await;
+    let posted = h
+        .expect(|e| matches!(e, ScheduleEvent::Posted { .. }))
+        .await;
     assert!(
         matches!(
             posted,
-            TipEvent::Posted {
+            ScheduleEvent::Posted {
                 guild: GUILD,
                 late: false,
                 ..
@@ -261,7 +303,8 @@ async fn a_restart_on_the_same_day_posts_nothing_more() {
     let mut h = Harness::fresh(&[settings(GUILD, CHANNEL)], monday_8am()).await;
     h.planned(GUILD).await;
     h.clock.set(at("2026-11-30T09:00:00Z"));
-    h.expect(|e| matches!(e, TipEvent::Posted { .. })).await;
+    h.expect(|e| matches!(e, ScheduleEvent::Posted { .. }))
+        .await;
     let poster = h.poster.clone();
     let clock = h.clock.clone();
     let store = h.stop().await;
@@ -279,9 +322,11 @@ async fn a_restart_on_the_same_day_posts_nothing_more() {
 #[tokio::test]
 async fn back_within_the_catch_up_window_the_tip_is_posted_late() {
     let mut h = Harness::fresh(&[settings(GUILD, CHANNEL)], at("2026-11-30T14:59:00Z")).await;
-    let posted = h.expect(|e| matches!(e, TipEvent::Posted { .. })).await;
+    let posted = h
+        .expect(|e| matches!(e, ScheduleEvent::Posted { .. }))
+        .await;
     assert!(
-        matches!(posted, TipEvent::Posted { late: true, .. }),
+        matches!(posted, ScheduleEvent::Posted { late: true, .. }),
         "{posted:?}"
     );
     assert_eq!(h.poster.posts_in(CHANNEL).len(), 1);
@@ -291,10 +336,12 @@ async fn back_within_the_catch_up_window_the_tip_is_posted_late() {
 #[tokio::test]
 async fn back_after_the_catch_up_window_the_day_is_recorded_as_missed() {
     let mut h = Harness::fresh(&[settings(GUILD, CHANNEL)], at("2026-11-30T15:01:00Z")).await;
-    let missed = h.expect(|e| matches!(e, TipEvent::Missed { .. })).await;
+    let missed = h
+        .expect(|e| matches!(e, ScheduleEvent::Missed { .. }))
+        .await;
     assert_eq!(
         missed,
-        TipEvent::Missed {
+        ScheduleEvent::Missed {
             guild: GUILD,
             date: date(2026, 11, 30)
         }
@@ -328,10 +375,12 @@ async fn skip_skips_the_next_tip_only() {
     let mut h = Harness::fresh(&[server], monday_8am()).await;
     h.planned(GUILD).await;
     h.clock.set(at("2026-11-30T09:00:00Z"));
-    h.expect(|e| matches!(e, TipEvent::Skipped { .. })).await;
+    h.expect(|e| matches!(e, ScheduleEvent::Skipped { .. }))
+        .await;
     assert_eq!(h.planned(GUILD).await, Some(at("2026-12-01T09:00:00Z")));
     h.clock.set(at("2026-12-01T09:00:00Z"));
-    h.expect(|e| matches!(e, TipEvent::Posted { .. })).await;
+    h.expect(|e| matches!(e, ScheduleEvent::Posted { .. }))
+        .await;
     assert_eq!(h.poster.posts_in(CHANNEL).len(), 1);
     assert_eq!(
         h.store
@@ -381,7 +430,8 @@ async fn a_429_waits_retry_after_on_the_clock_then_posts_once() {
     tokio::task::yield_now().await;
     assert_eq!(*attempts.borrow(), 1, "retried before retry_after");
     h.clock.advance(SignedDuration::from_secs(1));
-    h.expect(|e| matches!(e, TipEvent::Posted { .. })).await;
+    h.expect(|e| matches!(e, ScheduleEvent::Posted { .. }))
+        .await;
     assert_eq!(*attempts.borrow(), 2);
     assert_eq!(h.poster.posts_in(CHANNEL).len(), 1);
     h.stop().await;
@@ -398,7 +448,8 @@ async fn a_refusal_is_not_retried_and_is_recorded_for_status() {
     h.poster.script(CHANNEL, vec![Err(refused)]);
     h.planned(GUILD).await;
     h.clock.set(at("2026-11-30T09:00:00Z"));
-    h.expect(|e| matches!(e, TipEvent::Failed { .. })).await;
+    h.expect(|e| matches!(e, ScheduleEvent::Failed { .. }))
+        .await;
     assert_eq!(*h.poster.attempts().borrow(), 1, "a refusal was retried");
     let entry = h.log(GUILD, date(2026, 11, 30)).await.expect("row");
     assert_eq!(entry.status, LogStatus::Failed);
@@ -421,11 +472,13 @@ async fn a_failing_server_does_not_delay_another() {
         .script(CHANNEL, vec![Err(RestError::Server { status: 502 }); 50]);
     h.planned(GUILD).await;
     h.clock.set(at("2026-11-30T09:00:00Z"));
-    let posted = h.expect(|e| matches!(e, TipEvent::Posted { .. })).await;
+    let posted = h
+        .expect(|e| matches!(e, ScheduleEvent::Posted { .. }))
+        .await;
     assert!(
         matches!(
             posted,
-            TipEvent::Posted {
+            ScheduleEvent::Posted {
                 guild: OTHER_GUILD,
                 ..
             }
@@ -482,11 +535,13 @@ async fn a_crash_after_discord_accepted_the_tip_does_not_post_it_twice() {
         .expect("lock")
         .push((CHANNEL, 4242, title));
     let mut h = Harness::start(store, ManualClock::new(at("2026-11-30T09:05:00Z")), poster).await;
-    let posted = h.expect(|e| matches!(e, TipEvent::Posted { .. })).await;
+    let posted = h
+        .expect(|e| matches!(e, ScheduleEvent::Posted { .. }))
+        .await;
     assert!(
         matches!(
             posted,
-            TipEvent::Posted {
+            ScheduleEvent::Posted {
                 message_id: 4242,
                 ..
             }
@@ -514,7 +569,8 @@ async fn a_crash_before_discord_accepted_the_tip_sends_the_claimed_tip() {
         FakePoster::new(),
     )
     .await;
-    h.expect(|e| matches!(e, TipEvent::Posted { .. })).await;
+    h.expect(|e| matches!(e, ScheduleEvent::Posted { .. }))
+        .await;
     let posts = h.poster.posts_in(CHANNEL);
     assert_eq!(posts.len(), 1);
     let content = Content::bundled().expect("content");
@@ -540,7 +596,8 @@ async fn a_role_is_mentioned_and_allowed_only_when_set() {
     let mut h = Harness::fresh(&[server], monday_8am()).await;
     h.planned(GUILD).await;
     h.clock.set(at("2026-11-30T09:00:00Z"));
-    h.expect(|e| matches!(e, TipEvent::Posted { .. })).await;
+    h.expect(|e| matches!(e, ScheduleEvent::Posted { .. }))
+        .await;
     let posts = h.poster.posts.lock().expect("lock").clone();
     assert_eq!(posts[0].0, CHANNEL);
     assert_eq!(posts[0].1.text.as_deref(), Some("<@&555>"));
@@ -558,7 +615,8 @@ async fn each_day_gets_a_different_tip() {
     for _ in 0..10 {
         let next = h.planned(GUILD).await.expect("planned");
         h.clock.set(next);
-        h.expect(|e| matches!(e, TipEvent::Posted { .. })).await;
+        h.expect(|e| matches!(e, ScheduleEvent::Posted { .. }))
+            .await;
     }
     for post in h.poster.posts_in(CHANNEL) {
         assert!(
@@ -566,5 +624,151 @@ async fn each_day_gets_a_different_tip() {
             "a tip repeated within ten days"
         );
     }
+    h.stop().await;
+}
+
+fn weekly(guild: u64, channel: u64) -> crate::store::PollSchedule {
+    crate::store::PollSchedule {
+        guild_id: guild,
+        channel_id: channel,
+        kind: "quiz".into(),
+        weekday: jiff::civil::Weekday::Monday,
+        time: DailyTime::new(11, 0).expect("time"),
+        zone: "UTC".into(),
+        duration_minutes: 120,
+        active_since: at("2026-11-01T00:00:00Z"),
+    }
+}
+
+async fn with_weekly_poll(now: Timestamp) -> Harness {
+    let store = Store::in_memory().await.expect("store");
+    store
+        .save_poll_schedule(&weekly(GUILD, CHANNEL), now)
+        .await
+        .expect("save");
+    Harness::start(store, ManualClock::new(now), FakePoster::new()).await
+}
+
+#[tokio::test]
+async fn a_weekly_poll_is_posted_once_on_its_day_and_recorded_for_the_keeper() {
+    let mut h = with_weekly_poll(monday_8am()).await;
+    let planned = h
+        .expect(|e| matches!(e, ScheduleEvent::PollPlanned { .. }))
+        .await;
+    assert_eq!(
+        planned,
+        ScheduleEvent::PollPlanned {
+            guild: GUILD,
+            next: Some(at("2026-11-30T11:00:00Z"))
+        }
+    );
+    h.clock.set(at("2026-11-30T11:00:00Z"));
+    let posted = h
+        .expect(|e| matches!(e, ScheduleEvent::PollPosted { .. }))
+        .await;
+    let ScheduleEvent::PollPosted {
+        message_id, date, ..
+    } = posted
+    else {
+        unreachable!()
+    };
+    assert_eq!(date, date_of("2026-11-30"));
+    let next = h
+        .expect(|e| matches!(e, ScheduleEvent::PollPlanned { .. }))
+        .await;
+    assert_eq!(
+        next,
+        ScheduleEvent::PollPlanned {
+            guild: GUILD,
+            next: Some(at("2026-12-07T11:00:00Z"))
+        }
+    );
+    let record = h
+        .store
+        .poll(message_id)
+        .await
+        .expect("read")
+        .expect("recorded");
+    assert_eq!(record.closes_at, at("2026-11-30T13:00:00Z"));
+    assert_eq!(record.started_by, None);
+    assert_eq!(h.poster.polls.lock().expect("lock").len(), 1);
+    assert!(h.poster.posts_in(CHANNEL).is_empty(), "no tip was posted");
+    h.stop().await;
+}
+
+fn date_of(text: &str) -> Date {
+    text.parse().expect("date")
+}
+
+#[tokio::test]
+async fn a_weekly_poll_is_not_posted_again_after_a_restart_that_day() {
+    let mut h = with_weekly_poll(monday_8am()).await;
+    h.expect(|e| matches!(e, ScheduleEvent::PollPlanned { .. }))
+        .await;
+    h.clock.set(at("2026-11-30T11:00:00Z"));
+    h.expect(|e| matches!(e, ScheduleEvent::PollPosted { .. }))
+        .await;
+    let (poster, clock) = (h.poster.clone(), h.clock.clone());
+    let store = h.stop().await;
+    clock.set(at("2026-11-30T12:00:00Z"));
+    let mut again = Harness::start(store, clock, poster).await;
+    let planned = again
+        .expect(|e| matches!(e, ScheduleEvent::PollPlanned { .. }))
+        .await;
+    assert_eq!(
+        planned,
+        ScheduleEvent::PollPlanned {
+            guild: GUILD,
+            next: Some(at("2026-12-07T11:00:00Z"))
+        }
+    );
+    assert_eq!(again.poster.polls.lock().expect("lock").len(), 1);
+    again.stop().await;
+}
+
+#[tokio::test]
+async fn a_weekly_poll_claimed_before_a_crash_is_recorded_not_posted_twice() {
+    let store = Store::in_memory().await.expect("store");
+    store
+        .save_poll_schedule(&weekly(GUILD, CHANNEL), monday_8am())
+        .await
+        .expect("save");
+    let content = Content::bundled().expect("content");
+    let spec = crate::reply::poll::quiz(&content, &mut rand::rng());
+    let pending = crate::polls::pending_of(&spec, Duration::from_secs(7200));
+    let due = at("2026-11-30T11:00:00Z");
+    store
+        .claim_scheduled_poll(GUILD, date_of("2026-11-30"), CHANNEL, &pending, due, due)
+        .await
+        .expect("claim");
+    let poster = FakePoster::new();
+    poster
+        .polls
+        .lock()
+        .expect("lock")
+        .push((CHANNEL, spec.question.clone(), 9090));
+    let mut h = Harness::start(store, ManualClock::new(at("2026-11-30T11:02:00Z")), poster).await;
+    let posted = h
+        .expect(|e| matches!(e, ScheduleEvent::PollPosted { .. }))
+        .await;
+    assert!(
+        matches!(
+            posted,
+            ScheduleEvent::PollPosted {
+                message_id: 9090,
+                ..
+            }
+        ),
+        "{posted:?}"
+    );
+    assert_eq!(
+        h.poster.polls.lock().expect("lock").len(),
+        1,
+        "posted again"
+    );
+    assert!(
+        h.store.poll(9090).await.expect("read").is_some(),
+        "the poll is recorded for its recap"
+    );
     h.stop().await;
 }

@@ -3,6 +3,10 @@
 
 pub mod deck;
 mod engine;
+mod poll_job;
+mod tip_job;
 pub mod when;
 
-pub use engine::{next_post, BoxFuture, Deps, Poster, TipEvent, TipScheduler};
+pub use engine::{
+    next_post, next_weekly_poll, BoxFuture, Deps, Duty, Poster, ScheduleEvent, Scheduler, Unstarted,
+};

@@ -3,6 +3,7 @@
 mod admin;
 mod library;
 mod poll;
+mod polls;
 mod tips;
 
 use super::{BotError, Data};
@@ -25,6 +26,7 @@ pub fn all_commands() -> Vec<Command> {
         tips::tip(),
         tips::tips(),
         poll::poll(),
+        polls::polls(),
         admin::admin(),
         library::help(),
     ]

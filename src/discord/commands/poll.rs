@@ -3,18 +3,19 @@
 
 use std::time::Duration;
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::SignedDuration;
 use poise::serenity_prelude as serenity;
-use serenity::{CreateMessage, CreatePoll, CreatePollAnswer, Permissions};
+use serenity::Permissions;
 use tracing::{error, warn};
 
-use crate::discord::convert::{no_mentions, poise_reply};
+use crate::discord::convert::{poise_reply, poll_message};
 use crate::discord::rest::RestError;
 use crate::discord::{BotError, Context};
-use crate::reply::poll::{discord_hours, parse_duration, pulse, quiz, PollSpec, PulseList};
+use crate::polls::{record_of, Posted};
+use crate::reply::poll::{parse_duration, pulse, quiz, PollSpec, PulseList};
 use crate::reply::tips::when;
 use crate::reply::Reply;
-use crate::store::{PollRecord, PollState, StoredAnswer};
+use crate::store::PollState;
 
 /// How long a poll runs when no duration is given.
 const DEFAULT_DURATION: Duration = Duration::from_secs(3600);
@@ -197,7 +198,17 @@ async fn start(ctx: Context<'_>, spec: PollSpec, duration: Duration) -> Result<(
     let closes_at = now
         .saturating_add(SignedDuration::try_from(duration).unwrap_or(SignedDuration::MAX))
         .unwrap_or(now);
-    let record = record_of(&spec, posted.id, guild, channel, user, closes_at, now);
+    let record = record_of(
+        &spec,
+        Posted {
+            message_id: posted.id,
+            guild_id: guild,
+            channel_id: channel,
+            started_by: Some(user),
+            closes_at,
+            created_at: now,
+        },
+    );
     if !data.store.insert_poll(&record).await? {
         // Another poll won the race for this channel: take this one back.
         warn!(
@@ -217,62 +228,6 @@ async fn start(ctx: Context<'_>, spec: PollSpec, duration: Duration) -> Result<(
         when(closes_at)
     );
     send(ctx, Reply::private_note(text)).await
-}
-
-/// The message carrying the poll. Discord counts in whole hours (at least one); a shorter
-/// poll is ended early by the keeper.
-fn poll_message(spec: &PollSpec, duration: Duration) -> CreateMessage {
-    let answers = spec
-        .answers
-        .iter()
-        .map(|a| CreatePollAnswer::new().text(&a.text))
-        .collect();
-    let hours = u64::from(discord_hours(duration));
-    let mut poll = CreatePoll::new()
-        .question(&spec.question)
-        .answers(answers)
-        .duration(Duration::from_secs(hours * 3600));
-    if spec.multiselect {
-        poll = poll.allow_multiselect();
-    }
-    CreateMessage::new()
-        .poll(poll)
-        .allowed_mentions(no_mentions())
-}
-
-fn record_of(
-    spec: &PollSpec,
-    message_id: u64,
-    guild: u64,
-    channel: u64,
-    user: u64,
-    closes_at: Timestamp,
-    now: Timestamp,
-) -> PollRecord {
-    PollRecord {
-        message_id,
-        guild_id: guild,
-        channel_id: channel,
-        started_by: Some(user),
-        kind: spec.kind.as_str().to_string(),
-        question: spec.question.clone(),
-        answers: spec
-            .answers
-            .iter()
-            .map(|a| StoredAnswer {
-                text: a.text.clone(),
-                entry_id: a.entry_id.clone(),
-            })
-            .collect(),
-        subject: spec.subject.clone(),
-        correct: spec.correct.and_then(|c| u32::try_from(c).ok()),
-        multiselect: spec.multiselect,
-        closes_at,
-        state: PollState::Open,
-        recap_message_id: None,
-        detail: None,
-        created_at: now,
-    }
 }
 
 /// A failed poll post, in words for the person who asked.

@@ -58,14 +58,24 @@ fn missing_in(
     channel_id: u64,
     thread: bool,
 ) -> Option<Vec<&'static str>> {
-    let have = bot_permissions(ctx, guild_id, channel_id)?;
     let thread_need = thread.then_some(FOR_THREADS);
+    let needs: Vec<(Permissions, &'static str)> = NEEDED.into_iter().chain(thread_need).collect();
+    lacking(ctx, guild_id, channel_id, &needs)
+}
+
+/// Which of `needs` the bot lacks in a channel; `None` when it could not tell.
+pub(super) fn lacking(
+    ctx: Context<'_>,
+    guild_id: u64,
+    channel_id: u64,
+    needs: &[(Permissions, &'static str)],
+) -> Option<Vec<&'static str>> {
+    let have = bot_permissions(ctx, guild_id, channel_id)?;
     Some(
-        NEEDED
-            .into_iter()
-            .chain(thread_need)
+        needs
+            .iter()
             .filter(|(permission, _)| !have.contains(*permission))
-            .map(|(_, name)| name)
+            .map(|(_, name)| *name)
             .collect(),
     )
 }
@@ -145,7 +155,10 @@ fn setup_view(settings: &TipSettings) -> Setup {
     }
 }
 
-async fn zones(_ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+pub(super) async fn zones(
+    _ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
     let names = crate::schedule::when::zone_names();
     let choices = autocomplete::rank(names.iter().map(|n| (n.as_str(), n.as_str())), partial);
     serenity::CreateAutocompleteResponse::new().set_choices(
