@@ -1,17 +1,14 @@
 //! The scheduler against a scripted poster, an in-memory database and a manual clock.
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex as StdMutex;
 use std::time::Duration;
 
 use jiff::civil::{date, Date};
-use tokio::sync::watch;
 
 use super::*;
 use crate::clock::{Clock as _, ManualClock};
-use crate::reply::poll::PollSpec;
+use crate::schedule::test_support::{at, settings, FakePoster, Harness};
 use crate::schedule::when::{DailyTime, Days};
-use crate::store::{Claim, LogEntry, LogStatus, Store, TipSettings};
+use crate::store::{Claim, LogStatus, Store};
 
 const GUILD: u64 = 1;
 const OTHER_GUILD: u64 = 2;
@@ -21,245 +18,6 @@ const OTHER_CHANNEL: u64 = 20;
 /// Monday 2026-11-30, 08:00 UTC.
 fn monday_8am() -> Timestamp {
     "2026-11-30T08:00:00Z".parse().expect("timestamp")
-}
-
-fn at(text: &str) -> Timestamp {
-    text.parse().expect("timestamp")
-}
-
-/// A poster that records posts and answers from a script per channel (default: success).
-#[derive(Default)]
-struct FakePoster {
-    posts: StdMutex<Vec<(u64, Reply, Option<u64>)>>,
-    script: StdMutex<HashMap<u64, VecDeque<Result<u64, RestError>>>>,
-    /// Messages already in channels, for recovery: (channel, message id, embed title).
-    existing: StdMutex<Vec<(u64, u64, String)>>,
-    attempts: StdMutex<Option<watch::Sender<u32>>>,
-    /// Polls posted: (channel, question, message id).
-    polls: StdMutex<Vec<(u64, String, u64)>>,
-    next_id: std::sync::atomic::AtomicU64,
-}
-
-impl FakePoster {
-    fn new() -> Arc<FakePoster> {
-        let poster = FakePoster::default();
-        *poster.attempts.lock().expect("lock") = Some(watch::Sender::new(0));
-        poster
-            .next_id
-            .store(1000, std::sync::atomic::Ordering::SeqCst);
-        Arc::new(poster)
-    }
-
-    fn script(&self, channel: u64, results: Vec<Result<u64, RestError>>) {
-        self.script
-            .lock()
-            .expect("lock")
-            .insert(channel, results.into());
-    }
-
-    fn posts_in(&self, channel: u64) -> Vec<Reply> {
-        self.posts
-            .lock()
-            .expect("lock")
-            .iter()
-            .filter(|(c, _, _)| *c == channel)
-            .map(|(_, r, _)| r.clone())
-            .collect()
-    }
-
-    fn attempts(&self) -> watch::Receiver<u32> {
-        self.attempts
-            .lock()
-            .expect("lock")
-            .as_ref()
-            .expect("sender")
-            .subscribe()
-    }
-}
-
-impl Poster for FakePoster {
-    fn post<'a>(
-        &'a self,
-        channel_id: u64,
-        tip: &'a Reply,
-        role: Option<u64>,
-    ) -> BoxFuture<'a, Result<u64, RestError>> {
-        Box::pin(async move {
-            if let Some(sender) = self.attempts.lock().expect("lock").as_ref() {
-                sender.send_modify(|n| *n += 1);
-            }
-            let scripted = self
-                .script
-                .lock()
-                .expect("lock")
-                .get_mut(&channel_id)
-                .and_then(VecDeque::pop_front);
-            let result = scripted.unwrap_or_else(|| {
-                Ok(self
-                    .next_id
-                    .fetch_add(1, std::sync::atomic::Ordering::SeqCst))
-            });
-            if result.is_ok() {
-                self.posts
-                    .lock()
-                    .expect("lock")
-                    .push((channel_id, tip.clone(), role));
-            }
-            result
-        })
-    }
-
-    fn find_own<'a>(
-        &'a self,
-        channel_id: u64,
-        _since: Timestamp,
-        title: &'a str,
-    ) -> BoxFuture<'a, Result<Option<u64>, RestError>> {
-        Box::pin(async move {
-            Ok(self
-                .existing
-                .lock()
-                .expect("lock")
-                .iter()
-                .find(|(c, _, t)| *c == channel_id && t == title)
-                .map(|(_, id, _)| *id))
-        })
-    }
-
-    fn start_thread<'a>(
-        &'a self,
-        _: u64,
-        _: u64,
-        _: &'a str,
-    ) -> BoxFuture<'a, Result<(), RestError>> {
-        Box::pin(async { Ok(()) })
-    }
-
-    fn post_poll<'a>(
-        &'a self,
-        channel_id: u64,
-        poll: &'a PollSpec,
-        _: Duration,
-    ) -> BoxFuture<'a, Result<u64, RestError>> {
-        Box::pin(async move {
-            let id = self
-                .next_id
-                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            self.polls
-                .lock()
-                .expect("lock")
-                .push((channel_id, poll.question.clone(), id));
-            Ok(id)
-        })
-    }
-
-    fn find_own_poll<'a>(
-        &'a self,
-        channel_id: u64,
-        _: Timestamp,
-        question: &'a str,
-    ) -> BoxFuture<'a, Result<Option<u64>, RestError>> {
-        Box::pin(async move {
-            Ok(self
-                .polls
-                .lock()
-                .expect("lock")
-                .iter()
-                .find(|(c, q, _)| *c == channel_id && q == question)
-                .map(|(_, _, id)| *id))
-        })
-    }
-}
-
-fn settings(guild: u64, channel: u64) -> TipSettings {
-    TipSettings {
-        guild_id: guild,
-        channel_id: channel,
-        time: DailyTime::new(9, 0).expect("time"),
-        zone: "UTC".into(),
-        days: Days::Weekdays,
-        paused: false,
-        skip_date: None,
-        role_id: None,
-        thread: false,
-        active_since: at("2026-11-01T00:00:00Z"),
-    }
-}
-
-struct Harness {
-    store: Store,
-    clock: ManualClock,
-    poster: Arc<FakePoster>,
-    scheduler: Scheduler,
-    task: tokio::task::JoinHandle<()>,
-    events: broadcast::Receiver<ScheduleEvent>,
-}
-
-impl Harness {
-    async fn start(store: Store, clock: ManualClock, poster: Arc<FakePoster>) -> Harness {
-        let content = Arc::new(ArcSwap::from_pointee(Content::bundled().expect("content")));
-        let deps = Deps {
-            store: store.clone(),
-            clock: Arc::new(clock.clone()),
-            content,
-            poster: poster.clone(),
-            config: TipsConfig::default(),
-            polls: None,
-        };
-        let (scheduler, task, events) = Scheduler::spawn(deps);
-        Harness {
-            store,
-            clock,
-            poster,
-            scheduler,
-            task,
-            events,
-        }
-    }
-
-    async fn fresh(servers: &[TipSettings], now: Timestamp) -> Harness {
-        let store = Store::in_memory().await.expect("store");
-        for server in servers {
-            store.save_tip_settings(server, now).await.expect("save");
-        }
-        Harness::start(store, ManualClock::new(now), FakePoster::new()).await
-    }
-
-    /// The next event matching `wanted`, failing the test after five seconds.
-    async fn expect(&mut self, wanted: impl Fn(&ScheduleEvent) -> bool) -> ScheduleEvent {
-        let wait = async {
-            loop {
-                match self.events.recv().await {
-                    Ok(event) if wanted(&event) => return event,
-                    Ok(_) => {}
-                    Err(error) => panic!("event stream ended: {error}"),
-                }
-            }
-        };
-        tokio::time::timeout(Duration::from_secs(5), wait)
-            .await
-            .expect("the expected event did not come")
-    }
-
-    async fn planned(&mut self, guild: u64) -> Option<Timestamp> {
-        match self
-            .expect(|e| matches!(e, ScheduleEvent::Planned { guild: g, .. } if *g == guild))
-            .await
-        {
-            ScheduleEvent::Planned { next, .. } => next,
-            _ => unreachable!(),
-        }
-    }
-
-    async fn stop(self) -> Store {
-        self.scheduler.shutdown();
-        self.task.await.expect("scheduler task");
-        self.store
-    }
-
-    async fn log(&self, guild: u64, day: Date) -> Option<LogEntry> {
-        self.store.log_entry(guild, day).await.expect("read log")
-    }
 }
 
 #[tokio::test]
@@ -599,9 +357,9 @@ async fn a_role_is_mentioned_and_allowed_only_when_set() {
     h.expect(|e| matches!(e, ScheduleEvent::Posted { .. }))
         .await;
     let posts = h.poster.posts.lock().expect("lock").clone();
-    assert_eq!(posts[0].0, CHANNEL);
-    assert_eq!(posts[0].1.text.as_deref(), Some("<@&555>"));
-    assert_eq!(posts[0].2, Some(555));
+    assert_eq!(posts[0].channel, CHANNEL);
+    assert_eq!(posts[0].reply.text.as_deref(), Some("<@&555>"));
+    assert_eq!(posts[0].role, Some(555));
     drop(posts);
     h.stop().await;
 }

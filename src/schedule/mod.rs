@@ -4,6 +4,8 @@
 pub mod deck;
 mod engine;
 mod poll_job;
+#[cfg(test)]
+mod test_support;
 mod tip_job;
 pub mod when;
 
