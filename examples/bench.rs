@@ -11,7 +11,8 @@
 //! - the daily-tip fan-out: 10,000 servers due in the same minute against a fake that allows
 //!   50 message posts a second: time until all are posted, against the 200 s floor.
 //!
-//! `--quick` runs every measurement at smaller counts, in under a minute.
+//! `--quick` runs every measurement at smaller counts, in under a minute; `--servers N` sets
+//! the number of servers in the fan-out. Progress goes to stderr, the table to stdout.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -27,6 +28,7 @@ use bridgebot::store::{Store, TipSettings};
 use fake_discord::{extra_guild_channel_id, extra_guild_id, FakeDiscord, FakeOptions, GUILD_ID};
 use jiff::Timestamp;
 use poise::serenity_prelude as serenity;
+use tokio::sync::broadcast;
 
 const TOKEN: &str = "bench-token";
 /// Discord's deadline for a first answer.
@@ -39,8 +41,9 @@ struct Scale {
 
 #[tokio::main]
 async fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
-    let scale = if quick {
+    let args: Vec<String> = std::env::args().collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    let mut scale = if quick {
         Scale {
             seconds_per_rate: 4,
             servers: 500,
@@ -51,6 +54,9 @@ async fn main() {
             servers: 10_000,
         }
     };
+    if let Some(servers) = flag_value(&args, "--servers") {
+        scale.servers = servers;
+    }
     println!(
         "bridgebot benchmark ({}), {} cores",
         if quick { "quick" } else { "full" },
@@ -59,17 +65,20 @@ async fn main() {
     println!();
 
     // Memory first: later runs leave freed memory that the allocator keeps.
+    progress("idle memory");
     let idle = idle_memory().await;
     let load = content_load_time();
     let mut rows = Vec::new();
     let mut worst = Lateness::default();
     for rate in [200u32, 1000] {
+        progress(&format!("latency at {rate}/s"));
         let bare = latency_run(Target::Bare, rate, scale.seconds_per_rate).await;
         let ours = latency_run(Target::Bridgebot, rate, scale.seconds_per_rate).await;
         worst.add(&bare.lateness);
         worst.add(&ours.lateness);
         rows.push((rate, bare, ours));
     }
+    progress(&format!("daily-tip fan-out to {} servers", scale.servers));
     let fan_out = fan_out(scale.servers).await;
 
     println!("| measurement | value |");
@@ -106,8 +115,10 @@ async fn main() {
         idle
     );
     println!(
-        "| resident memory with {} servers configured | {:.1} MiB |",
-        scale.servers, fan_out.memory_mib
+        "| resident memory with {} servers configured | {:.1} MiB ({:+.1} MiB for the servers) |",
+        scale.servers,
+        fan_out.memory_mib,
+        fan_out.memory_mib - fan_out.memory_before_mib
     );
     let floor = scale.servers as f64 / 50.0;
     println!(
@@ -157,6 +168,22 @@ fn config_for(fake: &FakeDiscord, dir: &Path) -> Config {
     config.discord.shards = Shards::Fixed(1);
     config.storage.database = dir.join("bench.db");
     config
+}
+
+/// `--name N` from the command line.
+fn flag_value(args: &[String], name: &str) -> Option<usize> {
+    let at = args.iter().position(|a| a == name)?;
+    let value = args.get(at + 1)?;
+    Some(
+        value
+            .parse()
+            .unwrap_or_else(|_| panic!("{name} takes a number, not {value}")),
+    )
+}
+
+/// What the benchmark is doing, on stderr, so the table on stdout stays clean.
+fn progress(what: &str) {
+    eprintln!("bench: {what}...");
 }
 
 async fn start_bot(fake: &FakeDiscord, config: Config, clock: Option<ManualClock>) -> RunningBot {
@@ -360,11 +387,15 @@ struct FanOut {
     twice: usize,
     rate_limited: usize,
     memory_mib: f64,
+    /// The same process just before the servers were loaded (the latency runs before it leave
+    /// memory the allocator keeps, so the difference is the figure for the servers).
+    memory_before_mib: f64,
 }
 
 /// `servers` servers, each with a tip due at 09:00 UTC, against a fake allowing 50 posts a
 /// second: how long until every server has its tip.
 async fn fan_out(servers: usize) -> FanOut {
+    let memory_before_mib = rss_mib();
     let fake = FakeDiscord::start_with(FakeOptions {
         rest_rate_limit: Some(50),
         extra_guilds: servers,
@@ -376,28 +407,44 @@ async fn fan_out(servers: usize) -> FanOut {
     let config = config_for(&fake, dir.path());
     let due: Timestamp = "2026-11-30T09:00:00Z".parse().expect("ts");
     seed_servers(&config.storage.database, servers, due).await;
+    progress("servers stored; starting the bot");
     let clock = ManualClock::new(due - jiff::SignedDuration::from_mins(1));
     let bot = start_bot(&fake, config, Some(clock.clone())).await;
     let mut events = bot.schedule_events();
     let mut planned = 0;
+    // Before the due minute the scheduler only plans, so every event here is a `Planned`;
+    // when it plans faster than this loop reads, the ones dropped from the buffer count too.
     while planned < servers {
-        if let Ok(ScheduleEvent::Planned { next: Some(_), .. }) = events.recv().await {
-            planned += 1;
+        match events.recv().await {
+            Ok(ScheduleEvent::Planned { next: Some(_), .. }) => planned += 1,
+            Err(broadcast::error::RecvError::Lagged(missed)) => planned += missed as usize,
+            Ok(other) => panic!("unexpected before the due minute: {other:?}"),
+            Err(error) => panic!("event stream: {error}"),
         }
     }
+    progress(&format!("{planned} servers planned; the due minute comes"));
     let memory_mib = rss_mib();
     let started = Instant::now();
     clock.set(due);
+    // From the due minute on, the bot's clock runs with real time, so that a tip waiting out a
+    // 429's `retry_after` (on the bot's clock) gets to try again.
+    let ticking = tokio::spawn(run_with_real_time(clock.clone(), due, started));
     let mut posted = 0;
     while posted < servers {
         match events.recv().await {
-            Ok(ScheduleEvent::Posted { .. }) => posted += 1,
+            Ok(ScheduleEvent::Posted { .. }) => {
+                posted += 1;
+                if posted % 1000 == 0 {
+                    progress(&format!("{posted} tips posted"));
+                }
+            }
             Ok(ScheduleEvent::Failed { detail, .. }) => panic!("a tip failed: {detail}"),
             Ok(_) => {}
             Err(error) => panic!("event stream: {error}"),
         }
     }
     let elapsed = started.elapsed();
+    ticking.abort();
     let mut per_channel: HashMap<u64, usize> = HashMap::new();
     let mut rate_limited = 0;
     for request in fake.requests() {
@@ -427,12 +474,24 @@ async fn fan_out(servers: usize) -> FanOut {
         twice,
         rate_limited,
         memory_mib,
+        memory_before_mib,
+    }
+}
+
+/// Keeps `clock` at `from` plus the real time since `started`.
+async fn run_with_real_time(clock: ManualClock, from: Timestamp, started: Instant) {
+    let mut tick = tokio::time::interval(Duration::from_millis(20));
+    loop {
+        tick.tick().await;
+        let elapsed = jiff::SignedDuration::try_from(started.elapsed()).unwrap_or_default();
+        clock.set(from.saturating_add(elapsed).unwrap_or(from));
     }
 }
 
 async fn seed_servers(database: &Path, servers: usize, due: Timestamp) {
     let store = Store::open(database).await.expect("database");
-    let since = due - jiff::SignedDuration::from_hours(48);
+    // Set up half an hour before: the first tip owed is the one at `due`.
+    let since = due - jiff::SignedDuration::from_mins(30);
     for index in 0..servers {
         let settings = TipSettings {
             guild_id: extra_guild_id(index),

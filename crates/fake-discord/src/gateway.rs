@@ -163,6 +163,11 @@ pub(crate) async fn serve(
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
+                    // Frames go out at once, as Discord's do: without this, Nagle's algorithm
+                    // meets the client's delayed ACKs and holds a frame for up to 40 ms.
+                    if let Err(error) = stream.set_nodelay(true) {
+                        warn!(%error, "fake gateway: cannot set TCP_NODELAY");
+                    }
                     let connection = {
                         let mut session = shared.gateway.lock();
                         session.next_connection += 1;

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::serve::ListenerExt as _;
 use axum::Router;
 use serde_json::{json, Value};
 use tokio::sync::watch;
@@ -43,6 +44,12 @@ pub(crate) async fn serve(
     let stop = async move {
         let _ = shutdown.changed().await;
     };
+    // Answers go out at once (see the gateway's accept loop for why).
+    let listener = listener.tap_io(|tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::warn!(%error, "fake discord: cannot set TCP_NODELAY");
+        }
+    });
     if let Err(error) = axum::serve(listener, app)
         .with_graceful_shutdown(stop)
         .await
