@@ -42,6 +42,10 @@ pub fn resolve<'a>(
     items: impl IntoIterator<Item = (&'a str, &'a str)> + Clone,
     query: &str,
 ) -> Resolution {
+    // What autocomplete sends is an id exactly: the usual case, answered without ranking.
+    if let Some((value, _)) = items.clone().into_iter().find(|(value, _)| *value == query) {
+        return Resolution::Found(value.to_string());
+    }
     let matches = scored(items.clone(), query);
     let best = matches.first().map(|(score, _)| *score);
     let tied = matches

@@ -211,6 +211,8 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     let bytes = axum::body::to_bytes(body, BODY_LIMIT)
         .await
         .unwrap_or_default();
+    // The moment the whole request has arrived: what latency is measured to.
+    let arrived = Instant::now();
     let path = parts.uri.path().to_string();
     let route = strip_api_prefix(&path).to_string();
     let method = parts.method.as_str().to_string();
@@ -223,7 +225,7 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
         query: parts.uri.query().map(str::to_string),
         authorization: authorization.clone(),
         body: body.clone(),
-        at: Instant::now(),
+        at: arrived,
         status: None,
         response: None,
         fault: None,
@@ -441,8 +443,8 @@ fn register_commands(shared: &Shared, req: &Incoming, app: &str, guild: Option<u
         );
         return Reply::error(403, 50001, "Missing Access");
     }
-    let body = req.body.clone().unwrap_or(Value::Null);
-    if let Some(reject) = report(shared, req, &limits::check_commands(&body)) {
+    let body = req.body.as_ref().unwrap_or(&Value::Null);
+    if let Some(reject) = report(shared, req, &limits::check_commands(body)) {
         return reject;
     }
     let commands = body.as_array().cloned().unwrap_or_default();
@@ -517,7 +519,7 @@ fn interaction_callback(shared: &Shared, req: &Incoming, id: &str, token: &str) 
             return Reply::unknown_interaction();
         }
     }
-    let body = req.body.clone().unwrap_or(Value::Null);
+    let body = req.body.as_ref().unwrap_or(&Value::Null);
     let Some(kind) = body.get("type").and_then(Value::as_u64) else {
         violation(shared, req, "callback body has no `type`".into());
         return Reply::invalid_form_body(&[]);
@@ -530,19 +532,19 @@ fn interaction_callback(shared: &Shared, req: &Incoming, id: &str, token: &str) 
         violation(shared, req, reason);
         return Reply::error(400, 50035, "Invalid Form Body");
     }
-    let data = body.get("data").cloned().unwrap_or(Value::Null);
+    let data = body.get("data").unwrap_or(&Value::Null);
     let roles = shared.world().allowed_role_mentions.clone();
     let problems = match kind {
-        callback::MESSAGE => limits::check_message(&data, MessageMode::Create, &roles),
-        callback::UPDATE_MESSAGE => limits::check_message(&data, MessageMode::Edit, &roles),
-        callback::AUTOCOMPLETE_RESULT => limits::check_autocomplete(&data),
-        callback::MODAL => limits::check_modal(&data),
+        callback::MESSAGE => limits::check_message(data, MessageMode::Create, &roles),
+        callback::UPDATE_MESSAGE => limits::check_message(data, MessageMode::Edit, &roles),
+        callback::AUTOCOMPLETE_RESULT => limits::check_autocomplete(data),
+        callback::MODAL => limits::check_modal(data),
         _ => Vec::new(),
     };
     if let Some(reject) = report(shared, req, &problems) {
         return reject;
     }
-    apply_callback(shared, &state, kind, &data);
+    apply_callback(shared, &state, kind, data);
     Reply::no_content()
 }
 
@@ -617,12 +619,12 @@ fn webhook_create(shared: &Shared, req: &Incoming, app: &str, token: &str) -> Re
         );
         return Reply::unknown_webhook();
     }
-    let body = req.body.clone().unwrap_or(Value::Null);
+    let body = req.body.as_ref().unwrap_or(&Value::Null);
     let roles = shared.world().allowed_role_mentions.clone();
     if let Some(reject) = report(
         shared,
         req,
-        &limits::check_message(&body, MessageMode::Create, &roles),
+        &limits::check_message(body, MessageMode::Create, &roles),
     ) {
         return reject;
     }
@@ -637,11 +639,11 @@ fn webhook_create(shared: &Shared, req: &Incoming, app: &str, token: &str) -> Re
         let Some(message) = world.messages.get_mut(original) else {
             return Reply::unknown_message();
         };
-        message.apply(&body);
+        message.apply(body);
         message.flags &= !LOADING;
         return Reply::ok(message.json(&author));
     }
-    let id = create_response_message(shared, &mut world, &state, &body, 0);
+    let id = create_response_message(shared, &mut world, &state, body, 0);
     world
         .messages
         .get(id)
@@ -723,14 +725,14 @@ fn visible_channel(world: &World, segment: &str) -> Result<u64, Reply> {
 }
 
 fn create_message(shared: &Shared, req: &Incoming, channel: &str) -> Reply {
-    let body = req.body.clone().unwrap_or(Value::Null);
+    let body = req.body.as_ref().unwrap_or(&Value::Null);
     let (channel_id, guild_id, roles) = {
         let world = shared.world();
         let channel_id = match visible_channel(&world, channel) {
             Ok(id) => id,
             Err(reply) => return reply,
         };
-        if let Err(reply) = may_post(&world, channel_id, &body) {
+        if let Err(reply) = may_post(&world, channel_id, body) {
             return reply;
         }
         let guild_id = world.channels.get(&channel_id).map(|c| c.guild_id);
@@ -739,7 +741,7 @@ fn create_message(shared: &Shared, req: &Incoming, channel: &str) -> Reply {
     if let Some(reject) = report(
         shared,
         req,
-        &limits::check_message(&body, MessageMode::Create, &roles),
+        &limits::check_message(body, MessageMode::Create, &roles),
     ) {
         return reject;
     }
@@ -748,7 +750,7 @@ fn create_message(shared: &Shared, req: &Incoming, channel: &str) -> Reply {
         id,
         channel_id,
         guild_id,
-        &body,
+        body,
         shared.options.poll_finalize_lag,
     );
     let mut world = shared.world();
@@ -860,14 +862,14 @@ fn edit_message(
     channel_id: Option<u64>,
     first_content: bool,
 ) -> Reply {
-    let body = req.body.clone().unwrap_or(Value::Null);
+    let body = req.body.as_ref().unwrap_or(&Value::Null);
     let roles = shared.world().allowed_role_mentions.clone();
     let mode = if first_content {
         MessageMode::Create
     } else {
         MessageMode::Edit
     };
-    let mut problems = limits::check_message(&body, mode, &roles);
+    let mut problems = limits::check_message(body, mode, &roles);
     if first_content {
         // An edit may legitimately leave fields out; only the mention rules of Create apply.
         problems.retain(|p| !p.reason.starts_with("message is empty"));
@@ -884,7 +886,7 @@ fn edit_message(
     let Some(message) = message else {
         return Reply::unknown_message();
     };
-    message.apply(&body);
+    message.apply(body);
     message.flags &= !LOADING;
     let json = message.json(&author);
     if first_content {
@@ -914,7 +916,7 @@ fn expire_poll(shared: &Shared, channel: &str, message: &str) -> Reply {
 }
 
 fn start_thread(shared: &Shared, req: &Incoming, channel: &str, message: &str) -> Reply {
-    let body = req.body.clone().unwrap_or(Value::Null);
+    let body = req.body.as_ref().unwrap_or(&Value::Null);
     let mut world = shared.world();
     let channel_id = match visible_channel(&world, channel) {
         Ok(id) => id,
