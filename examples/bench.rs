@@ -4,7 +4,10 @@
 //! prints a table:
 //! - slash-command latency, INTERACTION_CREATE sent to callback received, p50/p99/max, at a
 //!   steady 200/s and 1,000/s, for bridgebot (`/contrast topic:vision-execution`) and for a
-//!   bare poise bot answering a fixed string, in the same run; the ratio is what matters;
+//!   bare poise bot answering a fixed string, in the same run, taking turns second by second;
+//!   the ratio is what matters. A third bot, bare poise with a command of the same shape
+//!   (`/contrast topic`) sending bridgebot's answer prebuilt, splits that ratio into the cost
+//!   of the richer command and answer, and the cost of bridgebot itself;
 //! - interactions answered late (over 3 s) or not at all;
 //! - content load and validation time;
 //! - resident memory idle, and with 10,000 servers configured;
@@ -12,7 +15,9 @@
 //!   50 message posts a second: time until all are posted, against the 200 s floor.
 //!
 //! `--quick` runs every measurement at smaller counts, in under a minute; `--servers N` sets
-//! the number of servers in the fan-out. Progress goes to stderr, the table to stdout.
+//! the number of servers in the fan-out; `--only bare`, `bare-embed` or `bridgebot` runs nothing but
+//! that bot's latency runs, to profile one side (`perf record` around it). Progress goes to
+//! stderr, the table to stdout.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -63,30 +68,52 @@ async fn main() {
         num_cpus()
     );
     println!();
+    if let Some(at) = args.iter().position(|a| a == "--only") {
+        let target = match args.get(at + 1).map(String::as_str) {
+            Some("bare") => Target::Bare,
+            Some("bare-embed") => Target::BareEmbed,
+            Some("bridgebot") => Target::Bridgebot,
+            other => panic!("--only takes bare, bare-embed or bridgebot, not {other:?}"),
+        };
+        latency_only(target, scale.seconds_per_rate).await;
+        return;
+    }
 
-    // Memory first: later runs leave freed memory that the allocator keeps.
+    // Memory first: later runs leave freed memory that the allocator keeps, and the latency
+    // runs' fakes keep every request they saw, so the fan-out (which measures memory with
+    // the servers loaded) comes before them.
     progress("idle memory");
     let idle = idle_memory().await;
     let load = content_load_time();
+    progress(&format!("daily-tip fan-out to {} servers", scale.servers));
+    let fan_out = fan_out(scale.servers).await;
     let mut rows = Vec::new();
     let mut worst = Lateness::default();
     for rate in [200u32, 1000] {
         progress(&format!("latency at {rate}/s"));
-        let bare = latency_run(Target::Bare, rate, scale.seconds_per_rate).await;
-        let ours = latency_run(Target::Bridgebot, rate, scale.seconds_per_rate).await;
-        worst.add(&bare.lateness);
-        worst.add(&ours.lateness);
-        rows.push((rate, bare, ours));
+        let targets = [Target::Bare, Target::BareEmbed, Target::Bridgebot];
+        let mut runs = latency_run(&targets, rate, scale.seconds_per_rate)
+            .await
+            .into_iter();
+        let (Some(bare), Some(embed), Some(ours)) = (runs.next(), runs.next(), runs.next()) else {
+            unreachable!("one result per target");
+        };
+        for run in [&bare, &embed, &ours] {
+            worst.add(&run.lateness);
+        }
+        rows.push((rate, bare, embed, ours));
     }
-    progress(&format!("daily-tip fan-out to {} servers", scale.servers));
-    let fan_out = fan_out(scale.servers).await;
 
     println!("| measurement | value |");
     println!("| --- | --- |");
-    for (rate, bare, ours) in &rows {
+    for (rate, bare, embed, ours) in &rows {
         println!(
             "| latency at {rate}/s, bare poise (p50 / p99 / max) | {} |",
             bare.summary()
+        );
+        println!(
+            "| latency at {rate}/s, bare poise, same command and answer (p50 / p99 / max) | {} |",
+            embed.summary()
         );
         println!(
             "| latency at {rate}/s, bridgebot (p50 / p99 / max) | {} |",
@@ -96,6 +123,11 @@ async fn main() {
             "| ratio bridgebot / bare at {rate}/s (p50, p99) | {:.2}, {:.2} |",
             ours.p50.as_secs_f64() / bare.p50.as_secs_f64(),
             ours.p99.as_secs_f64() / bare.p99.as_secs_f64()
+        );
+        println!(
+            "| ratio bridgebot / bare with the same command and answer at {rate}/s (p50, p99) | {:.2}, {:.2} |",
+            ours.p50.as_secs_f64() / embed.p50.as_secs_f64(),
+            ours.p99.as_secs_f64() / embed.p99.as_secs_f64()
         );
         println!(
             "| interactions sent at {rate}/s (each bot) | {} |",
@@ -115,7 +147,7 @@ async fn main() {
         idle
     );
     println!(
-        "| resident memory with {} servers configured | {:.1} MiB ({:+.1} MiB for the servers) |",
+        "| resident memory with {} servers configured | {:.1} MiB ({:+.1} MiB from the bot's start) |",
         scale.servers,
         fan_out.memory_mib,
         fan_out.memory_mib - fan_out.memory_before_mib
@@ -132,6 +164,24 @@ async fn main() {
         "| tip fan-out: posted / lost / twice / 429s | {} / {} / {} / {} |",
         fan_out.posted, fan_out.lost, fan_out.twice, fan_out.rate_limited
     );
+}
+
+/// Only one bot's latency runs, for profiling it alone.
+async fn latency_only(target: Target, seconds: u64) {
+    for rate in [200u32, 1000] {
+        progress(&format!("latency at {rate}/s"));
+        let run = latency_run(&[target], rate, seconds)
+            .await
+            .pop()
+            .expect("one result");
+        println!(
+            "latency at {rate}/s (p50 / p99 / max): {}; {} sent, {} late, {} missing",
+            run.summary(),
+            run.sent,
+            run.lateness.late,
+            run.lateness.missing
+        );
+    }
 }
 
 fn num_cpus() -> usize {
@@ -199,7 +249,10 @@ async fn start_bot(fake: &FakeDiscord, config: Config, clock: Option<ManualClock
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Target {
+    /// Bare poise answering a fixed string.
     Bare,
+    /// Bare poise with a `/contrast topic` command answering bridgebot's embed, built once.
+    BareEmbed,
     Bridgebot,
 }
 
@@ -236,54 +289,105 @@ impl Latency {
     }
 }
 
-/// Sends `rate` slash commands a second for `seconds` and measures each answer.
-async fn latency_run(target: Target, rate: u32, seconds: u64) -> Latency {
-    let fake = FakeDiscord::start_with(FakeOptions {
-        interaction_deadline: None,
-        ..FakeOptions::default()
-    })
-    .await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let config = config_for(&fake, dir.path());
-    let (bare, ours) = match target {
-        Target::Bare => (Some(start_bare(&fake, &config).await), None),
-        Target::Bridgebot => (None, Some(start_bot(&fake, config, None).await)),
-    };
-    let (command, option) = match target {
-        Target::Bare => ("ping", None),
-        Target::Bridgebot => ("contrast", Some(("topic", "vision-execution"))),
-    };
-    // Warm up: the first answers pay for connections and caches.
-    for _ in 0..50 {
-        let mut slash = fake.slash(command);
-        if let Some((name, value)) = option {
-            slash = slash.option(name, value);
+/// One bot under measurement, with its own fake Discord.
+struct Subject {
+    target: Target,
+    fake: FakeDiscord,
+    _dir: tempfile::TempDir,
+    bare: Option<Arc<serenity::ShardManager>>,
+    ours: Option<RunningBot>,
+    ids: Vec<u64>,
+}
+
+impl Subject {
+    async fn start(target: Target) -> Subject {
+        let fake = FakeDiscord::start_with(FakeOptions {
+            interaction_deadline: None,
+            ..FakeOptions::default()
+        })
+        .await;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = config_for(&fake, dir.path());
+        let (bare, ours) = match target {
+            Target::Bare => {
+                let pong = poise::CreateReply::default().content("pong");
+                (Some(start_bare(&fake, &config, pong).await), None)
+            }
+            Target::BareEmbed => {
+                let embed = contrast_answer();
+                (Some(start_bare(&fake, &config, embed).await), None)
+            }
+            Target::Bridgebot => (None, Some(start_bot(&fake, config, None).await)),
+        };
+        let subject = Subject {
+            target,
+            fake,
+            _dir: dir,
+            bare,
+            ours,
+            ids: Vec::new(),
+        };
+        // Warm up: the first answers pay for connections and caches.
+        for _ in 0..50 {
+            let sent = subject.slash().send().await;
+            subject.fake.wait_callback(&sent).await;
         }
-        let sent = slash.send().await;
-        fake.wait_callback(&sent).await;
+        subject
     }
-    let total = (u64::from(rate) * seconds) as usize;
-    let mut ticker = tokio::time::interval(Duration::from_secs(1) / rate);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
-    let mut ids = Vec::with_capacity(total);
-    for _ in 0..total {
-        ticker.tick().await;
-        let mut slash = fake.slash(command);
-        if let Some((name, value)) = option {
-            slash = slash.option(name, value);
+
+    fn slash(&self) -> fake_discord::SlashCommand {
+        match self.target {
+            Target::Bare => self.fake.slash("ping"),
+            Target::BareEmbed | Target::Bridgebot => self
+                .fake
+                .slash("contrast")
+                .option("topic", "vision-execution"),
         }
-        ids.push(slash.send().await.id);
+    }
+
+    /// Sends `count` slash commands, `rate` a second.
+    async fn send(&mut self, rate: u32, count: u64) {
+        let mut ticker = tokio::time::interval(Duration::from_secs(1) / rate);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+        for _ in 0..count {
+            ticker.tick().await;
+            self.ids.push(self.slash().send().await.id);
+        }
+    }
+
+    async fn stop(self) -> Latency {
+        let result = measure(&self.fake, &self.ids);
+        if let Some(bot) = self.ours {
+            bot.shutdown().await.expect("clean stop");
+        }
+        if let Some(shards) = self.bare {
+            shards.shutdown_all().await;
+        }
+        result
+    }
+}
+
+/// Both bots, each with its own fake, take turns: one second of `rate` slash commands a
+/// second to one, then to the other, until each has had `seconds` seconds. Taking turns
+/// second by second puts both under the same machine conditions, which drift over a run more
+/// than the difference being measured.
+async fn latency_run(targets: &[Target], rate: u32, seconds: u64) -> Vec<Latency> {
+    let mut subjects = Vec::new();
+    for target in targets {
+        subjects.push(Subject::start(*target).await);
+    }
+    for _ in 0..seconds {
+        for subject in &mut subjects {
+            subject.send(rate, u64::from(rate)).await;
+        }
     }
     // Anything later than the deadline counts as late; give it that long, then measure.
     tokio::time::sleep(DEADLINE + Duration::from_millis(500)).await;
-    let result = measure(&fake, &ids);
-    if let Some(bot) = ours {
-        bot.shutdown().await.expect("clean stop");
+    let mut results = Vec::new();
+    for subject in subjects {
+        results.push(subject.stop().await);
     }
-    if let Some(shards) = bare {
-        shards.shutdown_all().await;
-    }
-    result
+    results
 }
 
 /// Latency per interaction: from the dispatch frame the fake sent to the callback it got.
@@ -334,18 +438,45 @@ fn measure(fake: &FakeDiscord, ids: &[u64]) -> Latency {
     }
 }
 
-/// A bare poise bot: one command answering a fixed string, the same client setup.
-async fn start_bare(fake: &FakeDiscord, config: &Config) -> Arc<serenity::ShardManager> {
+/// Bridgebot's answer to `/contrast topic:vision-execution`, as poise sends it.
+fn contrast_answer() -> poise::CreateReply {
+    let content = bridgebot::content::Content::bundled().expect("the bundled content is valid");
+    let request = bridgebot::reply::Request::Contrast {
+        topic: Some("vision-execution"),
+    };
+    let reply = bridgebot::reply::answer(&content, request, &mut rand::rng()).expect("answer");
+    bridgebot::discord::convert::poise_reply(&reply)
+}
+
+/// A bare poise bot: one command answering `answer`, the same client setup.
+async fn start_bare(
+    fake: &FakeDiscord,
+    config: &Config,
+    answer: poise::CreateReply,
+) -> Arc<serenity::ShardManager> {
+    /// The fixed answer, to `/ping`.
     #[poise::command(slash_command)]
-    async fn ping(ctx: poise::Context<'_, (), serenity::Error>) -> Result<(), serenity::Error> {
-        ctx.say("pong").await?;
+    async fn ping(
+        ctx: poise::Context<'_, poise::CreateReply, serenity::Error>,
+    ) -> Result<(), serenity::Error> {
+        ctx.send(ctx.data().clone()).await?;
+        Ok(())
+    }
+    /// The fixed answer, to a command shaped like bridgebot's `/contrast`.
+    #[poise::command(slash_command)]
+    async fn contrast(
+        ctx: poise::Context<'_, poise::CreateReply, serenity::Error>,
+        #[description = "Which contrast"] topic: Option<String>,
+    ) -> Result<(), serenity::Error> {
+        let _ = topic;
+        ctx.send(ctx.data().clone()).await?;
         Ok(())
     }
     let token = config.token(|_| Some(TOKEN.into())).expect("token");
     let http = bridgebot::discord::http(&config.discord, &token);
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
-            commands: vec![ping()],
+            commands: vec![ping(), contrast()],
             ..Default::default()
         })
         .setup(|ctx, _, framework| {
@@ -356,7 +487,7 @@ async fn start_bare(fake: &FakeDiscord, config: &Config) -> Arc<serenity::ShardM
                     serenity::GuildId::new(GUILD_ID),
                 )
                 .await?;
-                Ok(())
+                Ok(answer)
             })
         })
         .build();
@@ -387,15 +518,16 @@ struct FanOut {
     twice: usize,
     rate_limited: usize,
     memory_mib: f64,
-    /// The same process just before the servers were loaded (the latency runs before it leave
-    /// memory the allocator keeps, so the difference is the figure for the servers).
+    /// The same process with the fake (and its servers) running and the database filled, just
+    /// before the bot starts: the difference is what the bot's start with these servers adds
+    /// (its plans, serenity's cache of the servers, and what the allocator keeps from reading
+    /// their GUILD_CREATE payloads), plus the fake's record of those frames.
     memory_before_mib: f64,
 }
 
 /// `servers` servers, each with a tip due at 09:00 UTC, against a fake allowing 50 posts a
 /// second: how long until every server has its tip.
 async fn fan_out(servers: usize) -> FanOut {
-    let memory_before_mib = rss_mib();
     let fake = FakeDiscord::start_with(FakeOptions {
         rest_rate_limit: Some(50),
         extra_guilds: servers,
@@ -407,6 +539,7 @@ async fn fan_out(servers: usize) -> FanOut {
     let config = config_for(&fake, dir.path());
     let due: Timestamp = "2026-11-30T09:00:00Z".parse().expect("ts");
     seed_servers(&config.storage.database, servers, due).await;
+    let memory_before_mib = rss_mib();
     progress("servers stored; starting the bot");
     let clock = ManualClock::new(due - jiff::SignedDuration::from_mins(1));
     let bot = start_bot(&fake, config, Some(clock.clone())).await;
