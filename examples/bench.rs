@@ -15,9 +15,9 @@
 //!   50 message posts a second: time until all are posted, against the 200 s floor.
 //!
 //! `--quick` runs every measurement at smaller counts, in under a minute; `--servers N` sets
-//! the number of servers in the fan-out; `--only bare`, `bare-embed` or `bridgebot` runs nothing but
-//! that bot's latency runs, to profile one side (`perf record` around it). Progress goes to
-//! stderr, the table to stdout.
+//! the number of servers in the fan-out; `--only bare`, `--only bare-embed` or
+//! `--only bridgebot` runs nothing but that bot's latency runs, to profile it (`perf record`
+//! around it). Progress goes to stderr, the table to stdout.
 
 use std::collections::HashMap;
 use std::path::Path;
