@@ -42,6 +42,29 @@ pub enum RunError {
     Metrics(String),
 }
 
+impl RunError {
+    /// Whether starting again cannot help until a person changes something: the content is
+    /// invalid, or Discord refused the token or the intents. A supervisor should not restart
+    /// the bot then (the CLI exits 2); anything else (Discord or the network unreachable, a
+    /// database locked by a process that may go away) is worth a restart (exit 1).
+    pub fn needs_a_fix(&self) -> bool {
+        use serenity::{GatewayError, HttpError};
+        match self {
+            RunError::Content(_) => true,
+            RunError::Discord(serenity::Error::Http(HttpError::UnsuccessfulRequest(response))) => {
+                response.status_code == serenity::StatusCode::UNAUTHORIZED
+            }
+            RunError::Discord(serenity::Error::Gateway(error)) => matches!(
+                error,
+                GatewayError::InvalidAuthentication
+                    | GatewayError::InvalidGatewayIntents
+                    | GatewayError::DisallowedGatewayIntents
+            ),
+            _ => false,
+        }
+    }
+}
+
 /// Loads the content the config names (or the bundled copy) and checks that every answer
 /// built from it fits Discord's limits.
 pub fn load_content(config: &Config) -> Result<Content, Diagnostics> {
@@ -167,7 +190,7 @@ impl Bot {
         });
         Ok(RunningBot {
             shard_manager,
-            client,
+            client: Some(client),
             tips,
             schedule_events: std::sync::Mutex::new(Some(schedule_events)),
             scheduler,
@@ -185,7 +208,8 @@ impl Bot {
 /// A started bot.
 pub struct RunningBot {
     shard_manager: Arc<serenity::ShardManager>,
-    client: JoinHandle<Result<(), serenity::Error>>,
+    /// `None` once [`RunningBot::wait`] has seen it end.
+    client: Option<JoinHandle<Result<(), serenity::Error>>>,
     tips: Scheduler,
     schedule_events: std::sync::Mutex<Option<broadcast::Receiver<ScheduleEvent>>>,
     scheduler: JoinHandle<()>,
@@ -240,39 +264,48 @@ impl RunningBot {
                 "work still in flight at the end of the grace period; posts are recovered at the next start"
             );
         }
-        self.client.await??;
+        if let Some(client) = self.client {
+            client.await??;
+        }
         self.store.close().await;
         info!("stopped");
         Ok(())
     }
 
-    /// Waits until the client ends on its own, which only happens on a fatal error.
+    /// Waits until the client ends on its own, which only happens on a fatal error; once it
+    /// has ended, returns at once. [`RunningBot::shutdown`] still stops the rest afterwards.
     pub async fn wait(&mut self) -> Result<(), RunError> {
-        (&mut self.client).await??;
+        let Some(client) = self.client.as_mut() else {
+            return Ok(());
+        };
+        let ended = client.await;
+        self.client = None;
+        ended??;
         Ok(())
     }
 }
 
-/// Runs the bot until Ctrl-C or SIGTERM, then shuts it down.
 /// Runs the bot until Ctrl-C or SIGTERM, then shuts it down. SIGHUP reloads the content.
 pub async fn run(config: Config, token: Token) -> Result<(), RunError> {
     let mut bot = Bot::new(config, token).start().await?;
     let mut reloads = reload_signals();
     let shutdown = shutdown_signal();
     tokio::pin!(shutdown);
-    loop {
+    let client_ended = loop {
         tokio::select! {
-            result = bot.wait() => return result,
-            () = &mut shutdown => break,
+            result = bot.wait() => break result,
+            () = &mut shutdown => break Ok(()),
             Some(()) = reloads.recv() => {
                 if let Err(problems) = bot.reload() {
                     error!("content not reloaded; the previous content stays in use:\n{problems}");
                 }
             }
         }
-    }
+    };
     info!("shutting down");
-    bot.shutdown().await
+    // Even when the client failed, the scheduler's posts in flight get their grace period.
+    let stopped = bot.shutdown().await;
+    client_ended.and(stopped)
 }
 
 /// SIGHUP, as a stream of reload requests (none where there is no SIGHUP).

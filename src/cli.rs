@@ -33,7 +33,9 @@ pub enum Command {
     },
 }
 
-/// Exit code for a usage mistake (bad preview line, unreadable config).
+/// Exit code for a mistake restarting cannot fix: a bad preview line, an unreadable or invalid
+/// config, invalid content, or a token or intents Discord refuses. Supervisors (the systemd
+/// unit in `deploy/`) restart the bot on any other failure, but not on this one.
 const USAGE: u8 = 2;
 
 /// Parses the arguments and runs the chosen command.
@@ -78,7 +80,11 @@ fn run(config_path: Option<PathBuf>) -> ExitCode {
         Err(error) => {
             tracing::error!(%error, "bridgebot stopped");
             eprintln!("bridgebot stopped: {error}");
-            ExitCode::FAILURE
+            if error.needs_a_fix() {
+                ExitCode::from(USAGE)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }

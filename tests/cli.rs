@@ -167,3 +167,37 @@ fn a_bad_config_file_stops_run_before_connecting_with_file_and_line() {
         stderr(&output)
     );
 }
+
+#[test]
+fn invalid_content_stops_run_with_exit_2_so_supervisors_do_not_restart_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let content = dir.path().join("content");
+    std::fs::create_dir(&content).expect("mkdir");
+    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("content"))
+        .expect("bundled content")
+    {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            std::fs::copy(&path, content.join(path.file_name().expect("name"))).expect("copy");
+        }
+    }
+    std::fs::write(content.join("quotes.toml"), "[[quote]]\nid = \"\"\n").expect("write");
+    std::fs::write(
+        dir.path().join("bridgebot.toml"),
+        "[content]\ndir = \"content\"\n[discord]\napi_base = \"http://127.0.0.1:9\"\n",
+    )
+    .expect("write");
+    let output = Command::new(env!("CARGO_BIN_EXE_bridgebot"))
+        .arg("run")
+        .current_dir(dir.path())
+        .env("DISCORD_TOKEN", "x")
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("quotes.toml:"),
+        "{}",
+        stderr(&output)
+    );
+}
