@@ -18,6 +18,10 @@
 # On SIGTERM the bot gives replies and posts in flight at most 8 s and exits 0, inside
 # Docker's default 10 s stop timeout; --stop-timeout 15 (Compose: stop_grace_period: 15s)
 # leaves a margin. Anything cut short is recovered from the database at the next start.
+#
+# Exit code 1 is a failure that may pass (Discord unreachable); 2 is one only a person can fix
+# (invalid content, a token Discord refuses). Docker's restart policies do not tell them
+# apart, so a container that keeps restarting shows why in `docker logs bridgebot`.
 
 # ---- build ----------------------------------------------------------------------------------
 FROM rust:1.95-bookworm AS build
