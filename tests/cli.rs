@@ -13,6 +13,17 @@ fn bridgebot(args: &[&str], dir: &Path) -> Output {
         .expect("the binary runs")
 }
 
+/// `bridgebot run` with a token, so it gets past the config to whatever stops it next.
+fn run_with_a_token(dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_bridgebot"))
+        .arg("run")
+        .current_dir(dir)
+        .env("DISCORD_TOKEN", "x")
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("the binary runs")
+}
+
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
@@ -154,12 +165,7 @@ fn a_bad_config_file_stops_run_before_connecting_with_file_and_line() {
         "[discord]\napi_base = \"not a url\"\n",
     )
     .expect("write");
-    let output = Command::new(env!("CARGO_BIN_EXE_bridgebot"))
-        .arg("run")
-        .current_dir(dir.path())
-        .env("DISCORD_TOKEN", "x")
-        .output()
-        .expect("runs");
+    let output = run_with_a_token(dir.path());
     assert_eq!(output.status.code(), Some(2));
     assert!(
         stderr(&output).contains("bridgebot.toml:2:"),
@@ -187,13 +193,7 @@ fn invalid_content_stops_run_with_exit_2_so_supervisors_do_not_restart_it() {
         "[content]\ndir = \"content\"\n[discord]\napi_base = \"http://127.0.0.1:9\"\n",
     )
     .expect("write");
-    let output = Command::new(env!("CARGO_BIN_EXE_bridgebot"))
-        .arg("run")
-        .current_dir(dir.path())
-        .env("DISCORD_TOKEN", "x")
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("runs");
+    let output = run_with_a_token(dir.path());
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(
         stderr(&output).contains("quotes.toml:"),
