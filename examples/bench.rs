@@ -367,9 +367,9 @@ impl Subject {
     }
 }
 
-/// Both bots, each with its own fake, take turns: one second of `rate` slash commands a
-/// second to one, then to the other, until each has had `seconds` seconds. Taking turns
-/// second by second puts both under the same machine conditions, which drift over a run more
+/// The bots, each with its own fake, take turns: one second of `rate` slash commands a second
+/// to the first, then to the next, until each has had `seconds` seconds. Taking turns second
+/// by second puts all of them under the same machine conditions, which drift over a run more
 /// than the difference being measured.
 async fn latency_run(targets: &[Target], rate: u32, seconds: u64) -> Vec<Latency> {
     let mut subjects = Vec::new();

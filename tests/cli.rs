@@ -200,4 +200,13 @@ fn invalid_content_stops_run_with_exit_2_so_supervisors_do_not_restart_it() {
         "{}",
         stderr(&output)
     );
+    let unit = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/bridgebot.service"),
+    )
+    .expect("the systemd unit");
+    assert!(
+        unit.lines()
+            .any(|l| l.trim() == "RestartPreventExitStatus=2"),
+        "the systemd unit must not restart on exit 2"
+    );
 }
