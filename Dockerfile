@@ -19,7 +19,8 @@
 # Docker's default 10 s stop timeout; --stop-timeout 15 (Compose: stop_grace_period: 15s)
 # leaves a margin. Anything cut short is recovered from the database at the next start.
 #
-# Exit code 1 is a failure that may pass (Discord unreachable); 2 is one only a person can fix
+# The bot waits by itself while Discord is unreachable at start. Exit code 1 is a failure that
+# may pass (the gateway failing later, the database locked); 2 is one only a person can fix
 # (invalid content, a token Discord refuses). Docker's restart policies do not tell them
 # apart, so a container that keeps restarting shows why in `docker logs bridgebot`.
 

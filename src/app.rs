@@ -7,19 +7,19 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use arc_swap::ArcSwap;
-use poise::serenity_prelude as serenity;
 use tokio::sync::broadcast;
 use tokio::task::JoinHandle;
 use tracing::{error, info, warn};
 
 use crate::clock::{SharedClock, SystemClock};
-use crate::config::{Config, Shards, Token};
+use crate::config::{Config, Token};
 use crate::content::Content;
 use crate::diag::Diagnostics;
+use crate::discord::connect::{ConnectError, Connection};
 use crate::discord::inflight::Tracker;
 use crate::discord::poster::DiscordPoster;
 use crate::discord::rest::Rest;
-use crate::discord::{self, Data, Parts};
+use crate::discord::{Data, Parts};
 use crate::polls::{PollDeps, PollEvent, PollKeeper};
 use crate::schedule::{Deps, ScheduleEvent, Scheduler};
 use crate::store::{Store, StoreError};
@@ -34,8 +34,8 @@ pub enum RunError {
     Content(Diagnostics),
     #[error("{0}")]
     Store(#[from] StoreError),
-    #[error("Discord client failed: {}", discord::describe(.0))]
-    Discord(#[from] serenity::Error),
+    #[error("{0}")]
+    Discord(#[from] ConnectError),
     #[error("the bot task ended abnormally: {0}")]
     Task(#[from] tokio::task::JoinError),
     #[error("{0}")]
@@ -44,22 +44,15 @@ pub enum RunError {
 
 impl RunError {
     /// Whether starting again cannot help until a person changes something: the content is
-    /// invalid, or Discord refused the token or the intents. A supervisor should not restart
-    /// the bot then (the CLI exits 2); anything else (Discord or the network unreachable, a
-    /// database locked by a process that may go away) is worth a restart (exit 1).
+    /// invalid, Discord refused the token or the intents, or `api_base` does not lead to
+    /// Discord. A supervisor should not restart the bot then (the CLI exits 2); anything else
+    /// (the gateway failing after it was connected, a database locked by a process that may
+    /// go away) is worth a restart (exit 1). Discord being unreachable at the start is not
+    /// an error at all: the bot waits for it (see [`crate::discord::connect`]).
     pub fn needs_a_fix(&self) -> bool {
-        use serenity::{GatewayError, HttpError};
         match self {
             RunError::Content(_) => true,
-            RunError::Discord(serenity::Error::Http(HttpError::UnsuccessfulRequest(response))) => {
-                response.status_code == serenity::StatusCode::UNAUTHORIZED
-            }
-            RunError::Discord(serenity::Error::Gateway(error)) => matches!(
-                error,
-                GatewayError::InvalidAuthentication
-                    | GatewayError::InvalidGatewayIntents
-                    | GatewayError::DisallowedGatewayIntents
-            ),
+            RunError::Discord(error) => error.needs_a_fix(),
             _ => false,
         }
     }
@@ -165,8 +158,6 @@ impl Bot {
             info!(%listen, "serving metrics at /metrics");
         }
         let (scheduler, keeper) = (scheduler.start(), keeper.start());
-        let shards = config.discord.shards;
-        let discord_config = config.discord.clone();
         let reload_target = content.clone();
         let reload_config = config.clone();
         let in_flight = Arc::new(Tracker::default());
@@ -180,16 +171,9 @@ impl Bot {
             clock,
             config,
         });
-        let mut client = discord::client(&discord_config, &token, data).await?;
-        let shard_manager = client.shard_manager.clone();
-        let client = tokio::spawn(async move {
-            match shards {
-                Shards::Auto => client.start_autosharded().await,
-                Shards::Fixed(count) => client.start_shards(count).await,
-            }
-        });
+        let (connection, client) = Connection::start(data, token);
         Ok(RunningBot {
-            shard_manager,
+            connection,
             client: Some(client),
             tips,
             schedule_events: std::sync::Mutex::new(Some(schedule_events)),
@@ -207,9 +191,9 @@ impl Bot {
 
 /// A started bot.
 pub struct RunningBot {
-    shard_manager: Arc<serenity::ShardManager>,
-    /// `None` once [`RunningBot::wait`] has seen it end.
-    client: Option<JoinHandle<Result<(), serenity::Error>>>,
+    connection: Connection,
+    /// Connecting, then the gateway client; `None` once [`RunningBot::wait`] has seen it end.
+    client: Option<JoinHandle<Result<(), ConnectError>>>,
     tips: Scheduler,
     schedule_events: std::sync::Mutex<Option<broadcast::Receiver<ScheduleEvent>>>,
     scheduler: JoinHandle<()>,
@@ -255,7 +239,7 @@ impl RunningBot {
     pub async fn shutdown(self) -> Result<(), RunError> {
         self.tips.shutdown();
         self.polls.shutdown();
-        self.shard_manager.shutdown_all().await;
+        self.connection.shutdown().await;
         let in_flight = self.in_flight.clone();
         let owed = async { tokio::join!(self.scheduler, self.keeper, in_flight.idle()) };
         if tokio::time::timeout(SHUTDOWN_GRACE, owed).await.is_err() {

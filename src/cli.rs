@@ -34,8 +34,9 @@ pub enum Command {
 }
 
 /// Exit code for a mistake restarting cannot fix: a bad preview line, an unreadable or invalid
-/// config, invalid content, or a token or intents Discord refuses. Supervisors (the systemd
-/// unit in `deploy/`) restart the bot on any other failure, but not on this one.
+/// config, invalid content, a token or intents Discord refuses, or an `api_base` that is not
+/// Discord's API. Supervisors (the systemd unit in `deploy/`) restart the bot on any other
+/// failure, but not on this one.
 const USAGE: u8 = 2;
 
 /// Parses the arguments and runs the chosen command.

@@ -22,9 +22,14 @@ const CAP: Duration = Duration::from_secs(300);
 /// The delay before retry number `attempt` (0-based) after a transient failure: full jitter
 /// over an exponentially growing window, so many servers failing together spread out.
 pub fn backoff(attempt: u32, rng: &mut impl Rng) -> Duration {
+    backoff_capped(attempt, CAP, rng)
+}
+
+/// [`backoff`] with the longest single delay `cap`.
+fn backoff_capped(attempt: u32, cap: Duration, rng: &mut impl Rng) -> Duration {
     let window = BASE
         .saturating_mul(2u32.saturating_pow(attempt.min(16)))
-        .min(CAP);
+        .min(cap);
     let millis = u64::try_from(window.as_millis()).unwrap_or(u64::MAX);
     Duration::from_millis(rng.random_range(millis / 2..=millis))
 }
@@ -58,6 +63,38 @@ pub async fn until_deadline<T, F, Fut>(
     clock: &dyn Clock,
     deadline: Timestamp,
     stop: &Stop,
+    attempt: F,
+    on_retry: impl FnMut(&RestError, Duration),
+) -> Result<T, GaveUp>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, RestError>>,
+{
+    retry(clock, deadline, CAP, stop, attempt, on_retry).await
+}
+
+/// Runs `attempt` until it succeeds, is refused, or `stop` turns true, waiting at most `cap`
+/// between attempts: for what the bot cannot do without (reaching Discord at start), where
+/// giving up would only hand the same wait to a supervisor.
+pub async fn until_answered<T, F, Fut>(
+    clock: &dyn Clock,
+    cap: Duration,
+    stop: &Stop,
+    attempt: F,
+    on_retry: impl FnMut(&RestError, Duration),
+) -> Result<T, GaveUp>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, RestError>>,
+{
+    retry(clock, Timestamp::MAX, cap, stop, attempt, on_retry).await
+}
+
+async fn retry<T, F, Fut>(
+    clock: &dyn Clock,
+    deadline: Timestamp,
+    cap: Duration,
+    stop: &Stop,
     mut attempt: F,
     mut on_retry: impl FnMut(&RestError, Duration),
 ) -> Result<T, GaveUp>
@@ -74,7 +111,7 @@ where
         };
         let wait = error
             .retry_after()
-            .unwrap_or_else(|| backoff(failures, &mut rand::rng()));
+            .unwrap_or_else(|| backoff_capped(failures, cap, &mut rand::rng()));
         failures += 1;
         let wait_span = SignedDuration::try_from(wait).unwrap_or(SignedDuration::MAX);
         if clock
@@ -252,5 +289,46 @@ mod tests {
         let down = RestError::Server { status: 500 };
         let (result, _) = run(vec![Err(down.clone()); 100], 20).await;
         assert!(matches!(result, Err(GaveUp::OutOfTime(_))), "{result:?}");
+    }
+
+    #[tokio::test]
+    async fn until_answered_keeps_trying_with_waits_no_longer_than_the_cap() {
+        let clock = ManualClock::new(Timestamp::UNIX_EPOCH);
+        let driver = clock.clone();
+        let calls = Arc::new(AtomicU32::new(0));
+        let cap = Duration::from_secs(60);
+        let task = {
+            let calls = calls.clone();
+            tokio::spawn(async move {
+                let mut waits = Vec::new();
+                let result = until_answered(
+                    &clock,
+                    cap,
+                    &Stop::never(),
+                    || {
+                        let failed = calls.fetch_add(1, Ordering::SeqCst) < 30;
+                        async move {
+                            if failed {
+                                Err(RestError::Network("connection refused".into()))
+                            } else {
+                                Ok(5)
+                            }
+                        }
+                    },
+                    |_, wait| waits.push(wait),
+                )
+                .await;
+                (result, waits)
+            })
+        };
+        while !task.is_finished() {
+            tokio::task::yield_now().await;
+            driver.advance(SignedDuration::from_secs(1));
+        }
+        let (result, waits) = task.await.expect("join");
+        assert_eq!(result, Ok(5));
+        assert_eq!(waits.len(), 30);
+        assert!(waits.iter().all(|wait| *wait <= cap), "{waits:?}");
+        assert!(waits[20] >= cap / 2, "the waits grow to the cap: {waits:?}");
     }
 }

@@ -3,7 +3,7 @@
 
 mod support;
 
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use bridgebot::clock::ManualClock;
@@ -17,10 +17,8 @@ use tokio::sync::broadcast;
 /// The deadline the brief sets for a clean stop after SIGTERM.
 const STOP_WITHIN: Duration = Duration::from_secs(10);
 
-#[tokio::test]
-async fn sigterm_stops_the_process_with_exit_0_within_ten_seconds() {
-    let fake = FakeDiscord::start().await;
-    let dir = tempfile::tempdir().expect("temp dir");
+/// Starts the real binary with `bridgebot.toml` in `dir` pointing at `fake`, one shard.
+fn spawn_bot(fake: &FakeDiscord, dir: &tempfile::TempDir) -> Child {
     let config = dir.path().join("bridgebot.toml");
     std::fs::write(
         &config,
@@ -30,7 +28,7 @@ async fn sigterm_stops_the_process_with_exit_0_within_ten_seconds() {
         ),
     )
     .expect("write config");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_bridgebot"))
+    Command::new(env!("CARGO_BIN_EXE_bridgebot"))
         .args(["run", "--config"])
         .arg(&config)
         .env("DISCORD_TOKEN", support::TOKEN)
@@ -38,8 +36,11 @@ async fn sigterm_stops_the_process_with_exit_0_within_ten_seconds() {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .expect("the bot starts");
-    fake.wait_commands_registered().await;
+        .expect("the bot starts")
+}
+
+/// Sends SIGTERM and returns how the process ended; fails if it took over [`STOP_WITHIN`].
+async fn sigterm(mut child: Child) -> ExitStatus {
     let asked = Instant::now();
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -58,10 +59,40 @@ async fn sigterm_stops_the_process_with_exit_0_within_ten_seconds() {
     })
     .await
     .expect("waiter");
-    let status = status.expect("the bot did not stop within 10 s of SIGTERM");
+    status.expect("the bot did not stop within 10 s of SIGTERM")
+}
+
+#[tokio::test]
+async fn sigterm_stops_the_process_with_exit_0_within_ten_seconds() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let child = spawn_bot(&fake, &dir);
+    fake.wait_commands_registered().await;
+    let status = sigterm(child).await;
     assert!(status.success(), "exit status {status}");
     assert!(dir.path().join("bot.db").exists());
     fake.assert_no_violations();
+}
+
+#[tokio::test]
+async fn sigterm_while_waiting_for_discord_stops_the_process_with_exit_0() {
+    let fake = FakeDiscord::start().await;
+    let gateway = RouteMatcher::prefix("GET", "/gateway/bot");
+    fake.fail_next(gateway, Fault::ServerError(503), 1000);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let asks_for_gateway = |r: &fake_discord::RecordedRequest| r.route() == "/gateway/bot";
+    let since = fake.mark();
+    let child = spawn_bot(&fake, &dir);
+    fake.wait_request(since, asks_for_gateway).await;
+    let since = fake.mark();
+    fake.wait_request(since, asks_for_gateway).await;
+    // It asked again: the bot is waiting for Discord, not gone.
+    let status = sigterm(child).await;
+    assert!(status.success(), "exit status {status}");
+    assert!(
+        fake.frames().is_empty(),
+        "it never connected the gateway while Discord failed"
+    );
 }
 
 fn nine() -> Timestamp {

@@ -1,22 +1,55 @@
-//! When Discord says no: whether the failure needs a person (a refused token: the CLI exits 2
-//! and supervisors stop restarting) or may pass (Discord unreachable or failing: exit 1,
-//! restart).
+//! When Discord says no or does not answer at the start: a refusal that needs a person (a
+//! bad token: the CLI exits 2 and supervisors stop restarting), and a Discord that is down or
+//! unreachable, which the bot waits for (on its clock) until it answers.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use bridgebot::app::{Bot, RunError, RunningBot};
+use bridgebot::clock::{Clock, ManualClock};
 use bridgebot::config::{ApiBase, Config, Shards, Snowflake};
+use bridgebot::discord::connect::RETRY_CAP;
 use fake_discord::{FakeDiscord, Fault, RouteMatcher, GUILD_ID};
+use jiff::{SignedDuration, Timestamp};
 
-/// Starts the real bot against `fake`, its database in `dir`.
-async fn start(fake: &FakeDiscord, dir: &tempfile::TempDir, shards: Shards) -> RunningBot {
+/// The bot's config against the Discord API at `api_base`, its database in `dir`.
+fn config(api_base: &str, dir: &tempfile::TempDir, shards: Shards) -> Config {
     let mut config = Config::default();
-    config.discord.api_base = Some(ApiBase::parse(&fake.api_base()).expect("api base"));
+    config.discord.api_base = Some(ApiBase::parse(api_base).expect("api base"));
     config.discord.guild_id = Some(Snowflake(GUILD_ID));
     config.discord.shards = shards;
     config.storage.database = dir.path().join("bridgebot.db");
+    config
+}
+
+/// Starts the real bot against `fake`, its database in `dir`.
+async fn start(fake: &FakeDiscord, dir: &tempfile::TempDir, shards: Shards) -> RunningBot {
+    start_with(config(&fake.api_base(), dir, shards), None).await
+}
+
+/// Starts the real bot with `config`, on `clock` if given.
+async fn start_with(config: Config, clock: Option<ManualClock>) -> RunningBot {
     let token = config.token(|_| Some("test-token".into())).expect("token");
-    Bot::new(config, token).start().await.expect("starts")
+    let bot = Bot::new(config, token);
+    let bot = match clock {
+        Some(clock) => bot.with_clock(Arc::new(clock)),
+        None => bot,
+    };
+    bot.start().await.expect("starts")
+}
+
+/// Waits until the bot waits to try Discord again, and lets that wait pass.
+async fn let_the_retry_wait_pass(clock: &ManualClock) -> Duration {
+    let now = clock.now();
+    let cap = SignedDuration::try_from(RETRY_CAP).expect("cap");
+    let until = tokio::time::timeout(
+        Duration::from_secs(10),
+        clock.sleeper(|at| at > now && at <= now + cap),
+    )
+    .await
+    .expect("the bot waits to try Discord again");
+    clock.set(until);
+    Duration::try_from(until.duration_since(now)).expect("a wait forward")
 }
 
 /// Waits for the client to end by itself, then stops the rest; returns why it ended.
@@ -65,10 +98,94 @@ async fn a_token_the_gateway_refuses_needs_a_fix_not_a_restart() {
 }
 
 #[tokio::test]
-async fn discord_failing_at_start_is_worth_a_restart() {
+async fn an_api_base_that_is_not_discord_needs_a_fix_not_a_restart() {
+    let fake = FakeDiscord::start().await;
+    fake.fail_next(
+        RouteMatcher::prefix("GET", "/gateway/bot"),
+        Fault::UnknownChannel,
+        1,
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let error = ended(start(&fake, &dir, Shards::Auto).await).await;
+    assert!(error.to_string().contains("api_base"), "{error}");
+    assert!(error.needs_a_fix(), "{error}");
+}
+
+#[tokio::test]
+async fn discord_failing_at_start_is_waited_for_then_the_bot_connects() {
+    let fake = FakeDiscord::start().await;
+    let gateway = RouteMatcher::prefix("GET", "/gateway/bot");
     for status in [500, 502, 503] {
-        let error = start_refused_with(status).await;
-        assert!(error.to_string().contains(&status.to_string()), "{error}");
-        assert!(!error.needs_a_fix(), "{status}: {error}");
+        fake.fail_next(gateway.clone(), Fault::ServerError(status), 1);
     }
+    fake.fail_next(gateway, Fault::RateLimited { retry_after: 7.0 }, 1);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = ManualClock::new(Timestamp::from_second(1_800_000_000).expect("time"));
+    let running = start_with(
+        config(&fake.api_base(), &dir, Shards::Auto),
+        Some(clock.clone()),
+    )
+    .await;
+    let mut waits = Vec::new();
+    for _ in 0..4 {
+        waits.push(let_the_retry_wait_pass(&clock).await);
+    }
+    fake.wait_commands_registered().await;
+    let asked = fake
+        .requests()
+        .iter()
+        .filter(|r| r.method == "GET" && r.route() == "/gateway/bot")
+        .count();
+    assert_eq!(asked, 5, "four failures, then the answer");
+    assert!(waits[..3].iter().all(|w| *w <= RETRY_CAP), "{waits:?}");
+    assert_eq!(
+        waits[3],
+        Duration::from_secs(7),
+        "a 429 waits what it asked"
+    );
+    running.shutdown().await.expect("stops cleanly");
+}
+
+#[tokio::test]
+async fn discord_unreachable_at_start_is_waited_for_until_shutdown() {
+    // A loopback port nothing listens on: every attempt is refused at once.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let api_base = format!("http://{}", closed.local_addr().expect("address"));
+    drop(closed);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = ManualClock::new(Timestamp::from_second(1_800_000_000).expect("time"));
+    let running = start_with(config(&api_base, &dir, Shards::Auto), Some(clock.clone())).await;
+    for _ in 0..5 {
+        let_the_retry_wait_pass(&clock).await;
+    }
+    // Still waiting, not failed: a failed connection would make the shutdown return it.
+    tokio::time::timeout(Duration::from_secs(10), clock.sleeper(|_| true))
+        .await
+        .expect("the bot is waiting");
+    tokio::time::timeout(Duration::from_secs(10), running.shutdown())
+        .await
+        .expect("a shutdown while waiting for Discord is prompt")
+        .expect("and clean");
+}
+
+#[tokio::test]
+async fn a_failed_gateway_lookup_while_the_client_is_built_still_connects_through_api_base() {
+    let fake = FakeDiscord::start().await;
+    // The bot's own `GET /gateway/bot` answers; serenity's `GET /gateway` while it builds the
+    // client fails, and serenity would then pick Discord's own gateway address.
+    fake.fail_next(
+        RouteMatcher::exact("GET", "/gateway"),
+        Fault::ServerError(503),
+        1,
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let running = start(&fake, &dir, Shards::Auto).await;
+    fake.wait_commands_registered().await;
+    let refused = fake
+        .requests()
+        .iter()
+        .filter(|r| r.route() == "/gateway" && r.status == Some(503))
+        .count();
+    assert_eq!(refused, 1, "serenity's lookup was the one that failed");
+    running.shutdown().await.expect("stops cleanly");
 }

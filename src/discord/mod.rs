@@ -4,6 +4,7 @@
 //! `reply`, converts the result, and sends it.
 
 mod commands;
+pub mod connect;
 pub mod convert;
 mod error;
 mod events;

@@ -30,6 +30,15 @@ pub mod codes {
     pub const MISSING_PERMISSIONS: i64 = 50013;
 }
 
+/// Discord's answer to `GET /gateway/bot`, the parts the bot uses.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct BotGateway {
+    /// The gateway's websocket address.
+    pub url: String,
+    /// The number of shards Discord recommends.
+    pub shards: u32,
+}
+
 /// How a request failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum RestError {
@@ -346,6 +355,12 @@ impl Rest {
     }
 
     /// The bot's own user id.
+    /// Where to connect the gateway and how many shards Discord recommends
+    /// (`GET /gateway/bot`; it needs the token, so a refused token shows here first).
+    pub async fn bot_gateway(&self) -> Result<BotGateway, RestError> {
+        self.call(Method::GET, "/gateway/bot", None::<&()>).await
+    }
+
     pub async fn current_user_id(&self) -> Result<u64, RestError> {
         let user: UserRef = self.call(Method::GET, "/users/@me", None::<&()>).await?;
         Ok(user.id)

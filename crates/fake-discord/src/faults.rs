@@ -16,6 +16,7 @@ pub struct RouteMatcher {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum PathPattern {
+    Exact(String),
     Prefix(String),
     Contains(String),
     Any,
@@ -26,6 +27,12 @@ impl RouteMatcher {
     /// route is the path without `/api/v10`, e.g. `/channels/123/messages`.
     pub fn prefix(method: &str, prefix: impl Into<String>) -> Self {
         Self::new(method, PathPattern::Prefix(prefix.into()))
+    }
+
+    /// Requests with `method` (`"*"` for any) on exactly `route`, e.g. `/gateway` (which a
+    /// prefix would not tell from `/gateway/bot`).
+    pub fn exact(method: &str, route: impl Into<String>) -> Self {
+        Self::new(method, PathPattern::Exact(route.into()))
     }
 
     /// Requests with `method` (`"*"` for any) whose route contains `needle`, e.g. `"/callback"`.
@@ -51,6 +58,7 @@ impl RouteMatcher {
             .as_deref()
             .is_none_or(|m| m.eq_ignore_ascii_case(method));
         let path_ok = match &self.pattern {
+            PathPattern::Exact(r) => route == r.as_str(),
             PathPattern::Prefix(p) => route.starts_with(p.as_str()),
             PathPattern::Contains(n) => route.contains(n.as_str()),
             PathPattern::Any => true,

@@ -1,0 +1,151 @@
+//! Connecting to Discord: wait until it answers, then run the gateway client.
+//!
+//! A bot started while Discord or the network is down should come up once they are back,
+//! not exit and hope a supervisor restarts it (`cargo run` has none). serenity 0.12.5 cannot
+//! be left to wait on its own: when `GET /gateway` fails while its client is built it falls
+//! back to `wss://gateway.discord.gg` (past any `api_base` proxy), and autosharding gives up
+//! on the first failed `GET /gateway/bot`. So the bot asks `GET /gateway/bot` itself, retrying
+//! with a growing, jittered wait (at most [`RETRY_CAP`]) on the injected clock until Discord
+//! answers, and then builds the client with the gateway address and shard count it got.
+//! A refusal (a bad token, an `api_base` that is not Discord's API) is not retried: only a
+//! person can fix it. A shutdown while waiting ends the wait at once.
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use poise::serenity_prelude as serenity;
+use tokio::task::JoinHandle;
+use tracing::{info, warn};
+
+use super::rest::{BotGateway, RestError};
+use super::{client, describe, Data};
+use crate::config::{Shards, Token};
+use crate::retry::{self, GaveUp, Stop, StopSender};
+
+/// Longest wait between two attempts to reach Discord.
+pub const RETRY_CAP: Duration = Duration::from_secs(60);
+
+/// Why the connection to Discord ended.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    /// `GET /gateway/bot` answered 401.
+    #[error("Discord refused the bot token (401 Unauthorized): check DISCORD_TOKEN or [discord] token_file")]
+    TokenRefused,
+    /// `GET /gateway/bot` was refused otherwise, or its answer was not Discord's.
+    #[error("asking for the gateway failed: {0}; check [discord] api_base")]
+    Refused(RestError),
+    /// The gateway client failed.
+    #[error("Discord client failed: {}", describe(.0))]
+    Client(#[from] serenity::Error),
+}
+
+impl ConnectError {
+    /// Whether connecting again cannot help until a person changes something: the token or
+    /// the intents were refused, or `api_base` does not lead to Discord's API.
+    pub fn needs_a_fix(&self) -> bool {
+        use serenity::{GatewayError, HttpError};
+        match self {
+            ConnectError::TokenRefused | ConnectError::Refused(_) => true,
+            ConnectError::Client(serenity::Error::Http(HttpError::UnsuccessfulRequest(
+                response,
+            ))) => response.status_code == serenity::StatusCode::UNAUTHORIZED,
+            ConnectError::Client(serenity::Error::Gateway(error)) => matches!(
+                error,
+                GatewayError::InvalidAuthentication
+                    | GatewayError::InvalidGatewayIntents
+                    | GatewayError::DisallowedGatewayIntents
+            ),
+            ConnectError::Client(_) => false,
+        }
+    }
+}
+
+/// Where the client is.
+enum Slot {
+    /// Waiting for Discord, or building the client.
+    Connecting,
+    /// Started; shutting down goes through its shard manager.
+    Running(Arc<serenity::ShardManager>),
+    /// Shut down; a client built now is dropped unstarted.
+    Stopped,
+}
+
+/// The handle to a connection: stops it, whichever stage it is in.
+pub struct Connection {
+    stop: StopSender,
+    slot: Arc<Mutex<Slot>>,
+}
+
+impl Connection {
+    /// Starts connecting in the background. The task ends only on a failure, or once
+    /// [`Connection::shutdown`] has stopped it.
+    pub fn start(data: Data, token: Token) -> (Connection, JoinHandle<Result<(), ConnectError>>) {
+        let (stop, stopped) = Stop::new();
+        let slot = Arc::new(Mutex::new(Slot::Connecting));
+        let task = tokio::spawn(run(data, token, stopped, slot.clone()));
+        (Connection { stop, slot }, task)
+    }
+
+    /// Stops waiting for Discord, or closes the gateway if connected.
+    pub async fn shutdown(&self) {
+        self.stop.stop();
+        let before = std::mem::replace(&mut *self.lock(), Slot::Stopped);
+        if let Slot::Running(manager) = before {
+            manager.shutdown_all().await;
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Slot> {
+        self.slot.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+async fn run(
+    data: Data,
+    token: Token,
+    stop: Stop,
+    slot: Arc<Mutex<Slot>>,
+) -> Result<(), ConnectError> {
+    let Some(gateway) = reach(&data, &stop).await? else {
+        return Ok(());
+    };
+    let shards = match data.config.discord.shards {
+        Shards::Auto => gateway.shards.max(1),
+        Shards::Fixed(count) => count,
+    };
+    let config = data.config.discord.clone();
+    let mut client = client(&config, &token, data).await?;
+    // serenity asked `GET /gateway` again while building; if that failed it chose
+    // Discord's own address, which would bypass `api_base`.
+    *client.ws_url.lock().await = gateway.url;
+    {
+        let mut slot = slot.lock().unwrap_or_else(PoisonError::into_inner);
+        if matches!(*slot, Slot::Stopped) {
+            return Ok(());
+        }
+        *slot = Slot::Running(client.shard_manager.clone());
+    }
+    info!(shards, "connecting to the gateway");
+    client.start_shards(shards).await?;
+    Ok(())
+}
+
+/// Asks `GET /gateway/bot` until Discord answers; `None` when stopped first.
+async fn reach(data: &Data, stop: &Stop) -> Result<Option<BotGateway>, ConnectError> {
+    let found = retry::until_answered(
+        data.clock.as_ref(),
+        RETRY_CAP,
+        stop,
+        || data.rest.bot_gateway(),
+        |error, wait| warn!(%error, ?wait, "cannot reach Discord; trying again"),
+    )
+    .await;
+    match found {
+        Ok(gateway) => Ok(Some(gateway)),
+        Err(GaveUp::Stopped(_)) => Ok(None),
+        Err(GaveUp::Refused(RestError::Refused { status: 401, .. })) => {
+            Err(ConnectError::TokenRefused)
+        }
+        Err(GaveUp::Refused(error) | GaveUp::OutOfTime(error)) => Err(ConnectError::Refused(error)),
+    }
+}
