@@ -14,6 +14,8 @@
 //! - the daily-tip fan-out: 10,000 servers due in the same minute against a fake that allows
 //!   50 message posts a second: time until all are posted, against the 200 s floor.
 //!
+//! The bot's logging is installed as in production (default level, writing to nowhere).
+//!
 //! `--quick` runs every measurement at smaller counts, in under a minute; `--servers N` sets
 //! the number of servers in the fan-out; `--only bare`, `--only bare-embed` or
 //! `--only bridgebot` runs nothing but that bot's latency runs, to profile it (`perf record`
@@ -46,6 +48,7 @@ struct Scale {
 
 #[tokio::main]
 async fn main() {
+    install_production_logging();
     let args: Vec<String> = std::env::args().collect();
     let quick = args.iter().any(|a| a == "--quick");
     let mut scale = if quick {
@@ -182,6 +185,17 @@ async fn latency_only(target: Target, seconds: u64) {
             run.lateness.missing
         );
     }
+}
+
+/// The bot's own logging at its default level, as `bridgebot run` installs it, writing to
+/// nowhere: what logging costs an answer is part of what is measured. The fake is not part of
+/// the bot; its lines are off. The subscriber is process-wide, so the bare bots run under it
+/// too, as a bare bot with its own `tracing` set-up would.
+fn install_production_logging() {
+    let config = bridgebot::config::LogConfig::default();
+    let filter = bridgebot::log::filter(&format!("{},fake_discord=off", config.level));
+    let subscriber = bridgebot::log::subscriber(&config, filter, std::io::sink);
+    tracing::subscriber::set_global_default(subscriber).expect("no logger installed yet");
 }
 
 fn num_cpus() -> usize {
