@@ -9,7 +9,7 @@ use bridgebot::app::{Bot, RunError, RunningBot};
 use bridgebot::clock::{Clock, ManualClock};
 use bridgebot::config::{ApiBase, Config, Shards, Snowflake};
 use bridgebot::discord::connect::RETRY_CAP;
-use fake_discord::{FakeDiscord, Fault, RouteMatcher, GUILD_ID};
+use fake_discord::{FakeDiscord, FakeOptions, Fault, RouteMatcher, GUILD_ID};
 use jiff::{SignedDuration, Timestamp};
 
 /// The bot's config against the Discord API at `api_base`, its database in `dir`.
@@ -188,4 +188,36 @@ async fn a_failed_gateway_lookup_while_the_client_is_built_still_connects_throug
         .count();
     assert_eq!(refused, 1, "serenity's lookup was the one that failed");
     running.shutdown().await.expect("stops cleanly");
+}
+
+#[tokio::test]
+async fn a_shutdown_does_not_wait_for_a_gateway_question_that_hangs() {
+    let fake = FakeDiscord::start().await;
+    let gateway = RouteMatcher::prefix("GET", "/gateway/bot");
+    fake.fail_next(gateway, Fault::Delay(Duration::from_secs(60)), 1);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let since = fake.mark();
+    let running = start(&fake, &dir, Shards::Auto).await;
+    fake.wait_request_arrived(since, |r| r.route() == "/gateway/bot")
+        .await;
+    tokio::time::timeout(Duration::from_secs(5), running.shutdown())
+        .await
+        .expect("the shutdown does not wait for the answer")
+        .expect("and is clean");
+}
+
+#[tokio::test]
+async fn a_shutdown_while_the_gateway_socket_is_still_opening_is_prompt() {
+    let fake = FakeDiscord::start_with(FakeOptions {
+        gateway_handshake_delay: Some(Duration::from_secs(60)),
+        ..FakeOptions::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let running = start(&fake, &dir, Shards::Fixed(1)).await;
+    fake.wait_gateway_sockets(1).await;
+    tokio::time::timeout(Duration::from_secs(10), running.shutdown())
+        .await
+        .expect("the shutdown does not wait for a socket that is still opening")
+        .expect("and is clean");
 }

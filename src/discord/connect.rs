@@ -25,6 +25,9 @@ use crate::retry::{self, GaveUp, Stop, StopSender};
 /// Longest wait between two attempts to reach Discord.
 pub const RETRY_CAP: Duration = Duration::from_secs(60);
 
+/// How long a shutdown waits for the gateway client to return once its shards are closed.
+const CLOSE_WAIT: Duration = Duration::from_secs(3);
+
 /// Why the connection to Discord ended.
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
@@ -126,20 +129,41 @@ async fn run(
         *slot = Slot::Running(client.shard_manager.clone());
     }
     info!(shards, "connecting to the gateway");
-    client.start_shards(shards).await?;
-    Ok(())
+    let running = client.start_shards(shards);
+    tokio::pin!(running);
+    let mut stopped = stop.clone();
+    tokio::select! {
+        ended = &mut running => return Ok(ended?),
+        () = stopped.stopped() => {}
+    }
+    // Stopping: `Connection::shutdown` closes the shards and the client returns. A shard still
+    // opening its socket is not yet known to serenity's shard manager, which then closes
+    // nothing, and the client would run on; it gets a moment, then is dropped.
+    match tokio::time::timeout(CLOSE_WAIT, running).await {
+        Ok(ended) => Ok(ended?),
+        Err(_) => {
+            warn!("the gateway was still being opened at shutdown; left unopened");
+            Ok(())
+        }
+    }
 }
 
-/// Asks `GET /gateway/bot` until Discord answers; `None` when stopped first.
+/// Asks `GET /gateway/bot` until Discord answers; `None` when stopped first. A stop also
+/// cuts short an attempt under way (a network that drops packets leaves it hanging until the
+/// request times out): the question changes nothing, so nothing is lost by not waiting.
 async fn reach(data: &Data, stop: &Stop) -> Result<Option<BotGateway>, ConnectError> {
-    let found = retry::until_answered(
+    let asking = retry::until_answered(
         data.clock.as_ref(),
         RETRY_CAP,
         stop,
         || data.rest.bot_gateway(),
         |error, wait| warn!(%error, ?wait, "cannot reach Discord; trying again"),
-    )
-    .await;
+    );
+    let mut stopped = stop.clone();
+    let found = tokio::select! {
+        found = asking => found,
+        () = stopped.stopped() => return Ok(None),
+    };
     match found {
         Ok(gateway) => Ok(Some(gateway)),
         Err(GaveUp::Stopped(_)) => Ok(None),

@@ -99,12 +99,28 @@ impl Session {
 }
 
 /// The gateway's shared state.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Gateway {
     session: Mutex<Session>,
+    /// Connections accepted so far.
+    accepted: watch::Sender<u64>,
+}
+
+impl Default for Gateway {
+    fn default() -> Self {
+        Gateway {
+            session: Mutex::default(),
+            accepted: watch::Sender::new(0),
+        }
+    }
 }
 
 impl Gateway {
+    /// Connections accepted so far, to wait on.
+    pub(crate) fn accepted(&self) -> watch::Receiver<u64> {
+        self.accepted.subscribe()
+    }
+
     fn lock(&self) -> MutexGuard<'_, Session> {
         self.session
             .lock()
@@ -173,6 +189,7 @@ pub(crate) async fn serve(
                         session.next_connection += 1;
                         session.next_connection
                     };
+                    shared.gateway.accepted.send_modify(|n| *n += 1);
                     tokio::spawn(serve_socket(Arc::clone(&shared), stream, connection, shutdown.clone()));
                 }
                 Err(error) => warn!(%error, "fake gateway: accept failed"),
@@ -189,6 +206,12 @@ async fn serve_socket(
     connection: u64,
     mut shutdown: watch::Receiver<bool>,
 ) {
+    if let Some(delay) = shared.options.gateway_handshake_delay {
+        tokio::select! {
+            () = tokio::time::sleep(delay) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
     let ws = match tokio_tungstenite::accept_async(stream).await {
         Ok(ws) => ws,
         Err(error) => {

@@ -100,6 +100,10 @@ pub struct FakeOptions {
     /// Answer bodies Discord would refuse with `400 Invalid Form Body` (the violation is
     /// recorded either way). `false` accepts them, to see what the bot would have shown.
     pub reject_invalid_bodies: bool,
+    /// How long each gateway socket is held after the connection is accepted, before the
+    /// websocket handshake: a slow gateway, so that a test can act while the bot's shard is
+    /// still opening its socket ([`FakeDiscord::wait_gateway_sockets`] says when). `None`: none.
+    pub gateway_handshake_delay: Option<Duration>,
 }
 
 impl Default for FakeOptions {
@@ -111,6 +115,7 @@ impl Default for FakeOptions {
             heartbeat_interval_ms: 41_250,
             interaction_deadline: Some(Duration::from_secs(3)),
             reject_invalid_bodies: true,
+            gateway_handshake_delay: None,
         }
     }
 }
@@ -321,6 +326,17 @@ impl FakeDiscord {
                 f.is_dispatch("READY")
             })
             .await
+    }
+
+    /// Waits (up to [`DEFAULT_WAIT`]) until the gateway has accepted `count` connections in
+    /// all (before their websocket handshakes).
+    pub async fn wait_gateway_sockets(&self, count: u64) {
+        let mut accepted = self.shared().gateway.accepted();
+        let reached = tokio::time::timeout(DEFAULT_WAIT, accepted.wait_for(|n| *n >= count)).await;
+        assert!(
+            matches!(reached, Ok(Ok(_))),
+            "the gateway did not get {count} connections within {DEFAULT_WAIT:?}"
+        );
     }
 
     /// Waits until the bot has registered commands (guild or global) and got a 2xx.
