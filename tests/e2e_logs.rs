@@ -5,41 +5,16 @@
 
 mod support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use bridgebot::clock::ManualClock;
 use bridgebot::config::{LogConfig, LogFormat};
+use bridgebot::log::Memory;
 use fake_discord::{ADMIN_ID, TEXT_CHANNEL_ID};
 use jiff::{SignedDuration, Timestamp};
 use support::TestBot;
 
-/// Everything logged, shared with the test.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().expect("log buffer").extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
-    type Writer = Captured;
-
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
 #[tokio::test]
 async fn neither_the_bot_token_nor_interaction_tokens_reach_the_logs_at_trace() {
-    let captured = Captured::default();
+    let captured = Memory::default();
     for format in [LogFormat::Human, LogFormat::Json] {
         let config = LogConfig {
             level: "trace".into(),
@@ -51,7 +26,7 @@ async fn neither_the_bot_token_nor_interaction_tokens_reach_the_logs_at_trace() 
         let _guard = tracing::subscriber::set_default(subscriber);
         scenario().await;
     }
-    let text = String::from_utf8_lossy(&captured.0.lock().expect("log buffer")).into_owned();
+    let text = captured.text();
     for milestone in [
         "slash commands registered",
         "connected to Discord",

@@ -10,7 +10,7 @@
 //! A refusal (a bad token, an `api_base` that is not Discord's API) is not retried: only a
 //! person can fix it. A shutdown while waiting ends the wait at once.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use poise::serenity_prelude as serenity;
@@ -92,15 +92,17 @@ impl Connection {
     /// Stops waiting for Discord, or closes the gateway if connected.
     pub async fn shutdown(&self) {
         self.stop.stop();
-        let before = std::mem::replace(&mut *self.lock(), Slot::Stopped);
+        let before = std::mem::replace(&mut *lock(&self.slot), Slot::Stopped);
         if let Slot::Running(manager) = before {
             manager.shutdown_all().await;
         }
     }
+}
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Slot> {
-        self.slot.lock().unwrap_or_else(PoisonError::into_inner)
-    }
+/// The slot, usable even if a panic elsewhere poisoned its lock (it holds no invariant a
+/// panic could break).
+fn lock(slot: &Mutex<Slot>) -> MutexGuard<'_, Slot> {
+    slot.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 async fn run(
@@ -122,7 +124,7 @@ async fn run(
     // Discord's own address, which would bypass `api_base`.
     *client.ws_url.lock().await = gateway.url;
     {
-        let mut slot = slot.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut slot = lock(&slot);
         if matches!(*slot, Slot::Stopped) {
             return Ok(());
         }
