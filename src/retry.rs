@@ -186,13 +186,21 @@ mod tests {
     }
 
     /// Runs `until_deadline` over scripted results, moving the manual clock whenever the
-    /// loop sleeps, and returns the outcome with the total time waited.
+    /// loop sleeps, and returns the outcome with the waits chosen.
     async fn run(
         script: Vec<Result<u32, RestError>>,
         deadline_secs: i64,
     ) -> (Result<u32, GaveUp>, Vec<Duration>) {
-        let clock = ManualClock::new(Timestamp::UNIX_EPOCH);
         let deadline = Timestamp::UNIX_EPOCH + SignedDuration::from_secs(deadline_secs);
+        run_until(script, Some(deadline)).await
+    }
+
+    /// [`run`] with a deadline, or with `until_answered` and [`CAP`] when there is none.
+    async fn run_until(
+        script: Vec<Result<u32, RestError>>,
+        deadline: Option<Timestamp>,
+    ) -> (Result<u32, GaveUp>, Vec<Duration>) {
+        let clock = ManualClock::new(Timestamp::UNIX_EPOCH);
         let calls = Arc::new(AtomicU32::new(0));
         let mut waits = Vec::new();
         let script = Arc::new(script);
@@ -203,18 +211,19 @@ mod tests {
             let script = script.clone();
             tokio::spawn(async move {
                 let mut waits = Vec::new();
-                let result = until_deadline(
-                    &clock,
-                    deadline,
-                    &Stop::never(),
-                    || {
-                        let n = calls.fetch_add(1, Ordering::SeqCst) as usize;
-                        let result = script.get(n).cloned().unwrap_or(Ok(99));
-                        async move { result }
-                    },
-                    |_, wait| waits.push(wait),
-                )
-                .await;
+                let attempt = || {
+                    let n = calls.fetch_add(1, Ordering::SeqCst) as usize;
+                    let result = script.get(n).cloned().unwrap_or(Ok(99));
+                    async move { result }
+                };
+                let on_retry = |_: &RestError, wait| waits.push(wait);
+                let stop = Stop::never();
+                let result = match deadline {
+                    Some(deadline) => {
+                        until_deadline(&clock, deadline, &stop, attempt, on_retry).await
+                    }
+                    None => until_answered(&clock, CAP, &stop, attempt, on_retry).await,
+                };
                 (result, waits)
             })
         };
@@ -293,42 +302,13 @@ mod tests {
 
     #[tokio::test]
     async fn until_answered_keeps_trying_with_waits_no_longer_than_the_cap() {
-        let clock = ManualClock::new(Timestamp::UNIX_EPOCH);
-        let driver = clock.clone();
-        let calls = Arc::new(AtomicU32::new(0));
-        let cap = Duration::from_secs(60);
-        let task = {
-            let calls = calls.clone();
-            tokio::spawn(async move {
-                let mut waits = Vec::new();
-                let result = until_answered(
-                    &clock,
-                    cap,
-                    &Stop::never(),
-                    || {
-                        let failed = calls.fetch_add(1, Ordering::SeqCst) < 30;
-                        async move {
-                            if failed {
-                                Err(RestError::Network("connection refused".into()))
-                            } else {
-                                Ok(5)
-                            }
-                        }
-                    },
-                    |_, wait| waits.push(wait),
-                )
-                .await;
-                (result, waits)
-            })
-        };
-        while !task.is_finished() {
-            tokio::task::yield_now().await;
-            driver.advance(SignedDuration::from_secs(1));
-        }
-        let (result, waits) = task.await.expect("join");
+        let down = RestError::Network("connection refused".into());
+        let mut script = vec![Err(down); 30];
+        script.push(Ok(5));
+        let (result, waits) = run_until(script, None).await;
         assert_eq!(result, Ok(5));
         assert_eq!(waits.len(), 30);
-        assert!(waits.iter().all(|wait| *wait <= cap), "{waits:?}");
-        assert!(waits[20] >= cap / 2, "the waits grow to the cap: {waits:?}");
+        assert!(waits.iter().all(|wait| *wait <= CAP), "{waits:?}");
+        assert!(waits[20] >= CAP / 2, "the waits grow to the cap: {waits:?}");
     }
 }

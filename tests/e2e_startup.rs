@@ -38,6 +38,15 @@ async fn start_with(config: Config, clock: Option<ManualClock>) -> RunningBot {
     bot.start().await.expect("starts")
 }
 
+/// Shuts the bot down; fails, saying `what`, unless it stops cleanly within 10 s.
+async fn stop_promptly(running: RunningBot, what: &str) {
+    let Ok(stopped) = tokio::time::timeout(Duration::from_secs(10), running.shutdown()).await
+    else {
+        panic!("{what}: the shutdown took over 10 s");
+    };
+    stopped.expect("the bot stops cleanly");
+}
+
 /// Waits until the bot waits to try Discord again, and lets that wait pass.
 async fn let_the_retry_wait_pass(clock: &ManualClock) -> Duration {
     let now = clock.now();
@@ -162,10 +171,7 @@ async fn discord_unreachable_at_start_is_waited_for_until_shutdown() {
     tokio::time::timeout(Duration::from_secs(10), clock.sleeper(|_| true))
         .await
         .expect("the bot is waiting");
-    tokio::time::timeout(Duration::from_secs(10), running.shutdown())
-        .await
-        .expect("a shutdown while waiting for Discord is prompt")
-        .expect("and clean");
+    stop_promptly(running, "a shutdown while waiting for Discord is prompt").await;
 }
 
 #[tokio::test]
@@ -200,10 +206,7 @@ async fn a_shutdown_does_not_wait_for_a_gateway_question_that_hangs() {
     let running = start(&fake, &dir, Shards::Auto).await;
     fake.wait_request_arrived(since, |r| r.route() == "/gateway/bot")
         .await;
-    tokio::time::timeout(Duration::from_secs(5), running.shutdown())
-        .await
-        .expect("the shutdown does not wait for the answer")
-        .expect("and is clean");
+    stop_promptly(running, "the shutdown does not wait for the answer").await;
 }
 
 #[tokio::test]
@@ -216,8 +219,9 @@ async fn a_shutdown_while_the_gateway_socket_is_still_opening_is_prompt() {
     let dir = tempfile::tempdir().expect("temp dir");
     let running = start(&fake, &dir, Shards::Fixed(1)).await;
     fake.wait_gateway_sockets(1).await;
-    tokio::time::timeout(Duration::from_secs(10), running.shutdown())
-        .await
-        .expect("the shutdown does not wait for a socket that is still opening")
-        .expect("and is clean");
+    stop_promptly(
+        running,
+        "the shutdown does not wait for a socket that is still opening",
+    )
+    .await;
 }
