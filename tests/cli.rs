@@ -3,23 +3,25 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-fn bridgebot(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bridgebot"))
+/// The binary with `args` in `dir`, without a token or a log filter from the environment.
+fn command(args: &[&str], dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_bridgebot"));
+    command
         .args(args)
         .current_dir(dir)
         .env_remove("DISCORD_TOKEN")
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("the binary runs")
+        .env_remove("RUST_LOG");
+    command
+}
+
+fn bridgebot(args: &[&str], dir: &Path) -> Output {
+    command(args, dir).output().expect("the binary runs")
 }
 
 /// `bridgebot run` with a token, so it gets past the config to whatever stops it next.
 fn run_with_a_token(dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_bridgebot"))
-        .arg("run")
-        .current_dir(dir)
+    command(&["run"], dir)
         .env("DISCORD_TOKEN", "x")
-        .env_remove("RUST_LOG")
         .output()
         .expect("the binary runs")
 }

@@ -74,22 +74,18 @@ async fn ended(mut running: RunningBot) -> RunError {
     error
 }
 
-/// The bot against a fake whose `GET /gateway/bot` (what autosharding asks first) answers
-/// `status` once.
-async fn start_refused_with(status: u16) -> RunError {
+/// The bot against a fake whose `GET /gateway/bot` (what the bot asks first) answers with
+/// `fault` once; returns why the bot ended.
+async fn start_refused_with(fault: Fault) -> RunError {
     let fake = FakeDiscord::start().await;
-    fake.fail_next(
-        RouteMatcher::prefix("GET", "/gateway/bot"),
-        Fault::ServerError(status),
-        1,
-    );
+    fake.fail_next(RouteMatcher::prefix("GET", "/gateway/bot"), fault, 1);
     let dir = tempfile::tempdir().expect("temp dir");
     ended(start(&fake, &dir, Shards::Auto).await).await
 }
 
 #[tokio::test]
 async fn a_token_discord_refuses_needs_a_fix_not_a_restart() {
-    let error = start_refused_with(401).await;
+    let error = start_refused_with(Fault::ServerError(401)).await;
     assert!(error.to_string().contains("401"), "{error}");
     assert!(error.needs_a_fix(), "{error}");
 }
@@ -108,14 +104,7 @@ async fn a_token_the_gateway_refuses_needs_a_fix_not_a_restart() {
 
 #[tokio::test]
 async fn an_api_base_that_is_not_discord_needs_a_fix_not_a_restart() {
-    let fake = FakeDiscord::start().await;
-    fake.fail_next(
-        RouteMatcher::prefix("GET", "/gateway/bot"),
-        Fault::UnknownChannel,
-        1,
-    );
-    let dir = tempfile::tempdir().expect("temp dir");
-    let error = ended(start(&fake, &dir, Shards::Auto).await).await;
+    let error = start_refused_with(Fault::UnknownChannel).await;
     assert!(error.to_string().contains("api_base"), "{error}");
     assert!(error.needs_a_fix(), "{error}");
 }
