@@ -303,13 +303,18 @@ impl Latency {
     }
 }
 
+/// A bot running for a [`Subject`].
+enum Running {
+    Bare(Arc<serenity::ShardManager>),
+    Bridgebot(Box<RunningBot>),
+}
+
 /// One bot under measurement, with its own fake Discord.
 struct Subject {
     target: Target,
     fake: FakeDiscord,
     _dir: tempfile::TempDir,
-    bare: Option<Arc<serenity::ShardManager>>,
-    ours: Option<RunningBot>,
+    bot: Running,
     ids: Vec<u64>,
 }
 
@@ -322,23 +327,19 @@ impl Subject {
         .await;
         let dir = tempfile::tempdir().expect("temp dir");
         let config = config_for(&fake, dir.path());
-        let (bare, ours) = match target {
+        let bot = match target {
             Target::Bare => {
                 let pong = poise::CreateReply::default().content("pong");
-                (Some(start_bare(&fake, &config, pong).await), None)
+                Running::Bare(start_bare(&fake, &config, pong).await)
             }
-            Target::BareEmbed => {
-                let embed = contrast_answer();
-                (Some(start_bare(&fake, &config, embed).await), None)
-            }
-            Target::Bridgebot => (None, Some(start_bot(&fake, config, None).await)),
+            Target::BareEmbed => Running::Bare(start_bare(&fake, &config, contrast_answer()).await),
+            Target::Bridgebot => Running::Bridgebot(Box::new(start_bot(&fake, config, None).await)),
         };
         let subject = Subject {
             target,
             fake,
             _dir: dir,
-            bare,
-            ours,
+            bot,
             ids: Vec::new(),
         };
         // Warm up: the first answers pay for connections and caches.
@@ -371,11 +372,9 @@ impl Subject {
 
     async fn stop(self) -> Latency {
         let result = measure(&self.fake, &self.ids);
-        if let Some(bot) = self.ours {
-            bot.shutdown().await.expect("clean stop");
-        }
-        if let Some(shards) = self.bare {
-            shards.shutdown_all().await;
+        match self.bot {
+            Running::Bare(shards) => shards.shutdown_all().await,
+            Running::Bridgebot(bot) => bot.shutdown().await.expect("clean stop"),
         }
         result
     }
