@@ -91,6 +91,10 @@ impl Content {
         self.similarities.iter().find(|s| s.id == *id)
     }
 
+    pub fn quote(&self, id: &str) -> Option<&Quote> {
+        self.quotes.iter().find(|q| q.id == *id)
+    }
+
     pub fn example(&self, id: &str) -> Option<&Example> {
         self.examples.iter().find(|e| e.id == *id)
     }

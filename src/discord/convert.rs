@@ -6,8 +6,7 @@
 use poise::serenity_prelude as serenity;
 use serenity::{
     ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
-    CreateEmbedFooter, CreateInteractionResponseMessage, CreateMessage, CreatePoll,
-    CreatePollAnswer,
+    CreateEmbedFooter, CreateMessage, CreatePoll, CreatePollAnswer,
 };
 
 use crate::reply::poll::{discord_hours, PollSpec};
@@ -72,19 +71,6 @@ pub fn poise_reply(reply: &Reply) -> poise::CreateReply {
     }
     for item in &reply.embeds {
         built = built.embed(embed(item));
-    }
-    built
-}
-
-/// For answering a component interaction (a button click).
-pub fn interaction_message(reply: &Reply) -> CreateInteractionResponseMessage {
-    let mut built = CreateInteractionResponseMessage::new()
-        .ephemeral(reply.ephemeral)
-        .allowed_mentions(no_mentions())
-        .components(components(reply))
-        .embeds(reply.embeds.iter().map(embed).collect());
-    if let Some(text) = &reply.text {
-        built = built.content(text);
     }
     built
 }

@@ -1,13 +1,15 @@
 //! Gateway events that are not slash commands: button clicks, and start-up.
 
 use poise::serenity_prelude as serenity;
-use serenity::{ComponentInteraction, CreateInteractionResponse, FullEvent, Interaction};
+use serenity::{
+    ComponentInteraction, CreateInteractionResponse, CreateInteractionResponseMessage, FullEvent,
+    Interaction,
+};
 use tracing::{debug, info};
 
-use super::convert::interaction_message;
 use super::{BotError, Data};
 use crate::metrics::Outcome;
-use crate::reply::{answer, Action, Request};
+use crate::reply::{Action, Request};
 
 /// The poise event handler.
 pub async fn handle(
@@ -54,13 +56,12 @@ async fn on_button(
         Action::AnotherTip { after } => Request::AnotherTip { after },
     };
     let in_flight = data.in_flight.start();
-    let content = data.content();
-    let reply = answer(&content, request, &mut rand::rng())?;
+    let reply = data
+        .answers
+        .reply(&data.content(), request, &mut rand::rng())?
+        .to_slash_initial_response(CreateInteractionResponseMessage::new());
     let sent = component
-        .create_response(
-            &ctx.http,
-            CreateInteractionResponse::UpdateMessage(interaction_message(&reply)),
-        )
+        .create_response(&ctx.http, CreateInteractionResponse::UpdateMessage(reply))
         .await;
     let outcome = if sent.is_ok() {
         Outcome::Answered

@@ -3,6 +3,7 @@
 //! Nothing here decides what to say; that is `reply`. This layer resolves options, calls
 //! `reply`, converts the result, and sends it.
 
+pub mod answers;
 mod commands;
 pub mod connect;
 pub mod convert;
@@ -41,6 +42,8 @@ pub type Context<'a> = poise::Context<'a, Data, BotError>;
 /// Everything commands share, built once at start-up.
 pub struct Data {
     content: Arc<ArcSwap<Content>>,
+    /// Content answers built ahead of time, for whichever content is loaded.
+    pub answers: answers::Answers,
     /// What `/help` lists, read from the command registry once.
     pub command_infos: Vec<CommandInfo>,
     pub store: Store,
@@ -73,6 +76,7 @@ pub struct Parts {
 impl Data {
     pub fn new(parts: Parts) -> Data {
         Data {
+            answers: answers::Answers::new(parts.content.load_full()),
             content: parts.content,
             command_infos: command_infos(&all_commands()),
             store: parts.store,

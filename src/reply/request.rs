@@ -1,7 +1,10 @@
 //! The one place a request becomes an answer.
 //!
 //! Slash commands, buttons and `bridgebot preview` all describe what was asked as a
-//! [`Request`] and call [`answer`], so no path can drift from another.
+//! [`Request`] and call [`answer`], so no path can drift from another. [`answer`] is
+//! [`decide`] (every choice made: what was typed resolved, what is random drawn) then
+//! [`show`] (the answer for what was decided), so that the Discord layer can build every
+//! [`Shown`] answer ahead of time and still answer exactly as [`answer`] would.
 
 use rand::seq::IndexedRandom;
 use rand::Rng;
@@ -13,7 +16,7 @@ use super::library::{
     similarities_reply, tip_reply, traits_reply,
 };
 use super::{Reply, UserError};
-use crate::content::{Content, Contrast, Side, TraitKind};
+use crate::content::{Content, Contrast, Side, Text, TraitKind};
 
 /// Something a person asked for.
 #[derive(Debug, Clone, Copy)]
@@ -40,41 +43,106 @@ pub enum Request<'a> {
     Help { commands: &'a [CommandInfo] },
 }
 
+/// What an answer shows once every choice in a request is made: a typed name resolved to its
+/// entry, a random entry drawn. The answer is a pure function of this and the content, which
+/// is what lets the Discord layer build answers ahead of time (`discord::answers`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Shown {
+    /// A contrast, by id.
+    Contrast(String),
+    Traits {
+        side: Side,
+        kind: Option<TraitKind>,
+    },
+    Similarities,
+    /// A quote, by id.
+    Quote(String),
+    /// An example, by id.
+    Example(String),
+    /// A question of the FAQ, by id.
+    Question(String),
+    /// The list of the FAQ's questions.
+    Questions,
+    /// A tip, by id.
+    Tip(String),
+}
+
+impl Shown {
+    /// Everything an answer can show from `content`, each once.
+    pub fn every(content: &Content) -> Vec<Shown> {
+        let kinds = [
+            None,
+            Some(TraitKind::Characteristic),
+            Some(TraitKind::Skill),
+        ];
+        let traits = [Side::Leader, Side::Manager]
+            .into_iter()
+            .flat_map(move |side| kinds.map(|kind| Shown::Traits { side, kind }));
+        let id = |text: &Text| text.as_str().to_owned();
+        content
+            .contrasts
+            .iter()
+            .map(|c| Shown::Contrast(id(&c.id)))
+            .chain(traits)
+            .chain([Shown::Similarities, Shown::Questions])
+            .chain(content.quotes.iter().map(|q| Shown::Quote(id(&q.id))))
+            .chain(content.examples.iter().map(|e| Shown::Example(id(&e.id))))
+            .chain(content.questions.iter().map(|q| Shown::Question(id(&q.id))))
+            .chain(content.tips.iter().map(|t| Shown::Tip(id(&t.id))))
+            .collect()
+    }
+}
+
+/// A request with its choices made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision<'a> {
+    Show(Shown),
+    /// `/help` shows the commands it is given rather than content.
+    Help(&'a [CommandInfo]),
+}
+
 /// The answer to `request`; `rng` decides every random pick.
 pub fn answer(
     content: &Content,
     request: Request<'_>,
     rng: &mut impl Rng,
 ) -> Result<Reply, UserError> {
-    let reply = match request {
+    match decide(content, request, rng)? {
+        Decision::Show(shown) => show(content, &shown),
+        Decision::Help(commands) => Ok(help(commands)),
+    }
+}
+
+/// Makes every choice in `request`: resolves what was typed (a person's mistake is a
+/// [`UserError`]) and draws what is random.
+pub fn decide<'a>(
+    content: &Content,
+    request: Request<'a>,
+    rng: &mut impl Rng,
+) -> Result<Decision<'a>, UserError> {
+    let id = |text: &Text| text.as_str().to_owned();
+    let shown = match request {
         Request::Contrast { topic: Some(topic) } => {
-            contrast_reply(content, find_contrast(content, topic)?)
+            Shown::Contrast(id(&find_contrast(content, topic)?.id))
         }
         Request::Contrast { topic: None } => {
-            contrast_reply(content, pick_other(&content.contrasts, "", |c| &c.id, rng))
+            Shown::Contrast(id(&pick_other(&content.contrasts, "", |c| &c.id, rng).id))
         }
-        Request::AnotherContrast { after } => contrast_reply(
-            content,
-            pick_other(&content.contrasts, after, |c| &c.id, rng),
-        ),
-        Request::Traits { side, kind } => traits_reply(content, side, kind),
-        Request::Similarities => similarities_reply(content),
-        Request::Quote => quote_reply(content, pick_other(&content.quotes, "", |q| &q.id, rng)),
+        Request::AnotherContrast { after } => {
+            Shown::Contrast(id(&pick_other(&content.contrasts, after, |c| &c.id, rng).id))
+        }
+        Request::Traits { side, kind } => Shown::Traits { side, kind },
+        Request::Similarities => Shown::Similarities,
+        Request::Quote => Shown::Quote(id(&pick_other(&content.quotes, "", |q| &q.id, rng).id)),
         Request::Example { name: Some(name) } => {
             let items = content
                 .examples
                 .iter()
                 .map(|e| (e.id.as_str(), e.title.as_str()));
-            let id = resolve(items, name, "example", "name", "for a random one")?;
-            example_reply(
-                content,
-                content
-                    .example(&id)
-                    .ok_or_else(|| missing("example", name))?,
-            )
+            Shown::Example(resolve(items, name, "example", "name", "for a random one")?)
         }
         Request::Example { name: None } => {
-            example_reply(content, pick_other(&content.examples, "", |e| &e.id, rng))
+            Shown::Example(id(&pick_other(&content.examples, "", |e| &e.id, rng).id))
         }
         Request::Faq {
             question: Some(question),
@@ -83,20 +151,52 @@ pub fn answer(
                 .questions
                 .iter()
                 .map(|q| (q.id.as_str(), q.question.as_str()));
-            let id = resolve(items, question, "question", "question", "to see them all")?;
-            question_reply(
-                content,
-                content
-                    .question(&id)
-                    .ok_or_else(|| missing("question", question))?,
-            )
+            Shown::Question(resolve(
+                items,
+                question,
+                "question",
+                "question",
+                "to see them all",
+            )?)
         }
-        Request::Faq { question: None } => questions_index(content),
-        Request::RandomTip => tip_reply(content, pick_other(&content.tips, "", |t| &t.id, rng)),
+        Request::Faq { question: None } => Shown::Questions,
+        Request::RandomTip => Shown::Tip(id(&pick_other(&content.tips, "", |t| &t.id, rng).id)),
         Request::AnotherTip { after } => {
-            tip_reply(content, pick_other(&content.tips, after, |t| &t.id, rng))
+            Shown::Tip(id(&pick_other(&content.tips, after, |t| &t.id, rng).id))
         }
-        Request::Help { commands } => help(commands),
+        Request::Help { commands } => return Ok(Decision::Help(commands)),
+    };
+    Ok(Decision::Show(shown))
+}
+
+/// The answer showing `shown`. An id that is not in `content` (only possible when the
+/// content changed between deciding and showing) is answered as an unknown name.
+pub fn show(content: &Content, shown: &Shown) -> Result<Reply, UserError> {
+    let reply = match shown {
+        Shown::Contrast(id) => contrast_reply(
+            content,
+            content
+                .contrast(id)
+                .ok_or_else(|| missing("contrast", id))?,
+        ),
+        Shown::Traits { side, kind } => traits_reply(content, *side, *kind),
+        Shown::Similarities => similarities_reply(content),
+        Shown::Quote(id) => quote_reply(
+            content,
+            content.quote(id).ok_or_else(|| missing("quote", id))?,
+        ),
+        Shown::Example(id) => example_reply(
+            content,
+            content.example(id).ok_or_else(|| missing("example", id))?,
+        ),
+        Shown::Question(id) => question_reply(
+            content,
+            content
+                .question(id)
+                .ok_or_else(|| missing("question", id))?,
+        ),
+        Shown::Questions => questions_index(content),
+        Shown::Tip(id) => tip_reply(content, content.tip(id).ok_or_else(|| missing("tip", id))?),
     };
     Ok(reply)
 }
@@ -165,6 +265,42 @@ mod tests {
 
     fn title(reply: &Reply) -> String {
         reply.embeds[0].title.clone().unwrap_or_default()
+    }
+
+    #[test]
+    fn every_decision_is_something_every_lists_and_shows() {
+        let content = content();
+        let every = Shown::every(&content);
+        let rng = &mut StdRng::seed_from_u64(3);
+        for _ in 0..50 {
+            for request in [
+                Request::Contrast { topic: None },
+                Request::Contrast {
+                    topic: Some("vision"),
+                },
+                Request::AnotherContrast {
+                    after: "vision-execution",
+                },
+                Request::Traits {
+                    side: Side::Manager,
+                    kind: Some(TraitKind::Skill),
+                },
+                Request::Similarities,
+                Request::Quote,
+                Request::Example { name: None },
+                Request::Faq { question: None },
+                Request::RandomTip,
+                Request::AnotherTip { after: "" },
+            ] {
+                let Ok(Decision::Show(shown)) = decide(&content, request, rng) else {
+                    panic!("{request:?} shows content");
+                };
+                assert!(every.contains(&shown), "{shown:?} missing from every");
+                assert!(show(&content, &shown).is_ok(), "{shown:?}");
+            }
+        }
+        let unique: std::collections::HashSet<&Shown> = every.iter().collect();
+        assert_eq!(unique.len(), every.len(), "each once");
     }
 
     #[test]

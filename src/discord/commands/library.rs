@@ -5,15 +5,16 @@
 use poise::serenity_prelude as serenity;
 
 use crate::content::{Side, TraitKind};
-use crate::discord::convert::poise_reply;
 use crate::discord::{BotError, Context};
-use crate::reply::{answer, autocomplete, Request};
+use crate::reply::{autocomplete, Request};
 
 /// Answers `request` from the loaded content.
 async fn respond(ctx: Context<'_>, request: Request<'_>) -> Result<(), BotError> {
-    let content = ctx.data().content();
-    let reply = answer(&content, request, &mut rand::rng())?;
-    ctx.send(poise_reply(&reply)).await?;
+    let data = ctx.data();
+    let reply = data
+        .answers
+        .reply(&data.content(), request, &mut rand::rng())?;
+    ctx.send(reply).await?;
     Ok(())
 }
 
