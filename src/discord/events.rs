@@ -1,13 +1,10 @@
 //! Gateway events that are not slash commands: button clicks, and start-up.
 
 use poise::serenity_prelude as serenity;
-use serenity::{
-    ComponentInteraction, CreateInteractionResponse, CreateInteractionResponseMessage, FullEvent,
-    Interaction,
-};
+use serenity::{ComponentInteraction, FullEvent, Interaction};
 use tracing::{debug, info};
 
-use super::{BotError, Data};
+use super::{answers, BotError, Data};
 use crate::metrics::Outcome;
 use crate::reply::{Action, Request};
 
@@ -56,13 +53,10 @@ async fn on_button(
         Action::AnotherTip { after } => Request::AnotherTip { after },
     };
     let in_flight = data.in_flight.start();
-    let reply = data
+    let answer = data
         .answers
-        .reply(&data.content(), request, &mut rand::rng())?
-        .to_slash_initial_response(CreateInteractionResponseMessage::new());
-    let sent = component
-        .create_response(&ctx.http, CreateInteractionResponse::UpdateMessage(reply))
-        .await;
+        .reply(&data.content(), request, &mut rand::rng())?;
+    let sent = answers::update(&ctx.http, component, &answer).await;
     let outcome = if sent.is_ok() {
         Outcome::Answered
     } else {

@@ -5,17 +5,16 @@
 use poise::serenity_prelude as serenity;
 
 use crate::content::{Side, TraitKind};
-use crate::discord::{BotError, Context};
+use crate::discord::{answers, BotError, Context};
 use crate::reply::{autocomplete, Request};
 
 /// Answers `request` from the loaded content.
 async fn respond(ctx: Context<'_>, request: Request<'_>) -> Result<(), BotError> {
     let data = ctx.data();
-    let reply = data
+    let answer = data
         .answers
         .reply(&data.content(), request, &mut rand::rng())?;
-    ctx.send(reply).await?;
-    Ok(())
+    answers::respond(ctx, &answer).await
 }
 
 fn suggestions(choices: Vec<autocomplete::Choice>) -> serenity::CreateAutocompleteResponse {
