@@ -214,3 +214,25 @@ async fn a_shutdown_while_the_gateway_socket_is_still_opening_is_prompt() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_shutdown_while_shards_are_still_booting_is_prompt() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    // serenity starts shards five seconds apart: with two running, the third waits its turn.
+    let running = start(&fake, &dir, Shards::Fixed(3)).await;
+    fake.wait_ready().await;
+    let first = fake.mark();
+    fake.wait_frame_timeout(first, Duration::from_secs(10), |f| f.is_dispatch("READY"))
+        .await;
+    let began = std::time::Instant::now();
+    stop_promptly(
+        running,
+        "the shutdown does not wait for shards still to boot",
+    )
+    .await;
+    // Closing what runs takes milliseconds; serenity's queuer would have been waited for
+    // until it had started the third shard, five seconds after the second.
+    let took = began.elapsed();
+    assert!(took < Duration::from_secs(2), "the shutdown took {took:?}");
+}

@@ -28,6 +28,9 @@ pub const RETRY_CAP: Duration = Duration::from_secs(60);
 /// How long a shutdown waits for the gateway client to return once its shards are closed.
 const CLOSE_WAIT: Duration = Duration::from_secs(3);
 
+/// The websocket close code for a normal closure.
+const NORMAL_CLOSE: u16 = 1000;
+
 /// Why the connection to Discord ended.
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
@@ -94,8 +97,28 @@ impl Connection {
         self.stop.stop();
         let before = std::mem::replace(&mut *lock(&self.slot), Slot::Stopped);
         if let Slot::Running(manager) = before {
-            manager.shutdown_all().await;
+            close_shards(&manager).await;
         }
+    }
+}
+
+/// Closes every shard that runs. serenity's `shutdown_all` asks its shard queuer to close
+/// each one, and while shards are still booting the queuer sleeps between two starts (five
+/// seconds) and reads the request only after the starts it was given before: a shutdown with
+/// two of three shards running took 5 s, with three of five 10 s. Each running shard is told
+/// directly first, which also answers `shutdown_all`'s wait for it (27 ms with three of
+/// five); the queuer is given a moment, no more.
+async fn close_shards(manager: &serenity::ShardManager) {
+    for (id, runner) in manager.runners.lock().await.iter() {
+        runner
+            .runner_tx
+            .send_to_shard(serenity::ShardRunnerMessage::Shutdown(*id, NORMAL_CLOSE));
+    }
+    if tokio::time::timeout(CLOSE_WAIT, manager.shutdown_all())
+        .await
+        .is_err()
+    {
+        warn!("the gateway's shard queuer did not answer at shutdown; its shards were closed");
     }
 }
 
