@@ -421,12 +421,12 @@ pub enum ConfigError {
     Invalid(#[from] Diagnostics),
     #[error("no bot token: set the {TOKEN_ENV} environment variable, or token_file in the [discord] section of the config")]
     NoToken,
-    #[error("cannot read the token file {path}: {source}")]
+    #[error("cannot read the token file {path}: {source}; put the bot token in that file, or set the {TOKEN_ENV} environment variable (it wins over the file)")]
     TokenFile {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("the bot token from {from} is empty")]
+    #[error("the bot token from {from} is empty: copy the token from the Bot page of your application in Discord's developer portal")]
     EmptyToken { from: String },
 }
 
@@ -706,6 +706,19 @@ mod tests {
             config.token(|_| Some("  ".into())),
             Err(ConfigError::EmptyToken { .. })
         ));
+    }
+
+    #[test]
+    fn a_missing_token_file_says_both_ways_to_give_the_token() {
+        let mut config = Config::default();
+        config.discord.token_file = Some(PathBuf::from("/nonexistent/discord_token"));
+        let error = config
+            .token(|_| None)
+            .expect_err("no such file")
+            .to_string();
+        assert!(error.contains("/nonexistent/discord_token"), "{error}");
+        assert!(error.contains("put the bot token in that file"), "{error}");
+        assert!(error.contains(TOKEN_ENV), "{error}");
     }
 
     #[test]
