@@ -21,7 +21,7 @@ pub use action::Action;
 pub use error::UserError;
 pub use help::{help, CommandInfo};
 pub use library::{contrast_embed, source_line, tip_embed, tip_reply};
-pub use request::{answer, decide, find_contrast, show, Decision, Request, Shown};
+pub use request::{answer, decide, show, Decision, Request, Shown};
 pub use text::to_plain_text;
 
 use crate::diag::char_len;

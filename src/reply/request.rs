@@ -16,7 +16,7 @@ use super::library::{
     similarities_reply, tip_reply, traits_reply,
 };
 use super::{Reply, UserError};
-use crate::content::{Content, Contrast, Side, Text, TraitKind};
+use crate::content::{Content, Side, Text, TraitKind};
 
 /// Something a person asked for.
 #[derive(Debug, Clone, Copy)]
@@ -123,7 +123,17 @@ pub fn decide<'a>(
     let id = |text: &Text| text.as_str().to_owned();
     let shown = match request {
         Request::Contrast { topic: Some(topic) } => {
-            Shown::Contrast(id(&find_contrast(content, topic)?.id))
+            let items = content
+                .contrasts
+                .iter()
+                .map(|c| (c.id.as_str(), c.title.as_str()));
+            Shown::Contrast(resolve(
+                items,
+                topic,
+                "contrast",
+                "topic",
+                "for a random one",
+            )?)
         }
         Request::Contrast { topic: None } => {
             Shown::Contrast(id(&pick_other(&content.contrasts, "", |c| &c.id, rng).id))
@@ -199,18 +209,6 @@ pub fn show(content: &Content, shown: &Shown) -> Result<Reply, UserError> {
         Shown::Tip(id) => tip_reply(content, content.tip(id).ok_or_else(|| missing("tip", id))?),
     };
     Ok(reply)
-}
-
-/// The contrast a typed topic names: an id, a title, or a clear part of one.
-pub fn find_contrast<'c>(content: &'c Content, topic: &str) -> Result<&'c Contrast, UserError> {
-    let items = content
-        .contrasts
-        .iter()
-        .map(|c| (c.id.as_str(), c.title.as_str()));
-    let id = resolve(items, topic, "contrast", "topic", "for a random one")?;
-    content
-        .contrast(&id)
-        .ok_or_else(|| missing("contrast", topic))
 }
 
 fn resolve<'a>(
