@@ -20,7 +20,7 @@ use serde_json::value::RawValue;
 use serenity::CreateInteractionResponseMessage;
 
 use super::convert::poise_reply;
-use super::{BotError, Context};
+use super::{BotError, SlashContext};
 use crate::content::Content;
 use crate::reply::{decide, help, show, Decision, Reply, Request, Shown};
 
@@ -28,11 +28,8 @@ use crate::reply::{decide, help, show, Decision, Reply, Request, Shown};
 const CHANNEL_MESSAGE_WITH_SOURCE: u8 = 4;
 const UPDATE_MESSAGE: u8 = 7;
 
-/// One answer, ready to send.
+/// One answer, ready to send: the interaction response's `data`, serialized once.
 pub struct Prepared {
-    /// For what is not a first response (a follow-up), sent through poise.
-    reply: poise::CreateReply,
-    /// The interaction response's `data`, serialized once.
     data: Box<RawValue>,
 }
 
@@ -47,12 +44,10 @@ struct Response<'a> {
 
 impl Prepared {
     fn new(reply: &Reply) -> Result<Prepared, serde_json::Error> {
-        let reply = poise_reply(reply);
-        let message = reply
-            .clone()
-            .to_slash_initial_response(CreateInteractionResponseMessage::new());
+        let message =
+            poise_reply(reply).to_slash_initial_response(CreateInteractionResponseMessage::new());
         let data = serde_json::value::to_raw_value(&message)?;
-        Ok(Prepared { reply, data })
+        Ok(Prepared { data })
     }
 
     /// The response to a slash command: a new message with the answer.
@@ -139,25 +134,20 @@ impl Answers {
     }
 }
 
-/// Sends `answer` as the response to the slash command of `ctx`; poise sends it instead when
-/// the command has already been answered (a follow-up).
-pub async fn respond(ctx: Context<'_>, answer: &Prepared) -> Result<(), BotError> {
-    if let poise::Context::Application(app) = ctx {
-        if !app.has_sent_initial_response.load(Ordering::SeqCst) {
-            let interaction = app.interaction;
-            ctx.http()
-                .create_interaction_response(
-                    interaction.id,
-                    &interaction.token,
-                    &answer.message(),
-                    Vec::new(),
-                )
-                .await?;
-            app.has_sent_initial_response.store(true, Ordering::SeqCst);
-            return Ok(());
-        }
-    }
-    ctx.send(answer.reply.clone()).await?;
+/// Sends `answer` as the response to the slash command of `ctx`, and tells poise it is
+/// answered. A content command answers once; a second response would be refused by Discord
+/// and reported by the error handler.
+pub async fn respond(ctx: SlashContext<'_>, answer: &Prepared) -> Result<(), BotError> {
+    ctx.serenity_context()
+        .http
+        .create_interaction_response(
+            ctx.interaction.id,
+            &ctx.interaction.token,
+            &answer.message(),
+            Vec::new(),
+        )
+        .await?;
+    ctx.has_sent_initial_response.store(true, Ordering::SeqCst);
     Ok(())
 }
 

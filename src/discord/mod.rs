@@ -39,6 +39,9 @@ use rest::Rest;
 /// The context every command gets.
 pub type Context<'a> = poise::Context<'a, Data, BotError>;
 
+/// The context of a slash command (the content commands are nothing else).
+pub type SlashContext<'a> = poise::ApplicationContext<'a, Data, BotError>;
+
 /// Everything commands share, built once at start-up.
 pub struct Data {
     content: Arc<ArcSwap<Content>>,

@@ -5,11 +5,11 @@
 use poise::serenity_prelude as serenity;
 
 use crate::content::{Side, TraitKind};
-use crate::discord::{answers, BotError, Context};
+use crate::discord::{answers, BotError, Context, SlashContext};
 use crate::reply::{autocomplete, Request};
 
 /// Answers `request` from the loaded content.
-async fn respond(ctx: Context<'_>, request: Request<'_>) -> Result<(), BotError> {
+async fn respond(ctx: SlashContext<'_>, request: Request<'_>) -> Result<(), BotError> {
     let data = ctx.data();
     let answer = data
         .answers
@@ -73,7 +73,7 @@ impl From<KindChoice> for TraitKind {
 /// One difference between leading and managing, with both sides.
 #[poise::command(slash_command)]
 pub async fn contrast(
-    ctx: Context<'_>,
+    ctx: SlashContext<'_>,
     #[description = "Which contrast (leave empty for a random one)"]
     #[autocomplete = "topics"]
     topic: Option<String>,
@@ -90,7 +90,7 @@ pub async fn contrast(
 /// What leaders or managers are known for: characteristics and skills.
 #[poise::command(slash_command)]
 pub async fn traits(
-    ctx: Context<'_>,
+    ctx: SlashContext<'_>,
     #[description = "Leader or manager"] side: SideChoice,
     #[description = "Characteristics or skills (leave empty for both, in short)"] kind: Option<
         KindChoice,
@@ -108,14 +108,14 @@ pub async fn traits(
 
 /// What leading and managing have in common.
 #[poise::command(slash_command)]
-pub async fn similarities(ctx: Context<'_>) -> Result<(), BotError> {
+pub async fn similarities(ctx: SlashContext<'_>) -> Result<(), BotError> {
     respond(ctx, Request::Similarities).await
 }
 
 /// A worked example of leading and managing side by side.
 #[poise::command(slash_command)]
 pub async fn example(
-    ctx: Context<'_>,
+    ctx: SlashContext<'_>,
     #[description = "Which example (leave empty for a random one)"]
     #[autocomplete = "example_names"]
     name: Option<String>,
@@ -131,14 +131,14 @@ pub async fn example(
 
 /// An attributed quote on leading and managing.
 #[poise::command(slash_command)]
-pub async fn quote(ctx: Context<'_>) -> Result<(), BotError> {
+pub async fn quote(ctx: SlashContext<'_>) -> Result<(), BotError> {
     respond(ctx, Request::Quote).await
 }
 
 /// Answers to questions people ask about leading and managing.
 #[poise::command(slash_command)]
 pub async fn faq(
-    ctx: Context<'_>,
+    ctx: SlashContext<'_>,
     #[description = "Which question (leave empty to see them all)"]
     #[autocomplete = "questions"]
     question: Option<String>,
@@ -154,7 +154,7 @@ pub async fn faq(
 
 /// Every bridgebot command, one line each.
 #[poise::command(slash_command)]
-pub async fn help(ctx: Context<'_>) -> Result<(), BotError> {
+pub async fn help(ctx: SlashContext<'_>) -> Result<(), BotError> {
     respond(
         ctx,
         Request::Help {
