@@ -354,13 +354,13 @@ impl Rest {
         .await
     }
 
-    /// The bot's own user id.
     /// Where to connect the gateway and how many shards Discord recommends
     /// (`GET /gateway/bot`; it needs the token, so a refused token shows here first).
     pub async fn bot_gateway(&self) -> Result<BotGateway, RestError> {
         self.call(Method::GET, "/gateway/bot", None::<&()>).await
     }
 
+    /// The bot's own user id.
     pub async fn current_user_id(&self) -> Result<u64, RestError> {
         let user: UserRef = self.call(Method::GET, "/users/@me", None::<&()>).await?;
         Ok(user.id)
