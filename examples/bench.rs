@@ -29,9 +29,9 @@ use std::time::{Duration, Instant};
 use bridgebot::app::{Bot, RunningBot};
 use bridgebot::clock::ManualClock;
 use bridgebot::config::{ApiBase, Config, Shards, Snowflake};
-use bridgebot::schedule::when::{DailyTime, Days};
 use bridgebot::schedule::ScheduleEvent;
 use bridgebot::store::{Store, TipSettings};
+use bridgebot::when::{DailyTime, Days, Zone};
 use fake_discord::{extra_guild_channel_id, extra_guild_id, FakeDiscord, FakeOptions, GUILD_ID};
 use jiff::Timestamp;
 use poise::serenity_prelude as serenity;
@@ -643,7 +643,7 @@ async fn seed_servers(database: &Path, servers: usize, due: Timestamp) {
             guild_id: extra_guild_id(index),
             channel_id: extra_guild_channel_id(index),
             time: DailyTime::new(9, 0).expect("time"),
-            zone: "UTC".into(),
+            zone: Zone::utc(),
             days: Days::EveryDay,
             paused: false,
             skip_date: None,

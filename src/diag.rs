@@ -211,11 +211,6 @@ fn fix_for_toml_message(message: &str) -> String {
     }
 }
 
-/// Number of characters as Discord counts them for its length limits (Unicode scalar values).
-pub fn char_len(text: &str) -> usize {
-    text.chars().count()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

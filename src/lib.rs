@@ -20,3 +20,5 @@ pub mod reply;
 pub mod retry;
 pub mod schedule;
 pub mod store;
+pub mod text;
+pub mod when;

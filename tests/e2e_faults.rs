@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use bridgebot::clock::{Clock as _, ManualClock};
-use bridgebot::schedule::when::{DailyTime, Days};
 use bridgebot::schedule::ScheduleEvent;
 use bridgebot::store::{Store, TipSettings};
+use bridgebot::when::{DailyTime, Days, Zone};
 use fake_discord::{extra_guild_channel_id, extra_guild_id, FakeOptions, Fault, RouteMatcher};
 use jiff::{SignedDuration, Timestamp};
 use support::TestBot;
@@ -27,7 +27,7 @@ async fn seed(database: &Path) {
             guild_id: extra_guild_id(index),
             channel_id: extra_guild_channel_id(index),
             time: DailyTime::new(9, 0).expect("time"),
-            zone: "UTC".into(),
+            zone: Zone::utc(),
             days: Days::EveryDay,
             paused: false,
             skip_date: None,

@@ -11,9 +11,9 @@ use bridgebot::content::Content;
 use bridgebot::discord::poster::DiscordPoster;
 use bridgebot::discord::rest::Rest;
 use bridgebot::reply::{tip_embed, Reply};
-use bridgebot::schedule::when::{DailyTime, Days};
 use bridgebot::schedule::{Poster as _, ScheduleEvent};
 use bridgebot::store::{Claim, Store, TipSettings};
+use bridgebot::when::{DailyTime, Days, Zone};
 use fake_discord::{
     FakeDiscord, Fault, RouteMatcher, ADMIN_ID, GUILD_ID, HIDDEN_CHANNEL_ID, MEMBER_ID, OWNER_ID,
     TEAM_ROLE_ID, TEXT_CHANNEL_ID, VOICE_CHANNEL_ID,
@@ -460,7 +460,7 @@ async fn seed_claim(database: &Path, tip_id: &str, now: Timestamp) {
         guild_id: GUILD_ID,
         channel_id: TEXT_CHANNEL_ID,
         time: DailyTime::new(local.hour(), local.minute()).expect("time"),
-        zone: "UTC".into(),
+        zone: Zone::utc(),
         days: Days::EveryDay,
         paused: false,
         skip_date: None,

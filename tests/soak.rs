@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use bridgebot::schedule::when::{DailyTime, Days};
 use bridgebot::store::{LogStatus, Store, TipSettings};
+use bridgebot::when::{DailyTime, Days, Zone};
 use fake_discord::{extra_guild_channel_id, extra_guild_id, FakeDiscord, FakeOptions, GUILD_ID};
 use jiff::{SignedDuration, Timestamp};
 use rand::Rng;
@@ -101,7 +101,7 @@ async fn kill_9_at_random_moments_never_doubles_or_loses_a_tip() {
             guild_id: extra_guild_id(index),
             channel_id: extra_guild_channel_id(index),
             time: DailyTime::new(minute.hour(), minute.minute()).expect("time"),
-            zone: "UTC".into(),
+            zone: Zone::utc(),
             days: Days::EveryDay,
             paused: false,
             skip_date: None,

@@ -3,7 +3,7 @@
 //! and the next occurrence must lie after the instant asked about.
 #![no_main]
 
-use bridgebot::schedule::when::{parse_zone, DailyTime, Days, Schedule};
+use bridgebot::when::{DailyTime, Days, Schedule, Zone};
 use jiff::Timestamp;
 use libfuzzer_sys::fuzz_target;
 
@@ -14,8 +14,8 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(rest);
     let (time_text, zone_text) = text.split_once('\n').unwrap_or((&text, "UTC"));
     let time = DailyTime::parse(time_text);
-    let zone = parse_zone(zone_text);
-    let (Ok(time), Ok((_, zone))) = (time, zone) else {
+    let zone = Zone::parse(zone_text);
+    let (Ok(time), Ok(zone)) = (time, zone) else {
         return;
     };
     let span = Timestamp::MAX.as_second() - Timestamp::MIN.as_second();

@@ -8,7 +8,8 @@ use std::collections::HashMap;
 use super::entry::{Entry, Kind, Reference, Target, TextRule};
 use super::model::Text;
 use super::Content;
-use crate::diag::{char_len, Diagnostic, Location, SourceFile};
+use crate::diag::{Diagnostic, Location, SourceFile};
+use crate::text::char_len;
 
 /// Longest id: ids travel inside button custom ids (at most 100 characters) and the database.
 pub const ID_MAX_LEN: usize = 48;

@@ -121,7 +121,7 @@ pub async fn on_error(error: FrameworkError<'_, Data, BotError>) {
             error, input, ctx, ..
         } => {
             let shown = input
-                .map(|i| format!(" “{}”", crate::reply::clip(&i, 80)))
+                .map(|i| format!(" “{}”", crate::text::clip(&i, 80)))
                 .unwrap_or_default();
             debug!(%error, "argument parse failed");
             say(ctx, &format!("I could not read the value{shown}: {error}. Pick a value from the list Discord shows.")).await;

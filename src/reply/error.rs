@@ -3,7 +3,7 @@
 //! These are answered privately and never logged as failures; they are kept apart from the
 //! bot's own internal errors, which are logged and answered with a short apology instead.
 
-use super::clip;
+use crate::text::clip;
 
 /// Longest piece of a person's own input echoed back in an answer.
 const ECHO_MAX: usize = 80;

@@ -24,8 +24,8 @@ pub use library::{contrast_embed, source_line, tip_embed, tip_reply};
 pub use request::{answer, decide, show, Decision, Request, Shown};
 pub use text::to_plain_text;
 
-use crate::diag::char_len;
 use crate::limits;
+use crate::text::char_len;
 
 /// A whole answer: what one message or interaction response shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -236,27 +236,9 @@ fn check(problems: &mut Vec<String>, what: &str, text: &str, max: usize) {
     }
 }
 
-/// Cuts `text` to at most `max` characters, marking the cut with an ellipsis. For echoing
-/// what a person typed, which can be far longer than any place it is shown.
-pub fn clip(text: &str, max: usize) -> String {
-    if char_len(text) <= max {
-        return text.to_string();
-    }
-    let kept: String = text.chars().take(max.saturating_sub(1)).collect();
-    format!("{kept}…")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn clip_keeps_short_text_and_marks_a_cut() {
-        assert_eq!(clip("short", 10), "short");
-        let cut = clip(&"é".repeat(50), 10);
-        assert_eq!(char_len(&cut), 10);
-        assert!(cut.ends_with('…'));
-    }
 
     #[test]
     fn limit_problems_names_every_overflow() {

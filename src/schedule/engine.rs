@@ -33,7 +33,6 @@ use tokio::sync::{broadcast, mpsc, Mutex};
 use tokio::task::JoinSet;
 use tracing::{debug, info, warn};
 
-use super::when::{parse_zone, Days, Occurrence, Schedule};
 use crate::clock::SharedClock;
 use crate::config::TipsConfig;
 use crate::content::Content;
@@ -43,6 +42,7 @@ use crate::reply::poll::PollSpec;
 use crate::reply::Reply;
 use crate::retry::{Stop, StopSender};
 use crate::store::{LogStatus, PollSchedule, Store, StoreError, TipSettings};
+use crate::when::{Days, Occurrence, Schedule};
 
 /// A boxed future, for the object-safe [`Poster`].
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -516,34 +516,22 @@ pub fn next_weekly_poll(poll: &PollSchedule, now: Timestamp) -> Option<Timestamp
     weekly_schedule_of(poll)?.next_after(now).map(|o| o.at)
 }
 
-/// The weekly schedule of a server's poll, if its zone still exists.
+/// The weekly schedule of a server's poll.
 pub(super) fn weekly_schedule_of(poll: &PollSchedule) -> Option<Schedule> {
-    match parse_zone(&poll.zone) {
-        Ok((_, zone)) => Some(Schedule {
-            time: poll.time,
-            zone,
-            days: Days::Weekly(poll.weekday),
-        }),
-        Err(error) => {
-            warn!(guild = poll.guild_id, %error, "stored time zone is unknown; no weekly poll until it is set again");
-            None
-        }
-    }
+    Some(Schedule {
+        time: poll.time,
+        zone: poll.zone.clone(),
+        days: Days::Weekly(poll.weekday),
+    })
 }
 
-/// The zone-aware schedule of a server, if its zone still exists.
+/// The zone-aware schedule of a server.
 pub(super) fn schedule_of(settings: &TipSettings) -> Option<Schedule> {
-    match parse_zone(&settings.zone) {
-        Ok((_, zone)) => Some(Schedule {
-            time: settings.time,
-            zone,
-            days: settings.days,
-        }),
-        Err(error) => {
-            warn!(guild = settings.guild_id, %error, "stored time zone is unknown; no tips until it is set again");
-            None
-        }
-    }
+    Some(Schedule {
+        time: settings.time,
+        zone: settings.zone.clone(),
+        days: settings.days,
+    })
 }
 
 /// The latest occurrence at or before `now` that the server is owed (set up by then).

@@ -33,8 +33,8 @@ use proptest::test_runner::TestCaseError;
 use super::*;
 use crate::clock::{Clock as _, ManualClock};
 use crate::schedule::test_support::{settings, FakePoster, Harness, Post};
-use crate::schedule::when::{DailyTime, Days, Occurrence, Schedule};
 use crate::store::{LogEntry, LogStatus, Store};
+use crate::when::{DailyTime, Days, Occurrence, Schedule, Zone};
 
 /// Cases per run unless `PROPTEST_CASES` says otherwise: about six seconds of a debug build.
 const CASES: u32 = 64;
@@ -242,7 +242,7 @@ fn runs() -> impl Strategy<Value = Run> {
 }
 
 fn zone(name: &str) -> TimeZone {
-    parse_zone(name).expect("zone").1
+    Zone::parse(name).expect("zone").tz().clone()
 }
 
 /// A zone's clock changes in 2026 (none for a zone without them).
@@ -325,7 +325,7 @@ impl ServerSpec {
     fn schedule(&self) -> Schedule {
         Schedule {
             time: DailyTime::new(self.time.0, self.time.1).expect("valid time"),
-            zone: zone(self.zone),
+            zone: Zone::parse(self.zone).expect("zone"),
             days: self.days,
         }
     }
@@ -333,7 +333,7 @@ impl ServerSpec {
     fn settings(&self, index: usize, run_start: Timestamp) -> TipSettings {
         TipSettings {
             time: DailyTime::new(self.time.0, self.time.1).expect("valid time"),
-            zone: self.zone.into(),
+            zone: Zone::parse(self.zone).expect("zone"),
             days: self.days,
             active_since: run_start - minutes(self.set_up_before),
             ..settings(ServerSpec::guild(index), ServerSpec::channel(index))

@@ -7,8 +7,8 @@ use jiff::civil::{date, Date};
 use super::*;
 use crate::clock::{Clock as _, ManualClock};
 use crate::schedule::test_support::{at, settings, FakePoster, Harness};
-use crate::schedule::when::{DailyTime, Days};
 use crate::store::{Claim, LogStatus, Store};
+use crate::when::{DailyTime, Days, Zone};
 
 const GUILD: u64 = 1;
 const OTHER_GUILD: u64 = 2;
@@ -392,7 +392,7 @@ fn weekly(guild: u64, channel: u64) -> crate::store::PollSchedule {
         kind: "quiz".into(),
         weekday: jiff::civil::Weekday::Monday,
         time: DailyTime::new(11, 0).expect("time"),
-        zone: "UTC".into(),
+        zone: Zone::utc(),
         duration_minutes: 120,
         active_since: at("2026-11-01T00:00:00Z"),
     }

@@ -7,7 +7,6 @@ mod poll_job;
 #[cfg(test)]
 mod test_support;
 mod tip_job;
-pub mod when;
 
 pub use engine::{
     next_post, next_weekly_poll, BoxFuture, Deps, Duty, Poster, ScheduleEvent, Scheduler, Unstarted,

@@ -14,7 +14,6 @@ use jiff::Timestamp;
 use tokio::sync::{broadcast, watch};
 
 use super::engine::{BoxFuture, Deps, Poster, ScheduleEvent, Scheduler};
-use super::when::{DailyTime, Days};
 use crate::clock::{Clock as _, ManualClock};
 use crate::config::TipsConfig;
 use crate::content::Content;
@@ -22,6 +21,7 @@ use crate::discord::rest::RestError;
 use crate::reply::poll::PollSpec;
 use crate::reply::Reply;
 use crate::store::{LogEntry, Store, TipSettings};
+use crate::when::{DailyTime, Days, Zone};
 
 pub(super) fn at(text: &str) -> Timestamp {
     text.parse().expect("timestamp")
@@ -197,7 +197,7 @@ pub(super) fn settings(guild: u64, channel: u64) -> TipSettings {
         guild_id: guild,
         channel_id: channel,
         time: DailyTime::new(9, 0).expect("time"),
-        zone: "UTC".into(),
+        zone: Zone::utc(),
         days: Days::Weekdays,
         paused: false,
         skip_date: None,

@@ -269,5 +269,5 @@ fn tip_message(content: &Content, tip: &crate::content::Tip, role: Option<u64>) 
 
 /// Thread names are at most 100 characters.
 fn thread_name(title: &str) -> String {
-    crate::reply::clip(title, 100)
+    crate::text::clip(title, 100)
 }

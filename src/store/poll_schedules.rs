@@ -8,9 +8,9 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 
 use super::polls::StoredAnswer;
-use super::tips::{seconds, timestamp};
+use super::tips::{seconds, timestamp, zone};
 use super::{id_from_db, id_to_db, Store, StoreError};
-use crate::schedule::when::DailyTime;
+use crate::when::{DailyTime, Zone};
 
 /// A server's weekly poll.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,7 +21,7 @@ pub struct PollSchedule {
     pub kind: String,
     pub weekday: Weekday,
     pub time: DailyTime,
-    pub zone: String,
+    pub zone: Zone,
     /// How long each poll runs, in minutes.
     pub duration_minutes: u32,
     pub active_since: Timestamp,
@@ -75,7 +75,7 @@ fn schedule_from_row(row: &SqliteRow) -> Result<PollSchedule, StoreError> {
         kind: row.try_get("kind")?,
         weekday: weekday_from(row.try_get("weekday")?)?,
         time: DailyTime::parse(&time).map_err(StoreError::Corrupt)?,
-        zone: row.try_get("timezone")?,
+        zone: zone(row.try_get("timezone")?)?,
         duration_minutes: u32::try_from(minutes)
             .map_err(|_| StoreError::Corrupt(format!("duration {minutes}")))?,
         active_since: timestamp(row.try_get("active_since")?)?,
@@ -128,7 +128,7 @@ impl Store {
         .bind(&schedule.kind)
         .bind(weekday_number(schedule.weekday))
         .bind(schedule.time.to_string())
-        .bind(&schedule.zone)
+        .bind(schedule.zone.name())
         .bind(i64::from(schedule.duration_minutes))
         .bind(seconds(schedule.active_since))
         .bind(seconds(now))
@@ -281,7 +281,7 @@ mod tests {
             kind: "pulse".into(),
             weekday: Weekday::Friday,
             time: DailyTime::new(15, 30).expect("time"),
-            zone: "Europe/Berlin".into(),
+            zone: Zone::parse("Europe/Berlin").expect("zone"),
             duration_minutes: 1440,
             active_since: Timestamp::from_second(1_800_000_000).expect("ts"),
         }

@@ -6,7 +6,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 
 use super::{id_from_db, id_to_db, Store, StoreError};
-use crate::schedule::when::{DailyTime, Days};
+use crate::when::{DailyTime, Days, Zone};
 
 /// A server's daily-tip settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,8 +14,7 @@ pub struct TipSettings {
     pub guild_id: u64,
     pub channel_id: u64,
     pub time: DailyTime,
-    /// IANA zone name, checked when it was entered.
-    pub zone: String,
+    pub zone: Zone,
     pub days: Days,
     pub paused: bool,
     /// A local date whose tip is skipped once.
@@ -104,6 +103,11 @@ fn date(text: &str) -> Result<Date, StoreError> {
         .map_err(|e| StoreError::Corrupt(format!("date {text:?}: {e}")))
 }
 
+/// A stored zone name, as a zone (every stored name came from the same bundled database).
+pub(super) fn zone(name: &str) -> Result<Zone, StoreError> {
+    Zone::parse(name).map_err(|_| StoreError::Corrupt(format!("time zone {name:?}")))
+}
+
 fn optional_id(value: Option<i64>) -> Result<Option<u64>, StoreError> {
     value.map(id_from_db).transpose()
 }
@@ -116,7 +120,7 @@ fn settings_from_row(row: &SqliteRow) -> Result<TipSettings, StoreError> {
         guild_id: id_from_db(row.try_get("guild_id")?)?,
         channel_id: id_from_db(row.try_get("channel_id")?)?,
         time: DailyTime::parse(&time).map_err(StoreError::Corrupt)?,
-        zone: row.try_get("timezone")?,
+        zone: zone(row.try_get("timezone")?)?,
         days: Days::from_key(&days).ok_or_else(|| StoreError::Corrupt(format!("days {days:?}")))?,
         paused: row.try_get("paused")?,
         skip_date: skip.as_deref().map(date).transpose()?,
@@ -165,7 +169,7 @@ impl Store {
         .bind(id_to_db(settings.guild_id))
         .bind(id_to_db(settings.channel_id))
         .bind(settings.time.to_string())
-        .bind(&settings.zone)
+        .bind(settings.zone.name())
         .bind(settings.days.key())
         .bind(settings.paused)
         .bind(settings.skip_date.map(|d| d.to_string()))
@@ -392,7 +396,7 @@ mod tests {
             guild_id,
             channel_id: 10,
             time: DailyTime::new(9, 0).expect("time"),
-            zone: "Europe/Berlin".into(),
+            zone: Zone::parse("Europe/Berlin").expect("zone"),
             days: Days::Weekdays,
             paused: false,
             skip_date: Some(date(2026, 12, 1)),

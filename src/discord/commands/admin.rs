@@ -4,7 +4,8 @@ use crate::app::reload_content;
 use crate::discord::convert::poise_reply;
 use crate::discord::{BotError, Context};
 use crate::limits;
-use crate::reply::{clip, Accent, Embed, Reply};
+use crate::reply::{Accent, Embed, Reply};
+use crate::text::clip;
 
 /// Bot owners' tools.
 #[poise::command(

@@ -12,8 +12,8 @@ use crate::reply::poll::parse_duration;
 use crate::reply::tips::when;
 use crate::reply::Reply;
 use crate::schedule::next_weekly_poll;
-use crate::schedule::when::{parse_zone, DailyTime, Days};
 use crate::store::PollSchedule;
+use crate::when::{DailyTime, Days, Zone};
 
 /// What the bot needs in a channel to post polls there.
 const NEEDED: [(Permissions, &str); 3] = [
@@ -97,7 +97,7 @@ pub async fn schedule(
         )));
     }
     let time = DailyTime::parse(&time).map_err(BotError::user)?;
-    let (zone, _) = parse_zone(timezone.as_deref().unwrap_or("UTC")).map_err(BotError::user)?;
+    let zone = Zone::parse(timezone.as_deref().unwrap_or("UTC")).map_err(BotError::user)?;
     let duration = parse_duration(duration.as_deref().unwrap_or(DEFAULT_DURATION))?;
     if let Some(missing) = lacking(ctx, guild, channel.id.get(), &NEEDED).filter(|m| !m.is_empty())
     {

@@ -17,8 +17,8 @@ use crate::reply::tips::{self as answers, Setup, Status};
 use crate::reply::{answer, autocomplete, tip_embed, Reply, Request};
 use crate::schedule::deck;
 use crate::schedule::next_post;
-use crate::schedule::when::{parse_zone, DailyTime, Days, Occurrence};
 use crate::store::{LogStatus, TipSettings};
+use crate::when::{DailyTime, Days, Occurrence, Zone};
 
 /// What the bot needs in a tip channel, with the names Discord shows.
 const NEEDED: [(Permissions, &str); 3] = [
@@ -117,10 +117,7 @@ async fn logged_dates(
     let store = &ctx.data().store;
     let now = ctx.data().clock.now();
     let mut dates = HashSet::new();
-    let Ok((_, zone)) = parse_zone(&settings.zone) else {
-        return Ok(dates);
-    };
-    let today = now.to_zoned(zone).date();
+    let today = now.to_zoned(settings.zone.tz().clone()).date();
     for day in [today.yesterday().ok(), Some(today)].into_iter().flatten() {
         if store.log_entry(settings.guild_id, day).await?.is_some() {
             dates.insert(day);
@@ -148,7 +145,7 @@ fn setup_view(settings: &TipSettings) -> Setup {
     Setup {
         channel_id: settings.channel_id,
         time: settings.time.to_string(),
-        zone: settings.zone.clone(),
+        zone: settings.zone.to_string(),
         days: settings.days.label().to_string(),
         role_id: settings.role_id,
         thread: settings.thread,
@@ -159,7 +156,7 @@ pub(super) async fn zones(
     _ctx: Context<'_>,
     partial: &str,
 ) -> serenity::CreateAutocompleteResponse {
-    let names = crate::schedule::when::zone_names();
+    let names = crate::when::zone_names();
     let choices = autocomplete::rank(names.iter().map(|n| (n.as_str(), n.as_str())), partial);
     serenity::CreateAutocompleteResponse::new().set_choices(
         choices
@@ -216,10 +213,12 @@ async fn todays_tip(ctx: Context<'_>, guild: u64) -> Result<Option<String>, BotE
     let Some(settings) = store.tip_settings(guild).await? else {
         return Ok(None);
     };
-    let Ok((_, zone)) = parse_zone(&settings.zone) else {
-        return Ok(None);
-    };
-    let today = ctx.data().clock.now().to_zoned(zone).date();
+    let today = ctx
+        .data()
+        .clock
+        .now()
+        .to_zoned(settings.zone.tz().clone())
+        .date();
     let entry = store.log_entry(guild, today).await?;
     Ok(entry
         .filter(|e| e.status == LogStatus::Posted)
@@ -262,7 +261,7 @@ pub async fn setup(
         )));
     }
     let time = DailyTime::parse(time.as_deref().unwrap_or("09:00")).map_err(BotError::user)?;
-    let (zone, _) = parse_zone(timezone.as_deref().unwrap_or("UTC")).map_err(BotError::user)?;
+    let zone = Zone::parse(timezone.as_deref().unwrap_or("UTC")).map_err(BotError::user)?;
     let data = ctx.data();
     let existing = data.store.tip_settings(guild).await?;
     let thread = existing.as_ref().is_some_and(|s| s.thread);

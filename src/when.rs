@@ -1,4 +1,7 @@
-//! When a server's daily tip is due: pure arithmetic over its time, zone and days.
+//! When something a server set up is due: pure arithmetic over its time of day, zone and days.
+//!
+//! A leaf module (jiff only): the store keeps these values, the scheduler plans with them and
+//! the commands parse them, so they are parsed into types once, here, and nowhere else.
 //!
 //! A tip is set for a local time of day. On a spring-forward day that time may not exist; the
 //! tip is then due at the first instant after the gap. On a fall-back day the time exists
@@ -33,7 +36,7 @@ impl DailyTime {
         let bad = || {
             format!(
                 "“{}” is not a time of day. Write it as HH:MM on a 24-hour clock, like 09:00 or 17:30.",
-                crate::reply::clip(text.trim(), 40)
+                crate::text::clip(text.trim(), 40)
             )
         };
         let (hour, minute) = text.trim().split_once(':').ok_or_else(bad)?;
@@ -122,21 +125,65 @@ pub fn zone_names() -> &'static [String] {
     })
 }
 
-/// A time zone by its IANA name, ignoring case (`europe/paris` finds `Europe/Paris`).
-pub fn parse_zone(name: &str) -> Result<(String, TimeZone), String> {
-    let wanted = name.trim();
-    let canonical = zone_names()
-        .iter()
-        .find(|known| known.eq_ignore_ascii_case(wanted))
-        .ok_or_else(|| {
-            format!(
-                "“{}” is not a time zone I know. Use an IANA name such as Europe/Berlin, America/New_York or Asia/Tokyo (start typing and pick one from the list).",
-                crate::reply::clip(wanted, 60)
-            )
-        })?;
-    let zone =
-        TimeZone::get(canonical).map_err(|e| format!("cannot load time zone {canonical}: {e}"))?;
-    Ok((canonical.clone(), zone))
+/// A time zone from the bundled database, under the IANA name it is stored and shown with.
+#[derive(Debug, Clone)]
+pub struct Zone {
+    name: String,
+    zone: TimeZone,
+}
+
+impl Zone {
+    /// A zone by its IANA name, ignoring case (`europe/paris` finds `Europe/Paris`).
+    pub fn parse(name: &str) -> Result<Zone, String> {
+        let wanted = name.trim();
+        let canonical = zone_names()
+            .iter()
+            .find(|known| known.eq_ignore_ascii_case(wanted))
+            .ok_or_else(|| {
+                format!(
+                    "“{}” is not a time zone I know. Use an IANA name such as Europe/Berlin, America/New_York or Asia/Tokyo (start typing and pick one from the list).",
+                    crate::text::clip(wanted, 60)
+                )
+            })?;
+        let zone = TimeZone::get(canonical)
+            .map_err(|e| format!("cannot load time zone {canonical}: {e}"))?;
+        Ok(Zone {
+            name: canonical.clone(),
+            zone,
+        })
+    }
+
+    /// Coordinated Universal Time, the zone used when none is given.
+    pub fn utc() -> Zone {
+        Zone {
+            name: "UTC".into(),
+            zone: TimeZone::UTC,
+        }
+    }
+
+    /// The canonical IANA name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The zone, for arithmetic.
+    pub fn tz(&self) -> &TimeZone {
+        &self.zone
+    }
+}
+
+impl PartialEq for Zone {
+    fn eq(&self, other: &Zone) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for Zone {}
+
+impl fmt::Display for Zone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name)
+    }
 }
 
 /// One day's due moment.
@@ -151,11 +198,12 @@ pub struct Occurrence {
 #[derive(Debug, Clone)]
 pub struct Schedule {
     pub time: DailyTime,
-    pub zone: TimeZone,
+    pub zone: Zone,
     pub days: Days,
 }
 
-/// How far to look for the next or previous posting day (weekends make it at most three).
+/// How far to look for the next or previous posting day: a week and a day, so a weekly
+/// schedule always finds one.
 const SEARCH_DAYS: i64 = 8;
 
 impl Schedule {
@@ -163,13 +211,13 @@ impl Schedule {
     pub fn on(&self, date: Date) -> Option<Occurrence> {
         self.days.includes(date).then(|| Occurrence {
             date,
-            at: instant_of(&self.zone, date.to_datetime(self.time.civil())),
+            at: instant_of(self.zone.tz(), date.to_datetime(self.time.civil())),
         })
     }
 
     /// The first occurrence strictly after `after`.
     pub fn next_after(&self, after: Timestamp) -> Option<Occurrence> {
-        let today = after.to_zoned(self.zone.clone()).date();
+        let today = after.to_zoned(self.zone.tz().clone()).date();
         (-1..=SEARCH_DAYS)
             .filter_map(|offset| today.checked_add(offset.days()).ok())
             .filter_map(|date| self.on(date))
@@ -178,7 +226,7 @@ impl Schedule {
 
     /// The latest occurrence at or before `at`.
     pub fn latest_at_or_before(&self, at: Timestamp) -> Option<Occurrence> {
-        let today = at.to_zoned(self.zone.clone()).date();
+        let today = at.to_zoned(self.zone.tz().clone()).date();
         (-SEARCH_DAYS..=1)
             .rev()
             .filter_map(|offset| today.checked_add(offset.days()).ok())
@@ -188,7 +236,7 @@ impl Schedule {
 
     /// The local date of an instant in this schedule's zone.
     pub fn local_date(&self, at: Timestamp) -> Date {
-        at.to_zoned(self.zone.clone()).date()
+        at.to_zoned(self.zone.tz().clone()).date()
     }
 }
 
@@ -220,13 +268,13 @@ mod tests {
     fn schedule(zone: &str, hour: i8, minute: i8, days: Days) -> Schedule {
         Schedule {
             time: DailyTime::new(hour, minute).expect("valid time"),
-            zone: TimeZone::get(zone).expect("zone"),
+            zone: Zone::parse(zone).expect("zone"),
             days,
         }
     }
 
     fn local(schedule: &Schedule, at: Timestamp) -> String {
-        at.to_zoned(schedule.zone.clone())
+        at.to_zoned(schedule.zone.tz().clone())
             .strftime("%Y-%m-%d %H:%M %Z")
             .to_string()
     }
@@ -253,8 +301,11 @@ mod tests {
 
     #[test]
     fn zones_are_found_by_name_ignoring_case() {
-        assert_eq!(parse_zone("europe/paris").expect("zone").0, "Europe/Paris");
-        assert!(parse_zone("Mars/Olympus")
+        assert_eq!(
+            Zone::parse("europe/paris").expect("zone").name(),
+            "Europe/Paris"
+        );
+        assert!(Zone::parse("Mars/Olympus")
             .expect_err("unknown")
             .contains("Europe/Berlin"));
         assert!(zone_names().len() > 300);
