@@ -208,7 +208,8 @@ fn content_load_time() -> Duration {
     let config = Config::default();
     let started = Instant::now();
     for _ in 0..RUNS {
-        bridgebot::app::load_content(&config).expect("the bundled content is valid");
+        bridgebot::live::load(&bridgebot::live::Origin::of(config.content.dir.as_deref()))
+            .expect("the bundled content is valid");
     }
     started.elapsed() / RUNS
 }

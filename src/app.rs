@@ -6,21 +6,20 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use arc_swap::ArcSwap;
 use tokio::sync::broadcast;
 use tokio::task::JoinHandle;
 use tracing::{error, info, warn};
 
 use crate::clock::{SharedClock, SystemClock};
 use crate::config::{Config, Token};
-use crate::content::Content;
 use crate::diag::Diagnostics;
 use crate::discord::connect::{ConnectError, Connection};
 use crate::discord::inflight::Tracker;
 use crate::discord::poster::DiscordPoster;
-use crate::discord::rest::Rest;
 use crate::discord::{Data, Parts};
-use crate::polls::{PollDeps, PollEvent, PollKeeper};
+use crate::live::{LiveContent, Reloaded};
+use crate::polls::{PollDeps, PollEvent, PollKeeper, Polls};
+use crate::rest::Rest;
 use crate::schedule::{Deps, ScheduleEvent, Scheduler};
 use crate::store::{Store, StoreError};
 
@@ -58,41 +57,6 @@ impl RunError {
     }
 }
 
-/// Loads the content the config names (or the bundled copy) and checks that every answer
-/// built from it fits Discord's limits.
-pub fn load_content(config: &Config) -> Result<Content, Diagnostics> {
-    let content = Content::load(config.content.dir.as_deref())?;
-    crate::reply::layout::validate(&content)?;
-    Ok(content)
-}
-
-/// What a successful reload loaded.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reloaded {
-    pub from: String,
-    pub contrasts: usize,
-    pub traits: usize,
-    pub tips: usize,
-}
-
-/// Loads the content again (from `[content] dir`, or the bundled copy) and swaps it in. On
-/// any problem the running content stays as it was and every problem is returned.
-pub fn reload_content(config: &Config, target: &ArcSwap<Content>) -> Result<Reloaded, Diagnostics> {
-    let content = load_content(config)?;
-    let reloaded = Reloaded {
-        from: config.content.dir.as_ref().map_or_else(
-            || "the bundled copy".to_string(),
-            |dir| dir.display().to_string(),
-        ),
-        contrasts: content.contrasts.len(),
-        traits: content.traits.len(),
-        tips: content.tips.len(),
-    };
-    target.store(Arc::new(content));
-    info!(from = %reloaded.from, tips = reloaded.tips, "content reloaded");
-    Ok(reloaded)
-}
-
 /// A bot about to start.
 pub struct Bot {
     config: Config,
@@ -123,50 +87,56 @@ impl Bot {
             token,
             clock,
         } = self;
-        let content = load_content(&config).map_err(RunError::Content)?;
+        let content =
+            Arc::new(LiveContent::load(config.content.dir.as_deref()).map_err(RunError::Content)?);
+        let loaded = content.get();
         info!(
-            contrasts = content.contrasts.len(),
-            traits = content.traits.len(),
-            tips = content.tips.len(),
-            from = %config.content.dir.as_ref().map_or("bundled".into(), |d| d.display().to_string()),
+            contrasts = loaded.contrasts.len(),
+            traits = loaded.traits.len(),
+            tips = loaded.tips.len(),
+            from = %content.origin().label(),
             "content loaded"
         );
-        let content = Arc::new(ArcSwap::from_pointee(content));
         let store = Store::open(&config.storage.database).await?;
         info!(database = %config.storage.database.display(), "database open");
         let rest = Rest::new(&config.discord, &token);
         let poster = Arc::new(DiscordPoster::new(rest.clone()));
-        let (polls, keeper) = PollKeeper::new(PollDeps {
+        let (keeper, keeper_task) = PollKeeper::new(PollDeps {
             store: store.clone(),
             clock: clock.clone(),
             content: content.clone(),
             api: poster.clone(),
         });
+        let polls = Polls::new(
+            store.clone(),
+            clock.clone(),
+            poster.clone(),
+            Some(keeper.clone()),
+        );
         let (tips, scheduler) = Scheduler::new(Deps {
             store: store.clone(),
             clock: clock.clone(),
             content: content.clone(),
             poster,
             config: config.tips.clone(),
-            polls: Some(polls.clone()),
+            polls: polls.clone(),
         });
-        let (schedule_events, poll_events) = (tips.subscribe(), polls.subscribe());
+        let (schedule_events, poll_events) = (tips.subscribe(), keeper.subscribe());
         if let Some(listen) = config.metrics.listen {
             crate::metrics::install(listen).map_err(RunError::Metrics)?;
             tokio::spawn(crate::metrics::observe_tips(tips.subscribe()));
-            tokio::spawn(crate::metrics::observe_polls(polls.subscribe()));
+            tokio::spawn(crate::metrics::observe_polls(keeper.subscribe()));
             info!(%listen, "serving metrics at /metrics");
         }
-        let (scheduler, keeper) = (scheduler.start(), keeper.start());
-        let reload_target = content.clone();
-        let reload_config = config.clone();
+        let (scheduler, keeper_task) = (scheduler.start(), keeper_task.start());
         let in_flight = Arc::new(Tracker::default());
         let data = Data::new(Parts {
             in_flight: in_flight.clone(),
-            content,
+            content: content.clone(),
             store: store.clone(),
             tips: tips.clone(),
-            polls: polls.clone(),
+            polls,
+            keeper: keeper.clone(),
             rest,
             clock,
             config,
@@ -178,12 +148,11 @@ impl Bot {
             tips,
             schedule_events: std::sync::Mutex::new(Some(schedule_events)),
             scheduler,
-            polls,
+            polls: keeper,
             poll_events: std::sync::Mutex::new(Some(poll_events)),
-            keeper,
+            keeper: keeper_task,
             store,
-            content: reload_target,
-            config: reload_config,
+            content,
             in_flight,
         })
     }
@@ -201,8 +170,7 @@ pub struct RunningBot {
     poll_events: std::sync::Mutex<Option<broadcast::Receiver<PollEvent>>>,
     keeper: JoinHandle<()>,
     store: Store,
-    content: Arc<ArcSwap<Content>>,
-    config: Config,
+    content: Arc<LiveContent>,
     in_flight: Arc<Tracker>,
 }
 
@@ -218,9 +186,14 @@ impl RunningBot {
         first.unwrap_or_else(|| self.tips.subscribe())
     }
 
-    /// Reloads the content from disk (see [`reload_content`]).
+    /// Reloads the content from where it was loaded (see [`LiveContent::reload`]).
     pub fn reload(&self) -> Result<Reloaded, Diagnostics> {
-        reload_content(&self.config, &self.content)
+        self.content.reload()
+    }
+
+    /// The content the bot answers with.
+    pub fn content(&self) -> &LiveContent {
+        &self.content
     }
 
     /// What the poll keeper does; the first call hears everything since the start.

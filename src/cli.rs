@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 
 use crate::config::{Config, ConfigError, TOKEN_ENV};
 use crate::content::Content;
+use crate::live::{self, Origin};
 use crate::reply::preview::preview;
 
 /// bridgebot: a Discord bot that helps a team tell leading from managing.
@@ -102,7 +103,7 @@ fn check(config_path: Option<PathBuf>) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match crate::app::load_content(&config) {
+    match live::load(&Origin::of(config.content.dir.as_deref())) {
         Ok(content) => {
             println!("config: ok");
             println!("{}", summary(&content, &config));
@@ -120,11 +121,7 @@ fn check(config_path: Option<PathBuf>) -> ExitCode {
 }
 
 fn summary(content: &Content, config: &Config) -> String {
-    let from = config
-        .content
-        .dir
-        .as_ref()
-        .map_or_else(|| "bundled".to_string(), |dir| dir.display().to_string());
+    let from = Origin::of(config.content.dir.as_deref()).label();
     format!(
         "content ({from}): ok: {} contrasts, {} traits, {} similarities, {} examples, {} quotes, {} questions, {} tips",
         content.contrasts.len(),
@@ -142,7 +139,7 @@ fn preview_command(config_path: Option<PathBuf>, line: &str) -> ExitCode {
         Ok(config) => config,
         Err(code) => return code,
     };
-    let content = match crate::app::load_content(&config) {
+    let content = match live::load(&Origin::of(config.content.dir.as_deref())) {
         Ok(content) => content,
         Err(problems) => {
             eprint!("{problems}");

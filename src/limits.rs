@@ -40,6 +40,9 @@ pub const BUTTONS_PER_ROW: usize = 5;
 /// Action rows in one message.
 pub const ACTION_ROWS: usize = 5;
 
+/// A thread's name.
+pub const THREAD_NAME: usize = 100;
+
 /// Poll question text.
 pub const POLL_QUESTION: usize = 300;
 /// Poll answer text.

@@ -12,6 +12,7 @@ use metrics::{counter, gauge, histogram};
 use metrics_exporter_prometheus::PrometheusBuilder;
 use tokio::sync::broadcast;
 
+use crate::model::duty::DutyKind;
 use crate::polls::PollEvent;
 use crate::schedule::ScheduleEvent;
 
@@ -86,21 +87,19 @@ pub async fn observe_tips(mut events: broadcast::Receiver<ScheduleEvent>) {
 }
 
 fn record_tip(event: &ScheduleEvent) {
-    let weekly = |outcome: &'static str| {
-        counter!("bridgebot_weekly_polls_total", "outcome" => outcome).increment(1)
-    };
     let outcome = match event {
-        ScheduleEvent::Planned { .. } | ScheduleEvent::PollPlanned { .. } => return,
-        ScheduleEvent::PollPosted { .. } => return weekly("posted"),
-        ScheduleEvent::PollMissed { .. } => return weekly("missed"),
-        ScheduleEvent::PollFailed { .. } => return weekly("failed"),
+        ScheduleEvent::Planned { .. } => return,
         ScheduleEvent::Posted { late: false, .. } => "posted",
         ScheduleEvent::Posted { late: true, .. } => "posted_late",
         ScheduleEvent::Skipped { .. } => "skipped",
         ScheduleEvent::Missed { .. } => "missed",
         ScheduleEvent::Failed { .. } => "failed",
     };
-    counter!("bridgebot_tips_total", "outcome" => outcome).increment(1);
+    let name = match event.key().0 {
+        DutyKind::Tip => "bridgebot_tips_total",
+        DutyKind::WeeklyPoll => "bridgebot_weekly_polls_total",
+    };
+    counter!(name, "outcome" => outcome).increment(1);
 }
 
 /// Counts what the poll keeper does, until the stream ends.

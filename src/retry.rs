@@ -4,6 +4,7 @@
 //! exponentially growing, jittered delay; a refusal (403, 404, ...) stops at once. Nothing is
 //! retried past its deadline. Every wait goes through the injected clock.
 
+use std::fmt::{Debug, Display};
 use std::future::Future;
 use std::time::Duration;
 
@@ -12,21 +13,24 @@ use rand::Rng;
 use tokio::sync::watch;
 
 use crate::clock::Clock;
-use crate::discord::rest::RestError;
 
 /// First backoff delay.
 const BASE: Duration = Duration::from_secs(1);
-/// Longest single backoff delay.
-const CAP: Duration = Duration::from_secs(300);
+/// Longest single backoff delay, unless a caller asks for less.
+pub const CAP: Duration = Duration::from_secs(300);
 
-/// The delay before retry number `attempt` (0-based) after a transient failure: full jitter
-/// over an exponentially growing window, so many servers failing together spread out.
-pub fn backoff(attempt: u32, rng: &mut impl Rng) -> Duration {
-    backoff_capped(attempt, CAP, rng)
+/// What a failed attempt says about trying again.
+pub trait Transient: Display + Debug {
+    /// Retrying cannot help (a refusal): give up at once.
+    fn is_permanent(&self) -> bool;
+    /// How long the other side asked us to wait, when it did.
+    fn retry_after(&self) -> Option<Duration>;
 }
 
-/// [`backoff`] with the longest single delay `cap`.
-fn backoff_capped(attempt: u32, cap: Duration, rng: &mut impl Rng) -> Duration {
+/// The delay before retry number `attempt` (0-based) after a transient failure: full jitter
+/// over an exponentially growing window (at most `cap`), so many servers failing together
+/// spread out.
+pub fn backoff(attempt: u32, cap: Duration, rng: &mut impl Rng) -> Duration {
     let window = BASE
         .saturating_mul(2u32.saturating_pow(attempt.min(16)))
         .min(cap);
@@ -34,73 +38,78 @@ fn backoff_capped(attempt: u32, cap: Duration, rng: &mut impl Rng) -> Duration {
     Duration::from_millis(rng.random_range(millis / 2..=millis))
 }
 
-/// Why an owed request was given up.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum GaveUp {
-    /// Discord refused it; retrying cannot help.
-    #[error("{0}")]
-    Refused(RestError),
-    /// It kept failing until its deadline.
-    #[error("still failing at the deadline: {0}")]
-    OutOfTime(RestError),
-    /// The bot is shutting down; the request is left for the next start.
-    #[error("stopped while waiting to retry: {0}")]
-    Stopped(RestError),
+/// How long to keep trying: no wait may end past `deadline`, and no single wait is longer
+/// than `cap`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Patience {
+    pub deadline: Timestamp,
+    pub cap: Duration,
 }
 
-impl GaveUp {
-    pub fn error(&self) -> &RestError {
+impl Patience {
+    /// Until `deadline`, with the usual longest wait: for what the bot owes (a tip, a poll, a
+    /// recap), which is worth nothing after its window.
+    pub fn until(deadline: Timestamp) -> Patience {
+        Patience { deadline, cap: CAP }
+    }
+
+    /// Without a deadline, waiting at most `cap` between attempts: for what the bot cannot do
+    /// without (reaching Discord at start), where giving up would only hand the same wait to
+    /// a supervisor.
+    pub fn forever(cap: Duration) -> Patience {
+        Patience {
+            deadline: Timestamp::MAX,
+            cap,
+        }
+    }
+
+    /// The same deadline with a shorter longest wait.
+    pub fn capped(self, cap: Duration) -> Patience {
+        Patience {
+            cap: cap.min(self.cap),
+            ..self
+        }
+    }
+}
+
+/// Why an owed request was given up.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GaveUp<E> {
+    /// It was refused; retrying cannot help.
+    #[error("{0}")]
+    Refused(E),
+    /// It kept failing until its deadline.
+    #[error("still failing at the deadline: {0}")]
+    OutOfTime(E),
+    /// The bot is shutting down; the request is left for the next start.
+    #[error("stopped while waiting to retry: {0}")]
+    Stopped(E),
+}
+
+impl<E> GaveUp<E> {
+    pub fn error(&self) -> &E {
         match self {
             GaveUp::Refused(error) | GaveUp::OutOfTime(error) | GaveUp::Stopped(error) => error,
         }
     }
 }
 
-/// Runs `attempt` until it succeeds, is refused, or the next wait would pass `deadline`.
-/// `on_retry` hears about every failure that will be retried, with the wait chosen. A wait
-/// ends early when `stop` turns true (shutdown); an attempt under way is never cut short.
-pub async fn until_deadline<T, F, Fut>(
+/// Runs `attempt` until it succeeds, is refused, `stop` turns true, or the next wait would
+/// pass the deadline. A wait follows the other side's `retry_after` when it gives one, else
+/// the backoff. `on_retry` hears about every failure that will be retried, with the wait
+/// chosen. A wait ends early when `stop` turns true (shutdown); an attempt under way is never
+/// cut short.
+pub async fn retry<T, E, F, Fut>(
     clock: &dyn Clock,
-    deadline: Timestamp,
-    stop: &Stop,
-    attempt: F,
-    on_retry: impl FnMut(&RestError, Duration),
-) -> Result<T, GaveUp>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, RestError>>,
-{
-    retry(clock, deadline, CAP, stop, attempt, on_retry).await
-}
-
-/// Runs `attempt` until it succeeds, is refused, or `stop` turns true, waiting at most `cap`
-/// between attempts: for what the bot cannot do without (reaching Discord at start), where
-/// giving up would only hand the same wait to a supervisor.
-pub async fn until_answered<T, F, Fut>(
-    clock: &dyn Clock,
-    cap: Duration,
-    stop: &Stop,
-    attempt: F,
-    on_retry: impl FnMut(&RestError, Duration),
-) -> Result<T, GaveUp>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, RestError>>,
-{
-    retry(clock, Timestamp::MAX, cap, stop, attempt, on_retry).await
-}
-
-async fn retry<T, F, Fut>(
-    clock: &dyn Clock,
-    deadline: Timestamp,
-    cap: Duration,
+    patience: Patience,
     stop: &Stop,
     mut attempt: F,
-    mut on_retry: impl FnMut(&RestError, Duration),
-) -> Result<T, GaveUp>
+    mut on_retry: impl FnMut(&E, Duration),
+) -> Result<T, GaveUp<E>>
 where
+    E: Transient,
     F: FnMut() -> Fut,
-    Fut: Future<Output = Result<T, RestError>>,
+    Fut: Future<Output = Result<T, E>>,
 {
     let mut failures = 0;
     loop {
@@ -111,14 +120,14 @@ where
         };
         let wait = error
             .retry_after()
-            .unwrap_or_else(|| backoff_capped(failures, cap, &mut rand::rng()));
+            .unwrap_or_else(|| backoff(failures, patience.cap, &mut rand::rng()));
         failures += 1;
         let wait_span = SignedDuration::try_from(wait).unwrap_or(SignedDuration::MAX);
         if clock
             .now()
             .saturating_add(wait_span)
             .unwrap_or(Timestamp::MAX)
-            > deadline
+            > patience.deadline
         {
             return Err(GaveUp::OutOfTime(error));
         }
@@ -174,32 +183,33 @@ mod tests {
 
     use super::*;
     use crate::clock::ManualClock;
+    use crate::rest::RestError;
 
     #[test]
     fn backoff_grows_then_stops_at_the_cap() {
         let mut rng = StdRng::seed_from_u64(1);
-        let first = backoff(0, &mut rng);
+        let first = backoff(0, CAP, &mut rng);
         assert!(first >= BASE / 2 && first <= BASE);
-        let tenth = backoff(10, &mut rng);
+        let tenth = backoff(10, CAP, &mut rng);
         assert!(tenth <= CAP && tenth >= CAP / 2, "{tenth:?}");
-        assert!(backoff(40, &mut rng) <= CAP);
+        assert!(backoff(40, CAP, &mut rng) <= CAP);
     }
 
-    /// Runs `until_deadline` over scripted results, moving the manual clock whenever the
+    /// Runs `retry` with a deadline over scripted results, moving the manual clock whenever the
     /// loop sleeps, and returns the outcome with the waits chosen.
     async fn run(
         script: Vec<Result<u32, RestError>>,
         deadline_secs: i64,
-    ) -> (Result<u32, GaveUp>, Vec<Duration>) {
+    ) -> (Result<u32, GaveUp<RestError>>, Vec<Duration>) {
         let deadline = Timestamp::UNIX_EPOCH + SignedDuration::from_secs(deadline_secs);
         run_until(script, Some(deadline)).await
     }
 
-    /// [`run`] with a deadline, or with `until_answered` and [`CAP`] when there is none.
+    /// [`run`] with a deadline, or forever with [`CAP`] when there is none.
     async fn run_until(
         script: Vec<Result<u32, RestError>>,
         deadline: Option<Timestamp>,
-    ) -> (Result<u32, GaveUp>, Vec<Duration>) {
+    ) -> (Result<u32, GaveUp<RestError>>, Vec<Duration>) {
         let clock = ManualClock::new(Timestamp::UNIX_EPOCH);
         let calls = Arc::new(AtomicU32::new(0));
         let mut waits = Vec::new();
@@ -218,12 +228,8 @@ mod tests {
                 };
                 let on_retry = |_: &RestError, wait| waits.push(wait);
                 let stop = Stop::never();
-                let result = match deadline {
-                    Some(deadline) => {
-                        until_deadline(&clock, deadline, &stop, attempt, on_retry).await
-                    }
-                    None => until_answered(&clock, CAP, &stop, attempt, on_retry).await,
-                };
+                let patience = deadline.map_or(Patience::forever(CAP), Patience::until);
+                let result = retry(&clock, patience, &stop, attempt, on_retry).await;
                 (result, waits)
             })
         };
@@ -276,9 +282,9 @@ mod tests {
         let clock = ManualClock::new(Timestamp::UNIX_EPOCH);
         let (sender, stop) = Stop::new();
         let task = tokio::spawn(async move {
-            until_deadline(
+            retry(
                 &clock,
-                Timestamp::MAX,
+                Patience::until(Timestamp::MAX),
                 &stop,
                 || async { Err::<u32, _>(RestError::Server { status: 500 }) },
                 |_, _| {},
@@ -301,7 +307,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn until_answered_keeps_trying_with_waits_no_longer_than_the_cap() {
+    async fn without_a_deadline_it_keeps_trying_with_waits_no_longer_than_the_cap() {
         let down = RestError::Network("connection refused".into());
         let mut script = vec![Err(down); 30];
         script.push(Ok(5));

@@ -87,10 +87,10 @@ async fn scenario() {
     .await;
     let clock = bot.clock().expect("manual clock");
     clock.set(start + SignedDuration::from_hours(1));
-    while !matches!(
-        events.recv().await,
-        Ok(bridgebot::schedule::ScheduleEvent::Posted { .. })
-    ) {}
+    support::events::next_event(&mut events, "the daily tip", |e| {
+        matches!(e, bridgebot::schedule::ScheduleEvent::Posted { .. })
+    })
+    .await;
     bot.ask(
         fake.slash("poll")
             .subcommand("quiz")

@@ -41,10 +41,10 @@ async fn metrics_count_interactions_by_command_and_outcome_with_latency_and_poll
             .in_channel(TEXT_CHANNEL_ID),
     )
     .await;
-    while !matches!(
-        polls.recv().await,
-        Ok(bridgebot::polls::PollEvent::Watching { .. })
-    ) {}
+    support::events::next_event(&mut polls, "the poll being watched", |e| {
+        matches!(e, bridgebot::polls::PollEvent::Watching { .. })
+    })
+    .await;
     // A command's counters are recorded as its answer goes out; this one is done when the
     // next one is answered.
     bot.ask(fake.slash("quote")).await;

@@ -2,9 +2,8 @@
 
 mod support;
 
-use std::time::Duration;
-
 use bridgebot::clock::ManualClock;
+use bridgebot::model::duty::DutyKind;
 use bridgebot::polls::PollEvent;
 use fake_discord::{
     FakeOptions, RecordedRequest, ADMIN_ID, MEMBER_ID, NO_POLLS_CHANNEL_ID, OWNER_ID,
@@ -12,8 +11,8 @@ use fake_discord::{
 };
 use jiff::{SignedDuration, Timestamp};
 use serde_json::Value;
+use support::events::next_event;
 use support::{Answer, TestBot, CALLBACK_MESSAGE};
-use tokio::sync::broadcast;
 
 fn start() -> Timestamp {
     "2026-11-30T10:00:00Z".parse().expect("timestamp")
@@ -111,23 +110,6 @@ async fn started_by(bot: &TestBot, user: u64, sub: &str, options: &[(&str, Value
         .expect("the poll message id")
 }
 
-async fn expect_event(
-    events: &mut broadcast::Receiver<PollEvent>,
-    wanted: impl Fn(&PollEvent) -> bool,
-) -> PollEvent {
-    let wait = async {
-        loop {
-            let event = events.recv().await.expect("poll events");
-            if wanted(&event) {
-                return event;
-            }
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(10), wait)
-        .await
-        .expect("the expected poll event did not come")
-}
-
 fn recap_text(recap: &Value) -> String {
     let embed = &recap["embeds"][0];
     let fields: String = embed["fields"]
@@ -178,8 +160,9 @@ async fn a_five_minute_poll_is_ended_by_the_bot_at_five_minutes_and_recapped() {
     let mut events = bot.running().poll_events();
     let message = started(&bot, "quiz", &[("duration", "5m".into())]).await;
     let closes = start() + SignedDuration::from_mins(5);
-    expect_event(
+    next_event(
         &mut events,
+        "the expected poll event",
         |e| matches!(e, PollEvent::Watching { closes_at, .. } if *closes_at == closes),
     )
     .await;
@@ -199,7 +182,10 @@ async fn a_five_minute_poll_is_ended_by_the_bot_at_five_minutes_and_recapped() {
         .wait_request(mark, |r| r.route().ends_with("/expire"))
         .await;
     assert!(expire.route().contains(&message.to_string()));
-    expect_event(&mut events, |e| matches!(e, PollEvent::Recapped { .. })).await;
+    next_event(&mut events, "the expected poll event", |e| {
+        matches!(e, PollEvent::Recapped { .. })
+    })
+    .await;
     let recaps = recaps(&bot, message);
     assert_eq!(recaps.len(), 1);
     assert!(
@@ -224,7 +210,10 @@ async fn a_finalized_message_update_leads_to_exactly_one_recap_with_the_right_pe
         .set_poll_votes(TEXT_CHANNEL_ID, message, &[(1, 3), (2, 1), (3, 0)]);
     bot.fake().finalize_poll(TEXT_CHANNEL_ID, message);
     bot.fake().send_message_update(message);
-    expect_event(&mut events, |e| matches!(e, PollEvent::Recapped { .. })).await;
+    next_event(&mut events, "the expected poll event", |e| {
+        matches!(e, PollEvent::Recapped { .. })
+    })
+    .await;
     // A second update of the same message changes nothing; a command answered after it shows
     // the bot has handled the event by then.
     bot.fake().send_message_update(message);
@@ -263,7 +252,7 @@ async fn the_bot_reads_the_poll_again_until_discord_says_the_count_is_final() {
         }
     };
     tokio::select! {
-        event = expect_event(&mut events, |e| matches!(e, PollEvent::Recapped { .. })) => drop(event),
+        event = next_event(&mut events, "the expected poll event", |e| matches!(e, PollEvent::Recapped { .. })) => drop(event),
         () = recapped => unreachable!(),
     }
     let recaps = recaps(&bot, message);
@@ -288,14 +277,18 @@ async fn a_restart_with_an_open_poll_closes_and_recaps_it_once() {
     bot.restart().await;
     let mut events = bot.running().poll_events();
     let closes = start() + SignedDuration::from_mins(5);
-    expect_event(
+    next_event(
         &mut events,
+        "the expected poll event",
         |e| matches!(e, PollEvent::Watching { message_id, .. } if *message_id == message),
     )
     .await;
     clock(&bot).sleeper(|at| at == closes).await;
     clock(&bot).set(closes);
-    expect_event(&mut events, |e| matches!(e, PollEvent::Recapped { .. })).await;
+    next_event(&mut events, "the expected poll event", |e| {
+        matches!(e, PollEvent::Recapped { .. })
+    })
+    .await;
     bot.restart().await;
     let mut events = bot.running().poll_events();
     // Nothing is left to watch after the recap: the new keeper's first event is not about it.
@@ -413,8 +406,9 @@ async fn only_the_starter_or_an_admin_can_end_a_poll_early() {
         "{}",
         admin.body()
     );
-    expect_event(
+    next_event(
         &mut events,
+        "the expected poll event",
         |e| matches!(e, PollEvent::Recapped { message_id, .. } if *message_id == message),
     )
     .await;
@@ -474,10 +468,17 @@ async fn a_weekly_poll_is_posted_on_its_day_then_closed_and_recapped() {
         text.contains(&format!("<t:{}:F>", eleven.as_second())) && text.contains("every Monday"),
         "{text}"
     );
-    while !matches!(
-        schedule_events.recv().await,
-        Ok(ScheduleEvent::PollPlanned { next: Some(_), .. })
-    ) {}
+    next_event(&mut schedule_events, "the weekly poll's plan", |e| {
+        matches!(
+            e,
+            ScheduleEvent::Planned {
+                duty: DutyKind::WeeklyPoll,
+                next: Some(_),
+                ..
+            }
+        )
+    })
+    .await;
     let mark = bot.fake().mark();
     clock(&bot).set(eleven);
     let post = bot.fake().wait_request(mark, is_poll_post).await;
@@ -488,11 +489,12 @@ async fn a_weekly_poll_is_posted_on_its_day_then_closed_and_recapped() {
         .and_then(|id| id.parse().ok())
         .expect("id");
     let closes = eleven + SignedDuration::from_mins(30);
-    expect_event(&mut poll_events, |e| matches!(e, PollEvent::Watching { message_id, closes_at } if *message_id == message && *closes_at == closes)).await;
+    next_event(&mut poll_events, "the expected poll event", |e| matches!(e, PollEvent::Watching { message_id, closes_at } if *message_id == message && *closes_at == closes)).await;
     clock(&bot).sleeper(|at| at == closes).await;
     clock(&bot).set(closes);
-    expect_event(
+    next_event(
         &mut poll_events,
+        "the expected poll event",
         |e| matches!(e, PollEvent::Recapped { message_id, .. } if *message_id == message),
     )
     .await;
@@ -512,10 +514,17 @@ async fn unscheduling_stops_the_weekly_poll_and_members_cannot_schedule() {
     );
     let mut schedule_events = bot.running().schedule_events();
     schedule_weekly(&bot, ADMIN_ID).await;
-    while !matches!(
-        schedule_events.recv().await,
-        Ok(ScheduleEvent::PollPlanned { next: Some(_), .. })
-    ) {}
+    next_event(&mut schedule_events, "the weekly poll's plan", |e| {
+        matches!(
+            e,
+            ScheduleEvent::Planned {
+                duty: DutyKind::WeeklyPoll,
+                next: Some(_),
+                ..
+            }
+        )
+    })
+    .await;
     let stopped = bot
         .ask(
             bot.fake()
@@ -531,7 +540,11 @@ async fn unscheduling_stops_the_weekly_poll_and_members_cannot_schedule() {
     );
     while !matches!(
         schedule_events.recv().await,
-        Ok(ScheduleEvent::PollPlanned { next: None, .. })
+        Ok(ScheduleEvent::Planned {
+            duty: DutyKind::WeeklyPoll,
+            next: None,
+            ..
+        })
     ) {}
     clock(&bot).set("2026-11-30T11:00:00Z".parse().expect("ts"));
     bot.ask(bot.fake().slash("help")).await;

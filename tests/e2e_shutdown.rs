@@ -7,10 +7,12 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use bridgebot::clock::ManualClock;
+use bridgebot::model::duty::{DutyKind, DutyStatus};
 use bridgebot::schedule::ScheduleEvent;
-use bridgebot::store::{LogStatus, Store};
+use bridgebot::store::Store;
 use fake_discord::{FakeDiscord, Fault, RouteMatcher, ADMIN_ID, GUILD_ID, TEXT_CHANNEL_ID};
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
+use support::events::{next_event, next_event_driving};
 use support::TestBot;
 use tokio::sync::broadcast;
 
@@ -125,10 +127,10 @@ async fn bot_with_a_tip_due() -> (TestBot, broadcast::Receiver<ScheduleEvent>) {
         "{}",
         answer.body()
     );
-    while !matches!(
-        events.recv().await,
-        Ok(ScheduleEvent::Planned { next: Some(_), .. })
-    ) {}
+    next_event(&mut events, "the tip's plan", |e| {
+        matches!(e, ScheduleEvent::Planned { next: Some(_), .. })
+    })
+    .await;
     (bot, events)
 }
 
@@ -136,10 +138,14 @@ fn is_tip_post(request: &fake_discord::RecordedRequest) -> bool {
     request.method == "POST" && request.route() == format!("/channels/{TEXT_CHANNEL_ID}/messages")
 }
 
-async fn todays_log(database: &std::path::Path) -> Option<bridgebot::store::LogEntry> {
+async fn todays_log(database: &std::path::Path) -> Option<bridgebot::store::DutyEntry> {
     let store = Store::open(database).await.expect("open");
     let entry = store
-        .log_entry(GUILD_ID, nine().to_zoned(jiff::tz::TimeZone::UTC).date())
+        .duty_entry(
+            DutyKind::Tip,
+            GUILD_ID,
+            nine().to_zoned(jiff::tz::TimeZone::UTC).date(),
+        )
         .await
         .expect("read");
     store.close().await;
@@ -175,7 +181,7 @@ async fn a_tip_on_its_way_to_discord_at_shutdown_is_posted_and_logged() {
         let entry = todays_log(&database).await.expect("the day is logged");
         assert_eq!(
             (entry.status, entry.message_id),
-            (LogStatus::Posted, Some(message_id))
+            (DutyStatus::Posted, Some(message_id))
         );
     })
     .await;
@@ -202,13 +208,21 @@ async fn a_tip_waiting_to_retry_at_shutdown_is_left_for_the_next_start_and_poste
         let entry = todays_log(&database).await.expect("claimed");
         assert_eq!(
             entry.status,
-            LogStatus::Sending,
+            DutyStatus::Sending,
             "left claimed for the next start"
         );
     })
     .await;
     let mut events = bot.running().schedule_events();
-    while !matches!(events.recv().await, Ok(ScheduleEvent::Posted { .. })) {}
+    // The recovered tip is paced after the lookup that found it unsent.
+    next_event_driving(
+        &mut events,
+        &clock,
+        SignedDuration::from_secs(1),
+        "the recovered tip",
+        |e| matches!(e, ScheduleEvent::Posted { .. }),
+    )
+    .await;
     let statuses: Vec<_> = bot
         .fake()
         .requests()
@@ -223,7 +237,7 @@ async fn a_tip_waiting_to_retry_at_shutdown_is_left_for_the_next_start_and_poste
     );
     bot.restart_after(|database, _| async move {
         let entry = todays_log(&database).await.expect("logged");
-        assert_eq!(entry.status, LogStatus::Posted);
+        assert_eq!(entry.status, DutyStatus::Posted);
     })
     .await;
     bot.shutdown().await;

@@ -3,16 +3,16 @@
 mod support;
 
 use std::path::Path;
-use std::time::Duration;
 
 use bridgebot::clock::ManualClock;
 use bridgebot::config::{ApiBase, Config};
 use bridgebot::content::Content;
 use bridgebot::discord::poster::DiscordPoster;
-use bridgebot::discord::rest::Rest;
+use bridgebot::model::duty::DutyKind;
 use bridgebot::reply::{tip_embed, Reply};
+use bridgebot::rest::Rest;
 use bridgebot::schedule::{Poster as _, ScheduleEvent};
-use bridgebot::store::{Claim, Store, TipSettings};
+use bridgebot::store::{DutyClaim, Store, TipSettings};
 use bridgebot::when::{DailyTime, Days, Zone};
 use fake_discord::{
     FakeDiscord, Fault, RouteMatcher, ADMIN_ID, GUILD_ID, HIDDEN_CHANNEL_ID, MEMBER_ID, OWNER_ID,
@@ -21,8 +21,8 @@ use fake_discord::{
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde_json::Value;
+use support::events::{next_event, next_event_driving};
 use support::{Answer, TestBot, CALLBACK_MESSAGE};
-use tokio::sync::broadcast;
 
 /// Monday 2026-11-30, 08:00 UTC.
 fn monday_8am() -> Timestamp {
@@ -77,24 +77,6 @@ fn is_post_in(channel: u64) -> impl Fn(&fake_discord::RecordedRequest) -> bool {
     move |r| r.method == "POST" && r.route() == format!("/channels/{channel}/messages")
 }
 
-/// Waits for the next scheduler event matching `wanted`.
-async fn expect_event(
-    events: &mut broadcast::Receiver<ScheduleEvent>,
-    wanted: impl Fn(&ScheduleEvent) -> bool,
-) -> ScheduleEvent {
-    let wait = async {
-        loop {
-            let event = events.recv().await.expect("scheduler events");
-            if wanted(&event) {
-                return event;
-            }
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(10), wait)
-        .await
-        .expect("the expected scheduler event did not come")
-}
-
 fn status_text(answer: &Answer) -> String {
     answer.embed()["fields"]
         .as_array()
@@ -127,7 +109,7 @@ async fn the_tip_arrives_in_the_channel_at_its_time_mentioning_nobody() {
     let bot = start_at(monday_8am()).await;
     let mut events = bot.running().schedule_events();
     set_up(&bot).await;
-    expect_event(&mut events, |e| {
+    next_event(&mut events, "the expected scheduler event", |e| {
         matches!(e, ScheduleEvent::Planned { next: Some(_), .. })
     })
     .await;
@@ -162,26 +144,36 @@ async fn a_restart_on_the_same_database_posts_no_second_tip_that_day() {
     let mut bot = start_at(monday_8am()).await;
     let mut events = bot.running().schedule_events();
     set_up(&bot).await;
-    expect_event(&mut events, |e| {
+    next_event(&mut events, "the expected scheduler event", |e| {
         matches!(e, ScheduleEvent::Planned { next: Some(_), .. })
     })
     .await;
     clock(&bot).set(at("2026-11-30T09:00:00Z"));
-    expect_event(&mut events, |e| matches!(e, ScheduleEvent::Posted { .. })).await;
+    next_event(&mut events, "the expected scheduler event", |e| {
+        matches!(e, ScheduleEvent::Posted { .. })
+    })
+    .await;
     clock(&bot).set(at("2026-11-30T09:30:00Z"));
     bot.restart().await;
     let mut events = bot.running().schedule_events();
     // Its first plan after the restart is tomorrow: today is done.
-    let planned = expect_event(&mut events, |e| matches!(e, ScheduleEvent::Planned { .. })).await;
+    let planned = next_event(&mut events, "the expected scheduler event", |e| {
+        matches!(e, ScheduleEvent::Planned { .. })
+    })
+    .await;
     assert_eq!(
         planned,
         ScheduleEvent::Planned {
+            duty: DutyKind::Tip,
             guild: GUILD_ID,
             next: Some(at("2026-12-01T09:00:00Z"))
         }
     );
     clock(&bot).set(at("2026-12-01T09:00:00Z"));
-    expect_event(&mut events, |e| matches!(e, ScheduleEvent::Posted { .. })).await;
+    next_event(&mut events, "the expected scheduler event", |e| {
+        matches!(e, ScheduleEvent::Posted { .. })
+    })
+    .await;
     assert_eq!(post_attempts(&bot), 2, "one tip a day");
     bot.shutdown().await;
 }
@@ -191,7 +183,7 @@ async fn a_429_then_success_posts_once_after_retry_after() {
     let bot = start_at(monday_8am()).await;
     let mut events = bot.running().schedule_events();
     set_up(&bot).await;
-    expect_event(&mut events, |e| {
+    next_event(&mut events, "the expected scheduler event", |e| {
         matches!(e, ScheduleEvent::Planned { next: Some(_), .. })
     })
     .await;
@@ -212,7 +204,10 @@ async fn a_429_then_success_posts_once_after_retry_after() {
     let retry_at = at("2026-11-30T09:00:05Z");
     clock(&bot).sleeper(|deadline| deadline == retry_at).await;
     clock(&bot).set(retry_at);
-    let posted = expect_event(&mut events, |e| matches!(e, ScheduleEvent::Posted { .. })).await;
+    let posted = next_event(&mut events, "the expected scheduler event", |e| {
+        matches!(e, ScheduleEvent::Posted { .. })
+    })
+    .await;
     assert!(matches!(
         posted,
         ScheduleEvent::Posted {
@@ -240,7 +235,7 @@ async fn a_403_is_not_retried_and_status_shows_why() {
     let bot = start_at(monday_8am()).await;
     let mut events = bot.running().schedule_events();
     set_up(&bot).await;
-    expect_event(&mut events, |e| {
+    next_event(&mut events, "the expected scheduler event", |e| {
         matches!(e, ScheduleEvent::Planned { next: Some(_), .. })
     })
     .await;
@@ -251,7 +246,10 @@ async fn a_403_is_not_retried_and_status_shows_why() {
         1,
     );
     clock(&bot).set(at("2026-11-30T09:00:00Z"));
-    expect_event(&mut events, |e| matches!(e, ScheduleEvent::Failed { .. })).await;
+    next_event(&mut events, "the expected scheduler event", |e| {
+        matches!(e, ScheduleEvent::Failed { .. })
+    })
+    .await;
     clock(&bot).set(at("2026-11-30T14:00:00Z"));
     let status = tips(&bot, ADMIN_ID, "status", &[]).await;
     let text = status_text(&status);
@@ -274,7 +272,7 @@ async fn a_role_is_mentioned_and_is_the_only_mention_allowed() {
     )
     .await;
     assert!(answer.is_ephemeral());
-    expect_event(&mut events, |e| {
+    next_event(&mut events, "the expected scheduler event", |e| {
         matches!(e, ScheduleEvent::Planned { next: Some(_), .. })
     })
     .await;
@@ -401,7 +399,7 @@ async fn tip_shows_todays_posted_tip_with_another_tip_button() {
     let bot = start_at(monday_8am()).await;
     let mut events = bot.running().schedule_events();
     set_up(&bot).await;
-    expect_event(&mut events, |e| {
+    next_event(&mut events, "the expected scheduler event", |e| {
         matches!(e, ScheduleEvent::Planned { next: Some(_), .. })
     })
     .await;
@@ -413,7 +411,10 @@ async fn tip_shows_todays_posted_tip_with_another_tip_button() {
         .await
         .body
         .expect("body");
-    expect_event(&mut events, |e| matches!(e, ScheduleEvent::Posted { .. })).await;
+    next_event(&mut events, "the expected scheduler event", |e| {
+        matches!(e, ScheduleEvent::Posted { .. })
+    })
+    .await;
     let answer = bot.ask(bot.fake().slash("tip")).await;
     answer
         .assert_accepted(CALLBACK_MESSAGE)
@@ -434,7 +435,7 @@ async fn preview_shows_the_tip_that_is_then_posted() {
     set_up(&bot).await;
     let preview = tips(&bot, ADMIN_ID, "preview", &[]).await;
     assert!(preview.is_ephemeral());
-    expect_event(&mut events, |e| {
+    next_event(&mut events, "the expected scheduler event", |e| {
         matches!(e, ScheduleEvent::Planned { next: Some(_), .. })
     })
     .await;
@@ -469,15 +470,17 @@ async fn seed_claim(database: &Path, tip_id: &str, now: Timestamp) {
         active_since: now.checked_sub(SignedDuration::from_hours(48)).expect("ts"),
     };
     store.save_tip_settings(&settings, now).await.expect("save");
-    let claim = Claim {
+    let claim = DutyClaim {
+        duty: DutyKind::Tip,
         guild_id: GUILD_ID,
         local_date: local.date(),
-        tip_id: tip_id.into(),
-        cycle: 0,
+        item: Some(tip_id.into()),
+        cycle: Some(0),
         channel_id: TEXT_CHANNEL_ID,
+        payload: Some("{}".into()),
         due_at: due,
     };
-    store.claim(&claim, due).await.expect("claim");
+    store.claim_duty(&claim, due).await.expect("claim");
     store.close().await;
 }
 
@@ -523,7 +526,10 @@ async fn a_crash_after_discord_accepted_the_tip_records_it_and_posts_nothing_twi
         })
         .await;
     let mut events = bot.running().schedule_events();
-    let recovered = expect_event(&mut events, |e| matches!(e, ScheduleEvent::Posted { .. })).await;
+    let recovered = next_event(&mut events, "the expected scheduler event", |e| {
+        matches!(e, ScheduleEvent::Posted { .. })
+    })
+    .await;
     assert!(
         matches!(recovered, ScheduleEvent::Posted { message_id, .. } if message_id == seeded),
         "{recovered:?}"
@@ -549,7 +555,16 @@ async fn a_crash_before_discord_accepted_the_tip_sends_it_once_at_the_next_start
     })
     .await;
     let mut events = bot.running().schedule_events();
-    expect_event(&mut events, |e| matches!(e, ScheduleEvent::Posted { .. })).await;
+    // The recovered tip is paced after the lookup that found it unsent.
+    let clock = bot.clock().expect("manual clock").clone();
+    next_event_driving(
+        &mut events,
+        &clock,
+        SignedDuration::from_secs(1),
+        "the recovered tip",
+        |e| matches!(e, ScheduleEvent::Posted { .. }),
+    )
+    .await;
     let body = bot
         .fake()
         .wait_request(mark, is_post_in(TEXT_CHANNEL_ID))
@@ -650,7 +665,7 @@ async fn with_threads_on_each_tip_opens_a_discussion_thread() {
         "{}",
         answer.body()
     );
-    expect_event(&mut events, |e| {
+    next_event(&mut events, "the expected scheduler event", |e| {
         matches!(e, ScheduleEvent::Planned { next: Some(_), .. })
     })
     .await;

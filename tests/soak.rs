@@ -10,7 +10,8 @@ use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use bridgebot::store::{LogStatus, Store, TipSettings};
+use bridgebot::model::duty::{DutyKind, DutyStatus};
+use bridgebot::store::{Store, TipSettings};
 use bridgebot::when::{DailyTime, Days, Zone};
 use fake_discord::{extra_guild_channel_id, extra_guild_id, FakeDiscord, FakeOptions, GUILD_ID};
 use jiff::{SignedDuration, Timestamp};
@@ -175,11 +176,11 @@ async fn kill_9_at_random_moments_never_doubles_or_loses_a_tip() {
     let today = minute.date();
     for index in 0..servers {
         let entry = store
-            .log_entry(extra_guild_id(index), today)
+            .duty_entry(DutyKind::Tip, extra_guild_id(index), today)
             .await
             .expect("read")
             .expect("a row for the day");
-        assert_eq!(entry.status, LogStatus::Posted, "server {index}");
+        assert_eq!(entry.status, DutyStatus::Posted, "server {index}");
     }
     store.close().await;
 }

@@ -17,10 +17,10 @@ use poise::serenity_prelude as serenity;
 use tokio::task::JoinHandle;
 use tracing::{info, warn};
 
-use super::rest::{BotGateway, RestError};
 use super::{client, describe, Data};
 use crate::config::{Shards, Token};
-use crate::retry::{self, GaveUp, Stop, StopSender};
+use crate::rest::{BotGateway, RestError};
+use crate::retry::{self, GaveUp, Patience, Stop, StopSender};
 
 /// Longest wait between two attempts to reach Discord.
 pub const RETRY_CAP: Duration = Duration::from_secs(60);
@@ -177,9 +177,9 @@ async fn run(
 /// cuts short an attempt under way (a network that drops packets leaves it hanging until the
 /// request times out): the question changes nothing, so nothing is lost by not waiting.
 async fn reach(data: &Data, stop: &Stop) -> Result<Option<BotGateway>, ConnectError> {
-    let asking = retry::until_answered(
+    let asking = retry::retry(
         data.clock.as_ref(),
-        RETRY_CAP,
+        Patience::forever(RETRY_CAP),
         stop,
         || data.rest.bot_gateway(),
         |error, wait| warn!(%error, ?wait, "cannot reach Discord; trying again"),

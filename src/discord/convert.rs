@@ -9,7 +9,7 @@ use serenity::{
     CreateEmbedFooter, CreateMessage, CreatePoll, CreatePollAnswer,
 };
 
-use crate::reply::poll::{discord_hours, PollSpec};
+use crate::model::poll::TimedPoll;
 use crate::reply::{Accent, Embed, Reply};
 
 /// Embed colours, one per [`Accent`].
@@ -89,13 +89,14 @@ pub fn channel_message(reply: &Reply, allowed: CreateAllowedMentions) -> CreateM
 
 /// A message carrying a native poll. Discord counts durations in whole hours (at least one);
 /// a shorter poll is ended early by the poll keeper.
-pub fn poll_message(spec: &PollSpec, duration: std::time::Duration) -> CreateMessage {
+pub fn poll_message(poll: &TimedPoll) -> CreateMessage {
+    let spec = &poll.spec;
     let answers = spec
         .answers
         .iter()
         .map(|a| CreatePollAnswer::new().text(&a.text))
         .collect();
-    let hours = u64::from(discord_hours(duration));
+    let hours = u64::from(poll.duration.discord_hours());
     let mut poll = CreatePoll::new()
         .question(&spec.question)
         .answers(answers)

@@ -23,7 +23,7 @@ pub enum BotError {
     Discord(Box<serenity::Error>),
     /// An owed request (a post in a channel) failed.
     #[error("Discord request failed: {0}")]
-    Rest(#[from] crate::discord::rest::RestError),
+    Rest(#[from] crate::rest::RestError),
     /// The database failed.
     #[error("database: {0}")]
     Store(#[from] crate::store::StoreError),

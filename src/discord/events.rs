@@ -32,7 +32,7 @@ pub async fn handle(
             interaction: Interaction::Component(component),
         } => on_button(ctx, component, data).await?,
         // A poll message changed: perhaps it ended. The keeper looks (only at its own polls).
-        FullEvent::MessageUpdate { event, .. } => data.polls.check(event.id.get()),
+        FullEvent::MessageUpdate { event, .. } => data.keeper.check(event.id.get()),
         _ => {}
     }
     Ok(())

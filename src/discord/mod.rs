@@ -11,30 +11,24 @@ mod error;
 mod events;
 pub mod inflight;
 pub mod poster;
-pub mod rest;
 
 use std::sync::Arc;
 
-use arc_swap::ArcSwap;
 use poise::serenity_prelude as serenity;
 use tracing::info;
 
 pub use commands::{all_commands, command_infos, Command, KindChoice, SideChoice};
 pub use error::{describe, on_error, BotError, APOLOGY};
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-
-use jiff::{SignedDuration, Timestamp};
-
 use crate::clock::SharedClock;
 use crate::config::{Config, DiscordConfig, Token};
 use crate::content::Content;
-use crate::polls::PollKeeper;
+use crate::live::LiveContent;
+use crate::polls::{Cooldowns, PollKeeper, Polls};
 use crate::reply::CommandInfo;
+use crate::rest::Rest;
 use crate::schedule::Scheduler;
 use crate::store::Store;
-use rest::Rest;
 
 /// The context every command gets.
 pub type Context<'a> = poise::Context<'a, Data, BotError>;
@@ -44,20 +38,23 @@ pub type SlashContext<'a> = poise::ApplicationContext<'a, Data, BotError>;
 
 /// Everything commands share, built once at start-up.
 pub struct Data {
-    content: Arc<ArcSwap<Content>>,
+    content: Arc<LiveContent>,
     /// Content answers built ahead of time, for whichever content is loaded.
     pub answers: answers::Answers,
     /// What `/help` lists, read from the command registry once.
     pub command_infos: Vec<CommandInfo>,
     pub store: Store,
     pub tips: Scheduler,
-    pub polls: PollKeeper,
-    /// For posting polls: the same client the scheduler uses for what it owes.
+    /// Opens and ends polls.
+    pub polls: Polls,
+    /// Closes polls and posts their recaps; told when a poll message changes.
+    pub keeper: PollKeeper,
+    /// Members waiting before they may start another poll.
+    pub cooldowns: Cooldowns,
+    /// For what the bot asks Discord outside the gateway (the gateway's address at start).
     pub rest: Rest,
     pub clock: SharedClock,
     pub config: Config,
-    /// When each member (server, user) last started a poll.
-    poll_starts: Mutex<HashMap<(u64, u64), Timestamp>>,
     /// Interactions being answered now.
     pub in_flight: Arc<inflight::Tracker>,
     /// Whether a gateway session was established before (so the next one is a reconnect).
@@ -66,10 +63,11 @@ pub struct Data {
 
 /// The parts [`Data`] is built from.
 pub struct Parts {
-    pub content: Arc<ArcSwap<Content>>,
+    pub content: Arc<LiveContent>,
     pub store: Store,
     pub tips: Scheduler,
-    pub polls: PollKeeper,
+    pub polls: Polls,
+    pub keeper: PollKeeper,
     pub rest: Rest,
     pub clock: SharedClock,
     pub config: Config,
@@ -79,52 +77,30 @@ pub struct Parts {
 impl Data {
     pub fn new(parts: Parts) -> Data {
         Data {
-            answers: answers::Answers::new(parts.content.load_full()),
+            answers: answers::Answers::new(parts.content.get()),
             content: parts.content,
             command_infos: command_infos(&all_commands()),
             store: parts.store,
             tips: parts.tips,
             polls: parts.polls,
+            keeper: parts.keeper,
+            cooldowns: Cooldowns::new(parts.config.polls.cooldown_seconds),
             rest: parts.rest,
             clock: parts.clock,
             config: parts.config,
-            poll_starts: Mutex::new(HashMap::new()),
             connected_before: std::sync::atomic::AtomicBool::new(false),
             in_flight: parts.in_flight,
         }
     }
 
-    /// How long a member still waits before starting another poll, if at all.
-    pub fn poll_cooldown_left(
-        &self,
-        guild: u64,
-        user: u64,
-        now: Timestamp,
-    ) -> Option<std::time::Duration> {
-        let cooldown = SignedDuration::from_secs(i64::from(self.config.polls.cooldown_seconds));
-        let starts = self.poll_starts.lock().ok()?;
-        let last = starts.get(&(guild, user))?;
-        let left = cooldown - now.duration_since(*last);
-        std::time::Duration::try_from(left)
-            .ok()
-            .filter(|d| !d.is_zero())
-    }
-
-    /// Records that a member started a poll now.
-    pub fn start_poll_cooldown(&self, guild: u64, user: u64, now: Timestamp) {
-        if let Ok(mut starts) = self.poll_starts.lock() {
-            starts.insert((guild, user), now);
-        }
-    }
-
-    /// Where the content lives, for a reload to swap it.
-    pub fn content_slot(&self) -> &ArcSwap<Content> {
+    /// The loaded content and its reload.
+    pub fn live_content(&self) -> &LiveContent {
         &self.content
     }
 
     /// The content as loaded now; a reload swaps it without disturbing readers.
     pub fn content(&self) -> Arc<Content> {
-        self.content.load_full()
+        self.content.get()
     }
 }
 

@@ -1,17 +1,17 @@
-//! The scheduler's way into Discord: posting tips through the owed-request client.
+//! The scheduler's and the poll keeper's way into Discord: what they owe, posted through the
+//! owed-request client ([`Rest`]).
 
 use jiff::Timestamp;
 use poise::serenity_prelude::{ChannelId, CreateAllowedMentions, MessageId};
 use tokio::sync::OnceCell;
 
-use std::time::Duration;
-
 use super::convert::{channel_message, no_mentions, poll_message};
-use super::rest::{MessageRef, Rest, RestError};
+use crate::model::poll::TimedPoll;
 use crate::polls::PollApi;
-use crate::reply::poll::PollSpec;
 use crate::reply::Reply;
-use crate::schedule::{BoxFuture, Poster};
+use crate::rest::{MessageRef, Rest, RestError};
+use crate::schedule::Poster;
+use crate::tasks::BoxFuture;
 
 /// Discord's epoch (2015-01-01), in milliseconds since the Unix epoch.
 const DISCORD_EPOCH_MS: i64 = 1_420_070_400_000;
@@ -88,33 +88,6 @@ impl Poster for DiscordPoster {
     ) -> BoxFuture<'a, Result<(), RestError>> {
         Box::pin(self.rest.start_thread(channel_id, message_id, name))
     }
-
-    fn post_poll<'a>(
-        &'a self,
-        channel_id: u64,
-        poll: &'a PollSpec,
-        duration: Duration,
-    ) -> BoxFuture<'a, Result<u64, RestError>> {
-        Box::pin(async move {
-            let message = poll_message(poll, duration);
-            Ok(self.rest.create_message(channel_id, &message).await?.id)
-        })
-    }
-
-    fn find_own_poll<'a>(
-        &'a self,
-        channel_id: u64,
-        since: Timestamp,
-        question: &'a str,
-    ) -> BoxFuture<'a, Result<Option<u64>, RestError>> {
-        Box::pin(async move {
-            let messages = self.own_messages_since(channel_id, since).await?;
-            Ok(messages
-                .into_iter()
-                .find(|m| m.poll.as_ref().and_then(|p| p.question_text()) == Some(question))
-                .map(|m| m.id))
-        })
-    }
 }
 
 impl DiscordPoster {
@@ -137,6 +110,32 @@ impl DiscordPoster {
 }
 
 impl PollApi for DiscordPoster {
+    fn post_poll<'a>(
+        &'a self,
+        channel_id: u64,
+        poll: &'a TimedPoll,
+    ) -> BoxFuture<'a, Result<u64, RestError>> {
+        Box::pin(async move {
+            let message = poll_message(poll);
+            Ok(self.rest.create_message(channel_id, &message).await?.id)
+        })
+    }
+
+    fn find_poll<'a>(
+        &'a self,
+        channel_id: u64,
+        since: Timestamp,
+        question: &'a str,
+    ) -> BoxFuture<'a, Result<Option<u64>, RestError>> {
+        Box::pin(async move {
+            let messages = self.own_messages_since(channel_id, since).await?;
+            Ok(messages
+                .into_iter()
+                .find(|m| m.poll.as_ref().and_then(|p| p.question_text()) == Some(question))
+                .map(|m| m.id))
+        })
+    }
+
     fn expire<'a>(
         &'a self,
         channel_id: u64,
@@ -150,12 +149,15 @@ impl PollApi for DiscordPoster {
         })
     }
 
-    fn fetch<'a>(
+    fn final_counts<'a>(
         &'a self,
         channel_id: u64,
         message_id: u64,
-    ) -> BoxFuture<'a, Result<MessageRef, RestError>> {
-        Box::pin(self.rest.get_message(channel_id, message_id))
+    ) -> BoxFuture<'a, Result<Option<Vec<u64>>, RestError>> {
+        Box::pin(async move {
+            let message = self.rest.get_message(channel_id, message_id).await?;
+            Ok(message.poll.as_ref().and_then(|poll| poll.final_counts()))
+        })
     }
 
     fn post_recap<'a>(

@@ -1,10 +1,15 @@
-//! Team polls on Discord's native polls: closing them on time and posting their recap once.
+//! Team polls on Discord's native polls: opening them, closing them on time and posting their
+//! recap once.
 //!
 //! What a poll asks and how its recap reads is decided in `reply::poll`; this folder keeps
-//! polls alive across restarts and outages.
+//! polls alive across restarts and outages, and reaches Discord only through [`PollApi`].
 
+mod api;
+mod cooldown;
 mod keeper;
-mod records;
+mod open;
 
-pub use keeper::{PollApi, PollDeps, PollEvent, PollKeeper, Unstarted};
-pub use records::{duration_of, pending_of, record_of, spec_of, spec_of_pending, Posted};
+pub use api::PollApi;
+pub use cooldown::Cooldowns;
+pub use keeper::{PollDeps, PollEvent, PollKeeper, Unstarted};
+pub use open::{EndError, OpenError, Opened, Polls, Venue};

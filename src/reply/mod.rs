@@ -6,12 +6,14 @@
 //! exactly the same answer and this layer can be tested without a connection.
 
 mod action;
+pub mod admin;
 pub mod autocomplete;
 mod error;
 mod help;
 pub mod layout;
 mod library;
 pub mod poll;
+pub mod poll_notes;
 pub mod preview;
 mod request;
 mod text;
@@ -25,7 +27,7 @@ pub use request::{answer, decide, show, Decision, Request, Shown};
 pub use text::to_plain_text;
 
 use crate::limits;
-use crate::text::char_len;
+use crate::text::{char_len, check_len as check};
 
 /// A whole answer: what one message or interaction response shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -224,16 +226,6 @@ impl Field {
 pub struct Button {
     pub action: Action,
     pub label: String,
-}
-
-fn check(problems: &mut Vec<String>, what: &str, text: &str, max: usize) {
-    let length = char_len(text);
-    if length > max {
-        problems.push(format!("{what} is {length} characters, more than {max}"));
-    }
-    if text.trim().is_empty() {
-        problems.push(format!("{what} is empty"));
-    }
 }
 
 #[cfg(test)]

@@ -12,16 +12,14 @@
 //! layer can store a poll's kind and content ids, rebuild the spec after a restart
 //! ([`quiz_about`], [`pulse_from`]) and post exactly the recap it would have posted anyway.
 
-use std::time::Duration;
-
 use rand::seq::{IndexedRandom, SliceRandom};
 use rand::Rng;
 
-use super::error::echo;
 use super::library::{contrast_embed, distinct_sources, source_line};
-use super::{check, Accent, Embed, Field, Reply, UserError};
+use super::{Accent, Embed, Field, Reply, UserError};
 use crate::content::{Content, Contrast, Side, Similarity, Text, Tip, Trait, TraitKind};
 use crate::limits;
+pub use crate::model::poll::{PollAnswer, PollKind, PollSpec};
 
 /// Which list a pulse poll draws from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -65,134 +63,6 @@ impl PulseList {
     pub fn traits(self, content: &Content) -> Vec<&Trait> {
         content.traits.iter().filter(|t| self.includes(t)).collect()
     }
-}
-
-/// What kind of poll, as stored (so a recap can be rebuilt after a restart).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PollKind {
-    Quiz,
-    Pulse,
-}
-
-impl PollKind {
-    /// The word stored in the database.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PollKind::Quiz => "quiz",
-            PollKind::Pulse => "pulse",
-        }
-    }
-
-    /// The kind a stored word names.
-    pub fn from_stored(word: &str) -> Option<PollKind> {
-        match word {
-            "quiz" => Some(PollKind::Quiz),
-            "pulse" => Some(PollKind::Pulse),
-            _ => None,
-        }
-    }
-}
-
-/// One answer of a poll: the text shown (<= 55 chars) and the content entry it stands for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PollAnswer {
-    pub text: String,
-    pub entry_id: String,
-}
-
-/// A poll ready to send.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PollSpec {
-    pub kind: PollKind,
-    /// At most [`limits::POLL_QUESTION`] characters.
-    pub question: String,
-    /// Between [`limits::POLL_MIN_ANSWERS`] and [`limits::POLL_MAX_ANSWERS`], no two from the
-    /// same entry, distinct texts.
-    pub answers: Vec<PollAnswer>,
-    pub multiselect: bool,
-    /// For a quiz: the id of the trait or similarity asked about, and the index of the
-    /// correct answer.
-    pub subject: Option<String>,
-    pub correct: Option<usize>,
-}
-
-impl PollSpec {
-    /// Every way this poll breaks Discord's limits or our own rules; empty when it can be sent.
-    pub fn limit_problems(&self) -> Vec<String> {
-        let mut problems = Vec::new();
-        check(
-            &mut problems,
-            "poll question",
-            &self.question,
-            limits::POLL_QUESTION,
-        );
-        let count = self.answers.len();
-        if !(limits::POLL_MIN_ANSWERS..=limits::POLL_MAX_ANSWERS).contains(&count) {
-            problems.push(format!(
-                "{count} answers, outside {}..={}",
-                limits::POLL_MIN_ANSWERS,
-                limits::POLL_MAX_ANSWERS
-            ));
-        }
-        for answer in &self.answers {
-            check(
-                &mut problems,
-                "poll answer",
-                &answer.text,
-                limits::POLL_ANSWER,
-            );
-        }
-        for text in repeated(self.answers.iter().map(|a| a.text.trim().to_lowercase())) {
-            problems.push(format!("the answer “{text}” is offered twice"));
-        }
-        for id in repeated(self.answers.iter().map(|a| a.entry_id.clone())) {
-            problems.push(format!("the entry `{id}` is offered twice"));
-        }
-        self.kind_problems(&mut problems);
-        problems
-    }
-
-    /// A quiz has one right answer and takes one vote per person; a pulse has neither.
-    fn kind_problems(&self, problems: &mut Vec<String>) {
-        match self.kind {
-            PollKind::Quiz => {
-                if self.subject.is_none() {
-                    problems.push("the quiz names no subject".into());
-                }
-                if self.correct.is_none_or(|i| i >= self.answers.len()) {
-                    problems.push(format!(
-                        "the quiz's correct answer {:?} is not one of its {} answers",
-                        self.correct,
-                        self.answers.len()
-                    ));
-                }
-                if self.multiselect {
-                    problems.push("a quiz takes one answer per person".into());
-                }
-            }
-            PollKind::Pulse => {
-                if self.subject.is_some() || self.correct.is_some() {
-                    problems.push("a pulse poll has no subject or correct answer".into());
-                }
-            }
-        }
-    }
-}
-
-/// The values that occur more than once, each named once, in order of their second occurrence.
-fn repeated(values: impl Iterator<Item = String>) -> Vec<String> {
-    let mut seen: Vec<String> = Vec::new();
-    let mut twice: Vec<String> = Vec::new();
-    for value in values {
-        if seen.contains(&value) {
-            if !twice.contains(&value) {
-                twice.push(value);
-            }
-        } else {
-            seen.push(value);
-        }
-    }
-    twice
 }
 
 // ----- Quiz -----
@@ -444,96 +314,6 @@ fn list_too_short(list: PulseList, has: usize, asked: usize) -> UserError {
         }
     };
     UserError::Invalid(message)
-}
-
-// ----- Duration -----
-
-const MINUTES_PER_HOUR: u64 = 60;
-const MINUTES_PER_DAY: u64 = 24 * MINUTES_PER_HOUR;
-const SECONDS_PER_HOUR: u64 = 3600;
-
-/// What every duration error ends with: the form to write and the range allowed.
-const WRITE_A_DURATION: &str = "Write a duration like 5m, 2h or 1d, from 1 minute to 7 days.";
-
-/// How long a poll runs, from what a person typed.
-///
-/// The grammar: one or more groups of a whole number and a unit, which add up, with spaces
-/// allowed anywhere between them: `5m`, `90m`, `2h`, `1d`, `1h30m`, `1d 12h`, `45 min`,
-/// `3 hours`. Units, in any case: `m`, `min`, `mins`, `minute`, `minutes`; `h`, `hr`, `hrs`,
-/// `hour`, `hours`; `d`, `day`, `days`. A bare number, seconds and fractions (`1.5h`) are
-/// refused, so a typo never silently means something else. The result is from
-/// [`limits::POLL_MIN_MINUTES`] to [`limits::POLL_MAX_DAYS`]; when the option is left out the
-/// caller uses an hour.
-pub fn parse_duration(text: &str) -> Result<Duration, UserError> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(UserError::Invalid(WRITE_A_DURATION.into()));
-    }
-    let minutes = parse_minutes(text).ok_or_else(|| {
-        UserError::Invalid(format!(
-            "“{}” is not a duration I can read. {WRITE_A_DURATION}",
-            echo(text)
-        ))
-    })?;
-    if minutes < limits::POLL_MIN_MINUTES {
-        return Err(UserError::Invalid(format!(
-            "A poll needs to stay open for at least a minute. {WRITE_A_DURATION}"
-        )));
-    }
-    if minutes > limits::POLL_MAX_DAYS * MINUTES_PER_DAY {
-        return Err(UserError::Invalid(format!(
-            "A poll here stays open for a week at most. {WRITE_A_DURATION}"
-        )));
-    }
-    Ok(Duration::from_secs(minutes * 60))
-}
-
-/// The minutes `text` adds up to, or `None` when it does not follow the grammar (or is too
-/// large to count).
-fn parse_minutes(text: &str) -> Option<u64> {
-    let mut rest = text;
-    let mut total: u64 = 0;
-    while !rest.is_empty() {
-        let (number, after) = split_at_first(rest, |c| !c.is_ascii_digit());
-        let (unit, after) = split_at_first(after.trim_start(), |c| !c.is_alphabetic());
-        let minutes = number
-            .parse::<u64>()
-            .ok()?
-            .checked_mul(unit_minutes(unit)?)?;
-        total = total.checked_add(minutes)?;
-        rest = after.trim_start();
-    }
-    Some(total)
-}
-
-/// `text` cut before the first character matching `end`.
-fn split_at_first(text: &str, end: impl Fn(char) -> bool) -> (&str, &str) {
-    text.split_at(text.find(end).unwrap_or(text.len()))
-}
-
-fn unit_minutes(unit: &str) -> Option<u64> {
-    match unit.to_lowercase().as_str() {
-        "m" | "min" | "mins" | "minute" | "minutes" => Some(1),
-        "h" | "hr" | "hrs" | "hour" | "hours" => Some(MINUTES_PER_HOUR),
-        "d" | "day" | "days" => Some(MINUTES_PER_DAY),
-        _ => None,
-    }
-}
-
-/// The duration Discord is asked for: whole hours, rounded up, at least
-/// [`limits::POLL_MIN_HOURS`], at most [`limits::POLL_MAX_HOURS`]. Shorter polls are created
-/// with an hour and ended early by the bot (see [`ends_early`]).
-pub fn discord_hours(duration: Duration) -> u32 {
-    let started_second = u64::from(duration.subsec_nanos() > 0);
-    let seconds = duration.as_secs().saturating_add(started_second);
-    let hours = u32::try_from(seconds.div_ceil(SECONDS_PER_HOUR)).unwrap_or(u32::MAX);
-    hours.clamp(limits::POLL_MIN_HOURS, limits::POLL_MAX_HOURS)
-}
-
-/// Whether the bot must end the poll itself: Discord would keep it open past `duration`.
-pub fn ends_early(duration: Duration) -> bool {
-    let asked = Duration::from_secs(u64::from(discord_hours(duration)) * SECONDS_PER_HOUR);
-    duration < asked
 }
 
 // ----- Recap -----
@@ -1092,89 +872,6 @@ mod tests {
             correct: None,
         };
         assert_eq!(too_many.limit_problems().len(), 2);
-    }
-
-    fn minutes(text: &str) -> u64 {
-        parse_duration(text)
-            .unwrap_or_else(|e| panic!("{text}: {e}"))
-            .as_secs()
-            / 60
-    }
-
-    #[test]
-    fn durations_in_minutes_hours_and_days_are_read() {
-        assert_eq!(minutes("5m"), 5);
-        assert_eq!(minutes("1m"), 1);
-        assert_eq!(minutes("90m"), 90);
-        assert_eq!(minutes("2h"), 120);
-        assert_eq!(minutes("1d"), 1440);
-        assert_eq!(minutes("7d"), 7 * 1440);
-        assert_eq!(minutes("1h30m"), 90);
-        assert_eq!(minutes(" 1d 12h "), 36 * 60);
-        assert_eq!(minutes("45 min"), 45);
-        assert_eq!(minutes("3 Hours"), 180);
-        assert_eq!(minutes("2H"), 120);
-        assert_eq!(minutes("6d23h59m"), 7 * 1440 - 1);
-    }
-
-    #[test]
-    fn unreadable_durations_say_what_to_write() {
-        for text in [
-            "",
-            "  ",
-            "5",
-            "1h30",
-            "1.5h",
-            "-5m",
-            "h",
-            "30s",
-            "5mm",
-            "one hour",
-            "5m!",
-            "1h,30m",
-            "٥m",
-            "99999999999999999999m",
-        ] {
-            let message = invalid_message(parse_duration(text).expect_err(text));
-            assert!(message.ends_with(WRITE_A_DURATION), "{text}: {message}");
-        }
-        let message = invalid_message(parse_duration("soon").expect_err("words"));
-        assert!(message.contains("“soon”"), "{message}");
-    }
-
-    #[test]
-    fn durations_outside_a_minute_to_a_week_are_refused() {
-        // The sentences name the range in words; they must follow the limits.
-        assert_eq!((limits::POLL_MIN_MINUTES, limits::POLL_MAX_DAYS), (1, 7));
-        for text in ["0m", "0h", "0d 0m", "7d1m", "8d", "169h", "10081m"] {
-            let message = invalid_message(parse_duration(text).expect_err(text));
-            assert!(message.ends_with(WRITE_A_DURATION), "{text}: {message}");
-        }
-        assert!(parse_duration("0m").is_err_and(|e| e.to_string().contains("at least a minute")));
-        assert!(parse_duration("8d").is_err_and(|e| e.to_string().contains("a week at most")));
-    }
-
-    #[test]
-    fn discord_is_asked_for_whole_hours_rounded_up() {
-        let from = |text: &str| discord_hours(parse_duration(text).expect(text));
-        assert_eq!(from("5m"), 1);
-        assert_eq!(from("1h"), 1);
-        assert_eq!(from("61m"), 2);
-        assert_eq!(from("90m"), 2);
-        assert_eq!(from("7d"), 168);
-        assert_eq!(discord_hours(Duration::ZERO), limits::POLL_MIN_HOURS);
-        assert_eq!(discord_hours(Duration::from_millis(3_600_001)), 2);
-        assert_eq!(discord_hours(Duration::MAX), limits::POLL_MAX_HOURS);
-    }
-
-    #[test]
-    fn the_bot_ends_a_poll_itself_only_when_discord_would_run_it_longer() {
-        let early = |text: &str| ends_early(parse_duration(text).expect(text));
-        assert!(early("5m"));
-        assert!(early("90m"));
-        assert!(!early("1h"));
-        assert!(!early("2h"));
-        assert!(!early("7d"));
     }
 
     #[test]

@@ -3,7 +3,8 @@
 use jiff::civil::Date;
 use jiff::Timestamp;
 
-use super::{Accent, Embed, Field, Reply};
+use super::{tip_embed, Accent, Embed, Field, Reply};
+use crate::content::{Content, Tip};
 
 /// A Discord timestamp: shown in each reader's own time zone and language.
 pub fn discord_time(at: Timestamp, style: char) -> String {
@@ -141,6 +142,68 @@ pub fn channel_refused(channel_id: u64, missing: &[&str]) -> String {
         "I can't post in <#{channel_id}>: I am missing {} there. Grant it in the channel's settings (Permissions), or pick another text channel.",
         missing.join(", ")
     )
+}
+
+/// The daily tip as posted: the embed, with the role mention above it when one is set.
+pub fn daily_tip(content: &Content, tip: &Tip, role: Option<u64>) -> Reply {
+    Reply {
+        text: role.map(|role| format!("<@&{role}>")),
+        ..Reply::embed(tip_embed(content, tip))
+    }
+}
+
+/// `/tips preview`: the next tip, privately, with when it goes out.
+pub fn preview(content: &Content, tip: &Tip, next: Option<Timestamp>) -> Reply {
+    let heading = next.map_or_else(
+        || "The next tip (none is scheduled right now):".to_string(),
+        |at| format!("The tip for {}:", when(at)),
+    );
+    Reply {
+        text: Some(heading),
+        ..Reply::embed(tip_embed(content, tip))
+    }
+    .ephemeral()
+}
+
+/// Said when a tip command is used outside a server.
+pub const SERVER_ONLY: &str = "Daily tips belong to a server; use this command in one.";
+
+/// Why a channel that is not a text channel cannot take a scheduled post.
+pub fn not_a_text_channel(channel_id: u64, what: &str) -> String {
+    format!("<#{channel_id}> is not a text channel. Pick a text or announcement channel for the {what}.")
+}
+
+/// What `/tips pause` says it did.
+pub const PAUSED: &str = "Daily tips are paused; `/tips resume` starts them again.";
+/// What `/tips resume` says it did.
+pub const RESUMED: &str = "Daily tips are on.";
+/// `/tips skip` when no tip is scheduled.
+pub const NOTHING_TO_SKIP: &str =
+    "No tip is scheduled, so there is nothing to skip. Use `/tips resume` if tips are paused.";
+/// `/tips role` with the server's @everyone role.
+pub const NOT_EVERYONE: &str =
+    "Tips never mention @everyone. Pick a role made for the purpose, or leave `role` empty.";
+
+/// What `/tips skip` says it did.
+pub fn skipping(date: Date) -> String {
+    format!("The tip of {date} will be skipped.")
+}
+
+/// What `/tips role` says it did.
+pub fn mentioning(role: Option<u64>) -> String {
+    match role {
+        Some(role) => format!("Each tip will mention <@&{role}> (and nobody else)."),
+        None => "Tips will mention nobody.".to_string(),
+    }
+}
+
+/// What `/tips thread` says it did.
+pub fn threads(on: bool) -> &'static str {
+    if on {
+        "Each tip will open a discussion thread."
+    } else {
+        "Tips will be posted without a thread."
+    }
 }
 
 #[cfg(test)]

@@ -32,8 +32,9 @@ use proptest::test_runner::TestCaseError;
 
 use super::*;
 use crate::clock::{Clock as _, ManualClock};
-use crate::schedule::test_support::{settings, FakePoster, Harness, Post};
-use crate::store::{LogEntry, LogStatus, Store};
+use crate::model::duty::{DutyKind, DutyStatus};
+use crate::schedule::test_support::{settings, FakePoster, Harness, Post, UNPACED};
+use crate::store::{DutyEntry, Store, TipSettings};
 use crate::when::{DailyTime, Days, Occurrence, Schedule, Zone};
 
 /// Cases per run unless `PROPTEST_CASES` says otherwise: about six seconds of a debug build.
@@ -71,9 +72,6 @@ const EDGE_TIMES: &[(i8, i8)] = &[
     (3, 45),
     (3, 50),
 ];
-
-/// Tips per second: high, so the pacer (on tokio's real clock) never holds a case up.
-const FAST: u32 = 1_000_000;
 
 /// A time of day as generated, before it is placed in the run.
 #[derive(Debug, Clone, Copy)]
@@ -353,7 +351,7 @@ impl Run {
     fn config(&self) -> TipsConfig {
         TipsConfig {
             catch_up_hours: self.catch_up_hours,
-            posts_per_second: FAST,
+            posts_per_second: UNPACED,
         }
     }
 
@@ -389,7 +387,7 @@ struct Outcome {
     /// When the bot was running: closed intervals, in order.
     ups: Vec<(Timestamp, Timestamp)>,
     posts: Vec<Post>,
-    log: HashMap<(u64, Date), LogEntry>,
+    log: HashMap<(u64, Date), DutyEntry>,
 }
 
 /// Plays a run: start, let it work until the next stop, stop, move the clock past the
@@ -468,7 +466,10 @@ async fn settle(
         let event = harness
             .expect(|e| matches!(e, ScheduleEvent::Planned { .. }))
             .await;
-        if let ScheduleEvent::Planned { guild, next: at } = event {
+        if let ScheduleEvent::Planned {
+            guild, next: at, ..
+        } = event
+        {
             next.insert(guild, at);
         }
     }
@@ -485,12 +486,16 @@ fn dates(run: &Run, server: &ServerSpec) -> Vec<Date> {
 }
 
 /// The post log's rows for every server over the run's dates.
-async fn read_log(store: &Store, run: &Run) -> HashMap<(u64, Date), LogEntry> {
+async fn read_log(store: &Store, run: &Run) -> HashMap<(u64, Date), DutyEntry> {
     let mut log = HashMap::new();
     for (index, server) in run.servers.iter().enumerate() {
         let guild = ServerSpec::guild(index);
         for date in dates(run, server) {
-            if let Some(entry) = store.log_entry(guild, date).await.expect("read log") {
+            if let Some(entry) = store
+                .duty_entry(DutyKind::Tip, guild, date)
+                .await
+                .expect("read log")
+            {
                 log.insert((guild, date), entry);
             }
         }
@@ -630,7 +635,7 @@ struct Day<'a> {
     date: Date,
     due: Option<Occurrence>,
     posts: &'a [&'a Post],
-    row: Option<&'a LogEntry>,
+    row: Option<&'a DutyEntry>,
 }
 
 impl Day<'_> {
@@ -649,7 +654,7 @@ impl Day<'_> {
         );
         match expected {
             Owed::Post(at) => self.check_posted(at, catch_up, &context),
-            Owed::Missed => self.check_not_posted(Some(LogStatus::Missed), &context),
+            Owed::Missed => self.check_not_posted(Some(DutyStatus::Missed), &context),
             Owed::Nothing => self.check_not_posted(None, &context),
         }
     }
@@ -674,7 +679,7 @@ impl Day<'_> {
         let row = self.row.map(|r| (r.status, r.message_id));
         prop_assert_eq!(
             row,
-            Some((LogStatus::Posted, Some(post.message_id))),
+            Some((DutyStatus::Posted, Some(post.message_id))),
             "the log does not hold the post: {}",
             context
         );
@@ -685,7 +690,7 @@ impl Day<'_> {
     /// finds it owed and past its window, and has no row before that.
     fn check_not_posted(
         &self,
-        status: Option<LogStatus>,
+        status: Option<DutyStatus>,
         context: &str,
     ) -> Result<(), TestCaseError> {
         prop_assert!(self.posts.is_empty(), "posted: {}", context);

@@ -6,9 +6,15 @@ use jiff::civil::{date, Date};
 
 use super::*;
 use crate::clock::{Clock as _, ManualClock};
+use crate::content::Content;
+use crate::model::duty::{DutyKind, DutyStatus};
+use crate::model::poll::{PollDuration, PollKind, TimedPoll};
+use crate::rest::RestError;
 use crate::schedule::test_support::{at, settings, FakePoster, Harness};
-use crate::store::{Claim, LogStatus, Store};
+use crate::store::{DutyClaim, Store};
 use crate::when::{DailyTime, Days, Zone};
+use jiff::SignedDuration;
+use jiff::Timestamp;
 
 const GUILD: u64 = 1;
 const OTHER_GUILD: u64 = 2;
@@ -43,10 +49,10 @@ async fn a_tip_is_posted_once_at_its_time_and_the_next_day_is_planned() {
     let posts = h.poster.posts_in(CHANNEL);
     assert_eq!(posts.len(), 1);
     let entry = h.log(GUILD, date(2026, 11, 30)).await.expect("logged");
-    assert_eq!(entry.status, LogStatus::Posted);
+    assert_eq!(entry.status, DutyStatus::Posted);
     let content = Content::bundled().expect("content");
     let tip = content
-        .tip(entry.tip_id.as_deref().expect("tip id"))
+        .tip(entry.item.as_deref().expect("tip id"))
         .expect("tip exists");
     assert_eq!(
         posts[0].embeds[0].title.as_deref(),
@@ -100,6 +106,7 @@ async fn back_after_the_catch_up_window_the_day_is_recorded_as_missed() {
     assert_eq!(
         missed,
         ScheduleEvent::Missed {
+            duty: DutyKind::Tip,
             guild: GUILD,
             date: date(2026, 11, 30)
         }
@@ -108,7 +115,7 @@ async fn back_after_the_catch_up_window_the_day_is_recorded_as_missed() {
     assert!(h.poster.posts_in(CHANNEL).is_empty());
     assert_eq!(
         h.log(GUILD, date(2026, 11, 30)).await.expect("row").status,
-        LogStatus::Missed
+        DutyStatus::Missed
     );
     h.stop().await;
 }
@@ -165,7 +172,7 @@ async fn a_paused_server_gets_nothing_until_it_is_resumed() {
         .save_tip_settings(&server, h.clock.now())
         .await
         .expect("save");
-    h.scheduler.changed(GUILD);
+    h.scheduler.changed(DutyKind::Tip, GUILD);
     assert_eq!(h.planned(GUILD).await, Some(at("2026-12-01T09:00:00Z")));
     assert!(h.poster.posts_in(CHANNEL).is_empty());
     h.stop().await;
@@ -210,7 +217,7 @@ async fn a_refusal_is_not_retried_and_is_recorded_for_status() {
         .await;
     assert_eq!(*h.poster.attempts().borrow(), 1, "a refusal was retried");
     let entry = h.log(GUILD, date(2026, 11, 30)).await.expect("row");
-    assert_eq!(entry.status, LogStatus::Failed);
+    assert_eq!(entry.status, DutyStatus::Failed);
     assert!(entry
         .detail
         .unwrap_or_default()
@@ -249,7 +256,7 @@ async fn a_failing_server_does_not_delay_another() {
             .await
             .expect("claimed")
             .status,
-        LogStatus::Sending
+        DutyStatus::Sending
     );
     h.stop().await;
 }
@@ -262,16 +269,18 @@ async fn store_with_claim() -> (Store, String) {
         .await
         .expect("save");
     let tip = Content::bundled().expect("content").tips[3].id.to_string();
-    let claim = Claim {
+    let claim = DutyClaim {
+        duty: DutyKind::Tip,
         guild_id: GUILD,
         local_date: date(2026, 11, 30),
-        tip_id: tip.clone(),
-        cycle: 0,
+        item: Some(tip.clone()),
+        cycle: Some(0),
         channel_id: CHANNEL,
+        payload: Some("{}".into()),
         due_at: at("2026-11-30T09:00:00Z"),
     };
     store
-        .claim(&claim, at("2026-11-30T09:00:00Z"))
+        .claim_duty(&claim, at("2026-11-30T09:00:00Z"))
         .await
         .expect("claim");
     (store, tip)
@@ -313,7 +322,7 @@ async fn a_crash_after_discord_accepted_the_tip_does_not_post_it_twice() {
     let entry = h.log(GUILD, date(2026, 11, 30)).await.expect("row");
     assert_eq!(
         (entry.status, entry.message_id),
-        (LogStatus::Posted, Some(4242))
+        (DutyStatus::Posted, Some(4242))
     );
     h.stop().await;
 }
@@ -340,7 +349,7 @@ async fn a_crash_before_discord_accepted_the_tip_sends_the_claimed_tip() {
         h.log(GUILD, date(2026, 11, 30))
             .await
             .expect("row")
-            .tip_id
+            .item
             .as_deref(),
         Some(tip.as_str())
     );
@@ -389,11 +398,11 @@ fn weekly(guild: u64, channel: u64) -> crate::store::PollSchedule {
     crate::store::PollSchedule {
         guild_id: guild,
         channel_id: channel,
-        kind: "quiz".into(),
+        kind: PollKind::Quiz,
         weekday: jiff::civil::Weekday::Monday,
         time: DailyTime::new(11, 0).expect("time"),
         zone: Zone::utc(),
-        duration_minutes: 120,
+        duration: PollDuration::from_minutes(120).expect("duration"),
         active_since: at("2026-11-01T00:00:00Z"),
     }
 }
@@ -411,32 +420,61 @@ async fn with_weekly_poll(now: Timestamp) -> Harness {
 async fn a_weekly_poll_is_posted_once_on_its_day_and_recorded_for_the_keeper() {
     let mut h = with_weekly_poll(monday_8am()).await;
     let planned = h
-        .expect(|e| matches!(e, ScheduleEvent::PollPlanned { .. }))
+        .expect(|e| {
+            matches!(
+                e,
+                ScheduleEvent::Planned {
+                    duty: DutyKind::WeeklyPoll,
+                    ..
+                }
+            )
+        })
         .await;
     assert_eq!(
         planned,
-        ScheduleEvent::PollPlanned {
+        ScheduleEvent::Planned {
+            duty: DutyKind::WeeklyPoll,
             guild: GUILD,
             next: Some(at("2026-11-30T11:00:00Z"))
         }
     );
     h.clock.set(at("2026-11-30T11:00:00Z"));
     let posted = h
-        .expect(|e| matches!(e, ScheduleEvent::PollPosted { .. }))
+        .expect(|e| {
+            matches!(
+                e,
+                ScheduleEvent::Posted {
+                    duty: DutyKind::WeeklyPoll,
+                    ..
+                }
+            )
+        })
         .await;
-    let ScheduleEvent::PollPosted {
-        message_id, date, ..
+    let ScheduleEvent::Posted {
+        duty: DutyKind::WeeklyPoll,
+        message_id,
+        date,
+        ..
     } = posted
     else {
         unreachable!()
     };
     assert_eq!(date, date_of("2026-11-30"));
     let next = h
-        .expect(|e| matches!(e, ScheduleEvent::PollPlanned { .. }))
+        .expect(|e| {
+            matches!(
+                e,
+                ScheduleEvent::Planned {
+                    duty: DutyKind::WeeklyPoll,
+                    ..
+                }
+            )
+        })
         .await;
     assert_eq!(
         next,
-        ScheduleEvent::PollPlanned {
+        ScheduleEvent::Planned {
+            duty: DutyKind::WeeklyPoll,
             guild: GUILD,
             next: Some(at("2026-12-07T11:00:00Z"))
         }
@@ -461,21 +499,46 @@ fn date_of(text: &str) -> Date {
 #[tokio::test]
 async fn a_weekly_poll_is_not_posted_again_after_a_restart_that_day() {
     let mut h = with_weekly_poll(monday_8am()).await;
-    h.expect(|e| matches!(e, ScheduleEvent::PollPlanned { .. }))
-        .await;
+    h.expect(|e| {
+        matches!(
+            e,
+            ScheduleEvent::Planned {
+                duty: DutyKind::WeeklyPoll,
+                ..
+            }
+        )
+    })
+    .await;
     h.clock.set(at("2026-11-30T11:00:00Z"));
-    h.expect(|e| matches!(e, ScheduleEvent::PollPosted { .. }))
-        .await;
+    h.expect(|e| {
+        matches!(
+            e,
+            ScheduleEvent::Posted {
+                duty: DutyKind::WeeklyPoll,
+                ..
+            }
+        )
+    })
+    .await;
     let (poster, clock) = (h.poster.clone(), h.clock.clone());
     let store = h.stop().await;
     clock.set(at("2026-11-30T12:00:00Z"));
     let mut again = Harness::start(store, clock, poster).await;
     let planned = again
-        .expect(|e| matches!(e, ScheduleEvent::PollPlanned { .. }))
+        .expect(|e| {
+            matches!(
+                e,
+                ScheduleEvent::Planned {
+                    duty: DutyKind::WeeklyPoll,
+                    ..
+                }
+            )
+        })
         .await;
     assert_eq!(
         planned,
-        ScheduleEvent::PollPlanned {
+        ScheduleEvent::Planned {
+            duty: DutyKind::WeeklyPoll,
             guild: GUILD,
             next: Some(at("2026-12-07T11:00:00Z"))
         }
@@ -493,12 +556,22 @@ async fn a_weekly_poll_claimed_before_a_crash_is_recorded_not_posted_twice() {
         .expect("save");
     let content = Content::bundled().expect("content");
     let spec = crate::reply::poll::quiz(&content, &mut rand::rng());
-    let pending = crate::polls::pending_of(&spec, Duration::from_secs(7200));
+    let pending = TimedPoll {
+        spec: spec.clone(),
+        duration: PollDuration::from_minutes(120).expect("duration"),
+    };
     let due = at("2026-11-30T11:00:00Z");
-    store
-        .claim_scheduled_poll(GUILD, date_of("2026-11-30"), CHANNEL, &pending, due, due)
-        .await
-        .expect("claim");
+    let claim = DutyClaim {
+        duty: DutyKind::WeeklyPoll,
+        guild_id: GUILD,
+        local_date: date_of("2026-11-30"),
+        item: None,
+        cycle: None,
+        channel_id: CHANNEL,
+        payload: Some(serde_json::to_string(&pending).expect("json")),
+        due_at: due,
+    };
+    store.claim_duty(&claim, due).await.expect("claim");
     let poster = FakePoster::new();
     poster
         .polls
@@ -507,12 +580,21 @@ async fn a_weekly_poll_claimed_before_a_crash_is_recorded_not_posted_twice() {
         .push((CHANNEL, spec.question.clone(), 9090));
     let mut h = Harness::start(store, ManualClock::new(at("2026-11-30T11:02:00Z")), poster).await;
     let posted = h
-        .expect(|e| matches!(e, ScheduleEvent::PollPosted { .. }))
+        .expect(|e| {
+            matches!(
+                e,
+                ScheduleEvent::Posted {
+                    duty: DutyKind::WeeklyPoll,
+                    ..
+                }
+            )
+        })
         .await;
     assert!(
         matches!(
             posted,
-            ScheduleEvent::PollPosted {
+            ScheduleEvent::Posted {
+                duty: DutyKind::WeeklyPoll,
                 message_id: 9090,
                 ..
             }

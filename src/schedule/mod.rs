@@ -1,13 +1,21 @@
-//! The daily tip: when each server's tip is due, which tip it gets, and posting it exactly
-//! once a day through restarts and Discord outages.
+//! Scheduled duties: the daily tip and the weekly poll, each posted exactly once on its day
+//! through restarts and Discord outages.
+//!
+//! One engine (`engine.rs`, `delivery.rs`) knows how to plan, claim, send, record and recover
+//! a day of any duty; each duty (`tip.rs`, `weekly_poll.rs`) says only where its settings are,
+//! what it posts and how to find it again.
 
 pub mod deck;
+mod delivery;
+mod duty;
 mod engine;
-mod poll_job;
+mod pacer;
 #[cfg(test)]
 mod test_support;
-mod tip_job;
+mod tip;
+pub mod tip_settings;
+mod weekly_poll;
 
-pub use engine::{
-    next_post, next_weekly_poll, BoxFuture, Deps, Duty, Poster, ScheduleEvent, Scheduler, Unstarted,
-};
+pub use engine::{next_due, Deps, ScheduleEvent, Scheduler, Unstarted};
+pub use tip::{next_post, today, Poster};
+pub use weekly_poll::next_weekly_poll;

@@ -8,19 +8,22 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex as StdMutex};
 use std::time::Duration;
 
-use arc_swap::ArcSwap;
 use jiff::civil::Date;
 use jiff::Timestamp;
 use tokio::sync::{broadcast, watch};
 
-use super::engine::{BoxFuture, Deps, Poster, ScheduleEvent, Scheduler};
+use super::engine::{Deps, ScheduleEvent, Scheduler};
+use super::Poster;
 use crate::clock::{Clock as _, ManualClock};
 use crate::config::TipsConfig;
-use crate::content::Content;
-use crate::discord::rest::RestError;
-use crate::reply::poll::PollSpec;
+use crate::live::LiveContent;
+use crate::model::duty::DutyKind;
+use crate::model::poll::TimedPoll;
+use crate::polls::{PollApi, Polls};
 use crate::reply::Reply;
-use crate::store::{LogEntry, Store, TipSettings};
+use crate::rest::RestError;
+use crate::store::{DutyEntry, Store, TipSettings};
+use crate::tasks::BoxFuture;
 use crate::when::{DailyTime, Days, Zone};
 
 pub(super) fn at(text: &str) -> Timestamp {
@@ -156,24 +159,25 @@ impl Poster for FakePoster {
     ) -> BoxFuture<'a, Result<(), RestError>> {
         Box::pin(async { Ok(()) })
     }
+}
 
+impl PollApi for FakePoster {
     fn post_poll<'a>(
         &'a self,
         channel_id: u64,
-        poll: &'a PollSpec,
-        _: Duration,
+        poll: &'a TimedPoll,
     ) -> BoxFuture<'a, Result<u64, RestError>> {
         Box::pin(async move {
             let id = self.next_id.fetch_add(1, Ordering::SeqCst);
             self.polls
                 .lock()
                 .expect("lock")
-                .push((channel_id, poll.question.clone(), id));
+                .push((channel_id, poll.spec.question.clone(), id));
             Ok(id)
         })
     }
 
-    fn find_own_poll<'a>(
+    fn find_poll<'a>(
         &'a self,
         channel_id: u64,
         _: Timestamp,
@@ -188,6 +192,36 @@ impl Poster for FakePoster {
                 .find(|(c, q, _)| *c == channel_id && q == question)
                 .map(|(_, _, id)| *id))
         })
+    }
+
+    fn expire<'a>(&'a self, _: u64, _: u64) -> BoxFuture<'a, Result<(), RestError>> {
+        Box::pin(async { Ok(()) })
+    }
+
+    fn final_counts<'a>(
+        &'a self,
+        _: u64,
+        _: u64,
+    ) -> BoxFuture<'a, Result<Option<Vec<u64>>, RestError>> {
+        Box::pin(async { Ok(None) })
+    }
+
+    fn post_recap<'a>(
+        &'a self,
+        _: u64,
+        _: u64,
+        _: &'a Reply,
+    ) -> BoxFuture<'a, Result<u64, RestError>> {
+        Box::pin(async move { Ok(self.next_id.fetch_add(1, Ordering::SeqCst)) })
+    }
+
+    fn find_recap<'a>(
+        &'a self,
+        _: u64,
+        _: u64,
+        _: Timestamp,
+    ) -> BoxFuture<'a, Result<Option<u64>, RestError>> {
+        Box::pin(async { Ok(None) })
     }
 }
 
@@ -207,6 +241,10 @@ pub(super) fn settings(guild: u64, channel: u64) -> TipSettings {
     }
 }
 
+/// Posts per second high enough that the pacer never waits, so a post leaves at the
+/// instant the test set; the pacer's own tests check the rate.
+pub(super) const UNPACED: u32 = 1_000_000;
+
 /// A running scheduler and what it was started with.
 pub(super) struct Harness {
     pub(super) store: Store,
@@ -223,7 +261,11 @@ impl Harness {
         clock: ManualClock,
         poster: Arc<FakePoster>,
     ) -> Harness {
-        Harness::start_with(store, clock, poster, TipsConfig::default()).await
+        let config = TipsConfig {
+            posts_per_second: UNPACED,
+            ..TipsConfig::default()
+        };
+        Harness::start_with(store, clock, poster, config).await
     }
 
     pub(super) async fn start_with(
@@ -232,14 +274,15 @@ impl Harness {
         poster: Arc<FakePoster>,
         config: TipsConfig,
     ) -> Harness {
-        let content = Arc::new(ArcSwap::from_pointee(Content::bundled().expect("content")));
+        let content = Arc::new(LiveContent::bundled().expect("content"));
+        let clock_handle: crate::clock::SharedClock = Arc::new(clock.clone());
         let deps = Deps {
             store: store.clone(),
-            clock: Arc::new(clock.clone()),
+            clock: clock_handle.clone(),
             content,
             poster: poster.clone(),
             config,
-            polls: None,
+            polls: Polls::new(store.clone(), clock_handle, poster.clone(), None),
         };
         let (scheduler, task, events) = Scheduler::spawn(deps);
         Harness {
@@ -281,7 +324,7 @@ impl Harness {
 
     pub(super) async fn planned(&mut self, guild: u64) -> Option<Timestamp> {
         match self
-            .expect(|e| matches!(e, ScheduleEvent::Planned { guild: g, .. } if *g == guild))
+            .expect(|e| matches!(e, ScheduleEvent::Planned { duty: DutyKind::Tip, guild: g, .. } if *g == guild))
             .await
         {
             ScheduleEvent::Planned { next, .. } => next,
@@ -295,7 +338,10 @@ impl Harness {
         self.store
     }
 
-    pub(super) async fn log(&self, guild: u64, day: Date) -> Option<LogEntry> {
-        self.store.log_entry(guild, day).await.expect("read log")
+    pub(super) async fn log(&self, guild: u64, day: Date) -> Option<DutyEntry> {
+        self.store
+            .duty_entry(DutyKind::Tip, guild, day)
+            .await
+            .expect("read log")
     }
 }

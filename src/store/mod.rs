@@ -4,9 +4,11 @@
 //! `migrations/` (compiled in). No server to install. A file that is locked, unreadable or
 //! not a database is reported with its path and what to do, and never overwritten.
 
+mod duty_log;
 mod poll_schedules;
 mod polls;
 mod tips;
+mod values;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -18,9 +20,10 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-pub use poll_schedules::{PendingPoll, PollLogEntry, PollSchedule};
-pub use polls::{PollRecord, PollState, StoredAnswer};
-pub use tips::{Claim, LogEntry, LogStatus, TipSettings};
+pub use duty_log::{DutyClaim, DutyEntry};
+pub use poll_schedules::PollSchedule;
+pub use polls::PollRecord;
+pub use tips::TipSettings;
 
 /// Why the database could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -176,15 +179,6 @@ fn open_error(path: &Path, error: &sqlx::Error) -> StoreError {
         problem: text,
         fix,
     }
-}
-
-/// Discord ids are unsigned; SQLite integers are signed. Every id Discord issues fits.
-fn id_to_db(id: u64) -> i64 {
-    i64::try_from(id).unwrap_or(i64::MAX)
-}
-
-fn id_from_db(id: i64) -> Result<u64, StoreError> {
-    u64::try_from(id).map_err(|_| StoreError::Corrupt(format!("negative id {id}")))
 }
 
 #[cfg(test)]

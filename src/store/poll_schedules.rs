@@ -1,15 +1,14 @@
-//! Weekly scheduled polls: each server's schedule and its post log, with the same
-//! exactly-once rules as the daily tip (a row per server and local date, claimed first).
+//! Each server's weekly poll: which kind, when, and for how long. What was posted is in the
+//! duty log (`duty_log.rs`), under the same exactly-once rules as the daily tip.
 
-use jiff::civil::{Date, Weekday};
+use jiff::civil::Weekday;
 use jiff::Timestamp;
-use serde::{Deserialize, Serialize};
 use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 
-use super::polls::StoredAnswer;
-use super::tips::{seconds, timestamp, zone};
-use super::{id_from_db, id_to_db, Store, StoreError};
+use super::values::{id_from_db, id_to_db, seconds, timestamp, zone};
+use super::{Store, StoreError};
+use crate::model::poll::{PollDuration, PollKind};
 use crate::when::{DailyTime, Zone};
 
 /// A server's weekly poll.
@@ -17,42 +16,13 @@ use crate::when::{DailyTime, Zone};
 pub struct PollSchedule {
     pub guild_id: u64,
     pub channel_id: u64,
-    /// `quiz` or `pulse`.
-    pub kind: String,
+    pub kind: PollKind,
     pub weekday: Weekday,
     pub time: DailyTime,
     pub zone: Zone,
-    /// How long each poll runs, in minutes.
-    pub duration_minutes: u32,
+    /// How long each poll runs.
+    pub duration: PollDuration,
     pub active_since: Timestamp,
-}
-
-/// The poll a claim is about to post, kept so that recovery after a crash posts (or records)
-/// exactly this poll.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PendingPoll {
-    pub kind: String,
-    pub question: String,
-    pub answers: Vec<StoredAnswer>,
-    pub subject: Option<String>,
-    pub correct: Option<u32>,
-    pub multiselect: bool,
-    pub duration_minutes: u32,
-}
-
-/// A row of the scheduled-poll log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PollLogEntry {
-    pub guild_id: u64,
-    pub local_date: Date,
-    /// `sending`, `posted`, `missed` or `failed`.
-    pub status: String,
-    pub channel_id: Option<u64>,
-    pub poll: Option<PendingPoll>,
-    pub message_id: Option<u64>,
-    pub detail: Option<String>,
-    pub due_at: Timestamp,
-    pub recorded_at: Timestamp,
 }
 
 fn weekday_number(day: Weekday) -> i64 {
@@ -68,42 +38,21 @@ fn weekday_from(number: i64) -> Result<Weekday, StoreError> {
 
 fn schedule_from_row(row: &SqliteRow) -> Result<PollSchedule, StoreError> {
     let time: String = row.try_get("post_time")?;
+    let kind: String = row.try_get("kind")?;
     let minutes: i64 = row.try_get("duration_minutes")?;
     Ok(PollSchedule {
         guild_id: id_from_db(row.try_get("guild_id")?)?,
         channel_id: id_from_db(row.try_get("channel_id")?)?,
-        kind: row.try_get("kind")?,
+        kind: PollKind::from_stored(&kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("poll kind {kind:?}")))?,
         weekday: weekday_from(row.try_get("weekday")?)?,
         time: DailyTime::parse(&time).map_err(StoreError::Corrupt)?,
         zone: zone(row.try_get("timezone")?)?,
-        duration_minutes: u32::try_from(minutes)
-            .map_err(|_| StoreError::Corrupt(format!("duration {minutes}")))?,
+        duration: u32::try_from(minutes)
+            .ok()
+            .and_then(PollDuration::from_minutes)
+            .ok_or_else(|| StoreError::Corrupt(format!("duration {minutes}")))?,
         active_since: timestamp(row.try_get("active_since")?)?,
-    })
-}
-
-fn entry_from_row(row: &SqliteRow) -> Result<PollLogEntry, StoreError> {
-    let date: String = row.try_get("local_date")?;
-    let poll: Option<String> = row.try_get("poll")?;
-    let channel: Option<i64> = row.try_get("channel_id")?;
-    let message: Option<i64> = row.try_get("message_id")?;
-    Ok(PollLogEntry {
-        guild_id: id_from_db(row.try_get("guild_id")?)?,
-        local_date: date
-            .parse()
-            .map_err(|e| StoreError::Corrupt(format!("date {date:?}: {e}")))?,
-        status: row.try_get("status")?,
-        channel_id: channel.map(id_from_db).transpose()?,
-        poll: poll
-            .map(|json| {
-                serde_json::from_str(&json)
-                    .map_err(|e| StoreError::Corrupt(format!("pending poll: {e}")))
-            })
-            .transpose()?,
-        message_id: message.map(id_from_db).transpose()?,
-        detail: row.try_get("detail")?,
-        due_at: timestamp(row.try_get("due_at")?)?,
-        recorded_at: timestamp(row.try_get("recorded_at")?)?,
     })
 }
 
@@ -125,11 +74,11 @@ impl Store {
         )
         .bind(id_to_db(schedule.guild_id))
         .bind(id_to_db(schedule.channel_id))
-        .bind(&schedule.kind)
+        .bind(schedule.kind.as_str())
         .bind(weekday_number(schedule.weekday))
         .bind(schedule.time.to_string())
         .bind(schedule.zone.name())
-        .bind(i64::from(schedule.duration_minutes))
+        .bind(i64::from(schedule.duration.minutes()))
         .bind(seconds(schedule.active_since))
         .bind(seconds(now))
         .execute(&self.pool)
@@ -164,141 +113,22 @@ impl Store {
             .await?;
         Ok(result.rows_affected() == 1)
     }
-
-    pub async fn poll_log_entry(
-        &self,
-        guild_id: u64,
-        local_date: Date,
-    ) -> Result<Option<PollLogEntry>, StoreError> {
-        sqlx::query("SELECT * FROM poll_schedule_log WHERE guild_id = ? AND local_date = ?")
-            .bind(id_to_db(guild_id))
-            .bind(local_date.to_string())
-            .fetch_optional(&self.pool)
-            .await?
-            .as_ref()
-            .map(entry_from_row)
-            .transpose()
-    }
-
-    /// Claims a week's poll before posting it; `false` if the day already has a row.
-    pub async fn claim_scheduled_poll(
-        &self,
-        guild_id: u64,
-        local_date: Date,
-        channel_id: u64,
-        poll: &PendingPoll,
-        due_at: Timestamp,
-        now: Timestamp,
-    ) -> Result<bool, StoreError> {
-        let json = serde_json::to_string(poll).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let result = sqlx::query(
-            "INSERT OR IGNORE INTO poll_schedule_log
-                 (guild_id, local_date, status, channel_id, poll, due_at, recorded_at)
-             VALUES (?, ?, 'sending', ?, ?, ?, ?)",
-        )
-        .bind(id_to_db(guild_id))
-        .bind(local_date.to_string())
-        .bind(id_to_db(channel_id))
-        .bind(json)
-        .bind(seconds(due_at))
-        .bind(seconds(now))
-        .execute(&self.pool)
-        .await?;
-        Ok(result.rows_affected() == 1)
-    }
-
-    /// Records a week missed (the bot was down past the catch-up window).
-    pub async fn record_poll_missed(
-        &self,
-        guild_id: u64,
-        local_date: Date,
-        detail: &str,
-        due_at: Timestamp,
-        now: Timestamp,
-    ) -> Result<bool, StoreError> {
-        let result = sqlx::query(
-            "INSERT OR IGNORE INTO poll_schedule_log (guild_id, local_date, status, detail, due_at, recorded_at)
-             VALUES (?, ?, 'missed', ?, ?, ?)",
-        )
-        .bind(id_to_db(guild_id))
-        .bind(local_date.to_string())
-        .bind(detail)
-        .bind(seconds(due_at))
-        .bind(seconds(now))
-        .execute(&self.pool)
-        .await?;
-        Ok(result.rows_affected() == 1)
-    }
-
-    /// Ends a claim: `posted` with the poll message, or `failed` with why.
-    pub async fn finish_scheduled_poll(
-        &self,
-        guild_id: u64,
-        local_date: Date,
-        outcome: Result<u64, &str>,
-        now: Timestamp,
-    ) -> Result<(), StoreError> {
-        let (status, message, detail) = match outcome {
-            Ok(message) => ("posted", Some(id_to_db(message)), None),
-            Err(detail) => ("failed", None, Some(detail)),
-        };
-        sqlx::query(
-            "UPDATE poll_schedule_log SET status = ?, message_id = ?, detail = ?, recorded_at = ?
-             WHERE guild_id = ? AND local_date = ? AND status = 'sending'",
-        )
-        .bind(status)
-        .bind(message)
-        .bind(detail)
-        .bind(seconds(now))
-        .bind(id_to_db(guild_id))
-        .bind(local_date.to_string())
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    /// Scheduled polls claimed but not known to be posted.
-    pub async fn sending_scheduled_polls(&self) -> Result<Vec<PollLogEntry>, StoreError> {
-        sqlx::query("SELECT * FROM poll_schedule_log WHERE status = 'sending' ORDER BY due_at")
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(entry_from_row)
-            .collect()
-    }
 }
 
 #[cfg(test)]
 mod tests {
-    use jiff::civil::date;
-
     use super::*;
 
     fn schedule() -> PollSchedule {
         PollSchedule {
             guild_id: 1,
             channel_id: 10,
-            kind: "pulse".into(),
+            kind: PollKind::Pulse,
             weekday: Weekday::Friday,
             time: DailyTime::new(15, 30).expect("time"),
             zone: Zone::parse("Europe/Berlin").expect("zone"),
-            duration_minutes: 1440,
+            duration: PollDuration::DAY,
             active_since: Timestamp::from_second(1_800_000_000).expect("ts"),
-        }
-    }
-
-    fn pending() -> PendingPoll {
-        PendingPoll {
-            kind: "quiz".into(),
-            question: "Leader or manager?".into(),
-            answers: vec![StoredAnswer {
-                text: "Leader".into(),
-                entry_id: "leader".into(),
-            }],
-            subject: Some("leader-sets-mission".into()),
-            correct: Some(0),
-            multiselect: false,
-            duration_minutes: 60,
         }
     }
 
@@ -317,40 +147,5 @@ mod tests {
         assert_eq!(store.all_poll_schedules().await.expect("all").len(), 1);
         assert!(store.delete_poll_schedule(1).await.expect("delete"));
         assert!(!store.delete_poll_schedule(1).await.expect("delete again"));
-    }
-
-    #[tokio::test]
-    async fn a_week_is_claimed_once_and_keeps_its_poll_for_recovery() {
-        let store = Store::in_memory().await.expect("store");
-        let now = Timestamp::from_second(1_800_000_000).expect("ts");
-        let day = date(2026, 12, 4);
-        assert!(store
-            .claim_scheduled_poll(1, day, 10, &pending(), now, now)
-            .await
-            .expect("claim"));
-        assert!(!store
-            .claim_scheduled_poll(1, day, 10, &pending(), now, now)
-            .await
-            .expect("claim"));
-        let sending = store.sending_scheduled_polls().await.expect("sending");
-        assert_eq!(sending[0].poll, Some(pending()));
-        store
-            .finish_scheduled_poll(1, day, Ok(77), now)
-            .await
-            .expect("finish");
-        let entry = store
-            .poll_log_entry(1, day)
-            .await
-            .expect("read")
-            .expect("row");
-        assert_eq!(
-            (entry.status.as_str(), entry.message_id),
-            ("posted", Some(77))
-        );
-        assert!(store
-            .sending_scheduled_polls()
-            .await
-            .expect("sending")
-            .is_empty());
     }
 }

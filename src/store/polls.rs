@@ -2,52 +2,12 @@
 //! recaps none twice.
 
 use jiff::Timestamp;
-use serde::{Deserialize, Serialize};
 use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 
-use super::tips::{seconds, timestamp};
-use super::{id_from_db, id_to_db, Store, StoreError};
-
-/// Where a poll is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PollState {
-    /// Running, or ended and waiting for its results.
-    Open,
-    /// Its recap is being posted; if the process died, recovery finds out whether it arrived.
-    Recapping,
-    Recapped,
-    /// The recap could not be posted.
-    Failed,
-}
-
-impl PollState {
-    fn key(self) -> &'static str {
-        match self {
-            PollState::Open => "open",
-            PollState::Recapping => "recapping",
-            PollState::Recapped => "recapped",
-            PollState::Failed => "failed",
-        }
-    }
-
-    fn from_key(key: &str) -> Result<PollState, StoreError> {
-        Ok(match key {
-            "open" => PollState::Open,
-            "recapping" => PollState::Recapping,
-            "recapped" => PollState::Recapped,
-            "failed" => PollState::Failed,
-            other => return Err(StoreError::Corrupt(format!("poll state {other:?}"))),
-        })
-    }
-}
-
-/// One answer as stored: its text and the content entry it stands for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StoredAnswer {
-    pub text: String,
-    pub entry_id: String,
-}
+use super::values::{from_json, id_from_db, id_to_db, optional_id, seconds, timestamp, to_json};
+use super::{Store, StoreError};
+use crate::model::poll::{PollKind, PollSpec, PollState};
 
 /// A poll the bot started.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,14 +15,9 @@ pub struct PollRecord {
     pub message_id: u64,
     pub guild_id: u64,
     pub channel_id: u64,
+    /// The member who started it; `None` for a scheduled poll.
     pub started_by: Option<u64>,
-    /// `quiz` or `pulse`.
-    pub kind: String,
-    pub question: String,
-    pub answers: Vec<StoredAnswer>,
-    pub subject: Option<String>,
-    pub correct: Option<u32>,
-    pub multiselect: bool,
+    pub spec: PollSpec,
     pub closes_at: Timestamp,
     pub state: PollState,
     pub recap_message_id: Option<u64>,
@@ -71,28 +26,32 @@ pub struct PollRecord {
 }
 
 fn record_from_row(row: &SqliteRow) -> Result<PollRecord, StoreError> {
+    let kind: String = row.try_get("kind")?;
     let answers: String = row.try_get("answers")?;
     let state: String = row.try_get("state")?;
-    let started_by: Option<i64> = row.try_get("started_by")?;
-    let recap: Option<i64> = row.try_get("recap_message_id")?;
     let correct: Option<i64> = row.try_get("correct")?;
     Ok(PollRecord {
         message_id: id_from_db(row.try_get("message_id")?)?,
         guild_id: id_from_db(row.try_get("guild_id")?)?,
         channel_id: id_from_db(row.try_get("channel_id")?)?,
-        started_by: started_by.map(id_from_db).transpose()?,
-        kind: row.try_get("kind")?,
-        question: row.try_get("question")?,
-        answers: serde_json::from_str(&answers)
-            .map_err(|e| StoreError::Corrupt(format!("poll answers: {e}")))?,
-        subject: row.try_get("subject")?,
-        correct: correct
-            .map(|c| u32::try_from(c).map_err(|_| StoreError::Corrupt(format!("answer index {c}"))))
-            .transpose()?,
-        multiselect: row.try_get("multiselect")?,
+        started_by: optional_id(row.try_get("started_by")?)?,
+        spec: PollSpec {
+            kind: PollKind::from_stored(&kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("poll kind {kind:?}")))?,
+            question: row.try_get("question")?,
+            answers: from_json("poll answers", &answers)?,
+            multiselect: row.try_get("multiselect")?,
+            subject: row.try_get("subject")?,
+            correct: correct
+                .map(|c| {
+                    usize::try_from(c).map_err(|_| StoreError::Corrupt(format!("answer index {c}")))
+                })
+                .transpose()?,
+        },
         closes_at: timestamp(row.try_get("closes_at")?)?,
-        state: PollState::from_key(&state)?,
-        recap_message_id: recap.map(id_from_db).transpose()?,
+        state: PollState::from_stored(&state)
+            .ok_or_else(|| StoreError::Corrupt(format!("poll state {state:?}")))?,
+        recap_message_id: optional_id(row.try_get("recap_message_id")?)?,
         detail: row.try_get("detail")?,
         created_at: timestamp(row.try_get("created_at")?)?,
     })
@@ -101,8 +60,7 @@ fn record_from_row(row: &SqliteRow) -> Result<PollRecord, StoreError> {
 impl Store {
     /// Records a poll just posted. `false` if the channel already has an open poll.
     pub async fn insert_poll(&self, poll: &PollRecord) -> Result<bool, StoreError> {
-        let answers =
-            serde_json::to_string(&poll.answers).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let spec = &poll.spec;
         let result = sqlx::query(
             "INSERT OR IGNORE INTO polls
                  (message_id, guild_id, channel_id, started_by, kind, question, answers, subject,
@@ -113,14 +71,14 @@ impl Store {
         .bind(id_to_db(poll.guild_id))
         .bind(id_to_db(poll.channel_id))
         .bind(poll.started_by.map(id_to_db))
-        .bind(&poll.kind)
-        .bind(&poll.question)
-        .bind(answers)
-        .bind(&poll.subject)
-        .bind(poll.correct.map(i64::from))
-        .bind(poll.multiselect)
+        .bind(spec.kind.as_str())
+        .bind(&spec.question)
+        .bind(to_json(&spec.answers)?)
+        .bind(&spec.subject)
+        .bind(spec.correct.and_then(|c| i64::try_from(c).ok()))
+        .bind(spec.multiselect)
         .bind(seconds(poll.closes_at))
-        .bind(poll.state.key())
+        .bind(poll.state.as_str())
         .bind(seconds(poll.created_at))
         .execute(&self.pool)
         .await?;
@@ -211,6 +169,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::poll::PollAnswer;
 
     fn record(message_id: u64, channel_id: u64) -> PollRecord {
         PollRecord {
@@ -218,15 +177,17 @@ mod tests {
             guild_id: 1,
             channel_id,
             started_by: Some(7),
-            kind: "quiz".into(),
-            question: "Leader or manager?".into(),
-            answers: vec![StoredAnswer {
-                text: "Leader".into(),
-                entry_id: "leader".into(),
-            }],
-            subject: Some("leader-sets-mission".into()),
-            correct: Some(0),
-            multiselect: false,
+            spec: PollSpec {
+                kind: PollKind::Quiz,
+                question: "Leader or manager?".into(),
+                answers: vec![PollAnswer {
+                    text: "Leader".into(),
+                    entry_id: "leader".into(),
+                }],
+                subject: Some("leader-sets-mission".into()),
+                correct: Some(0),
+                multiselect: false,
+            },
             closes_at: Timestamp::from_second(1_800_000_000).expect("ts"),
             state: PollState::Open,
             recap_message_id: None,

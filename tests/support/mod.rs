@@ -19,6 +19,8 @@
 
 #![allow(dead_code)] // Each test file uses its own part of the harness.
 
+pub mod events;
+
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Once};

@@ -1,10 +1,13 @@
 //! The command registry: every slash command the bot has, in one list.
 
 mod admin;
+mod channels;
 mod library;
 mod poll;
 mod polls;
 mod tips;
+
+use poise::serenity_prelude::Permissions;
 
 use super::{BotError, Data};
 use crate::reply::CommandInfo;
@@ -14,38 +17,72 @@ pub use library::{KindChoice, SideChoice};
 /// A command of this bot.
 pub type Command = poise::Command<Data, BotError>;
 
+/// Who may use a command. Set here, once per command group, and nowhere else: poise checks
+/// a group's requirements for each of its subcommands.
+enum Audience {
+    Everyone,
+    /// Members with Manage Server. Discord hides the command from others
+    /// (`default_member_permissions`; a server's owner can change that in the server's
+    /// integration settings), and poise checks again when it runs (`required_permissions`), so
+    /// whatever the server's overrides, nothing changes for someone without it.
+    Managers,
+    /// The application's owners and `[discord] owners`; hidden from everyone but
+    /// administrators.
+    Owners,
+}
+
+fn for_audience(mut command: Command, audience: Audience) -> Command {
+    match audience {
+        Audience::Everyone => {}
+        Audience::Managers => {
+            command.default_member_permissions = Permissions::MANAGE_GUILD;
+            command.required_permissions = Permissions::MANAGE_GUILD;
+        }
+        Audience::Owners => {
+            command.default_member_permissions = Permissions::ADMINISTRATOR;
+            command.owners_only = true;
+        }
+    }
+    command
+}
+
 /// Every command, in the order `/help` lists them.
 pub fn all_commands() -> Vec<Command> {
-    vec![
-        library::contrast(),
-        library::traits(),
-        library::similarities(),
-        library::example(),
-        library::quote(),
-        library::faq(),
-        tips::tip(),
-        tips::tips(),
-        poll::poll(),
-        polls::polls(),
-        admin::admin(),
-        library::help(),
+    use Audience::{Everyone, Managers, Owners};
+    [
+        (library::contrast(), Everyone),
+        (library::traits(), Everyone),
+        (library::similarities(), Everyone),
+        (library::example(), Everyone),
+        (library::quote(), Everyone),
+        (library::faq(), Everyone),
+        (tips::tip(), Everyone),
+        (tips::tips(), Managers),
+        (poll::poll(), Everyone),
+        (polls::polls(), Managers),
+        (admin::admin(), Owners),
+        (library::help(), Everyone),
     ]
+    .into_iter()
+    .map(|(command, audience)| for_audience(command, audience))
+    .collect()
 }
 
 /// What `/help` says about each command and subcommand, read from the registry itself.
 pub fn command_infos(commands: &[Command]) -> Vec<CommandInfo> {
     let mut infos = Vec::new();
     for command in commands {
-        collect_infos(command, "", &mut infos);
+        collect_infos(command, "", false, &mut infos);
     }
     infos
 }
 
-fn collect_infos(command: &Command, parent: &str, infos: &mut Vec<CommandInfo>) {
+fn collect_infos(command: &Command, parent: &str, admin: bool, infos: &mut Vec<CommandInfo>) {
     let path = format!("{parent}{}", command.name);
+    let admin = admin || command.default_member_permissions.manage_guild() || command.owners_only;
     if !command.subcommands.is_empty() {
         for sub in &command.subcommands {
-            collect_infos(sub, &format!("{path} "), infos);
+            collect_infos(sub, &format!("{path} "), admin, infos);
         }
         return;
     }
@@ -71,7 +108,7 @@ fn collect_infos(command: &Command, parent: &str, infos: &mut Vec<CommandInfo>) 
             .as_deref()
             .unwrap_or_default()
             .to_string(),
-        admin: command.default_member_permissions.manage_guild() || command.owners_only,
+        admin,
     });
 }
 

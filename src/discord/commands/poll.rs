@@ -1,24 +1,18 @@
 //! `/poll quiz`, `/poll pulse` and `/poll end`: native Discord polls built from the trait
-//! lists, closed and summed up by the poll keeper.
+//! lists, opened by `polls::Polls` and closed and summed up by the poll keeper.
 
-use std::time::Duration;
-
-use jiff::SignedDuration;
 use poise::serenity_prelude as serenity;
 use serenity::Permissions;
-use tracing::{error, warn};
+use tracing::error;
 
-use crate::discord::convert::{poise_reply, poll_message};
-use crate::discord::rest::RestError;
+use crate::discord::convert::poise_reply;
 use crate::discord::{BotError, Context};
-use crate::polls::{record_of, Posted};
-use crate::reply::poll::{parse_duration, pulse, quiz, PollSpec, PulseList};
-use crate::reply::tips::when;
+use crate::model::poll::{PollDuration, PollSpec, TimedPoll};
+use crate::polls::{EndError, OpenError, Venue};
+use crate::reply::poll::{pulse, quiz, PulseList};
+use crate::reply::poll_notes;
 use crate::reply::Reply;
-use crate::store::PollState;
-
-/// How long a poll runs when no duration is given.
-const DEFAULT_DURATION: Duration = Duration::from_secs(3600);
+use crate::retry::Transient;
 
 /// Which list a pulse poll draws from.
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
@@ -106,51 +100,45 @@ pub async fn pulse_poll(
 /// End the open poll in this channel now (admins, or the member who started it).
 #[poise::command(slash_command, guild_only)]
 pub async fn end(ctx: Context<'_>) -> Result<(), BotError> {
-    let data = ctx.data();
-    let channel = ctx.channel_id().get();
-    let Some(open) = data
-        .store
-        .open_poll_in(channel)
-        .await?
-        .filter(|p| p.state == PollState::Open)
-    else {
-        return Err(BotError::user(
-            "There is no open poll in this channel to end.",
-        ));
-    };
-    let is_starter = open.started_by == Some(ctx.author().id.get());
-    if !is_starter && !member_can_manage(ctx) {
-        return Err(BotError::user(
-            "Only the member who started this poll, or someone with Manage Server, can end it early.",
-        ));
+    let ended = ctx
+        .data()
+        .polls
+        .end_now(
+            ctx.channel_id().get(),
+            ctx.author().id.get(),
+            member_has(ctx, Permissions::MANAGE_GUILD),
+        )
+        .await;
+    match ended {
+        Ok(()) => send(ctx, Reply::private_note(poll_notes::ENDING)).await,
+        Err(EndError::NothingOpen) => Err(BotError::user(poll_notes::NOTHING_TO_END)),
+        Err(EndError::NotYours) => Err(BotError::user(poll_notes::NOT_YOURS)),
+        Err(EndError::Store(error)) => Err(error.into()),
     }
-    let now = data.clock.now();
-    data.store.set_poll_close(open.message_id, now).await?;
-    data.polls.watch(open.message_id, now);
-    send(
-        ctx,
-        Reply::private_note("Ending the poll now; the results follow as a reply to it."),
-    )
-    .await
 }
 
-fn member_can_manage(ctx: Context<'_>) -> bool {
+/// Whether the member who ran the command has any of `permissions` in the channel.
+fn member_has(ctx: Context<'_>, permissions: Permissions) -> bool {
     match ctx {
         poise::Context::Application(app) => app
             .interaction
             .member
             .as_ref()
             .and_then(|m| m.permissions)
-            .is_some_and(|p| p.contains(Permissions::MANAGE_GUILD)),
+            .is_some_and(|p| p.intersects(permissions)),
         poise::Context::Prefix(_) => false,
     }
 }
 
-fn duration_of(text: Option<&str>) -> Result<Duration, BotError> {
+/// Members who may skip the poll cooldown, as Discord's own slowmode lets them.
+const COOLDOWN_EXEMPT: Permissions = Permissions::MANAGE_MESSAGES.union(Permissions::MANAGE_GUILD);
+
+fn duration_of(text: Option<&str>) -> Result<PollDuration, BotError> {
     Ok(text
-        .map(parse_duration)
-        .transpose()?
-        .unwrap_or(DEFAULT_DURATION))
+        .map(PollDuration::parse)
+        .transpose()
+        .map_err(BotError::user)?
+        .unwrap_or(PollDuration::HOUR))
 }
 
 async fn send(ctx: Context<'_>, reply: Reply) -> Result<(), BotError> {
@@ -158,86 +146,63 @@ async fn send(ctx: Context<'_>, reply: Reply) -> Result<(), BotError> {
     Ok(())
 }
 
-fn link(guild: u64, channel: u64, message: u64) -> String {
-    format!("https://discord.com/channels/{guild}/{channel}/{message}")
-}
-
-/// Posts the poll, records it, and hands it to the keeper.
-async fn start(ctx: Context<'_>, spec: PollSpec, duration: Duration) -> Result<(), BotError> {
+/// Opens the poll (unless the member is cooling down) and says where it is.
+async fn start(ctx: Context<'_>, spec: PollSpec, duration: PollDuration) -> Result<(), BotError> {
     let data = ctx.data();
-    let guild = ctx.guild_id().map(|g| g.get()).unwrap_or_default();
-    let channel = ctx.channel_id().get();
+    let venue = Venue {
+        guild_id: ctx.guild_id().map(|g| g.get()).unwrap_or_default(),
+        channel_id: ctx.channel_id().get(),
+        started_by: Some(ctx.author().id.get()),
+    };
     let user = ctx.author().id.get();
-    if let Some(open) = data.store.open_poll_in(channel).await? {
-        return Err(BotError::user(format!(
-            "This channel already has a poll running: {}. Wait for its results, or end it with `/poll end`.",
-            link(guild, channel, open.message_id)
-        )));
-    }
+    let exempt = member_has(ctx, COOLDOWN_EXEMPT);
     let now = data.clock.now();
-    if let Some(wait) = data.poll_cooldown_left(guild, user, now) {
-        return Err(BotError::user(format!(
-            "You started a poll a moment ago; you can start the next one in {} seconds.",
-            wait.as_secs().max(1)
-        )));
+    if let Some(wait) = data
+        .cooldowns
+        .left(venue.guild_id, user, now)
+        .filter(|_| !exempt)
+    {
+        return Err(BotError::user(poll_notes::cooling_down(wait)));
     }
-    let problems = spec.limit_problems();
-    if !problems.is_empty() {
-        error!(
-            ?problems,
-            "a poll built from content breaks Discord's limits"
-        );
-        return Err(BotError::user("I could not build a valid poll from the content just now. Please try the other kind of poll."));
+    let opened = data.polls.open(venue, &TimedPoll { spec, duration }).await;
+    let opened = match opened {
+        Ok(opened) => opened,
+        Err(refused) => return Err(refused_in_words(venue, refused)),
+    };
+    if !exempt {
+        data.cooldowns
+            .started(venue.guild_id, user, now, opened.closes_at);
     }
-    let message = poll_message(&spec, duration);
-    let posted = data
-        .rest
-        .create_message(channel, &message)
-        .await
-        .map_err(|e| refused(&e))?;
-    let closes_at = now
-        .saturating_add(SignedDuration::try_from(duration).unwrap_or(SignedDuration::MAX))
-        .unwrap_or(now);
-    let record = record_of(
-        &spec,
-        Posted {
-            message_id: posted.id,
-            guild_id: guild,
-            channel_id: channel,
-            started_by: Some(user),
-            closes_at,
-            created_at: now,
-        },
-    );
-    if !data.store.insert_poll(&record).await? {
-        // Another poll won the race for this channel: take this one back.
-        warn!(
-            channel,
-            "two polls started at once in one channel; ending the second"
-        );
-        let _ = data.rest.expire_poll(channel, posted.id).await;
-        return Err(BotError::user(
-            "Another poll started in this channel at the same moment; use that one.",
-        ));
-    }
-    data.start_poll_cooldown(guild, user, now);
-    data.polls.watch(posted.id, closes_at);
-    let text = format!(
-        "Poll started: {}. It closes {}; the results will follow as a reply to it.",
-        link(guild, channel, posted.id),
-        when(closes_at)
-    );
-    send(ctx, Reply::private_note(text)).await
+    send(
+        ctx,
+        poll_notes::started(
+            venue.guild_id,
+            venue.channel_id,
+            opened.message_id,
+            opened.closes_at,
+        ),
+    )
+    .await
 }
 
-/// A failed poll post, in words for the person who asked.
-fn refused(error: &RestError) -> BotError {
-    if error.is_permanent() {
-        BotError::user(format!(
-            "Discord did not accept the poll: {}.",
-            error.explain()
-        ))
-    } else {
-        BotError::user("Discord did not take the poll just now. Please try again in a minute.")
+/// A poll that was not opened, in words for the person who asked.
+fn refused_in_words(venue: Venue, refused: OpenError) -> BotError {
+    match refused {
+        OpenError::ChannelBusy { message_id } => BotError::user(poll_notes::channel_busy(
+            venue.guild_id,
+            venue.channel_id,
+            message_id,
+        )),
+        OpenError::Raced => BotError::user(poll_notes::RACED),
+        OpenError::Invalid(problems) => {
+            error!(
+                ?problems,
+                "a poll built from content breaks Discord's limits"
+            );
+            BotError::user(poll_notes::INVALID)
+        }
+        OpenError::Rest(error) if error.is_permanent() => BotError::user(poll_notes::REFUSED),
+        OpenError::Rest(_) => BotError::user(poll_notes::TRY_AGAIN),
+        OpenError::Store(error) => error.into(),
     }
 }

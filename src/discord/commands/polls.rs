@@ -3,13 +3,15 @@
 
 use jiff::civil::Weekday;
 use poise::serenity_prelude as serenity;
-use serenity::{ChannelType, Permissions};
+use serenity::Permissions;
 
-use super::tips::{lacking, zones};
+use super::channels::{lacking, text_channel};
+use super::tips::zones;
 use crate::discord::convert::poise_reply;
 use crate::discord::{BotError, Context};
-use crate::reply::poll::parse_duration;
-use crate::reply::tips::when;
+use crate::model::duty::DutyKind;
+use crate::model::poll::{PollDuration, PollKind};
+use crate::reply::poll_notes::{self, Scheduled};
 use crate::reply::Reply;
 use crate::schedule::next_weekly_poll;
 use crate::store::PollSchedule;
@@ -22,9 +24,6 @@ const NEEDED: [(Permissions, &str); 3] = [
     (Permissions::SEND_POLLS, "Send Polls"),
 ];
 
-/// How long a scheduled poll runs when no duration is given.
-const DEFAULT_DURATION: &str = "1d";
-
 /// Which kind of poll.
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
 pub enum KindChoice {
@@ -32,6 +31,15 @@ pub enum KindChoice {
     Quiz,
     #[name = "Pulse: what do we need more of?"]
     Pulse,
+}
+
+impl From<KindChoice> for PollKind {
+    fn from(choice: KindChoice) -> PollKind {
+        match choice {
+            KindChoice::Quiz => PollKind::Quiz,
+            KindChoice::Pulse => PollKind::Pulse,
+        }
+    }
 }
 
 /// A day of the week.
@@ -64,8 +72,6 @@ impl From<DayChoice> for Weekday {
 #[poise::command(
     slash_command,
     guild_only,
-    default_member_permissions = "MANAGE_GUILD",
-    required_permissions = "MANAGE_GUILD",
     subcommands("schedule", "unschedule"),
     subcommand_required
 )]
@@ -74,7 +80,7 @@ pub async fn polls(_ctx: Context<'_>) -> Result<(), BotError> {
 }
 
 /// Post a poll every week in a channel, on a day and at a time.
-#[poise::command(slash_command, guild_only, required_permissions = "MANAGE_GUILD")]
+#[poise::command(slash_command, guild_only)]
 #[allow(clippy::too_many_arguments)]
 pub async fn schedule(
     ctx: Context<'_>,
@@ -90,73 +96,59 @@ pub async fn schedule(
     #[description = "How long each poll runs: 30m, 4h, 1d (default 1d)"] duration: Option<String>,
 ) -> Result<(), BotError> {
     let guild = ctx.guild_id().map(|g| g.get()).unwrap_or_default();
-    if !matches!(channel.kind, ChannelType::Text | ChannelType::News) {
-        return Err(BotError::user(format!(
-            "<#{}> is not a text channel. Pick a text or announcement channel for the weekly poll.",
-            channel.id
-        )));
-    }
+    let channel_id = text_channel(&channel, "weekly poll")?;
     let time = DailyTime::parse(&time).map_err(BotError::user)?;
     let zone = Zone::parse(timezone.as_deref().unwrap_or("UTC")).map_err(BotError::user)?;
-    let duration = parse_duration(duration.as_deref().unwrap_or(DEFAULT_DURATION))?;
-    if let Some(missing) = lacking(ctx, guild, channel.id.get(), &NEEDED).filter(|m| !m.is_empty())
-    {
-        return Err(BotError::user(format!(
-            "I can't post polls in <#{}>: I am missing {} there. Grant it in the channel's settings (Permissions), or pick another channel.",
-            channel.id,
-            missing.join(", ")
+    let duration = duration
+        .as_deref()
+        .map(PollDuration::parse)
+        .transpose()
+        .map_err(BotError::user)?
+        .unwrap_or(PollDuration::DAY);
+    if let Some(missing) = lacking(ctx, guild, channel_id, &NEEDED).filter(|m| !m.is_empty()) {
+        return Err(BotError::user(poll_notes::cannot_post_polls(
+            channel_id, &missing,
         )));
     }
     let data = ctx.data();
     let now = data.clock.now();
     let schedule = PollSchedule {
         guild_id: guild,
-        channel_id: channel.id.get(),
-        kind: match kind {
-            KindChoice::Quiz => "quiz".into(),
-            KindChoice::Pulse => "pulse".into(),
-        },
+        channel_id,
+        kind: kind.into(),
         weekday: day.into(),
         time,
         zone,
-        duration_minutes: u32::try_from(duration.as_secs() / 60).unwrap_or(u32::MAX),
+        duration,
         active_since: now,
     };
     data.store.save_poll_schedule(&schedule, now).await?;
-    data.tips.poll_schedule_changed(guild);
-    let next = next_weekly_poll(&schedule, now).map_or_else(|| "not scheduled".to_string(), when);
-    let text = format!(
-        "A {} poll will run in <#{}> {} at {} ({}), open for {}. Next: {next}.",
-        schedule.kind,
-        schedule.channel_id,
-        Days::Weekly(schedule.weekday).label(),
-        schedule.time,
-        schedule.zone,
-        duration_label(schedule.duration_minutes)
-    );
-    ctx.send(poise_reply(&Reply::private_note(text))).await?;
-    Ok(())
+    data.tips.changed(DutyKind::WeeklyPoll, guild);
+    let reply = poll_notes::scheduled(&Scheduled {
+        kind: schedule.kind,
+        channel_id,
+        days: Days::Weekly(schedule.weekday),
+        time: schedule.time,
+        zone: schedule.zone.clone(),
+        duration,
+        next: next_weekly_poll(&schedule, now),
+    });
+    send(ctx, reply).await
 }
 
 /// Stop the weekly poll.
-#[poise::command(slash_command, guild_only, required_permissions = "MANAGE_GUILD")]
+#[poise::command(slash_command, guild_only)]
 pub async fn unschedule(ctx: Context<'_>) -> Result<(), BotError> {
     let guild = ctx.guild_id().map(|g| g.get()).unwrap_or_default();
     let data = ctx.data();
-    let text = if data.store.delete_poll_schedule(guild).await? {
-        data.tips.poll_schedule_changed(guild);
-        "The weekly poll is stopped. A poll already running still gets its results."
-    } else {
-        "There is no weekly poll in this server to stop. Set one up with `/polls schedule`."
-    };
-    ctx.send(poise_reply(&Reply::private_note(text))).await?;
-    Ok(())
+    let removed = data.store.delete_poll_schedule(guild).await?;
+    if removed {
+        data.tips.changed(DutyKind::WeeklyPoll, guild);
+    }
+    send(ctx, poll_notes::unscheduled(removed)).await
 }
 
-fn duration_label(minutes: u32) -> String {
-    match minutes {
-        m if m % 1440 == 0 => format!("{} day{}", m / 1440, if m == 1440 { "" } else { "s" }),
-        m if m % 60 == 0 => format!("{} hour{}", m / 60, if m == 60 { "" } else { "s" }),
-        m => format!("{m} minutes"),
-    }
+async fn send(ctx: Context<'_>, reply: Reply) -> Result<(), BotError> {
+    ctx.send(poise_reply(&reply)).await?;
+    Ok(())
 }

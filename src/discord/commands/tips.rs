@@ -1,24 +1,19 @@
-//! `/tip` for everyone, and `/tips …` for admins: the daily tip's settings.
-//!
-//! Admin commands carry `default_member_permissions = MANAGE_GUILD` (Discord hides them from
-//! others; server owners can change that in the server's integration settings) and are also
-//! checked here (`required_permissions`), so a member without Manage Server is refused and
-//! nothing changes, whatever the server's overrides.
+//! `/tip` for everyone, and `/tips …` for admins: the daily tip's settings. Each command maps
+//! its options, calls the rules in `schedule::tip_settings`, and sends what `reply::tips`
+//! says; who may run them is set once, in the command registry.
 
-use std::collections::HashSet;
-
-use jiff::Timestamp;
 use poise::serenity_prelude as serenity;
-use serenity::{ChannelType, Permissions};
+use serenity::Permissions;
 
+use super::channels::{lacking, text_channel};
 use crate::discord::convert::poise_reply;
 use crate::discord::{BotError, Context};
+use crate::model::duty::DutyKind;
 use crate::reply::tips::{self as answers, Setup, Status};
-use crate::reply::{answer, autocomplete, tip_embed, Reply, Request};
-use crate::schedule::deck;
-use crate::schedule::next_post;
-use crate::store::{LogStatus, TipSettings};
-use crate::when::{DailyTime, Days, Occurrence, Zone};
+use crate::reply::{answer, autocomplete, Reply, Request};
+use crate::schedule::tip_settings::{self, History};
+use crate::store::TipSettings;
+use crate::when::{DailyTime, Days, Zone};
 
 /// What the bot needs in a tip channel, with the names Discord shows.
 const NEEDED: [(Permissions, &str); 3] = [
@@ -38,20 +33,10 @@ async fn send(ctx: Context<'_>, reply: Reply) -> Result<(), BotError> {
 fn guild_of(ctx: Context<'_>) -> Result<u64, BotError> {
     ctx.guild_id()
         .map(|g| g.get())
-        .ok_or_else(|| BotError::user("Daily tips belong to a server; use this command in one."))
+        .ok_or_else(|| BotError::user(answers::SERVER_ONLY))
 }
 
-/// The bot's permissions in a channel, from the cache; `None` when the cache lacks them.
-fn bot_permissions(ctx: Context<'_>, guild_id: u64, channel_id: u64) -> Option<Permissions> {
-    let cache = &ctx.serenity_context().cache;
-    let bot = cache.current_user().id;
-    let guild = cache.guild(serenity::GuildId::new(guild_id))?;
-    let channel = guild.channels.get(&serenity::ChannelId::new(channel_id))?;
-    let member = guild.members.get(&bot)?;
-    Some(guild.user_permissions_in(channel, member))
-}
-
-/// Names of what the bot lacks in a channel; `None` when it could not tell.
+/// Names of what the bot lacks in a tip channel; `None` when it could not tell.
 fn missing_in(
     ctx: Context<'_>,
     guild_id: u64,
@@ -61,23 +46,6 @@ fn missing_in(
     let thread_need = thread.then_some(FOR_THREADS);
     let needs: Vec<(Permissions, &'static str)> = NEEDED.into_iter().chain(thread_need).collect();
     lacking(ctx, guild_id, channel_id, &needs)
-}
-
-/// Which of `needs` the bot lacks in a channel; `None` when it could not tell.
-pub(super) fn lacking(
-    ctx: Context<'_>,
-    guild_id: u64,
-    channel_id: u64,
-    needs: &[(Permissions, &'static str)],
-) -> Option<Vec<&'static str>> {
-    let have = bot_permissions(ctx, guild_id, channel_id)?;
-    Some(
-        needs
-            .iter()
-            .filter(|(permission, _)| !have.contains(*permission))
-            .map(|(_, name)| *name)
-            .collect(),
-    )
 }
 
 /// The server's settings, or the private note that they do not exist yet.
@@ -91,39 +59,14 @@ async fn settings_or_note(ctx: Context<'_>) -> Result<Option<TipSettings>, BotEr
 }
 
 /// When the server's next tip goes out, as things stand.
-async fn next_of(ctx: Context<'_>, settings: &TipSettings) -> Result<Option<Timestamp>, BotError> {
-    Ok(next_of_occurrence(ctx, settings).await?.map(|o| o.at))
-}
-
-async fn next_of_occurrence(
+async fn next_of(
     ctx: Context<'_>,
     settings: &TipSettings,
-) -> Result<Option<Occurrence>, BotError> {
+) -> Result<Option<jiff::Timestamp>, BotError> {
     let data = ctx.data();
-    let logged = logged_dates(ctx, settings).await?;
-    Ok(next_post(
-        settings,
-        |date| logged.contains(&date),
-        data.clock.now(),
-        &data.config.tips,
-    ))
-}
-
-/// Local dates around today that already have a log row (so they are not owed).
-async fn logged_dates(
-    ctx: Context<'_>,
-    settings: &TipSettings,
-) -> Result<HashSet<jiff::civil::Date>, BotError> {
-    let store = &ctx.data().store;
-    let now = ctx.data().clock.now();
-    let mut dates = HashSet::new();
-    let today = now.to_zoned(settings.zone.tz().clone()).date();
-    for day in [today.yesterday().ok(), Some(today)].into_iter().flatten() {
-        if store.log_entry(settings.guild_id, day).await?.is_some() {
-            dates.insert(day);
-        }
-    }
-    Ok(dates)
+    let next =
+        tip_settings::next_tip(&data.store, settings, data.clock.now(), &data.config.tips).await?;
+    Ok(next.map(|o| o.at))
 }
 
 /// Saves settings, tells the scheduler, and confirms with the next tip's time.
@@ -136,7 +79,7 @@ async fn save_and_confirm(
     data.store
         .save_tip_settings(settings, data.clock.now())
         .await?;
-    data.tips.changed(settings.guild_id);
+    data.tips.changed(DutyKind::Tip, settings.guild_id);
     let next = next_of(ctx, settings).await?;
     send(ctx, answers::changed(what, next)).await
 }
@@ -197,7 +140,7 @@ pub async fn tip(ctx: Context<'_>) -> Result<(), BotError> {
     let data = ctx.data();
     let content = data.content();
     let todays = match ctx.guild_id() {
-        Some(guild) => todays_tip(ctx, guild.get()).await?,
+        Some(guild) => tip_settings::todays_tip(&data.store, guild.get(), data.clock.now()).await?,
         None => None,
     };
     let reply = match todays.as_deref().and_then(|id| content.tip(id)) {
@@ -207,30 +150,10 @@ pub async fn tip(ctx: Context<'_>) -> Result<(), BotError> {
     send(ctx, reply).await
 }
 
-/// The id of the tip posted today (in the server's zone), if one was.
-async fn todays_tip(ctx: Context<'_>, guild: u64) -> Result<Option<String>, BotError> {
-    let store = &ctx.data().store;
-    let Some(settings) = store.tip_settings(guild).await? else {
-        return Ok(None);
-    };
-    let today = ctx
-        .data()
-        .clock
-        .now()
-        .to_zoned(settings.zone.tz().clone())
-        .date();
-    let entry = store.log_entry(guild, today).await?;
-    Ok(entry
-        .filter(|e| e.status == LogStatus::Posted)
-        .and_then(|e| e.tip_id))
-}
-
 /// Daily tip settings (admins).
 #[poise::command(
     slash_command,
     guild_only,
-    default_member_permissions = "MANAGE_GUILD",
-    required_permissions = "MANAGE_GUILD",
     subcommands(
         "setup", "status", "pause", "resume", "skip", "preview", "role", "thread"
     ),
@@ -241,7 +164,7 @@ pub async fn tips(_ctx: Context<'_>) -> Result<(), BotError> {
 }
 
 /// Post a tip every day (or weekday) in a channel, at a time and time zone.
-#[poise::command(slash_command, guild_only, required_permissions = "MANAGE_GUILD")]
+#[poise::command(slash_command, guild_only)]
 pub async fn setup(
     ctx: Context<'_>,
     #[description = "The text channel for the daily tip"]
@@ -254,30 +177,21 @@ pub async fn setup(
     #[description = "Which days (default: weekdays)"] days: Option<DaysChoice>,
 ) -> Result<(), BotError> {
     let guild = guild_of(ctx)?;
-    if !matches!(channel.kind, ChannelType::Text | ChannelType::News) {
-        return Err(BotError::user(format!(
-            "<#{}> is not a text channel. Pick a text or announcement channel for the daily tip.",
-            channel.id
-        )));
-    }
+    let channel_id = text_channel(&channel, "daily tip")?;
     let time = DailyTime::parse(time.as_deref().unwrap_or("09:00")).map_err(BotError::user)?;
     let zone = Zone::parse(timezone.as_deref().unwrap_or("UTC")).map_err(BotError::user)?;
     let data = ctx.data();
     let existing = data.store.tip_settings(guild).await?;
     let thread = existing.as_ref().is_some_and(|s| s.thread);
-    match missing_in(ctx, guild, channel.id.get(), thread) {
-        Some(missing) if !missing.is_empty() => {
-            return Err(BotError::user(answers::channel_refused(
-                channel.id.get(),
-                &missing,
-            )));
-        }
-        _ => {}
+    if let Some(missing) = missing_in(ctx, guild, channel_id, thread).filter(|m| !m.is_empty()) {
+        return Err(BotError::user(answers::channel_refused(
+            channel_id, &missing,
+        )));
     }
     let now = data.clock.now();
     let settings = TipSettings {
         guild_id: guild,
-        channel_id: channel.id.get(),
+        channel_id,
         time,
         zone,
         days: days.map_or(Days::Weekdays, Into::into),
@@ -288,36 +202,27 @@ pub async fn setup(
         active_since: now,
     };
     data.store.save_tip_settings(&settings, now).await?;
-    data.tips.changed(guild);
+    data.tips.changed(DutyKind::Tip, guild);
     let next = next_of(ctx, &settings).await?;
     send(ctx, answers::setup_done(&setup_view(&settings), next)).await
 }
 
 /// Where and when tips are posted, the next and the last one, and any problem.
-#[poise::command(slash_command, guild_only, required_permissions = "MANAGE_GUILD")]
+#[poise::command(slash_command, guild_only)]
 pub async fn status(ctx: Context<'_>) -> Result<(), BotError> {
     let Some(settings) = settings_or_note(ctx).await? else {
         return Ok(());
     };
-    let store = &ctx.data().store;
-    let last = store
-        .latest_log(settings.guild_id, &[LogStatus::Posted])
-        .await?;
-    let trouble = store
-        .latest_log(settings.guild_id, &[LogStatus::Missed, LogStatus::Failed])
-        .await?;
-    let problem = trouble
-        .filter(|t| last.as_ref().is_none_or(|l| t.local_date > l.local_date))
-        .map(|t| (t.local_date, t.detail.unwrap_or_default()));
-    let last_post = last.and_then(|l| {
-        let (channel, message) = (l.channel_id?, l.message_id?);
-        Some((
-            l.local_date,
+    let History { last_post, problem } =
+        tip_settings::history(&ctx.data().store, settings.guild_id).await?;
+    let last_post = last_post.map(|last| {
+        (
+            last.date,
             format!(
-                "https://discord.com/channels/{}/{channel}/{message}",
-                settings.guild_id
+                "https://discord.com/channels/{}/{}/{}",
+                settings.guild_id, last.channel_id, last.message_id
             ),
-        ))
+        )
     });
     let view = Status {
         setup: setup_view(&settings),
@@ -337,112 +242,90 @@ pub async fn status(ctx: Context<'_>) -> Result<(), BotError> {
 }
 
 /// Stop posting tips until resumed.
-#[poise::command(slash_command, guild_only, required_permissions = "MANAGE_GUILD")]
+#[poise::command(slash_command, guild_only)]
 pub async fn pause(ctx: Context<'_>) -> Result<(), BotError> {
-    let Some(mut settings) = settings_or_note(ctx).await? else {
+    let Some(settings) = settings_or_note(ctx).await? else {
         return Ok(());
     };
-    settings.paused = true;
-    save_and_confirm(
-        ctx,
-        &settings,
-        "Daily tips are paused; `/tips resume` starts them again.",
-    )
-    .await
+    let paused = TipSettings {
+        paused: true,
+        ..settings
+    };
+    save_and_confirm(ctx, &paused, answers::PAUSED).await
 }
 
 /// Start posting tips again after a pause.
-#[poise::command(slash_command, guild_only, required_permissions = "MANAGE_GUILD")]
+#[poise::command(slash_command, guild_only)]
 pub async fn resume(ctx: Context<'_>) -> Result<(), BotError> {
-    let Some(mut settings) = settings_or_note(ctx).await? else {
+    let Some(settings) = settings_or_note(ctx).await? else {
         return Ok(());
     };
-    if settings.paused {
-        settings.paused = false;
-        // Days that passed during the pause are not owed.
-        settings.active_since = ctx.data().clock.now();
-    }
-    save_and_confirm(ctx, &settings, "Daily tips are on.").await
+    let resumed = tip_settings::resumed(&settings, ctx.data().clock.now());
+    save_and_confirm(ctx, &resumed, answers::RESUMED).await
 }
 
 /// Skip the next tip (only that one).
-#[poise::command(slash_command, guild_only, required_permissions = "MANAGE_GUILD")]
+#[poise::command(slash_command, guild_only)]
 pub async fn skip(ctx: Context<'_>) -> Result<(), BotError> {
-    let Some(mut settings) = settings_or_note(ctx).await? else {
+    let Some(settings) = settings_or_note(ctx).await? else {
         return Ok(());
     };
-    let Some(next) = next_of_occurrence(ctx, &settings).await? else {
-        return Err(BotError::user("No tip is scheduled, so there is nothing to skip. Use `/tips resume` if tips are paused."));
+    let data = ctx.data();
+    let skipping =
+        tip_settings::skipping_next(&data.store, &settings, data.clock.now(), &data.config.tips)
+            .await?;
+    let Some((skipping, date)) = skipping else {
+        return Err(BotError::user(answers::NOTHING_TO_SKIP));
     };
-    settings.skip_date = Some(next.date);
-    save_and_confirm(
-        ctx,
-        &settings,
-        &format!("The tip of {} will be skipped.", next.date),
-    )
-    .await
+    save_and_confirm(ctx, &skipping, &answers::skipping(date)).await
 }
 
 /// Show the next tip, privately, before it is posted.
-#[poise::command(slash_command, guild_only, required_permissions = "MANAGE_GUILD")]
+#[poise::command(slash_command, guild_only)]
 pub async fn preview(ctx: Context<'_>) -> Result<(), BotError> {
     let Some(settings) = settings_or_note(ctx).await? else {
         return Ok(());
     };
     let data = ctx.data();
     let content = data.content();
-    let cycle = data.store.latest_cycle(settings.guild_id).await?;
-    let shown = data.store.tips_in_cycle(settings.guild_id, cycle).await?;
-    let shown = shown.iter().map(String::as_str).collect();
-    let (_, tip) = deck::next_tip(&content, settings.guild_id, cycle, &shown);
+    let tip = tip_settings::upcoming(&data.store, &content, settings.guild_id).await?;
     let next = next_of(ctx, &settings).await?;
-    let heading = next.map_or_else(
-        || "The next tip (none is scheduled right now):".to_string(),
-        |at| format!("The tip for {}:", answers::when(at)),
-    );
-    let reply = Reply {
-        text: Some(heading),
-        ..Reply::embed(tip_embed(&content, tip))
-    };
-    send(ctx, reply.ephemeral()).await
+    send(ctx, answers::preview(&content, tip, next)).await
 }
 
 /// Mention a role on each tip, or stop mentioning one.
-#[poise::command(slash_command, guild_only, required_permissions = "MANAGE_GUILD")]
+#[poise::command(slash_command, guild_only)]
 pub async fn role(
     ctx: Context<'_>,
     #[description = "The role to mention (leave empty to mention nobody)"] role: Option<
         serenity::Role,
     >,
 ) -> Result<(), BotError> {
-    let Some(mut settings) = settings_or_note(ctx).await? else {
+    let Some(settings) = settings_or_note(ctx).await? else {
         return Ok(());
     };
-    if role
-        .as_ref()
-        .is_some_and(|r| r.id.get() == settings.guild_id)
-    {
-        return Err(BotError::user("Tips never mention @everyone. Pick a role made for the purpose, or leave `role` empty."));
+    let role_id = role.as_ref().map(|r| r.id.get());
+    if role_id == Some(settings.guild_id) {
+        return Err(BotError::user(answers::NOT_EVERYONE));
     }
-    settings.role_id = role.as_ref().map(|r| r.id.get());
-    let what = match &role {
-        Some(role) => format!("Each tip will mention <@&{}> (and nobody else).", role.id),
-        None => "Tips will mention nobody.".to_string(),
+    let mentioning = TipSettings {
+        role_id,
+        ..settings
     };
-    save_and_confirm(ctx, &settings, &what).await
+    save_and_confirm(ctx, &mentioning, &answers::mentioning(role_id)).await
 }
 
 /// Open a discussion thread on each tip, or stop.
-#[poise::command(slash_command, guild_only, required_permissions = "MANAGE_GUILD")]
+#[poise::command(slash_command, guild_only)]
 pub async fn thread(
     ctx: Context<'_>,
     #[description = "On or off"] thread: Switch,
 ) -> Result<(), BotError> {
-    let Some(mut settings) = settings_or_note(ctx).await? else {
+    let Some(settings) = settings_or_note(ctx).await? else {
         return Ok(());
     };
-    settings.thread = matches!(thread, Switch::On);
-    if settings.thread {
+    let on = matches!(thread, Switch::On);
+    if on {
         if let Some(missing) =
             missing_in(ctx, settings.guild_id, settings.channel_id, true).filter(|m| !m.is_empty())
         {
@@ -452,10 +335,9 @@ pub async fn thread(
             )));
         }
     }
-    let what = if settings.thread {
-        "Each tip will open a discussion thread."
-    } else {
-        "Tips will be posted without a thread."
+    let threaded = TipSettings {
+        thread: on,
+        ..settings
     };
-    save_and_confirm(ctx, &settings, what).await
+    save_and_confirm(ctx, &threaded, answers::threads(on)).await
 }

@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{DiscordConfig, Token};
+use crate::retry::Transient;
 
 /// Discord's API, when no proxy is configured.
 const DISCORD_BASE: &str = "https://discord.com";
@@ -63,20 +64,22 @@ pub enum RestError {
     Decode(String),
 }
 
-impl RestError {
-    /// Whether trying again can help.
-    pub fn is_permanent(&self) -> bool {
+impl Transient for RestError {
+    /// A refusal, or an answer we cannot read: trying again cannot help.
+    fn is_permanent(&self) -> bool {
         matches!(self, RestError::Refused { .. } | RestError::Decode(_))
     }
 
     /// The wait Discord asked for, if it named one.
-    pub fn retry_after(&self) -> Option<Duration> {
+    fn retry_after(&self) -> Option<Duration> {
         match self {
             RestError::RateLimited { retry_after } => Some(*retry_after),
             _ => None,
         }
     }
+}
 
+impl RestError {
     /// The Discord error code of a refusal.
     pub fn code(&self) -> Option<i64> {
         match self {

@@ -1,0 +1,7 @@
+//! Values that several layers hold and none of them owns: a poll as built, claimed, stored and
+//! recapped, and the scheduled duties with their statuses. A leaf (serde, jiff and the limits
+//! only), so `store` can keep these values as they are without knowing the layers that make or
+//! use them.
+
+pub mod duty;
+pub mod poll;

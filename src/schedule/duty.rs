@@ -1,0 +1,178 @@
+//! What a scheduled duty is to the engine: where its settings are, how to build what it posts,
+//! how to send it once and how to find it after a crash. The engine does the rest, the same
+//! way for every duty (see `delivery.rs`).
+
+use std::future::Future;
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use jiff::Timestamp;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::pacer::Pacer;
+use crate::clock::SharedClock;
+use crate::config::TipsConfig;
+use crate::live::LiveContent;
+use crate::model::duty::DutyKind;
+use crate::rest::RestError;
+use crate::retry::{Stop, Transient};
+use crate::store::{Store, StoreError};
+use crate::when::{Occurrence, Schedule};
+
+/// What every duty and the engine share.
+pub(crate) struct Ctx {
+    pub store: Store,
+    pub clock: SharedClock,
+    pub content: Arc<LiveContent>,
+    pub config: TipsConfig,
+    pub pacer: Pacer,
+    /// Raised at shutdown: waits to retry end, requests under way finish.
+    pub stop: Stop,
+}
+
+/// A server's settings for a duty, as far as planning needs them.
+pub(crate) struct Plan<S> {
+    pub schedule: Schedule,
+    /// Nothing is owed for a moment before this (set up or resumed then).
+    pub active_since: Timestamp,
+    pub channel_id: u64,
+    pub settings: S,
+}
+
+/// What a duty will send for a day, or why it cannot.
+pub(crate) enum Prepared<P> {
+    Send {
+        /// The content entry sent, when the duty walks a deck.
+        item: Option<String>,
+        cycle: Option<u64>,
+        payload: P,
+    },
+    /// Nothing sendable can be built (the content breaks a limit): the day fails at once.
+    Broken(String),
+}
+
+/// A claimed day on its way to Discord.
+#[derive(Debug, Clone)]
+pub(crate) struct Sending<P> {
+    pub guild: u64,
+    pub date: Date,
+    pub channel: u64,
+    pub due_at: Timestamp,
+    /// When the claim was written; what was posted after it (less a minute) may be ours.
+    pub claimed_at: Timestamp,
+    pub item: Option<String>,
+    pub payload: P,
+}
+
+/// How a post reached the channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Arrival {
+    /// Sent just now.
+    Sent,
+    /// Found in the channel after a restart: it had gone out before the stop.
+    Found,
+}
+
+/// Why one attempt to send failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub(crate) enum SendError {
+    #[error("{0}")]
+    Rest(#[from] RestError),
+    /// Refused for a reason of our own; the words are what people are shown.
+    #[error("{0}")]
+    Refused(String),
+    /// The database failed before the post could be recorded; it is tried again.
+    #[error("{0}")]
+    Store(String),
+}
+
+impl SendError {
+    /// The reason in words a server's admins can act on.
+    pub fn explain(&self) -> String {
+        match self {
+            SendError::Rest(error) => error.explain(),
+            SendError::Refused(detail) | SendError::Store(detail) => detail.clone(),
+        }
+    }
+}
+
+impl Transient for SendError {
+    fn is_permanent(&self) -> bool {
+        match self {
+            SendError::Rest(error) => error.is_permanent(),
+            SendError::Refused(_) => true,
+            SendError::Store(_) => false,
+        }
+    }
+
+    fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            SendError::Rest(error) => error.retry_after(),
+            SendError::Refused(_) | SendError::Store(_) => None,
+        }
+    }
+}
+
+/// One kind of scheduled post.
+pub(crate) trait Duty: Send + Sync + 'static {
+    const KIND: DutyKind;
+    /// The server's settings for this duty.
+    type Settings: Send + Sync + 'static;
+    /// What is claimed and sent, written into the claim so that recovery after a crash sends
+    /// (or finds) exactly that.
+    type Payload: Serialize + DeserializeOwned + Send + Sync + 'static;
+
+    /// Every server that has this duty set up, at start.
+    fn servers(&self, ctx: &Ctx) -> impl Future<Output = Result<Vec<u64>, StoreError>> + Send;
+
+    /// The server's plan; `None` when there is nothing to plan (not set up, paused).
+    fn plan(
+        &self,
+        ctx: &Ctx,
+        guild: u64,
+    ) -> impl Future<Output = Result<Option<Plan<Self::Settings>>, StoreError>> + Send;
+
+    /// Before a day is claimed: `Some(outcome)` when it is settled without a post (a day the
+    /// team asked to skip).
+    fn settle_without_post(
+        &self,
+        _ctx: &Ctx,
+        _plan: &Plan<Self::Settings>,
+        _owed: Occurrence,
+    ) -> impl Future<Output = Result<Option<super::ScheduleEvent>, StoreError>> + Send {
+        async { Ok(None) }
+    }
+
+    /// What to send for the day (called once the pacer has given this post its turn).
+    fn prepare(
+        &self,
+        ctx: &Ctx,
+        guild: u64,
+        plan: &Plan<Self::Settings>,
+    ) -> impl Future<Output = Result<Prepared<Self::Payload>, StoreError>> + Send;
+
+    /// Sends the post once; the engine retries. Returns the message id.
+    fn send(
+        &self,
+        ctx: &Ctx,
+        post: &Sending<Self::Payload>,
+    ) -> impl Future<Output = Result<u64, SendError>> + Send;
+
+    /// The post in its channel, if a previous run sent it after `since`.
+    fn find(
+        &self,
+        ctx: &Ctx,
+        post: &Sending<Self::Payload>,
+        since: Timestamp,
+    ) -> impl Future<Output = Result<Option<u64>, RestError>> + Send;
+
+    /// What follows a post once it is recorded (a discussion thread, a poll to watch).
+    fn after_post(
+        &self,
+        ctx: &Ctx,
+        post: &Sending<Self::Payload>,
+        message_id: u64,
+        arrival: Arrival,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+}

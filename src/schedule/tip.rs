@@ -1,0 +1,240 @@
+//! The daily tip as a duty: one tip a day per server, walking the deck in the server's own
+//! order, with a role mention and a discussion thread when the server asked for them.
+
+use jiff::{Timestamp, Zoned};
+use serde::{Deserialize, Serialize};
+use tracing::{info, warn};
+
+use super::deck;
+use super::duty::{Arrival, Ctx, Duty, Plan, Prepared, SendError, Sending};
+use super::engine::{next_due, ScheduleEvent};
+use crate::config::TipsConfig;
+use crate::limits;
+use crate::model::duty::{DutyKind, DutyStatus};
+use crate::reply::tips::daily_tip;
+use crate::reply::Reply;
+use crate::rest::RestError;
+use crate::store::{StoreError, TipSettings};
+use crate::tasks::BoxFuture;
+use crate::text::clip;
+use crate::when::{Occurrence, Schedule};
+
+/// How the scheduler reaches Discord for tips.
+pub trait Poster: Send + Sync + 'static {
+    /// Posts a tip; `role` is mentioned (and the only mention allowed). Returns the message id.
+    fn post<'a>(
+        &'a self,
+        channel_id: u64,
+        tip: &'a Reply,
+        role: Option<u64>,
+    ) -> BoxFuture<'a, Result<u64, RestError>>;
+    /// The id of a message the bot posted in `channel_id` after `since` with an embed titled
+    /// `title`, if there is one.
+    fn find_own<'a>(
+        &'a self,
+        channel_id: u64,
+        since: Timestamp,
+        title: &'a str,
+    ) -> BoxFuture<'a, Result<Option<u64>, RestError>>;
+    /// Opens a discussion thread on a posted tip.
+    fn start_thread<'a>(
+        &'a self,
+        channel_id: u64,
+        message_id: u64,
+        name: &'a str,
+    ) -> BoxFuture<'a, Result<(), RestError>>;
+}
+
+/// The daily tip.
+pub(super) struct Tip {
+    pub poster: std::sync::Arc<dyn Poster>,
+}
+
+/// What a tip's claim carries besides the tip itself (its `item`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct TipPost {
+    #[serde(default)]
+    role_id: Option<u64>,
+    #[serde(default)]
+    thread: bool,
+}
+
+/// The zone-aware schedule of a server's tip.
+pub fn schedule_of(settings: &TipSettings) -> Schedule {
+    Schedule {
+        time: settings.time,
+        zone: settings.zone.clone(),
+        days: settings.days,
+    }
+}
+
+/// The next moment a server's tip will be posted, as `/tips status` and `/tips setup` show it:
+/// a day owed now (inside the catch-up window) counts as now; a day marked to skip does not
+/// count.
+pub fn next_post(
+    settings: &TipSettings,
+    logged: impl Fn(jiff::civil::Date) -> bool,
+    now: Timestamp,
+    config: &TipsConfig,
+) -> Option<Occurrence> {
+    if settings.paused {
+        return None;
+    }
+    let done = |date| logged(date) || settings.skip_date == Some(date);
+    next_due(
+        &schedule_of(settings),
+        settings.active_since,
+        done,
+        now,
+        config,
+    )
+}
+
+/// Today's date in a server's zone.
+pub fn today(settings: &TipSettings, now: Timestamp) -> jiff::civil::Date {
+    Zoned::new(now, settings.zone.tz().clone()).date()
+}
+
+impl Duty for Tip {
+    const KIND: DutyKind = DutyKind::Tip;
+    type Settings = TipSettings;
+    type Payload = TipPost;
+
+    async fn servers(&self, ctx: &Ctx) -> Result<Vec<u64>, StoreError> {
+        Ok(ctx
+            .store
+            .all_tip_settings()
+            .await?
+            .into_iter()
+            .map(|s| s.guild_id)
+            .collect())
+    }
+
+    async fn plan(&self, ctx: &Ctx, guild: u64) -> Result<Option<Plan<TipSettings>>, StoreError> {
+        Ok(ctx
+            .store
+            .tip_settings(guild)
+            .await?
+            .filter(|s| !s.paused)
+            .map(|settings| Plan {
+                schedule: schedule_of(&settings),
+                active_since: settings.active_since,
+                channel_id: settings.channel_id,
+                settings,
+            }))
+    }
+
+    async fn settle_without_post(
+        &self,
+        ctx: &Ctx,
+        plan: &Plan<TipSettings>,
+        owed: Occurrence,
+    ) -> Result<Option<ScheduleEvent>, StoreError> {
+        if plan.settings.skip_date != Some(owed.date) {
+            return Ok(None);
+        }
+        let guild = plan.settings.guild_id;
+        let now = ctx.clock.now();
+        ctx.store
+            .record_duty(
+                DutyKind::Tip,
+                guild,
+                owed.date,
+                DutyStatus::Skipped,
+                "skipped with /tips skip",
+                owed.at,
+                now,
+            )
+            .await?;
+        let settings = TipSettings {
+            skip_date: None,
+            ..plan.settings.clone()
+        };
+        ctx.store.save_tip_settings(&settings, now).await?;
+        info!(guild, date = %owed.date, "daily tip skipped as asked");
+        Ok(Some(ScheduleEvent::Skipped {
+            duty: DutyKind::Tip,
+            guild,
+            date: owed.date,
+        }))
+    }
+
+    async fn prepare(
+        &self,
+        ctx: &Ctx,
+        guild: u64,
+        plan: &Plan<TipSettings>,
+    ) -> Result<Prepared<TipPost>, StoreError> {
+        let content = ctx.content.get();
+        let cycle = ctx.store.latest_cycle(DutyKind::Tip, guild).await?;
+        let shown = ctx
+            .store
+            .items_in_cycle(DutyKind::Tip, guild, cycle)
+            .await?;
+        let shown = shown.iter().map(String::as_str).collect();
+        let (cycle, tip) = deck::next_tip(&content, guild, cycle, &shown);
+        Ok(Prepared::Send {
+            item: Some(tip.id.to_string()),
+            cycle: Some(cycle),
+            payload: TipPost {
+                role_id: plan.settings.role_id,
+                thread: plan.settings.thread,
+            },
+        })
+    }
+
+    async fn send(&self, ctx: &Ctx, post: &Sending<TipPost>) -> Result<u64, SendError> {
+        let content = ctx.content.get();
+        let tip = post
+            .item
+            .as_deref()
+            .and_then(|id| content.tip(id))
+            .ok_or_else(|| SendError::Refused("the tip is no longer in the content".into()))?;
+        let reply = daily_tip(&content, tip, post.payload.role_id);
+        Ok(self
+            .poster
+            .post(post.channel, &reply, post.payload.role_id)
+            .await?)
+    }
+
+    async fn find(
+        &self,
+        ctx: &Ctx,
+        post: &Sending<TipPost>,
+        since: Timestamp,
+    ) -> Result<Option<u64>, RestError> {
+        let content = ctx.content.get();
+        let title = post
+            .item
+            .as_deref()
+            .and_then(|id| content.tip(id))
+            .map(|t| t.title.to_string())
+            .unwrap_or_default();
+        self.poster.find_own(post.channel, since, &title).await
+    }
+
+    async fn after_post(
+        &self,
+        ctx: &Ctx,
+        post: &Sending<TipPost>,
+        message_id: u64,
+        arrival: Arrival,
+    ) -> Result<(), StoreError> {
+        if !post.payload.thread || arrival == Arrival::Found {
+            return Ok(());
+        }
+        let content = ctx.content.get();
+        let Some(tip) = post.item.as_deref().and_then(|id| content.tip(id)) else {
+            return Ok(());
+        };
+        let name = clip(&tip.title, limits::THREAD_NAME);
+        if let Err(error) = self
+            .poster
+            .start_thread(post.channel, message_id, &name)
+            .await
+        {
+            warn!(guild = post.guild, %error, "could not open a thread on the tip");
+        }
+        Ok(())
+    }
+}

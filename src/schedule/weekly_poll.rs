@@ -1,0 +1,144 @@
+//! The weekly poll as a duty: one poll a week per server that scheduled one, opened the same
+//! way `/poll` opens one (`polls::Polls::open`), then closed and recapped by the keeper.
+
+use jiff::Timestamp;
+
+use super::duty::{Arrival, Ctx, Duty, Plan, Prepared, SendError, Sending};
+use crate::model::duty::DutyKind;
+use crate::model::poll::{PollKind, PollSpec, TimedPoll};
+use crate::polls::{OpenError, Polls, Venue};
+use crate::reply::poll::{pulse, quiz, PulseList};
+use crate::rest::RestError;
+use crate::store::{PollSchedule, StoreError};
+use crate::when::{Days, Schedule};
+
+/// Answers in a scheduled pulse poll.
+const PULSE_ANSWERS: usize = 4;
+
+/// The weekly poll.
+pub(super) struct WeeklyPoll {
+    pub polls: Polls,
+}
+
+/// The weekly schedule of a server's poll.
+pub fn schedule_of(poll: &PollSchedule) -> Schedule {
+    Schedule {
+        time: poll.time,
+        zone: poll.zone.clone(),
+        days: Days::Weekly(poll.weekday),
+    }
+}
+
+/// When a weekly poll is next posted, for the answer to `/polls schedule`.
+pub fn next_weekly_poll(poll: &PollSchedule, now: Timestamp) -> Option<Timestamp> {
+    schedule_of(poll).next_after(now).map(|o| o.at)
+}
+
+/// The week's poll, built from the content; the words say why when it cannot be.
+fn build(ctx: &Ctx, kind: PollKind) -> Result<PollSpec, String> {
+    let content = ctx.content.get();
+    let mut rng = rand::rng();
+    let spec = match kind {
+        PollKind::Quiz => quiz(&content, &mut rng),
+        PollKind::Pulse => pulse(&content, PulseList::Mixed, PULSE_ANSWERS, false, &mut rng)
+            .map_err(|e| e.to_string())?,
+    };
+    let problems = spec.limit_problems();
+    if problems.is_empty() {
+        Ok(spec)
+    } else {
+        Err(format!(
+            "the poll built from the content breaks Discord's limits: {}",
+            problems.join("; ")
+        ))
+    }
+}
+
+fn venue(post: &Sending<TimedPoll>) -> Venue {
+    Venue {
+        guild_id: post.guild,
+        channel_id: post.channel,
+        started_by: None,
+    }
+}
+
+impl Duty for WeeklyPoll {
+    const KIND: DutyKind = DutyKind::WeeklyPoll;
+    type Settings = PollSchedule;
+    type Payload = TimedPoll;
+
+    async fn servers(&self, ctx: &Ctx) -> Result<Vec<u64>, StoreError> {
+        Ok(ctx
+            .store
+            .all_poll_schedules()
+            .await?
+            .into_iter()
+            .map(|s| s.guild_id)
+            .collect())
+    }
+
+    async fn plan(&self, ctx: &Ctx, guild: u64) -> Result<Option<Plan<PollSchedule>>, StoreError> {
+        Ok(ctx.store.poll_schedule(guild).await?.map(|poll| Plan {
+            schedule: schedule_of(&poll),
+            active_since: poll.active_since,
+            channel_id: poll.channel_id,
+            settings: poll,
+        }))
+    }
+
+    async fn prepare(
+        &self,
+        ctx: &Ctx,
+        _guild: u64,
+        plan: &Plan<PollSchedule>,
+    ) -> Result<Prepared<TimedPoll>, StoreError> {
+        Ok(match build(ctx, plan.settings.kind) {
+            Ok(spec) => Prepared::Send {
+                item: None,
+                cycle: None,
+                payload: TimedPoll {
+                    spec,
+                    duration: plan.settings.duration,
+                },
+            },
+            Err(problem) => Prepared::Broken(problem),
+        })
+    }
+
+    async fn send(&self, _ctx: &Ctx, post: &Sending<TimedPoll>) -> Result<u64, SendError> {
+        match self.polls.open(venue(post), &post.payload).await {
+            Ok(opened) => Ok(opened.message_id),
+            Err(OpenError::Rest(error)) => Err(SendError::Rest(error)),
+            Err(OpenError::Store(error)) => Err(SendError::Store(format!(
+                "the poll could not be recorded: {error}"
+            ))),
+            Err(refused) => Err(SendError::Refused(refused.to_string())),
+        }
+    }
+
+    async fn find(
+        &self,
+        _ctx: &Ctx,
+        post: &Sending<TimedPoll>,
+        since: Timestamp,
+    ) -> Result<Option<u64>, RestError> {
+        self.polls
+            .find(post.channel, since, &post.payload.spec.question)
+            .await
+    }
+
+    async fn after_post(
+        &self,
+        _ctx: &Ctx,
+        post: &Sending<TimedPoll>,
+        message_id: u64,
+        arrival: Arrival,
+    ) -> Result<(), StoreError> {
+        if arrival == Arrival::Found {
+            self.polls
+                .adopt(venue(post), &post.payload, message_id, post.claimed_at)
+                .await?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,417 @@
+//! The log of every scheduled duty: one row per duty, server and local date.
+//!
+//! The primary key is what makes a duty happen at most once a day: a post is claimed here
+//! (`sending`) before it is sent, and the row is finished (`posted` or `failed`) after. Rows
+//! still `sending` at a start are what recovery looks at.
+
+use jiff::civil::Date;
+use jiff::Timestamp;
+use sqlx::sqlite::SqliteRow;
+use sqlx::Row;
+
+use super::values::{date, id_from_db, id_to_db, optional_id, seconds, timestamp};
+use super::{Store, StoreError};
+use crate::model::duty::{DutyKind, DutyStatus};
+
+/// One day of one duty for one server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DutyEntry {
+    pub duty: DutyKind,
+    pub guild_id: u64,
+    pub local_date: Date,
+    pub status: DutyStatus,
+    /// The content entry sent (a tip's id), when the duty has one.
+    pub item: Option<String>,
+    /// Which pass through the deck the item belongs to.
+    pub cycle: Option<u64>,
+    pub channel_id: Option<u64>,
+    /// What is being sent, as the duty wrote it (JSON), so recovery finishes exactly that.
+    pub payload: Option<String>,
+    pub message_id: Option<u64>,
+    pub detail: Option<String>,
+    pub due_at: Timestamp,
+    pub recorded_at: Timestamp,
+}
+
+/// What a duty claims before it sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DutyClaim {
+    pub duty: DutyKind,
+    pub guild_id: u64,
+    pub local_date: Date,
+    pub channel_id: u64,
+    pub item: Option<String>,
+    pub cycle: Option<u64>,
+    pub payload: Option<String>,
+    pub due_at: Timestamp,
+}
+
+fn entry_from_row(row: &SqliteRow) -> Result<DutyEntry, StoreError> {
+    let duty: String = row.try_get("duty")?;
+    let local_date: String = row.try_get("local_date")?;
+    let status: String = row.try_get("status")?;
+    Ok(DutyEntry {
+        duty: DutyKind::from_stored(&duty)
+            .ok_or_else(|| StoreError::Corrupt(format!("duty {duty:?}")))?,
+        guild_id: id_from_db(row.try_get("guild_id")?)?,
+        local_date: date(&local_date)?,
+        status: DutyStatus::from_stored(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("status {status:?}")))?,
+        item: row.try_get("item")?,
+        cycle: optional_id(row.try_get("cycle")?)?,
+        channel_id: optional_id(row.try_get("channel_id")?)?,
+        payload: row.try_get("payload")?,
+        message_id: optional_id(row.try_get("message_id")?)?,
+        detail: row.try_get("detail")?,
+        due_at: timestamp(row.try_get("due_at")?)?,
+        recorded_at: timestamp(row.try_get("recorded_at")?)?,
+    })
+}
+
+impl Store {
+    /// The log row of a duty for a server's local date.
+    pub async fn duty_entry(
+        &self,
+        duty: DutyKind,
+        guild_id: u64,
+        local_date: Date,
+    ) -> Result<Option<DutyEntry>, StoreError> {
+        sqlx::query("SELECT * FROM duty_log WHERE duty = ? AND guild_id = ? AND local_date = ?")
+            .bind(duty.as_str())
+            .bind(id_to_db(guild_id))
+            .bind(local_date.to_string())
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(entry_from_row)
+            .transpose()
+    }
+
+    /// Claims a day's post before sending it. `false` when that day already has a row: then
+    /// the post must not be sent.
+    pub async fn claim_duty(&self, claim: &DutyClaim, now: Timestamp) -> Result<bool, StoreError> {
+        let result = sqlx::query(
+            "INSERT OR IGNORE INTO duty_log
+                 (duty, guild_id, local_date, status, item, cycle, channel_id, payload, due_at, recorded_at)
+             VALUES (?, ?, ?, 'sending', ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(claim.duty.as_str())
+        .bind(id_to_db(claim.guild_id))
+        .bind(claim.local_date.to_string())
+        .bind(&claim.item)
+        .bind(claim.cycle.map(id_to_db))
+        .bind(id_to_db(claim.channel_id))
+        .bind(&claim.payload)
+        .bind(seconds(claim.due_at))
+        .bind(seconds(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    /// Records a day without a post (skipped, missed, or failed before anything was sent),
+    /// unless the day already has a row. `true` when this call added it.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn record_duty(
+        &self,
+        duty: DutyKind,
+        guild_id: u64,
+        local_date: Date,
+        status: DutyStatus,
+        detail: &str,
+        due_at: Timestamp,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let result = sqlx::query(
+            "INSERT OR IGNORE INTO duty_log (duty, guild_id, local_date, status, detail, due_at, recorded_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(duty.as_str())
+        .bind(id_to_db(guild_id))
+        .bind(local_date.to_string())
+        .bind(status.as_str())
+        .bind(detail)
+        .bind(seconds(due_at))
+        .bind(seconds(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    /// Ends a claim: `posted` with the message Discord made, or `failed` with the reason
+    /// people will see. A row that is not `sending` any more is left as it is.
+    pub async fn finish_duty(
+        &self,
+        duty: DutyKind,
+        guild_id: u64,
+        local_date: Date,
+        outcome: Result<u64, &str>,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let (status, message, detail) = match outcome {
+            Ok(message) => (DutyStatus::Posted, Some(id_to_db(message)), None),
+            Err(detail) => (DutyStatus::Failed, None, Some(detail)),
+        };
+        sqlx::query(
+            "UPDATE duty_log SET status = ?, message_id = ?, detail = ?, recorded_at = ?
+             WHERE duty = ? AND guild_id = ? AND local_date = ? AND status = 'sending'",
+        )
+        .bind(status.as_str())
+        .bind(message)
+        .bind(detail)
+        .bind(seconds(now))
+        .bind(duty.as_str())
+        .bind(id_to_db(guild_id))
+        .bind(local_date.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// A duty's posts claimed but not known to be finished: what a restart must recover.
+    pub async fn sending_duties(&self, duty: DutyKind) -> Result<Vec<DutyEntry>, StoreError> {
+        sqlx::query("SELECT * FROM duty_log WHERE duty = ? AND status = 'sending' ORDER BY due_at")
+            .bind(duty.as_str())
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(entry_from_row)
+            .collect()
+    }
+
+    /// The items a server has had (or is being sent) in one pass through a duty's deck.
+    pub async fn items_in_cycle(
+        &self,
+        duty: DutyKind,
+        guild_id: u64,
+        cycle: u64,
+    ) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query_scalar(
+            "SELECT item FROM duty_log
+             WHERE duty = ? AND guild_id = ? AND cycle = ? AND item IS NOT NULL
+               AND status IN ('sending', 'posted')",
+        )
+        .bind(duty.as_str())
+        .bind(id_to_db(guild_id))
+        .bind(id_to_db(cycle))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows)
+    }
+
+    /// The server's current pass through a duty's deck (0 before the first item).
+    pub async fn latest_cycle(&self, duty: DutyKind, guild_id: u64) -> Result<u64, StoreError> {
+        let cycle: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(cycle) FROM duty_log WHERE duty = ? AND guild_id = ?")
+                .bind(duty.as_str())
+                .bind(id_to_db(guild_id))
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(optional_id(cycle)?.unwrap_or(0))
+    }
+
+    /// The most recent row of a duty with one of `statuses`, by local date.
+    pub async fn latest_duty(
+        &self,
+        duty: DutyKind,
+        guild_id: u64,
+        statuses: &[DutyStatus],
+    ) -> Result<Option<DutyEntry>, StoreError> {
+        let placeholders = vec!["?"; statuses.len()].join(", ");
+        let sql = format!(
+            "SELECT * FROM duty_log WHERE duty = ? AND guild_id = ? AND status IN ({placeholders})
+             ORDER BY local_date DESC LIMIT 1"
+        );
+        let mut query = sqlx::query(&sql)
+            .bind(duty.as_str())
+            .bind(id_to_db(guild_id));
+        for status in statuses {
+            query = query.bind(status.as_str());
+        }
+        query
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(entry_from_row)
+            .transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use jiff::civil::date;
+
+    use super::*;
+
+    fn claim(duty: DutyKind, guild_id: u64, day: Date, item: &str) -> DutyClaim {
+        DutyClaim {
+            duty,
+            guild_id,
+            local_date: day,
+            channel_id: 10,
+            item: Some(item.into()),
+            cycle: Some(0),
+            payload: None,
+            due_at: Timestamp::from_second(1_800_000_000).expect("ts"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_day_can_be_claimed_only_once() {
+        let store = Store::in_memory().await.expect("store");
+        let now = Timestamp::from_second(1_800_000_000).expect("ts");
+        let day = date(2026, 11, 30);
+        let tip = |guild, item| claim(DutyKind::Tip, guild, day, item);
+        assert!(store.claim_duty(&tip(1, "a"), now).await.expect("claim"));
+        assert!(
+            !store.claim_duty(&tip(1, "b"), now).await.expect("claim"),
+            "second claim must fail"
+        );
+        assert!(!store
+            .record_duty(DutyKind::Tip, 1, day, DutyStatus::Missed, "down", now, now)
+            .await
+            .expect("record"));
+        assert!(store
+            .claim_duty(&tip(2, "a"), now)
+            .await
+            .expect("another server"));
+        assert_eq!(
+            store
+                .sending_duties(DutyKind::Tip)
+                .await
+                .expect("sending")
+                .len(),
+            2
+        );
+        store
+            .finish_duty(DutyKind::Tip, 1, day, Ok(555), now)
+            .await
+            .expect("posted");
+        let entry = store
+            .duty_entry(DutyKind::Tip, 1, day)
+            .await
+            .expect("read")
+            .expect("row");
+        assert_eq!(
+            (entry.status, entry.message_id, entry.item.as_deref()),
+            (DutyStatus::Posted, Some(555), Some("a"))
+        );
+        assert_eq!(
+            store
+                .sending_duties(DutyKind::Tip)
+                .await
+                .expect("sending")
+                .len(),
+            1
+        );
+    }
+
+    #[tokio::test]
+    async fn each_duty_has_its_own_day() {
+        let store = Store::in_memory().await.expect("store");
+        let now = Timestamp::from_second(1_800_000_000).expect("ts");
+        let day = date(2026, 11, 30);
+        assert!(store
+            .claim_duty(&claim(DutyKind::Tip, 1, day, "a"), now)
+            .await
+            .expect("tip"));
+        assert!(store
+            .claim_duty(&claim(DutyKind::WeeklyPoll, 1, day, "q"), now)
+            .await
+            .expect("the weekly poll of the same day is another row"));
+        assert_eq!(
+            store
+                .sending_duties(DutyKind::WeeklyPoll)
+                .await
+                .expect("sending")
+                .len(),
+            1
+        );
+        store
+            .finish_duty(DutyKind::WeeklyPoll, 1, day, Err("refused"), now)
+            .await
+            .expect("failed");
+        let tip = store
+            .duty_entry(DutyKind::Tip, 1, day)
+            .await
+            .expect("read")
+            .expect("row");
+        assert_eq!(
+            tip.status,
+            DutyStatus::Sending,
+            "the tip's row is untouched"
+        );
+    }
+
+    #[tokio::test]
+    async fn cycles_collect_the_items_shown_in_them() {
+        let store = Store::in_memory().await.expect("store");
+        let now = Timestamp::from_second(1_800_000_000).expect("ts");
+        assert_eq!(
+            store.latest_cycle(DutyKind::Tip, 1).await.expect("cycle"),
+            0
+        );
+        store
+            .claim_duty(&claim(DutyKind::Tip, 1, date(2026, 11, 30), "a"), now)
+            .await
+            .expect("claim");
+        let mut second = claim(DutyKind::Tip, 1, date(2026, 12, 1), "b");
+        second.cycle = Some(1);
+        store.claim_duty(&second, now).await.expect("claim");
+        assert_eq!(
+            store.latest_cycle(DutyKind::Tip, 1).await.expect("cycle"),
+            1
+        );
+        assert_eq!(
+            store
+                .items_in_cycle(DutyKind::Tip, 1, 0)
+                .await
+                .expect("tips"),
+            vec!["a".to_string()]
+        );
+        let latest = store
+            .latest_duty(DutyKind::Tip, 1, &[DutyStatus::Sending])
+            .await
+            .expect("latest")
+            .expect("row");
+        assert_eq!(latest.local_date, date(2026, 12, 1));
+    }
+
+    #[tokio::test]
+    async fn a_claim_keeps_its_payload_for_recovery() {
+        let store = Store::in_memory().await.expect("store");
+        let now = Timestamp::from_second(1_800_000_000).expect("ts");
+        let day = date(2026, 12, 4);
+        let poll = DutyClaim {
+            item: None,
+            cycle: None,
+            payload: Some(r#"{"question":"Leader or manager?"}"#.into()),
+            ..claim(DutyKind::WeeklyPoll, 1, day, "")
+        };
+        assert!(store.claim_duty(&poll, now).await.expect("claim"));
+        assert!(!store.claim_duty(&poll, now).await.expect("claim"));
+        let sending = store
+            .sending_duties(DutyKind::WeeklyPoll)
+            .await
+            .expect("sending");
+        assert_eq!(sending[0].payload, poll.payload);
+        store
+            .finish_duty(DutyKind::WeeklyPoll, 1, day, Ok(77), now)
+            .await
+            .expect("finish");
+        let entry = store
+            .duty_entry(DutyKind::WeeklyPoll, 1, day)
+            .await
+            .expect("read")
+            .expect("row");
+        assert_eq!(
+            (entry.status, entry.message_id),
+            (DutyStatus::Posted, Some(77))
+        );
+        assert!(store
+            .sending_duties(DutyKind::WeeklyPoll)
+            .await
+            .expect("sending")
+            .is_empty());
+    }
+}

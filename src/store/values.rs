@@ -1,0 +1,51 @@
+//! How the bot's values are written into SQLite columns and read back: ids as signed
+//! integers, instants as Unix seconds, local dates as `YYYY-MM-DD`, zones by IANA name.
+
+use jiff::civil::Date;
+use jiff::Timestamp;
+
+use super::StoreError;
+use crate::when::Zone;
+
+/// Discord ids are unsigned; SQLite integers are signed. Every id Discord issues fits.
+pub(super) fn id_to_db(id: u64) -> i64 {
+    i64::try_from(id).unwrap_or(i64::MAX)
+}
+
+pub(super) fn id_from_db(id: i64) -> Result<u64, StoreError> {
+    u64::try_from(id).map_err(|_| StoreError::Corrupt(format!("negative id {id}")))
+}
+
+pub(super) fn optional_id(value: Option<i64>) -> Result<Option<u64>, StoreError> {
+    value.map(id_from_db).transpose()
+}
+
+pub(super) fn seconds(at: Timestamp) -> i64 {
+    at.as_second()
+}
+
+pub(super) fn timestamp(seconds: i64) -> Result<Timestamp, StoreError> {
+    Timestamp::from_second(seconds).map_err(|e| StoreError::Corrupt(format!("time {seconds}: {e}")))
+}
+
+pub(super) fn date(text: &str) -> Result<Date, StoreError> {
+    text.parse()
+        .map_err(|e| StoreError::Corrupt(format!("date {text:?}: {e}")))
+}
+
+/// A stored zone name, as a zone (every stored name came from the same bundled database).
+pub(super) fn zone(name: &str) -> Result<Zone, StoreError> {
+    Zone::parse(name).map_err(|_| StoreError::Corrupt(format!("time zone {name:?}")))
+}
+
+/// A value the store keeps as JSON text.
+pub(super) fn to_json(value: &impl serde::Serialize) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+pub(super) fn from_json<T: serde::de::DeserializeOwned>(
+    what: &str,
+    text: &str,
+) -> Result<T, StoreError> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
+}
