@@ -247,7 +247,7 @@ fn record(error: &FrameworkError<'_, Data, BotError>) {
         if let serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(response)) =
             inner.as_ref()
         {
-            crate::metrics::rest_error(response.status_code.as_u16());
+            crate::rest::count_rest_error(response.status_code.as_u16());
         }
     }
     interaction(&ctx.command().qualified_name, outcome, None);
