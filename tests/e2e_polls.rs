@@ -383,7 +383,7 @@ async fn a_one_minute_quiz_does_not_hold_up_the_members_next_poll() {
 async fn a_poll_discord_refuses_is_explained_in_words_not_codes() {
     let bot = bot().await;
     bot.fake().fail_next(
-        RouteMatcher::prefix("POST", &format!("/channels/{TEXT_CHANNEL_ID}/messages")),
+        RouteMatcher::prefix("POST", format!("/channels/{TEXT_CHANNEL_ID}/messages")),
         Fault::MissingPermissions,
         1,
     );
