@@ -4,6 +4,8 @@
 //! Expected answers are read from the bundled content (`content/*.toml`), not from the bot's
 //! reply code, so a change in what the bot shows has to agree with the content it shows.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
+
 mod support;
 
 use std::collections::BTreeSet;

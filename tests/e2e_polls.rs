@@ -1,5 +1,7 @@
 //! Team polls end to end: the real bot against the fake Discord, with a manual clock.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
+
 mod support;
 
 use bridgebot::clock::ManualClock;

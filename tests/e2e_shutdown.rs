@@ -1,6 +1,8 @@
 //! Shutdown: SIGTERM ends the real process cleanly and quickly, and a tip caught by the
 //! shutdown is either posted and logged, or left for the next start, never both.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
+
 mod support;
 
 use std::process::{Child, Command, ExitStatus, Stdio};

@@ -4,6 +4,8 @@
 //! `discord` reaches `discord`, `app` or `cli`, and `store` knows nothing above the values it
 //! keeps.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
