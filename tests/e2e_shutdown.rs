@@ -18,7 +18,7 @@ use support::events::{next_event, next_event_driving};
 use support::TestBot;
 use tokio::sync::broadcast;
 
-/// The deadline the brief sets for a clean stop after SIGTERM.
+/// How soon a clean stop after SIGTERM must end (the systemd unit and Docker wait this long).
 const STOP_WITHIN: Duration = Duration::from_secs(10);
 
 /// Starts the real binary with `bridgebot.toml` in `dir` pointing at `fake`, one shard.
