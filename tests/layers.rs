@@ -22,6 +22,7 @@ const MAY_USE: &[(&str, &[&str])] = &[
     ("model", &["limits", "text"]),
     ("config", &["diag"]),
     ("log", &["config"]),
+    ("chart", &[]),
     // The pure core.
     ("content", &["diag", "limits", "text"]),
     (
