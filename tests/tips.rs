@@ -305,7 +305,13 @@ fn the_stemmer_folds_word_forms() {
 
 #[test]
 fn a_condition_is_told_from_a_named_moment() {
-    assert!(opens_on_a_condition("When a deadline slips, talk to the owner."));
-    assert!(opens_on_a_condition("If a plan has stopped working, say so."));
-    assert!(!opens_on_a_condition("At your next one-to-one, ask what helps."));
+    assert!(opens_on_a_condition(
+        "When a deadline slips, talk to the owner."
+    ));
+    assert!(opens_on_a_condition(
+        "If a plan has stopped working, say so."
+    ));
+    assert!(!opens_on_a_condition(
+        "At your next one-to-one, ask what helps."
+    ));
 }
