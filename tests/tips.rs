@@ -13,8 +13,8 @@ use bridgebot::content::Content;
 const YEAR_OF_WEEKDAYS: usize = 260;
 
 /// Two texts sharing at least this many stems, making up at least this share of the shorter
-/// one's stems, give the same advice. Tuned on the deck's earlier clusters (see the fixtures
-/// below), which all score above it, while distinct tips stay under it.
+/// one's stems, give the same advice. The pairs in `SAME_ADVICE_PAIRS` all reach it, while
+/// tips giving different advice stay under it.
 const SHARED_STEMS: usize = 4;
 const SHARED_SHARE: f64 = 0.30;
 
@@ -254,8 +254,8 @@ fn openings_vary() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// Clusters the deck once held, each a pair of tips giving one piece of advice.
-const EARLIER_CLUSTERS: [(&str, &str); 5] = [
+/// Pairs of tips that give one piece of advice in different words.
+const SAME_ADVICE_PAIRS: [(&str, &str); 5] = [
     (
         "Find the root cause. Pick one problem that keeps recurring and ask why it happens, then ask why again until you reach something you can change. Fix that, not the symptom.",
         "Split a problem in two. Take one recurring problem and ask two questions: what quick fix keeps work moving today, and what deeper change would stop it happening? Assign an owner to each.",
@@ -279,8 +279,8 @@ const EARLIER_CLUSTERS: [(&str, &str); 5] = [
 ];
 
 #[test]
-fn the_duplicate_check_catches_the_earlier_clusters() {
-    for (a, b) in EARLIER_CLUSTERS {
+fn the_duplicate_check_catches_advice_given_twice() {
+    for (a, b) in SAME_ADVICE_PAIRS {
         assert!(
             same_advice(&stems(a), &stems(b)).is_some(),
             "not caught:\n{a}\n{b}\nshared: {:?}",
