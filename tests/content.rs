@@ -213,7 +213,9 @@ const LABEL_STOP: [&str; 22] = [
 fn stem(word: &str) -> String {
     let word = word.to_lowercase();
     let mut base = word.as_str();
-    for ending in ["ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "ly", "s"] {
+    for ending in [
+        "ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "ly", "s",
+    ] {
         if let Some(rest) = base.strip_suffix(ending) {
             if rest.chars().count() >= 3 {
                 base = rest;
@@ -255,18 +257,41 @@ fn near_identical(a: &str, b: &str) -> bool {
 #[test]
 fn the_label_measure_catches_reworded_labels_and_passes_different_ones() {
     for (a, b) in [
-        ("Plans projects and their budgets", "Handles planning and budgeting"),
-        ("Solves problems as they come up", "Solves problems and adjusts when things change"),
+        (
+            "Plans projects and their budgets",
+            "Handles planning and budgeting",
+        ),
+        (
+            "Solves problems as they come up",
+            "Solves problems and adjusts when things change",
+        ),
         ("Tracks progress", "Tracks progress against goals"),
-        ("Communicates clearly with the team", "Communicating clearly"),
+        (
+            "Communicates clearly with the team",
+            "Communicating clearly",
+        ),
     ] {
-        assert!(near_identical(a, b), "{a:?} ~ {b:?}: {:?}", label_overlap(a, b));
+        assert!(
+            near_identical(a, b),
+            "{a:?} ~ {b:?}: {:?}",
+            label_overlap(a, b)
+        );
     }
     for (a, b) in [
-        ("Takes risks after weighing them", "Reduces risk before it causes damage"),
-        ("Gets the work finished", "Pushes the limits of what seems possible"),
+        (
+            "Takes risks after weighing them",
+            "Reduces risk before it causes damage",
+        ),
+        (
+            "Gets the work finished",
+            "Pushes the limits of what seems possible",
+        ),
     ] {
-        assert!(!near_identical(a, b), "{a:?} ~ {b:?}: {:?}", label_overlap(a, b));
+        assert!(
+            !near_identical(a, b),
+            "{a:?} ~ {b:?}: {:?}",
+            label_overlap(a, b)
+        );
     }
     assert_eq!(stem("planning"), "plan");
     assert_eq!(stem("budgets"), stem("budgeting"));
@@ -277,7 +302,10 @@ fn quiz_subjects(content: &Content) -> Vec<(&str, &str, QuizAnswer)> {
     content
         .traits
         .iter()
-        .filter_map(|t| t.quiz_answer().map(|a| (t.id.as_str(), t.short.as_str(), a)))
+        .filter_map(|t| {
+            t.quiz_answer()
+                .map(|a| (t.id.as_str(), t.short.as_str(), a))
+        })
         .chain(
             content
                 .similarities
@@ -416,11 +444,18 @@ fn a_both_answer_without_a_note_or_a_lonely_pulse_group_is_reported_with_its_lin
 
     let problems = parse_with_traits(|t| t.replacen("quiz = \"side\"", "quiz = \"maybe\"", 1))
         .expect_err("an unknown rule");
-    assert!(problems.contains(&format!("content/traits.toml:{both_at}")), "{problems}");
+    assert!(
+        problems.contains(&format!("content/traits.toml:{both_at}")),
+        "{problems}"
+    );
 
     let skip_at = line_of("quiz = \"skip\"");
     let problems = parse_with_traits(|t| {
-        t.replacen("quiz = \"skip\"", "quiz = \"skip\"\nquiz_note = \"Never shown.\"", 1)
+        t.replacen(
+            "quiz = \"skip\"",
+            "quiz = \"skip\"\nquiz_note = \"Never shown.\"",
+            1,
+        )
     })
     .expect_err("a note nobody sees");
     assert!(

@@ -191,7 +191,11 @@ impl Entry for Trait {
             rule("short", &self.short, AS_POLL_ANSWER),
             rule("detail", &self.detail, AS_FIELD),
         ];
-        rules.extend(self.quiz_note.iter().map(|n| rule("quiz_note", n, AS_FIELD)));
+        rules.extend(
+            self.quiz_note
+                .iter()
+                .map(|n| rule("quiz_note", n, AS_FIELD)),
+        );
         rules
     }
     fn sources(&self) -> &[Text] {

@@ -227,7 +227,9 @@ impl<'f, 'a> Validator<'f, 'a> {
                 _ => {}
             }
         }
-        if !content.traits.iter().any(|t| t.quiz_answer().is_some()) && content.similarities.is_empty() {
+        if !content.traits.iter().any(|t| t.quiz_answer().is_some())
+            && content.similarities.is_empty()
+        {
             self.report(
                 Location {
                     file: format!("content/{file}"),
@@ -255,8 +257,12 @@ impl<'f, 'a> Validator<'f, 'a> {
             if !is_valid_id(group) {
                 self.report(
                     location,
-                    format!("pulse_group `{group}` of trait `{}` is not a valid name", trait_.id),
-                    "use lowercase letters, digits and single dashes, like `planning-budgets`".into(),
+                    format!(
+                        "pulse_group `{group}` of trait `{}` is not a valid name",
+                        trait_.id
+                    ),
+                    "use lowercase letters, digits and single dashes, like `planning-budgets`"
+                        .into(),
                 );
             } else if members.get(group.as_str()) == Some(&1) {
                 self.report(

@@ -106,5 +106,4 @@ mod tests {
         };
         assert_eq!(too_many.limit_problems().len(), 2);
     }
-
 }

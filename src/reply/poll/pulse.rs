@@ -337,5 +337,4 @@ mod tests {
         assert!(message.contains("has 1 entry, too few"), "{message}");
         assert!(message.contains("Try the Mixed list."), "{message}");
     }
-
 }

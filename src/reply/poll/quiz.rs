@@ -211,7 +211,6 @@ mod tests {
         assert!(!spec.limit_problems().is_empty());
     }
 
-
     #[test]
     fn a_skipped_trait_is_never_asked_about() {
         let content = content();
