@@ -222,13 +222,19 @@ impl Entry for Similarity {
         self.origin = origin;
     }
     fn texts(&self) -> Vec<TextRule<'_>> {
-        vec![
+        let mut rules = vec![
             rule("title", &self.title, AS_FIELD_NAME),
             rule("short", &self.short, AS_POLL_ANSWER),
             rule("shared", &self.shared, AS_FIELD),
             rule("leader", &self.leader, AS_FIELD),
             rule("manager", &self.manager, AS_FIELD),
-        ]
+        ];
+        rules.extend(
+            self.quiz_note
+                .iter()
+                .map(|n| rule("quiz_note", n, AS_FIELD)),
+        );
+        rules
     }
     fn sources(&self) -> &[Text] {
         &self.sources

@@ -48,16 +48,6 @@ impl fmt::Display for Text {
     }
 }
 
-impl Source {
-    /// The title as the article gives it: "Title: Subtitle" when there is a subtitle.
-    pub fn full_title(&self) -> String {
-        match &self.subtitle {
-            Some(subtitle) => format!("{}: {subtitle}", self.title),
-            None => self.title.to_string(),
-        }
-    }
-}
-
 impl PartialEq<str> for Text {
     fn eq(&self, other: &str) -> bool {
         self.as_str() == other
@@ -182,6 +172,16 @@ pub struct Source {
     pub origin: Origin,
 }
 
+impl Source {
+    /// The title as the article gives it: "Title: Subtitle" when there is a subtitle.
+    pub fn full_title(&self) -> String {
+        match &self.subtitle {
+            Some(subtitle) => format!("{}: {subtitle}", self.title),
+            None => self.title.to_string(),
+        }
+    }
+}
+
 /// One leader-vs-manager contrast.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -244,6 +244,13 @@ impl Trait {
     }
 }
 
+impl Similarity {
+    /// Why a quiz about it answers "Both": the quiz note when there is one, else what is shared.
+    pub fn quiz_reason(&self) -> &str {
+        self.quiz_note.as_deref().unwrap_or(&self.shared)
+    }
+}
+
 /// An area where leading and managing overlap.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -254,6 +261,10 @@ pub struct Similarity {
     pub shared: Text,
     pub leader: Text,
     pub manager: Text,
+    /// Why a quiz answers "Both", naming which article says what where they differ; shown in
+    /// place of `shared` in the quiz recap.
+    #[serde(default)]
+    pub quiz_note: Option<Text>,
     pub sources: Vec<Text>,
     #[serde(skip)]
     pub origin: Origin,

@@ -63,7 +63,7 @@ impl<'a> Subject<'a> {
     pub(super) fn explanation(self) -> &'a str {
         match self {
             Subject::Trait(t) => t.quiz_reason(),
-            Subject::Similarity(s) => &s.shared,
+            Subject::Similarity(s) => s.quiz_reason(),
         }
     }
 

@@ -354,7 +354,7 @@ mod tests {
         let reply = recap(&content, &spec, &[2, 0, 1]);
         let embed = &reply.embeds[0];
         assert_eq!(embed.fields[0].name, "The answer: Both");
-        assert_eq!(embed.fields[0].value, similarity.shared.as_str());
+        assert_eq!(embed.fields[0].value, similarity.quiz_reason());
         assert!(description(&reply).contains("**Both — 1 vote (33%)**"));
         assert_eq!(embed.accent, Accent::Both);
     }
