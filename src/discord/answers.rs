@@ -161,6 +161,22 @@ pub async fn update(
         .await
 }
 
+/// Answers the button of `component` with `answer` as a new message (private when the
+/// answer is), leaving the message the button sits under as it is.
+pub async fn reply_to_button(
+    http: &serenity::Http,
+    component: &serenity::ComponentInteraction,
+    answer: &Prepared,
+) -> Result<(), serenity::Error> {
+    http.create_interaction_response(
+        component.id,
+        &component.token,
+        &answer.message(),
+        Vec::new(),
+    )
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use poise::serenity_prelude::CreateInteractionResponse;
@@ -212,6 +228,10 @@ mod tests {
             Request::Faq { question: None },
             Request::RandomTip,
             Request::Help { commands: &[] },
+            Request::Scenario { name: None },
+            Request::RevealScenario {
+                id: "two-directions",
+            },
         ];
         for request in requests {
             let prepared = answers

@@ -38,7 +38,8 @@ pub async fn handle(
     Ok(())
 }
 
-/// A click on one of our buttons: the message is edited in place with the new answer.
+/// A click on one of our buttons: the message is edited in place with the new answer, or,
+/// for a revealed scenario answer, a private message answers the one who clicked.
 async fn on_button(
     ctx: &serenity::Context,
     component: &ComponentInteraction,
@@ -51,12 +52,18 @@ async fn on_button(
     let request = match &action {
         Action::AnotherContrast { after } => Request::AnotherContrast { after },
         Action::AnotherTip { after } => Request::AnotherTip { after },
+        Action::AnotherScenario { after } => Request::AnotherScenario { after },
+        Action::RevealScenario { id } => Request::RevealScenario { id },
     };
     let in_flight = data.in_flight.start();
     let answer = data
         .answers
         .reply(&data.content(), request, &mut rand::rng())?;
-    let sent = answers::update(&ctx.http, component, &answer).await;
+    let sent = if action.replaces_message() {
+        answers::update(&ctx.http, component, &answer).await
+    } else {
+        answers::reply_to_button(&ctx.http, component, &answer).await
+    };
     let outcome = if sent.is_ok() {
         Outcome::Answered
     } else {

@@ -9,6 +9,7 @@ use super::library::{
     contrast_reply, example_reply, question_reply, questions_index, quote_reply,
     similarities_reply, tip_reply, traits_reply,
 };
+use super::scenario::{scenario_answer_reply, scenario_reply};
 use super::Reply;
 use crate::content::{Content, Origin, Side, TraitKind};
 use crate::diag::{Diagnostic, Diagnostics, Location};
@@ -58,6 +59,15 @@ pub fn check(content: &Content) -> Vec<Diagnostic> {
     }
     for t in &content.tips {
         report(&t.origin, format!("tip `{}`", t.id), tip_reply(content, t));
+    }
+    for s in &content.scenarios {
+        let what = format!("scenario `{}`", s.id);
+        report(&s.origin, what.clone(), scenario_reply(s));
+        report(
+            &s.origin,
+            format!("the answer of {what}"),
+            scenario_answer_reply(content, s),
+        );
     }
     for side in [Side::Leader, Side::Manager] {
         for kind in [
