@@ -9,7 +9,9 @@ use super::library::{
     contrast_reply, example_reply, question_reply, questions_index, quote_reply,
     similarities_reply, tip_reply, traits_reply,
 };
+use super::poll::recap;
 use super::scenario::{scenario_answer_reply, scenario_reply};
+use super::scenario_poll::scenario_poll_about;
 use super::Reply;
 use crate::content::{Content, Origin, Side, TraitKind};
 use crate::diag::{Diagnostic, Diagnostics, Location};
@@ -68,6 +70,13 @@ pub fn check(content: &Content) -> Vec<Diagnostic> {
             format!("the answer of {what}"),
             scenario_answer_reply(content, s),
         );
+        if let Some(spec) = scenario_poll_about(content, &s.id) {
+            report(
+                &s.origin,
+                format!("the poll recap of {what}"),
+                recap(content, &spec, &[1, 1, 1]),
+            );
+        }
     }
     for side in [Side::Leader, Side::Manager] {
         for kind in [
@@ -101,7 +110,29 @@ pub fn check(content: &Content) -> Vec<Diagnostic> {
         "the question list".into(),
         questions_index(content),
     );
+    problems.extend(scenario_polls(content));
     problems
+}
+
+/// Every scenario whose poll Discord would refuse (its situation is the poll's question).
+fn scenario_polls(content: &Content) -> Vec<Diagnostic> {
+    content
+        .scenarios
+        .iter()
+        .filter_map(|s| {
+            let found = scenario_poll_about(content, &s.id)?.limit_problems();
+            (!found.is_empty()).then(|| {
+                s.origin.diagnostic(
+                    format!(
+                        "the poll of scenario `{}` would be refused: {}",
+                        s.id,
+                        found.join("; ")
+                    ),
+                    "shorten its situation: the poll asks it as its question",
+                )
+            })
+        })
+        .collect()
 }
 
 /// [`check`] as a result, for loading.

@@ -17,6 +17,7 @@ pub mod poll_notes;
 pub mod preview;
 mod request;
 pub mod scenario;
+pub mod scenario_poll;
 mod text;
 pub mod tips;
 
