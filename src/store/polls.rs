@@ -197,6 +197,16 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_scenario_poll_is_kept_as_it_was_posted() {
+        let store = Store::in_memory().await.expect("store");
+        let mut poll = record(200, 30);
+        poll.spec.kind = PollKind::Scenario;
+        poll.spec.subject = Some("two-directions".into());
+        assert!(store.insert_poll(&poll).await.expect("insert"));
+        assert_eq!(store.poll(200).await.expect("read"), Some(poll));
+    }
+
+    #[tokio::test]
     async fn one_open_poll_per_channel_and_a_recap_is_claimed_once() {
         let store = Store::in_memory().await.expect("store");
         assert!(store.insert_poll(&record(100, 10)).await.expect("insert"));
