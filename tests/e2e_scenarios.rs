@@ -6,7 +6,10 @@
 
 mod support;
 
+use std::path::{Path, PathBuf};
+
 use bridgebot::clock::ManualClock;
+use bridgebot::config::Snowflake;
 use bridgebot::content::{Content, Scenario};
 use bridgebot::model::duty::DutyKind;
 use bridgebot::polls::PollEvent;
@@ -170,6 +173,66 @@ async fn the_reveal_button_answers_only_the_one_who_clicked_and_leaves_the_situa
         message["embeds"][0]["description"],
         scenario.situation.as_str(),
         "the channel's message still shows only the situation"
+    );
+    bot.shutdown().await;
+}
+
+/// A copy of the bundled content in the test's folder, which the bot is configured to read.
+fn copy_content(dir: &Path) -> PathBuf {
+    let copy = dir.join("content");
+    std::fs::create_dir_all(&copy).expect("mkdir");
+    for file in bridgebot::content::FILES {
+        let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("content")
+            .join(file);
+        std::fs::copy(source, copy.join(file)).expect("copy");
+    }
+    copy
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn revealing_a_scenario_reloaded_away_is_answered_privately() {
+    let bot = TestBot::builder()
+        .configure(|config, dir| {
+            config.content.dir = Some(copy_content(dir));
+            config.discord.owners = vec![Snowflake(ADMIN_ID)];
+        })
+        .start()
+        .await;
+    let fake = bot.fake();
+    let asked = bot
+        .command("scenario", &[("name", json!("two-directions"))])
+        .await;
+    let path = bot.dir().join("content").join("scenarios.toml");
+    let text = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(
+        &path,
+        text.replacen("id = \"two-directions\"", "id = \"two-ways\"", 1),
+    )
+    .expect("write");
+    let reloaded = bot
+        .ask(fake.slash("admin").subcommand("reload").as_user(ADMIN_ID))
+        .await;
+    assert!(
+        reloaded
+            .text()
+            .unwrap_or_default()
+            .contains("Content reloaded"),
+        "{}",
+        reloaded.body()
+    );
+    let answer = bot
+        .ask(
+            fake.click("bb:scenario-answer:two-directions")
+                .on_original(&asked.interaction),
+        )
+        .await;
+    answer.assert_accepted(CALLBACK_MESSAGE);
+    assert!(answer.is_ephemeral());
+    assert!(
+        answer.text().unwrap_or_default().contains("two-directions"),
+        "{}",
+        answer.body()
     );
     bot.shutdown().await;
 }

@@ -50,6 +50,11 @@ impl Prepared {
         Ok(Prepared { data })
     }
 
+    /// A reply built now rather than ahead: a private note answering a button.
+    pub fn now(reply: &Reply) -> Result<Prepared, BotError> {
+        Prepared::new(reply).map_err(|e| serenity::Error::Json(e).into())
+    }
+
     /// The response to a slash command: a new message with the answer.
     fn message(&self) -> Response<'_> {
         Response {

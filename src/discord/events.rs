@@ -6,7 +6,7 @@ use tracing::{debug, info};
 
 use super::{answers, BotError, Data};
 use crate::metrics::Outcome;
-use crate::reply::{Action, Request};
+use crate::reply::{Action, Reply, Request};
 
 /// The poise event handler.
 pub async fn handle(
@@ -56,9 +56,21 @@ async fn on_button(
         Action::RevealScenario { id } => Request::RevealScenario { id },
     };
     let in_flight = data.in_flight.start();
-    let answer = data
+    let answered = data
         .answers
-        .reply(&data.content(), request, &mut rand::rng())?;
+        .reply(&data.content(), request, &mut rand::rng());
+    let answer = match answered {
+        Ok(answer) => answer,
+        // The entry the button names left the content in a reload: say so to the one who
+        // clicked, and leave the message as it is.
+        Err(BotError::User(error)) => {
+            let note = answers::Prepared::now(&Reply::private_note(error.to_string()))?;
+            answers::reply_to_button(&ctx.http, component, &note).await?;
+            crate::metrics::interaction("button", Outcome::UserError, Some(in_flight.elapsed()));
+            return Ok(());
+        }
+        Err(error) => return Err(error),
+    };
     let sent = if action.replaces_message() {
         answers::update(&ctx.http, component, &answer).await
     } else {
