@@ -93,6 +93,7 @@ pub enum Kind {
     Quote,
     Question,
     Tip,
+    Scenario,
 }
 
 impl Kind {
@@ -124,7 +125,7 @@ pub trait Entry: DeserializeOwned {
     }
 }
 
-fn rule<'a>(field: &'static str, text: &'a Text, limit: Limit) -> TextRule<'a> {
+pub(super) fn rule<'a>(field: &'static str, text: &'a Text, limit: Limit) -> TextRule<'a> {
     TextRule { field, text, limit }
 }
 

@@ -7,6 +7,7 @@
 mod entry;
 mod load;
 mod model;
+mod scenario;
 mod validate;
 
 use std::path::Path;
@@ -16,6 +17,7 @@ pub use model::{
     Contrast, Example, Origin, Question, QuizAnswer, QuizRule, Quote, Side, Similarity, Source,
     Text, Tip, TipSide, Trait, TraitKind,
 };
+pub use scenario::{Calls, Scenario};
 pub use validate::{is_valid_id, ID_MAX_LEN};
 
 use crate::diag::Diagnostics;
@@ -31,6 +33,7 @@ pub struct Content {
     pub quotes: Vec<Quote>,
     pub questions: Vec<Question>,
     pub tips: Vec<Tip>,
+    pub scenarios: Vec<Scenario>,
 }
 
 /// What a tip can build on.
@@ -105,6 +108,10 @@ impl Content {
 
     pub fn tip(&self, id: &str) -> Option<&Tip> {
         self.tips.iter().find(|t| t.id == *id)
+    }
+
+    pub fn scenario(&self, id: &str) -> Option<&Scenario> {
+        self.scenarios.iter().find(|s| s.id == *id)
     }
 
     /// What a tip's `builds_on` names (always found in validated content).

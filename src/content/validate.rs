@@ -18,6 +18,7 @@ pub const ID_MAX_LEN: usize = 48;
 const MIN_CONTRASTS: usize = 2; // "Another contrast" must find a different one
 const MIN_TIPS: usize = 2; // "Another tip" likewise
 const MIN_TRAITS_PER_SIDE: usize = 2; // a quiz or pulse poll needs two answers
+const MIN_SCENARIOS: usize = 2; // "Another scenario" must find a different one
 
 pub struct Validator<'f, 'a> {
     files: &'f HashMap<&'a str, SourceFile<'a>>,
@@ -43,6 +44,7 @@ impl<'f, 'a> Validator<'f, 'a> {
         self.kind(&content.quotes, &mut ids);
         self.kind(&content.questions, &mut ids);
         self.kind(&content.tips, &mut ids);
+        self.kind(&content.scenarios, &mut ids);
 
         self.references(&content.contrasts, &ids);
         self.references(&content.traits, &ids);
@@ -51,6 +53,7 @@ impl<'f, 'a> Validator<'f, 'a> {
         self.references(&content.quotes, &ids);
         self.references(&content.questions, &ids);
         self.references(&content.tips, &ids);
+        self.references(&content.scenarios, &ids);
 
         self.distinct_poll_labels(content);
         self.quiz_rules(content);
@@ -281,6 +284,7 @@ impl<'f, 'a> Validator<'f, 'a> {
         self.at_least::<Similarity>(content.similarities.len(), 1);
         self.at_least::<Quote>(content.quotes.len(), 1);
         self.at_least::<Tip>(content.tips.len(), MIN_TIPS);
+        self.at_least::<super::scenario::Scenario>(content.scenarios.len(), MIN_SCENARIOS);
         for side in [super::model::Side::Leader, super::model::Side::Manager] {
             let count = content.traits.iter().filter(|t| t.side == side).count();
             if count < MIN_TRAITS_PER_SIDE {

@@ -50,6 +50,11 @@ impl Prepared {
         Ok(Prepared { data })
     }
 
+    /// A reply built now rather than ahead: a private note answering a button.
+    pub fn now(reply: &Reply) -> Result<Prepared, BotError> {
+        Prepared::new(reply).map_err(|e| serenity::Error::Json(e).into())
+    }
+
     /// The response to a slash command: a new message with the answer.
     fn message(&self) -> Response<'_> {
         Response {
@@ -161,6 +166,22 @@ pub async fn update(
         .await
 }
 
+/// Answers the button of `component` with `answer` as a new message (private when the
+/// answer is), leaving the message the button sits under as it is.
+pub async fn reply_to_button(
+    http: &serenity::Http,
+    component: &serenity::ComponentInteraction,
+    answer: &Prepared,
+) -> Result<(), serenity::Error> {
+    http.create_interaction_response(
+        component.id,
+        &component.token,
+        &answer.message(),
+        Vec::new(),
+    )
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     use poise::serenity_prelude::CreateInteractionResponse;
@@ -212,6 +233,10 @@ mod tests {
             Request::Faq { question: None },
             Request::RandomTip,
             Request::Help { commands: &[] },
+            Request::Scenario { name: None },
+            Request::RevealScenario {
+                id: "two-directions",
+            },
         ];
         for request in requests {
             let prepared = answers

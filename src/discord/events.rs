@@ -4,7 +4,7 @@ use poise::serenity_prelude as serenity;
 use serenity::{ComponentInteraction, FullEvent, Interaction};
 use tracing::{debug, error, info, warn};
 
-use super::{answers, convert, BotError, Data, APOLOGY};
+use super::{answers, BotError, Data, APOLOGY};
 use crate::metrics::Outcome;
 use crate::reply::{Action, Reply, Request};
 
@@ -38,9 +38,10 @@ pub async fn handle(
     Ok(())
 }
 
-/// A click on one of our buttons: the message is edited in place with the new answer. Every
-/// click is answered and counted: a mistake with its words, a failure with the apology, both
-/// privately to whoever clicked.
+/// A click on one of our buttons: the message is edited in place with the new answer, or, for
+/// a revealed scenario answer, a private message answers the one who clicked. Every click is
+/// answered and counted: a mistake with its words, a failure with the apology, both privately
+/// to whoever clicked.
 async fn on_button(
     ctx: &serenity::Context,
     component: &ComponentInteraction,
@@ -53,6 +54,7 @@ async fn on_button(
     let in_flight = data.in_flight.start();
     let outcome = match answer_click(ctx, component, data, &action).await {
         Ok(()) => Outcome::Answered,
+        // Also the entry a button names having left the content in a reload.
         Err(BotError::User(mistake)) => {
             tell(ctx, component, &mistake.to_string()).await;
             Outcome::UserError
@@ -76,19 +78,29 @@ async fn answer_click(
     let request = match action {
         Action::AnotherContrast { after } => Request::AnotherContrast { after },
         Action::AnotherTip { after } => Request::AnotherTip { after },
+        Action::AnotherScenario { after } => Request::AnotherScenario { after },
+        Action::RevealScenario { id } => Request::RevealScenario { id },
     };
     let answer = data
         .answers
         .reply(&data.content(), request, &mut rand::rng())?;
-    answers::update(&ctx.http, component, &answer).await?;
+    if action.replaces_message() {
+        answers::update(&ctx.http, component, &answer).await?;
+    } else {
+        answers::reply_to_button(&ctx.http, component, &answer).await?;
+    }
     Ok(())
 }
 
 /// A private message to whoever clicked; if even that fails, only the log is left.
 async fn tell(ctx: &serenity::Context, component: &ComponentInteraction, text: &str) {
-    let note = convert::interaction_message(&Reply::private_note(text));
-    let response = serenity::CreateInteractionResponse::Message(note);
-    if let Err(error) = component.create_response(&ctx.http, response).await {
+    let sent = match answers::Prepared::now(&Reply::private_note(text)) {
+        Ok(note) => answers::reply_to_button(&ctx.http, component, &note)
+            .await
+            .map_err(BotError::from),
+        Err(error) => Err(error),
+    };
+    if let Err(error) = sent {
         warn!(%error, "could not answer a button click");
     }
 }

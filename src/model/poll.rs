@@ -20,6 +20,8 @@ pub enum PollKind {
     Quiz,
     /// "What does our team need more of?" over a few traits; no answer is right.
     Pulse,
+    /// "What does this moment call for most?" about one scenario; one answer is supported.
+    Scenario,
 }
 
 impl PollKind {
@@ -28,6 +30,7 @@ impl PollKind {
         match self {
             PollKind::Quiz => "quiz",
             PollKind::Pulse => "pulse",
+            PollKind::Scenario => "scenario",
         }
     }
 
@@ -36,6 +39,7 @@ impl PollKind {
         match word {
             "quiz" => Some(PollKind::Quiz),
             "pulse" => Some(PollKind::Pulse),
+            "scenario" => Some(PollKind::Scenario),
             _ => None,
         }
     }
@@ -109,22 +113,24 @@ impl PollSpec {
         problems
     }
 
-    /// A quiz has one right answer and takes one vote per person; a pulse has neither.
+    /// A quiz or scenario poll has one right answer and takes one vote per person; a pulse
+    /// has neither.
     fn kind_problems(&self, problems: &mut Vec<String>) {
         match self.kind {
-            PollKind::Quiz => {
+            PollKind::Quiz | PollKind::Scenario => {
+                let kind = self.kind;
                 if self.subject.is_none() {
-                    problems.push("the quiz names no subject".into());
+                    problems.push(format!("the {kind} poll names no subject"));
                 }
                 if self.correct.is_none_or(|i| i >= self.answers.len()) {
                     problems.push(format!(
-                        "the quiz's correct answer {:?} is not one of its {} answers",
+                        "the {kind} poll's correct answer {:?} is not one of its {} answers",
                         self.correct,
                         self.answers.len()
                     ));
                 }
                 if self.multiselect {
-                    problems.push("a quiz takes one answer per person".into());
+                    problems.push(format!("a {kind} poll takes one answer per person"));
                 }
             }
             PollKind::Pulse => {
@@ -452,7 +458,7 @@ mod tests {
 
     #[test]
     fn kinds_and_states_read_back_what_they_store() {
-        for kind in [PollKind::Quiz, PollKind::Pulse] {
+        for kind in [PollKind::Quiz, PollKind::Pulse, PollKind::Scenario] {
             assert_eq!(PollKind::from_stored(kind.as_str()), Some(kind));
         }
         for state in [

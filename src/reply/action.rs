@@ -12,6 +12,10 @@ pub enum Action {
     AnotherContrast { after: String },
     /// Show a different tip than `after`.
     AnotherTip { after: String },
+    /// Show a different scenario than `after`.
+    AnotherScenario { after: String },
+    /// Show the one who clicked what the scenario `id` calls for, privately.
+    RevealScenario { id: String },
 }
 
 impl Action {
@@ -20,7 +24,15 @@ impl Action {
         match self {
             Action::AnotherContrast { after } => format!("{PREFIX}:contrast:{after}"),
             Action::AnotherTip { after } => format!("{PREFIX}:tip:{after}"),
+            Action::AnotherScenario { after } => format!("{PREFIX}:scenario:{after}"),
+            Action::RevealScenario { id } => format!("{PREFIX}:scenario-answer:{id}"),
         }
+    }
+
+    /// Whether the answer replaces the message the button sits under; otherwise it is a new
+    /// message (a private one, for a revealed answer).
+    pub fn replaces_message(&self) -> bool {
+        !matches!(self, Action::RevealScenario { .. })
     }
 
     /// The action a custom id stands for; `None` for ids this bot did not make.
@@ -31,6 +43,8 @@ impl Action {
         match kind {
             "contrast" => Some(Action::AnotherContrast { after }),
             "tip" => Some(Action::AnotherTip { after }),
+            "scenario" => Some(Action::AnotherScenario { after }),
+            "scenario-answer" => Some(Action::RevealScenario { id: after }),
             _ => None,
         }
     }
@@ -49,9 +63,23 @@ mod tests {
             Action::AnotherTip {
                 after: "name-the-destination".into(),
             },
+            Action::AnotherScenario {
+                after: "two-directions".into(),
+            },
+            Action::RevealScenario {
+                id: "two-directions".into(),
+            },
         ] {
             assert_eq!(Action::parse(&action.custom_id()), Some(action));
         }
+    }
+
+    #[test]
+    fn only_a_revealed_answer_is_a_new_message() {
+        let reveal = Action::RevealScenario { id: "x".into() };
+        assert!(!reveal.replaces_message());
+        assert!(Action::AnotherScenario { after: "x".into() }.replaces_message());
+        assert!(Action::AnotherTip { after: "x".into() }.replaces_message());
     }
 
     #[test]

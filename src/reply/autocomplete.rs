@@ -165,6 +165,17 @@ pub fn questions(content: &Content, query: &str) -> Vec<Choice> {
     )
 }
 
+/// Suggestions for `/scenario name`.
+pub fn scenarios(content: &Content, query: &str) -> Vec<Choice> {
+    rank(
+        content
+            .scenarios
+            .iter()
+            .map(|s| (s.id.as_str(), s.name.as_str())),
+        query,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,9 @@ use super::library::{
     contrast_reply, example_reply, question_reply, questions_index, quote_reply,
     similarities_reply, tip_reply, traits_reply,
 };
+use super::poll::recap;
+use super::poll::scenario_poll_about;
+use super::scenario::{scenario_answer_reply, scenario_reply};
 use super::Reply;
 use crate::content::{Content, Origin, Side, TraitKind};
 use crate::diag::{Diagnostic, Diagnostics, Location};
@@ -59,6 +62,22 @@ pub fn check(content: &Content) -> Vec<Diagnostic> {
     for t in &content.tips {
         report(&t.origin, format!("tip `{}`", t.id), tip_reply(content, t));
     }
+    for s in &content.scenarios {
+        let what = format!("scenario `{}`", s.id);
+        report(&s.origin, what.clone(), scenario_reply(s));
+        report(
+            &s.origin,
+            format!("the answer of {what}"),
+            scenario_answer_reply(content, s),
+        );
+        if let Some(spec) = scenario_poll_about(content, &s.id) {
+            report(
+                &s.origin,
+                format!("the poll recap of {what}"),
+                recap(content, &spec, &[1, 1, 1]),
+            );
+        }
+    }
     for side in [Side::Leader, Side::Manager] {
         for kind in [
             None,
@@ -91,7 +110,29 @@ pub fn check(content: &Content) -> Vec<Diagnostic> {
         "the question list".into(),
         questions_index(content),
     );
+    problems.extend(scenario_polls(content));
     problems
+}
+
+/// Every scenario whose poll Discord would refuse (its situation is the poll's question).
+fn scenario_polls(content: &Content) -> Vec<Diagnostic> {
+    content
+        .scenarios
+        .iter()
+        .filter_map(|s| {
+            let found = scenario_poll_about(content, &s.id)?.limit_problems();
+            (!found.is_empty()).then(|| {
+                s.origin.diagnostic(
+                    format!(
+                        "the poll of scenario `{}` would be refused: {}",
+                        s.id,
+                        found.join("; ")
+                    ),
+                    "shorten its situation: the poll asks it as its question",
+                )
+            })
+        })
+        .collect()
 }
 
 /// [`check`] as a result, for loading.

@@ -16,6 +16,7 @@ pub mod poll;
 pub mod poll_notes;
 pub mod preview;
 mod request;
+pub mod scenario;
 mod text;
 pub mod tips;
 

@@ -37,7 +37,7 @@ pub const RACED: &str = "Another poll started in this channel at the same moment
 
 /// The content could not make a poll Discord accepts.
 pub const INVALID: &str =
-    "I could not build a valid poll from the content just now. Please try the other kind of poll.";
+    "I could not build a valid poll from the content just now. Please try another kind of poll.";
 
 /// Discord refused the poll for good.
 pub const REFUSED: &str = "Discord did not accept the poll here. Check that I can view this channel and send messages and polls in it (the channel's settings, Permissions), then try again.";

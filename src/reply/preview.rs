@@ -183,6 +183,12 @@ fn request_for<'a>(
             }
         }
         "tip" => simple(command, Request::RandomTip)?,
+        "scenario" => {
+            command.only_options(&["name"])?;
+            Request::Scenario {
+                name: command.option("name"),
+            }
+        }
         "help" => simple(command, Request::Help { commands })?,
         other if SERVER_COMMANDS.contains(&other) => {
             return Err(PreviewError::NeedsServer(command.path.join(" ")))

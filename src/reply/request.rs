@@ -15,6 +15,7 @@ use super::library::{
     contrast_reply, example_reply, question_reply, questions_index, quote_reply,
     similarities_reply, tip_reply, traits_reply,
 };
+use super::scenario::{scenario_answer_reply, scenario_reply};
 use super::{Reply, UserError};
 use crate::content::{Content, Side, Text, TraitKind};
 
@@ -41,6 +42,12 @@ pub enum Request<'a> {
     AnotherTip { after: &'a str },
     /// `/help`, listing the commands it is given.
     Help { commands: &'a [CommandInfo] },
+    /// `/scenario [name]`: the named scenario, or a random one.
+    Scenario { name: Option<&'a str> },
+    /// The "Another scenario" button.
+    AnotherScenario { after: &'a str },
+    /// The "What does it call for?" button under a scenario.
+    RevealScenario { id: &'a str },
 }
 
 /// What an answer shows once every choice in a request is made: a typed name resolved to its
@@ -65,6 +72,10 @@ pub enum Shown {
     Questions,
     /// A tip, by id.
     Tip(String),
+    /// A scenario's situation, by id.
+    Scenario(String),
+    /// What a scenario calls for, by id.
+    ScenarioAnswer(String),
 }
 
 impl Shown {
@@ -89,6 +100,12 @@ impl Shown {
             .chain(content.examples.iter().map(|e| Shown::Example(id(&e.id))))
             .chain(content.questions.iter().map(|q| Shown::Question(id(&q.id))))
             .chain(content.tips.iter().map(|t| Shown::Tip(id(&t.id))))
+            .chain(
+                content
+                    .scenarios
+                    .iter()
+                    .flat_map(|s| [Shown::Scenario(id(&s.id)), Shown::ScenarioAnswer(id(&s.id))]),
+            )
             .collect()
     }
 }
@@ -175,6 +192,26 @@ pub fn decide<'a>(
             Shown::Tip(id(&pick_other(&content.tips, after, |t| &t.id, rng).id))
         }
         Request::Help { commands } => return Ok(Decision::Help(commands)),
+        Request::Scenario { name: Some(name) } => {
+            let items = content
+                .scenarios
+                .iter()
+                .map(|s| (s.id.as_str(), s.name.as_str()));
+            Shown::Scenario(resolve(
+                items,
+                name,
+                "scenario",
+                "name",
+                "for a random one",
+            )?)
+        }
+        Request::Scenario { name: None } => {
+            Shown::Scenario(id(&pick_other(&content.scenarios, "", |s| &s.id, rng).id))
+        }
+        Request::AnotherScenario { after } => {
+            Shown::Scenario(id(&pick_other(&content.scenarios, after, |s| &s.id, rng).id))
+        }
+        Request::RevealScenario { id } => Shown::ScenarioAnswer(id.to_owned()),
     };
     Ok(Decision::Show(shown))
 }
@@ -207,6 +244,17 @@ pub fn show(content: &Content, shown: &Shown) -> Result<Reply, UserError> {
         ),
         Shown::Questions => questions_index(content),
         Shown::Tip(id) => tip_reply(content, content.tip(id).ok_or_else(|| missing("tip", id))?),
+        Shown::Scenario(id) => scenario_reply(
+            content
+                .scenario(id)
+                .ok_or_else(|| missing("scenario", id))?,
+        ),
+        Shown::ScenarioAnswer(id) => scenario_answer_reply(
+            content,
+            content
+                .scenario(id)
+                .ok_or_else(|| missing("scenario", id))?,
+        ),
     };
     Ok(reply)
 }
@@ -289,6 +337,16 @@ mod tests {
                 Request::Faq { question: None },
                 Request::RandomTip,
                 Request::AnotherTip { after: "" },
+                Request::Scenario { name: None },
+                Request::Scenario {
+                    name: Some("deadline"),
+                },
+                Request::AnotherScenario {
+                    after: "two-directions",
+                },
+                Request::RevealScenario {
+                    id: "two-directions",
+                },
             ] {
                 let Ok(Decision::Show(shown)) = decide(&content, request, rng) else {
                     panic!("{request:?} shows content");

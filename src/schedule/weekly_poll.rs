@@ -7,6 +7,7 @@ use super::duty::{Arrival, Ctx, Duty, Plan, Prepared, SendError, Sending};
 use crate::model::duty::DutyKind;
 use crate::model::poll::{PollKind, PollSpec, TimedPoll};
 use crate::polls::{OpenError, Polls, Venue};
+use crate::reply::poll::scenario_poll;
 use crate::reply::poll::{pulse, quiz, PulseList};
 use crate::rest::RestError;
 use crate::store::{PollSchedule, StoreError};
@@ -42,6 +43,7 @@ fn build(ctx: &Ctx, kind: PollKind) -> Result<PollSpec, String> {
         PollKind::Quiz => quiz(&content, &mut rng),
         PollKind::Pulse => pulse(&content, PulseList::Mixed, PULSE_ANSWERS, false, &mut rng)
             .map_err(|e| e.to_string())?,
+        PollKind::Scenario => scenario_poll(&content, &mut rng),
     };
     let problems = spec.limit_problems();
     if problems.is_empty() {

@@ -148,4 +148,18 @@ mod tests {
         assert!(store.delete_poll_schedule(1).await.expect("delete"));
         assert!(!store.delete_poll_schedule(1).await.expect("delete again"));
     }
+
+    #[tokio::test]
+    async fn every_kind_of_poll_can_be_scheduled() {
+        let store = Store::in_memory().await.expect("store");
+        let now = Timestamp::from_second(1_800_000_000).expect("ts");
+        for kind in [PollKind::Quiz, PollKind::Pulse, PollKind::Scenario] {
+            let schedule = PollSchedule { kind, ..schedule() };
+            store
+                .save_poll_schedule(&schedule, now)
+                .await
+                .expect("save");
+            assert_eq!(store.poll_schedule(1).await.expect("read"), Some(schedule));
+        }
+    }
 }

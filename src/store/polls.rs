@@ -196,6 +196,61 @@ mod tests {
         }
     }
 
+    /// A database as the bot left it before scenario polls: migrated to 0004, with a poll.
+    async fn database_before_scenario_polls(path: &std::path::Path) {
+        use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .expect("connect");
+        let mut earlier = sqlx::migrate!();
+        earlier.migrations = earlier
+            .migrations
+            .iter()
+            .filter(|m| m.version < 5)
+            .cloned()
+            .collect::<Vec<_>>()
+            .into();
+        earlier.run(&pool).await.expect("migrations up to 0004");
+        let store = Store {
+            pool: pool.clone(),
+            lock: std::sync::Arc::new(std::sync::Mutex::new(None)),
+        };
+        assert!(store.insert_poll(&record(100, 10)).await.expect("insert"));
+        pool.close().await;
+    }
+
+    #[tokio::test]
+    async fn polls_recorded_before_scenario_polls_survive_the_migration() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("bot.db");
+        database_before_scenario_polls(&path).await;
+        let store = Store::open(&path).await.expect("opens and migrates");
+        assert_eq!(store.poll(100).await.expect("read"), Some(record(100, 10)));
+        assert!(
+            !store.insert_poll(&record(101, 10)).await.expect("insert"),
+            "still one open poll per channel"
+        );
+        let mut scenario = record(102, 20);
+        scenario.spec.kind = PollKind::Scenario;
+        assert!(store.insert_poll(&scenario).await.expect("insert"));
+        store.close().await;
+    }
+
+    #[tokio::test]
+    async fn a_scenario_poll_is_kept_as_it_was_posted() {
+        let store = Store::in_memory().await.expect("store");
+        let mut poll = record(200, 30);
+        poll.spec.kind = PollKind::Scenario;
+        poll.spec.subject = Some("two-directions".into());
+        assert!(store.insert_poll(&poll).await.expect("insert"));
+        assert_eq!(store.poll(200).await.expect("read"), Some(poll));
+    }
+
     #[tokio::test]
     async fn one_open_poll_per_channel_and_a_recap_is_claimed_once() {
         let store = Store::in_memory().await.expect("store");

@@ -1,4 +1,5 @@
-//! The content commands: contrasts, traits, similarities, examples, quotes, questions, help.
+//! The content commands: contrasts, traits, similarities, examples, quotes, questions,
+//! scenarios, help.
 //!
 //! Each one only names its [`Request`]; what to answer is decided in `reply`.
 
@@ -36,6 +37,10 @@ async fn example_names(ctx: Context<'_>, partial: &str) -> serenity::CreateAutoc
 
 async fn questions(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
     suggestions(autocomplete::questions(&ctx.data().content(), partial))
+}
+
+async fn scenario_names(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+    suggestions(autocomplete::scenarios(&ctx.data().content(), partial))
 }
 
 /// Which side's list to show.
@@ -147,6 +152,23 @@ pub async fn faq(
         ctx,
         Request::Faq {
             question: question.as_deref(),
+        },
+    )
+    .await
+}
+
+/// A situation to talk over: does it call for leading, managing, or both?
+#[poise::command(slash_command)]
+pub async fn scenario(
+    ctx: SlashContext<'_>,
+    #[description = "Which scenario (leave empty for a random one)"]
+    #[autocomplete = "scenario_names"]
+    name: Option<String>,
+) -> Result<(), BotError> {
+    respond(
+        ctx,
+        Request::Scenario {
+            name: name.as_deref(),
         },
     )
     .await

@@ -56,6 +56,7 @@ pub fn all_commands() -> Vec<Command> {
         (library::example(), Everyone),
         (library::quote(), Everyone),
         (library::faq(), Everyone),
+        (library::scenario(), Everyone),
         (tips::tip(), Everyone),
         (tips::tips(), Managers),
         (poll::poll(), Everyone),

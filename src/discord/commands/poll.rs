@@ -1,5 +1,6 @@
-//! `/poll quiz`, `/poll pulse` and `/poll end`: native Discord polls built from the trait
-//! lists, opened by `polls::Polls` and closed and summed up by the poll keeper.
+//! `/poll quiz`, `/poll pulse`, `/poll scenario` and `/poll end`: native Discord polls built
+//! from the trait lists and the scenarios, opened by `polls::Polls` and closed and summed up by
+//! the poll keeper.
 
 use poise::serenity_prelude as serenity;
 use serenity::Permissions;
@@ -9,6 +10,7 @@ use crate::discord::convert::poise_reply;
 use crate::discord::{BotError, Context};
 use crate::model::poll::{PollDuration, PollSpec, TimedPoll};
 use crate::polls::{EndError, OpenError, Venue};
+use crate::reply::poll::scenario_poll as scenario_spec;
 use crate::reply::poll::{pulse, quiz, PulseList};
 use crate::reply::poll_notes;
 use crate::reply::Reply;
@@ -40,7 +42,7 @@ impl From<ListChoice> for PulseList {
 #[poise::command(
     slash_command,
     guild_only,
-    subcommands("quiz_poll", "pulse_poll", "end"),
+    subcommands("quiz_poll", "pulse_poll", "scenario_poll", "end"),
     subcommand_required
 )]
 pub async fn poll(_ctx: Context<'_>) -> Result<(), BotError> {
@@ -94,6 +96,24 @@ pub async fn pulse_poll(
         multiselect.unwrap_or(false),
         &mut rand::rng(),
     )?;
+    start(ctx, spec, duration).await
+}
+
+/// "What does this moment call for most?": leading, managing, or both, for one situation.
+#[poise::command(
+    slash_command,
+    guild_only,
+    rename = "scenario",
+    required_bot_permissions = "VIEW_CHANNEL | SEND_MESSAGES | SEND_POLLS"
+)]
+pub async fn scenario_poll(
+    ctx: Context<'_>,
+    #[description = "How long it runs: 5m, 2h, 1d (default 1h, at most 7 days)"] duration: Option<
+        String,
+    >,
+) -> Result<(), BotError> {
+    let duration = duration_of(duration.as_deref())?;
+    let spec = scenario_spec(&ctx.data().content(), &mut rand::rng());
     start(ctx, spec, duration).await
 }
 

@@ -31,6 +31,8 @@ pub enum KindChoice {
     Quiz,
     #[name = "Pulse: what do we need more of?"]
     Pulse,
+    #[name = "Scenario: lead, manage, or both?"]
+    Scenario,
 }
 
 impl From<KindChoice> for PollKind {
@@ -38,6 +40,7 @@ impl From<KindChoice> for PollKind {
         match choice {
             KindChoice::Quiz => PollKind::Quiz,
             KindChoice::Pulse => PollKind::Pulse,
+            KindChoice::Scenario => PollKind::Scenario,
         }
     }
 }

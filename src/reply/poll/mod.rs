@@ -15,11 +15,13 @@
 mod pulse;
 mod quiz;
 mod recap;
+mod scenario;
 
 pub use crate::model::poll::{PollAnswer, PollKind, PollSpec};
 pub use pulse::{pulse, pulse_from, PulseList};
 pub use quiz::{quiz, quiz_about};
 pub use recap::{percentages, recap};
+pub use scenario::{scenario_poll, scenario_poll_about};
 
 #[cfg(test)]
 mod tests {

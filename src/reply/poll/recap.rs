@@ -24,6 +24,7 @@ pub fn recap(content: &Content, spec: &PollSpec, counts: &[u64]) -> Reply {
     let embed = match spec.kind {
         PollKind::Quiz => quiz_recap(content, spec, &counts),
         PollKind::Pulse => pulse_recap(content, spec, &counts),
+        PollKind::Scenario => super::scenario::scenario_recap(content, spec, &counts),
     };
     Reply::embed(embed)
 }
@@ -61,7 +62,7 @@ fn most_voted(counts: &[u64]) -> Vec<usize> {
 
 /// One line per answer with its votes and share, the `bold` ones in bold; or a note that
 /// nobody voted.
-fn tally(spec: &PollSpec, counts: &[u64], bold: &[usize]) -> String {
+pub(super) fn tally(spec: &PollSpec, counts: &[u64], bold: &[usize]) -> String {
     let Some(shares) = percentages(counts) else {
         return NOBODY_VOTED.into();
     };
