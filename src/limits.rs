@@ -28,8 +28,6 @@ pub const EMBED_TOTAL: usize = 6000;
 pub const AUTOCOMPLETE_CHOICES: usize = 25;
 /// Autocomplete: a suggestion's name (what the person sees).
 pub const CHOICE_NAME: usize = 100;
-/// Autocomplete: a string suggestion's value (what the command receives).
-pub const CHOICE_VALUE: usize = 100;
 
 /// Button label.
 pub const BUTTON_LABEL: usize = 80;
@@ -62,5 +60,3 @@ pub const POLL_MIN_MINUTES: u64 = 1;
 /// question that stays open longer than a week has stopped being a pulse.
 pub const POLL_MAX_DAYS: u64 = 7;
 
-/// Seconds Discord waits for the first answer to an interaction.
-pub const INTERACTION_DEADLINE_SECS: u64 = 3;

@@ -26,7 +26,6 @@ const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
 /// Discord's JSON error codes the bot reacts to.
 pub mod codes {
     pub const UNKNOWN_CHANNEL: i64 = 10003;
-    pub const UNKNOWN_MESSAGE: i64 = 10008;
     pub const MISSING_ACCESS: i64 = 50001;
     pub const MISSING_PERMISSIONS: i64 = 50013;
 }
