@@ -28,6 +28,13 @@ pub fn to_plain_text(reply: &Reply) -> String {
         out.push_str(&labels.join(" "));
         out.push('\n');
     }
+    for attachment in &reply.attachments {
+        out.push_str(&format!(
+            "[file: {}, {} bytes]\n",
+            attachment.name,
+            attachment.bytes.len()
+        ));
+    }
     if reply.ephemeral {
         out.push_str("(only the person who asked sees this)\n");
     }
