@@ -105,4 +105,14 @@ mod tests {
             at += found + piece.len();
         }
     }
+
+    #[test]
+    fn plain_text_names_each_attached_file() {
+        let reply = Reply::private_note("Trend").with_attachment("pulse.png", vec![0; 1234]);
+        assert!(
+            to_plain_text(&reply).contains("[file: pulse.png, 1234 bytes]"),
+            "{}",
+            to_plain_text(&reply)
+        );
+    }
 }
