@@ -250,7 +250,6 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     };
     check_authorization(&shared, &incoming, authorization.as_deref());
     check_upload(&shared, &incoming, &form, is_multipart);
-    drop(form);
     // Answered in its own task so the request is finished (and recorded as such) even if the
     // client hangs up first, e.g. during a `Fault::Delay`.
     let answering = tokio::spawn(async move {
