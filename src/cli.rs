@@ -1,14 +1,17 @@
-//! The command line: `run` (the default), `check` and `preview`.
+//! The command line: `run` (the default), `check` and `preview` (with `--out DIR` for the
+//! files an answer attaches).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
 use crate::config::{Config, ConfigError, TOKEN_ENV};
 use crate::content::Content;
+use crate::files::write_attachments;
 use crate::live::{self, Origin};
-use crate::reply::preview::preview;
+use crate::reply::preview::preview_reply;
+use crate::reply::{to_plain_text, Reply};
 
 /// bridgebot: a Discord bot that helps a team tell leading from managing.
 #[derive(Debug, Parser)]
@@ -31,6 +34,9 @@ pub enum Command {
     Preview {
         /// The command as typed in Discord, in quotes.
         command: String,
+        /// Also write the files the answer attaches (such as a chart) into this folder.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
 }
 
@@ -46,7 +52,7 @@ pub fn main() -> ExitCode {
     match cli.command.unwrap_or(Command::Run) {
         Command::Run => run(cli.config),
         Command::Check => check(cli.config),
-        Command::Preview { command } => preview_command(cli.config, &command),
+        Command::Preview { command, out } => preview_command(cli.config, &command, out.as_deref()),
     }
 }
 
@@ -135,7 +141,7 @@ fn summary(content: &Content, config: &Config) -> String {
     )
 }
 
-fn preview_command(config_path: Option<PathBuf>, line: &str) -> ExitCode {
+fn preview_command(config_path: Option<PathBuf>, line: &str, out: Option<&Path>) -> ExitCode {
     let config = match load_config(config_path) {
         Ok(config) => config,
         Err(code) => return code,
@@ -148,14 +154,39 @@ fn preview_command(config_path: Option<PathBuf>, line: &str) -> ExitCode {
         }
     };
     let commands = crate::discord::command_infos(&crate::discord::all_commands());
-    match preview(&content, line, &commands, &mut rand::rng()) {
-        Ok(text) => {
-            print!("{text}");
+    let reply = match preview_reply(&content, line, &commands, &mut rand::rng()) {
+        Ok(reply) => reply,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::from(USAGE);
+        }
+    };
+    print!("{}", to_plain_text(&reply));
+    match out {
+        Some(dir) => write_out(&reply, dir),
+        None => ExitCode::SUCCESS,
+    }
+}
+
+/// `--out DIR`: the answer's files, or a note that it has none.
+fn write_out(reply: &Reply, dir: &Path) -> ExitCode {
+    match write_attachments(reply, dir) {
+        Ok(written) if written.is_empty() => {
+            eprintln!(
+                "--out: this answer attaches no files, so nothing was written to {}",
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(written) => {
+            for path in written {
+                eprintln!("wrote {}", path.display());
+            }
             ExitCode::SUCCESS
         }
         Err(error) => {
-            eprintln!("{error}");
-            ExitCode::from(USAGE)
+            eprintln!("--out: {error}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod config;
 pub mod content;
 pub mod diag;
 pub mod discord;
+pub mod files;
 pub mod limits;
 pub mod live;
 pub mod log;

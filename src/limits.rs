@@ -24,6 +24,13 @@ pub const EMBED_FOOTER: usize = 2048;
 /// Sum of title, description, field names and values, and footer over all embeds of a message.
 pub const EMBED_TOTAL: usize = 6000;
 
+/// Files attached to one message.
+pub const ATTACHMENTS_PER_MESSAGE: usize = 10;
+/// An attachment's file name.
+pub const ATTACHMENT_NAME: usize = 1024;
+/// Bytes one message may upload in a server without boosts (Discord's smallest upload limit).
+pub const UPLOAD_BYTES: usize = 10 * 1024 * 1024;
+
 /// Autocomplete: suggestions in one answer.
 pub const AUTOCOMPLETE_CHOICES: usize = 25;
 /// Autocomplete: a suggestion's name (what the person sees).
@@ -59,4 +66,3 @@ pub const POLL_MIN_MINUTES: u64 = 1;
 /// Longest poll the bot runs, in days. Our own rule, well inside Discord's 32 days: a team
 /// question that stays open longer than a week has stopped being a pulse.
 pub const POLL_MAX_DAYS: u64 = 7;
-

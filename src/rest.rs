@@ -1,4 +1,4 @@
-//! REST calls for what the bot owes: daily tips, polls and their recaps.
+//! REST calls for what the bot owes: daily tips, polls and their recaps (with their files).
 //!
 //! Interaction answers go through poise; these calls go through a small client of our own
 //! because serenity 0.12.5 cannot tell us what we need to retry properly: with `api_base` set
@@ -9,11 +9,13 @@
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, AUTHORIZATION, RETRY_AFTER, USER_AGENT};
-use reqwest::{Method, StatusCode};
+use reqwest::multipart::{Form, Part};
+use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{DiscordConfig, Token};
+use crate::model::file::Attachment;
 use crate::retry::Transient;
 
 /// Discord's API, when no proxy is configured.
@@ -61,12 +63,18 @@ pub enum RestError {
     /// Discord answered with something this bot cannot read.
     #[error("unreadable answer from Discord: {0}")]
     Decode(String),
+    /// The request could not be put together (a message that is not a JSON object).
+    #[error("could not build the request: {0}")]
+    Encode(String),
 }
 
 impl Transient for RestError {
     /// A refusal, or an answer we cannot read: trying again cannot help.
     fn is_permanent(&self) -> bool {
-        matches!(self, RestError::Refused { .. } | RestError::Decode(_))
+        matches!(
+            self,
+            RestError::Refused { .. } | RestError::Decode(_) | RestError::Encode(_)
+        )
     }
 
     /// The wait Discord asked for, if it named one.
@@ -275,18 +283,22 @@ impl Rest {
         }
     }
 
-    /// Posts a message in a channel. `body` is a serenity `CreateMessage` (or any JSON).
+    /// Posts a message in a channel. `body` is a serenity `CreateMessage` (or any JSON); with
+    /// `files` it goes as multipart form data, the JSON as `payload_json` naming each file in
+    /// `attachments` and each file as the part `files[n]`, as Discord takes uploads.
     pub async fn create_message(
         &self,
         channel_id: u64,
         body: &impl Serialize,
+        files: &[Attachment],
     ) -> Result<MessageRef, RestError> {
-        self.call(
-            Method::POST,
-            &format!("/channels/{channel_id}/messages"),
-            Some(body),
-        )
-        .await
+        let path = format!("/channels/{channel_id}/messages");
+        if files.is_empty() {
+            return self.call(Method::POST, &path, Some(body)).await;
+        }
+        let form = upload_form(body, files)?;
+        self.send(self.request(Method::POST, &path).multipart(form))
+            .await
     }
 
     pub async fn get_message(
@@ -374,9 +386,16 @@ impl Rest {
         path: &str,
         body: Option<&impl Serialize>,
     ) -> Result<T, RestError> {
+        let mut request = self.request(method, path);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        self.send(request).await
+    }
+
+    fn request(&self, method: Method, path: &str) -> RequestBuilder {
         let url = format!("{}/api/v10{path}", self.base);
-        let mut request = self
-            .client
+        self.client
             .request(method, url)
             .header(AUTHORIZATION, &self.authorization)
             .header(
@@ -386,10 +405,10 @@ impl Rest {
                     env!("CARGO_PKG_VERSION"),
                     ")"
                 ),
-            );
-        if let Some(body) = body {
-            request = request.json(body);
-        }
+            )
+    }
+
+    async fn send<T: DeserializeOwned>(&self, request: RequestBuilder) -> Result<T, RestError> {
         let response = request.send().await.map_err(network_error)?;
         let status = response.status();
         let headers = response.headers().clone();
@@ -410,6 +429,41 @@ impl Rest {
 /// Counts a request Discord answered with an error, by status (`bridgebot_rest_errors_total`).
 pub(crate) fn count_rest_error(status: u16) {
     metrics::counter!("bridgebot_rest_errors_total", "status" => status.to_string()).increment(1);
+}
+
+/// The multipart body of a message with files: `payload_json` (the message, its
+/// `attachments` naming file `n` as id `n`) and one `files[n]` part per file.
+fn upload_form(body: &impl Serialize, files: &[Attachment]) -> Result<Form, RestError> {
+    let mut payload = serde_json::to_value(body).map_err(|e| RestError::Encode(e.to_string()))?;
+    let Some(fields) = payload.as_object_mut() else {
+        return Err(RestError::Encode("the message is not a JSON object".into()));
+    };
+    let named: Vec<serde_json::Value> = files
+        .iter()
+        .enumerate()
+        .map(|(id, file)| serde_json::json!({"id": id, "filename": file.name}))
+        .collect();
+    fields.insert("attachments".into(), named.into());
+    let payload = Part::text(payload.to_string())
+        .mime_str("application/json")
+        .map_err(|e| RestError::Encode(e.to_string()))?;
+    let mut form = Form::new().part("payload_json", payload);
+    for (id, file) in files.iter().enumerate() {
+        let part = Part::bytes(file.bytes.clone())
+            .file_name(file.name.clone())
+            .mime_str(mime_of(&file.name))
+            .map_err(|e| RestError::Encode(e.to_string()))?;
+        form = form.part(format!("files[{id}]"), part);
+    }
+    Ok(form)
+}
+
+fn mime_of(name: &str) -> &'static str {
+    if name.to_ascii_lowercase().ends_with(".png") {
+        "image/png"
+    } else {
+        "application/octet-stream"
+    }
 }
 
 /// A network failure, described without the URL (which can hold an interaction token).

@@ -51,6 +51,25 @@ fn preview_prints_the_answer_the_bot_would_give() {
 }
 
 #[test]
+fn preview_out_says_when_an_answer_has_no_files_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("charts");
+    let out_arg = out.to_str().expect("utf-8 path");
+    let output = bridgebot(
+        &["preview", "/contrast topic:vision", "--out", out_arg],
+        dir.path(),
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).starts_with("Vision vs execution\n"));
+    assert!(
+        stderr(&output).contains("this answer attaches no files, so nothing was written"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!out.exists());
+}
+
+#[test]
 fn preview_of_help_lists_the_commands_from_the_registry() {
     let dir = tempfile::tempdir().expect("temp dir");
     let output = bridgebot(&["preview", "/help"], dir.path());

@@ -30,10 +30,11 @@ const MAY_USE: &[(&str, &[&str])] = &[
         &["content", "diag", "limits", "model", "text", "when"],
     ),
     ("live", &["content", "diag", "reply"]),
+    ("files", &["reply"]),
     // State and the owed-request machinery.
     ("store", &["model", "when"]),
     ("retry", &["clock"]),
-    ("rest", &["config", "retry"]),
+    ("rest", &["config", "model", "retry"]),
     ("tasks", &["clock", "retry"]),
     // The background work, reaching Discord only through their own traits.
     (

@@ -5,8 +5,8 @@
 
 use poise::serenity_prelude as serenity;
 use serenity::{
-    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
-    CreateEmbedFooter, CreateMessage, CreatePoll, CreatePollAnswer,
+    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateAttachment, CreateButton,
+    CreateEmbed, CreateEmbedFooter, CreateMessage, CreatePoll, CreatePollAnswer,
 };
 
 use crate::model::poll::TimedPoll;
@@ -60,12 +60,24 @@ fn components(reply: &Reply) -> Vec<CreateActionRow> {
     vec![CreateActionRow::Buttons(buttons)]
 }
 
-/// For answering a slash command through poise.
+/// The reply's files, for serenity to upload as `files[n]` parts beside the message JSON.
+pub fn attachments(reply: &Reply) -> Vec<CreateAttachment> {
+    reply
+        .attachments
+        .iter()
+        .map(|file| CreateAttachment::bytes(file.bytes.clone(), file.name.clone()))
+        .collect()
+}
+
+/// For answering a slash command through poise (files included).
 pub fn poise_reply(reply: &Reply) -> poise::CreateReply {
     let mut built = poise::CreateReply::default()
         .ephemeral(reply.ephemeral)
         .allowed_mentions(no_mentions())
         .components(components(reply));
+    for file in attachments(reply) {
+        built = built.attachment(file);
+    }
     if let Some(text) = &reply.text {
         built = built.content(text);
     }
@@ -75,7 +87,8 @@ pub fn poise_reply(reply: &Reply) -> poise::CreateReply {
     built
 }
 
-/// For posting into a channel on the bot's own initiative (the daily tip, poll recaps).
+/// For posting into a channel on the bot's own initiative (the daily tip, poll recaps). The
+/// reply's files are not in it: [`crate::rest::Rest::create_message`] uploads them beside it.
 pub fn channel_message(reply: &Reply, allowed: CreateAllowedMentions) -> CreateMessage {
     let mut built = CreateMessage::new()
         .allowed_mentions(allowed)

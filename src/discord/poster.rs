@@ -61,7 +61,11 @@ impl Poster for DiscordPoster {
     ) -> BoxFuture<'a, Result<u64, RestError>> {
         Box::pin(async move {
             let message = channel_message(tip, tip_mentions(role));
-            Ok(self.rest.create_message(channel_id, &message).await?.id)
+            let sent = self
+                .rest
+                .create_message(channel_id, &message, &tip.attachments)
+                .await?;
+            Ok(sent.id)
         })
     }
 
@@ -117,7 +121,11 @@ impl PollApi for DiscordPoster {
     ) -> BoxFuture<'a, Result<u64, RestError>> {
         Box::pin(async move {
             let message = poll_message(poll);
-            Ok(self.rest.create_message(channel_id, &message).await?.id)
+            Ok(self
+                .rest
+                .create_message(channel_id, &message, &[])
+                .await?
+                .id)
         })
     }
 
@@ -169,7 +177,11 @@ impl PollApi for DiscordPoster {
         Box::pin(async move {
             let message = channel_message(recap, no_mentions())
                 .reference_message((ChannelId::new(channel_id), MessageId::new(poll_message_id)));
-            Ok(self.rest.create_message(channel_id, &message).await?.id)
+            let sent = self
+                .rest
+                .create_message(channel_id, &message, &recap.attachments)
+                .await?;
+            Ok(sent.id)
         })
     }
 

@@ -4,4 +4,5 @@
 //! use them.
 
 pub mod duty;
+pub mod file;
 pub mod poll;

@@ -20,6 +20,7 @@ pub mod scenario;
 mod text;
 pub mod tips;
 
+pub use crate::model::file::Attachment;
 pub use action::Action;
 pub use error::{said, UserError};
 pub use help::{help, CommandInfo};
@@ -37,6 +38,8 @@ pub struct Reply {
     pub text: Option<String>,
     pub embeds: Vec<Embed>,
     pub buttons: Vec<Button>,
+    /// Files sent with the message, such as a chart.
+    pub attachments: Vec<Attachment>,
     /// Shown only to the person who asked.
     pub ephemeral: bool,
 }
@@ -64,6 +67,14 @@ impl Reply {
         self
     }
 
+    pub fn with_attachment(mut self, name: impl Into<String>, bytes: Vec<u8>) -> Reply {
+        self.attachments.push(Attachment {
+            name: name.into(),
+            bytes,
+        });
+        self
+    }
+
     pub fn ephemeral(mut self) -> Reply {
         self.ephemeral = true;
         self
@@ -75,8 +86,30 @@ impl Reply {
         if let Some(text) = &self.text {
             check(&mut problems, "message text", text, limits::MESSAGE_CONTENT);
         }
-        if self.text.is_none() && self.embeds.is_empty() {
-            problems.push("the reply has neither text nor embeds".into());
+        if self.text.is_none() && self.embeds.is_empty() && self.attachments.is_empty() {
+            problems.push("the reply has neither text nor embeds nor files".into());
+        }
+        if self.attachments.len() > limits::ATTACHMENTS_PER_MESSAGE {
+            problems.push(format!(
+                "{} files, more than {}",
+                self.attachments.len(),
+                limits::ATTACHMENTS_PER_MESSAGE
+            ));
+        }
+        for attachment in &self.attachments {
+            check(
+                &mut problems,
+                "file name",
+                &attachment.name,
+                limits::ATTACHMENT_NAME,
+            );
+        }
+        let uploaded: usize = self.attachments.iter().map(|a| a.bytes.len()).sum();
+        if uploaded > limits::UPLOAD_BYTES {
+            problems.push(format!(
+                "the files weigh {uploaded} bytes, more than {}",
+                limits::UPLOAD_BYTES
+            ));
         }
         if self.embeds.len() > limits::EMBEDS_PER_MESSAGE {
             problems.push(format!(
@@ -246,6 +279,25 @@ mod tests {
         };
         let problems = reply.limit_problems();
         assert_eq!(problems.len(), 3, "{problems:?}");
+    }
+
+    #[test]
+    fn limit_problems_checks_files() {
+        let fine = Reply::default().with_attachment("pulse.png", vec![0; 16]);
+        assert_eq!(fine.limit_problems(), Vec::<String>::new());
+        let mut crowded = Reply::private_note("x");
+        for _ in 0..=limits::ATTACHMENTS_PER_MESSAGE {
+            crowded = crowded.with_attachment("", Vec::new());
+        }
+        let heavy =
+            Reply::private_note("x").with_attachment("a", vec![0; limits::UPLOAD_BYTES + 1]);
+        assert_eq!(
+            crowded.limit_problems().len(),
+            2 + limits::ATTACHMENTS_PER_MESSAGE,
+            "{:?}",
+            crowded.limit_problems()
+        );
+        assert_eq!(heavy.limit_problems().len(), 1);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use rand::Rng;
 
-use super::{answer, to_plain_text, CommandInfo, Request};
+use super::{answer, to_plain_text, CommandInfo, Reply, Request};
 use crate::content::{Content, Side, TraitKind};
 
 /// Why a preview line could not be answered.
@@ -135,11 +135,22 @@ pub fn preview(
     commands: &[CommandInfo],
     rng: &mut impl Rng,
 ) -> Result<String, PreviewError> {
+    preview_reply(content, line, commands, rng).map(|reply| to_plain_text(&reply))
+}
+
+/// Answers a command line as the bot would: the whole reply, files included.
+pub fn preview_reply(
+    content: &Content,
+    line: &str,
+    commands: &[CommandInfo],
+    rng: &mut impl Rng,
+) -> Result<Reply, PreviewError> {
     let command = CommandLine::parse(line)?;
     let request = request_for(&command, commands)?;
-    let reply = answer(content, request, rng)
-        .unwrap_or_else(|error| super::Reply::private_note(error.to_string()));
-    Ok(to_plain_text(&reply))
+    Ok(
+        answer(content, request, rng)
+            .unwrap_or_else(|error| Reply::private_note(error.to_string())),
+    )
 }
 
 fn request_for<'a>(

@@ -28,6 +28,13 @@ pub fn to_plain_text(reply: &Reply) -> String {
         out.push_str(&labels.join(" "));
         out.push('\n');
     }
+    for attachment in &reply.attachments {
+        out.push_str(&format!(
+            "[file: {}, {} bytes]\n",
+            attachment.name,
+            attachment.bytes.len()
+        ));
+    }
     if reply.ephemeral {
         out.push_str("(only the person who asked sees this)\n");
     }
@@ -97,5 +104,15 @@ mod tests {
                 .unwrap_or_else(|| panic!("{piece} missing or out of order in\n{text}"));
             at += found + piece.len();
         }
+    }
+
+    #[test]
+    fn plain_text_names_each_attached_file() {
+        let reply = Reply::private_note("Trend").with_attachment("pulse.png", vec![0; 1234]);
+        assert!(
+            to_plain_text(&reply).contains("[file: pulse.png, 1234 bytes]"),
+            "{}",
+            to_plain_text(&reply)
+        );
     }
 }

@@ -56,6 +56,7 @@ pub mod ids;
 mod interactions;
 pub mod limits;
 mod messages;
+mod multipart;
 mod record;
 mod registries;
 mod rest;
@@ -73,6 +74,7 @@ use tokio::sync::watch;
 pub use crate::faults::{Fault, RouteMatcher};
 pub use crate::ids::*;
 pub use crate::interactions::{Autocomplete, ButtonClick, InteractionRef, SlashCommand};
+pub use crate::multipart::UploadedFile;
 pub use crate::record::{Direction, Frame, Mark, RecordedRequest, Violation, DEFAULT_WAIT};
 pub use crate::world::{ChannelKind, Overwrite, OverwriteTarget};
 

@@ -51,6 +51,8 @@ pub const POLL_ANSWERS_MAX: usize = 10;
 pub const POLL_ANSWER_MAX: usize = 55;
 /// Maximum poll duration in hours (32 days).
 pub const POLL_DURATION_MAX_HOURS: u64 = 768;
+/// Maximum files uploaded with one message.
+pub const MAX_FILES: usize = 10;
 /// Maximum autocomplete choices.
 pub const AUTOCOMPLETE_CHOICES_MAX: usize = 25;
 /// Maximum characters of an autocomplete choice name (and of a string choice value).

@@ -11,6 +11,7 @@ use std::time::{Duration, SystemTime};
 use serde_json::{json, Value};
 
 use crate::ids::APP_ID;
+use crate::multipart::UploadedFile;
 use crate::time::iso8601;
 
 /// Message flag: only the invoking user sees the message.
@@ -119,6 +120,20 @@ impl Poll {
     }
 }
 
+/// An uploaded file as a message's attachment object.
+fn attachment_json(file: &UploadedFile, id: u64, channel_id: u64) -> Value {
+    let filename = file.filename.clone().unwrap_or_else(|| "file".into());
+    let url = format!("https://cdn.fake-discord.invalid/attachments/{channel_id}/{id}/{filename}");
+    json!({
+        "id": id.to_string(),
+        "filename": filename,
+        "size": file.bytes.len(),
+        "url": url,
+        "proxy_url": url,
+        "content_type": file.content_type,
+    })
+}
+
 /// A message the bot created.
 #[derive(Clone, Debug)]
 pub(crate) struct StoredMessage {
@@ -202,6 +217,40 @@ impl StoredMessage {
             self.flags = (self.flags & !SUPPRESS_EMBEDS) | (flags & SUPPRESS_EMBEDS);
         }
         self.edited = Some(SystemTime::now());
+    }
+
+    /// Turns the request's attachment entries for uploaded files (`{"id": n}` naming the
+    /// part `files[n]`) into attachments as Discord returns them, with an id and a URL; other
+    /// entries (attachments the message already had) stay. Without files nothing changes.
+    pub(crate) fn attach(&mut self, files: &[UploadedFile], mut next_id: impl FnMut() -> u64) {
+        if files.is_empty() {
+            return;
+        }
+        let upload = |entry: &Value| -> Option<&UploadedFile> {
+            let index = match entry.get("id")? {
+                Value::Number(n) => n.as_u64()?,
+                Value::String(s) => s.parse().ok()?,
+                _ => return None,
+            };
+            let field = format!("files[{index}]");
+            files.iter().find(|f| f.field == field)
+        };
+        let mut resolved = Vec::new();
+        let mut named = Vec::new();
+        for entry in &self.attachments {
+            match upload(entry) {
+                Some(file) => {
+                    named.push(file.field.clone());
+                    resolved.push(attachment_json(file, next_id(), self.channel_id));
+                }
+                None => resolved.push(entry.clone()),
+            }
+        }
+        // Discord also takes files the payload does not list.
+        for file in files.iter().filter(|f| !named.contains(&f.field)) {
+            resolved.push(attachment_json(file, next_id(), self.channel_id));
+        }
+        self.attachments = resolved;
     }
 
     /// The custom_ids of every component on the message.

@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use tokio::sync::watch;
 
+use crate::multipart::UploadedFile;
+
 /// How long the `wait_*` helpers wait unless told otherwise.
 pub const DEFAULT_WAIT: Duration = Duration::from_secs(10);
 
@@ -34,6 +36,8 @@ pub struct RecordedRequest {
     pub authorization: Option<String>,
     /// The JSON body; for multipart requests, the parsed `payload_json` part.
     pub body: Option<Value>,
+    /// The files of a multipart request (`files[n]` parts), in the order sent.
+    pub files: Vec<UploadedFile>,
     /// When the request arrived.
     pub at: Instant,
     /// The status the fake answered with; `None` while it is still being answered (for example
@@ -407,6 +411,7 @@ mod tests {
             query: None,
             authorization: None,
             body: None,
+            files: Vec::new(),
             at: Instant::now(),
             status: None,
             response: None,

@@ -26,6 +26,7 @@ use crate::faults::Fault;
 use crate::ids::{perms, APP_ID, BOT_USER_ID};
 use crate::limits::{self, MessageMode, Problem};
 use crate::messages::{InteractionMeta, StoredMessage, EPHEMERAL, LOADING};
+use crate::multipart;
 use crate::record::{strip_api_prefix, RecordedRequest, Violation};
 use crate::registries::InteractionState;
 use crate::world::{ChannelKind, World};
@@ -66,6 +67,7 @@ struct Incoming {
     route: String,
     query: Option<String>,
     body: Option<Value>,
+    files: Vec<multipart::UploadedFile>,
 }
 
 /// An answer: status, optional JSON, optional rate-limit hint.
@@ -217,7 +219,13 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     let route = strip_api_prefix(&path).to_string();
     let method = parts.method.as_str().to_string();
     let authorization = header_string(&parts.headers, header::AUTHORIZATION);
-    let body = parse_body(&parts.headers, &bytes);
+    let is_multipart = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/"));
+    let form = parse_body(&parts.headers, &bytes);
+    let body = form.payload_json.clone();
     let index = shared.log.push_request(RecordedRequest {
         index: 0,
         method: method.clone(),
@@ -225,6 +233,7 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
         query: parts.uri.query().map(str::to_string),
         authorization: authorization.clone(),
         body: body.clone(),
+        files: form.files.clone(),
         at: arrived,
         status: None,
         response: None,
@@ -233,12 +242,14 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     let incoming = Incoming {
         index,
         body,
+        files: form.files.clone(),
         method,
         path,
         route,
         query: parts.uri.query().map(str::to_string),
     };
     check_authorization(&shared, &incoming, authorization.as_deref());
+    check_upload(&shared, &incoming, &form, is_multipart);
     // Answered in its own task so the request is finished (and recorded as such) even if the
     // client hangs up first, e.g. during a `Fault::Delay`.
     let answering = tokio::spawn(async move {
@@ -311,31 +322,55 @@ fn is_channel_message_post(req: &Incoming) -> bool {
     req.method == "POST" && matches!(segments.as_slice(), ["channels", _, "messages"])
 }
 
-/// The JSON body, or the `payload_json` part of a multipart body.
-fn parse_body(headers: &HeaderMap, bytes: &[u8]) -> Option<Value> {
+/// The JSON body, or the `payload_json` part and the files of a multipart body.
+fn parse_body(headers: &HeaderMap, bytes: &[u8]) -> multipart::Form {
     if bytes.is_empty() {
-        return None;
+        return multipart::Form::default();
     }
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     if let Some(boundary) = content_type.split("boundary=").nth(1) {
-        return multipart_payload_json(bytes, boundary.trim_matches('"'));
+        return multipart::parse(bytes, boundary.trim_matches('"'));
     }
-    serde_json::from_slice(bytes).ok()
+    multipart::Form {
+        payload_json: serde_json::from_slice(bytes).ok(),
+        ..multipart::Form::default()
+    }
 }
 
-/// Finds the `payload_json` part of a multipart/form-data body (enough for serenity's uploads).
-fn multipart_payload_json(bytes: &[u8], boundary: &str) -> Option<Value> {
-    let text = String::from_utf8_lossy(bytes);
-    let delimiter = format!("--{boundary}");
-    text.split(delimiter.as_str())
-        .filter(|part| part.contains("name=\"payload_json\""))
-        .find_map(|part| {
-            let (_, content) = part.split_once("\r\n\r\n")?;
-            serde_json::from_str(content.trim_end_matches("\r\n")).ok()
-        })
+/// What Discord would refuse in a multipart body: no readable `payload_json`, more than 10
+/// files, or a file outside a `files[n]` field.
+fn check_upload(shared: &Shared, req: &Incoming, form: &multipart::Form, is_multipart: bool) {
+    if !is_multipart {
+        return;
+    }
+    if form.payload_json.is_none() {
+        violation(
+            shared,
+            req,
+            "multipart body without a JSON `payload_json` part".into(),
+        );
+    }
+    if form.files.len() > limits::MAX_FILES {
+        let reason = format!("{} files (max {})", form.files.len(), limits::MAX_FILES);
+        violation(shared, req, reason);
+    }
+    for file in &form.files {
+        let indexed = file
+            .field
+            .strip_prefix("files[")
+            .and_then(|rest| rest.strip_suffix(']'))
+            .is_some_and(|n| n.parse::<u32>().is_ok());
+        if !indexed {
+            let reason = format!("file in the form field `{}`, not `files[n]`", file.field);
+            violation(shared, req, reason);
+        }
+    }
+    for field in &form.other_fields {
+        violation(shared, req, format!("unexpected form field `{field}`"));
+    }
 }
 
 fn violation(shared: &Shared, req: &Incoming, reason: String) {
@@ -544,15 +579,23 @@ fn interaction_callback(shared: &Shared, req: &Incoming, id: &str, token: &str) 
     if let Some(reject) = report(shared, req, &problems) {
         return reject;
     }
-    apply_callback(shared, &state, kind, data);
+    apply_callback(shared, &state, kind, data, &req.files);
     Reply::no_content()
 }
 
 /// Makes the callback's effect visible in the world (the original response message).
-fn apply_callback(shared: &Shared, state: &InteractionState, kind: u64, data: &Value) {
+fn apply_callback(
+    shared: &Shared,
+    state: &InteractionState,
+    kind: u64,
+    data: &Value,
+    files: &[multipart::UploadedFile],
+) {
     let mut world = shared.world();
     let original = match kind {
-        callback::MESSAGE => Some(create_response_message(shared, &mut world, state, data, 0)),
+        callback::MESSAGE => Some(create_response_message(
+            shared, &mut world, state, data, files, 0,
+        )),
         callback::DEFERRED_MESSAGE => {
             let flags = data.get("flags").and_then(Value::as_u64).unwrap_or(0) & EPHEMERAL;
             let placeholder = json!({"flags": flags});
@@ -561,12 +604,14 @@ fn apply_callback(shared: &Shared, state: &InteractionState, kind: u64, data: &V
                 &mut world,
                 state,
                 &placeholder,
+                &[],
                 LOADING,
             ))
         }
         callback::UPDATE_MESSAGE => {
             if let Some(message) = state.source_message.and_then(|m| world.messages.get_mut(m)) {
                 message.apply(data);
+                message.attach(files, || shared.ids.next());
             }
             state.source_message
         }
@@ -586,6 +631,7 @@ fn create_response_message(
     world: &mut World,
     state: &InteractionState,
     body: &Value,
+    files: &[multipart::UploadedFile],
     extra_flags: u64,
 ) -> u64 {
     let id = shared.ids.next();
@@ -596,6 +642,7 @@ fn create_response_message(
         body,
         shared.options.poll_finalize_lag,
     );
+    message.attach(files, || shared.ids.next());
     message.flags |= extra_flags;
     message.interaction = Some(InteractionMeta {
         id: state.id,
@@ -640,10 +687,11 @@ fn webhook_create(shared: &Shared, req: &Incoming, app: &str, token: &str) -> Re
             return Reply::unknown_message();
         };
         message.apply(body);
+        message.attach(&req.files, || shared.ids.next());
         message.flags &= !LOADING;
         return Reply::ok(message.json(&author));
     }
-    let id = create_response_message(shared, &mut world, &state, body, 0);
+    let id = create_response_message(shared, &mut world, &state, body, &req.files, 0);
     world
         .messages
         .get(id)
@@ -746,13 +794,14 @@ fn create_message(shared: &Shared, req: &Incoming, channel: &str) -> Reply {
         return reject;
     }
     let id = shared.ids.next();
-    let message = StoredMessage::from_body(
+    let mut message = StoredMessage::from_body(
         id,
         channel_id,
         guild_id,
         body,
         shared.options.poll_finalize_lag,
     );
+    message.attach(&req.files, || shared.ids.next());
     let mut world = shared.world();
     let json = message.json(&world.user_json(BOT_USER_ID));
     world.messages.insert(message);
@@ -887,6 +936,7 @@ fn edit_message(
         return Reply::unknown_message();
     };
     message.apply(body);
+    message.attach(&req.files, || shared.ids.next());
     message.flags &= !LOADING;
     let json = message.json(&author);
     if first_content {
@@ -1036,15 +1086,6 @@ mod tests {
             .expect_err("third request in the same second");
         assert!(retry > 0.0 && retry <= 1.0);
         assert_eq!(window.limited, 1);
-    }
-
-    #[test]
-    fn multipart_payload_json_is_found() {
-        let body = "--XYZ\r\nContent-Disposition: form-data; name=\"files[0]\"; filename=\"a.txt\"\r\n\r\nhello\r\n--XYZ\r\nContent-Disposition: form-data; name=\"payload_json\"\r\n\r\n{\"content\":\"hi\"}\r\n--XYZ--\r\n";
-        assert_eq!(
-            multipart_payload_json(body.as_bytes(), "XYZ"),
-            Some(json!({"content": "hi"}))
-        );
     }
 
     #[test]
