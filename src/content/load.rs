@@ -8,13 +8,13 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::entry::Entry;
-use super::model::{Contrast, Example, Question, Quote, Similarity, Source, Tip, Trait};
+use super::model::{Contrast, Example, Question, Quote, Similarity, Source, Statement, Tip, Trait};
 use super::validate::Validator;
 use super::Content;
 use crate::diag::{Diagnostic, Diagnostics, Location, SourceFile};
 
 /// The file names the content folder holds, one per kind of entry.
-pub const FILES: [&str; 8] = [
+pub const FILES: [&str; 9] = [
     <Source as Entry>::FILE,
     <Contrast as Entry>::FILE,
     <Trait as Entry>::FILE,
@@ -23,6 +23,7 @@ pub const FILES: [&str; 8] = [
     <Quote as Entry>::FILE,
     <Question as Entry>::FILE,
     <Tip as Entry>::FILE,
+    <Statement as Entry>::FILE,
 ];
 
 /// One content file: the name shown in diagnostics, and its text.
@@ -52,6 +53,7 @@ pub fn bundled_files() -> Vec<ContentFile> {
         "quotes.toml",
         "questions.toml",
         "tips.toml",
+        "pulse.toml",
     )
     .into_iter()
     .map(|(name, text)| ContentFile {
@@ -116,6 +118,7 @@ pub fn parse(files: &[ContentFile]) -> Result<Content, Diagnostics> {
         quotes: entries(&by_name, &mut problems),
         questions: entries(&by_name, &mut problems),
         tips: entries(&by_name, &mut problems),
+        statements: entries(&by_name, &mut problems),
     };
     problems.extend(Validator::new(&by_name).check(&content));
     Diagnostics(problems).into_result(content)

@@ -44,6 +44,9 @@ async fn on_button(
     component: &ComponentInteraction,
     data: &Data,
 ) -> Result<(), BotError> {
+    if super::pulse_form::handle(ctx, component, data).await? {
+        return Ok(());
+    }
     let Some(action) = Action::parse(&component.data.custom_id) else {
         debug!(custom_id = %component.data.custom_id, "a component this bot did not make");
         return Ok(());
@@ -51,6 +54,9 @@ async fn on_button(
     let request = match &action {
         Action::AnotherContrast { after } => Request::AnotherContrast { after },
         Action::AnotherTip { after } => Request::AnotherTip { after },
+        Action::PulseAnswer { pulse } => {
+            return super::pulse_form::open(ctx, component, data, *pulse).await;
+        }
     };
     let in_flight = data.in_flight.start();
     let answer = data

@@ -12,6 +12,8 @@ pub enum Action {
     AnotherContrast { after: String },
     /// Show a different tip than `after`.
     AnotherTip { after: String },
+    /// Open the private answer form of a team pulse.
+    PulseAnswer { pulse: i64 },
 }
 
 impl Action {
@@ -20,6 +22,7 @@ impl Action {
         match self {
             Action::AnotherContrast { after } => format!("{PREFIX}:contrast:{after}"),
             Action::AnotherTip { after } => format!("{PREFIX}:tip:{after}"),
+            Action::PulseAnswer { pulse } => format!("{PREFIX}:pulse:{pulse}"),
         }
     }
 
@@ -27,6 +30,12 @@ impl Action {
     pub fn parse(custom_id: &str) -> Option<Action> {
         let rest = custom_id.strip_prefix(PREFIX)?.strip_prefix(':')?;
         let (kind, after) = rest.split_once(':')?;
+        if kind == "pulse" {
+            return after
+                .parse()
+                .ok()
+                .map(|pulse| Action::PulseAnswer { pulse });
+        }
         let after = after.to_string();
         match kind {
             "contrast" => Some(Action::AnotherContrast { after }),
@@ -49,6 +58,7 @@ mod tests {
             Action::AnotherTip {
                 after: "name-the-destination".into(),
             },
+            Action::PulseAnswer { pulse: 42 },
         ] {
             assert_eq!(Action::parse(&action.custom_id()), Some(action));
         }
@@ -63,6 +73,7 @@ mod tests {
             "bb:unknown:x",
             "other:contrast:x",
             "contrast:x",
+            "bb:pulse:x",
         ] {
             assert_eq!(Action::parse(id), None, "{id}");
         }

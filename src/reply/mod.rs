@@ -15,6 +15,7 @@ mod library;
 pub mod poll;
 pub mod poll_notes;
 pub mod preview;
+pub mod pulse;
 mod request;
 mod text;
 pub mod tips;
