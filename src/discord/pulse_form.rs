@@ -76,7 +76,12 @@ async fn respond(
 }
 
 async fn open_pulse(data: &Data, pulse: i64) -> Result<Option<PulseRecord>, BotError> {
-    Ok(data.store.pulse(pulse).await?.filter(|p| !p.closed))
+    let now = data.clock.now();
+    Ok(data
+        .store
+        .pulse(pulse)
+        .await?
+        .filter(|p| !p.closed && p.closes_at > now))
 }
 
 /// "Answer anonymously": the form, only for the member who pressed it.

@@ -16,6 +16,7 @@ pub mod poll;
 pub mod poll_notes;
 pub mod preview;
 pub mod pulse;
+pub mod pulse_notes;
 mod request;
 mod text;
 pub mod tips;
