@@ -430,3 +430,7 @@ pub(super) async fn result_reply(
         previous.as_deref(),
     ))
 }
+
+#[cfg(test)]
+#[path = "pulse_tests.rs"]
+mod tests;
