@@ -123,14 +123,15 @@ fn check(config_path: Option<PathBuf>) -> ExitCode {
 fn summary(content: &Content, config: &Config) -> String {
     let from = Origin::of(config.content.dir.as_deref()).label();
     format!(
-        "content ({from}): ok: {} contrasts, {} traits, {} similarities, {} examples, {} quotes, {} questions, {} tips",
+        "content ({from}): ok: {} contrasts, {} traits, {} similarities, {} examples, {} quotes, {} questions, {} tips, {} pulse statements",
         content.contrasts.len(),
         content.traits.len(),
         content.similarities.len(),
         content.examples.len(),
         content.quotes.len(),
         content.questions.len(),
-        content.tips.len()
+        content.tips.len(),
+        content.statements.len()
     )
 }
 
