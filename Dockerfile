@@ -39,7 +39,8 @@ RUN mkdir -p src crates/fake-discord/src \
  && cargo build --release --locked \
  && rm -rf src crates/fake-discord/src
 
-# The bot itself. Content and migrations are compiled into the binary. The touch makes
+# The bot itself. Content, migrations and the chart font (assets/) are compiled into the
+# binary, so the runtime image needs none of them. The touch makes
 # cargo see the real sources as newer than the stand-ins built above (COPY keeps the
 # files' original modification times; without it cargo would keep the stand-in binary).
 # `check` fails the build if the content is invalid, and the stand-in would print no
@@ -47,6 +48,7 @@ RUN mkdir -p src crates/fake-discord/src \
 COPY src src
 COPY migrations migrations
 COPY content content
+COPY assets assets
 COPY crates crates
 RUN touch src/main.rs src/lib.rs \
  && cargo build --release --locked \

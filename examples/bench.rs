@@ -21,6 +21,8 @@
 //! `--only bridgebot` runs nothing but that bot's latency runs, to profile it (`perf record`
 //! around it). Progress goes to stderr, the table to stdout.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A measurement that cannot run stops with its reason.
+
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;

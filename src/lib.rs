@@ -6,6 +6,7 @@
 //! [`config`], [`store`] (the database), [`schedule`] (the daily tip) and [`cli`].
 
 pub mod app;
+pub mod chart;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -63,11 +63,6 @@ pub fn interaction(command: &str, outcome: Outcome, latency: Option<Duration>) {
     }
 }
 
-/// A REST request Discord answered with an error.
-pub fn rest_error(status: u16) {
-    counter!("bridgebot_rest_errors_total", "status" => status.to_string()).increment(1);
-}
-
 /// The gateway connection was resumed or established again.
 pub fn gateway_reconnect() {
     counter!("bridgebot_gateway_reconnects_total").increment(1);

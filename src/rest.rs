@@ -403,9 +403,14 @@ impl Rest {
             };
             return serde_json::from_slice(bytes).map_err(|e| RestError::Decode(e.to_string()));
         }
-        crate::metrics::rest_error(status.as_u16());
+        count_rest_error(status.as_u16());
         Err(classify(status, &headers, &bytes))
     }
+}
+
+/// Counts a request Discord answered with an error, by status (`bridgebot_rest_errors_total`).
+pub(crate) fn count_rest_error(status: u16) {
+    metrics::counter!("bridgebot_rest_errors_total", "status" => status.to_string()).increment(1);
 }
 
 /// A network failure, described without the URL (which can hold an interaction token).

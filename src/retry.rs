@@ -183,7 +183,30 @@ mod tests {
 
     use super::*;
     use crate::clock::ManualClock;
-    use crate::rest::RestError;
+
+    /// What a request can fail with, as far as retrying cares.
+    #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+    enum Failure {
+        #[error("down")]
+        Down,
+        #[error("rate limited")]
+        Limited(Duration),
+        #[error("refused")]
+        Refused,
+    }
+
+    impl Transient for Failure {
+        fn is_permanent(&self) -> bool {
+            *self == Failure::Refused
+        }
+
+        fn retry_after(&self) -> Option<Duration> {
+            match self {
+                Failure::Limited(wait) => Some(*wait),
+                Failure::Down | Failure::Refused => None,
+            }
+        }
+    }
 
     #[test]
     fn backoff_grows_then_stops_at_the_cap() {
@@ -198,18 +221,18 @@ mod tests {
     /// Runs `retry` with a deadline over scripted results, moving the manual clock whenever the
     /// loop sleeps, and returns the outcome with the waits chosen.
     async fn run(
-        script: Vec<Result<u32, RestError>>,
+        script: Vec<Result<u32, Failure>>,
         deadline_secs: i64,
-    ) -> (Result<u32, GaveUp<RestError>>, Vec<Duration>) {
+    ) -> (Result<u32, GaveUp<Failure>>, Vec<Duration>) {
         let deadline = Timestamp::UNIX_EPOCH + SignedDuration::from_secs(deadline_secs);
         run_until(script, Some(deadline)).await
     }
 
     /// [`run`] with a deadline, or forever with [`CAP`] when there is none.
     async fn run_until(
-        script: Vec<Result<u32, RestError>>,
+        script: Vec<Result<u32, Failure>>,
         deadline: Option<Timestamp>,
-    ) -> (Result<u32, GaveUp<RestError>>, Vec<Duration>) {
+    ) -> (Result<u32, GaveUp<Failure>>, Vec<Duration>) {
         let clock = ManualClock::new(Timestamp::UNIX_EPOCH);
         let calls = Arc::new(AtomicU32::new(0));
         let mut waits = Vec::new();
@@ -226,7 +249,7 @@ mod tests {
                     let result = script.get(n).cloned().unwrap_or(Ok(99));
                     async move { result }
                 };
-                let on_retry = |_: &RestError, wait| waits.push(wait);
+                let on_retry = |_: &Failure, wait| waits.push(wait);
                 let stop = Stop::never();
                 let patience = deadline.map_or(Patience::forever(CAP), Patience::until);
                 let result = retry(&clock, patience, &stop, attempt, on_retry).await;
@@ -245,9 +268,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_429_waits_retry_after_then_succeeds() {
-        let limited = RestError::RateLimited {
-            retry_after: Duration::from_secs(2),
-        };
+        let limited = Failure::Limited(Duration::from_secs(2));
         let (result, waits) = run(vec![Err(limited), Ok(7)], 60).await;
         assert_eq!(result, Ok(7));
         assert_eq!(waits, vec![Duration::from_secs(2)]);
@@ -255,7 +276,7 @@ mod tests {
 
     #[tokio::test]
     async fn server_errors_back_off_until_success() {
-        let down = RestError::Server { status: 502 };
+        let down = Failure::Down;
         let (result, waits) = run(
             vec![Err(down.clone()), Err(down.clone()), Err(down), Ok(1)],
             600,
@@ -267,11 +288,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_refusal_is_not_retried() {
-        let refused = RestError::Refused {
-            status: 403,
-            code: 50013,
-            message: "Missing Permissions".into(),
-        };
+        let refused = Failure::Refused;
         let (result, waits) = run(vec![Err(refused.clone()), Ok(1)], 600).await;
         assert_eq!(result, Err(GaveUp::Refused(refused)));
         assert!(waits.is_empty());
@@ -286,29 +303,26 @@ mod tests {
                 &clock,
                 Patience::until(Timestamp::MAX),
                 &stop,
-                || async { Err::<u32, _>(RestError::Server { status: 500 }) },
+                || async { Err::<u32, _>(Failure::Down) },
                 |_, _| {},
             )
             .await
         });
         sender.stop();
         let result = task.await.expect("join");
-        assert_eq!(
-            result,
-            Err(GaveUp::Stopped(RestError::Server { status: 500 }))
-        );
+        assert_eq!(result, Err(GaveUp::Stopped(Failure::Down)));
     }
 
     #[tokio::test]
     async fn retries_stop_at_the_deadline() {
-        let down = RestError::Server { status: 500 };
+        let down = Failure::Down;
         let (result, _) = run(vec![Err(down.clone()); 100], 20).await;
         assert!(matches!(result, Err(GaveUp::OutOfTime(_))), "{result:?}");
     }
 
     #[tokio::test]
     async fn without_a_deadline_it_keeps_trying_with_waits_no_longer_than_the_cap() {
-        let down = RestError::Network("connection refused".into());
+        let down = Failure::Down;
         let mut script = vec![Err(down); 30];
         script.push(Ok(5));
         let (result, waits) = run_until(script, None).await;

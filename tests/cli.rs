@@ -1,5 +1,7 @@
 //! The `bridgebot` binary as a person runs it: `preview`, `check`, and `run` without a token.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
+
 use std::path::Path;
 use std::process::{Command, Output};
 

@@ -1,6 +1,8 @@
 //! The bundled content as a whole: it loads, the tip deck is big and varied, and the text
 //! follows the style guide's hard rules.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
+
 use std::collections::{BTreeSet, HashMap};
 
 use bridgebot::content::{Content, TipSide};

@@ -1,6 +1,8 @@
 //! `/admin reload`: the bot's owners reload edited content without a restart; a bad edit
 //! keeps the old content and reports every problem.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
+
 mod support;
 
 use std::path::{Path, PathBuf};

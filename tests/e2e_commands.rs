@@ -4,15 +4,20 @@
 //! Expected answers are read from the bundled content (`content/*.toml`), not from the bot's
 //! reply code, so a change in what the bot shows has to agree with the content it shows.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
+
 mod support;
 
 use std::collections::BTreeSet;
 
 use bridgebot::content::{Content, Contrast, Side, Text, TraitKind};
-use fake_discord::{InteractionRef, APP_ID, GUILD_ID, TEXT_CHANNEL_ID};
+use fake_discord::{
+    Fault, InteractionRef, Mark, RouteMatcher, APP_ID, GUILD_ID, MEMBER_ID, TEXT_CHANNEL_ID,
+};
 use serde_json::{json, Value};
 use support::{
-    Answer, TestBot, CALLBACK_AUTOCOMPLETE, CALLBACK_MESSAGE, CALLBACK_UPDATE_MESSAGE, TOKEN,
+    Answer, TestBot, CALLBACK_AUTOCOMPLETE, CALLBACK_MESSAGE, CALLBACK_UPDATE_MESSAGE, EPHEMERAL,
+    TOKEN,
 };
 
 fn content() -> Content {
@@ -738,6 +743,9 @@ async fn a_choice_value_the_command_does_not_offer_is_answered_privately() {
         assert!(answer.is_ephemeral(), "{}", answer.body());
         let words = answer.text().unwrap_or_default();
         assert!(words.contains("try again"), "says what to do: {words:?}");
+        for internal in ["Slash", "argument", "parse", "error", "Error"] {
+            assert!(!words.contains(internal), "shows internals: {words:?}");
+        }
     }
     assert_still_answers(&bot, &content).await;
     bot.shutdown().await;
@@ -863,5 +871,87 @@ async fn restarted_on_the_same_database_the_bot_registers_again_and_answers() {
         .count();
     assert_eq!(registrations, 2, "commands registered by each start");
     assert_still_answers(&bot, &content).await;
+    bot.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn autocomplete_a_member_may_not_use_is_answered_with_no_choices() {
+    let bot = TestBot::start().await;
+    let answer = bot
+        .ask(
+            bot.fake()
+                .autocomplete("tips")
+                .subcommand("setup")
+                .as_user(MEMBER_ID)
+                .focused("timezone", "berl"),
+        )
+        .await;
+    answer.assert_accepted(CALLBACK_AUTOCOMPLETE);
+    assert!(answer.choices().is_empty(), "{}", answer.body());
+    bot.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_click_discord_refuses_to_update_is_answered_privately_with_an_apology() {
+    let bot = TestBot::start().await;
+    let fake = bot.fake();
+    let asked = bot
+        .ask(fake.slash("contrast").option("topic", "vision"))
+        .await;
+    let custom_id = asked.custom_ids()[0].to_string();
+    fake.fail_next(
+        RouteMatcher::prefix("POST", "/interactions/"),
+        Fault::ServerError(500),
+        1,
+    );
+    let click = fake
+        .click(&custom_id)
+        .on_original(&asked.interaction)
+        .send()
+        .await;
+    let mark = Mark::START;
+    let route = click.callback_route();
+    let answered = fake
+        .wait_request(mark, |r| {
+            r.route() == route && r.status.is_some_and(|s| s < 300)
+        })
+        .await;
+    let body = answered.body.expect("body");
+    assert_eq!(body["type"], CALLBACK_MESSAGE, "{body}");
+    assert_eq!(
+        body["data"]["flags"].as_u64().unwrap_or(0) & EPHEMERAL,
+        EPHEMERAL,
+        "{body}"
+    );
+    assert!(
+        body["data"]["content"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("Sorry"),
+        "{body}"
+    );
+    bot.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_value_the_bot_cannot_read_is_answered_in_words_not_parser_output() {
+    let bot = TestBot::start().await;
+    let answer = bot
+        .ask(
+            bot.fake()
+                .slash("tips")
+                .subcommand("setup")
+                .as_user(fake_discord::ADMIN_ID)
+                .option("channel", "999")
+                .option("time", "09:00"),
+        )
+        .await;
+    answer.assert_accepted(CALLBACK_MESSAGE);
+    assert!(answer.is_ephemeral(), "{}", answer.body());
+    let words = answer.text().unwrap_or_default();
+    assert!(words.contains("try again"), "says what to do: {words:?}");
+    for internal in ["Slash", "argument", "parse", "error", "Error", "invalid"] {
+        assert!(!words.contains(internal), "shows internals: {words:?}");
+    }
     bot.shutdown().await;
 }

@@ -1,6 +1,8 @@
 //! Storms: many REST failures during a tip fan-out, and many gateway drops during a stream of
 //! interactions. Nothing owed is lost, nothing is done twice, every interaction is answered.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
+
 mod support;
 
 use std::collections::HashMap;

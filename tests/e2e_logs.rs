@@ -3,6 +3,8 @@
 //! in production), and the captured output is searched for the bot token and for every
 //! interaction token.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
+
 mod support;
 
 use bridgebot::clock::ManualClock;

@@ -1,6 +1,8 @@
 //! The Prometheus endpoint: off by default, and with `[metrics] listen` it reports what the
 //! bot did. One test in this binary: the recorder is process-wide.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
+
 mod support;
 
 use std::net::{SocketAddr, TcpListener};

@@ -1,13 +1,15 @@
 //! Team polls end to end: the real bot against the fake Discord, with a manual clock.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
+
 mod support;
 
 use bridgebot::clock::ManualClock;
 use bridgebot::model::duty::DutyKind;
 use bridgebot::polls::PollEvent;
 use fake_discord::{
-    FakeOptions, RecordedRequest, ADMIN_ID, MEMBER_ID, NO_POLLS_CHANNEL_ID, OWNER_ID,
-    SECOND_TEXT_CHANNEL_ID, TEXT_CHANNEL_ID,
+    FakeOptions, Fault, RecordedRequest, RouteMatcher, ADMIN_ID, MEMBER_ID, NO_POLLS_CHANNEL_ID,
+    OWNER_ID, SECOND_TEXT_CHANNEL_ID, TEXT_CHANNEL_ID,
 };
 use jiff::{SignedDuration, Timestamp};
 use serde_json::Value;
@@ -349,6 +351,54 @@ async fn a_member_must_wait_before_starting_another_poll() {
         "{}",
         later.body()
     );
+    bot.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_member_who_can_manage_the_server_is_not_held_by_the_cooldown() {
+    let bot = bot().await;
+    started_by(&bot, ADMIN_ID, "quiz", &[]).await;
+    let again = poll(&bot, "pulse", ADMIN_ID, SECOND_TEXT_CHANNEL_ID, &[]).await;
+    assert!(
+        again.text().unwrap_or_default().contains("Poll started"),
+        "{}",
+        again.body()
+    );
+    bot.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_one_minute_quiz_does_not_hold_up_the_members_next_poll() {
+    let bot = bot().await;
+    started_by(&bot, MEMBER_ID, "quiz", &[("duration", "1m".into())]).await;
+    clock(&bot).set(start() + SignedDuration::from_secs(61));
+    let next = poll(&bot, "quiz", MEMBER_ID, SECOND_TEXT_CHANNEL_ID, &[]).await;
+    assert!(
+        next.text().unwrap_or_default().contains("Poll started"),
+        "{}",
+        next.body()
+    );
+    bot.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_poll_discord_refuses_is_explained_in_words_not_codes() {
+    let bot = bot().await;
+    bot.fake().fail_next(
+        RouteMatcher::prefix("POST", format!("/channels/{TEXT_CHANNEL_ID}/messages")),
+        Fault::MissingPermissions,
+        1,
+    );
+    let refused = poll(&bot, "quiz", MEMBER_ID, TEXT_CHANNEL_ID, &[]).await;
+    assert!(refused.is_ephemeral(), "{}", refused.body());
+    let words = refused.text().unwrap_or_default();
+    assert!(
+        words.contains("Permissions"),
+        "says what to check: {words:?}"
+    );
+    for internal in ["code", "403", "50013", "refused the request"] {
+        assert!(!words.contains(internal), "shows internals: {words:?}");
+    }
     bot.shutdown().await;
 }
 

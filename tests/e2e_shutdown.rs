@@ -1,6 +1,8 @@
 //! Shutdown: SIGTERM ends the real process cleanly and quickly, and a tip caught by the
 //! shutdown is either posted and logged, or left for the next start, never both.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
+
 mod support;
 
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -16,7 +18,7 @@ use support::events::{next_event, next_event_driving};
 use support::TestBot;
 use tokio::sync::broadcast;
 
-/// The deadline the brief sets for a clean stop after SIGTERM.
+/// How soon a clean stop after SIGTERM must end (the systemd unit and Docker wait this long).
 const STOP_WITHIN: Duration = Duration::from_secs(10);
 
 /// Starts the real binary with `bridgebot.toml` in `dir` pointing at `fake`, one shard.
@@ -238,6 +240,53 @@ async fn a_tip_waiting_to_retry_at_shutdown_is_left_for_the_next_start_and_poste
     bot.restart_after(|database, _| async move {
         let entry = todays_log(&database).await.expect("logged");
         assert_eq!(entry.status, DutyStatus::Posted);
+    })
+    .await;
+    bot.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_slash_command_being_answered_at_shutdown_is_answered_before_the_stop_ends() {
+    let start: Timestamp = "2026-11-30T08:00:00Z".parse().expect("ts");
+    let mut bot = TestBot::builder()
+        .clock(ManualClock::new(start))
+        .start()
+        .await;
+    bot.fake().fail_next(
+        RouteMatcher::prefix("POST", "/interactions/"),
+        Fault::Delay(Duration::from_millis(1500)),
+        1,
+    );
+    let mark = bot.fake().mark();
+    let setup = bot
+        .fake()
+        .slash("tips")
+        .subcommand("setup")
+        .as_user(ADMIN_ID)
+        .option("channel", TEXT_CHANNEL_ID.to_string())
+        .option("time", "09:00")
+        .send()
+        .await;
+    bot.fake()
+        .wait_request_arrived(mark, |r| r.route().starts_with("/interactions/"))
+        .await;
+    // Stopped while the answer is on its way; checked before the bot starts again.
+    bot.restart_after(|database, fake| async move {
+        let route = setup.callback_route();
+        let answer = fake
+            .requests()
+            .into_iter()
+            .find(|r| r.route() == route)
+            .expect("the answer reached Discord");
+        assert!(
+            answer.status.is_some_and(|status| status < 300),
+            "the answer was still on its way when the stop ended: {:?}",
+            answer.status
+        );
+        let store = Store::open(&database).await.expect("open");
+        let saved = store.tip_settings(GUILD_ID).await.expect("read");
+        assert!(saved.is_some(), "the settings were saved");
+        store.close().await;
     })
     .await;
     bot.shutdown().await;

@@ -2,6 +2,8 @@
 //! bad token: the CLI exits 2 and supervisors stop restarting), and a Discord that is down or
 //! unreachable, which the bot waits for (on its clock) until it answers.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
+
 use std::sync::Arc;
 use std::time::Duration;
 

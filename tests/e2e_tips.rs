@@ -1,5 +1,7 @@
 //! The daily tip end to end: the real bot against the fake Discord, with a manual clock.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
+
 mod support;
 
 use std::path::Path;

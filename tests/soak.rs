@@ -6,6 +6,8 @@
 //! `cargo test --release --test soak -- --ignored --nocapture`
 //! (`BRIDGEBOT_SOAK_KILLS` and `BRIDGEBOT_SOAK_SERVERS` change the counts).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
+
 use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};

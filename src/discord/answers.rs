@@ -1,8 +1,8 @@
 //! Answers built ahead of time, for the content that is loaded, and sent as they were built.
 //!
-//! Building an answer from content reads memory that no recent interaction has touched (about
-//! 11 µs of a 0.3 ms reply in the benchmark), and poise's `send` then copies, checks and
-//! serializes the 1.5 KB answer again every time. Every content answer is a pure function of
+//! Building an answer from content reads memory that no recent interaction has touched (a
+//! measurable share of a reply; docs/BENCHMARKS.md has the figures), and poise's `send` then
+//! copies, checks and serializes the answer again every time. Every content answer is a pure function of
 //! the content and of what it shows ([`Shown`]), so each is built and serialized once per
 //! content, and sent from there. The built answers remember the content they came from and
 //! are built again from whatever content a request reads, so a reload can never leave them

@@ -104,10 +104,10 @@ impl Connection {
 
 /// Closes every shard that runs. serenity's `shutdown_all` asks its shard queuer to close
 /// each one, and while shards are still booting the queuer sleeps between two starts (five
-/// seconds) and reads the request only after the starts it was given before: a shutdown with
-/// two of three shards running took 5 s, with three of five 10 s. Each running shard is told
-/// directly first, which also answers `shutdown_all`'s wait for it (27 ms with three of
-/// five); the queuer is given a moment, no more.
+/// seconds) and reads the request only after the starts it was given before, so a shutdown
+/// while shards boot would wait five seconds per pending start. Each running shard is told
+/// directly first, which also answers `shutdown_all`'s wait for it; the queuer is given a
+/// moment, no more.
 async fn close_shards(manager: &serenity::ShardManager) {
     for (id, runner) in manager.runners.lock().await.iter() {
         runner

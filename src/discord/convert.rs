@@ -75,6 +75,19 @@ pub fn poise_reply(reply: &Reply) -> poise::CreateReply {
     built
 }
 
+/// For answering an interaction directly (a button click), with no mentions.
+pub fn interaction_message(reply: &Reply) -> serenity::CreateInteractionResponseMessage {
+    let mut built = serenity::CreateInteractionResponseMessage::new()
+        .ephemeral(reply.ephemeral)
+        .allowed_mentions(no_mentions())
+        .components(components(reply))
+        .embeds(reply.embeds.iter().map(embed).collect());
+    if let Some(text) = &reply.text {
+        built = built.content(text);
+    }
+    built
+}
+
 /// For posting into a channel on the bot's own initiative (the daily tip, poll recaps).
 pub fn channel_message(reply: &Reply, allowed: CreateAllowedMentions) -> CreateMessage {
     let mut built = CreateMessage::new()

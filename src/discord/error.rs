@@ -10,7 +10,7 @@ use tracing::{debug, error, warn};
 
 use super::convert::poise_reply;
 use super::Data;
-use crate::reply::{Reply, UserError};
+use crate::reply::{said, Reply, UserError};
 
 /// Everything a command or event handler can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -74,8 +74,7 @@ pub fn describe(error: &serenity::Error) -> String {
     }
 }
 
-/// What a person sees when the bot itself failed.
-pub const APOLOGY: &str = "Sorry, something went wrong on my side while answering that. It has been logged; please try again in a moment.";
+pub use crate::reply::said::APOLOGY;
 
 /// Handles every kind of framework error: explain privately, or log and apologize.
 pub async fn on_error(error: FrameworkError<'_, Data, BotError>) {
@@ -107,80 +106,54 @@ pub async fn on_error(error: FrameworkError<'_, Data, BotError>) {
                 .iter()
                 .map(|c| c.name.as_ref())
                 .collect();
-            say(
-                ctx,
-                &format!(
-                    "Pick what to do: /{} {}.",
-                    ctx.command().name,
-                    names.join(" | ")
-                ),
-            )
-            .await;
+            say(ctx, &said::pick_subcommand(&ctx.command().name, &names)).await;
         }
         FrameworkError::ArgumentParse {
             error, input, ctx, ..
         } => {
-            let shown = input
-                .map(|i| format!(" “{}”", crate::text::clip(&i, 80)))
-                .unwrap_or_default();
-            debug!(%error, "argument parse failed");
-            say(ctx, &format!("I could not read the value{shown}: {error}. Pick a value from the list Discord shows.")).await;
+            debug!(%error, command = %ctx.command().qualified_name, "argument parse failed");
+            say(ctx, &said::unreadable_value(input.as_deref())).await;
         }
         FrameworkError::CommandStructureMismatch {
             description, ctx, ..
         } => {
             warn!(description, command = %ctx.command().qualified_name, "Discord sent an outdated command shape");
-            say(ctx.into(), "This command was just updated and Discord still shows the old version. Please try again in a minute.").await;
+            say(ctx.into(), said::OUTDATED_COMMAND).await;
         }
         FrameworkError::CooldownHit {
             remaining_cooldown,
             ctx,
             ..
         } => {
-            say(
-                ctx,
-                &format!(
-                    "Please wait {} seconds before using this again.",
-                    remaining_cooldown.as_secs().max(1)
-                ),
-            )
-            .await;
+            say(ctx, &said::wait(remaining_cooldown.as_secs())).await;
         }
         FrameworkError::MissingBotPermissions {
             missing_permissions,
             ctx,
             ..
         } => {
-            say(ctx, &format!("I need these permissions in this channel first: {missing_permissions}. A server admin can grant them in the channel's settings.")).await;
+            say(ctx, &said::bot_needs(&missing_permissions.to_string())).await;
         }
         FrameworkError::MissingUserPermissions {
             missing_permissions,
             ctx,
             ..
         } => {
-            let missing = missing_permissions
-                .map(|p| p.to_string())
-                .unwrap_or_else(|| "Manage Server".into());
-            say(
-                ctx,
-                &format!("Only members with {missing} can do this; nothing was changed."),
-            )
-            .await;
+            let missing = missing_permissions.map(|p| p.to_string());
+            say(ctx, &said::only_members_with(missing.as_deref())).await;
         }
         FrameworkError::PermissionFetchFailed { ctx, .. } => {
             warn!(command = %ctx.command().qualified_name, "could not fetch permissions");
             say(ctx, APOLOGY).await;
         }
         FrameworkError::NotAnOwner { ctx, .. } => {
-            say(ctx, "Only the bot's owners can do this.").await;
+            say(ctx, said::ONLY_OWNERS).await;
         }
         FrameworkError::GuildOnly { ctx, .. } => {
-            say(ctx, "This works inside a server, not in direct messages.").await;
+            say(ctx, said::GUILD_ONLY).await;
         }
-        FrameworkError::DmOnly { ctx, .. } => say(ctx, "This works only in direct messages.").await,
-        FrameworkError::NsfwOnly { ctx, .. } => {
-            say(ctx, "This works only in age-restricted channels.").await
-        }
+        FrameworkError::DmOnly { ctx, .. } => say(ctx, said::DM_ONLY).await,
+        FrameworkError::NsfwOnly { ctx, .. } => say(ctx, said::NSFW_ONLY).await,
         FrameworkError::CommandCheckFailed {
             error: Some(BotError::User(user)),
             ctx,
@@ -199,7 +172,7 @@ pub async fn on_error(error: FrameworkError<'_, Data, BotError>) {
         FrameworkError::CommandCheckFailed {
             error: None, ctx, ..
         } => {
-            say(ctx, "You can't use this command here.").await;
+            say(ctx, said::NOT_HERE).await;
         }
         FrameworkError::UnknownCommand { msg, .. } => {
             debug!(message = %msg.id, "unknown prefix command")
@@ -247,14 +220,27 @@ fn record(error: &FrameworkError<'_, Data, BotError>) {
         if let serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(response)) =
             inner.as_ref()
         {
-            crate::metrics::rest_error(response.status_code.as_u16());
+            crate::rest::count_rest_error(response.status_code.as_u16());
         }
     }
     interaction(&ctx.command().qualified_name, outcome, None);
 }
 
-/// Answers privately; if even that fails, there is nobody left to tell but the log.
+/// Answers privately; if even that fails, there is nobody left to tell but the log. An
+/// autocomplete request takes only choices, so it gets none (a check it failed, a value it
+/// could not read): Discord then shows an empty list instead of "loading options failed".
 async fn say(ctx: super::Context<'_>, text: &str) {
+    if let poise::Context::Application(app) = ctx {
+        if app.interaction_type == poise::CommandInteractionType::Autocomplete {
+            let none = serenity::CreateInteractionResponse::Autocomplete(
+                serenity::CreateAutocompleteResponse::new(),
+            );
+            if let Err(error) = app.interaction.create_response(ctx.http(), none).await {
+                warn!(%error, "could not answer an autocomplete request");
+            }
+            return;
+        }
+    }
     if let Err(error) = ctx.send(poise_reply(&Reply::private_note(text))).await {
         warn!(%error, "could not send an error message");
     }

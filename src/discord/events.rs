@@ -2,11 +2,11 @@
 
 use poise::serenity_prelude as serenity;
 use serenity::{ComponentInteraction, FullEvent, Interaction};
-use tracing::{debug, info};
+use tracing::{debug, error, info, warn};
 
-use super::{answers, BotError, Data};
+use super::{answers, convert, BotError, Data, APOLOGY};
 use crate::metrics::Outcome;
-use crate::reply::{Action, Request};
+use crate::reply::{Action, Reply, Request};
 
 /// The poise event handler.
 pub async fn handle(
@@ -38,7 +38,9 @@ pub async fn handle(
     Ok(())
 }
 
-/// A click on one of our buttons: the message is edited in place with the new answer.
+/// A click on one of our buttons: the message is edited in place with the new answer. Every
+/// click is answered and counted: a mistake with its words, a failure with the apology, both
+/// privately to whoever clicked.
 async fn on_button(
     ctx: &serenity::Context,
     component: &ComponentInteraction,
@@ -51,24 +53,48 @@ async fn on_button(
         debug!(custom_id = %component.data.custom_id, "a component this bot did not make");
         return Ok(());
     };
-    let request = match &action {
+    let in_flight = data.in_flight.start();
+    let outcome = match answer_click(ctx, component, data, &action).await {
+        Ok(()) => Outcome::Answered,
+        Err(BotError::User(mistake)) => {
+            tell(ctx, component, &mistake.to_string()).await;
+            Outcome::UserError
+        }
+        Err(error) => {
+            error!(%error, custom_id = %component.data.custom_id, "button failed");
+            tell(ctx, component, APOLOGY).await;
+            Outcome::Failed
+        }
+    };
+    crate::metrics::interaction("button", outcome, Some(in_flight.elapsed()));
+    Ok(())
+}
+
+async fn answer_click(
+    ctx: &serenity::Context,
+    component: &ComponentInteraction,
+    data: &Data,
+    action: &Action,
+) -> Result<(), BotError> {
+    let request = match action {
         Action::AnotherContrast { after } => Request::AnotherContrast { after },
         Action::AnotherTip { after } => Request::AnotherTip { after },
         Action::PulseAnswer { pulse } => {
             return super::pulse_form::open(ctx, component, data, *pulse).await;
         }
     };
-    let in_flight = data.in_flight.start();
     let answer = data
         .answers
         .reply(&data.content(), request, &mut rand::rng())?;
-    let sent = answers::update(&ctx.http, component, &answer).await;
-    let outcome = if sent.is_ok() {
-        Outcome::Answered
-    } else {
-        Outcome::Failed
-    };
-    crate::metrics::interaction("button", outcome, Some(in_flight.elapsed()));
-    sent?;
+    answers::update(&ctx.http, component, &answer).await?;
     Ok(())
+}
+
+/// A private message to whoever clicked; if even that fails, only the log is left.
+async fn tell(ctx: &serenity::Context, component: &ComponentInteraction, text: &str) {
+    let note = convert::interaction_message(&Reply::private_note(text));
+    let response = serenity::CreateInteractionResponse::Message(note);
+    if let Err(error) = component.create_response(&ctx.http, response).await {
+        warn!(%error, "could not answer a button click");
+    }
 }

@@ -146,15 +146,20 @@ pub fn framework(data: Data, guild: Option<serenity::GuildId>) -> poise::Framewo
                 ))
             },
             allowed_mentions: Some(convert::no_mentions()),
+            // The guard lives in poise's invocation data, which poise drops when the dispatch
+            // ends however it ends; until then a shutdown waits for the command.
             pre_command: |ctx| {
-                Box::pin(async move { ctx.set_invocation_data(std::time::Instant::now()).await })
+                Box::pin(async move {
+                    let guard = ctx.data().in_flight.start();
+                    ctx.set_invocation_data(guard).await;
+                })
             },
             post_command: |ctx| {
                 Box::pin(async move {
                     let started = ctx
-                        .invocation_data::<std::time::Instant>()
+                        .invocation_data::<inflight::InFlight>()
                         .await
-                        .map(|t| t.elapsed());
+                        .map(|guard| guard.elapsed());
                     crate::metrics::interaction(
                         &ctx.command().qualified_name,
                         crate::metrics::Outcome::Answered,

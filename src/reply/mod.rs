@@ -22,7 +22,7 @@ mod text;
 pub mod tips;
 
 pub use action::Action;
-pub use error::UserError;
+pub use error::{said, UserError};
 pub use help::{help, CommandInfo};
 pub use library::{contrast_embed, source_line, tip_embed, tip_reply};
 pub use request::{answer, decide, show, Decision, Request, Shown};

@@ -1,4 +1,4 @@
-//! Property tests of the scheduler (issue 6): for random zones, times, days, catch-up windows
+//! Property tests of the scheduler: for random zones, times, days, catch-up windows
 //! and restarts, a server never gets two tips for one local date, every day the bot was up
 //! for inside its catch-up window is posted inside that window, and a day the bot slept
 //! through is never posted late.

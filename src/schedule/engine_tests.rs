@@ -612,3 +612,92 @@ async fn a_weekly_poll_claimed_before_a_crash_is_recorded_not_posted_twice() {
     );
     h.stop().await;
 }
+
+#[tokio::test]
+async fn a_weekly_poll_that_loses_its_channel_to_a_poll_started_by_hand_is_ended_not_left_open() {
+    let mut h = with_weekly_poll(monday_8am()).await;
+    h.expect(|e| {
+        matches!(
+            e,
+            ScheduleEvent::Planned {
+                duty: DutyKind::WeeklyPoll,
+                ..
+            }
+        )
+    })
+    .await;
+    // A member's /poll wins the channel while the weekly poll is on its way to Discord.
+    let (store, now) = (h.store.clone(), at("2026-11-30T11:00:00Z"));
+    *h.poster.while_posting_a_poll.lock().expect("lock") = Some(Box::pin(async move {
+        let by_hand = crate::store::PollRecord {
+            message_id: 1,
+            guild_id: GUILD,
+            channel_id: CHANNEL,
+            started_by: Some(7),
+            spec: crate::reply::poll::quiz(
+                &crate::content::Content::bundled().expect("content"),
+                &mut rand::rng(),
+            ),
+            closes_at: now + SignedDuration::from_hours(1),
+            state: crate::model::poll::PollState::Open,
+            recap_message_id: None,
+            detail: None,
+            created_at: now,
+        };
+        assert!(store.insert_poll(&by_hand).await.expect("insert"));
+    }));
+    h.clock.set(now);
+    let failed = h
+        .expect(|e| {
+            matches!(
+                e,
+                ScheduleEvent::Failed {
+                    duty: DutyKind::WeeklyPoll,
+                    ..
+                }
+            )
+        })
+        .await;
+    let posted = h.poster.polls.lock().expect("lock").clone();
+    let [(_, _, weekly_message)] = posted.as_slice() else {
+        panic!("one weekly poll posted: {posted:?}");
+    };
+    assert_eq!(
+        *h.poster.expired.lock().expect("lock"),
+        vec![(CHANNEL, *weekly_message)],
+        "the weekly poll that lost the channel was ended at once"
+    );
+    assert!(h.store.poll(*weekly_message).await.expect("read").is_none());
+    let entry = h
+        .store
+        .duty_entry(DutyKind::WeeklyPoll, GUILD, date_of("2026-11-30"))
+        .await
+        .expect("read")
+        .expect("logged");
+    assert_eq!(entry.status, DutyStatus::Failed, "{failed:?}");
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn a_tip_job_that_panics_frees_its_server_for_the_next_day() {
+    let mut h = Harness::fresh(&[settings(GUILD, CHANNEL)], monday_8am()).await;
+    assert_eq!(h.planned(GUILD).await, Some(at("2026-11-30T09:00:00Z")));
+    h.poster
+        .panic_next_post
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    h.clock.set(at("2026-11-30T09:00:00Z"));
+    assert_eq!(
+        h.planned(GUILD).await,
+        Some(at("2026-12-01T09:00:00Z")),
+        "planned anew after the panic"
+    );
+    h.clock.set(at("2026-12-01T09:00:00Z"));
+    let posted = h
+        .expect(|e| matches!(e, ScheduleEvent::Posted { .. }))
+        .await;
+    assert!(
+        matches!(posted, ScheduleEvent::Posted { guild: GUILD, date, .. } if date == date_of("2026-12-01")),
+        "{posted:?}"
+    );
+    h.stop().await;
+}

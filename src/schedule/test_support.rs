@@ -51,6 +51,12 @@ pub(super) struct FakePoster {
     attempts: StdMutex<Option<watch::Sender<u32>>>,
     /// Polls posted: (channel, question, message id).
     pub(super) polls: StdMutex<Vec<(u64, String, u64)>>,
+    /// The next tip post panics (a bug in a job), once.
+    pub(super) panic_next_post: std::sync::atomic::AtomicBool,
+    /// Polls ended early: (channel, message id).
+    pub(super) expired: StdMutex<Vec<(u64, u64)>>,
+    /// Run once while the next poll is being posted (what happens elsewhere meanwhile).
+    pub(super) while_posting_a_poll: StdMutex<Option<BoxFuture<'static, ()>>>,
     next_id: AtomicU64,
     clock: Option<ManualClock>,
 }
@@ -110,6 +116,9 @@ impl Poster for FakePoster {
         role: Option<u64>,
     ) -> BoxFuture<'a, Result<u64, RestError>> {
         Box::pin(async move {
+            if self.panic_next_post.swap(false, Ordering::SeqCst) {
+                panic!("a job that panics once");
+            }
             if let Some(sender) = self.attempts.lock().expect("lock").as_ref() {
                 sender.send_modify(|n| *n += 1);
             }
@@ -168,6 +177,10 @@ impl PollApi for FakePoster {
         poll: &'a TimedPoll,
     ) -> BoxFuture<'a, Result<u64, RestError>> {
         Box::pin(async move {
+            let meanwhile = self.while_posting_a_poll.lock().expect("lock").take();
+            if let Some(meanwhile) = meanwhile {
+                meanwhile.await;
+            }
             let id = self.next_id.fetch_add(1, Ordering::SeqCst);
             self.polls
                 .lock()
@@ -194,8 +207,18 @@ impl PollApi for FakePoster {
         })
     }
 
-    fn expire<'a>(&'a self, _: u64, _: u64) -> BoxFuture<'a, Result<(), RestError>> {
-        Box::pin(async { Ok(()) })
+    fn expire<'a>(
+        &'a self,
+        channel_id: u64,
+        message_id: u64,
+    ) -> BoxFuture<'a, Result<(), RestError>> {
+        Box::pin(async move {
+            self.expired
+                .lock()
+                .expect("lock")
+                .push((channel_id, message_id));
+            Ok(())
+        })
     }
 
     fn final_counts<'a>(

@@ -17,6 +17,7 @@
 //! Logs of the bot and the fake go to the test output with `RUST_LOG=...` (through the bot's
 //! own subscriber, so its caps on dependency logs apply as in production).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
 #![allow(dead_code)] // Each test file uses its own part of the harness.
 
 pub mod events;

@@ -1,0 +1,144 @@
+//! Checks on the encoded images: a real PNG of the stated size, for any amount of data.
+
+use super::*;
+
+fn week(index: i64, leading: Option<f64>, managing: Option<f64>) -> WeekPoint {
+    WeekPoint {
+        week: jiff::civil::date(2026, 1, 5)
+            .checked_add(jiff::Span::new().weeks(index))
+            .expect("in range"),
+        leading,
+        managing,
+    }
+}
+
+/// `count` weeks of made-up scores, every fifth week withheld.
+fn weeks(count: usize) -> Vec<WeekPoint> {
+    (0..count)
+        .map(|i| {
+            let wave = (i as f64 * 0.7).sin();
+            if i % 5 == 3 {
+                week(i as i64, None, None)
+            } else {
+                week(i as i64, Some(3.4 + wave), Some(3.0 - 0.8 * wave))
+            }
+        })
+        .collect()
+}
+
+/// The width and height a PNG declares, after checking its signature and first chunk.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert!(
+        bytes.len() > 33,
+        "too short for a PNG: {} bytes",
+        bytes.len()
+    );
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "PNG signature");
+    assert_eq!(&bytes[8..12], &13u32.to_be_bytes(), "IHDR length");
+    assert_eq!(&bytes[12..16], b"IHDR", "first chunk is IHDR");
+    let read =
+        |at: usize| u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+    (read(16), read(20))
+}
+
+fn assert_valid(png: &Png) {
+    assert_eq!(png_size(&png.bytes), (png.width, png.height));
+    assert!(
+        png.bytes.ends_with(&[0xAE, 0x42, 0x60, 0x82]),
+        "ends with IEND"
+    );
+}
+
+#[test]
+fn trend_renders_any_number_of_weeks() {
+    for count in [0, 1, 12, 52] {
+        let png = trend(&weeks(count)).unwrap_or_else(|e| panic!("{count} weeks: {e}"));
+        assert_valid(&png);
+        assert_eq!((png.width, png.height), TREND_SIZE, "{count} weeks");
+    }
+}
+
+#[test]
+fn trend_renders_when_every_week_is_withheld() {
+    let withheld: Vec<WeekPoint> = (0..12).map(|i| week(i, None, None)).collect();
+    assert_valid(&trend(&withheld).expect("renders"));
+}
+
+#[test]
+fn twelve_weeks_weigh_under_100_kb() {
+    let png = trend(&weeks(12)).expect("renders");
+    assert!(png.bytes.len() < 100_000, "{} bytes", png.bytes.len());
+}
+
+#[test]
+fn a_chart_is_the_same_bytes_every_time() {
+    assert_eq!(
+        trend(&weeks(12)).expect("renders"),
+        trend(&weeks(12)).expect("renders")
+    );
+}
+
+#[test]
+fn a_withheld_week_differs_from_a_low_one() {
+    let mut low = weeks(6);
+    let mut withheld = low.clone();
+    low[2].leading = Some(1.0);
+    withheld[2].leading = None;
+    assert_ne!(
+        trend(&low).expect("renders"),
+        trend(&withheld).expect("renders")
+    );
+}
+
+#[test]
+fn scores_outside_one_to_five_are_refused() {
+    let bad = [week(0, Some(0.0), None)];
+    assert!(matches!(trend(&bad), Err(ChartError::Score(_))));
+    let nan = [week(0, None, Some(f64::NAN))];
+    assert!(matches!(trend(&nan), Err(ChartError::Score(_))));
+}
+
+fn bar(label: &str, counts: [u32; 5]) -> StatementBar {
+    let total: u32 = counts.iter().sum();
+    let sum: u32 = counts
+        .iter()
+        .zip(1..)
+        .map(|(count, score)| count * score)
+        .sum();
+    StatementBar {
+        label: label.into(),
+        average: if total == 0 {
+            0.0
+        } else {
+            f64::from(sum) / f64::from(total)
+        },
+        counts,
+    }
+}
+
+#[test]
+fn result_grows_with_its_statements() {
+    let bars = [
+        bar("I knew what was expected of me this week", [0, 1, 2, 4, 1]),
+        bar(
+            "I could see how my work connects to where the team is going, and I could say it in my own words to someone new",
+            [1, 0, 0, 0, 7],
+        ),
+        bar("Nobody answered this one", [0; 5]),
+    ];
+    let png = result(&bars).expect("renders");
+    assert_valid(&png);
+    assert_eq!(png.width, 800);
+    let one = result(&bars[..1]).expect("renders");
+    assert!(png.height > one.height);
+    assert_valid(&result(&[]).expect("renders"));
+}
+
+#[test]
+fn result_refuses_too_many_statements_and_bad_averages() {
+    let many = vec![bar("s", [1, 1, 1, 1, 1]); MAX_BARS + 1];
+    assert!(matches!(result(&many), Err(ChartError::TooManyBars { .. })));
+    let mut wrong = bar("s", [1, 0, 0, 0, 0]);
+    wrong.average = 6.0;
+    assert!(matches!(result(&[wrong]), Err(ChartError::Score(_))));
+}
