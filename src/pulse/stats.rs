@@ -59,6 +59,14 @@ pub fn side_score(results: &[StatementResult], side: PulseSide) -> Option<f64> {
     all.average()
 }
 
+/// One week of the trend: a side without a result (below the minimum) is `None`, a gap.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WeekPoint {
+    pub week: jiff::civil::Date,
+    pub leading: Option<f64>,
+    pub managing: Option<f64>,
+}
+
 /// A number as the result shows it: one decimal.
 pub fn one_decimal(value: f64) -> String {
     format!("{value:.1}")

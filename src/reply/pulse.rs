@@ -6,7 +6,7 @@ use jiff::Timestamp;
 
 use super::{Accent, Button, Embed, Field, Reply};
 use crate::content::{Content, PulseSide};
-use crate::pulse::stats::{change, one_decimal, side_score, Counts, StatementResult};
+use crate::pulse::stats::{change, one_decimal, side_score, Counts, StatementResult, WeekPoint};
 use crate::pulse::SCORE_LABELS;
 use crate::reply::Action;
 
@@ -314,6 +314,49 @@ pub fn results_of(
         .collect()
 }
 
+/// The title of the trend answer.
+pub fn trend_title(weeks: usize) -> String {
+    format!("Team pulse: the last {weeks} week(s)")
+}
+
+/// `/pulse trend`: the leading and managing scores week by week, as text. A week below the
+/// minimum of answers shows as withheld, never as zero.
+pub fn trend(points: &[WeekPoint], min_responses: u32) -> Reply {
+    let lines: Vec<String> = points
+        .iter()
+        .map(|p| match (p.leading, p.managing) {
+            (None, None) => format!("{}: withheld (fewer than {min_responses} answers)", p.week),
+            (leading, managing) => format!(
+                "{}: leading {}, managing {}",
+                p.week,
+                leading.map_or_else(|| "-".into(), one_decimal),
+                managing.map_or_else(|| "-".into(), one_decimal)
+            ),
+        })
+        .collect();
+    let description = if lines.is_empty() {
+        "No pulse has closed yet.".to_string()
+    } else {
+        format!(
+            "Scores are averages out of 5, oldest week first.\n\n{}",
+            lines.join("\n")
+        )
+    };
+    Reply {
+        embeds: vec![Embed {
+            title: Some(trend_title(points.len())),
+            description: Some(crate::text::clip(
+                &description,
+                crate::limits::EMBED_DESCRIPTION,
+            )),
+            accent: Accent::Both,
+            ..Embed::default()
+        }],
+        ephemeral: true,
+        ..Reply::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -372,6 +415,24 @@ mod tests {
         assert_eq!(choose("___", 1, 4), "_4_");
         assert_eq!(scores("_4_"), None);
         assert_eq!(scores("143"), Some(vec![1, 4, 3]));
+        let points = [
+            WeekPoint {
+                week: jiff::civil::date(2026, 11, 23),
+                leading: None,
+                managing: None,
+            },
+            WeekPoint {
+                week,
+                leading: Some(3.75),
+                managing: Some(2.0),
+            },
+        ];
+        let text = format!("{:?}", trend(&points, 3));
+        assert!(text.contains("2026-11-23: withheld"), "{text}");
+        assert!(
+            text.contains("2026-11-30: leading 3.8, managing 2.0"),
+            "{text}"
+        );
         let form = answer_form(&content, &ids);
         assert!(form.questions.len() < crate::limits::ACTION_ROWS);
         assert!(form

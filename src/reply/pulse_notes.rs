@@ -1,10 +1,31 @@
 //! What the `/pulse` admin commands answer. Never a per-statement number of an open pulse:
 //! only how many answered and when it closes.
 
+use jiff::civil::{Date, Weekday};
 use jiff::Timestamp;
 
 use super::Reply;
-use crate::store::{PulseRecord, PulseSchedule};
+use crate::when::{DailyTime, Zone};
+
+/// A server's pulse settings, as the answers show them.
+#[derive(Debug, Clone)]
+pub struct Settings<'a> {
+    pub channel_id: u64,
+    pub weekday: Weekday,
+    pub time: DailyTime,
+    pub zone: &'a Zone,
+    pub questions: u8,
+    pub open_days: u8,
+    pub paused: bool,
+}
+
+/// The open pulse, as far as anyone is shown it before it closes.
+#[derive(Debug, Clone, Copy)]
+pub struct OpenPulse {
+    pub week: Date,
+    pub answered: u32,
+    pub closes_at: Timestamp,
+}
 
 fn when(at: Timestamp) -> String {
     format!("<t:{}:F>", at.as_second())
@@ -21,7 +42,7 @@ pub fn parse_open_for(text: &str) -> Result<u8, String> {
 }
 
 /// The answer to `/pulse setup`.
-pub fn set_up(settings: &PulseSchedule, next: Option<Timestamp>) -> Reply {
+pub fn set_up(settings: &Settings<'_>, next: Option<Timestamp>) -> Reply {
     Reply::private_note(format!(
         "A team pulse will open in <#{}> every {:?} at {} ({}), with {} statements, open for {} day(s). Next: {}.",
         settings.channel_id,
@@ -41,16 +62,13 @@ pub fn not_set_up() -> Reply {
 }
 
 /// The answer to `/pulse status`: the schedule and the open pulse's count, nothing more.
-pub fn status(
-    settings: &PulseSchedule,
-    open: Option<(&PulseRecord, u32)>,
-    next: Option<Timestamp>,
-) -> Reply {
+pub fn status(settings: &Settings<'_>, open: Option<OpenPulse>, next: Option<Timestamp>) -> Reply {
     let state = if settings.paused { "paused" } else { "running" };
     let open = match open {
-        Some((pulse, answered)) => format!(
-            "The pulse of the week of {} is open: {answered} answered so far; it closes {}.",
+        Some(pulse) => format!(
+            "The pulse of the week of {} is open: {} answered so far; it closes {}.",
             pulse.week,
+            pulse.answered,
             when(pulse.closes_at)
         ),
         None => "No pulse is open now.".into(),
@@ -90,10 +108,9 @@ pub fn stopped(done: bool) -> Reply {
 }
 
 /// `/pulse now` when the week already has one.
-pub fn already_this_week(pulse: &PulseRecord) -> Reply {
+pub fn already_this_week(week: Date) -> Reply {
     Reply::private_note(format!(
-        "This week already has a team pulse (week of {}); a server gets one a week.",
-        pulse.week
+        "This week already has a team pulse (week of {week}); a server gets one a week."
     ))
 }
 

@@ -15,7 +15,9 @@ use tracing::info;
 use super::duty::{Arrival, Ctx, Duty, Plan, Prepared, SendError, Sending};
 use super::engine::ScheduleEvent;
 use super::Poster;
+use crate::content::PulseSide;
 use crate::model::duty::{DutyKind, DutyStatus};
+use crate::pulse::stats::{side_score, WeekPoint};
 use crate::pulse::{new_key, pick_statements, week_of};
 use crate::reply::pulse::{pulse_post, pulse_title, result, result_title, results_of};
 use crate::rest::RestError;
@@ -429,6 +431,40 @@ pub(super) async fn result_reply(
         &results,
         previous.as_deref(),
     ))
+}
+
+/// The leading and managing scores of a server's last `weeks` closed pulses, oldest first;
+/// a week below `min_responses` has no scores (a gap, never zero).
+pub async fn trend_points(
+    store: &Store,
+    content: &crate::content::Content,
+    guild: u64,
+    weeks: u32,
+    min_responses: u32,
+) -> Result<Vec<WeekPoint>, StoreError> {
+    let mut points = Vec::new();
+    for pulse in store.closed_pulses(guild, weeks).await? {
+        let (leading, managing) = if pulse.responses >= min_responses {
+            let results = results_of(
+                content,
+                &pulse.statements,
+                &store.pulse_counts(pulse.id).await?,
+            );
+            (
+                side_score(&results, PulseSide::Leading),
+                side_score(&results, PulseSide::Managing),
+            )
+        } else {
+            (None, None)
+        };
+        points.push(WeekPoint {
+            week: pulse.week,
+            leading,
+            managing,
+        });
+    }
+    points.reverse();
+    Ok(points)
 }
 
 #[cfg(test)]

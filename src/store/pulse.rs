@@ -433,7 +433,18 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pulse::{member_hash, new_key};
+
+    /// A stand-in for the keyed hash (the store keeps whatever bytes it is given).
+    fn member_hash(key: &[u8], member: u64) -> Vec<u8> {
+        key.iter()
+            .zip(member.to_be_bytes().iter().cycle())
+            .map(|(k, m)| k ^ m)
+            .collect()
+    }
+
+    fn new_key() -> [u8; 32] {
+        [0x5a; 32]
+    }
 
     fn at(second: i64) -> Timestamp {
         Timestamp::from_second(second).expect("ts")

@@ -14,7 +14,7 @@ use crate::pulse::{MAX_QUESTIONS, MIN_QUESTIONS};
 use crate::reply::pulse::pulse_post;
 use crate::reply::pulse_notes::{self as notes, parse_open_for};
 use crate::reply::Reply;
-use crate::schedule::{open_for_week, open_schedule};
+use crate::schedule::{open_for_week, open_schedule, trend_points};
 use crate::store::PulseSchedule;
 use crate::when::{DailyTime, Zone};
 
@@ -34,6 +34,19 @@ fn guild(ctx: Context<'_>) -> u64 {
     ctx.guild_id().map(|g| g.get()).unwrap_or_default()
 }
 
+/// The settings as the answers show them.
+fn shown(settings: &PulseSchedule) -> notes::Settings<'_> {
+    notes::Settings {
+        channel_id: settings.channel_id,
+        weekday: settings.weekday,
+        time: settings.time,
+        zone: &settings.zone,
+        questions: settings.questions,
+        open_days: settings.open_days,
+        paused: settings.paused,
+    }
+}
+
 /// Tells both pulse duties that the server's settings changed.
 fn changed(ctx: Context<'_>, guild: u64) {
     ctx.data().tips.changed(DutyKind::Pulse, guild);
@@ -44,7 +57,7 @@ fn changed(ctx: Context<'_>, guild: u64) {
 #[poise::command(
     slash_command,
     guild_only,
-    subcommands("setup", "now", "status", "pause", "resume", "stop"),
+    subcommands("setup", "now", "status", "trend", "pause", "resume", "stop"),
     subcommand_required
 )]
 pub async fn pulse(_ctx: Context<'_>) -> Result<(), BotError> {
@@ -105,7 +118,7 @@ pub async fn setup(
     data.store.save_pulse_schedule(&settings, now).await?;
     changed(ctx, guild);
     let next = open_schedule(&settings).next_after(now).map(|o| o.at);
-    send(ctx, notes::set_up(&settings, next)).await
+    send(ctx, notes::set_up(&shown(&settings), next)).await
 }
 
 /// Start this week's team pulse now.
@@ -117,7 +130,7 @@ pub async fn now(ctx: Context<'_>) -> Result<(), BotError> {
     };
     let pulse = open_for_week(&data.store, &data.content(), &settings, data.clock.now()).await?;
     if pulse.message_id.is_some() || pulse.closed {
-        return send(ctx, notes::already_this_week(&pulse)).await;
+        return send(ctx, notes::already_this_week(pulse.week)).await;
     }
     let post = pulse_post(
         &data.content(),
@@ -156,7 +169,15 @@ pub async fn status(ctx: Context<'_>) -> Result<(), BotError> {
         .flatten();
     send(
         ctx,
-        notes::status(&settings, open.as_ref().map(|p| (p, answered)), next),
+        notes::status(
+            &shown(&settings),
+            open.as_ref().map(|p| notes::OpenPulse {
+                week: p.week,
+                answered,
+                closes_at: p.closes_at,
+            }),
+            next,
+        ),
     )
     .await
 }
@@ -201,4 +222,26 @@ pub async fn stop(ctx: Context<'_>) -> Result<(), BotError> {
         changed(ctx, guild);
     }
     send(ctx, notes::stopped(done)).await
+}
+
+/// The leading and managing scores week by week.
+#[poise::command(slash_command, guild_only)]
+pub async fn trend(
+    ctx: Context<'_>,
+    #[description = "How many weeks back (default 12)"]
+    #[min = 1]
+    #[max = 52]
+    weeks: Option<u32>,
+) -> Result<(), BotError> {
+    let data = ctx.data();
+    let min = data.config.pulse.min_responses;
+    let points = trend_points(
+        &data.store,
+        &data.content(),
+        guild(ctx),
+        weeks.unwrap_or(12),
+        min,
+    )
+    .await?;
+    send(ctx, crate::reply::pulse::trend(&points, min)).await
 }
