@@ -1,6 +1,8 @@
 //! The team pulse end to end: the real bot against the fake Discord, with a manual clock.
 //! Members answer through the post's button and the private form; the result follows.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
+
 mod support;
 
 use bridgebot::clock::ManualClock;
