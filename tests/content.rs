@@ -1,11 +1,12 @@
-//! The bundled content as a whole: it loads, the tip deck is big and varied, and the text
-//! follows the style guide's hard rules.
+//! The bundled content as a whole: it loads, the tip deck is big and varied, the quiz never
+//! marks a defensible answer wrong, pulse polls never offer two labels that mean the same,
+//! and the text follows the style guide's hard rules.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
 
 use std::collections::{BTreeSet, HashMap};
 
-use bridgebot::content::{Content, TipSide};
+use bridgebot::content::{bundled_files, parse, Content, QuizAnswer, TipSide};
 
 fn content() -> Content {
     Content::bundled().expect("the bundled content is valid")
@@ -199,4 +200,277 @@ fn every_entry_names_a_source_article() {
     assert_eq!(content.sources.len(), 4);
     assert!(content.tips.iter().all(|t| !t.sources.is_empty()));
     assert!(content.traits.iter().all(|t| !t.sources.is_empty()));
+}
+
+// ----- Labels: quiz fairness and pulse polls -----
+
+/// Words a label is made of that say nothing about what it means.
+const LABEL_STOP: [&str; 22] = [
+    "a", "an", "and", "the", "to", "of", "on", "in", "it", "its", "as", "at", "for", "with",
+    "what", "when", "who", "up", "out", "that", "their", "people",
+];
+
+/// A crude stem: lowercase, drop a common ending, undo a doubled last consonant, keep at most
+/// six letters, so "plans", "planning" and "planned" all become "plan".
+fn stem(word: &str) -> String {
+    let word = word.to_lowercase();
+    let mut base = word.as_str();
+    for ending in [
+        "ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "ly", "s",
+    ] {
+        if let Some(rest) = base.strip_suffix(ending) {
+            if rest.chars().count() >= 3 {
+                base = rest;
+                break;
+            }
+        }
+    }
+    let mut letters: Vec<char> = base.chars().collect();
+    let n = letters.len();
+    if n >= 4 && letters[n - 1] == letters[n - 2] && !"aeiou".contains(letters[n - 1]) {
+        letters.pop();
+    }
+    letters.into_iter().take(6).collect()
+}
+
+/// The stems of a label's content words.
+fn label_stems(label: &str) -> BTreeSet<String> {
+    label
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !LABEL_STOP.contains(&w.to_lowercase().as_str()))
+        .map(stem)
+        .collect()
+}
+
+/// How alike two labels are: the stems they share over the stems of the shorter one. Two
+/// labels sharing at least two stems and half of the shorter one read as the same question.
+fn label_overlap(a: &str, b: &str) -> (usize, f64) {
+    let (sa, sb) = (label_stems(a), label_stems(b));
+    let shared = sa.intersection(&sb).count();
+    let smaller = sa.len().min(sb.len()).max(1);
+    (shared, shared as f64 / smaller as f64)
+}
+
+fn near_identical(a: &str, b: &str) -> bool {
+    let (shared, share) = label_overlap(a, b);
+    shared >= 2 && share >= 0.5
+}
+
+#[test]
+fn the_label_measure_catches_reworded_labels_and_passes_different_ones() {
+    for (a, b) in [
+        (
+            "Plans projects and their budgets",
+            "Handles planning and budgeting",
+        ),
+        (
+            "Solves problems as they come up",
+            "Solves problems and adjusts when things change",
+        ),
+        ("Tracks progress", "Tracks progress against goals"),
+        (
+            "Communicates clearly with the team",
+            "Communicating clearly",
+        ),
+    ] {
+        assert!(
+            near_identical(a, b),
+            "{a:?} ~ {b:?}: {:?}",
+            label_overlap(a, b)
+        );
+    }
+    for (a, b) in [
+        (
+            "Takes risks after weighing them",
+            "Reduces risk before it causes damage",
+        ),
+        (
+            "Gets the work finished",
+            "Pushes the limits of what seems possible",
+        ),
+    ] {
+        assert!(
+            !near_identical(a, b),
+            "{a:?} ~ {b:?}: {:?}",
+            label_overlap(a, b)
+        );
+    }
+    assert_eq!(stem("planning"), "plan");
+    assert_eq!(stem("budgets"), stem("budgeting"));
+}
+
+/// Every quiz subject: its label and its answer.
+fn quiz_subjects(content: &Content) -> Vec<(&str, &str, QuizAnswer)> {
+    content
+        .traits
+        .iter()
+        .filter_map(|t| {
+            t.quiz_answer()
+                .map(|a| (t.id.as_str(), t.short.as_str(), a))
+        })
+        .chain(
+            content
+                .similarities
+                .iter()
+                .map(|s| (s.id.as_str(), s.short.as_str(), QuizAnswer::Both)),
+        )
+        .collect()
+}
+
+#[test]
+fn quiz_subjects_with_near_identical_labels_have_the_same_answer() {
+    let content = content();
+    let subjects = quiz_subjects(&content);
+    let mut clashes = Vec::new();
+    for (i, (id_a, a, answer_a)) in subjects.iter().enumerate() {
+        for (id_b, b, answer_b) in &subjects[i + 1..] {
+            if answer_a != answer_b && near_identical(a, b) {
+                clashes.push(format!(
+                    "{id_a} ({}) ~ {id_b} ({}): {a:?} / {b:?}",
+                    answer_a.label(),
+                    answer_b.label()
+                ));
+            }
+        }
+    }
+    assert!(
+        clashes.is_empty(),
+        "the same question with different answers:\n{}",
+        clashes.join("\n")
+    );
+}
+
+#[test]
+fn at_least_a_quarter_of_quiz_subjects_answer_both() {
+    let content = content();
+    let subjects = quiz_subjects(&content);
+    let mut mix: HashMap<&str, usize> = HashMap::new();
+    for (_, _, answer) in &subjects {
+        *mix.entry(answer.label()).or_default() += 1;
+    }
+    let both = mix.get("Both").copied().unwrap_or(0);
+    assert!(
+        both * 4 >= subjects.len(),
+        "{both} of {} quiz subjects answer Both: {mix:?}",
+        subjects.len()
+    );
+    for side in ["Leader", "Manager"] {
+        assert!(mix.get(side).copied().unwrap_or(0) >= 5, "{mix:?}");
+    }
+}
+
+#[test]
+fn every_both_answer_explains_which_article_says_what() {
+    let content = content();
+    let names = ["CEO.com", "Optimist", "Kotter-based", "HubSpot-style"];
+    let notes = content
+        .traits
+        .iter()
+        .filter(|t| t.quiz_answer() == Some(QuizAnswer::Both))
+        .map(|t| (t.id.as_str(), t.quiz_note.as_deref()))
+        .chain(
+            content
+                .similarities
+                .iter()
+                .filter(|s| s.quiz_note.is_some())
+                .map(|s| (s.id.as_str(), s.quiz_note.as_deref())),
+        );
+    for (id, note) in notes {
+        let note = note.unwrap_or_default();
+        let named = names.iter().filter(|n| note.contains(*n)).count();
+        assert!(named >= 2, "{id}: the quiz note names {named} articles");
+    }
+}
+
+#[test]
+fn a_pulse_never_offers_two_labels_that_mean_the_same() {
+    let content = content();
+    let mut clashes = Vec::new();
+    for (i, a) in content.traits.iter().enumerate() {
+        for b in &content.traits[i + 1..] {
+            if a.pulse_key() != b.pulse_key() && near_identical(&a.short, &b.short) {
+                clashes.push(format!("{} {:?} ~ {} {:?}", a.id, a.short, b.id, b.short));
+            }
+        }
+    }
+    assert!(
+        clashes.is_empty(),
+        "give each pair one pulse_group, or reword one label:\n{}",
+        clashes.join("\n")
+    );
+}
+
+/// The bundled files with `edit` applied to traits.toml, parsed.
+fn parse_with_traits(edit: impl Fn(&str) -> String) -> Result<Content, String> {
+    let files: Vec<_> = bundled_files()
+        .into_iter()
+        .map(|mut file| {
+            if file.name == "traits.toml" {
+                file.text = edit(&file.text);
+            }
+            file
+        })
+        .collect();
+    parse(&files).map_err(|problems| problems.to_string())
+}
+
+#[test]
+fn a_both_answer_without_a_note_or_a_lonely_pulse_group_is_reported_with_its_line() {
+    let text = bundled_files()
+        .into_iter()
+        .find(|f| f.name == "traits.toml")
+        .expect("traits.toml")
+        .text;
+    let line_of = |needle: &str| {
+        text.lines()
+            .position(|l| l.contains(needle))
+            .map(|i| i + 1)
+            .expect("the needle is in traits.toml")
+    };
+    // The first trait quizzed on its side, made "both" with no note.
+    let both_at = line_of("quiz = \"side\"");
+    let problems = parse_with_traits(|t| t.replacen("quiz = \"side\"", "quiz = \"both\"", 1))
+        .expect_err("a both answer needs a note");
+    assert!(
+        problems.contains(&format!("content/traits.toml:{both_at}:"))
+            && problems.contains("no quiz_note"),
+        "{problems}"
+    );
+
+    let group_at = line_of("pulse_group = \"planning-budgets\"");
+    let problems = parse_with_traits(|t| {
+        t.replacen(
+            "pulse_group = \"planning-budgets\"",
+            "pulse_group = \"planing-budgets\"",
+            1,
+        )
+    })
+    .expect_err("a group of one is a typo");
+    assert!(
+        problems.contains(&format!("content/traits.toml:{group_at}:"))
+            && problems.contains("has no other trait"),
+        "{problems}"
+    );
+
+    let problems = parse_with_traits(|t| t.replacen("quiz = \"side\"", "quiz = \"maybe\"", 1))
+        .expect_err("an unknown rule");
+    assert!(
+        problems.contains(&format!("content/traits.toml:{both_at}")),
+        "{problems}"
+    );
+
+    let skip_at = line_of("quiz = \"skip\"");
+    let problems = parse_with_traits(|t| {
+        t.replacen(
+            "quiz = \"skip\"",
+            "quiz = \"skip\"\nquiz_note = \"Never shown.\"",
+            1,
+        )
+    })
+    .expect_err("a note nobody sees");
+    assert!(
+        problems.contains(&format!("content/traits.toml:{}:", skip_at + 1))
+            && problems.contains("never shown"),
+        "{problems}"
+    );
 }

@@ -150,10 +150,10 @@ impl Entry for Source {
         self.origin = origin;
     }
     fn texts(&self) -> Vec<TextRule<'_>> {
-        vec![
-            rule("title", &self.title, AS_TITLE),
-            rule("by", &self.by, AS_TITLE),
-        ]
+        let mut rules = vec![rule("title", &self.title, AS_TITLE)];
+        rules.extend(self.subtitle.iter().map(|s| rule("subtitle", s, AS_TITLE)));
+        rules.push(rule("by", &self.by, AS_TITLE));
+        rules
     }
     fn sources(&self) -> &[Text] {
         &[]
@@ -197,10 +197,16 @@ impl Entry for Trait {
         self.origin = origin;
     }
     fn texts(&self) -> Vec<TextRule<'_>> {
-        vec![
+        let mut rules = vec![
             rule("short", &self.short, AS_POLL_ANSWER),
             rule("detail", &self.detail, AS_FIELD),
-        ]
+        ];
+        rules.extend(
+            self.quiz_note
+                .iter()
+                .map(|n| rule("quiz_note", n, AS_FIELD)),
+        );
+        rules
     }
     fn sources(&self) -> &[Text] {
         &self.sources
@@ -226,13 +232,19 @@ impl Entry for Similarity {
         self.origin = origin;
     }
     fn texts(&self) -> Vec<TextRule<'_>> {
-        vec![
+        let mut rules = vec![
             rule("title", &self.title, AS_FIELD_NAME),
             rule("short", &self.short, AS_POLL_ANSWER),
             rule("shared", &self.shared, AS_FIELD),
             rule("leader", &self.leader, AS_FIELD),
             rule("manager", &self.manager, AS_FIELD),
-        ]
+        ];
+        rules.extend(
+            self.quiz_note
+                .iter()
+                .map(|n| rule("quiz_note", n, AS_FIELD)),
+        );
+        rules
     }
     fn sources(&self) -> &[Text] {
         &self.sources

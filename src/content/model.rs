@@ -74,6 +74,64 @@ impl Side {
     }
 }
 
+/// The three answers of every quiz, in the order a quiz shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum QuizAnswer {
+    Leader,
+    Manager,
+    Both,
+}
+
+impl QuizAnswer {
+    pub const ALL: [QuizAnswer; 3] = [QuizAnswer::Leader, QuizAnswer::Manager, QuizAnswer::Both];
+
+    pub fn of_side(side: Side) -> QuizAnswer {
+        match side {
+            Side::Leader => QuizAnswer::Leader,
+            Side::Manager => QuizAnswer::Manager,
+        }
+    }
+
+    /// The id a poll answer stores.
+    pub fn id(self) -> &'static str {
+        match self {
+            QuizAnswer::Leader => "leader",
+            QuizAnswer::Manager => "manager",
+            QuizAnswer::Both => "both",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            QuizAnswer::Leader => Side::Leader.label(),
+            QuizAnswer::Manager => Side::Manager.label(),
+            QuizAnswer::Both => "Both",
+        }
+    }
+
+    /// Where the answer stands among [`QuizAnswer::ALL`].
+    pub fn index(self) -> usize {
+        match self {
+            QuizAnswer::Leader => 0,
+            QuizAnswer::Manager => 1,
+            QuizAnswer::Both => 2,
+        }
+    }
+}
+
+/// How a trait may be asked about in a quiz. The articles do not always agree on which side
+/// a trait belongs to, and a quiz must never mark a defensible answer wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QuizRule {
+    /// Every article that speaks to it puts it on the trait's `side`.
+    Side,
+    /// The articles give it to both roles, or disagree; `quiz_note` says which says what.
+    Both,
+    /// Never quizzed: it would ask the same question as another subject.
+    Skip,
+}
+
 /// Whom a tip speaks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -127,9 +185,22 @@ impl TraitKind {
 pub struct Source {
     pub id: Text,
     pub title: Text,
+    /// The part of the title after a colon, when the article has one.
+    #[serde(default)]
+    pub subtitle: Option<Text>,
     pub by: Text,
     #[serde(skip)]
     pub origin: Origin,
+}
+
+impl Source {
+    /// The title as the article gives it: "Title: Subtitle" when there is a subtitle.
+    pub fn full_title(&self) -> String {
+        match &self.subtitle {
+            Some(subtitle) => format!("{}: {subtitle}", self.title),
+            None => self.title.to_string(),
+        }
+    }
 }
 
 /// One leader-vs-manager contrast.
@@ -157,9 +228,48 @@ pub struct Trait {
     pub short: Text,
     pub detail: Text,
     pub contrast: Text,
+    /// How a quiz may ask about it.
+    pub quiz: Spanned<QuizRule>,
+    /// Why the quiz answer is what it is, naming which article says what where they differ:
+    /// required with `quiz = "both"`, shown in place of `detail` in the quiz recap.
+    #[serde(default)]
+    pub quiz_note: Option<Text>,
+    /// Traits whose labels mean the same thing share a group; a pulse poll offers at most
+    /// one trait of each group.
+    #[serde(default)]
+    pub pulse_group: Option<Text>,
     pub sources: Vec<Text>,
     #[serde(skip)]
     pub origin: Origin,
+}
+
+impl Trait {
+    /// The quiz answer, or `None` when the trait is never quizzed.
+    pub fn quiz_answer(&self) -> Option<QuizAnswer> {
+        match self.quiz.get_ref() {
+            QuizRule::Side => Some(QuizAnswer::of_side(self.side)),
+            QuizRule::Both => Some(QuizAnswer::Both),
+            QuizRule::Skip => None,
+        }
+    }
+
+    /// Why the quiz answer is right: the quiz note when there is one, else the detail.
+    pub fn quiz_reason(&self) -> &str {
+        self.quiz_note.as_deref().unwrap_or(&self.detail)
+    }
+
+    /// What keeps a pulse poll from offering two labels that mean the same: the trait's
+    /// group, or its own id when it has none.
+    pub fn pulse_key(&self) -> &str {
+        self.pulse_group.as_deref().unwrap_or(&self.id)
+    }
+}
+
+impl Similarity {
+    /// Why a quiz about it answers "Both": the quiz note when there is one, else what is shared.
+    pub fn quiz_reason(&self) -> &str {
+        self.quiz_note.as_deref().unwrap_or(&self.shared)
+    }
 }
 
 /// An area where leading and managing overlap.
@@ -172,6 +282,10 @@ pub struct Similarity {
     pub shared: Text,
     pub leader: Text,
     pub manager: Text,
+    /// Why a quiz answers "Both", naming which article says what where they differ; shown in
+    /// place of `shared` in the quiz recap.
+    #[serde(default)]
+    pub quiz_note: Option<Text>,
     pub sources: Vec<Text>,
     #[serde(skip)]
     pub origin: Origin,

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use super::entry::{Entry, Kind, Reference, Target, TextRule};
-use super::model::Text;
+use super::model::{QuizRule, Text, Trait};
 use super::Content;
 use crate::diag::{Diagnostic, Location, SourceFile};
 use crate::text::char_len;
@@ -59,13 +59,19 @@ impl<'f, 'a> Validator<'f, 'a> {
         self.references(&content.statements, &ids);
 
         self.distinct_poll_labels(content);
+        self.quiz_rules(content);
+        self.pulse_groups(content);
         self.minimum_counts(content);
         self.problems
     }
 
     fn at(&self, file: &str, text: &Text) -> Location {
+        self.at_offset(file, text.span().start)
+    }
+
+    fn at_offset(&self, file: &str, offset: usize) -> Location {
         match self.files.get(file) {
-            Some(source) => source.locate(text.span().start),
+            Some(source) => source.locate(offset),
             None => Location {
                 file: file.to_string(),
                 ..Location::default()
@@ -179,7 +185,7 @@ impl<'f, 'a> Validator<'f, 'a> {
         let labels = content
             .traits
             .iter()
-            .map(|t| (<super::model::Trait as Entry>::FILE, &t.short))
+            .map(|t| (<Trait as Entry>::FILE, &t.short))
             .chain(
                 content
                     .similarities
@@ -201,8 +207,81 @@ impl<'f, 'a> Validator<'f, 'a> {
         }
     }
 
+    /// A trait answered "Both" must say why; a skipped one has no recap to explain.
+    fn quiz_rules(&mut self, content: &Content) {
+        let file = <Trait as Entry>::FILE;
+        for trait_ in &content.traits {
+            let rule = *trait_.quiz.get_ref();
+            let location = self.at_offset(file, trait_.quiz.span().start);
+            match (rule, &trait_.quiz_note) {
+                (QuizRule::Both, None) => self.report(
+                    location,
+                    format!("trait `{}` has quiz = \"both\" but no quiz_note", trait_.id),
+                    "add quiz_note: why both roles do this, and which article says what".into(),
+                ),
+                (QuizRule::Skip, Some(note)) => {
+                    let location = self.at(file, note);
+                    self.report(
+                        location,
+                        format!(
+                            "trait `{}` has quiz = \"skip\", so its quiz_note is never shown",
+                            trait_.id
+                        ),
+                        "remove quiz_note, or set quiz = \"side\" or \"both\"".into(),
+                    );
+                }
+                _ => {}
+            }
+        }
+        if !content.traits.iter().any(|t| t.quiz_answer().is_some())
+            && content.similarities.is_empty()
+        {
+            self.report(
+                Location {
+                    file: format!("content/{file}"),
+                    line: 1,
+                    column: 1,
+                },
+                "no trait or similarity can be quizzed".into(),
+                "set quiz = \"side\" or \"both\" on at least one trait".into(),
+            );
+        }
+    }
+
+    /// A pulse group names traits that mean the same; a group of one is a typo.
+    fn pulse_groups(&mut self, content: &Content) {
+        let file = <Trait as Entry>::FILE;
+        let mut members: HashMap<&str, usize> = HashMap::new();
+        for group in content.traits.iter().filter_map(|t| t.pulse_group.as_ref()) {
+            *members.entry(group.as_str()).or_default() += 1;
+        }
+        for trait_ in &content.traits {
+            let Some(group) = &trait_.pulse_group else {
+                continue;
+            };
+            let location = self.at(file, group);
+            if !is_valid_id(group) {
+                self.report(
+                    location,
+                    format!(
+                        "pulse_group `{group}` of trait `{}` is not a valid name",
+                        trait_.id
+                    ),
+                    "use lowercase letters, digits and single dashes, like `planning-budgets`"
+                        .into(),
+                );
+            } else if members.get(group.as_str()) == Some(&1) {
+                self.report(
+                    location,
+                    format!("pulse_group `{group}` of trait `{}` has no other trait", trait_.id),
+                    "give the same pulse_group to the trait whose label means the same, or remove it".into(),
+                );
+            }
+        }
+    }
+
     fn minimum_counts(&mut self, content: &Content) {
-        use super::model::{Contrast, PulseSide, Quote, Similarity, Source, Statement, Tip, Trait};
+        use super::model::{Contrast, PulseSide, Quote, Similarity, Source, Statement, Tip};
         self.at_least::<Source>(content.sources.len(), 1);
         self.at_least::<Contrast>(content.contrasts.len(), MIN_CONTRASTS);
         self.at_least::<Similarity>(content.similarities.len(), 1);

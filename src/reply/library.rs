@@ -10,7 +10,7 @@ pub fn source_line(content: &Content, ids: &[Text]) -> String {
     let names: Vec<String> = ids
         .iter()
         .filter_map(|id| content.source(id))
-        .map(|source| format!("{} — {}", source.title, source.by))
+        .map(|source| format!("{} — {}", source.full_title(), source.by))
         .collect();
     let label = if names.len() == 1 {
         "Source"

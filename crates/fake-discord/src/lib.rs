@@ -57,6 +57,7 @@ mod interactions;
 pub mod limits;
 mod messages;
 mod record;
+mod registries;
 mod rest;
 mod time;
 mod world;

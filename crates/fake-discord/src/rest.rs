@@ -24,10 +24,10 @@ use tracing::debug;
 
 use crate::faults::Fault;
 use crate::ids::{perms, APP_ID, BOT_USER_ID};
-use crate::interactions::InteractionState;
 use crate::limits::{self, MessageMode, Problem};
 use crate::messages::{InteractionMeta, StoredMessage, EPHEMERAL, LOADING};
 use crate::record::{strip_api_prefix, RecordedRequest, Violation};
+use crate::registries::InteractionState;
 use crate::world::{ChannelKind, World};
 use crate::Shared;
 

@@ -12,8 +12,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde_json::{json, Value};
 
 use crate::ids::{self, perms, *};
-use crate::interactions::{CommandRegistry, InteractionRegistry};
 use crate::messages::MessageStore;
+use crate::registries::{CommandRegistry, InteractionRegistry};
 use crate::time::iso8601;
 
 /// Whom a permission overwrite applies to.
