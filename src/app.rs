@@ -119,6 +119,7 @@ impl Bot {
             content: content.clone(),
             poster,
             config: config.tips.clone(),
+            pulse: config.pulse.clone(),
             polls: polls.clone(),
         });
         let (schedule_events, poll_events) = (tips.subscribe(), keeper.subscribe());

@@ -129,7 +129,7 @@ fn check(config_path: Option<PathBuf>) -> ExitCode {
 fn summary(content: &Content, config: &Config) -> String {
     let from = Origin::of(config.content.dir.as_deref()).label();
     format!(
-        "content ({from}): ok: {} contrasts, {} traits, {} similarities, {} examples, {} quotes, {} questions, {} tips, {} scenarios",
+        "content ({from}): ok: {} contrasts, {} traits, {} similarities, {} examples, {} quotes, {} questions, {} tips, {} scenarios, {} pulse statements",
         content.contrasts.len(),
         content.traits.len(),
         content.similarities.len(),
@@ -137,7 +137,8 @@ fn summary(content: &Content, config: &Config) -> String {
         content.quotes.len(),
         content.questions.len(),
         content.tips.len(),
-        content.scenarios.len()
+        content.scenarios.len(),
+        content.statements.len()
     )
 }
 

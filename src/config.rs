@@ -29,6 +29,7 @@ pub struct Config {
     pub storage: StorageConfig,
     pub tips: TipsConfig,
     pub polls: PollsConfig,
+    pub pulse: PulseConfig,
     pub log: LogConfig,
     pub metrics: MetricsConfig,
 }
@@ -86,6 +87,19 @@ impl Default for TipsConfig {
             catch_up_hours: 6,
             posts_per_second: 48,
         }
+    }
+}
+
+/// `[pulse]`
+#[derive(Debug, Clone, PartialEq)]
+pub struct PulseConfig {
+    /// The fewest answers a team pulse needs before its results are shown (never below 3).
+    pub min_responses: u32,
+}
+
+impl Default for PulseConfig {
+    fn default() -> Self {
+        PulseConfig { min_responses: 3 }
     }
 }
 
@@ -377,6 +391,14 @@ impl Section for PollsConfig {
     })];
 }
 
+impl Section for PulseConfig {
+    const NAME: &'static str = "pulse";
+    const KEYS: &'static [(&'static str, Setter<Self>)] = &[("min_responses", |s, v| {
+        s.min_responses = v.parse::<Bounded<3, 1000>>()?.0;
+        Ok(())
+    })];
+}
+
 impl Section for LogConfig {
     const NAME: &'static str = "log";
     const KEYS: &'static [(&'static str, Setter<Self>)] = &[
@@ -399,12 +421,13 @@ impl Section for MetricsConfig {
     })];
 }
 
-const SECTIONS: [&str; 7] = [
+const SECTIONS: [&str; 8] = [
     DiscordConfig::NAME,
     ContentConfig::NAME,
     StorageConfig::NAME,
     TipsConfig::NAME,
     PollsConfig::NAME,
+    PulseConfig::NAME,
     LogConfig::NAME,
     MetricsConfig::NAME,
 ];
@@ -444,6 +467,7 @@ impl Config {
                 "storage" => read_section(&file, value, &mut config.storage),
                 "tips" => read_section(&file, value, &mut config.tips),
                 "polls" => read_section(&file, value, &mut config.polls),
+                "pulse" => read_section(&file, value, &mut config.pulse),
                 "log" => read_section(&file, value, &mut config.log),
                 "metrics" => read_section(&file, value, &mut config.metrics),
                 other => vec![file.diagnostic(

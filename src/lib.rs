@@ -20,6 +20,7 @@ pub mod log;
 pub mod metrics;
 pub mod model;
 pub mod polls;
+pub mod pulse;
 pub mod reply;
 pub mod rest;
 pub mod retry;

@@ -42,6 +42,10 @@ pub const BUTTON_LABEL: usize = 80;
 pub const CUSTOM_ID: usize = 100;
 /// Buttons in one action row.
 pub const BUTTONS_PER_ROW: usize = 5;
+/// Characters in a select menu's placeholder.
+pub const SELECT_PLACEHOLDER: usize = 150;
+/// Options in one select menu.
+pub const SELECT_OPTIONS: usize = 25;
 /// Action rows in one message.
 pub const ACTION_ROWS: usize = 5;
 

@@ -93,6 +93,8 @@ fn record_tip(event: &ScheduleEvent) {
     let name = match event.key().0 {
         DutyKind::Tip => "bridgebot_tips_total",
         DutyKind::WeeklyPoll => "bridgebot_weekly_polls_total",
+        DutyKind::Pulse => "bridgebot_pulses_total",
+        DutyKind::PulseResult => "bridgebot_pulse_results_total",
     };
     counter!(name, "outcome" => outcome).increment(1);
 }

@@ -25,9 +25,12 @@ const MAY_USE: &[(&str, &[&str])] = &[
     ("chart", &[]),
     // The pure core.
     ("content", &["diag", "limits", "text"]),
+    ("pulse", &["content"]),
     (
         "reply",
-        &["content", "diag", "limits", "model", "text", "when"],
+        &[
+            "content", "diag", "limits", "model", "pulse", "text", "when",
+        ],
     ),
     ("live", &["content", "diag", "reply"]),
     ("files", &["reply"]),
@@ -46,8 +49,8 @@ const MAY_USE: &[(&str, &[&str])] = &[
     (
         "schedule",
         &[
-            "clock", "config", "content", "limits", "live", "model", "polls", "reply", "rest",
-            "retry", "store", "tasks", "text", "when",
+            "clock", "config", "content", "limits", "live", "model", "polls", "pulse", "reply",
+            "rest", "retry", "store", "tasks", "text", "when",
         ],
     ),
     ("metrics", &["model", "polls", "schedule"]),

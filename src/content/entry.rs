@@ -7,7 +7,7 @@
 use serde::de::DeserializeOwned;
 
 use super::model::{
-    Contrast, Example, Origin, Question, Quote, Similarity, Source, Text, Tip, Trait,
+    Contrast, Example, Origin, Question, Quote, Similarity, Source, Statement, Text, Tip, Trait,
 };
 use crate::limits;
 
@@ -43,6 +43,11 @@ pub const AS_DESCRIPTION: Limit = Limit {
     max: limits::EMBED_DESCRIPTION,
     renders_as: "an embed description",
 };
+/// Shown as a select menu's placeholder.
+pub const AS_PLACEHOLDER: Limit = Limit {
+    max: limits::SELECT_PLACEHOLDER,
+    renders_as: "a select menu placeholder",
+};
 /// Shown as a poll answer.
 pub const AS_POLL_ANSWER: Limit = Limit {
     max: limits::POLL_ANSWER,
@@ -63,6 +68,8 @@ pub enum Target {
     Contrast,
     /// What a tip can build on: a contrast, a trait or a similarity.
     TipAnchor,
+    /// What a pulse statement asks about: a contrast or a similarity.
+    PulseAnchor,
 }
 
 impl Target {
@@ -71,6 +78,7 @@ impl Target {
             Target::Source => "a source in sources.toml",
             Target::Contrast => "a contrast in contrasts.toml",
             Target::TipAnchor => "a contrast, trait or similarity",
+            Target::PulseAnchor => "a contrast or similarity",
         }
     }
 }
@@ -94,6 +102,7 @@ pub enum Kind {
     Question,
     Tip,
     Scenario,
+    Statement,
 }
 
 impl Kind {
@@ -102,6 +111,7 @@ impl Kind {
             Target::Source => self == Kind::Source,
             Target::Contrast => self == Kind::Contrast,
             Target::TipAnchor => matches!(self, Kind::Contrast | Kind::Trait | Kind::Similarity),
+            Target::PulseAnchor => matches!(self, Kind::Contrast | Kind::Similarity),
         }
     }
 }
@@ -348,6 +358,32 @@ impl Entry for Tip {
             field: "builds_on",
             id: &self.builds_on,
             target: Target::TipAnchor,
+        }]
+    }
+}
+
+impl Entry for Statement {
+    const KIND: Kind = Kind::Statement;
+    const FILE: &'static str = "pulse.toml";
+    const TABLE: &'static str = "statement";
+
+    fn id(&self) -> &Text {
+        &self.id
+    }
+    fn set_origin(&mut self, origin: Origin) {
+        self.origin = origin;
+    }
+    fn texts(&self) -> Vec<TextRule<'_>> {
+        vec![rule("text", &self.text, AS_PLACEHOLDER)]
+    }
+    fn sources(&self) -> &[Text] {
+        &self.sources
+    }
+    fn links(&self) -> Vec<Reference<'_>> {
+        vec![Reference {
+            field: "about",
+            id: &self.about,
+            target: Target::PulseAnchor,
         }]
     }
 }

@@ -8,14 +8,14 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::entry::Entry;
-use super::model::{Contrast, Example, Question, Quote, Similarity, Source, Tip, Trait};
+use super::model::{Contrast, Example, Question, Quote, Similarity, Source, Statement, Tip, Trait};
 use super::scenario::Scenario;
 use super::validate::Validator;
 use super::Content;
 use crate::diag::{Diagnostic, Diagnostics, Location, SourceFile};
 
 /// The file names the content folder holds, one per kind of entry.
-pub const FILES: [&str; 9] = [
+pub const FILES: [&str; 10] = [
     <Source as Entry>::FILE,
     <Contrast as Entry>::FILE,
     <Trait as Entry>::FILE,
@@ -25,6 +25,7 @@ pub const FILES: [&str; 9] = [
     <Question as Entry>::FILE,
     <Tip as Entry>::FILE,
     <Scenario as Entry>::FILE,
+    <Statement as Entry>::FILE,
 ];
 
 /// One content file: the name shown in diagnostics, and its text.
@@ -55,6 +56,7 @@ pub fn bundled_files() -> Vec<ContentFile> {
         "questions.toml",
         "tips.toml",
         "scenarios.toml",
+        "pulse.toml",
     )
     .into_iter()
     .map(|(name, text)| ContentFile {
@@ -120,6 +122,7 @@ pub fn parse(files: &[ContentFile]) -> Result<Content, Diagnostics> {
         questions: entries(&by_name, &mut problems),
         tips: entries(&by_name, &mut problems),
         scenarios: entries(&by_name, &mut problems),
+        statements: entries(&by_name, &mut problems),
     };
     problems.extend(Validator::new(&by_name).check(&content));
     Diagnostics(problems).into_result(content)

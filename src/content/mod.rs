@@ -14,8 +14,8 @@ use std::path::Path;
 
 pub use load::{bundled_files, parse, read_dir, ContentFile, FILES};
 pub use model::{
-    Contrast, Example, Origin, Question, QuizAnswer, QuizRule, Quote, Side, Similarity, Source,
-    Text, Tip, TipSide, Trait, TraitKind,
+    Contrast, Example, Origin, PulseSide, Question, QuizAnswer, QuizRule, Quote, Side, Similarity,
+    Source, Statement, Text, Tip, TipSide, Trait, TraitKind,
 };
 pub use scenario::{Calls, Scenario};
 pub use validate::{is_valid_id, ID_MAX_LEN};
@@ -34,6 +34,8 @@ pub struct Content {
     pub questions: Vec<Question>,
     pub tips: Vec<Tip>,
     pub scenarios: Vec<Scenario>,
+    /// The team pulse deck.
+    pub statements: Vec<Statement>,
 }
 
 /// What a tip can build on.

@@ -141,6 +141,27 @@ pub enum TipSide {
     Both,
 }
 
+/// Which side of the work a pulse statement asks about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PulseSide {
+    /// Direction, meaning, trust, room to try things.
+    Leading,
+    /// Clear expectations, a workable plan, being unblocked, feedback.
+    Managing,
+}
+
+impl PulseSide {
+    pub const BOTH: [PulseSide; 2] = [PulseSide::Leading, PulseSide::Managing];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PulseSide::Leading => "Leading",
+            PulseSide::Managing => "Managing",
+        }
+    }
+}
+
 /// The two kinds of list in the articles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -322,6 +343,20 @@ pub struct Tip {
     pub body: Text,
     pub builds_on: Text,
     pub side: TipSide,
+    pub sources: Vec<Text>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// One statement of the team pulse, rated 1 to 5 for the past week.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Statement {
+    pub id: Text,
+    pub text: Text,
+    /// The contrast or similarity it asks about.
+    pub about: Text,
+    pub side: PulseSide,
     pub sources: Vec<Text>,
     #[serde(skip)]
     pub origin: Origin,

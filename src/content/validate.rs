@@ -19,6 +19,10 @@ const MIN_CONTRASTS: usize = 2; // "Another contrast" must find a different one
 const MIN_TIPS: usize = 2; // "Another tip" likewise
 const MIN_TRAITS_PER_SIDE: usize = 2; // a quiz or pulse poll needs two answers
 const MIN_SCENARIOS: usize = 2; // "Another scenario" must find a different one
+/// A team pulse asks up to three statements a week and rotates through the deck.
+pub const MIN_STATEMENTS: usize = 24;
+/// Each pulse asks about both sides, so each needs enough statements to rotate.
+const MIN_STATEMENTS_PER_SIDE: usize = 8;
 
 pub struct Validator<'f, 'a> {
     files: &'f HashMap<&'a str, SourceFile<'a>>,
@@ -45,6 +49,7 @@ impl<'f, 'a> Validator<'f, 'a> {
         self.kind(&content.questions, &mut ids);
         self.kind(&content.tips, &mut ids);
         self.kind(&content.scenarios, &mut ids);
+        self.kind(&content.statements, &mut ids);
 
         self.references(&content.contrasts, &ids);
         self.references(&content.traits, &ids);
@@ -54,6 +59,7 @@ impl<'f, 'a> Validator<'f, 'a> {
         self.references(&content.questions, &ids);
         self.references(&content.tips, &ids);
         self.references(&content.scenarios, &ids);
+        self.references(&content.statements, &ids);
 
         self.distinct_poll_labels(content);
         self.quiz_rules(content);
@@ -278,13 +284,31 @@ impl<'f, 'a> Validator<'f, 'a> {
     }
 
     fn minimum_counts(&mut self, content: &Content) {
-        use super::model::{Contrast, Quote, Similarity, Source, Tip};
+        use super::model::{Contrast, PulseSide, Quote, Similarity, Source, Statement, Tip};
         self.at_least::<Source>(content.sources.len(), 1);
         self.at_least::<Contrast>(content.contrasts.len(), MIN_CONTRASTS);
         self.at_least::<Similarity>(content.similarities.len(), 1);
         self.at_least::<Quote>(content.quotes.len(), 1);
         self.at_least::<Tip>(content.tips.len(), MIN_TIPS);
         self.at_least::<super::scenario::Scenario>(content.scenarios.len(), MIN_SCENARIOS);
+        self.at_least::<Statement>(content.statements.len(), MIN_STATEMENTS);
+        for side in PulseSide::BOTH {
+            let count = content.statements.iter().filter(|s| s.side == side).count();
+            if count < MIN_STATEMENTS_PER_SIDE {
+                self.report(
+                    Location {
+                        file: format!("content/{}", <Statement as Entry>::FILE),
+                        line: 1,
+                        column: 1,
+                    },
+                    format!("only {count} {} statements", side.label().to_lowercase()),
+                    format!(
+                        "add at least {MIN_STATEMENTS_PER_SIDE} statements with side = \"{}\"",
+                        side.label().to_lowercase()
+                    ),
+                );
+            }
+        }
         for side in [super::model::Side::Leader, super::model::Side::Manager] {
             let count = content.traits.iter().filter(|t| t.side == side).count();
             if count < MIN_TRAITS_PER_SIDE {

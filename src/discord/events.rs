@@ -47,6 +47,9 @@ async fn on_button(
     component: &ComponentInteraction,
     data: &Data,
 ) -> Result<(), BotError> {
+    if super::pulse_form::handle(ctx, component, data).await? {
+        return Ok(());
+    }
     let Some(action) = Action::parse(&component.data.custom_id) else {
         debug!(custom_id = %component.data.custom_id, "a component this bot did not make");
         return Ok(());
@@ -80,6 +83,9 @@ async fn answer_click(
         Action::AnotherTip { after } => Request::AnotherTip { after },
         Action::AnotherScenario { after } => Request::AnotherScenario { after },
         Action::RevealScenario { id } => Request::RevealScenario { id },
+        Action::PulseAnswer { pulse } => {
+            return super::pulse_form::open(ctx, component, data, *pulse).await;
+        }
     };
     let answer = data
         .answers

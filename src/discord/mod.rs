@@ -11,6 +11,7 @@ mod error;
 mod events;
 pub mod inflight;
 pub mod poster;
+mod pulse_form;
 
 use std::sync::Arc;
 

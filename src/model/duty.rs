@@ -13,16 +13,27 @@ pub enum DutyKind {
     Tip,
     /// The weekly poll.
     WeeklyPoll,
+    /// Opening the week's team pulse.
+    Pulse,
+    /// Closing the week's team pulse and posting its result.
+    PulseResult,
 }
 
 impl DutyKind {
-    pub const ALL: [DutyKind; 2] = [DutyKind::Tip, DutyKind::WeeklyPoll];
+    pub const ALL: [DutyKind; 4] = [
+        DutyKind::Tip,
+        DutyKind::WeeklyPoll,
+        DutyKind::Pulse,
+        DutyKind::PulseResult,
+    ];
 
     /// The word stored in the database and used in metrics labels.
     pub fn as_str(self) -> &'static str {
         match self {
             DutyKind::Tip => "tip",
             DutyKind::WeeklyPoll => "weekly_poll",
+            DutyKind::Pulse => "pulse",
+            DutyKind::PulseResult => "pulse_result",
         }
     }
 
@@ -36,6 +47,8 @@ impl DutyKind {
         match self {
             DutyKind::Tip => "daily tip",
             DutyKind::WeeklyPoll => "weekly poll",
+            DutyKind::Pulse => "team pulse",
+            DutyKind::PulseResult => "team pulse result",
         }
     }
 }

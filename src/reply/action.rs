@@ -16,6 +16,8 @@ pub enum Action {
     AnotherScenario { after: String },
     /// Show the one who clicked what the scenario `id` calls for, privately.
     RevealScenario { id: String },
+    /// Open the private answer form of a team pulse.
+    PulseAnswer { pulse: i64 },
 }
 
 impl Action {
@@ -26,6 +28,7 @@ impl Action {
             Action::AnotherTip { after } => format!("{PREFIX}:tip:{after}"),
             Action::AnotherScenario { after } => format!("{PREFIX}:scenario:{after}"),
             Action::RevealScenario { id } => format!("{PREFIX}:scenario-answer:{id}"),
+            Action::PulseAnswer { pulse } => format!("{PREFIX}:pulse:{pulse}"),
         }
     }
 
@@ -39,6 +42,12 @@ impl Action {
     pub fn parse(custom_id: &str) -> Option<Action> {
         let rest = custom_id.strip_prefix(PREFIX)?.strip_prefix(':')?;
         let (kind, after) = rest.split_once(':')?;
+        if kind == "pulse" {
+            return after
+                .parse()
+                .ok()
+                .map(|pulse| Action::PulseAnswer { pulse });
+        }
         let after = after.to_string();
         match kind {
             "contrast" => Some(Action::AnotherContrast { after }),
@@ -69,6 +78,7 @@ mod tests {
             Action::RevealScenario {
                 id: "two-directions".into(),
             },
+            Action::PulseAnswer { pulse: 42 },
         ] {
             assert_eq!(Action::parse(&action.custom_id()), Some(action));
         }
@@ -91,6 +101,7 @@ mod tests {
             "bb:unknown:x",
             "other:contrast:x",
             "contrast:x",
+            "bb:pulse:x",
         ] {
             assert_eq!(Action::parse(id), None, "{id}");
         }

@@ -15,6 +15,8 @@ mod library;
 pub mod poll;
 pub mod poll_notes;
 pub mod preview;
+pub mod pulse;
+pub mod pulse_notes;
 mod request;
 pub mod scenario;
 mod text;

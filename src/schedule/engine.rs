@@ -16,6 +16,7 @@ use tracing::{debug, info, warn};
 use super::delivery::{missed_detail, owed_occurrence, within_catch_up, Delivery, Outcome, Runner};
 use super::duty::{Ctx, Duty};
 use super::pacer::Pacer;
+use super::pulse::{PulseOpen, PulseResult};
 use super::tip::Tip;
 use super::weekly_poll::WeeklyPoll;
 use super::Poster;
@@ -37,6 +38,8 @@ pub struct Deps {
     pub content: Arc<LiveContent>,
     pub poster: Arc<dyn Poster>,
     pub config: TipsConfig,
+    /// The team pulse's settings.
+    pub pulse: crate::config::PulseConfig,
     /// Opens weekly polls and hands them to the keeper to be closed and recapped.
     pub polls: Polls,
 }
@@ -198,10 +201,23 @@ impl Engine {
             runner(
                 &ctx,
                 Tip {
-                    poster: deps.poster,
+                    poster: deps.poster.clone(),
                 },
             ),
             runner(&ctx, WeeklyPoll { polls: deps.polls }),
+            runner(
+                &ctx,
+                PulseOpen {
+                    poster: deps.poster.clone(),
+                },
+            ),
+            runner(
+                &ctx,
+                PulseResult {
+                    poster: deps.poster,
+                    min_responses: deps.pulse.min_responses,
+                },
+            ),
         ];
         Engine {
             ctx,

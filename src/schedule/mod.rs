@@ -10,6 +10,7 @@ mod delivery;
 mod duty;
 mod engine;
 mod pacer;
+mod pulse;
 #[cfg(test)]
 mod test_support;
 mod tip;
@@ -17,5 +18,6 @@ pub mod tip_settings;
 mod weekly_poll;
 
 pub use engine::{next_due, Deps, ScheduleEvent, Scheduler, Unstarted};
+pub use pulse::{close_schedule, open_for_week, open_schedule, trend_points};
 pub use tip::{next_post, today, Poster};
 pub use weekly_poll::next_weekly_poll;

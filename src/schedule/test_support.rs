@@ -305,6 +305,7 @@ impl Harness {
             content,
             poster: poster.clone(),
             config,
+            pulse: crate::config::PulseConfig::default(),
             polls: Polls::new(store.clone(), clock_handle, poster.clone(), None),
         };
         let (scheduler, task, events) = Scheduler::spawn(deps);

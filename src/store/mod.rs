@@ -7,6 +7,7 @@
 mod duty_log;
 mod poll_schedules;
 mod polls;
+mod pulse;
 mod tips;
 mod values;
 
@@ -23,6 +24,7 @@ use sqlx::sqlite::{
 pub use duty_log::{DutyClaim, DutyEntry};
 pub use poll_schedules::PollSchedule;
 pub use polls::PollRecord;
+pub use pulse::{NewPulse, PulseRecord, PulseSchedule};
 pub use tips::TipSettings;
 
 /// Why the database could not be used.

@@ -454,6 +454,8 @@ pub struct ButtonClick {
     custom_id: String,
     message: Option<u64>,
     origin: Origin,
+    /// Set when the component is a string select: the values picked.
+    values: Option<Vec<String>>,
 }
 
 impl ButtonClick {
@@ -463,7 +465,14 @@ impl ButtonClick {
             custom_id: custom_id.to_string(),
             message: None,
             origin: Origin::default(),
+            values: None,
         }
+    }
+
+    /// Makes it a pick in a string select menu (component type 3) of these values.
+    pub fn select(mut self, values: &[&str]) -> Self {
+        self.values = Some(values.iter().map(|v| (*v).to_string()).collect());
+        self
     }
 
     /// The button sits on message `message_id` (one the bot created) in `channel_id`.
@@ -501,6 +510,7 @@ impl ButtonClick {
             .message
             .expect("fake discord: click needs .on_message(..) or .on_original(..)");
         let custom_id = self.custom_id.clone();
+        let values = self.values.clone();
         send(&self.fd, TYPE_COMPONENT, &self.origin, |world| {
             let message = world
                 .messages
@@ -511,7 +521,12 @@ impl ButtonClick {
                 "fake discord: message {message_id} has no component {custom_id:?} (it has {:?})",
                 message.custom_ids()
             );
-            let data = json!({"custom_id": custom_id, "component_type": 2});
+            let data = match values {
+                Some(values) => {
+                    json!({"custom_id": custom_id, "component_type": 3, "values": values})
+                }
+                None => json!({"custom_id": custom_id, "component_type": 2}),
+            };
             (data, Some(message_id))
         })
     }

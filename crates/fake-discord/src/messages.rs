@@ -30,6 +30,8 @@ pub(crate) struct InteractionMeta {
     pub(crate) kind: u8,
     pub(crate) user: Value,
     pub(crate) guild_id: Option<u64>,
+    /// For a component interaction: the message the component sat on.
+    pub(crate) interacted_message: Option<u64>,
 }
 
 /// A poll on a stored message.
@@ -317,6 +319,9 @@ impl StoredMessage {
                 "authorizing_integration_owners": owners,
                 "original_response_message_id": null,
             });
+            if let Some(source) = meta.interacted_message {
+                value["interaction_metadata"]["interacted_message_id"] = source.to_string().into();
+            }
         }
         value
     }

@@ -649,6 +649,7 @@ fn create_response_message(
         kind: state.kind,
         user: world.user_json(state.user_id),
         guild_id: state.guild_id,
+        interacted_message: state.source_message,
     });
     world.messages.insert(message);
     id

@@ -5,6 +5,7 @@ mod channels;
 mod library;
 mod poll;
 mod polls;
+mod pulse;
 mod tips;
 
 use poise::serenity_prelude::Permissions;
@@ -61,6 +62,7 @@ pub fn all_commands() -> Vec<Command> {
         (tips::tips(), Managers),
         (poll::poll(), Everyone),
         (polls::polls(), Managers),
+        (pulse::pulse(), Managers),
         (admin::admin(), Owners),
         (library::help(), Everyone),
     ]

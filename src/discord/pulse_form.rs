@@ -1,0 +1,249 @@
+//! The private answer form of a team pulse: the "Answer anonymously" button opens it, each
+//! select updates it in place, Submit stores the answers under the member's keyed hash and
+//! refreshes the count on the pulse post. Nothing here logs who answered or what.
+
+use poise::serenity_prelude as serenity;
+use serenity::{
+    ButtonStyle, ComponentInteraction, ComponentInteractionDataKind, CreateActionRow, CreateButton,
+    CreateInteractionResponse, CreateInteractionResponseMessage, CreateSelectMenu,
+    CreateSelectMenuKind, CreateSelectMenuOption, EditMessage,
+};
+use tracing::debug;
+
+use super::convert::{embed, no_mentions};
+use super::{BotError, Data};
+use crate::pulse::member_hash;
+use crate::reply::pulse::{self as words, answer_form, choose, nothing_chosen, scores, FormId};
+use crate::reply::Reply;
+use crate::store::PulseRecord;
+
+/// The form's components for what is chosen so far.
+fn form_rows(data: &Data, pulse: &PulseRecord, chosen: &str) -> (String, Vec<CreateActionRow>) {
+    let form = answer_form(&data.content(), &pulse.statements);
+    let picked: Vec<char> = chosen.chars().collect();
+    let mut rows: Vec<CreateActionRow> = form
+        .questions
+        .iter()
+        .enumerate()
+        .map(|(index, question)| {
+            let options = question
+                .options
+                .iter()
+                .map(|(label, score)| {
+                    let is_default =
+                        picked.get(index).and_then(|c| c.to_digit(10)) == Some(u32::from(*score));
+                    CreateSelectMenuOption::new(label, score.to_string())
+                        .default_selection(is_default)
+                })
+                .collect();
+            let id = FormId::Pick {
+                pulse: pulse.id,
+                index,
+                chosen: chosen.to_string(),
+            };
+            CreateActionRow::SelectMenu(
+                CreateSelectMenu::new(id.custom_id(), CreateSelectMenuKind::String { options })
+                    .placeholder(&question.placeholder),
+            )
+        })
+        .collect();
+    let submit = FormId::Submit {
+        pulse: pulse.id,
+        chosen: chosen.to_string(),
+    };
+    rows.push(CreateActionRow::Buttons(vec![CreateButton::new(
+        submit.custom_id(),
+    )
+    .label(&form.submit_label)
+    .style(ButtonStyle::Primary)]));
+    (form.text, rows)
+}
+
+fn note(reply: &Reply) -> CreateInteractionResponseMessage {
+    CreateInteractionResponseMessage::new()
+        .ephemeral(true)
+        .allowed_mentions(no_mentions())
+        .content(reply.text.clone().unwrap_or_default())
+}
+
+async fn respond(
+    ctx: &serenity::Context,
+    component: &ComponentInteraction,
+    response: CreateInteractionResponse,
+) -> Result<(), BotError> {
+    component.create_response(&ctx.http, response).await?;
+    Ok(())
+}
+
+async fn open_pulse(data: &Data, pulse: i64) -> Result<Option<PulseRecord>, BotError> {
+    let now = data.clock.now();
+    Ok(data
+        .store
+        .pulse(pulse)
+        .await?
+        .filter(|p| !p.closed && p.closes_at > now))
+}
+
+/// "Answer anonymously": the form, only for the member who pressed it.
+pub async fn open(
+    ctx: &serenity::Context,
+    component: &ComponentInteraction,
+    data: &Data,
+    pulse: i64,
+) -> Result<(), BotError> {
+    let Some(pulse) = open_pulse(data, pulse).await? else {
+        return respond(
+            ctx,
+            component,
+            CreateInteractionResponse::Message(note(&words::closed_already())),
+        )
+        .await;
+    };
+    let (text, rows) = form_rows(data, &pulse, &nothing_chosen(pulse.statements.len()));
+    let message = CreateInteractionResponseMessage::new()
+        .ephemeral(true)
+        .allowed_mentions(no_mentions())
+        .content(text)
+        .components(rows);
+    respond(ctx, component, CreateInteractionResponse::Message(message)).await
+}
+
+/// A select or Submit of the form; `false` when the component is not the form's.
+pub async fn handle(
+    ctx: &serenity::Context,
+    component: &ComponentInteraction,
+    data: &Data,
+) -> Result<bool, BotError> {
+    let Some(id) = FormId::parse(&component.data.custom_id) else {
+        return Ok(false);
+    };
+    match id {
+        FormId::Pick {
+            pulse,
+            index,
+            chosen,
+        } => {
+            let ComponentInteractionDataKind::StringSelect { values } = &component.data.kind else {
+                return Ok(true);
+            };
+            let score = values
+                .first()
+                .and_then(|v| v.parse::<u8>().ok())
+                .filter(|s| (1..=5).contains(s));
+            let Some(record) = open_pulse(data, pulse).await? else {
+                respond(
+                    ctx,
+                    component,
+                    CreateInteractionResponse::UpdateMessage(
+                        note(&words::closed_already()).components(Vec::new()),
+                    ),
+                )
+                .await?;
+                return Ok(true);
+            };
+            let chosen = score.map_or(chosen.clone(), |s| choose(&chosen, index, s));
+            let (text, rows) = form_rows(data, &record, &chosen);
+            let message = CreateInteractionResponseMessage::new()
+                .content(text)
+                .components(rows);
+            respond(
+                ctx,
+                component,
+                CreateInteractionResponse::UpdateMessage(message),
+            )
+            .await?;
+        }
+        FormId::Submit { pulse, chosen } => {
+            let Some(record) = open_pulse(data, pulse).await? else {
+                respond(
+                    ctx,
+                    component,
+                    CreateInteractionResponse::UpdateMessage(
+                        note(&words::closed_already()).components(Vec::new()),
+                    ),
+                )
+                .await?;
+                return Ok(true);
+            };
+            let Some(picked) = scores(&chosen).filter(|s| s.len() == record.statements.len())
+            else {
+                respond(
+                    ctx,
+                    component,
+                    CreateInteractionResponse::Message(note(&words::rate_every_statement())),
+                )
+                .await?;
+                return Ok(true);
+            };
+            let Some(key) = data.store.pulse_key(pulse).await? else {
+                respond(
+                    ctx,
+                    component,
+                    CreateInteractionResponse::UpdateMessage(
+                        note(&words::closed_already()).components(Vec::new()),
+                    ),
+                )
+                .await?;
+                return Ok(true);
+            };
+            let hash = member_hash(&key, component.user.id.get());
+            let answers: Vec<(String, u8)> =
+                record.statements.iter().cloned().zip(picked).collect();
+            if !data
+                .store
+                .save_pulse_answers(pulse, &hash, &answers)
+                .await?
+            {
+                respond(
+                    ctx,
+                    component,
+                    CreateInteractionResponse::UpdateMessage(
+                        note(&words::closed_already()).components(Vec::new()),
+                    ),
+                )
+                .await?;
+                return Ok(true);
+            }
+            respond(
+                ctx,
+                component,
+                CreateInteractionResponse::UpdateMessage(
+                    note(&words::thanks()).components(Vec::new()),
+                ),
+            )
+            .await?;
+            refresh_count(ctx, data, &record).await;
+        }
+    }
+    Ok(true)
+}
+
+/// Shows the new number of answers on the pulse post; a failure only leaves the count behind.
+async fn refresh_count(ctx: &serenity::Context, data: &Data, pulse: &PulseRecord) {
+    let Some(message) = pulse.message_id else {
+        return;
+    };
+    let answered = match data.store.pulse_answered(pulse.id).await {
+        Ok(n) => n,
+        Err(error) => {
+            debug!(%error, "cannot count the pulse's answers");
+            return;
+        }
+    };
+    let post = words::pulse_post(
+        &data.content(),
+        pulse.id,
+        pulse.week,
+        &pulse.statements,
+        answered,
+        pulse.closes_at,
+    );
+    let edit = EditMessage::new().embeds(post.embeds.iter().map(embed).collect());
+    if let Err(error) = ctx
+        .http
+        .edit_message(pulse.channel_id.into(), message.into(), &edit, Vec::new())
+        .await
+    {
+        debug!(%error, "could not refresh the pulse's count");
+    }
+}

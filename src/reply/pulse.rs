@@ -1,0 +1,443 @@
+//! What the team pulse says: the pulse post, its private answer form, the thanks, and the
+//! result. Pure: numbers come in as counts, nothing here ever sees a member.
+
+use jiff::civil::Date;
+use jiff::Timestamp;
+
+use super::{Accent, Button, Embed, Field, Reply};
+use crate::content::{Content, PulseSide};
+use crate::pulse::stats::{change, one_decimal, side_score, Counts, StatementResult, WeekPoint};
+use crate::pulse::SCORE_LABELS;
+use crate::reply::Action;
+
+/// The title of a week's pulse post; also how the post is found again after a crash.
+pub fn pulse_title(week: Date) -> String {
+    format!("Team pulse: week of {week}")
+}
+
+/// The title of a week's result post; also how it is found again after a crash.
+pub fn result_title(week: Date) -> String {
+    format!("Team pulse result: week of {week}")
+}
+
+/// The statement's text, or its id when the content no longer has it.
+fn statement_text(content: &Content, id: &str) -> String {
+    content
+        .statements
+        .iter()
+        .find(|s| &*s.id == id)
+        .map_or_else(|| id.to_string(), |s| s.text.to_string())
+}
+
+/// The pulse as posted in the channel: the statements, how many answered, when it closes,
+/// and the one button that opens the private form.
+pub fn pulse_post(
+    content: &Content,
+    pulse_id: i64,
+    week: Date,
+    statements: &[String],
+    answered: u32,
+    closes_at: Timestamp,
+) -> Reply {
+    let list = statements
+        .iter()
+        .enumerate()
+        .map(|(i, id)| format!("{}. {}", i + 1, statement_text(content, id)))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let answered = match answered {
+        0 => "Nobody has answered yet.".to_string(),
+        1 => "1 person has answered so far.".to_string(),
+        n => format!("{n} people have answered so far."),
+    };
+    Reply {
+        embeds: vec![Embed {
+            title: Some(pulse_title(week)),
+            description: Some(format!(
+                "How was the past week? Rate each statement from 1 (not at all) to 5 (fully).\n\n{list}\n\n\
+                 Answers are anonymous: nobody, the bot's admins included, sees who answered what, \
+                 and results are shown only for the team as a whole."
+            )),
+            fields: vec![
+                Field::new("Answered", answered),
+                Field::new("Closes", format!("<t:{}:F> (<t:{}:R>)", closes_at.as_second(), closes_at.as_second())),
+            ],
+            footer: None,
+            accent: Accent::Both,
+        }],
+        buttons: vec![Button {
+            action: Action::PulseAnswer { pulse: pulse_id },
+            label: "Answer anonymously".into(),
+        }],
+        ..Reply::default()
+    }
+}
+
+/// One statement's select in the private answer form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormQuestion {
+    /// The statement, as the select's placeholder.
+    pub placeholder: String,
+    /// The five options: label and score.
+    pub options: Vec<(String, u8)>,
+}
+
+/// The private answer form: one select per statement and a Submit button.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerForm {
+    pub text: String,
+    pub questions: Vec<FormQuestion>,
+    pub submit_label: String,
+}
+
+pub fn answer_form(content: &Content, statements: &[String]) -> AnswerForm {
+    AnswerForm {
+        text: "Rate each statement for the past week, then press Submit. Only you see this; \
+               your name is not stored with your answers."
+            .into(),
+        questions: statements
+            .iter()
+            .map(|id| FormQuestion {
+                placeholder: crate::text::clip(
+                    &statement_text(content, id),
+                    crate::limits::SELECT_PLACEHOLDER,
+                ),
+                options: SCORE_LABELS
+                    .iter()
+                    .zip(1u8..)
+                    .map(|(label, score)| ((*label).to_string(), score))
+                    .collect(),
+            })
+            .collect(),
+        submit_label: "Submit".into(),
+    }
+}
+
+/// The state of a member's answer form, carried in its components' custom ids (like every
+/// button of this bot), so nothing about a member is kept anywhere until they press Submit.
+/// `chosen` holds one digit per statement, `_` where none is picked yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormId {
+    /// A score picked in the select of statement `index`.
+    Pick {
+        pulse: i64,
+        index: usize,
+        chosen: String,
+    },
+    Submit {
+        pulse: i64,
+        chosen: String,
+    },
+}
+
+impl FormId {
+    pub fn custom_id(&self) -> String {
+        match self {
+            FormId::Pick {
+                pulse,
+                index,
+                chosen,
+            } => format!("bb:pp:{pulse}:{index}:{chosen}"),
+            FormId::Submit { pulse, chosen } => format!("bb:ps:{pulse}:{chosen}"),
+        }
+    }
+
+    pub fn parse(custom_id: &str) -> Option<FormId> {
+        let valid = |chosen: &str| chosen.chars().all(|c| c == '_' || ('1'..='5').contains(&c));
+        if let Some(rest) = custom_id.strip_prefix("bb:pp:") {
+            let mut parts = rest.splitn(3, ':');
+            let pulse = parts.next()?.parse().ok()?;
+            let index = parts.next()?.parse().ok()?;
+            let chosen = parts.next()?.to_string();
+            return (valid(&chosen) && index < chosen.len()).then_some(FormId::Pick {
+                pulse,
+                index,
+                chosen,
+            });
+        }
+        let rest = custom_id.strip_prefix("bb:ps:")?;
+        let (pulse, chosen) = rest.split_once(':')?;
+        let chosen = chosen.to_string();
+        valid(&chosen).then_some(FormId::Submit {
+            pulse: pulse.parse().ok()?,
+            chosen,
+        })
+    }
+}
+
+/// Nothing picked yet, for `count` statements.
+pub fn nothing_chosen(count: usize) -> String {
+    "_".repeat(count)
+}
+
+/// `chosen` with statement `index` set to `score`.
+pub fn choose(chosen: &str, index: usize, score: u8) -> String {
+    chosen
+        .chars()
+        .enumerate()
+        .map(|(i, c)| {
+            if i == index {
+                char::from(b'0' + score.min(5))
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// The scores, once every statement has one.
+pub fn scores(chosen: &str) -> Option<Vec<u8>> {
+    chosen
+        .chars()
+        .map(|c| {
+            c.to_digit(10)
+                .and_then(|d| u8::try_from(d).ok())
+                .filter(|d| (1..=5).contains(d))
+        })
+        .collect()
+}
+
+/// After Submit.
+pub fn thanks() -> Reply {
+    Reply::private_note("Thanks, your answers are in; you can change them until the pulse closes.")
+}
+
+/// Submit pressed before every statement was rated.
+pub fn rate_every_statement() -> Reply {
+    Reply::private_note("Rate every statement (pick 1 to 5 in each menu), then press Submit again.")
+}
+
+/// A pulse that has closed cannot be answered.
+pub fn closed_already() -> Reply {
+    Reply::private_note("This pulse has closed; the next one opens next week.")
+}
+
+/// The result posted when a pulse closes. `previous` is last week's result, if it showed one.
+pub fn result(
+    content: &Content,
+    week: Date,
+    responses: u32,
+    min_responses: u32,
+    results: &[StatementResult],
+    previous: Option<&[StatementResult]>,
+) -> Reply {
+    let title = result_title(week);
+    if responses < min_responses {
+        let who = match responses {
+            0 => "Nobody answered".to_string(),
+            1 => "1 person answered".to_string(),
+            n => format!("{n} people answered"),
+        };
+        return Reply::embed(Embed {
+            title: Some(title),
+            description: Some(format!(
+                "{who}. Results are shown only with at least {min_responses} answers, to protect \
+                 everyone's anonymity, so this week's are withheld."
+            )),
+            accent: Accent::Neutral,
+            ..Embed::default()
+        });
+    }
+    let mut fields = Vec::new();
+    for result in results {
+        let counts = result.counts;
+        let (Some(average), Some(spread)) = (counts.average(), counts.spread()) else {
+            continue;
+        };
+        let spread_words = counts
+            .0
+            .iter()
+            .zip(1..)
+            .map(|(n, score)| format!("{score}: {n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        fields.push(Field::new(
+            crate::text::clip(
+                &statement_text(content, &result.statement_id),
+                crate::limits::EMBED_FIELD_NAME,
+            ),
+            format!(
+                "Average {} of 5, spread {} ({} answers; {spread_words})",
+                one_decimal(average),
+                one_decimal(spread),
+                counts.total()
+            ),
+        ));
+    }
+    for side in PulseSide::BOTH {
+        let Some(score) = side_score(results, side) else {
+            continue;
+        };
+        let since = previous
+            .and_then(|before| side_score(before, side))
+            .map_or_else(
+                || "no result last week".to_string(),
+                |before| format!("{} since last week", change(score, before)),
+            );
+        fields.push(Field::new(
+            format!("{} score", side.label()),
+            format!("{} of 5 ({since})", one_decimal(score)),
+        ));
+    }
+    Reply::embed(Embed {
+        title: Some(title),
+        description: Some(format!(
+            "{responses} people answered. Averages are out of 5; the spread is how far apart the answers were (0 means everyone agreed)."
+        )),
+        fields,
+        footer: None,
+        accent: Accent::Both,
+    })
+}
+
+/// A week's results from a closed pulse's counts, in the order it asked.
+pub fn results_of(
+    content: &Content,
+    statements: &[String],
+    counts: &[(String, [u32; 5])],
+) -> Vec<StatementResult> {
+    statements
+        .iter()
+        .filter_map(|id| {
+            let side = content.statements.iter().find(|s| &*s.id == id)?.side;
+            let counts = counts
+                .iter()
+                .find(|(c, _)| c == id)
+                .map(|(_, n)| Counts(*n))
+                .unwrap_or_default();
+            Some(StatementResult {
+                statement_id: id.clone(),
+                side,
+                counts,
+            })
+        })
+        .collect()
+}
+
+/// The title of the trend answer.
+pub fn trend_title(weeks: usize) -> String {
+    format!("Team pulse: the last {weeks} week(s)")
+}
+
+/// `/pulse trend`: the leading and managing scores week by week, as text. A week below the
+/// minimum of answers shows as withheld, never as zero.
+pub fn trend(points: &[WeekPoint], min_responses: u32) -> Reply {
+    let lines: Vec<String> = points
+        .iter()
+        .map(|p| match (p.leading, p.managing) {
+            (None, None) => format!("{}: withheld (fewer than {min_responses} answers)", p.week),
+            (leading, managing) => format!(
+                "{}: leading {}, managing {}",
+                p.week,
+                leading.map_or_else(|| "-".into(), one_decimal),
+                managing.map_or_else(|| "-".into(), one_decimal)
+            ),
+        })
+        .collect();
+    let description = if lines.is_empty() {
+        "No pulse has closed yet.".to_string()
+    } else {
+        format!(
+            "Scores are averages out of 5, oldest week first.\n\n{}",
+            lines.join("\n")
+        )
+    };
+    Reply {
+        embeds: vec![Embed {
+            title: Some(trend_title(points.len())),
+            description: Some(crate::text::clip(
+                &description,
+                crate::limits::EMBED_DESCRIPTION,
+            )),
+            accent: Accent::Both,
+            ..Embed::default()
+        }],
+        ephemeral: true,
+        ..Reply::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_post_and_a_result_fit_discord() {
+        let content = Content::bundled().expect("content");
+        let ids: Vec<String> = content
+            .statements
+            .iter()
+            .take(3)
+            .map(|s| s.id.to_string())
+            .collect();
+        let week = jiff::civil::date(2026, 11, 30);
+        let post = pulse_post(
+            &content,
+            1,
+            week,
+            &ids,
+            12,
+            Timestamp::from_second(1_800_000_000).expect("ts"),
+        );
+        assert!(
+            post.limit_problems().is_empty(),
+            "{:?}",
+            post.limit_problems()
+        );
+        let counts: Vec<(String, [u32; 5])> =
+            ids.iter().map(|id| (id.clone(), [1, 0, 2, 1, 1])).collect();
+        let results = results_of(&content, &ids, &counts);
+        let reply = result(&content, week, 5, 3, &results, Some(&results));
+        assert!(reply.limit_problems().is_empty());
+        let text = format!("{reply:?}");
+        assert!(text.contains("Average 3.2 of 5"), "{text}");
+        assert!(text.contains("Leading score"), "{text}");
+        let withheld = result(&content, week, 2, 3, &results, None);
+        let text = format!("{withheld:?}");
+        assert!(
+            text.contains("2 people answered") && text.contains("withheld"),
+            "{text}"
+        );
+        assert!(!text.contains("Average"));
+        let pick = FormId::Pick {
+            pulse: 9_007_199_254_740_993,
+            index: 2,
+            chosen: "5_3".into(),
+        };
+        assert_eq!(FormId::parse(&pick.custom_id()), Some(pick.clone()));
+        assert!(pick.custom_id().len() <= crate::limits::CUSTOM_ID);
+        let submit = FormId::Submit {
+            pulse: 3,
+            chosen: "51".into(),
+        };
+        assert_eq!(FormId::parse(&submit.custom_id()), Some(submit));
+        assert_eq!(FormId::parse("bb:ps:3:9"), None);
+        assert_eq!(choose("___", 1, 4), "_4_");
+        assert_eq!(scores("_4_"), None);
+        assert_eq!(scores("143"), Some(vec![1, 4, 3]));
+        let points = [
+            WeekPoint {
+                week: jiff::civil::date(2026, 11, 23),
+                leading: None,
+                managing: None,
+            },
+            WeekPoint {
+                week,
+                leading: Some(3.75),
+                managing: Some(2.0),
+            },
+        ];
+        let text = format!("{:?}", trend(&points, 3));
+        assert!(text.contains("2026-11-23: withheld"), "{text}");
+        assert!(
+            text.contains("2026-11-30: leading 3.8, managing 2.0"),
+            "{text}"
+        );
+        let form = answer_form(&content, &ids);
+        assert!(form.questions.len() < crate::limits::ACTION_ROWS);
+        assert!(form
+            .questions
+            .iter()
+            .all(|q| q.options.len() <= crate::limits::SELECT_OPTIONS));
+    }
+}

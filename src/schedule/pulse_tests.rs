@@ -1,0 +1,148 @@
+//! The pulse result across a crash, at the engine level: claimed before sending, so a crash
+//! after Discord accepted it records it without a second post, and a crash before sends it once.
+
+use jiff::civil::{date, Weekday};
+
+use super::super::test_support::{at, FakePoster, Harness};
+use super::*;
+use crate::clock::ManualClock;
+use crate::pulse::member_hash;
+use crate::store::DutyClaim;
+use crate::when::{DailyTime, Zone};
+
+const GUILD: u64 = 1;
+const CHANNEL: u64 = 10;
+
+/// A store with a Monday pulse that three members answered, closed on Wednesday, and the
+/// result claimed as a crash between sending and recording leaves it.
+async fn store_with_claimed_result() -> Store {
+    let store = Store::in_memory().await.expect("store");
+    let opened = at("2026-11-30T09:00:00Z");
+    let settings = PulseSchedule {
+        guild_id: GUILD,
+        channel_id: CHANNEL,
+        weekday: Weekday::Monday,
+        time: DailyTime::new(9, 0).expect("time"),
+        zone: Zone::utc(),
+        questions: 2,
+        open_days: 2,
+        paused: false,
+        active_since: at("2026-11-30T08:00:00Z"),
+    };
+    store
+        .save_pulse_schedule(&settings, opened)
+        .await
+        .expect("save");
+    let content = crate::content::Content::bundled().expect("content");
+    let pulse = open_for_week(&store, &content, &settings, opened)
+        .await
+        .expect("open");
+    let key = store.pulse_key(pulse.id).await.expect("key").expect("open");
+    for member in [101, 102, 103] {
+        let answers: Vec<(String, u8)> = pulse.statements.iter().map(|s| (s.clone(), 4)).collect();
+        store
+            .save_pulse_answers(pulse.id, &member_hash(&key, member), &answers)
+            .await
+            .expect("answer");
+    }
+    store.close_pulse(pulse.id).await.expect("close");
+    let claim = DutyClaim {
+        duty: DutyKind::PulseResult,
+        guild_id: GUILD,
+        local_date: date(2026, 12, 2),
+        channel_id: CHANNEL,
+        item: None,
+        cycle: None,
+        payload: Some(format!(
+            "{{\"pulse_id\":{},\"week\":\"2026-11-30\"}}",
+            pulse.id
+        )),
+        due_at: at("2026-12-02T09:00:00Z"),
+    };
+    store
+        .claim_duty(&claim, at("2026-12-02T09:00:00Z"))
+        .await
+        .expect("claim");
+    store
+}
+
+fn result_posted(e: &ScheduleEvent) -> bool {
+    matches!(
+        e,
+        ScheduleEvent::Posted {
+            duty: DutyKind::PulseResult,
+            ..
+        }
+    )
+}
+
+#[tokio::test]
+async fn a_crash_after_discord_accepted_the_result_does_not_post_it_twice() {
+    let store = store_with_claimed_result().await;
+    let poster = FakePoster::new();
+    poster
+        .existing
+        .lock()
+        .expect("lock")
+        .push((CHANNEL, 4242, result_title(date(2026, 11, 30))));
+    let mut h = Harness::start(store, ManualClock::new(at("2026-12-02T09:05:00Z")), poster).await;
+    let posted = h.expect(result_posted).await;
+    assert!(
+        matches!(
+            posted,
+            ScheduleEvent::Posted {
+                message_id: 4242,
+                ..
+            }
+        ),
+        "{posted:?}"
+    );
+    assert!(
+        h.poster.posts_in(CHANNEL).is_empty(),
+        "the result was sent again"
+    );
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn a_crash_before_discord_accepted_the_result_sends_it_once() {
+    let store = store_with_claimed_result().await;
+    let mut h = Harness::start(
+        store,
+        ManualClock::new(at("2026-12-02T09:05:00Z")),
+        FakePoster::new(),
+    )
+    .await;
+    h.expect(result_posted).await;
+    let posts = h.poster.posts_in(CHANNEL);
+    assert_eq!(posts.len(), 1, "{posts:?}");
+    assert_eq!(
+        posts[0].embeds[0].title.as_deref(),
+        Some(result_title(date(2026, 11, 30)).as_str())
+    );
+    let text = format!("{:?}", posts[0]);
+    assert!(
+        text.contains("3 people answered") && text.contains("Average 4.0 of 5"),
+        "{text}"
+    );
+    let store = h.stop().await;
+    // A restart after that posts nothing more.
+    let mut h = Harness::start(
+        store,
+        ManualClock::new(at("2026-12-02T09:30:00Z")),
+        FakePoster::new(),
+    )
+    .await;
+    h.expect(|e| {
+        matches!(
+            e,
+            ScheduleEvent::Planned {
+                duty: DutyKind::PulseResult,
+                ..
+            }
+        )
+    })
+    .await;
+    assert!(h.poster.posts_in(CHANNEL).is_empty());
+    h.stop().await;
+}

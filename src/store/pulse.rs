@@ -1,0 +1,610 @@
+//! The team pulse's rows: each server's pulse schedule, the pulses, and what an open pulse
+//! keeps so a member can change their answers.
+//!
+//! While a pulse is open, `pulse_keys` holds its random key and `pulse_responses` one row per
+//! answer under a keyed hash of the member id (never the id). [`Store::close_pulse`] deletes
+//! both and writes `pulse_counts` (how many chose each score) in one transaction.
+
+use jiff::civil::{Date, Weekday};
+use jiff::Timestamp;
+use sqlx::sqlite::SqliteRow;
+use sqlx::Row;
+
+use super::values::{
+    date, from_json, id_from_db, id_to_db, optional_id, seconds, timestamp, to_json, zone,
+};
+use super::{Store, StoreError};
+use crate::when::{DailyTime, Zone};
+
+/// A server's weekly team pulse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PulseSchedule {
+    pub guild_id: u64,
+    pub channel_id: u64,
+    pub weekday: Weekday,
+    pub time: DailyTime,
+    pub zone: Zone,
+    /// Statements asked each week (2 or 3).
+    pub questions: u8,
+    /// Days each pulse stays open (1 to 6).
+    pub open_days: u8,
+    pub paused: bool,
+    pub active_since: Timestamp,
+}
+
+/// One pulse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PulseRecord {
+    pub id: i64,
+    pub guild_id: u64,
+    /// The Monday of the local week it opened in.
+    pub week: Date,
+    pub channel_id: u64,
+    pub message_id: Option<u64>,
+    pub statements: Vec<String>,
+    pub opened_at: Timestamp,
+    pub closes_at: Timestamp,
+    pub closed: bool,
+    /// How many answered; set when it closes.
+    pub responses: u32,
+}
+
+/// What opening a pulse writes.
+#[derive(Debug, Clone)]
+pub struct NewPulse<'a> {
+    pub guild_id: u64,
+    pub week: Date,
+    pub channel_id: u64,
+    pub statements: &'a [String],
+    pub opened_at: Timestamp,
+    pub closes_at: Timestamp,
+    pub key: &'a [u8],
+}
+
+fn weekday_from(number: i64) -> Result<Weekday, StoreError> {
+    i8::try_from(number)
+        .ok()
+        .and_then(|n| Weekday::from_monday_one_offset(n).ok())
+        .ok_or_else(|| StoreError::Corrupt(format!("weekday {number}")))
+}
+
+fn small(value: i64, what: &str) -> Result<u8, StoreError> {
+    u8::try_from(value).map_err(|_| StoreError::Corrupt(format!("{what} {value}")))
+}
+
+fn schedule_from_row(row: &SqliteRow) -> Result<PulseSchedule, StoreError> {
+    let time: String = row.try_get("post_time")?;
+    Ok(PulseSchedule {
+        guild_id: id_from_db(row.try_get("guild_id")?)?,
+        channel_id: id_from_db(row.try_get("channel_id")?)?,
+        weekday: weekday_from(row.try_get("weekday")?)?,
+        time: DailyTime::parse(&time).map_err(StoreError::Corrupt)?,
+        zone: zone(row.try_get("timezone")?)?,
+        questions: small(row.try_get("questions")?, "questions")?,
+        open_days: small(row.try_get("open_days")?, "open days")?,
+        paused: row.try_get::<i64, _>("paused")? != 0,
+        active_since: timestamp(row.try_get("active_since")?)?,
+    })
+}
+
+fn pulse_from_row(row: &SqliteRow) -> Result<PulseRecord, StoreError> {
+    let week: String = row.try_get("week")?;
+    let statements: String = row.try_get("statements")?;
+    let status: String = row.try_get("status")?;
+    let responses: i64 = row.try_get("responses")?;
+    Ok(PulseRecord {
+        id: row.try_get("id")?,
+        guild_id: id_from_db(row.try_get("guild_id")?)?,
+        week: date(&week)?,
+        channel_id: id_from_db(row.try_get("channel_id")?)?,
+        message_id: optional_id(row.try_get("message_id")?)?,
+        statements: from_json("pulse statements", &statements)?,
+        opened_at: timestamp(row.try_get("opened_at")?)?,
+        closes_at: timestamp(row.try_get("closes_at")?)?,
+        closed: status == "closed",
+        responses: u32::try_from(responses)
+            .map_err(|_| StoreError::Corrupt(format!("responses {responses}")))?,
+    })
+}
+
+impl Store {
+    pub async fn save_pulse_schedule(
+        &self,
+        schedule: &PulseSchedule,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO pulse_schedules
+                 (guild_id, channel_id, weekday, post_time, timezone, questions, open_days, paused, active_since, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (guild_id) DO UPDATE SET
+                 channel_id = excluded.channel_id, weekday = excluded.weekday,
+                 post_time = excluded.post_time, timezone = excluded.timezone,
+                 questions = excluded.questions, open_days = excluded.open_days,
+                 paused = excluded.paused, active_since = excluded.active_since,
+                 updated_at = excluded.updated_at",
+        )
+        .bind(id_to_db(schedule.guild_id))
+        .bind(id_to_db(schedule.channel_id))
+        .bind(i64::from(schedule.weekday.to_monday_one_offset()))
+        .bind(schedule.time.to_string())
+        .bind(schedule.zone.name())
+        .bind(i64::from(schedule.questions))
+        .bind(i64::from(schedule.open_days))
+        .bind(i64::from(schedule.paused))
+        .bind(seconds(schedule.active_since))
+        .bind(seconds(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn pulse_schedule(&self, guild_id: u64) -> Result<Option<PulseSchedule>, StoreError> {
+        sqlx::query("SELECT * FROM pulse_schedules WHERE guild_id = ?")
+            .bind(id_to_db(guild_id))
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(schedule_from_row)
+            .transpose()
+    }
+
+    pub async fn all_pulse_schedules(&self) -> Result<Vec<PulseSchedule>, StoreError> {
+        sqlx::query("SELECT * FROM pulse_schedules ORDER BY guild_id")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(schedule_from_row)
+            .collect()
+    }
+
+    /// Removes a server's pulse schedule; `false` if it had none. Pulses already held stay.
+    pub async fn delete_pulse_schedule(&self, guild_id: u64) -> Result<bool, StoreError> {
+        let result = sqlx::query("DELETE FROM pulse_schedules WHERE guild_id = ?")
+            .bind(id_to_db(guild_id))
+            .execute(&self.pool)
+            .await?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    /// Opens a pulse for a server's week with its key, or returns the one that week already
+    /// has (so a retried or recovered post shows the same pulse).
+    pub async fn open_pulse(&self, new: &NewPulse<'_>) -> Result<PulseRecord, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT OR IGNORE INTO pulses (guild_id, week, channel_id, statements, opened_at, closes_at, status)
+             VALUES (?, ?, ?, ?, ?, ?, 'open')",
+        )
+        .bind(id_to_db(new.guild_id))
+        .bind(new.week.to_string())
+        .bind(id_to_db(new.channel_id))
+        .bind(to_json(&new.statements)?)
+        .bind(seconds(new.opened_at))
+        .bind(seconds(new.closes_at))
+        .execute(&mut *tx)
+        .await?;
+        if inserted.rows_affected() == 1 {
+            sqlx::query("INSERT INTO pulse_keys (pulse_id, key) VALUES (?, ?)")
+                .bind(inserted.last_insert_rowid())
+                .bind(new.key)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let row = sqlx::query("SELECT * FROM pulses WHERE guild_id = ? AND week = ?")
+            .bind(id_to_db(new.guild_id))
+            .bind(new.week.to_string())
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        pulse_from_row(&row)
+    }
+
+    pub async fn pulse_for_week(
+        &self,
+        guild_id: u64,
+        week: Date,
+    ) -> Result<Option<PulseRecord>, StoreError> {
+        sqlx::query("SELECT * FROM pulses WHERE guild_id = ? AND week = ?")
+            .bind(id_to_db(guild_id))
+            .bind(week.to_string())
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(pulse_from_row)
+            .transpose()
+    }
+
+    pub async fn pulse(&self, id: i64) -> Result<Option<PulseRecord>, StoreError> {
+        sqlx::query("SELECT * FROM pulses WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(pulse_from_row)
+            .transpose()
+    }
+
+    /// Records the message a pulse was posted as.
+    pub async fn set_pulse_message(&self, id: i64, message_id: u64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE pulses SET message_id = ? WHERE id = ?")
+            .bind(id_to_db(message_id))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// A server's open pulse, if any.
+    pub async fn current_pulse(&self, guild_id: u64) -> Result<Option<PulseRecord>, StoreError> {
+        sqlx::query("SELECT * FROM pulses WHERE guild_id = ? AND status = 'open' ORDER BY week DESC LIMIT 1")
+            .bind(id_to_db(guild_id))
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(pulse_from_row)
+            .transpose()
+    }
+
+    /// Open pulses whose time is up at `now`.
+    pub async fn pulses_to_close(&self, now: Timestamp) -> Result<Vec<PulseRecord>, StoreError> {
+        sqlx::query(
+            "SELECT * FROM pulses WHERE status = 'open' AND closes_at <= ? ORDER BY closes_at",
+        )
+        .bind(seconds(now))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(pulse_from_row)
+        .collect()
+    }
+
+    /// A server's closed pulses, newest first.
+    pub async fn closed_pulses(
+        &self,
+        guild_id: u64,
+        limit: u32,
+    ) -> Result<Vec<PulseRecord>, StoreError> {
+        sqlx::query("SELECT * FROM pulses WHERE guild_id = ? AND status = 'closed' ORDER BY week DESC LIMIT ?")
+            .bind(id_to_db(guild_id))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(pulse_from_row)
+            .collect()
+    }
+
+    /// The key of an open pulse; `None` once it has closed.
+    pub async fn pulse_key(&self, pulse_id: i64) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT key FROM pulse_keys WHERE pulse_id = ?")
+                .bind(pulse_id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Stores one member's answers to an open pulse under their keyed hash, replacing any
+    /// earlier ones. `false` when the pulse is not open any more.
+    pub async fn save_pulse_answers(
+        &self,
+        pulse_id: i64,
+        member_hash: &[u8],
+        answers: &[(String, u8)],
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let open: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM pulses WHERE id = ? AND status = 'open'")
+                .bind(pulse_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if open.is_none() {
+            return Ok(false);
+        }
+        sqlx::query("DELETE FROM pulse_responses WHERE pulse_id = ? AND member_hash = ?")
+            .bind(pulse_id)
+            .bind(member_hash)
+            .execute(&mut *tx)
+            .await?;
+        for (statement, score) in answers {
+            sqlx::query("INSERT INTO pulse_responses (pulse_id, member_hash, statement_id, score) VALUES (?, ?, ?, ?)")
+                .bind(pulse_id)
+                .bind(member_hash)
+                .bind(statement)
+                .bind(i64::from(*score))
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// How many members have answered an open pulse.
+    pub async fn pulse_answered(&self, pulse_id: i64) -> Result<u32, StoreError> {
+        let count: i64 = sqlx::query_scalar(
+            "SELECT COUNT(DISTINCT member_hash) FROM pulse_responses WHERE pulse_id = ?",
+        )
+        .bind(pulse_id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(u32::try_from(count).unwrap_or(u32::MAX))
+    }
+
+    /// Closes a pulse: in one transaction, stores how many chose each score per statement and
+    /// how many answered, and deletes the key, the hashes and every individual answer.
+    /// `false` when it was already closed (nothing changes).
+    pub async fn close_pulse(&self, pulse_id: i64) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let open: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM pulses WHERE id = ? AND status = 'open'")
+                .bind(pulse_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if open.is_none() {
+            return Ok(false);
+        }
+        sqlx::query(
+            "INSERT INTO pulse_counts (pulse_id, statement_id, score, count)
+             SELECT pulse_id, statement_id, score, COUNT(*) FROM pulse_responses
+             WHERE pulse_id = ? GROUP BY statement_id, score",
+        )
+        .bind(pulse_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE pulses SET status = 'closed',
+                 responses = (SELECT COUNT(DISTINCT member_hash) FROM pulse_responses WHERE pulse_id = ?)
+             WHERE id = ?",
+        )
+        .bind(pulse_id)
+        .bind(pulse_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM pulse_responses WHERE pulse_id = ?")
+            .bind(pulse_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM pulse_keys WHERE pulse_id = ?")
+            .bind(pulse_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// A closed pulse's counts: per statement, how many chose each score (index 0 = score 1).
+    pub async fn pulse_counts(&self, pulse_id: i64) -> Result<Vec<(String, [u32; 5])>, StoreError> {
+        let rows = sqlx::query("SELECT statement_id, score, count FROM pulse_counts WHERE pulse_id = ? ORDER BY statement_id, score")
+            .bind(pulse_id)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut counts: Vec<(String, [u32; 5])> = Vec::new();
+        for row in rows {
+            let statement: String = row.try_get("statement_id")?;
+            let score: i64 = row.try_get("score")?;
+            let count: i64 = row.try_get("count")?;
+            let slot = usize::try_from(score - 1)
+                .ok()
+                .filter(|s| *s < 5)
+                .ok_or_else(|| StoreError::Corrupt(format!("score {score}")))?;
+            if counts.last().is_none_or(|(id, _)| *id != statement) {
+                counts.push((statement, [0; 5]));
+            }
+            if let Some((_, into)) = counts.last_mut() {
+                into[slot] = u32::try_from(count).unwrap_or(u32::MAX);
+            }
+        }
+        Ok(counts)
+    }
+
+    /// Every value in every table, as text: for tests that prove what the database holds.
+    #[cfg(test)]
+    pub(crate) async fn every_value(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let tables: Vec<String> =
+            sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'")
+                .fetch_all(&self.pool)
+                .await?;
+        let mut values = Vec::new();
+        for table in tables {
+            let rows = sqlx::query(&format!("SELECT * FROM \"{table}\""))
+                .fetch_all(&self.pool)
+                .await?;
+            for row in rows {
+                use sqlx::{Column, ValueRef};
+                for (i, column) in row.columns().iter().enumerate() {
+                    let raw = row.try_get_raw(i)?;
+                    if raw.is_null() {
+                        continue;
+                    }
+                    let text = row
+                        .try_get::<i64, _>(i)
+                        .map(|n| n.to_string())
+                        .or_else(|_| row.try_get::<String, _>(i))
+                        .or_else(|_| row.try_get::<Vec<u8>, _>(i).map(|b| format!("{b:02x?}")))
+                        .unwrap_or_default();
+                    values.push((format!("{table}.{}", column.name()), text));
+                }
+            }
+        }
+        Ok(values)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A stand-in for the keyed hash (the store keeps whatever bytes it is given).
+    fn member_hash(key: &[u8], member: u64) -> Vec<u8> {
+        key.iter()
+            .zip(member.to_be_bytes().iter().cycle())
+            .map(|(k, m)| k ^ m)
+            .collect()
+    }
+
+    fn new_key() -> [u8; 32] {
+        [0x5a; 32]
+    }
+
+    fn at(second: i64) -> Timestamp {
+        Timestamp::from_second(second).expect("ts")
+    }
+
+    #[tokio::test]
+    async fn after_close_nothing_in_any_table_names_or_hashes_a_member() {
+        let store = Store::in_memory().await.expect("store");
+        let statements = vec!["a-statement".to_string(), "b-statement".to_string()];
+        let key = new_key();
+        let pulse = store
+            .open_pulse(&NewPulse {
+                guild_id: 7,
+                week: jiff::civil::date(2026, 11, 30),
+                channel_id: 70,
+                statements: &statements,
+                opened_at: at(1_800_000_000),
+                closes_at: at(1_800_172_800),
+                key: &key,
+            })
+            .await
+            .expect("open");
+        let members: [u64; 5] = [
+            111_111_111_111_111_111,
+            222_222_222_222_222_222,
+            333_333_333_333_333_333,
+            444_444_444_444_444_444,
+            555_555_555_555_555_555,
+        ];
+        for (i, member) in members.iter().enumerate() {
+            let score = u8::try_from(i % 5 + 1).expect("small");
+            let answers = vec![
+                ("a-statement".to_string(), score),
+                ("b-statement".to_string(), 3),
+            ];
+            assert!(store
+                .save_pulse_answers(pulse.id, &member_hash(&key, *member), &answers)
+                .await
+                .expect("save"));
+        }
+        // One member changes their mind: replaced, not added.
+        let changed = vec![
+            ("a-statement".to_string(), 5),
+            ("b-statement".to_string(), 5),
+        ];
+        store
+            .save_pulse_answers(pulse.id, &member_hash(&key, members[0]), &changed)
+            .await
+            .expect("save");
+        assert_eq!(store.pulse_answered(pulse.id).await.expect("count"), 5);
+
+        let hashes: Vec<String> = members
+            .iter()
+            .map(|m| format!("{:02x?}", member_hash(&key, *m)))
+            .collect();
+        let before = store.every_value().await.expect("dump");
+        assert!(
+            before.iter().any(|(_, v)| hashes.contains(v)),
+            "open pulses keep hashes"
+        );
+
+        assert!(store.close_pulse(pulse.id).await.expect("close"));
+        assert!(!store
+            .close_pulse(pulse.id)
+            .await
+            .expect("closing twice changes nothing"));
+        let after = store.every_value().await.expect("dump");
+        let key_text = format!("{:02x?}", key.to_vec());
+        for (column, value) in &after {
+            for member in members {
+                assert!(
+                    !value.contains(&member.to_string()),
+                    "{column} names a member: {value}"
+                );
+            }
+            assert!(!hashes.contains(value), "{column} holds a member hash");
+            assert_ne!(value, &key_text, "{column} holds the key");
+        }
+        assert_eq!(store.pulse_key(pulse.id).await.expect("key"), None);
+        let counts = store.pulse_counts(pulse.id).await.expect("counts");
+        assert_eq!(
+            counts,
+            vec![
+                ("a-statement".to_string(), [0, 1, 1, 1, 2]),
+                ("b-statement".to_string(), [0, 0, 4, 0, 1]),
+            ]
+        );
+        let closed = store.pulse(pulse.id).await.expect("read").expect("there");
+        assert!(closed.closed);
+        assert_eq!(closed.responses, 5);
+        assert!(!store
+            .save_pulse_answers(pulse.id, &[1], &changed)
+            .await
+            .expect("refused"));
+    }
+
+    #[tokio::test]
+    async fn a_week_has_one_pulse_and_reopening_returns_it() {
+        let store = Store::in_memory().await.expect("store");
+        let statements = vec!["a".to_string(), "b".to_string()];
+        let new = NewPulse {
+            guild_id: 1,
+            week: jiff::civil::date(2026, 11, 30),
+            channel_id: 10,
+            statements: &statements,
+            opened_at: at(1_800_000_000),
+            closes_at: at(1_800_100_000),
+            key: &[1; 32],
+        };
+        let first = store.open_pulse(&new).await.expect("open");
+        let again = store
+            .open_pulse(&NewPulse {
+                key: &[2; 32],
+                ..new.clone()
+            })
+            .await
+            .expect("again");
+        assert_eq!(first, again);
+        assert_eq!(
+            store.pulse_key(first.id).await.expect("key"),
+            Some(vec![1; 32])
+        );
+        assert_eq!(
+            store.current_pulse(1).await.expect("current"),
+            Some(first.clone())
+        );
+        assert_eq!(
+            store
+                .pulses_to_close(at(1_800_100_000))
+                .await
+                .expect("due")
+                .len(),
+            1
+        );
+        assert!(store
+            .pulses_to_close(at(1_800_099_999))
+            .await
+            .expect("due")
+            .is_empty());
+    }
+
+    #[tokio::test]
+    async fn schedules_round_trip() {
+        let store = Store::in_memory().await.expect("store");
+        let schedule = PulseSchedule {
+            guild_id: 1,
+            channel_id: 10,
+            weekday: Weekday::Monday,
+            time: DailyTime::new(9, 0).expect("time"),
+            zone: Zone::parse("Europe/Berlin").expect("zone"),
+            questions: 3,
+            open_days: 2,
+            paused: false,
+            active_since: at(1_800_000_000),
+        };
+        store
+            .save_pulse_schedule(&schedule, at(1_800_000_000))
+            .await
+            .expect("save");
+        assert_eq!(store.pulse_schedule(1).await.expect("read"), Some(schedule));
+        assert!(store.delete_pulse_schedule(1).await.expect("delete"));
+    }
+}
