@@ -4,6 +4,8 @@
 //! slowest render and the PNG size of each; `--out DIR` also writes both images there. The
 //! first render, which registers the font, is timed on its own.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A measurement that cannot run stops with its reason.
+
 use std::time::{Duration, Instant};
 
 use bridgebot::chart::{self, ChartError, Png, StatementBar, WeekPoint};

@@ -3,6 +3,8 @@
 //! serenity (what commands send) each arrive at the fake as a multipart body, the message in
 //! `payload_json` naming its files and each file, byte for byte, in a `files[n]` part.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
+
 mod support;
 
 use bridgebot::chart::{self, WeekPoint, CHART_FILE};

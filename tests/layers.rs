@@ -25,11 +25,11 @@ const MAY_USE: &[(&str, &[&str])] = &[
     ("chart", &[]),
     // The pure core.
     ("content", &["diag", "limits", "text"]),
-    ("pulse", &["content"]),
+    ("pulse", &["chart", "content"]),
     (
         "reply",
         &[
-            "content", "diag", "limits", "model", "pulse", "text", "when",
+            "chart", "content", "diag", "limits", "model", "pulse", "text", "when",
         ],
     ),
     ("live", &["content", "diag", "reply"]),

@@ -59,13 +59,9 @@ pub fn side_score(results: &[StatementResult], side: PulseSide) -> Option<f64> {
     all.average()
 }
 
-/// One week of the trend: a side without a result (below the minimum) is `None`, a gap.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct WeekPoint {
-    pub week: jiff::civil::Date,
-    pub leading: Option<f64>,
-    pub managing: Option<f64>,
-}
+/// One week of the trend, as the chart draws it: a side without a result (below the
+/// minimum) is `None`, a gap.
+pub use crate::chart::WeekPoint;
 
 /// A number as the result shows it: one decimal.
 pub fn one_decimal(value: f64) -> String {

@@ -5,6 +5,7 @@ use jiff::civil::Date;
 use jiff::Timestamp;
 
 use super::{Accent, Button, Embed, Field, Reply};
+use crate::chart::{self, ChartError, Png, StatementBar, CHART_FILE};
 use crate::content::{Content, PulseSide};
 use crate::pulse::stats::{change, one_decimal, side_score, Counts, StatementResult, WeekPoint};
 use crate::pulse::SCORE_LABELS;
@@ -279,15 +280,33 @@ pub fn result(
             format!("{} of 5 ({since})", one_decimal(score)),
         ));
     }
-    Reply::embed(Embed {
+    let reply = Reply::embed(Embed {
         title: Some(title),
         description: Some(format!(
-            "{responses} people answered. Averages are out of 5; the spread is how far apart the answers were (0 means everyone agreed)."
+            "{responses} people answered. Averages are out of 5; the spread is how far apart the answers were (0 means everyone agreed). The chart shows the same numbers."
         )),
         fields,
         footer: None,
         accent: Accent::Both,
-    })
+    });
+    let bars: Vec<StatementBar> = results
+        .iter()
+        .map(|result| StatementBar {
+            label: statement_text(content, &result.statement_id),
+            average: result.counts.average().unwrap_or(0.0),
+            counts: result.counts.0,
+        })
+        .collect();
+    with_chart(reply, chart::result(&bars))
+}
+
+/// Attaches a chart drawn for a reply. The reply's text carries every number the chart shows,
+/// so a chart that cannot be drawn leaves a complete answer without its picture.
+fn with_chart(reply: Reply, drawn: Result<Png, ChartError>) -> Reply {
+    match drawn {
+        Ok(png) => reply.with_attachment(CHART_FILE, png.bytes),
+        Err(_) => reply,
+    }
 }
 
 /// A week's results from a closed pulse's counts, in the order it asked.
@@ -342,7 +361,7 @@ pub fn trend(points: &[WeekPoint], min_responses: u32) -> Reply {
             lines.join("\n")
         )
     };
-    Reply {
+    let reply = Reply {
         embeds: vec![Embed {
             title: Some(trend_title(points.len())),
             description: Some(crate::text::clip(
@@ -354,7 +373,11 @@ pub fn trend(points: &[WeekPoint], min_responses: u32) -> Reply {
         }],
         ephemeral: true,
         ..Reply::default()
+    };
+    if points.is_empty() {
+        return reply;
     }
+    with_chart(reply, chart::trend(points))
 }
 
 #[cfg(test)]
@@ -439,5 +462,65 @@ mod tests {
             .questions
             .iter()
             .all(|q| q.options.len() <= crate::limits::SELECT_OPTIONS));
+    }
+
+    /// The PNG signature and the IHDR width and height of an attached chart.
+    fn png_size(bytes: &[u8]) -> Option<(u32, u32)> {
+        let signature = b"\x89PNG\r\n\x1a\n";
+        if bytes.len() < 24 || &bytes[..8] != signature || &bytes[12..16] != b"IHDR" {
+            return None;
+        }
+        let word = |at: usize| {
+            u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
+        };
+        Some((word(16), word(20)))
+    }
+
+    #[test]
+    fn a_shown_result_and_a_trend_attach_their_chart_and_a_withheld_result_none() {
+        let content = Content::bundled().expect("content");
+        let ids: Vec<String> = content
+            .statements
+            .iter()
+            .take(3)
+            .map(|s| s.id.to_string())
+            .collect();
+        let week = jiff::civil::date(2026, 11, 30);
+        let counts: Vec<(String, [u32; 5])> =
+            ids.iter().map(|id| (id.clone(), [0, 1, 2, 1, 1])).collect();
+        let results = results_of(&content, &ids, &counts);
+        let shown = result(&content, week, 5, 3, &results, None);
+        let [chart] = shown.attachments.as_slice() else {
+            panic!("one chart attached: {shown:?}");
+        };
+        assert_eq!(chart.name, CHART_FILE);
+        assert!(png_size(&chart.bytes).is_some(), "a PNG");
+        assert!(
+            shown.limit_problems().is_empty(),
+            "{:?}",
+            shown.limit_problems()
+        );
+        let withheld = result(&content, week, 2, 3, &results, None);
+        assert!(
+            withheld.attachments.is_empty(),
+            "no chart of withheld results"
+        );
+        let points: Vec<WeekPoint> = (0..12)
+            .map(|n| WeekPoint {
+                week: week - jiff::ToSpan::weeks(11 - n),
+                leading: (n % 4 != 0).then_some(3.0 + f64::from(n as u8) / 10.0),
+                managing: Some(2.5),
+            })
+            .collect();
+        let trend = trend(&points, 3);
+        let [chart] = trend.attachments.as_slice() else {
+            panic!("one chart attached: {trend:?}");
+        };
+        assert_eq!(png_size(&chart.bytes), Some(chart::TREND_SIZE));
+        assert!(
+            chart.bytes.len() < 100 * 1024,
+            "{} bytes",
+            chart.bytes.len()
+        );
     }
 }
