@@ -8,6 +8,7 @@ use rand::Rng;
 
 use super::{answer, to_plain_text, CommandInfo, Reply, Request};
 use crate::content::{Content, Side, TraitKind};
+use crate::pulse::stats::WeekPoint;
 
 /// Why a preview line could not be answered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -126,7 +127,10 @@ fn tokenize(line: &str) -> Result<Vec<String>, PreviewError> {
 }
 
 /// Commands whose answer depends on a server's stored settings.
-const SERVER_COMMANDS: [&str; 4] = ["tips", "poll", "polls", "admin"];
+const SERVER_COMMANDS: [&str; 5] = ["tips", "poll", "polls", "admin", "pulse"];
+
+/// Weeks `/pulse trend` shows unless asked otherwise, and at most.
+const TREND_WEEKS: (usize, usize) = (12, 52);
 
 /// Answers a command line as the bot would, as text.
 pub fn preview(
@@ -146,11 +150,48 @@ pub fn preview_reply(
     rng: &mut impl Rng,
 ) -> Result<Reply, PreviewError> {
     let command = CommandLine::parse(line)?;
+    if command.path == ["pulse", "trend"] {
+        return sample_trend(&command);
+    }
     let request = request_for(&command, commands)?;
     Ok(
         answer(content, request, rng)
             .unwrap_or_else(|error| Reply::private_note(error.to_string())),
     )
+}
+
+/// `/pulse trend` as an example team would see it: preview has no server, so the weeks are
+/// made up (a steady rise, one week withheld), and the reply says so.
+fn sample_trend(command: &CommandLine) -> Result<Reply, PreviewError> {
+    command.only_options(&["weeks"])?;
+    let weeks = match command.option("weeks") {
+        None => TREND_WEEKS.0,
+        Some(text) => text
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=TREND_WEEKS.1).contains(n))
+            .ok_or_else(|| bad_choice("weeks", text, "a number of weeks from 1 to 52"))?,
+    };
+    let last = jiff::civil::date(2026, 11, 30);
+    let points: Vec<WeekPoint> = (0..weeks)
+        .map(|n| {
+            let back = i64::try_from(weeks - 1 - n).unwrap_or(0);
+            let step = f64::from(u8::try_from(n % 12).unwrap_or(0));
+            let withheld = n + 4 == weeks;
+            WeekPoint {
+                week: last
+                    .checked_sub(jiff::Span::new().weeks(back))
+                    .unwrap_or(last),
+                leading: (!withheld).then_some(3.0 + step / 10.0),
+                managing: (!withheld).then_some(3.6 - step / 20.0),
+            }
+        })
+        .collect();
+    let mut reply = super::pulse::trend(&points, 3);
+    reply.text = Some(format!(
+        "Sample data: preview has no server, so these are an example team's {weeks} weeks."
+    ));
+    Ok(reply)
 }
 
 fn request_for<'a>(
@@ -244,6 +285,30 @@ mod tests {
     use rand::SeedableRng;
 
     use super::*;
+
+    #[test]
+    fn pulse_trend_previews_sample_weeks_with_the_chart_and_says_they_are_samples() {
+        let content = Content::bundled().expect("content");
+        let mut rng = StdRng::seed_from_u64(1);
+        let reply =
+            preview_reply(&content, "/pulse trend weeks:8", &[], &mut rng).expect("preview");
+        assert!(reply
+            .text
+            .as_deref()
+            .unwrap_or_default()
+            .contains("Sample data"));
+        assert_eq!(reply.attachments.len(), 1, "the chart");
+        let text = to_plain_text(&reply);
+        assert_eq!(text.matches("withheld").count(), 1, "{text}");
+        assert!(matches!(
+            preview_reply(&content, "/pulse trend weeks:0", &[], &mut rng),
+            Err(PreviewError::BadChoice { .. })
+        ));
+        assert!(matches!(
+            preview_reply(&content, "/pulse status", &[], &mut rng),
+            Err(PreviewError::NeedsServer(_))
+        ));
+    }
 
     #[test]
     fn parse_reads_subcommands_options_and_quoted_values() {
