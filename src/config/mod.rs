@@ -5,16 +5,22 @@
 //! with file, line and what to write instead, and the process stops before connecting.
 //! `config.example.toml` documents every key; a test keeps it in step with this file.
 
-use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use serde::de::{DeserializeOwned, Error as _};
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use toml::de::DeValue;
 use toml::Spanned;
 
-use crate::diag::{problem_and_fix, Diagnostic, Diagnostics, SourceFile};
+use crate::diag::{Diagnostic, Diagnostics, SourceFile};
+
+mod keys;
+mod token;
+mod values;
+
+use keys::{Section, Value, SECTIONS};
+pub use token::Token;
+pub use values::{ApiBase, Shards, Snowflake};
 
 /// The file read when `--config` is not given, if it exists in the working folder.
 pub const DEFAULT_CONFIG_FILE: &str = "bridgebot.toml";
@@ -150,287 +156,6 @@ pub struct MetricsConfig {
     /// Where to serve Prometheus metrics; off when unset.
     pub listen: Option<SocketAddr>,
 }
-
-/// A Discord id (a snowflake), written as a number or a string of digits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Snowflake(pub u64);
-
-impl<'de> Deserialize<'de> for Snowflake {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Number(u64),
-            Text(String),
-        }
-        let id = match Raw::deserialize(deserializer)? {
-            Raw::Number(n) => Some(n),
-            Raw::Text(text) => text.trim().parse().ok(),
-        };
-        match id {
-            Some(id) if id > 0 => Ok(Snowflake(id)),
-            _ => Err(D::Error::custom(problem_and_fix(
-                "this is not a Discord id",
-                "write the id as a positive number, like 123456789012345678 (in Discord: Developer Mode, then right-click > Copy ID)",
-            ))),
-        }
-    }
-}
-
-/// The base URL of an HTTP API proxy: `http(s)://host[:port][/prefix]`, without a trailing `/`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiBase(String);
-
-impl ApiBase {
-    pub fn parse(text: &str) -> Result<ApiBase, String> {
-        const FIX: &str = "write the proxy's base address, like http://127.0.0.1:3000";
-        let url = url::Url::parse(text.trim())
-            .map_err(|e| problem_and_fix(format!("`{text}` is not a URL ({e})"), FIX))?;
-        if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-            return Err(problem_and_fix(
-                format!("`{text}` is not an http:// or https:// address"),
-                FIX,
-            ));
-        }
-        if url.query().is_some() || url.fragment().is_some() {
-            return Err(problem_and_fix(
-                format!("`{text}` has a ?query or #fragment"),
-                FIX,
-            ));
-        }
-        Ok(ApiBase(url.as_str().trim_end_matches('/').to_string()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl<'de> Deserialize<'de> for ApiBase {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        ApiBase::parse(&text).map_err(D::Error::custom)
-    }
-}
-
-/// How many gateway shards to run: Discord's recommendation, or a fixed number.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Shards {
-    #[default]
-    Auto,
-    Fixed(u32),
-}
-
-impl<'de> Deserialize<'de> for Shards {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Number(i64),
-            Text(String),
-        }
-        match Raw::deserialize(deserializer)? {
-            Raw::Text(text) if text == "auto" => Ok(Shards::Auto),
-            Raw::Number(n) if (1..=u32::MAX as i64).contains(&n) => Ok(Shards::Fixed(n as u32)),
-            _ => Err(D::Error::custom(problem_and_fix(
-                "this is not a shard count",
-                "write \"auto\" or a whole number of at least 1",
-            ))),
-        }
-    }
-}
-
-/// A whole number within `MIN..=MAX`, with a message that says the range.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Bounded<const MIN: u32, const MAX: u32>(u32);
-
-impl<'de, const MIN: u32, const MAX: u32> Deserialize<'de> for Bounded<MIN, MAX> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let n = i64::deserialize(deserializer)?;
-        match u32::try_from(n) {
-            Ok(n) if (MIN..=MAX).contains(&n) => Ok(Bounded(n)),
-            _ => Err(D::Error::custom(problem_and_fix(
-                format!("{n} is out of range"),
-                format!("use a whole number from {MIN} to {MAX}"),
-            ))),
-        }
-    }
-}
-
-/// A tracing filter: comma-separated `level` or `target=level` directives. Checked here
-/// because tracing's own parser takes any unknown word as a target name, so a typo such as
-/// `verbose` would silently log nothing.
-struct LogLevel(String);
-
-const LEVELS: [&str; 6] = ["off", "error", "warn", "info", "debug", "trace"];
-
-impl<'de> Deserialize<'de> for LogLevel {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        let directive_ok = |directive: &str| {
-            let level = directive
-                .rsplit_once('=')
-                .map_or(
-                    directive,
-                    |(target, level)| {
-                        if target.trim().is_empty() {
-                            ""
-                        } else {
-                            level
-                        }
-                    },
-                );
-            LEVELS.contains(&level.trim().to_lowercase().as_str())
-        };
-        if !text.trim().is_empty() && text.split(',').all(directive_ok) {
-            Ok(LogLevel(text))
-        } else {
-            Err(D::Error::custom(problem_and_fix(
-                format!("`{text}` is not a log level"),
-                "use off, error, warn, info, debug or trace, optionally per module: \"bridgebot=debug,warn\"",
-            )))
-        }
-    }
-}
-
-/// One setting's value as read from the file, for the per-key setters.
-struct Value<'f, 'a> {
-    file: &'f SourceFile<'a>,
-    value: Spanned<DeValue<'a>>,
-}
-
-impl Value<'_, '_> {
-    fn parse<T: DeserializeOwned>(self) -> Result<T, Diagnostic> {
-        self.file.deserialize(self.value)
-    }
-
-    fn path(self) -> Result<PathBuf, Diagnostic> {
-        let span = self.value.span();
-        let file = self.file;
-        let text: String = self.parse()?;
-        if text.trim().is_empty() {
-            return Err(file.diagnostic(
-                &span,
-                "the path is empty",
-                "write a file or folder path, or remove the key",
-            ));
-        }
-        Ok(PathBuf::from(text))
-    }
-}
-
-type Setter<S> = fn(&mut S, Value<'_, '_>) -> Result<(), Diagnostic>;
-
-/// A section: its name and, for each key, how to set it.
-trait Section: Sized + 'static {
-    const NAME: &'static str;
-    const KEYS: &'static [(&'static str, Setter<Self>)];
-}
-
-impl Section for DiscordConfig {
-    const NAME: &'static str = "discord";
-    const KEYS: &'static [(&'static str, Setter<Self>)] = &[
-        ("token_file", |s, v| {
-            s.token_file = Some(v.path()?);
-            Ok(())
-        }),
-        ("api_base", |s, v| {
-            s.api_base = Some(v.parse()?);
-            Ok(())
-        }),
-        ("guild_id", |s, v| {
-            s.guild_id = Some(v.parse()?);
-            Ok(())
-        }),
-        ("owners", |s, v| {
-            s.owners = v.parse()?;
-            Ok(())
-        }),
-        ("shards", |s, v| {
-            s.shards = v.parse()?;
-            Ok(())
-        }),
-    ];
-}
-
-impl Section for ContentConfig {
-    const NAME: &'static str = "content";
-    const KEYS: &'static [(&'static str, Setter<Self>)] = &[("dir", |s, v| {
-        s.dir = Some(v.path()?);
-        Ok(())
-    })];
-}
-
-impl Section for StorageConfig {
-    const NAME: &'static str = "storage";
-    const KEYS: &'static [(&'static str, Setter<Self>)] = &[("database", |s, v| {
-        s.database = v.path()?;
-        Ok(())
-    })];
-}
-
-impl Section for TipsConfig {
-    const NAME: &'static str = "tips";
-    const KEYS: &'static [(&'static str, Setter<Self>)] = &[
-        ("catch_up_hours", |s, v| {
-            s.catch_up_hours = v.parse::<Bounded<0, 23>>()?.0;
-            Ok(())
-        }),
-        ("posts_per_second", |s, v| {
-            s.posts_per_second = v.parse::<Bounded<1, 50>>()?.0;
-            Ok(())
-        }),
-    ];
-}
-
-impl Section for PollsConfig {
-    const NAME: &'static str = "polls";
-    const KEYS: &'static [(&'static str, Setter<Self>)] = &[("cooldown_seconds", |s, v| {
-        s.cooldown_seconds = v.parse::<Bounded<0, 86_400>>()?.0;
-        Ok(())
-    })];
-}
-
-impl Section for PulseConfig {
-    const NAME: &'static str = "pulse";
-    const KEYS: &'static [(&'static str, Setter<Self>)] = &[("min_responses", |s, v| {
-        s.min_responses = v.parse::<Bounded<3, 1000>>()?.0;
-        Ok(())
-    })];
-}
-
-impl Section for LogConfig {
-    const NAME: &'static str = "log";
-    const KEYS: &'static [(&'static str, Setter<Self>)] = &[
-        ("level", |s, v| {
-            s.level = v.parse::<LogLevel>()?.0;
-            Ok(())
-        }),
-        ("format", |s, v| {
-            s.format = v.parse()?;
-            Ok(())
-        }),
-    ];
-}
-
-impl Section for MetricsConfig {
-    const NAME: &'static str = "metrics";
-    const KEYS: &'static [(&'static str, Setter<Self>)] = &[("listen", |s, v| {
-        s.listen = Some(v.parse()?);
-        Ok(())
-    })];
-}
-
-const SECTIONS: [&str; 8] = [
-    DiscordConfig::NAME,
-    ContentConfig::NAME,
-    StorageConfig::NAME,
-    TipsConfig::NAME,
-    PollsConfig::NAME,
-    PulseConfig::NAME,
-    LogConfig::NAME,
-    MetricsConfig::NAME,
-];
 
 /// Why the configuration could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -574,40 +299,6 @@ fn read_section<S: Section>(
     problems
 }
 
-/// The bot token. Its `Debug` and `Display` never show it, so it cannot leak into a log line.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Token(String);
-
-impl Token {
-    fn new(raw: &str, from: &str) -> Result<Token, ConfigError> {
-        let token = raw.trim();
-        let token = token.strip_prefix("Bot ").unwrap_or(token);
-        if token.is_empty() {
-            return Err(ConfigError::EmptyToken {
-                from: from.to_string(),
-            });
-        }
-        Ok(Token(token.to_string()))
-    }
-
-    /// The secret itself, for handing to serenity only.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Token {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Token(<redacted>)")
-    }
-}
-
-impl fmt::Display for Token {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -631,7 +322,7 @@ mod tests {
 
     #[test]
     fn the_example_config_parses_and_documents_every_key() {
-        let text = include_str!("../config.example.toml");
+        let text = include_str!("../../config.example.toml");
         Config::from_toml("config.example.toml", text).expect("the example is valid");
         let uncommented: String = text
             .lines()

@@ -1,0 +1,148 @@
+//! The config's value types: each parses itself with a message that says what to write.
+
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer};
+
+use crate::diag::problem_and_fix;
+
+/// A Discord id (a snowflake), written as a number or a string of digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Snowflake(pub u64);
+
+impl<'de> Deserialize<'de> for Snowflake {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Number(u64),
+            Text(String),
+        }
+        let id = match Raw::deserialize(deserializer)? {
+            Raw::Number(n) => Some(n),
+            Raw::Text(text) => text.trim().parse().ok(),
+        };
+        match id {
+            Some(id) if id > 0 => Ok(Snowflake(id)),
+            _ => Err(D::Error::custom(problem_and_fix(
+                "this is not a Discord id",
+                "write the id as a positive number, like 123456789012345678 (in Discord: Developer Mode, then right-click > Copy ID)",
+            ))),
+        }
+    }
+}
+
+/// The base URL of an HTTP API proxy: `http(s)://host[:port][/prefix]`, without a trailing `/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiBase(String);
+
+impl ApiBase {
+    pub fn parse(text: &str) -> Result<ApiBase, String> {
+        const FIX: &str = "write the proxy's base address, like http://127.0.0.1:3000";
+        let url = url::Url::parse(text.trim())
+            .map_err(|e| problem_and_fix(format!("`{text}` is not a URL ({e})"), FIX))?;
+        if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+            return Err(problem_and_fix(
+                format!("`{text}` is not an http:// or https:// address"),
+                FIX,
+            ));
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(problem_and_fix(
+                format!("`{text}` has a ?query or #fragment"),
+                FIX,
+            ));
+        }
+        Ok(ApiBase(url.as_str().trim_end_matches('/').to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for ApiBase {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        ApiBase::parse(&text).map_err(D::Error::custom)
+    }
+}
+
+/// How many gateway shards to run: Discord's recommendation, or a fixed number.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Shards {
+    #[default]
+    Auto,
+    Fixed(u32),
+}
+
+impl<'de> Deserialize<'de> for Shards {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Number(i64),
+            Text(String),
+        }
+        match Raw::deserialize(deserializer)? {
+            Raw::Text(text) if text == "auto" => Ok(Shards::Auto),
+            Raw::Number(n) if (1..=u32::MAX as i64).contains(&n) => Ok(Shards::Fixed(n as u32)),
+            _ => Err(D::Error::custom(problem_and_fix(
+                "this is not a shard count",
+                "write \"auto\" or a whole number of at least 1",
+            ))),
+        }
+    }
+}
+
+/// A whole number within `MIN..=MAX`, with a message that says the range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Bounded<const MIN: u32, const MAX: u32>(pub(super) u32);
+
+impl<'de, const MIN: u32, const MAX: u32> Deserialize<'de> for Bounded<MIN, MAX> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let n = i64::deserialize(deserializer)?;
+        match u32::try_from(n) {
+            Ok(n) if (MIN..=MAX).contains(&n) => Ok(Bounded(n)),
+            _ => Err(D::Error::custom(problem_and_fix(
+                format!("{n} is out of range"),
+                format!("use a whole number from {MIN} to {MAX}"),
+            ))),
+        }
+    }
+}
+
+/// A tracing filter: comma-separated `level` or `target=level` directives. Checked here
+/// because tracing's own parser takes any unknown word as a target name, so a typo such as
+/// `verbose` would silently log nothing.
+pub(super) struct LogLevel(pub(super) String);
+
+const LEVELS: [&str; 6] = ["off", "error", "warn", "info", "debug", "trace"];
+
+impl<'de> Deserialize<'de> for LogLevel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        let directive_ok = |directive: &str| {
+            let level = directive
+                .rsplit_once('=')
+                .map_or(
+                    directive,
+                    |(target, level)| {
+                        if target.trim().is_empty() {
+                            ""
+                        } else {
+                            level
+                        }
+                    },
+                );
+            LEVELS.contains(&level.trim().to_lowercase().as_str())
+        };
+        if !text.trim().is_empty() && text.split(',').all(directive_ok) {
+            Ok(LogLevel(text))
+        } else {
+            Err(D::Error::custom(problem_and_fix(
+                format!("`{text}` is not a log level"),
+                "use off, error, warn, info, debug or trace, optionally per module: \"bridgebot=debug,warn\"",
+            )))
+        }
+    }
+}
