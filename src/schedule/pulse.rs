@@ -222,12 +222,7 @@ impl Duty for PulseOpen {
     }
 
     async fn send(&self, ctx: &Ctx, post: &Sending<PulsePost>) -> Result<u64, SendError> {
-        let pulse = ctx
-            .store
-            .pulse(post.payload.pulse_id)
-            .await
-            .map_err(|e| SendError::Store(e.to_string()))?
-            .ok_or_else(|| SendError::Refused("the pulse is no longer in the database".into()))?;
+        let pulse = claimed_pulse(ctx, post.payload.pulse_id).await?;
         let content = ctx.content.get();
         let reply = pulse_post(
             &content,
@@ -347,13 +342,8 @@ impl Duty for PulseResult {
     }
 
     async fn send(&self, ctx: &Ctx, post: &Sending<ResultPost>) -> Result<u64, SendError> {
+        let pulse = claimed_pulse(ctx, post.payload.pulse_id).await?;
         let store_error = |e: StoreError| SendError::Store(e.to_string());
-        let pulse = ctx
-            .store
-            .pulse(post.payload.pulse_id)
-            .await
-            .map_err(store_error)?
-            .ok_or_else(|| SendError::Refused("the pulse is no longer in the database".into()))?;
         let reply = result_reply(ctx, &pulse, self.min_responses)
             .await
             .map_err(store_error)?;
@@ -384,6 +374,15 @@ impl Duty for PulseResult {
     ) -> Result<(), StoreError> {
         Ok(())
     }
+}
+
+/// The pulse a claimed post is about; gone from the database means the post cannot be made.
+async fn claimed_pulse(ctx: &Ctx, id: i64) -> Result<PulseRecord, SendError> {
+    ctx.store
+        .pulse(id)
+        .await
+        .map_err(|e| SendError::Store(e.to_string()))?
+        .ok_or_else(|| SendError::Refused("the pulse is no longer in the database".into()))
 }
 
 /// The closed pulse whose close falls within a day before `at` (the result's due time).
