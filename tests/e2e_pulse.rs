@@ -148,7 +148,7 @@ fn embed_text(message: &Value) -> String {
 }
 
 #[tokio::test]
-async fn five_answer_one_changes_and_the_result_shows_the_right_averages() {
+async fn five_answer_one_changes_and_the_result_replies_with_the_right_averages() {
     let bot = start().await;
     let mut events = bot.running().schedule_events();
     set_up(&bot).await;
@@ -169,7 +169,13 @@ async fn five_answer_one_changes_and_the_result_shows_the_right_averages() {
 
     clock(&bot).set(at("2026-12-02T09:00:00Z"));
     let result = posted(&mut events, DutyKind::PulseResult).await;
-    let result = embed_text(&bot.fake().message(result).expect("result"));
+    let result = bot.fake().message(result).expect("result");
+    assert_eq!(
+        result["message_reference"]["message_id"].as_str(),
+        Some(message.to_string().as_str()),
+        "the result is a reply to the pulse: {result}"
+    );
+    let result = embed_text(&result);
     // 1, 4, 3, 2, 1 and 2, 4, 4, 4, 4.
     assert!(result.contains("Average 2.2 of 5"), "{result}");
     assert!(result.contains("Average 3.6 of 5"), "{result}");
