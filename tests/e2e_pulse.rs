@@ -12,7 +12,7 @@ use fake_discord::{ADMIN_ID, MEMBER_ID, TEXT_CHANNEL_ID};
 use jiff::Timestamp;
 use serde_json::Value;
 use support::events::next_event;
-use support::{Answer, TestBot, CALLBACK_MESSAGE};
+use support::{Answer, TestBot, CALLBACK_MESSAGE, EPHEMERAL};
 use tokio::sync::broadcast;
 
 /// Members of the test server, besides the admin.
@@ -45,6 +45,37 @@ async fn pulse(bot: &TestBot, user: u64, sub: &str, options: &[(&str, Value)]) -
         |slash, (name, value)| slash.option(name, value.clone()),
     );
     bot.ask(slash).await
+}
+
+/// `/pulse now` by the admin: its private answer, which follows a "thinking…" callback.
+async fn pulse_now(bot: &TestBot) -> String {
+    let answer = bot
+        .ask_deferred(
+            bot.fake()
+                .slash("pulse")
+                .subcommand("now")
+                .as_user(ADMIN_ID),
+        )
+        .await;
+    assert_ne!(
+        answer["flags"].as_u64().unwrap_or(0) & EPHEMERAL,
+        0,
+        "private: {answer}"
+    );
+    answer["content"].as_str().unwrap_or_default().to_string()
+}
+
+/// The team pulse posts in the channel so far.
+fn pulse_posts(bot: &TestBot) -> usize {
+    bot.fake()
+        .channel_messages(TEXT_CHANNEL_ID)
+        .iter()
+        .filter(|m| {
+            m["embeds"][0]["title"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("Team pulse: "))
+        })
+        .count()
 }
 
 /// A pulse every Monday at 09:00 UTC, two statements, open two days.
@@ -221,14 +252,8 @@ async fn a_restart_while_open_keeps_every_answer_and_opens_no_second_pulse() {
     clock(&bot).set(at("2026-11-30T12:00:00Z"));
     bot.restart().await;
     let mut events = bot.running().schedule_events();
-    let now = pulse(&bot, ADMIN_ID, "now", &[]).await;
-    assert!(
-        now.text()
-            .unwrap_or_default()
-            .contains("already has a team pulse"),
-        "{}",
-        now.body()
-    );
+    let now = pulse_now(&bot).await;
+    assert!(now.contains("already has a team pulse"), "{now}");
     clock(&bot).set(at("2026-12-02T09:00:00Z"));
     let result = posted(&mut events, DutyKind::PulseResult).await;
     let result = embed_text(&bot.fake().message(result).expect("result"));
@@ -237,17 +262,37 @@ async fn a_restart_while_open_keeps_every_answer_and_opens_no_second_pulse() {
         result.contains("Average 4.0 of 5") && result.contains("Average 2.0 of 5"),
         "{result}"
     );
-    let pulses = bot
-        .fake()
-        .channel_messages(TEXT_CHANNEL_ID)
-        .iter()
-        .filter(|m| {
-            m["embeds"][0]["title"]
-                .as_str()
-                .is_some_and(|t| t.starts_with("Team pulse: "))
-        })
-        .count();
-    assert_eq!(pulses, 1, "one pulse for the week");
+    assert_eq!(pulse_posts(&bot), 1, "one pulse for the week");
+    bot.shutdown().await;
+}
+
+#[tokio::test]
+async fn pulse_now_posts_through_the_claim_once_and_the_week_gets_no_second_pulse() {
+    let bot = start().await;
+    let mut events = bot.running().schedule_events();
+    set_up(&bot).await;
+    // Monday 08:00; the weekly pulse is due at 09:00.
+    let started = pulse_now(&bot).await;
+    assert!(
+        started.contains(&format!("open in <#{TEXT_CHANNEL_ID}>")),
+        "{started}"
+    );
+    let message = posted(&mut events, DutyKind::Pulse).await;
+    let again = pulse_now(&bot).await;
+    assert!(again.contains("already has a team pulse"), "{again}");
+
+    clock(&bot).set(at("2026-11-30T09:00:00Z"));
+    next_event(&mut events, "the weekly pulse planned for next week", |e| {
+        matches!(
+            e,
+            ScheduleEvent::Planned { duty: DutyKind::Pulse, next: Some(next), .. }
+                if *next == at("2026-12-07T09:00:00Z")
+        )
+    })
+    .await;
+    assert_eq!(pulse_posts(&bot), 1, "one pulse for the week");
+    assert!(bot.fake().message(message).is_some());
+    bot.fake().assert_no_violations();
     bot.shutdown().await;
 }
 
