@@ -190,7 +190,15 @@ async fn five_answer_one_changes_and_the_result_replies_with_the_right_averages(
         answer(&bot, message, *member, &scores).await;
     }
     // The first member changes their answers: replaced, not added.
+    let mark = bot.fake().mark();
     answer(&bot, message, MEMBERS[0], &[1, 2]).await;
+    bot.fake()
+        .wait_request(mark, |r| {
+            r.method == "PATCH"
+                && r.route().ends_with(&format!("/messages/{message}"))
+                && r.status.is_some()
+        })
+        .await;
     let post = bot.fake().message(message).expect("post");
     assert!(
         embed_text(&post).contains("5 people have answered"),
@@ -292,6 +300,48 @@ async fn pulse_now_posts_through_the_claim_once_and_the_week_gets_no_second_puls
     .await;
     assert_eq!(pulse_posts(&bot), 1, "one pulse for the week");
     assert!(bot.fake().message(message).is_some());
+    bot.fake().assert_no_violations();
+    bot.shutdown().await;
+}
+
+#[tokio::test]
+async fn submitting_before_rating_every_statement_is_answered_privately_with_what_to_do() {
+    let bot = start().await;
+    let mut events = bot.running().schedule_events();
+    set_up(&bot).await;
+    clock(&bot).set(at("2026-11-30T09:00:00Z"));
+    let message = posted(&mut events, DutyKind::Pulse).await;
+    let post = bot.fake().message(message).expect("post");
+    let open = message_custom_ids(&post).remove(0);
+    let form = bot
+        .ask(
+            bot.fake()
+                .click(&open)
+                .on_message(TEXT_CHANNEL_ID, message)
+                .as_user(MEMBERS[0]),
+        )
+        .await;
+    let submit = form.custom_ids().last().expect("submit").to_string();
+    let refused = bot
+        .ask(
+            bot.fake()
+                .click(&submit)
+                .on_original(form.interaction())
+                .as_user(MEMBERS[0]),
+        )
+        .await;
+    refused.assert_accepted(CALLBACK_MESSAGE);
+    assert!(refused.is_ephemeral(), "{}", refused.body());
+    assert!(
+        refused
+            .text()
+            .unwrap_or_default()
+            .contains("Rate every statement"),
+        "{}",
+        refused.body()
+    );
+    // The form is still there to finish; the answer then counts.
+    answer(&bot, message, MEMBERS[0], &[3, 3]).await;
     bot.fake().assert_no_violations();
     bot.shutdown().await;
 }
