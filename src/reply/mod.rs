@@ -8,6 +8,7 @@
 mod action;
 pub mod admin;
 pub mod autocomplete;
+pub mod digest;
 mod error;
 mod help;
 pub mod layout;
