@@ -12,6 +12,7 @@ use fake_discord::{ADMIN_ID, MEMBER_ID, TEXT_CHANNEL_ID};
 use jiff::Timestamp;
 use serde_json::Value;
 use support::events::next_event;
+use support::on_both_engines;
 use support::{Answer, TestBot, CALLBACK_MESSAGE};
 use tokio::sync::broadcast;
 
@@ -147,7 +148,6 @@ fn embed_text(message: &Value) -> String {
     message["embeds"].to_string()
 }
 
-#[tokio::test]
 async fn five_answer_one_changes_and_the_result_shows_the_right_averages() {
     let bot = start().await;
     let mut events = bot.running().schedule_events();
@@ -182,7 +182,6 @@ async fn five_answer_one_changes_and_the_result_shows_the_right_averages() {
     bot.shutdown().await;
 }
 
-#[tokio::test]
 async fn two_answers_withhold_the_results() {
     let bot = start().await;
     let mut events = bot.running().schedule_events();
@@ -202,7 +201,6 @@ async fn two_answers_withhold_the_results() {
     bot.shutdown().await;
 }
 
-#[tokio::test]
 async fn a_restart_while_open_keeps_every_answer_and_opens_no_second_pulse() {
     let mut bot = start().await;
     let mut events = bot.running().schedule_events();
@@ -245,7 +243,6 @@ async fn a_restart_while_open_keeps_every_answer_and_opens_no_second_pulse() {
     bot.shutdown().await;
 }
 
-#[tokio::test]
 async fn a_member_without_manage_server_cannot_set_up_stop_or_see_status() {
     let bot = start().await;
     for sub in ["setup", "stop", "status", "now"] {
@@ -275,7 +272,6 @@ async fn a_member_without_manage_server_cannot_set_up_stop_or_see_status() {
     bot.shutdown().await;
 }
 
-#[tokio::test]
 async fn no_log_line_at_trace_puts_a_member_next_to_an_answer() {
     use bridgebot::config::{LogConfig, LogFormat};
     let captured = bridgebot::log::Memory::default();
@@ -317,3 +313,11 @@ async fn no_log_line_at_trace_puts_a_member_next_to_an_answer() {
         }
     }
 }
+
+on_both_engines!(
+    five_answer_one_changes_and_the_result_shows_the_right_averages,
+    two_answers_withhold_the_results,
+    a_restart_while_open_keeps_every_answer_and_opens_no_second_pulse,
+    a_member_without_manage_server_cannot_set_up_stop_or_see_status,
+    no_log_line_at_trace_puts_a_member_next_to_an_answer,
+);

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use bridgebot::app::{Bot, RunError, RunningBot};
 use bridgebot::clock::{Clock, ManualClock};
-use bridgebot::config::{ApiBase, Config, Shards, Snowflake};
+use bridgebot::config::{ApiBase, Config, Database, Shards, Snowflake};
 use bridgebot::discord::connect::RETRY_CAP;
 use fake_discord::{FakeDiscord, FakeOptions, Fault, RouteMatcher, GUILD_ID};
 use jiff::{SignedDuration, Timestamp};
@@ -20,7 +20,7 @@ fn config(api_base: &str, dir: &tempfile::TempDir, shards: Shards) -> Config {
     config.discord.api_base = Some(ApiBase::parse(api_base).expect("api base"));
     config.discord.guild_id = Some(Snowflake(GUILD_ID));
     config.discord.shards = shards;
-    config.storage.database = dir.path().join("bridgebot.db");
+    config.storage.database = Database::Sqlite(dir.path().join("bridgebot.db"));
     config
 }
 

@@ -20,7 +20,7 @@ mod values;
 
 use keys::{Section, Value, SECTIONS};
 pub use token::Token;
-pub use values::{ApiBase, Shards, Snowflake};
+pub use values::{ApiBase, Database, PostgresUrl, Shards, Snowflake};
 
 /// The file read when `--config` is not given, if it exists in the working folder.
 pub const DEFAULT_CONFIG_FILE: &str = "bridgebot.toml";
@@ -66,14 +66,14 @@ pub struct ContentConfig {
 /// `[storage]`
 #[derive(Debug, Clone, PartialEq)]
 pub struct StorageConfig {
-    /// The SQLite database file, created on first run.
-    pub database: PathBuf,
+    /// A SQLite file (created on first run) or a PostgreSQL server.
+    pub database: Database,
 }
 
 impl Default for StorageConfig {
     fn default() -> Self {
         StorageConfig {
-            database: PathBuf::from("bridgebot.db"),
+            database: Database::Sqlite(PathBuf::from("bridgebot.db")),
         }
     }
 }
@@ -238,7 +238,9 @@ impl Config {
         };
         self.discord.token_file.as_mut().map(resolve);
         self.content.dir.as_mut().map(resolve);
-        resolve(&mut self.storage.database);
+        if let Database::Sqlite(path) = &mut self.storage.database {
+            resolve(path);
+        }
     }
 
     /// The bot token: `DISCORD_TOKEN` if set, else the contents of `token_file`.
@@ -316,7 +318,7 @@ mod tests {
         assert_eq!(Config::default().tips.catch_up_hours, 6);
         assert_eq!(
             Config::default().storage.database,
-            PathBuf::from("bridgebot.db")
+            Database::Sqlite(PathBuf::from("bridgebot.db"))
         );
     }
 
