@@ -700,6 +700,51 @@ fn bot_choice(bot: &TestBot, sub: &str, option: &str, label: &str) -> Value {
         .expect("choice")
 }
 
+/// PostgreSQL only (a file beside the bot cannot go away like this): the database stops
+/// answering (its sessions ended, new ones refused) just as a tip falls due, and comes back.
+/// The scheduler tries again after a wait instead of leaving the tip to the next start, and
+/// posts it once.
+#[tokio::test]
+async fn a_database_lost_while_a_tip_is_due_is_tried_again_and_the_tip_posted_once() {
+    support::on(support::Engine::Postgres, async {
+        let bot = start_at(monday_8am()).await;
+        let mut events = bot.running().schedule_events();
+        set_up(&bot).await;
+        next_event(&mut events, "the tip planned", |e| {
+            matches!(e, ScheduleEvent::Planned { next: Some(_), .. })
+        })
+        .await;
+        let database = bot.postgres().expect("on PostgreSQL");
+        database.set_reachable(false).await;
+        let nine = at("2026-11-30T09:00:00Z");
+        clock(&bot).set(nine);
+        // The failed delivery is planned again a little later (the pacer's waits are shorter).
+        let again = tokio::time::timeout(
+            std::time::Duration::from_secs(20),
+            clock(&bot).sleeper(|t| {
+                t >= nine + SignedDuration::from_millis(400)
+                    && t <= nine + SignedDuration::from_secs(61)
+            }),
+        )
+        .await
+        .expect("the scheduler plans to try again");
+        assert_eq!(post_attempts(&bot), 0, "nothing was sent without a claim");
+        database.set_reachable(true).await;
+        clock(&bot).set(again);
+        next_event_driving(
+            &mut events,
+            clock(&bot),
+            SignedDuration::from_secs(1),
+            "the tip posted once the database is back",
+            |e| matches!(e, ScheduleEvent::Posted { .. }),
+        )
+        .await;
+        assert_eq!(post_attempts(&bot), 1, "posted once");
+        bot.shutdown().await;
+    })
+    .await;
+}
+
 on_both_engines!(
     setup_answers_with_the_next_post_time_as_discord_timestamps,
     the_tip_arrives_in_the_channel_at_its_time_mentioning_nobody,

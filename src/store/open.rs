@@ -245,8 +245,10 @@ fn postgres_error(shown: &str, error: sqlx::Error) -> StoreError {
                     error.to_string(),
                     "The role may not create the bot's tables: grant it CREATE on the database (or its schema), or use the database's owner.",
                 ),
-                // cannot_connect_now (starting up), too_many_connections, connection exceptions
-                c if c == "57P03" || c == "53300" || c.starts_with("08") => {
+                // cannot_connect_now (starting up), too_many_connections, connection
+                // exceptions, and a database closed to connections for now (ALLOW_CONNECTIONS
+                // false, object_not_in_prerequisite_state while connecting)
+                c if c == "57P03" || c == "53300" || c == "55000" || c.starts_with("08") => {
                     unreachable(error.to_string())
                 }
                 _ => open(

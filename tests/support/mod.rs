@@ -78,6 +78,7 @@ pub fn engine() -> Engine {
 /// `on_both_engines!(name, ...)`: for each `async fn name()` of the test file, the tests
 /// `name::sqlite` and `name::postgres`. `on_both_engines!(multi_thread: name, ...)` runs them
 /// on a two-thread runtime.
+#[allow(unused_macros)] // A test file on one engine only uses none.
 macro_rules! on_both_engines {
     (multi_thread: $($name:ident),* $(,)?) => {$(
         mod $name {
@@ -106,6 +107,7 @@ macro_rules! on_both_engines {
         }
     )*};
 }
+#[allow(unused_imports)]
 pub(crate) use on_both_engines;
 
 /// A database for one test on `engine`: a file in `dir`, or a fresh PostgreSQL database
@@ -187,7 +189,7 @@ impl TestBotBuilder {
             config,
             clock: self.clock,
             running: None,
-            _postgres: postgres,
+            postgres,
         };
         bot.launch(Mark::START).await;
         bot
@@ -205,7 +207,7 @@ pub struct TestBot {
     clock: Option<ManualClock>,
     running: Option<RunningBot>,
     /// The PostgreSQL database, on that engine; dropped (and so removed) after the bot.
-    _postgres: Option<test_postgres::Database>,
+    postgres: Option<test_postgres::Database>,
 }
 
 impl TestBot {
@@ -242,6 +244,11 @@ impl TestBot {
     /// The database: a file, or a PostgreSQL database.
     pub fn database(&self) -> Database {
         self.config.storage.database.clone()
+    }
+
+    /// The PostgreSQL database the bot runs on, on that engine.
+    pub fn postgres(&self) -> Option<&test_postgres::Database> {
+        self.postgres.as_ref()
     }
 
     /// The clock the bot runs on, if the test gave it one.

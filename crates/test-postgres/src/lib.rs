@@ -57,6 +57,35 @@ impl Database {
     pub fn url(&self) -> &str {
         &self.url
     }
+
+    /// Cuts the database off, as a lost network or a restarting server would (every session
+    /// on it ended, new ones refused), or lets it be reached again.
+    pub async fn set_reachable(&self, reachable: bool) {
+        let mut admin = PgConnection::connect(self.admin.as_str())
+            .await
+            .unwrap_or_else(|e| panic!("cannot connect to the test server: {e}"));
+        admin
+            .execute(
+                format!(
+                    "ALTER DATABASE {} WITH ALLOW_CONNECTIONS {reachable}",
+                    self.name
+                )
+                .as_str(),
+            )
+            .await
+            .expect("allow or refuse connections");
+        if !reachable {
+            sqlx::query(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                 WHERE datname = $1 AND pid <> pg_backend_pid()",
+            )
+            .bind(&self.name)
+            .execute(&mut admin)
+            .await
+            .expect("end the database's sessions");
+        }
+        let _ = admin.close().await;
+    }
 }
 
 /// Creates a fresh database, starting this binary's server first if it has none.
