@@ -351,6 +351,70 @@ mod tests {
     }
 
     #[test]
+    fn the_database_is_a_file_or_a_postgres_url_and_nothing_else() {
+        let database = |text: &str| {
+            Config::from_toml("bot.toml", &format!("[storage]\ndatabase = {text:?}\n"))
+                .map(|config| config.storage.database)
+        };
+        assert_eq!(
+            database("data/bot.db").expect("a path"),
+            Database::Sqlite(PathBuf::from("data/bot.db"))
+        );
+        for url in [
+            "postgres://bot:secret@db.example:5432/bridgebot",
+            "postgresql://bot@localhost/bridgebot",
+            "postgres:///bridgebot?host=/run/postgresql",
+        ] {
+            let Database::Postgres(parsed) = database(url).expect("a URL") else {
+                panic!("{url} is not read as PostgreSQL");
+            };
+            assert_eq!(parsed.expose(), url);
+        }
+        let shown =
+            database("postgres://bot:secret@db.example/bridgebot?password=hunter2").expect("a URL");
+        for text in [shown.to_string(), format!("{shown:?}")] {
+            assert!(
+                !text.contains("secret") && !text.contains("hunter2"),
+                "{text}"
+            );
+            assert!(text.contains("db.example"), "{text}");
+        }
+        for (wrong, says) in [
+            (
+                "mysql://bot@localhost/bridgebot",
+                "`mysql://` is not a database",
+            ),
+            ("sqlite://bot.db", "`sqlite://` is not a database"),
+            ("", "the database is empty"),
+            ("postgres://bot@[nonsense/x", "is not a valid URL"),
+        ] {
+            let problems = database(wrong).expect_err(wrong).0;
+            let message = problems[0].to_string();
+            assert!(message.contains(says), "{wrong}: {message}");
+            assert!(
+                message.contains("postgres://"),
+                "says what to write: {message}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_relative_database_file_is_found_beside_the_config_but_a_url_is_left_alone() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("bot.toml");
+        std::fs::write(&path, "[storage]\ndatabase = \"bot.db\"\n").expect("write");
+        let config = Config::load(Some(&path)).expect("loads");
+        assert_eq!(
+            config.storage.database,
+            Database::Sqlite(dir.path().join("bot.db"))
+        );
+        let url = "postgres://bot@localhost/bridgebot";
+        std::fs::write(&path, format!("[storage]\ndatabase = \"{url}\"\n")).expect("write");
+        let config = Config::load(Some(&path)).expect("loads");
+        assert_eq!(config.storage.database, Database::parse(url).expect("url"));
+    }
+
+    #[test]
     fn values_are_read_into_their_types() {
         let config = Config::from_toml(
             "bot.toml",
