@@ -13,7 +13,7 @@ use bridgebot::discord::convert::poise_reply;
 use bridgebot::discord::poster::DiscordPoster;
 use bridgebot::reply::{Embed, Reply};
 use bridgebot::rest::Rest;
-use bridgebot::schedule::Poster as _;
+use bridgebot::schedule::{Addressing, Poster as _};
 use fake_discord::{FakeDiscord, RecordedRequest, APP_ID, TEXT_CHANNEL_ID};
 use poise::serenity_prelude as serenity;
 use serenity::{
@@ -69,7 +69,7 @@ async fn a_channel_post_uploads_its_files() {
     let reply = chart_reply();
     let mark = fake.mark();
     poster
-        .post(TEXT_CHANNEL_ID, &reply, None)
+        .post(TEXT_CHANNEL_ID, &reply, Addressing::default())
         .await
         .expect("the fake accepts the post");
     let request = fake

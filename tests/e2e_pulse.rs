@@ -13,7 +13,7 @@ use jiff::Timestamp;
 use serde_json::Value;
 use support::events::next_event;
 use support::on_both_engines;
-use support::{Answer, TestBot, CALLBACK_MESSAGE};
+use support::{Answer, TestBot, CALLBACK_MESSAGE, EPHEMERAL};
 use tokio::sync::broadcast;
 
 /// Members of the test server, besides the admin.
@@ -46,6 +46,37 @@ async fn pulse(bot: &TestBot, user: u64, sub: &str, options: &[(&str, Value)]) -
         |slash, (name, value)| slash.option(name, value.clone()),
     );
     bot.ask(slash).await
+}
+
+/// `/pulse now` by the admin: its private answer, which follows a "thinking…" callback.
+async fn pulse_now(bot: &TestBot) -> String {
+    let answer = bot
+        .ask_deferred(
+            bot.fake()
+                .slash("pulse")
+                .subcommand("now")
+                .as_user(ADMIN_ID),
+        )
+        .await;
+    assert_ne!(
+        answer["flags"].as_u64().unwrap_or(0) & EPHEMERAL,
+        0,
+        "private: {answer}"
+    );
+    answer["content"].as_str().unwrap_or_default().to_string()
+}
+
+/// The team pulse posts in the channel so far.
+fn pulse_posts(bot: &TestBot) -> usize {
+    bot.fake()
+        .channel_messages(TEXT_CHANNEL_ID)
+        .iter()
+        .filter(|m| {
+            m["embeds"][0]["title"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("Team pulse: "))
+        })
+        .count()
 }
 
 /// A pulse every Monday at 09:00 UTC, two statements, open two days.
@@ -148,7 +179,7 @@ fn embed_text(message: &Value) -> String {
     message["embeds"].to_string()
 }
 
-async fn five_answer_one_changes_and_the_result_shows_the_right_averages() {
+async fn five_answer_one_changes_and_the_result_replies_with_the_right_averages() {
     let bot = start().await;
     let mut events = bot.running().schedule_events();
     set_up(&bot).await;
@@ -159,7 +190,15 @@ async fn five_answer_one_changes_and_the_result_shows_the_right_averages() {
         answer(&bot, message, *member, &scores).await;
     }
     // The first member changes their answers: replaced, not added.
+    let mark = bot.fake().mark();
     answer(&bot, message, MEMBERS[0], &[1, 2]).await;
+    bot.fake()
+        .wait_request(mark, |r| {
+            r.method == "PATCH"
+                && r.route().ends_with(&format!("/messages/{message}"))
+                && r.status.is_some()
+        })
+        .await;
     let post = bot.fake().message(message).expect("post");
     assert!(
         embed_text(&post).contains("5 people have answered"),
@@ -169,7 +208,13 @@ async fn five_answer_one_changes_and_the_result_shows_the_right_averages() {
 
     clock(&bot).set(at("2026-12-02T09:00:00Z"));
     let result = posted(&mut events, DutyKind::PulseResult).await;
-    let result = embed_text(&bot.fake().message(result).expect("result"));
+    let result = bot.fake().message(result).expect("result");
+    assert_eq!(
+        result["message_reference"]["message_id"].as_str(),
+        Some(message.to_string().as_str()),
+        "the result is a reply to the pulse: {result}"
+    );
+    let result = embed_text(&result);
     // 1, 4, 3, 2, 1 and 2, 4, 4, 4, 4.
     assert!(result.contains("Average 2.2 of 5"), "{result}");
     assert!(result.contains("Average 3.6 of 5"), "{result}");
@@ -213,14 +258,8 @@ async fn a_restart_while_open_keeps_every_answer_and_opens_no_second_pulse() {
     clock(&bot).set(at("2026-11-30T12:00:00Z"));
     bot.restart().await;
     let mut events = bot.running().schedule_events();
-    let now = pulse(&bot, ADMIN_ID, "now", &[]).await;
-    assert!(
-        now.text()
-            .unwrap_or_default()
-            .contains("already has a team pulse"),
-        "{}",
-        now.body()
-    );
+    let now = pulse_now(&bot).await;
+    assert!(now.contains("already has a team pulse"), "{now}");
     clock(&bot).set(at("2026-12-02T09:00:00Z"));
     let result = posted(&mut events, DutyKind::PulseResult).await;
     let result = embed_text(&bot.fake().message(result).expect("result"));
@@ -229,17 +268,77 @@ async fn a_restart_while_open_keeps_every_answer_and_opens_no_second_pulse() {
         result.contains("Average 4.0 of 5") && result.contains("Average 2.0 of 5"),
         "{result}"
     );
-    let pulses = bot
-        .fake()
-        .channel_messages(TEXT_CHANNEL_ID)
-        .iter()
-        .filter(|m| {
-            m["embeds"][0]["title"]
-                .as_str()
-                .is_some_and(|t| t.starts_with("Team pulse: "))
-        })
-        .count();
-    assert_eq!(pulses, 1, "one pulse for the week");
+    assert_eq!(pulse_posts(&bot), 1, "one pulse for the week");
+    bot.shutdown().await;
+}
+
+async fn pulse_now_posts_through_the_claim_once_and_the_week_gets_no_second_pulse() {
+    let bot = start().await;
+    let mut events = bot.running().schedule_events();
+    set_up(&bot).await;
+    // Monday 08:00; the weekly pulse is due at 09:00.
+    let started = pulse_now(&bot).await;
+    assert!(
+        started.contains(&format!("open in <#{TEXT_CHANNEL_ID}>")),
+        "{started}"
+    );
+    let message = posted(&mut events, DutyKind::Pulse).await;
+    let again = pulse_now(&bot).await;
+    assert!(again.contains("already has a team pulse"), "{again}");
+
+    clock(&bot).set(at("2026-11-30T09:00:00Z"));
+    next_event(&mut events, "the weekly pulse planned for next week", |e| {
+        matches!(
+            e,
+            ScheduleEvent::Planned { duty: DutyKind::Pulse, next: Some(next), .. }
+                if *next == at("2026-12-07T09:00:00Z")
+        )
+    })
+    .await;
+    assert_eq!(pulse_posts(&bot), 1, "one pulse for the week");
+    assert!(bot.fake().message(message).is_some());
+    bot.fake().assert_no_violations();
+    bot.shutdown().await;
+}
+
+async fn submitting_before_rating_every_statement_is_answered_privately_with_what_to_do() {
+    let bot = start().await;
+    let mut events = bot.running().schedule_events();
+    set_up(&bot).await;
+    clock(&bot).set(at("2026-11-30T09:00:00Z"));
+    let message = posted(&mut events, DutyKind::Pulse).await;
+    let post = bot.fake().message(message).expect("post");
+    let open = message_custom_ids(&post).remove(0);
+    let form = bot
+        .ask(
+            bot.fake()
+                .click(&open)
+                .on_message(TEXT_CHANNEL_ID, message)
+                .as_user(MEMBERS[0]),
+        )
+        .await;
+    let submit = form.custom_ids().last().expect("submit").to_string();
+    let refused = bot
+        .ask(
+            bot.fake()
+                .click(&submit)
+                .on_original(form.interaction())
+                .as_user(MEMBERS[0]),
+        )
+        .await;
+    refused.assert_accepted(CALLBACK_MESSAGE);
+    assert!(refused.is_ephemeral(), "{}", refused.body());
+    assert!(
+        refused
+            .text()
+            .unwrap_or_default()
+            .contains("Rate every statement"),
+        "{}",
+        refused.body()
+    );
+    // The form is still there to finish; the answer then counts.
+    answer(&bot, message, MEMBERS[0], &[3, 3]).await;
+    bot.fake().assert_no_violations();
     bot.shutdown().await;
 }
 
@@ -315,9 +414,11 @@ async fn no_log_line_at_trace_puts_a_member_next_to_an_answer() {
 }
 
 on_both_engines!(
-    five_answer_one_changes_and_the_result_shows_the_right_averages,
+    five_answer_one_changes_and_the_result_replies_with_the_right_averages,
     two_answers_withhold_the_results,
     a_restart_while_open_keeps_every_answer_and_opens_no_second_pulse,
     a_member_without_manage_server_cannot_set_up_stop_or_see_status,
     no_log_line_at_trace_puts_a_member_next_to_an_answer,
+    pulse_now_posts_through_the_claim_once_and_the_week_gets_no_second_pulse,
+    submitting_before_rating_every_statement_is_answered_privately_with_what_to_do,
 );

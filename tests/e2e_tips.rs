@@ -11,7 +11,7 @@ use bridgebot::discord::poster::DiscordPoster;
 use bridgebot::model::duty::DutyKind;
 use bridgebot::reply::{tip_embed, Reply};
 use bridgebot::rest::Rest;
-use bridgebot::schedule::{Poster as _, ScheduleEvent};
+use bridgebot::schedule::{Addressing, Poster as _, ScheduleEvent};
 use bridgebot::store::{DutyClaim, TipSettings};
 use bridgebot::when::{DailyTime, Days, Zone};
 use fake_discord::{
@@ -486,7 +486,7 @@ async fn post_as_the_bot(fake: &FakeDiscord, tip_id: &str) -> u64 {
         .expect("token");
     let poster = DiscordPoster::new(Rest::new(&config.discord, &token));
     poster
-        .post(TEXT_CHANNEL_ID, &reply, None)
+        .post(TEXT_CHANNEL_ID, &reply, Addressing::default())
         .await
         .expect("the fake accepts the tip")
 }

@@ -6,6 +6,7 @@ use tracing::{debug, error, info, warn};
 
 use super::{answers, BotError, Data, APOLOGY};
 use crate::metrics::Outcome;
+use crate::reply::pulse::FormId;
 use crate::reply::{Action, Reply, Request};
 
 /// The poise event handler.
@@ -38,8 +39,9 @@ pub async fn handle(
     Ok(())
 }
 
-/// A click on one of our buttons: the message is edited in place with the new answer, or, for
-/// a revealed scenario answer, a private message answers the one who clicked. Every click is
+/// A click on one of our components: the message is edited in place with the new answer, or,
+/// for a revealed scenario answer or the pulse's form, a private message answers the one who
+/// clicked. Every click is
 /// answered and counted: a mistake with its words, a failure with the apology, both privately
 /// to whoever clicked.
 async fn on_button(
@@ -47,15 +49,21 @@ async fn on_button(
     component: &ComponentInteraction,
     data: &Data,
 ) -> Result<(), BotError> {
-    if super::pulse_form::handle(ctx, component, data).await? {
-        return Ok(());
-    }
-    let Some(action) = Action::parse(&component.data.custom_id) else {
-        debug!(custom_id = %component.data.custom_id, "a component this bot did not make");
-        return Ok(());
+    let custom_id = &component.data.custom_id;
+    let click = match (FormId::parse(custom_id), Action::parse(custom_id)) {
+        (Some(form), _) => Click::Form(form),
+        (None, Some(action)) => Click::Action(action),
+        (None, None) => {
+            debug!(%custom_id, "a component this bot did not make");
+            return Ok(());
+        }
     };
     let in_flight = data.in_flight.start();
-    let outcome = match answer_click(ctx, component, data, &action).await {
+    let answered = match click {
+        Click::Form(form) => super::pulse_form::handle(ctx, component, data, form).await,
+        Click::Action(action) => answer_click(ctx, component, data, &action).await,
+    };
+    let outcome = match answered {
         Ok(()) => Outcome::Answered,
         // Also the entry a button names having left the content in a reload.
         Err(BotError::User(mistake)) => {
@@ -70,6 +78,14 @@ async fn on_button(
     };
     crate::metrics::interaction("button", outcome, Some(in_flight.elapsed()));
     Ok(())
+}
+
+/// What a click on one of our components asks for.
+enum Click {
+    /// A button of a content answer.
+    Action(Action),
+    /// A select or Submit of a pulse's private answer form.
+    Form(FormId),
 }
 
 async fn answer_click(

@@ -4,6 +4,7 @@
 //! `reply`, converts the result, and sends it.
 
 pub mod answers;
+mod coalesce;
 mod commands;
 pub mod connect;
 pub mod convert;
@@ -60,6 +61,8 @@ pub struct Data {
     pub in_flight: Arc<inflight::Tracker>,
     /// Whether a gateway session was established before (so the next one is a reconnect).
     pub(crate) connected_before: std::sync::atomic::AtomicBool,
+    /// Pulses whose answer count on the post is being edited.
+    pub(crate) count_edits: coalesce::Coalesce<i64>,
 }
 
 /// The parts [`Data`] is built from.
@@ -90,6 +93,7 @@ impl Data {
             clock: parts.clock,
             config: parts.config,
             connected_before: std::sync::atomic::AtomicBool::new(false),
+            count_edits: coalesce::Coalesce::new(),
             in_flight: parts.in_flight,
         }
     }

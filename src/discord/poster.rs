@@ -2,7 +2,7 @@
 //! owed-request client ([`Rest`]).
 
 use jiff::Timestamp;
-use poise::serenity_prelude::{ChannelId, CreateAllowedMentions, MessageId};
+use poise::serenity_prelude::{ChannelId, CreateAllowedMentions, MessageId, MessageReference};
 use tokio::sync::OnceCell;
 
 use super::convert::{channel_message, no_mentions, poll_message};
@@ -10,7 +10,7 @@ use crate::model::poll::TimedPoll;
 use crate::polls::PollApi;
 use crate::reply::Reply;
 use crate::rest::{MessageRef, Rest, RestError};
-use crate::schedule::Poster;
+use crate::schedule::{Addressing, Poster};
 use crate::tasks::BoxFuture;
 
 /// Discord's epoch (2015-01-01), in milliseconds since the Unix epoch.
@@ -44,6 +44,13 @@ impl DiscordPoster {
     }
 }
 
+/// A reply to a message of the channel; posted plain if that message was deleted meanwhile,
+/// so what is owed still goes out.
+fn reply_reference(channel_id: u64, message_id: u64) -> MessageReference {
+    MessageReference::from((ChannelId::new(channel_id), MessageId::new(message_id)))
+        .fail_if_not_exists(false)
+}
+
 /// Mentions allowed on a tip: the configured role only, or nobody.
 pub fn tip_mentions(role: Option<u64>) -> CreateAllowedMentions {
     match role {
@@ -56,14 +63,17 @@ impl Poster for DiscordPoster {
     fn post<'a>(
         &'a self,
         channel_id: u64,
-        tip: &'a Reply,
-        role: Option<u64>,
+        reply: &'a Reply,
+        to: Addressing,
     ) -> BoxFuture<'a, Result<u64, RestError>> {
         Box::pin(async move {
-            let message = channel_message(tip, tip_mentions(role));
+            let mut message = channel_message(reply, tip_mentions(to.role));
+            if let Some(answered) = to.reply_to {
+                message = message.reference_message(reply_reference(channel_id, answered));
+            }
             let sent = self
                 .rest
-                .create_message(channel_id, &message, &tip.attachments)
+                .create_message(channel_id, &message, &reply.attachments)
                 .await?;
             Ok(sent.id)
         })
@@ -176,7 +186,7 @@ impl PollApi for DiscordPoster {
     ) -> BoxFuture<'a, Result<u64, RestError>> {
         Box::pin(async move {
             let message = channel_message(recap, no_mentions())
-                .reference_message((ChannelId::new(channel_id), MessageId::new(poll_message_id)));
+                .reference_message(reply_reference(channel_id, poll_message_id));
             let sent = self
                 .rest
                 .create_message(channel_id, &message, &recap.attachments)

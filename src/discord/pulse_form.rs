@@ -63,7 +63,7 @@ fn note(reply: &Reply) -> CreateInteractionResponseMessage {
     CreateInteractionResponseMessage::new()
         .ephemeral(true)
         .allowed_mentions(no_mentions())
-        .content(reply.text.clone().unwrap_or_default())
+        .content(note_text(reply))
 }
 
 async fn respond(
@@ -108,118 +108,124 @@ pub async fn open(
     respond(ctx, component, CreateInteractionResponse::Message(message)).await
 }
 
-/// A select or Submit of the form; `false` when the component is not the form's.
+/// Where a click on the form leaves it.
+enum Step {
+    /// The form again, with what is chosen so far.
+    Form(CreateInteractionResponseMessage),
+    /// The pulse has closed (its key is gone): the form gives way to a note saying so.
+    Closed,
+    /// Saved: the form gives way to thanks, and the count on the post is refreshed.
+    Saved(PulseRecord),
+}
+
+/// A select or Submit of the form. A Submit before every statement is rated is the member's
+/// mistake, answered privately beside the form by the caller.
 pub async fn handle(
     ctx: &serenity::Context,
     component: &ComponentInteraction,
     data: &Data,
-) -> Result<bool, BotError> {
-    let Some(id) = FormId::parse(&component.data.custom_id) else {
-        return Ok(false);
-    };
-    match id {
+    id: FormId,
+) -> Result<(), BotError> {
+    let step = match id {
         FormId::Pick {
             pulse,
             index,
             chosen,
-        } => {
-            let ComponentInteractionDataKind::StringSelect { values } = &component.data.kind else {
-                return Ok(true);
-            };
-            let score = values
-                .first()
-                .and_then(|v| v.parse::<u8>().ok())
-                .filter(|s| (1..=5).contains(s));
-            let Some(record) = open_pulse(data, pulse).await? else {
-                respond(
-                    ctx,
-                    component,
-                    CreateInteractionResponse::UpdateMessage(
-                        note(&words::closed_already()).components(Vec::new()),
-                    ),
-                )
-                .await?;
-                return Ok(true);
-            };
-            let chosen = score.map_or(chosen.clone(), |s| choose(&chosen, index, s));
-            let (text, rows) = form_rows(data, &record, &chosen);
-            let message = CreateInteractionResponseMessage::new()
-                .content(text)
-                .components(rows);
-            respond(
-                ctx,
-                component,
-                CreateInteractionResponse::UpdateMessage(message),
-            )
-            .await?;
-        }
-        FormId::Submit { pulse, chosen } => {
-            let Some(record) = open_pulse(data, pulse).await? else {
-                respond(
-                    ctx,
-                    component,
-                    CreateInteractionResponse::UpdateMessage(
-                        note(&words::closed_already()).components(Vec::new()),
-                    ),
-                )
-                .await?;
-                return Ok(true);
-            };
-            let Some(picked) = scores(&chosen).filter(|s| s.len() == record.statements.len())
-            else {
-                respond(
-                    ctx,
-                    component,
-                    CreateInteractionResponse::Message(note(&words::rate_every_statement())),
-                )
-                .await?;
-                return Ok(true);
-            };
-            let Some(key) = data.store.pulse_key(pulse).await? else {
-                respond(
-                    ctx,
-                    component,
-                    CreateInteractionResponse::UpdateMessage(
-                        note(&words::closed_already()).components(Vec::new()),
-                    ),
-                )
-                .await?;
-                return Ok(true);
-            };
-            let hash = member_hash(&key, component.user.id.get());
-            let answers: Vec<(String, u8)> =
-                record.statements.iter().cloned().zip(picked).collect();
-            if !data
-                .store
-                .save_pulse_answers(pulse, &hash, &answers)
-                .await?
-            {
-                respond(
-                    ctx,
-                    component,
-                    CreateInteractionResponse::UpdateMessage(
-                        note(&words::closed_already()).components(Vec::new()),
-                    ),
-                )
-                .await?;
-                return Ok(true);
-            }
-            respond(
-                ctx,
-                component,
-                CreateInteractionResponse::UpdateMessage(
-                    note(&words::thanks()).components(Vec::new()),
-                ),
-            )
-            .await?;
-            refresh_count(ctx, data, &record).await;
-        }
+        } => pick(component, data, pulse, index, &chosen).await?,
+        FormId::Submit { pulse, chosen } => submit(component, data, pulse, &chosen).await?,
+    };
+    let response = match &step {
+        Step::Form(form) => form.clone(),
+        Step::Closed => note(&words::closed_already()).components(Vec::new()),
+        Step::Saved(_) => note(&words::thanks()).components(Vec::new()),
+    };
+    respond(
+        ctx,
+        component,
+        CreateInteractionResponse::UpdateMessage(response),
+    )
+    .await?;
+    if let Step::Saved(record) = step {
+        refresh_count(ctx, data, &record).await;
     }
-    Ok(true)
+    Ok(())
 }
 
-/// Shows the new number of answers on the pulse post; a failure only leaves the count behind.
+/// A score picked in one statement's select: the form redrawn with it.
+async fn pick(
+    component: &ComponentInteraction,
+    data: &Data,
+    pulse: i64,
+    index: usize,
+    chosen: &str,
+) -> Result<Step, BotError> {
+    let Some(record) = open_pulse(data, pulse).await? else {
+        return Ok(Step::Closed);
+    };
+    let score = match &component.data.kind {
+        ComponentInteractionDataKind::StringSelect { values } => values
+            .first()
+            .and_then(|v| v.parse::<u8>().ok())
+            .filter(|s| (1..=5).contains(s)),
+        _ => None,
+    };
+    let chosen = score.map_or(chosen.to_string(), |s| choose(chosen, index, s));
+    let (text, rows) = form_rows(data, &record, &chosen);
+    Ok(Step::Form(
+        CreateInteractionResponseMessage::new()
+            .content(text)
+            .components(rows),
+    ))
+}
+
+/// Submit: the answers stored under the member's keyed hash, replacing earlier ones.
+async fn submit(
+    component: &ComponentInteraction,
+    data: &Data,
+    pulse: i64,
+    chosen: &str,
+) -> Result<Step, BotError> {
+    let Some(record) = open_pulse(data, pulse).await? else {
+        return Ok(Step::Closed);
+    };
+    let Some(picked) = scores(chosen).filter(|s| s.len() == record.statements.len()) else {
+        return Err(BotError::user(note_text(&words::rate_every_statement())));
+    };
+    let Some(key) = data.store.pulse_key(pulse).await? else {
+        return Ok(Step::Closed);
+    };
+    let hash = member_hash(&key, component.user.id.get());
+    let answers: Vec<(String, u8)> = record.statements.iter().cloned().zip(picked).collect();
+    if !data
+        .store
+        .save_pulse_answers(pulse, &hash, &answers)
+        .await?
+    {
+        return Ok(Step::Closed);
+    }
+    Ok(Step::Saved(record))
+}
+
+fn note_text(reply: &Reply) -> String {
+    reply.text.clone().unwrap_or_default()
+}
+
+/// Shows the new number of answers on the pulse post. One edit per pulse is under way at a
+/// time: answers that arrive meanwhile are shown by one more edit when it ends, so a rush of
+/// answers costs a few edits, not one each. A failure only leaves the count behind.
 async fn refresh_count(ctx: &serenity::Context, data: &Data, pulse: &PulseRecord) {
+    if pulse.message_id.is_none() || !data.count_edits.begin(pulse.id) {
+        return;
+    }
+    loop {
+        edit_count(ctx, data, pulse).await;
+        if !data.count_edits.again(pulse.id) {
+            break;
+        }
+    }
+}
+
+async fn edit_count(ctx: &serenity::Context, data: &Data, pulse: &PulseRecord) {
     let Some(message) = pulse.message_id else {
         return;
     };

@@ -122,6 +122,32 @@ pub fn started(channel_id: u64, closes_at: Timestamp) -> Reply {
     ))
 }
 
+/// `/pulse now` while the weekly pulse is paused.
+pub fn paused_now() -> Reply {
+    Reply::private_note(
+        "The team pulse is paused. Resume it with `/pulse resume`, then start one with `/pulse now`.",
+    )
+}
+
+/// `/pulse now` accepted, the post not out yet (Discord is slow, or it is being sent).
+pub fn on_its_way(channel_id: u64) -> Reply {
+    Reply::private_note(format!(
+        "The team pulse is on its way to <#{channel_id}>; it appears as soon as Discord takes it."
+    ))
+}
+
+/// `/pulse now` could not post.
+pub fn not_started(detail: &str) -> Reply {
+    Reply::private_note(format!("I could not post the team pulse: {detail}"))
+}
+
+/// `/pulse now` while the bot is stopping.
+pub fn shutting_down() -> Reply {
+    Reply::private_note(
+        "I am restarting right now, so I could not start the pulse. Try `/pulse now` again in a minute.",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -50,6 +50,8 @@ pub(super) trait Runner: Send + Sync + 'static {
     fn view(&self, guild: u64) -> BoxFuture<'_, Result<Option<View>, StoreError>>;
     /// Posts what the server is owed now, if anything.
     fn deliver(self: Arc<Self>, guild: u64) -> BoxFuture<'static, Outcome>;
+    /// Posts now because someone asked (`/pulse now`), outside the schedule.
+    fn deliver_requested(self: Arc<Self>, guild: u64) -> BoxFuture<'static, Outcome>;
     /// Finishes a claim a previous run left `sending`.
     fn recover(self: Arc<Self>, entry: DutyEntry) -> BoxFuture<'static, Outcome>;
 }
@@ -116,6 +118,10 @@ impl<D: Duty> Runner for Delivery<D> {
         Box::pin(async move { self.deliver_now(guild).await })
     }
 
+    fn deliver_requested(self: Arc<Self>, guild: u64) -> BoxFuture<'static, Outcome> {
+        Box::pin(async move { self.deliver_on_request(guild).await })
+    }
+
     fn recover(self: Arc<Self>, entry: DutyEntry) -> BoxFuture<'static, Outcome> {
         Box::pin(async move { self.recover_claim(entry).await })
     }
@@ -149,6 +155,35 @@ impl<D: Duty> Delivery<D> {
         // come: a crash then leaves at most the few claims really under way.
         ctx.pacer.slot().await;
         self.claim_and_send(guild, &plan, owed).await
+    }
+
+    /// A post asked for now is claimed under today's local date, as a scheduled day is, so
+    /// it goes out once and is recovered after a crash like any other; a day already in the
+    /// log (posted, or being posted) is not claimed twice. `None` when the duty is not set
+    /// up or paused, or today is taken.
+    async fn deliver_on_request(&self, guild: u64) -> Outcome {
+        let ctx = &self.ctx;
+        let now = ctx.clock.now();
+        let Some(plan) = self.duty.plan(ctx, guild).await? else {
+            return Ok(None);
+        };
+        let today = Occurrence {
+            date: plan.schedule.local_date(now),
+            at: now,
+        };
+        if ctx
+            .store
+            .duty_entry(D::KIND, guild, today.date)
+            .await?
+            .is_some()
+        {
+            return Ok(None);
+        }
+        if let Some(settled) = self.duty.settle_without_post(ctx, &plan, today).await? {
+            return Ok(Some(settled));
+        }
+        ctx.pacer.slot().await;
+        self.claim_and_send(guild, &plan, today).await
     }
 
     async fn claim_and_send(

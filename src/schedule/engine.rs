@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::{broadcast, mpsc, oneshot};
 use tracing::{debug, info, warn};
 
 use super::delivery::{missed_detail, owed_occurrence, within_catch_up, Delivery, Outcome, Runner};
@@ -99,10 +99,32 @@ impl ScheduleEvent {
 /// A server and one of its duties: what the queue holds and jobs run for.
 type Key = (u64, DutyKind);
 
+/// What commands ask of the scheduler.
+enum Command {
+    /// A server's settings for a duty changed: plan it again.
+    Changed(Key),
+    /// Post a duty now, outside its schedule, and say how it went.
+    Now(Key, oneshot::Sender<Requested>),
+}
+
+/// How a post asked for now ([`Scheduler::post_now`]) ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Requested {
+    /// What the engine did (posted, settled without a post, failed); `None` when nothing was
+    /// sent: the duty is not set up or paused, or today's post is already in the log.
+    Done(Option<ScheduleEvent>),
+    /// A post of this duty is being sent for the server right now.
+    Busy,
+    /// The database failed; the words say how.
+    Database(String),
+    /// The scheduler has stopped (the bot is shutting down).
+    Stopped,
+}
+
 /// The task, created but not running yet.
 pub struct Unstarted {
     engine: Engine,
-    commands: mpsc::UnboundedReceiver<Control<Key>>,
+    commands: mpsc::UnboundedReceiver<Control<Command>>,
     stop: crate::retry::StopSender,
 }
 
@@ -124,7 +146,7 @@ impl Unstarted {
 /// The handle commands use to tell the scheduler about changes.
 #[derive(Clone)]
 pub struct Scheduler {
-    commands: mpsc::UnboundedSender<Control<Key>>,
+    commands: mpsc::UnboundedSender<Control<Command>>,
     events: broadcast::Sender<ScheduleEvent>,
 }
 
@@ -171,7 +193,24 @@ impl Scheduler {
     /// Plans a server's duty again after its settings changed (or were removed).
     pub fn changed(&self, duty: DutyKind, guild_id: u64) {
         // Fails only when the scheduler has stopped, when nothing is left to plan.
-        let _ = self.commands.send(Control::Do((guild_id, duty)));
+        let _ = self
+            .commands
+            .send(Control::Do(Command::Changed((guild_id, duty))));
+    }
+
+    /// Posts a server's duty now, through the same claim, record and recovery as a scheduled
+    /// day (claimed under today's local date). Waits for the end, retries included: callers
+    /// bound the wait.
+    pub async fn post_now(&self, duty: DutyKind, guild_id: u64) -> Requested {
+        let (answer, answered) = oneshot::channel();
+        if self
+            .commands
+            .send(Control::Do(Command::Now((guild_id, duty), answer)))
+            .is_err()
+        {
+            return Requested::Stopped;
+        }
+        answered.await.unwrap_or(Requested::Stopped)
     }
 
     /// Asks the scheduler to stop after the posts in flight.
@@ -297,6 +336,34 @@ impl Engine {
         });
     }
 
+    /// Starts a post asked for now; the job answers when it ends.
+    fn post_requested(
+        &self,
+        queue: &mut DueQueue<Key>,
+        key: Key,
+        answer: oneshot::Sender<Requested>,
+    ) {
+        let Some(runner) = self.runner(key.1) else {
+            let _ = answer.send(Requested::Done(None));
+            return;
+        };
+        if queue.is_busy(key) {
+            let _ = answer.send(Requested::Busy);
+            return;
+        }
+        let job = async move {
+            let outcome = runner.deliver_requested(key.0).await;
+            let told = match &outcome {
+                Ok(event) => Requested::Done(event.clone()),
+                Err(error) => Requested::Database(error.to_string()),
+            };
+            // The asker may have stopped waiting; the post stands either way.
+            let _ = answer.send(told);
+            outcome
+        };
+        self.start_job(queue, key, job);
+    }
+
     async fn plan_logged(&mut self, queue: &mut DueQueue<Key>, key: Key) {
         if let Err(error) = self.plan(queue, key).await {
             let again = self.setbacks.failed(key, self.ctx.clock.now());
@@ -397,10 +464,13 @@ fn runner<D: Duty>(ctx: &Arc<Ctx>, duty: D) -> Arc<dyn Runner> {
 
 impl Worker for Engine {
     type Key = Key;
-    type Command = Key;
+    type Command = Command;
 
-    async fn command(&mut self, queue: &mut DueQueue<Key>, key: Key) {
-        self.plan_logged(queue, key).await;
+    async fn command(&mut self, queue: &mut DueQueue<Key>, command: Command) {
+        match command {
+            Command::Changed(key) => self.plan_logged(queue, key).await,
+            Command::Now(key, answer) => self.post_requested(queue, key, answer),
+        }
     }
 
     async fn finished(&mut self, queue: &mut DueQueue<Key>, key: Key) {

@@ -17,7 +17,7 @@ mod tip;
 pub mod tip_settings;
 mod weekly_poll;
 
-pub use engine::{next_due, Deps, ScheduleEvent, Scheduler, Unstarted};
+pub use engine::{next_due, Deps, Requested, ScheduleEvent, Scheduler, Unstarted};
 pub use pulse::{close_schedule, open_for_week, open_schedule, trend_points};
-pub use tip::{next_post, today, Poster};
+pub use tip::{next_post, today, Addressing, Poster};
 pub use weekly_poll::next_weekly_poll;

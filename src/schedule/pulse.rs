@@ -14,7 +14,7 @@ use tracing::info;
 
 use super::duty::{Arrival, Ctx, Duty, Plan, Prepared, SendError, Sending};
 use super::engine::ScheduleEvent;
-use super::Poster;
+use super::{Addressing, Poster};
 use crate::content::PulseSide;
 use crate::model::duty::{DutyKind, DutyStatus};
 use crate::pulse::stats::{side_score, WeekPoint};
@@ -232,7 +232,10 @@ impl Duty for PulseOpen {
             0,
             pulse.closes_at,
         );
-        Ok(self.poster.post(post.channel, &reply, None).await?)
+        Ok(self
+            .poster
+            .post(post.channel, &reply, Addressing::default())
+            .await?)
     }
 
     async fn find(
@@ -347,7 +350,11 @@ impl Duty for PulseResult {
         let reply = result_reply(ctx, &pulse, self.min_responses)
             .await
             .map_err(store_error)?;
-        Ok(self.poster.post(post.channel, &reply, None).await?)
+        let to = Addressing {
+            role: None,
+            reply_to: pulse.message_id,
+        };
+        Ok(self.poster.post(post.channel, &reply, to).await?)
     }
 
     async fn find(

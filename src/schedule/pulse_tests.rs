@@ -12,6 +12,8 @@ use crate::when::{DailyTime, Zone};
 
 const GUILD: u64 = 1;
 const CHANNEL: u64 = 10;
+/// The pulse's own message, which its result replies to.
+const PULSE_MESSAGE: u64 = 777;
 
 /// A store with a Monday pulse that three members answered, closed on Wednesday, and the
 /// result claimed as a crash between sending and recording leaves it.
@@ -37,6 +39,10 @@ async fn store_with_claimed_result() -> Store {
     let pulse = open_for_week(&store, &content, &settings, opened)
         .await
         .expect("open");
+    store
+        .set_pulse_message(pulse.id, PULSE_MESSAGE)
+        .await
+        .expect("posted");
     let key = store.pulse_key(pulse.id).await.expect("key").expect("open");
     for member in [101, 102, 103] {
         let answers: Vec<(String, u8)> = pulse.statements.iter().map(|s| (s.clone(), 4)).collect();
@@ -105,7 +111,7 @@ async fn a_crash_after_discord_accepted_the_result_does_not_post_it_twice() {
 }
 
 #[tokio::test]
-async fn a_crash_before_discord_accepted_the_result_sends_it_once() {
+async fn a_crash_before_discord_accepted_the_result_sends_it_once_as_a_reply_to_the_pulse() {
     let store = store_with_claimed_result().await;
     let mut h = Harness::start(
         store,
@@ -119,6 +125,19 @@ async fn a_crash_before_discord_accepted_the_result_sends_it_once() {
     assert_eq!(
         posts[0].embeds[0].title.as_deref(),
         Some(result_title(date(2026, 11, 30)).as_str())
+    );
+    let replied_to: Vec<Option<u64>> = h
+        .poster
+        .posts
+        .lock()
+        .expect("lock")
+        .iter()
+        .map(|p| p.reply_to)
+        .collect();
+    assert_eq!(
+        replied_to,
+        [Some(PULSE_MESSAGE)],
+        "the result replies to its pulse"
     );
     let text = format!("{:?}", posts[0]);
     assert!(

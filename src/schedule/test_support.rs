@@ -13,7 +13,7 @@ use jiff::Timestamp;
 use tokio::sync::{broadcast, watch};
 
 use super::engine::{Deps, ScheduleEvent, Scheduler};
-use super::Poster;
+use super::{Addressing, Poster};
 use crate::clock::{Clock as _, ManualClock};
 use crate::config::TipsConfig;
 use crate::live::LiveContent;
@@ -36,6 +36,8 @@ pub(super) struct Post {
     pub(super) channel: u64,
     pub(super) reply: Reply,
     pub(super) role: Option<u64>,
+    /// The message it replies to.
+    pub(super) reply_to: Option<u64>,
     pub(super) message_id: u64,
     /// The clock's time when it was posted, when the poster was given the clock.
     pub(super) at: Option<Timestamp>,
@@ -113,7 +115,7 @@ impl Poster for FakePoster {
         &'a self,
         channel_id: u64,
         tip: &'a Reply,
-        role: Option<u64>,
+        to: Addressing,
     ) -> BoxFuture<'a, Result<u64, RestError>> {
         Box::pin(async move {
             if self.panic_next_post.swap(false, Ordering::SeqCst) {
@@ -134,7 +136,8 @@ impl Poster for FakePoster {
                 self.posts.lock().expect("lock").push(Post {
                     channel: channel_id,
                     reply: tip.clone(),
-                    role,
+                    role: to.role,
+                    reply_to: to.reply_to,
                     message_id,
                     at: self.clock.as_ref().map(ManualClock::now),
                 });

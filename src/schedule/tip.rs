@@ -19,14 +19,23 @@ use crate::tasks::BoxFuture;
 use crate::text::clip;
 use crate::when::{Occurrence, Schedule};
 
-/// How the scheduler reaches Discord for tips.
+/// What a scheduled post may mention and which message it answers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Addressing {
+    /// The one role mentioned (and the only mention allowed).
+    pub role: Option<u64>,
+    /// The message the post replies to; when that message is gone the post goes out plain.
+    pub reply_to: Option<u64>,
+}
+
+/// How the scheduler reaches Discord for its posts.
 pub trait Poster: Send + Sync + 'static {
-    /// Posts a tip; `role` is mentioned (and the only mention allowed). Returns the message id.
+    /// Posts `reply` as `to` says. Returns the message id.
     fn post<'a>(
         &'a self,
         channel_id: u64,
-        tip: &'a Reply,
-        role: Option<u64>,
+        reply: &'a Reply,
+        to: Addressing,
     ) -> BoxFuture<'a, Result<u64, RestError>>;
     /// The id of a message the bot posted in `channel_id` after `since` with an embed titled
     /// `title`, if there is one.
@@ -193,7 +202,14 @@ impl Duty for Tip {
         let reply = daily_tip(&content, tip, post.payload.role_id);
         Ok(self
             .poster
-            .post(post.channel, &reply, post.payload.role_id)
+            .post(
+                post.channel,
+                &reply,
+                Addressing {
+                    role: post.payload.role_id,
+                    reply_to: None,
+                },
+            )
             .await?)
     }
 

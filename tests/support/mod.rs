@@ -49,6 +49,8 @@ pub const TOKEN: &str = "test-token";
 pub const CALLBACK_MESSAGE: u64 = 4;
 /// Interaction callback type: the message a component sits on, edited.
 pub const CALLBACK_UPDATE_MESSAGE: u64 = 7;
+/// Callback type: "thinking…", the answer follows through the interaction's webhook.
+pub const CALLBACK_DEFERRED_MESSAGE: u64 = 5;
 /// Interaction callback type: autocomplete choices.
 pub const CALLBACK_AUTOCOMPLETE: u64 = 8;
 /// Message flag: only the person who asked sees it.
@@ -329,6 +331,26 @@ impl TestBot {
     pub async fn ask(&self, interaction: impl Inject) -> Answer {
         let sent = interaction.inject().await;
         self.answer_to(&sent).await
+    }
+
+    /// Injects `interaction`, expects a private "thinking…" callback, and returns the body of
+    /// the answer that follows it through the interaction's webhook.
+    pub async fn ask_deferred(&self, interaction: impl Inject) -> Value {
+        let mark = self.fake.mark();
+        let sent = interaction.inject().await;
+        let answer = self.answer_to(&sent).await;
+        answer.assert_accepted(CALLBACK_DEFERRED_MESSAGE);
+        assert!(answer.is_ephemeral(), "{}", answer.body());
+        let followup = self
+            .fake
+            .wait_request(mark, |r| {
+                r.method == "POST"
+                    && r.route().starts_with("/webhooks/")
+                    && r.path.contains(&sent.token)
+            })
+            .await;
+        assert_eq!(followup.status, Some(200), "{followup:?}");
+        followup.body.expect("the answer has a JSON body")
     }
 
     /// Waits for the bot's answer to an interaction sent earlier.

@@ -1,22 +1,26 @@
 //! `/pulse …` (admins): the weekly team pulse's settings, starting one now, and its status.
 //! The answers themselves come through the pulse post's button (`discord/pulse_form.rs`).
 
+use jiff::Zoned;
 use poise::serenity_prelude as serenity;
 use serenity::Permissions;
 
 use super::channels::{lacking, text_channel};
 use super::polls::DayChoice;
 use super::tips::zones;
-use crate::discord::convert::{channel_message, no_mentions, poise_reply};
+use crate::discord::convert::poise_reply;
 use crate::discord::{BotError, Context};
 use crate::model::duty::DutyKind;
+use crate::pulse::week_of;
 use crate::pulse::{MAX_QUESTIONS, MIN_QUESTIONS};
-use crate::reply::pulse::pulse_post;
 use crate::reply::pulse_notes::{self as notes, parse_open_for};
 use crate::reply::Reply;
-use crate::schedule::{open_for_week, open_schedule, trend_points};
+use crate::schedule::{open_schedule, trend_points, Requested, ScheduleEvent};
 use crate::store::PulseSchedule;
 use crate::when::{DailyTime, Zone};
+
+/// How long `/pulse now` waits for the post before saying it is on its way.
+const NOW_PATIENCE: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// What the bot needs in the pulse channel.
 const NEEDED: [(Permissions, &str); 3] = [
@@ -125,29 +129,37 @@ pub async fn setup(
 #[poise::command(slash_command, guild_only)]
 pub async fn now(ctx: Context<'_>) -> Result<(), BotError> {
     let data = ctx.data();
-    let Some(settings) = data.store.pulse_schedule(guild(ctx)).await? else {
+    let guild = guild(ctx);
+    let Some(settings) = data.store.pulse_schedule(guild).await? else {
         return send(ctx, notes::not_set_up()).await;
     };
-    let pulse = open_for_week(&data.store, &data.content(), &settings, data.clock.now()).await?;
-    if pulse.message_id.is_some() || pulse.closed {
-        return send(ctx, notes::already_this_week(pulse.week)).await;
+    if settings.paused {
+        return send(ctx, notes::paused_now()).await;
     }
-    let post = pulse_post(
-        &data.content(),
-        pulse.id,
-        pulse.week,
-        &pulse.statements,
-        0,
-        pulse.closes_at,
-    );
-    let message = serenity::ChannelId::new(pulse.channel_id)
-        .send_message(ctx.http(), channel_message(&post, no_mentions()))
-        .await?;
-    data.store
-        .set_pulse_message(pulse.id, message.id.get())
-        .await?;
-    changed(ctx, settings.guild_id);
-    send(ctx, notes::started(pulse.channel_id, pulse.closes_at)).await
+    // Posting goes through the scheduler's claim, which may wait its turn or retry.
+    ctx.defer_ephemeral().await?;
+    let requested =
+        tokio::time::timeout(NOW_PATIENCE, data.tips.post_now(DutyKind::Pulse, guild)).await;
+    let week = week_of(Zoned::new(data.clock.now(), settings.zone.tz().clone()).date());
+    let answer = match requested {
+        Err(_) => notes::on_its_way(settings.channel_id),
+        Ok(Requested::Done(Some(ScheduleEvent::Posted { .. }))) => {
+            match data.store.current_pulse(guild).await? {
+                Some(pulse) => notes::started(pulse.channel_id, pulse.closes_at),
+                None => notes::on_its_way(settings.channel_id),
+            }
+        }
+        Ok(Requested::Done(Some(ScheduleEvent::Failed { detail, .. }))) => {
+            notes::not_started(&detail)
+        }
+        Ok(Requested::Done(_)) => notes::already_this_week(week),
+        Ok(Requested::Busy) => notes::on_its_way(settings.channel_id),
+        Ok(Requested::Stopped) => notes::shutting_down(),
+        Ok(Requested::Database(_)) => notes::not_started(
+            "the database failed (it is in the bot's log); it is tried again at the next start",
+        ),
+    };
+    send(ctx, answer).await
 }
 
 /// How the team pulse stands: the schedule, and how many answered the open one.
