@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 
 use bridgebot::app::{Bot, RunningBot};
 use bridgebot::clock::ManualClock;
-use bridgebot::config::{ApiBase, Config, Shards, Snowflake};
+use bridgebot::config::{ApiBase, Config, Database, Shards, Snowflake};
 use bridgebot::schedule::ScheduleEvent;
 use bridgebot::store::{Store, TipSettings};
 use bridgebot::when::{DailyTime, Days, Zone};
@@ -233,7 +233,7 @@ fn config_for(fake: &FakeDiscord, dir: &Path) -> Config {
     config.discord.api_base = Some(ApiBase::parse(&fake.api_base()).expect("api base"));
     config.discord.guild_id = Some(Snowflake(GUILD_ID));
     config.discord.shards = Shards::Fixed(1);
-    config.storage.database = dir.join("bench.db");
+    config.storage.database = Database::Sqlite(dir.join("bench.db"));
     config
 }
 
@@ -554,7 +554,7 @@ async fn fan_out(servers: usize) -> FanOut {
     let dir = tempfile::tempdir().expect("temp dir");
     let config = config_for(&fake, dir.path());
     let due: Timestamp = "2026-11-30T09:00:00Z".parse().expect("ts");
-    seed_servers(&config.storage.database, servers, due).await;
+    seed_servers(&dir.path().join("bench.db"), servers, due).await;
     let memory_before_mib = rss_mib();
     progress("servers stored; starting the bot");
     let clock = ManualClock::new(due - jiff::SignedDuration::from_mins(1));

@@ -10,8 +10,8 @@ use tokio::sync::broadcast;
 use tokio::task::JoinHandle;
 use tracing::{error, info, warn};
 
-use crate::clock::{SharedClock, SystemClock};
-use crate::config::{Config, Token};
+use crate::clock::{Clock, SharedClock, SystemClock};
+use crate::config::{Config, Database, Token};
 use crate::diag::Diagnostics;
 use crate::discord::connect::{ConnectError, Connection};
 use crate::discord::inflight::Tracker;
@@ -20,11 +20,15 @@ use crate::discord::{Data, Parts};
 use crate::live::{LiveContent, Reloaded};
 use crate::polls::{PollDeps, PollEvent, PollKeeper, Polls};
 use crate::rest::Rest;
+use crate::retry::{self, GaveUp, Patience, Stop, Transient};
 use crate::schedule::{Deps, ScheduleEvent, Scheduler};
 use crate::store::{Store, StoreError};
 
 /// How long a shutdown waits for posts and replies in flight.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(8);
+
+/// The longest wait between two tries to reach a database server at start, as for Discord.
+pub const DATABASE_RETRY_CAP: Duration = crate::discord::connect::RETRY_CAP;
 
 /// Why the bot could not start or stopped unexpectedly.
 #[derive(Debug, thiserror::Error)]
@@ -97,8 +101,8 @@ impl Bot {
             from = %content.origin().label(),
             "content loaded"
         );
-        let store = Store::open(&config.storage.database).await?;
-        info!(database = %config.storage.database.display(), "database open");
+        let store = open_store(&config.storage.database, clock.as_ref()).await?;
+        info!(database = %config.storage.database, "database open");
         let rest = Rest::new(&config.discord, &token);
         let poster = Arc::new(DiscordPoster::new(rest.clone()));
         let (keeper, keeper_task) = PollKeeper::new(PollDeps {
@@ -156,6 +160,39 @@ impl Bot {
             content,
             in_flight,
         })
+    }
+}
+
+/// Opens the database. A server that does not answer (not up yet, or the network not yet
+/// there) is waited for as Discord is: logged, and tried again after a growing wait of at most
+/// [`DATABASE_RETRY_CAP`], until it answers; anything a person must fix stops the start.
+async fn open_store(database: &Database, clock: &dyn Clock) -> Result<Store, StoreError> {
+    let url = match database {
+        Database::Sqlite(path) => return Store::open(path).await,
+        Database::Postgres(url) => url,
+    };
+    let shown = url.to_string();
+    retry::retry(
+        clock,
+        Patience::forever(DATABASE_RETRY_CAP),
+        &Stop::never(),
+        || Store::open_postgres(url.expose(), &shown),
+        |error, wait| warn!(%error, ?wait, "cannot reach the database; trying again"),
+    )
+    .await
+    .map_err(|gave_up| match gave_up {
+        GaveUp::Refused(error) | GaveUp::OutOfTime(error) | GaveUp::Stopped(error) => error,
+    })
+}
+
+/// Retrying a start helps only while the database is unreachable.
+impl Transient for StoreError {
+    fn is_permanent(&self) -> bool {
+        !self.is_unreachable()
+    }
+
+    fn retry_after(&self) -> Option<Duration> {
+        None
     }
 }
 

@@ -263,3 +263,56 @@ mod tests {
         assert!(queue.start(1, async {}));
     }
 }
+
+/// The longest wait before a key whose job failed on the database is tried again.
+pub const SETBACK_CAP: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Keys whose last job or planning failed on the database (a lost connection, a server
+/// restarting), with how many times in a row and when to try again. A task plans such a key
+/// again after a growing wait of at most [`SETBACK_CAP`] instead of dropping it until the next
+/// start, so what is owed is still delivered once the database answers again. Running a job
+/// again is safe: each reads what is already done before doing anything.
+#[derive(Debug)]
+pub struct Setbacks<K>(std::sync::Arc<std::sync::Mutex<HashMap<K, (u32, Timestamp)>>>);
+
+impl<K> Clone for Setbacks<K> {
+    fn clone(&self) -> Self {
+        Setbacks(self.0.clone())
+    }
+}
+
+impl<K> Default for Setbacks<K> {
+    fn default() -> Self {
+        Setbacks(std::sync::Arc::default())
+    }
+}
+
+impl<K: Copy + Eq + Hash> Setbacks<K> {
+    /// Records a failure of `key` at `now`; returns when to try it again.
+    pub fn failed(&self, key: K, now: Timestamp) -> Timestamp {
+        let Ok(mut failures) = self.0.lock() else {
+            return now;
+        };
+        let attempt = failures.get(&key).map_or(0, |(count, _)| *count);
+        let wait = crate::retry::backoff(attempt, SETBACK_CAP, &mut rand::rng());
+        let wait = jiff::SignedDuration::try_from(wait).unwrap_or(jiff::SignedDuration::MAX);
+        let at = now.saturating_add(wait).unwrap_or(Timestamp::MAX);
+        failures.insert(key, (attempt.saturating_add(1), at));
+        at
+    }
+
+    /// Forgets `key`'s failures (its last job succeeded).
+    pub fn cleared(&self, key: K) {
+        if let Ok(mut failures) = self.0.lock() {
+            failures.remove(&key);
+        }
+    }
+
+    /// When to try `key` again, if its last attempt failed.
+    pub fn retry_at(&self, key: K) -> Option<Timestamp> {
+        self.0
+            .lock()
+            .ok()
+            .and_then(|failures| failures.get(&key).map(|(_, at)| *at))
+    }
+}

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use bridgebot::config::Snowflake;
 use fake_discord::{ADMIN_ID, MEMBER_ID};
+use support::on_both_engines;
 use support::TestBot;
 
 /// A copy of the bundled content in the test's folder, which the bot is configured to read.
@@ -55,7 +56,6 @@ async fn contrast_title(bot: &TestBot) -> String {
         .to_string()
 }
 
-#[tokio::test]
 async fn an_owner_reloads_edited_content_and_the_next_answer_uses_it() {
     let bot = bot_reading_a_copy().await;
     assert_eq!(contrast_title(&bot).await, "Vision vs execution");
@@ -86,7 +86,6 @@ async fn an_owner_reloads_edited_content_and_the_next_answer_uses_it() {
     bot.shutdown().await;
 }
 
-#[tokio::test]
 async fn a_bad_edit_keeps_the_old_content_and_lists_every_problem_with_its_line() {
     let bot = bot_reading_a_copy().await;
     edit(
@@ -125,7 +124,6 @@ async fn a_bad_edit_keeps_the_old_content_and_lists_every_problem_with_its_line(
     bot.shutdown().await;
 }
 
-#[tokio::test]
 async fn someone_who_is_not_an_owner_cannot_reload() {
     let bot = bot_reading_a_copy().await;
     let answer = bot
@@ -144,3 +142,9 @@ async fn someone_who_is_not_an_owner_cannot_reload() {
     );
     bot.shutdown().await;
 }
+
+on_both_engines!(
+    an_owner_reloads_edited_content_and_the_next_answer_uses_it,
+    a_bad_edit_keeps_the_old_content_and_lists_every_problem_with_its_line,
+    someone_who_is_not_an_owner_cannot_reload,
+);

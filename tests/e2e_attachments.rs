@@ -20,6 +20,7 @@ use serenity::{
     Builder as _, CreateInteractionResponse, CreateInteractionResponseFollowup,
     CreateInteractionResponseMessage, HttpBuilder, InteractionId,
 };
+use support::on_both_engines;
 
 fn chart_reply() -> Reply {
     let weeks: Vec<WeekPoint> = (0..12)
@@ -57,7 +58,6 @@ fn assert_uploaded(request: &RecordedRequest, reply: &Reply, payload_pointer: &s
     assert_eq!(attachments[0]["filename"], CHART_FILE);
 }
 
-#[tokio::test]
 async fn a_channel_post_uploads_its_files() {
     let fake = FakeDiscord::start().await;
     let mut config = Config::default();
@@ -91,7 +91,6 @@ async fn a_channel_post_uploads_its_files() {
     fake.assert_no_violations();
 }
 
-#[tokio::test]
 async fn an_interaction_answer_and_a_follow_up_upload_their_files() {
     let fake = FakeDiscord::start().await;
     let http = HttpBuilder::new(support::TOKEN)
@@ -129,3 +128,8 @@ async fn an_interaction_answer_and_a_follow_up_upload_their_files() {
     assert_uploaded(&followup, &reply, "/attachments");
     fake.assert_no_violations();
 }
+
+on_both_engines!(
+    a_channel_post_uploads_its_files,
+    an_interaction_answer_and_a_follow_up_upload_their_files,
+);

@@ -5,15 +5,16 @@
 
 mod support;
 
+use bridgebot::config::Database;
 use std::collections::HashMap;
-use std::path::Path;
 
 use bridgebot::clock::{Clock as _, ManualClock};
 use bridgebot::schedule::ScheduleEvent;
-use bridgebot::store::{Store, TipSettings};
+use bridgebot::store::TipSettings;
 use bridgebot::when::{DailyTime, Days, Zone};
 use fake_discord::{extra_guild_channel_id, extra_guild_id, FakeOptions, Fault, RouteMatcher};
 use jiff::{SignedDuration, Timestamp};
+use support::on_both_engines;
 use support::TestBot;
 
 const SERVERS: usize = 40;
@@ -22,8 +23,8 @@ fn nine() -> Timestamp {
     "2026-11-30T09:00:00Z".parse().expect("ts")
 }
 
-async fn seed(database: &Path) {
-    let store = Store::open(database).await.expect("database");
+async fn seed(database: &Database) {
+    let store = support::open_store(database).await;
     for index in 0..SERVERS {
         let settings = TipSettings {
             guild_id: extra_guild_id(index),
@@ -45,7 +46,6 @@ async fn seed(database: &Path) {
     store.close().await;
 }
 
-#[tokio::test]
 async fn a_storm_of_429s_and_5xx_during_a_fan_out_loses_and_doubles_nothing() {
     let mut bot = TestBot::builder()
         .clock(ManualClock::new(nine() - SignedDuration::from_mins(5)))
@@ -122,7 +122,6 @@ async fn a_storm_of_429s_and_5xx_during_a_fan_out_loses_and_doubles_nothing() {
     bot.shutdown().await;
 }
 
-#[tokio::test]
 async fn every_interaction_is_answered_once_through_a_storm_of_gateway_drops() {
     let bot = TestBot::start().await;
     let fake = bot.fake();
@@ -161,3 +160,8 @@ async fn every_interaction_is_answered_once_through_a_storm_of_gateway_drops() {
     assert!(fake.sessions_started() >= 1);
     bot.shutdown().await;
 }
+
+on_both_engines!(
+    a_storm_of_429s_and_5xx_during_a_fan_out_loses_and_doubles_nothing,
+    every_interaction_is_answered_once_through_a_storm_of_gateway_drops,
+);

@@ -12,9 +12,9 @@ use bridgebot::config::{LogConfig, LogFormat};
 use bridgebot::log::Memory;
 use fake_discord::{ADMIN_ID, TEXT_CHANNEL_ID};
 use jiff::{SignedDuration, Timestamp};
+use support::on_both_engines;
 use support::TestBot;
 
-#[tokio::test]
 async fn neither_the_bot_token_nor_interaction_tokens_reach_the_logs_at_trace() {
     let captured = Memory::default();
     for format in [LogFormat::Human, LogFormat::Json] {
@@ -101,3 +101,5 @@ async fn scenario() {
     .await;
     bot.shutdown().await;
 }
+
+on_both_engines!(neither_the_bot_token_nor_interaction_tokens_reach_the_logs_at_trace,);

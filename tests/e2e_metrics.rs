@@ -24,6 +24,8 @@ async fn scrape(addr: SocketAddr) -> String {
     response.text().await.expect("text")
 }
 
+// On SQLite only: the metrics recorder is global to the process, so one test per binary can
+// install it, and nothing here depends on the engine.
 #[tokio::test]
 async fn metrics_count_interactions_by_command_and_outcome_with_latency_and_polls() {
     let listen = free_port();

@@ -12,6 +12,7 @@ use fake_discord::{ADMIN_ID, MEMBER_ID, TEXT_CHANNEL_ID};
 use jiff::Timestamp;
 use serde_json::Value;
 use support::events::next_event;
+use support::on_both_engines;
 use support::{Answer, TestBot, CALLBACK_MESSAGE, EPHEMERAL};
 use tokio::sync::broadcast;
 
@@ -178,7 +179,6 @@ fn embed_text(message: &Value) -> String {
     message["embeds"].to_string()
 }
 
-#[tokio::test]
 async fn five_answer_one_changes_and_the_result_replies_with_the_right_averages() {
     let bot = start().await;
     let mut events = bot.running().schedule_events();
@@ -227,7 +227,6 @@ async fn five_answer_one_changes_and_the_result_replies_with_the_right_averages(
     bot.shutdown().await;
 }
 
-#[tokio::test]
 async fn two_answers_withhold_the_results() {
     let bot = start().await;
     let mut events = bot.running().schedule_events();
@@ -247,7 +246,6 @@ async fn two_answers_withhold_the_results() {
     bot.shutdown().await;
 }
 
-#[tokio::test]
 async fn a_restart_while_open_keeps_every_answer_and_opens_no_second_pulse() {
     let mut bot = start().await;
     let mut events = bot.running().schedule_events();
@@ -274,7 +272,6 @@ async fn a_restart_while_open_keeps_every_answer_and_opens_no_second_pulse() {
     bot.shutdown().await;
 }
 
-#[tokio::test]
 async fn pulse_now_posts_through_the_claim_once_and_the_week_gets_no_second_pulse() {
     let bot = start().await;
     let mut events = bot.running().schedule_events();
@@ -304,7 +301,6 @@ async fn pulse_now_posts_through_the_claim_once_and_the_week_gets_no_second_puls
     bot.shutdown().await;
 }
 
-#[tokio::test]
 async fn submitting_before_rating_every_statement_is_answered_privately_with_what_to_do() {
     let bot = start().await;
     let mut events = bot.running().schedule_events();
@@ -346,7 +342,6 @@ async fn submitting_before_rating_every_statement_is_answered_privately_with_wha
     bot.shutdown().await;
 }
 
-#[tokio::test]
 async fn a_member_without_manage_server_cannot_set_up_stop_or_see_status() {
     let bot = start().await;
     for sub in ["setup", "stop", "status", "now"] {
@@ -376,7 +371,6 @@ async fn a_member_without_manage_server_cannot_set_up_stop_or_see_status() {
     bot.shutdown().await;
 }
 
-#[tokio::test]
 async fn no_log_line_at_trace_puts_a_member_next_to_an_answer() {
     use bridgebot::config::{LogConfig, LogFormat};
     let captured = bridgebot::log::Memory::default();
@@ -418,3 +412,13 @@ async fn no_log_line_at_trace_puts_a_member_next_to_an_answer() {
         }
     }
 }
+
+on_both_engines!(
+    five_answer_one_changes_and_the_result_replies_with_the_right_averages,
+    two_answers_withhold_the_results,
+    a_restart_while_open_keeps_every_answer_and_opens_no_second_pulse,
+    a_member_without_manage_server_cannot_set_up_stop_or_see_status,
+    no_log_line_at_trace_puts_a_member_next_to_an_answer,
+    pulse_now_posts_through_the_claim_once_and_the_week_gets_no_second_pulse,
+    submitting_before_rating_every_statement_is_answered_privately_with_what_to_do,
+);

@@ -19,6 +19,7 @@ use fake_discord::{Mark, RecordedRequest, ADMIN_ID, MEMBER_ID, TEXT_CHANNEL_ID};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{json, Value};
 use support::events::next_event;
+use support::on_both_engines;
 use support::{Answer, TestBot, CALLBACK_AUTOCOMPLETE, CALLBACK_MESSAGE, CALLBACK_UPDATE_MESSAGE};
 
 fn content() -> Content {
@@ -61,7 +62,6 @@ fn assert_shows_situation(answer: &Answer, scenario: &Scenario) {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scenario_by_name_shows_that_situation_with_its_buttons() {
     let content = content();
     let bot = TestBot::start().await;
@@ -81,7 +81,6 @@ async fn scenario_by_name_shows_that_situation_with_its_buttons() {
     bot.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scenario_without_a_name_shows_one_of_the_scenarios() {
     let content = content();
     let bot = TestBot::start().await;
@@ -94,7 +93,6 @@ async fn scenario_without_a_name_shows_one_of_the_scenarios() {
     bot.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_scenario_is_answered_privately_with_names_to_try() {
     let bot = TestBot::start().await;
     let answer = bot.command("scenario", &[("name", json!("zzqx"))]).await;
@@ -105,7 +103,6 @@ async fn an_unknown_scenario_is_answered_privately_with_names_to_try() {
     bot.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn autocomplete_offers_scenario_names_and_answers_even_when_nothing_matches() {
     let content = content();
     let bot = TestBot::start().await;
@@ -132,7 +129,6 @@ async fn autocomplete_offers_scenario_names_and_answers_even_when_nothing_matche
     bot.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_reveal_button_answers_only_the_one_who_clicked_and_leaves_the_situation() {
     let content = content();
     let bot = TestBot::start().await;
@@ -192,7 +188,6 @@ fn copy_content(dir: &Path) -> PathBuf {
     copy
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn revealing_a_scenario_reloaded_away_is_answered_privately() {
     let bot = TestBot::builder()
         .configure(|config, dir| {
@@ -239,7 +234,6 @@ async fn revealing_a_scenario_reloaded_away_is_answered_privately() {
     bot.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn another_scenario_edits_the_message_with_a_different_one() {
     let content = content();
     let bot = TestBot::start().await;
@@ -330,7 +324,6 @@ fn asked_about<'c>(content: &'c Content, question: &str) -> &'c Scenario {
         .unwrap_or_else(|| panic!("{question:?} asks about no scenario"))
 }
 
-#[tokio::test]
 async fn poll_scenario_opens_a_three_answer_poll_and_its_recap_names_the_supported_answer() {
     let content = content();
     let bot = TestBot::builder()
@@ -405,7 +398,6 @@ fn schedule_choice(bot: &TestBot, option: &str, label: &str) -> Value {
         .unwrap_or_else(|| panic!("/polls schedule {option} has no choice {label:?}"))
 }
 
-#[tokio::test]
 async fn a_weekly_scenario_poll_is_posted_on_its_day() {
     use bridgebot::schedule::ScheduleEvent;
     let content = content();
@@ -455,3 +447,19 @@ async fn a_weekly_scenario_poll_is_posted_on_its_day() {
     asked_about(&content, &question);
     bot.shutdown().await;
 }
+
+on_both_engines!(
+    poll_scenario_opens_a_three_answer_poll_and_its_recap_names_the_supported_answer,
+    a_weekly_scenario_poll_is_posted_on_its_day,
+);
+
+on_both_engines!(
+    multi_thread:
+    scenario_by_name_shows_that_situation_with_its_buttons,
+    scenario_without_a_name_shows_one_of_the_scenarios,
+    an_unknown_scenario_is_answered_privately_with_names_to_try,
+    autocomplete_offers_scenario_names_and_answers_even_when_nothing_matches,
+    the_reveal_button_answers_only_the_one_who_clicked_and_leaves_the_situation,
+    revealing_a_scenario_reloaded_away_is_answered_privately,
+    another_scenario_edits_the_message_with_a_different_one,
+);

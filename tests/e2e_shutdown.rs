@@ -9,12 +9,13 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use bridgebot::clock::ManualClock;
+use bridgebot::config::Database;
 use bridgebot::model::duty::{DutyKind, DutyStatus};
 use bridgebot::schedule::ScheduleEvent;
-use bridgebot::store::Store;
 use fake_discord::{FakeDiscord, Fault, RouteMatcher, ADMIN_ID, GUILD_ID, TEXT_CHANNEL_ID};
 use jiff::{SignedDuration, Timestamp};
 use support::events::{next_event, next_event_driving};
+use support::on_both_engines;
 use support::TestBot;
 use tokio::sync::broadcast;
 
@@ -140,8 +141,8 @@ fn is_tip_post(request: &fake_discord::RecordedRequest) -> bool {
     request.method == "POST" && request.route() == format!("/channels/{TEXT_CHANNEL_ID}/messages")
 }
 
-async fn todays_log(database: &std::path::Path) -> Option<bridgebot::store::DutyEntry> {
-    let store = Store::open(database).await.expect("open");
+async fn todays_log(database: &Database) -> Option<bridgebot::store::DutyEntry> {
+    let store = support::open_store(&database).await;
     let entry = store
         .duty_entry(
             DutyKind::Tip,
@@ -154,7 +155,6 @@ async fn todays_log(database: &std::path::Path) -> Option<bridgebot::store::Duty
     entry
 }
 
-#[tokio::test]
 async fn a_tip_on_its_way_to_discord_at_shutdown_is_posted_and_logged() {
     let (mut bot, _events) = bot_with_a_tip_due().await;
     let route = format!("/channels/{TEXT_CHANNEL_ID}/messages");
@@ -190,7 +190,6 @@ async fn a_tip_on_its_way_to_discord_at_shutdown_is_posted_and_logged() {
     bot.shutdown().await;
 }
 
-#[tokio::test]
 async fn a_tip_waiting_to_retry_at_shutdown_is_left_for_the_next_start_and_posted_once() {
     let (mut bot, _events) = bot_with_a_tip_due().await;
     let route = format!("/channels/{TEXT_CHANNEL_ID}/messages");
@@ -245,7 +244,6 @@ async fn a_tip_waiting_to_retry_at_shutdown_is_left_for_the_next_start_and_poste
     bot.shutdown().await;
 }
 
-#[tokio::test]
 async fn a_slash_command_being_answered_at_shutdown_is_answered_before_the_stop_ends() {
     let start: Timestamp = "2026-11-30T08:00:00Z".parse().expect("ts");
     let mut bot = TestBot::builder()
@@ -283,7 +281,7 @@ async fn a_slash_command_being_answered_at_shutdown_is_answered_before_the_stop_
             "the answer was still on its way when the stop ended: {:?}",
             answer.status
         );
-        let store = Store::open(&database).await.expect("open");
+        let store = support::open_store(&database).await;
         let saved = store.tip_settings(GUILD_ID).await.expect("read");
         assert!(saved.is_some(), "the settings were saved");
         store.close().await;
@@ -291,3 +289,9 @@ async fn a_slash_command_being_answered_at_shutdown_is_answered_before_the_stop_
     .await;
     bot.shutdown().await;
 }
+
+on_both_engines!(
+    a_tip_on_its_way_to_discord_at_shutdown_is_posted_and_logged,
+    a_tip_waiting_to_retry_at_shutdown_is_left_for_the_next_start_and_posted_once,
+    a_slash_command_being_answered_at_shutdown_is_answered_before_the_stop_ends,
+);

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use bridgebot::app::{Bot, RunError, RunningBot};
 use bridgebot::clock::{Clock, ManualClock};
-use bridgebot::config::{ApiBase, Config, Shards, Snowflake};
+use bridgebot::config::{ApiBase, Config, Database, Shards, Snowflake};
 use bridgebot::discord::connect::RETRY_CAP;
 use fake_discord::{FakeDiscord, FakeOptions, Fault, RouteMatcher, GUILD_ID};
 use jiff::{SignedDuration, Timestamp};
@@ -20,7 +20,7 @@ fn config(api_base: &str, dir: &tempfile::TempDir, shards: Shards) -> Config {
     config.discord.api_base = Some(ApiBase::parse(api_base).expect("api base"));
     config.discord.guild_id = Some(Snowflake(GUILD_ID));
     config.discord.shards = shards;
-    config.storage.database = dir.path().join("bridgebot.db");
+    config.storage.database = Database::Sqlite(dir.path().join("bridgebot.db"));
     config
 }
 
@@ -237,4 +237,35 @@ async fn a_shutdown_while_shards_are_still_booting_is_prompt() {
     // until it had started the third shard, five seconds after the second.
     let took = began.elapsed();
     assert!(took < Duration::from_secs(2), "the shutdown took {took:?}");
+}
+
+/// A PostgreSQL database that refuses connections at the start (a server restarting, a
+/// database closed for maintenance) is waited for like Discord: the start tries again after a
+/// growing wait on the bot's clock, and goes on once the database answers.
+#[tokio::test]
+async fn a_database_that_cannot_be_reached_yet_is_waited_for() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database = test_postgres::database().await;
+    database.set_reachable(false).await;
+    let mut config = config(&fake.api_base(), &dir, Shards::Fixed(1));
+    config.storage.database = Database::parse(database.url()).expect("url");
+    let clock = ManualClock::new(Timestamp::now());
+    let starting = tokio::spawn(start_with(config, Some(clock.clone())));
+    let now = clock.now();
+    let cap = SignedDuration::try_from(bridgebot::app::DATABASE_RETRY_CAP).expect("cap");
+    let until = tokio::time::timeout(
+        Duration::from_secs(20),
+        clock.sleeper(|at| at > now && at <= now + cap),
+    )
+    .await
+    .expect("the start waits to try the database again");
+    assert!(!starting.is_finished(), "the start waits for the database");
+    database.set_reachable(true).await;
+    clock.set(until);
+    let running = tokio::time::timeout(Duration::from_secs(20), starting)
+        .await
+        .expect("the start goes on once the database answers")
+        .expect("join");
+    stop_promptly(running, "after waiting for the database").await;
 }

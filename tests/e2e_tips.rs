@@ -4,17 +4,15 @@
 
 mod support;
 
-use std::path::Path;
-
 use bridgebot::clock::ManualClock;
-use bridgebot::config::{ApiBase, Config};
+use bridgebot::config::{ApiBase, Config, Database};
 use bridgebot::content::Content;
 use bridgebot::discord::poster::DiscordPoster;
 use bridgebot::model::duty::DutyKind;
 use bridgebot::reply::{tip_embed, Reply};
 use bridgebot::rest::Rest;
 use bridgebot::schedule::{Addressing, Poster as _, ScheduleEvent};
-use bridgebot::store::{DutyClaim, Store, TipSettings};
+use bridgebot::store::{DutyClaim, TipSettings};
 use bridgebot::when::{DailyTime, Days, Zone};
 use fake_discord::{
     FakeDiscord, Fault, RouteMatcher, ADMIN_ID, GUILD_ID, HIDDEN_CHANNEL_ID, MEMBER_ID, OWNER_ID,
@@ -24,6 +22,7 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde_json::Value;
 use support::events::{next_event, next_event_driving};
+use support::on_both_engines;
 use support::{Answer, TestBot, CALLBACK_MESSAGE};
 
 /// Monday 2026-11-30, 08:00 UTC.
@@ -94,7 +93,6 @@ fn status_text(answer: &Answer) -> String {
         .collect()
 }
 
-#[tokio::test]
 async fn setup_answers_with_the_next_post_time_as_discord_timestamps() {
     let bot = start_at(monday_8am()).await;
     let answer = set_up(&bot).await;
@@ -106,7 +104,6 @@ async fn setup_answers_with_the_next_post_time_as_discord_timestamps() {
     bot.shutdown().await;
 }
 
-#[tokio::test]
 async fn the_tip_arrives_in_the_channel_at_its_time_mentioning_nobody() {
     let bot = start_at(monday_8am()).await;
     let mut events = bot.running().schedule_events();
@@ -141,7 +138,6 @@ async fn the_tip_arrives_in_the_channel_at_its_time_mentioning_nobody() {
     bot.shutdown().await;
 }
 
-#[tokio::test]
 async fn a_restart_on_the_same_database_posts_no_second_tip_that_day() {
     let mut bot = start_at(monday_8am()).await;
     let mut events = bot.running().schedule_events();
@@ -180,7 +176,6 @@ async fn a_restart_on_the_same_database_posts_no_second_tip_that_day() {
     bot.shutdown().await;
 }
 
-#[tokio::test]
 async fn a_429_then_success_posts_once_after_retry_after() {
     let bot = start_at(monday_8am()).await;
     let mut events = bot.running().schedule_events();
@@ -232,7 +227,6 @@ async fn a_429_then_success_posts_once_after_retry_after() {
     bot.shutdown().await;
 }
 
-#[tokio::test]
 async fn a_403_is_not_retried_and_status_shows_why() {
     let bot = start_at(monday_8am()).await;
     let mut events = bot.running().schedule_events();
@@ -260,7 +254,6 @@ async fn a_403_is_not_retried_and_status_shows_why() {
     bot.shutdown().await;
 }
 
-#[tokio::test]
 async fn a_role_is_mentioned_and_is_the_only_mention_allowed() {
     let bot = start_at(monday_8am()).await;
     bot.fake().allow_role_mention(TEAM_ROLE_ID);
@@ -295,7 +288,6 @@ async fn a_role_is_mentioned_and_is_the_only_mention_allowed() {
     bot.shutdown().await;
 }
 
-#[tokio::test]
 async fn a_member_without_manage_server_is_refused_and_nothing_changes() {
     let bot = start_at(monday_8am()).await;
     let answer = tips(
@@ -336,7 +328,6 @@ async fn a_member_without_manage_server_is_refused_and_nothing_changes() {
     bot.shutdown().await;
 }
 
-#[tokio::test]
 async fn bad_setup_input_says_what_to_enter_and_saves_nothing() {
     let bot = start_at(monday_8am()).await;
     let channel = ("channel", Value::from(TEXT_CHANNEL_ID.to_string()));
@@ -370,7 +361,6 @@ async fn bad_setup_input_says_what_to_enter_and_saves_nothing() {
     bot.shutdown().await;
 }
 
-#[tokio::test]
 async fn status_pause_resume_and_skip_report_what_will_happen() {
     let bot = start_at(monday_8am()).await;
     set_up(&bot).await;
@@ -396,7 +386,6 @@ async fn status_pause_resume_and_skip_report_what_will_happen() {
     bot.shutdown().await;
 }
 
-#[tokio::test]
 async fn tip_shows_todays_posted_tip_with_another_tip_button() {
     let bot = start_at(monday_8am()).await;
     let mut events = bot.running().schedule_events();
@@ -430,7 +419,6 @@ async fn tip_shows_todays_posted_tip_with_another_tip_button() {
     bot.shutdown().await;
 }
 
-#[tokio::test]
 async fn preview_shows_the_tip_that_is_then_posted() {
     let bot = start_at(monday_8am()).await;
     let mut events = bot.running().schedule_events();
@@ -455,8 +443,8 @@ async fn preview_shows_the_tip_that_is_then_posted() {
 
 /// A claim left `sending` by a crash, seeded while the bot is down: the day's tip, due two
 /// minutes ago, was being sent.
-async fn seed_claim(database: &Path, tip_id: &str, now: Timestamp) {
-    let store = Store::open(database).await.expect("open the test database");
+async fn seed_claim(database: &Database, tip_id: &str, now: Timestamp) {
+    let store = support::open_store(database).await;
     let due = now.checked_sub(SignedDuration::from_mins(2)).expect("ts");
     let local = due.to_zoned(TimeZone::UTC);
     let settings = TipSettings {
@@ -512,7 +500,6 @@ fn post_attempts(bot: &TestBot) -> usize {
         .count()
 }
 
-#[tokio::test]
 async fn a_crash_after_discord_accepted_the_tip_records_it_and_posts_nothing_twice() {
     // The fake's message ids carry real time, so this runs on a clock that starts now.
     let now = Timestamp::now();
@@ -545,7 +532,6 @@ async fn a_crash_after_discord_accepted_the_tip_records_it_and_posts_nothing_twi
     bot.shutdown().await;
 }
 
-#[tokio::test]
 async fn a_crash_before_discord_accepted_the_tip_sends_it_once_at_the_next_start() {
     let now = Timestamp::now();
     let tip_id = Content::bundled().expect("content").tips[7].id.to_string();
@@ -582,7 +568,6 @@ async fn a_crash_before_discord_accepted_the_tip_sends_it_once_at_the_next_start
     bot.shutdown().await;
 }
 
-#[tokio::test]
 async fn timezone_autocomplete_ranks_matching_zones_and_offers_nothing_for_nonsense() {
     let bot = start_at(monday_8am()).await;
     let ask = |typed: &'static str| {
@@ -613,7 +598,6 @@ async fn timezone_autocomplete_ranks_matching_zones_and_offers_nothing_for_nonse
     bot.shutdown().await;
 }
 
-#[tokio::test]
 async fn another_tip_edits_the_message_with_a_different_tip() {
     let bot = start_at(monday_8am()).await;
     let first = bot.ask(bot.fake().slash("tip")).await;
@@ -650,7 +634,6 @@ fn tip_id_of(title: &Value) -> String {
         .to_string()
 }
 
-#[tokio::test]
 async fn with_threads_on_each_tip_opens_a_discussion_thread() {
     let bot = start_at(monday_8am()).await;
     let mut events = bot.running().schedule_events();
@@ -716,3 +699,67 @@ fn bot_choice(bot: &TestBot, sub: &str, option: &str, label: &str) -> Value {
         .map(|c| c["value"].clone())
         .expect("choice")
 }
+
+/// PostgreSQL only (a file beside the bot cannot go away like this): the database stops
+/// answering (its sessions ended, new ones refused) just as a tip falls due, and comes back.
+/// The scheduler tries again after a wait instead of leaving the tip to the next start, and
+/// posts it once.
+#[tokio::test]
+async fn a_database_lost_while_a_tip_is_due_is_tried_again_and_the_tip_posted_once() {
+    support::on(support::Engine::Postgres, async {
+        let bot = start_at(monday_8am()).await;
+        let mut events = bot.running().schedule_events();
+        set_up(&bot).await;
+        next_event(&mut events, "the tip planned", |e| {
+            matches!(e, ScheduleEvent::Planned { next: Some(_), .. })
+        })
+        .await;
+        let database = bot.postgres().expect("on PostgreSQL");
+        database.set_reachable(false).await;
+        let nine = at("2026-11-30T09:00:00Z");
+        clock(&bot).set(nine);
+        // The failed delivery is planned again a little later (the pacer's waits are shorter).
+        let again = tokio::time::timeout(
+            std::time::Duration::from_secs(20),
+            clock(&bot).sleeper(|t| {
+                t >= nine + SignedDuration::from_millis(400)
+                    && t <= nine + SignedDuration::from_secs(61)
+            }),
+        )
+        .await
+        .expect("the scheduler plans to try again");
+        assert_eq!(post_attempts(&bot), 0, "nothing was sent without a claim");
+        database.set_reachable(true).await;
+        clock(&bot).set(again);
+        next_event_driving(
+            &mut events,
+            clock(&bot),
+            SignedDuration::from_secs(1),
+            "the tip posted once the database is back",
+            |e| matches!(e, ScheduleEvent::Posted { .. }),
+        )
+        .await;
+        assert_eq!(post_attempts(&bot), 1, "posted once");
+        bot.shutdown().await;
+    })
+    .await;
+}
+
+on_both_engines!(
+    setup_answers_with_the_next_post_time_as_discord_timestamps,
+    the_tip_arrives_in_the_channel_at_its_time_mentioning_nobody,
+    a_restart_on_the_same_database_posts_no_second_tip_that_day,
+    a_429_then_success_posts_once_after_retry_after,
+    a_403_is_not_retried_and_status_shows_why,
+    a_role_is_mentioned_and_is_the_only_mention_allowed,
+    a_member_without_manage_server_is_refused_and_nothing_changes,
+    bad_setup_input_says_what_to_enter_and_saves_nothing,
+    status_pause_resume_and_skip_report_what_will_happen,
+    tip_shows_todays_posted_tip_with_another_tip_button,
+    preview_shows_the_tip_that_is_then_posted,
+    a_crash_after_discord_accepted_the_tip_records_it_and_posts_nothing_twice,
+    a_crash_before_discord_accepted_the_tip_sends_it_once_at_the_next_start,
+    timezone_autocomplete_ranks_matching_zones_and_offers_nothing_for_nonsense,
+    another_tip_edits_the_message_with_a_different_tip,
+    with_threads_on_each_tip_opens_a_discussion_thread,
+);

@@ -82,7 +82,7 @@ impl Section for ContentConfig {
 impl Section for StorageConfig {
     const NAME: &'static str = "storage";
     const KEYS: &'static [(&'static str, Setter<Self>)] = &[("database", |s, v| {
-        s.database = v.path()?;
+        s.database = v.parse()?;
         Ok(())
     })];
 }

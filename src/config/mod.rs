@@ -20,7 +20,7 @@ mod values;
 
 use keys::{Section, Value, SECTIONS};
 pub use token::Token;
-pub use values::{ApiBase, Shards, Snowflake};
+pub use values::{ApiBase, Database, PostgresUrl, Shards, Snowflake};
 
 /// The file read when `--config` is not given, if it exists in the working folder.
 pub const DEFAULT_CONFIG_FILE: &str = "bridgebot.toml";
@@ -66,14 +66,14 @@ pub struct ContentConfig {
 /// `[storage]`
 #[derive(Debug, Clone, PartialEq)]
 pub struct StorageConfig {
-    /// The SQLite database file, created on first run.
-    pub database: PathBuf,
+    /// A SQLite file (created on first run) or a PostgreSQL server.
+    pub database: Database,
 }
 
 impl Default for StorageConfig {
     fn default() -> Self {
         StorageConfig {
-            database: PathBuf::from("bridgebot.db"),
+            database: Database::Sqlite(PathBuf::from("bridgebot.db")),
         }
     }
 }
@@ -238,7 +238,9 @@ impl Config {
         };
         self.discord.token_file.as_mut().map(resolve);
         self.content.dir.as_mut().map(resolve);
-        resolve(&mut self.storage.database);
+        if let Database::Sqlite(path) = &mut self.storage.database {
+            resolve(path);
+        }
     }
 
     /// The bot token: `DISCORD_TOKEN` if set, else the contents of `token_file`.
@@ -316,7 +318,7 @@ mod tests {
         assert_eq!(Config::default().tips.catch_up_hours, 6);
         assert_eq!(
             Config::default().storage.database,
-            PathBuf::from("bridgebot.db")
+            Database::Sqlite(PathBuf::from("bridgebot.db"))
         );
     }
 
@@ -346,6 +348,70 @@ mod tests {
             LogConfig,
             MetricsConfig
         );
+    }
+
+    #[test]
+    fn the_database_is_a_file_or_a_postgres_url_and_nothing_else() {
+        let database = |text: &str| {
+            Config::from_toml("bot.toml", &format!("[storage]\ndatabase = {text:?}\n"))
+                .map(|config| config.storage.database)
+        };
+        assert_eq!(
+            database("data/bot.db").expect("a path"),
+            Database::Sqlite(PathBuf::from("data/bot.db"))
+        );
+        for url in [
+            "postgres://bot:secret@db.example:5432/bridgebot",
+            "postgresql://bot@localhost/bridgebot",
+            "postgres:///bridgebot?host=/run/postgresql",
+        ] {
+            let Database::Postgres(parsed) = database(url).expect("a URL") else {
+                panic!("{url} is not read as PostgreSQL");
+            };
+            assert_eq!(parsed.expose(), url);
+        }
+        let shown =
+            database("postgres://bot:secret@db.example/bridgebot?password=hunter2").expect("a URL");
+        for text in [shown.to_string(), format!("{shown:?}")] {
+            assert!(
+                !text.contains("secret") && !text.contains("hunter2"),
+                "{text}"
+            );
+            assert!(text.contains("db.example"), "{text}");
+        }
+        for (wrong, says) in [
+            (
+                "mysql://bot@localhost/bridgebot",
+                "`mysql://` is not a database",
+            ),
+            ("sqlite://bot.db", "`sqlite://` is not a database"),
+            ("", "the database is empty"),
+            ("postgres://bot@[nonsense/x", "is not a valid URL"),
+        ] {
+            let problems = database(wrong).expect_err(wrong).0;
+            let message = problems[0].to_string();
+            assert!(message.contains(says), "{wrong}: {message}");
+            assert!(
+                message.contains("postgres://"),
+                "says what to write: {message}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_relative_database_file_is_found_beside_the_config_but_a_url_is_left_alone() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("bot.toml");
+        std::fs::write(&path, "[storage]\ndatabase = \"bot.db\"\n").expect("write");
+        let config = Config::load(Some(&path)).expect("loads");
+        assert_eq!(
+            config.storage.database,
+            Database::Sqlite(dir.path().join("bot.db"))
+        );
+        let url = "postgres://bot@localhost/bridgebot";
+        std::fs::write(&path, format!("[storage]\ndatabase = \"{url}\"\n")).expect("write");
+        let config = Config::load(Some(&path)).expect("loads");
+        assert_eq!(config.storage.database, Database::parse(url).expect("url"));
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! The config's value types: each parses itself with a message that says what to write.
 
+use std::path::PathBuf;
+
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
 
@@ -65,6 +67,122 @@ impl<'de> Deserialize<'de> for ApiBase {
         let text = String::deserialize(deserializer)?;
         ApiBase::parse(&text).map_err(D::Error::custom)
     }
+}
+
+/// Where the bot keeps its state: a SQLite file (the default, nothing to install), or a
+/// PostgreSQL server, which several processes can share.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Database {
+    Sqlite(PathBuf),
+    Postgres(PostgresUrl),
+}
+
+impl Database {
+    /// A `postgres://` or `postgresql://` URL, or else a file path. Anything else that looks
+    /// like a URL (`sqlite://...`, `mysql://...`) is refused, so it is not taken for a file name.
+    pub fn parse(text: &str) -> Result<Database, String> {
+        const FIX: &str = "write a file path for SQLite (like bridgebot.db), or a PostgreSQL URL like postgres://bridgebot@localhost/bridgebot (a Unix socket: postgres:///bridgebot?host=/run/postgresql)";
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            return Err(problem_and_fix("the database is empty", FIX));
+        }
+        let scheme = trimmed
+            .split_once("://")
+            .map(|(scheme, _)| scheme.to_ascii_lowercase());
+        match scheme.as_deref() {
+            None => Ok(Database::Sqlite(PathBuf::from(text))),
+            Some("postgres" | "postgresql") => {
+                let url = url::Url::parse(trimmed).map_err(|e| {
+                    problem_and_fix(format!("`{}` is not a valid URL ({e})", redacted(trimmed)), FIX)
+                })?;
+                if url.fragment().is_some() {
+                    return Err(problem_and_fix(
+                        format!("`{}` has a #fragment", redacted(trimmed)),
+                        FIX,
+                    ));
+                }
+                Ok(Database::Postgres(PostgresUrl(url)))
+            }
+            Some(other) => Err(problem_and_fix(
+                format!("`{other}://` is not a database bridgebot can use (SQLite files and PostgreSQL only)"),
+                FIX,
+            )),
+        }
+    }
+}
+
+/// Shows a file by its path and a server by its URL without the password.
+impl std::fmt::Display for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Database::Sqlite(path) => write!(f, "{}", path.display()),
+            Database::Postgres(url) => write!(f, "{url}"),
+        }
+    }
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Database::Sqlite(path) => f.debug_tuple("Sqlite").field(path).finish(),
+            Database::Postgres(url) => f.debug_tuple("Postgres").field(url).finish(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Database {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Database::parse(&text).map_err(D::Error::custom)
+    }
+}
+
+/// A PostgreSQL connection URL. It may hold a password, so it prints without one.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PostgresUrl(url::Url);
+
+impl PostgresUrl {
+    /// The whole URL, password included: only for connecting.
+    pub fn expose(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl std::fmt::Display for PostgresUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&redacted(self.0.as_str()))
+    }
+}
+
+impl std::fmt::Debug for PostgresUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PostgresUrl({self})")
+    }
+}
+
+/// A URL with its password, if any, replaced by `<redacted>` (also in a `password=` parameter).
+fn redacted(text: &str) -> String {
+    let Ok(mut url) = url::Url::parse(text) else {
+        return "<a URL that does not parse>".to_string();
+    };
+    if url.password().is_some() {
+        let _ = url.set_password(Some("redacted"));
+    }
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(key, value)| {
+            let value = if key == "password" {
+                "redacted".into()
+            } else {
+                value.into_owned()
+            };
+            (key.into_owned(), value)
+        })
+        .collect();
+    if !pairs.is_empty() {
+        url.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    url.to_string()
 }
 
 /// How many gateway shards to run: Discord's recommendation, or a fixed number.

@@ -28,7 +28,7 @@ use crate::reply::poll::recap;
 use crate::rest::RestError;
 use crate::retry::{retry, GaveUp, Patience, Stop, StopSender, Transient};
 use crate::store::{PollRecord, Store, StoreError};
-use crate::tasks::{self, Control, DueQueue, Worker, EVENT_BUFFER};
+use crate::tasks::{self, Control, DueQueue, Setbacks, Worker, EVENT_BUFFER};
 
 /// How long after its close a poll's recap is still owed and retried.
 const RECAP_WINDOW: SignedDuration = SignedDuration::from_hours(24);
@@ -79,17 +79,12 @@ impl Unstarted {
         tokio::spawn(async move {
             let mut keeper = self.keeper;
             let mut queue = DueQueue::new("poll keeper");
-            match keeper.deps.store.unfinished_polls().await {
-                Ok(polls) => {
-                    info!(polls = polls.len(), "poll keeper started");
-                    for poll in polls {
-                        keeper.watch(&mut queue, poll.message_id, poll.closes_at);
-                    }
-                }
-                Err(error) => {
-                    warn!(%error, "the poll keeper could not read the database; polls are not closed until restart");
-                    return;
-                }
+            let Some(polls) = keeper.unfinished_waiting().await else {
+                return;
+            };
+            info!(polls = polls.len(), "poll keeper started");
+            for poll in polls {
+                keeper.watch(&mut queue, poll.message_id, poll.closes_at);
             }
             let clock = keeper.deps.clock.clone();
             tasks::run(keeper, queue, clock, self.commands, self.stop).await;
@@ -117,6 +112,7 @@ impl PollKeeper {
             events: events.clone(),
             watched: HashSet::new(),
             stop,
+            setbacks: Setbacks::default(),
         };
         let handle = PollKeeper {
             commands: sender,
@@ -156,9 +152,31 @@ struct Keeper {
     events: broadcast::Sender<PollEvent>,
     watched: HashSet<u64>,
     stop: Stop,
+    /// Polls whose job or check failed on the database, to try again shortly.
+    setbacks: Setbacks<u64>,
 }
 
 impl Keeper {
+    /// The polls still owed a recap, read until the database answers (a server may be
+    /// restarting), waiting a growing time between tries; `None` when asked to stop first.
+    async fn unfinished_waiting(&self) -> Option<Vec<PollRecord>> {
+        let mut attempt = 0;
+        loop {
+            let error = match self.deps.store.unfinished_polls().await {
+                Ok(polls) => return Some(polls),
+                Err(error) => error,
+            };
+            let wait = crate::retry::backoff(attempt, tasks::SETBACK_CAP, &mut rand::rng());
+            attempt += 1;
+            warn!(%error, ?wait, "the poll keeper cannot read the database; trying again");
+            let mut stop = self.stop.clone();
+            tokio::select! {
+                () = self.deps.clock.sleep(SignedDuration::try_from(wait).unwrap_or(SignedDuration::MAX)) => {}
+                () = stop.stopped() => return None,
+            }
+        }
+    }
+
     fn watch(&mut self, queue: &mut DueQueue<u64>, message_id: u64, closes_at: Timestamp) {
         self.watched.insert(message_id);
         queue.plan(message_id, closes_at);
@@ -174,14 +192,18 @@ impl Keeper {
             events: self.events.clone(),
             stop: self.stop.clone(),
         };
+        let setbacks = self.setbacks.clone();
         queue.start(message_id, async move {
             match job.settle(message_id).await {
-                Ok(Some(event)) => {
-                    let _ = job.events.send(event);
+                Ok(event) => {
+                    setbacks.cleared(message_id);
+                    if let Some(event) = event {
+                        let _ = job.events.send(event);
+                    }
                 }
-                Ok(None) => {}
                 Err(error) => {
-                    warn!(message_id, %error, "poll: database error; retried at the next start")
+                    let again = setbacks.failed(message_id, job.deps.clock.now());
+                    warn!(message_id, %error, %again, "poll: database error; trying again")
                 }
             }
         });
@@ -206,6 +228,10 @@ impl Worker for Keeper {
     /// After a job: a poll still open (not closed yet, or its count not final) is watched
     /// again; a finished one is forgotten.
     async fn finished(&mut self, queue: &mut DueQueue<u64>, message_id: u64) {
+        if let Some(again) = self.setbacks.retry_at(message_id) {
+            queue.plan(message_id, again);
+            return;
+        }
         match self.deps.store.poll(message_id).await {
             Ok(Some(poll)) if matches!(poll.state, PollState::Open | PollState::Recapping) => {
                 if poll.closes_at > self.deps.clock.now() {
@@ -215,7 +241,11 @@ impl Worker for Keeper {
             Ok(_) => {
                 self.watched.remove(&message_id);
             }
-            Err(error) => warn!(message_id, %error, "cannot read a poll"),
+            Err(error) => {
+                let again = self.setbacks.failed(message_id, self.deps.clock.now());
+                warn!(message_id, %error, %again, "cannot read a poll; trying again");
+                queue.plan(message_id, again);
+            }
         }
     }
 

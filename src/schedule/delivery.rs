@@ -139,13 +139,14 @@ impl<D: Duty> Delivery<D> {
         else {
             return Ok(None);
         };
-        if ctx
-            .store
-            .duty_entry(D::KIND, guild, owed.date)
-            .await?
-            .is_some()
-        {
-            return Ok(None);
+        match ctx.store.duty_entry(D::KIND, guild, owed.date).await? {
+            // A claim whose job failed on the database before it was finished: finish it as
+            // a restart would, looking in the channel first.
+            Some(entry) if entry.status == DutyStatus::Sending => {
+                return self.recover_claim(entry).await
+            }
+            Some(_) => return Ok(None),
+            None => {}
         }
         if let Some(settled) = self.duty.settle_without_post(ctx, &plan, owed).await? {
             return Ok(Some(settled));

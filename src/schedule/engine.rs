@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use jiff::civil::Date;
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use tokio::sync::{broadcast, mpsc, oneshot};
 use tracing::{debug, info, warn};
 
@@ -27,7 +27,7 @@ use crate::model::duty::{DutyKind, DutyStatus};
 use crate::polls::Polls;
 use crate::retry::Stop;
 use crate::store::{Store, StoreError};
-use crate::tasks::{self, Control, DueQueue, Worker, EVENT_BUFFER};
+use crate::tasks::{self, Control, DueQueue, Setbacks, Worker, EVENT_BUFFER};
 use crate::when::{Occurrence, Schedule};
 
 /// What the scheduler needs.
@@ -134,8 +134,7 @@ impl Unstarted {
         tokio::spawn(async move {
             let mut engine = self.engine;
             let mut queue = DueQueue::new("scheduler");
-            if let Err(error) = engine.start(&mut queue).await {
-                warn!(%error, "the scheduler could not read the database; scheduled posts are paused until restart");
+            if !engine.start_waiting(&mut queue).await {
                 return;
             }
             tasks::run(engine, queue, clock, self.commands, self.stop).await;
@@ -224,6 +223,8 @@ struct Engine {
     ctx: Arc<Ctx>,
     events: broadcast::Sender<ScheduleEvent>,
     runners: Vec<Arc<dyn Runner>>,
+    /// Duties whose job or planning failed on the database, to try again shortly.
+    setbacks: Setbacks<Key>,
 }
 
 impl Engine {
@@ -262,6 +263,7 @@ impl Engine {
             ctx,
             events,
             runners,
+            setbacks: Setbacks::default(),
         }
     }
 
@@ -290,6 +292,25 @@ impl Engine {
         Ok(())
     }
 
+    /// [`Engine::start`] until the database answers (a server may be restarting), waiting a
+    /// growing time between tries; `false` when asked to stop first.
+    async fn start_waiting(&mut self, queue: &mut DueQueue<Key>) -> bool {
+        let mut attempt = 0;
+        loop {
+            let Err(error) = self.start(queue).await else {
+                return true;
+            };
+            let wait = crate::retry::backoff(attempt, crate::tasks::SETBACK_CAP, &mut rand::rng());
+            attempt += 1;
+            warn!(%error, ?wait, "the scheduler cannot read the database; trying again");
+            let mut stop = self.ctx.stop.clone();
+            tokio::select! {
+                () = self.ctx.clock.sleep(SignedDuration::try_from(wait).unwrap_or(SignedDuration::MAX)) => {}
+                () = stop.stopped() => return false,
+            }
+        }
+    }
+
     fn start_job(
         &self,
         queue: &mut DueQueue<Key>,
@@ -297,15 +318,19 @@ impl Engine {
         job: impl std::future::Future<Output = Outcome> + Send + 'static,
     ) {
         let events = self.events.clone();
+        let (setbacks, clock) = (self.setbacks.clone(), self.ctx.clock.clone());
         queue.start(key, async move {
             match job.await {
-                Ok(Some(event)) => {
-                    // No listener is fine.
-                    let _ = events.send(event);
+                Ok(event) => {
+                    setbacks.cleared(key);
+                    if let Some(event) = event {
+                        // No listener is fine.
+                        let _ = events.send(event);
+                    }
                 }
-                Ok(None) => {}
                 Err(error) => {
-                    warn!(guild = key.0, duty = %key.1, %error, "database error; the post is retried at the next start")
+                    let again = setbacks.failed(key, clock.now());
+                    warn!(guild = key.0, duty = %key.1, %error, %again, "database error; trying again")
                 }
             }
         });
@@ -341,7 +366,9 @@ impl Engine {
 
     async fn plan_logged(&mut self, queue: &mut DueQueue<Key>, key: Key) {
         if let Err(error) = self.plan(queue, key).await {
-            warn!(guild = key.0, duty = %key.1, %error, "cannot plan");
+            let again = self.setbacks.failed(key, self.ctx.clock.now());
+            warn!(guild = key.0, duty = %key.1, %error, %again, "cannot plan; trying again");
+            queue.plan(key, again);
         }
     }
 
@@ -367,12 +394,17 @@ impl Engine {
         let ctx = &self.ctx;
         let now = ctx.clock.now();
         if let Some(owed) = owed_occurrence(&view.schedule, view.active_since, now) {
-            if ctx
-                .store
-                .duty_entry(duty, guild, owed.date)
-                .await?
-                .is_none()
+            let entry = ctx.store.duty_entry(duty, guild, owed.date).await?;
+            // Claimed but not finished while no job runs for it: the job that claimed it
+            // failed on the database, so delivering now finishes it (recovery looks first).
+            if entry
+                .as_ref()
+                .is_some_and(|e| e.status == DutyStatus::Sending)
             {
+                queue.plan(key, now);
+                return Ok(());
+            }
+            if entry.is_none() {
                 if within_catch_up(&ctx.config, owed.at, now) {
                     queue.plan(key, now);
                     self.emit(ScheduleEvent::Planned {
@@ -442,7 +474,12 @@ impl Worker for Engine {
     }
 
     async fn finished(&mut self, queue: &mut DueQueue<Key>, key: Key) {
-        self.plan_logged(queue, key).await;
+        // A job that failed on the database runs again after its wait (delivering finds what
+        // is owed and what is half done); planning now would read the same database.
+        match self.setbacks.retry_at(key) {
+            Some(again) => queue.plan(key, again),
+            None => self.plan_logged(queue, key).await,
+        }
     }
 
     fn due(&mut self, queue: &mut DueQueue<Key>, key: Key) {

@@ -6,7 +6,7 @@
 
 use jiff::civil::Date;
 use jiff::Timestamp;
-use sqlx::sqlite::SqliteRow;
+use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::values::{date, id_from_db, id_to_db, optional_id, seconds, timestamp};
@@ -46,7 +46,7 @@ pub struct DutyClaim {
     pub due_at: Timestamp,
 }
 
-fn entry_from_row(row: &SqliteRow) -> Result<DutyEntry, StoreError> {
+fn entry_from_row(row: &AnyRow) -> Result<DutyEntry, StoreError> {
     let duty: String = row.try_get("duty")?;
     let local_date: String = row.try_get("local_date")?;
     let status: String = row.try_get("status")?;
@@ -76,7 +76,7 @@ impl Store {
         guild_id: u64,
         local_date: Date,
     ) -> Result<Option<DutyEntry>, StoreError> {
-        sqlx::query("SELECT * FROM duty_log WHERE duty = ? AND guild_id = ? AND local_date = ?")
+        sqlx::query("SELECT * FROM duty_log WHERE duty = $1 AND guild_id = $2 AND local_date = $3")
             .bind(duty.as_str())
             .bind(id_to_db(guild_id))
             .bind(local_date.to_string())
@@ -91,9 +91,10 @@ impl Store {
     /// the post must not be sent.
     pub async fn claim_duty(&self, claim: &DutyClaim, now: Timestamp) -> Result<bool, StoreError> {
         let result = sqlx::query(
-            "INSERT OR IGNORE INTO duty_log
+            "INSERT INTO duty_log
                  (duty, guild_id, local_date, status, item, cycle, channel_id, payload, due_at, recorded_at)
-             VALUES (?, ?, ?, 'sending', ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, 'sending', $4, $5, $6, $7, $8, $9)
+             ON CONFLICT DO NOTHING",
         )
         .bind(claim.duty.as_str())
         .bind(id_to_db(claim.guild_id))
@@ -123,8 +124,9 @@ impl Store {
         now: Timestamp,
     ) -> Result<bool, StoreError> {
         let result = sqlx::query(
-            "INSERT OR IGNORE INTO duty_log (duty, guild_id, local_date, status, detail, due_at, recorded_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO duty_log (duty, guild_id, local_date, status, detail, due_at, recorded_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             ON CONFLICT DO NOTHING",
         )
         .bind(duty.as_str())
         .bind(id_to_db(guild_id))
@@ -153,8 +155,8 @@ impl Store {
             Err(detail) => (DutyStatus::Failed, None, Some(detail)),
         };
         sqlx::query(
-            "UPDATE duty_log SET status = ?, message_id = ?, detail = ?, recorded_at = ?
-             WHERE duty = ? AND guild_id = ? AND local_date = ? AND status = 'sending'",
+            "UPDATE duty_log SET status = $1, message_id = $2, detail = $3, recorded_at = $4
+             WHERE duty = $5 AND guild_id = $6 AND local_date = $7 AND status = 'sending'",
         )
         .bind(status.as_str())
         .bind(message)
@@ -170,7 +172,7 @@ impl Store {
 
     /// A duty's posts claimed but not known to be finished: what a restart must recover.
     pub async fn sending_duties(&self, duty: DutyKind) -> Result<Vec<DutyEntry>, StoreError> {
-        sqlx::query("SELECT * FROM duty_log WHERE duty = ? AND status = 'sending' ORDER BY due_at")
+        sqlx::query("SELECT * FROM duty_log WHERE duty = $1 AND status = 'sending' ORDER BY due_at")
             .bind(duty.as_str())
             .fetch_all(&self.pool)
             .await?
@@ -188,7 +190,7 @@ impl Store {
     ) -> Result<Vec<String>, StoreError> {
         let rows = sqlx::query_scalar(
             "SELECT item FROM duty_log
-             WHERE duty = ? AND guild_id = ? AND cycle = ? AND item IS NOT NULL
+             WHERE duty = $1 AND guild_id = $2 AND cycle = $3 AND item IS NOT NULL
                AND status IN ('sending', 'posted')",
         )
         .bind(duty.as_str())
@@ -202,7 +204,7 @@ impl Store {
     /// The server's current pass through a duty's deck (0 before the first item).
     pub async fn latest_cycle(&self, duty: DutyKind, guild_id: u64) -> Result<u64, StoreError> {
         let cycle: Option<i64> =
-            sqlx::query_scalar("SELECT MAX(cycle) FROM duty_log WHERE duty = ? AND guild_id = ?")
+            sqlx::query_scalar("SELECT MAX(cycle) FROM duty_log WHERE duty = $1 AND guild_id = $2")
                 .bind(duty.as_str())
                 .bind(id_to_db(guild_id))
                 .fetch_one(&self.pool)
@@ -217,9 +219,12 @@ impl Store {
         guild_id: u64,
         statuses: &[DutyStatus],
     ) -> Result<Option<DutyEntry>, StoreError> {
-        let placeholders = vec!["?"; statuses.len()].join(", ");
+        let placeholders = (3..3 + statuses.len())
+            .map(|n| format!("${n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let sql = format!(
-            "SELECT * FROM duty_log WHERE duty = ? AND guild_id = ? AND status IN ({placeholders})
+            "SELECT * FROM duty_log WHERE duty = $1 AND guild_id = $2 AND status IN ({placeholders})
              ORDER BY local_date DESC LIMIT 1"
         );
         let mut query = sqlx::query(&sql)
@@ -239,7 +244,15 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
+    use crate::store::testing::{on_both_engines, TestStore};
     use jiff::civil::date;
+
+    on_both_engines!(
+        a_day_can_be_claimed_only_once,
+        each_duty_has_its_own_day,
+        cycles_collect_the_items_shown_in_them,
+        a_claim_keeps_its_payload_for_recovery
+    );
 
     use super::*;
 
@@ -256,9 +269,7 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn a_day_can_be_claimed_only_once() {
-        let store = Store::in_memory().await.expect("store");
+    async fn a_day_can_be_claimed_only_once(store: TestStore) {
         let now = Timestamp::from_second(1_800_000_000).expect("ts");
         let day = date(2026, 11, 30);
         let tip = |guild, item| claim(DutyKind::Tip, guild, day, item);
@@ -306,9 +317,7 @@ mod tests {
         );
     }
 
-    #[tokio::test]
-    async fn each_duty_has_its_own_day() {
-        let store = Store::in_memory().await.expect("store");
+    async fn each_duty_has_its_own_day(store: TestStore) {
         let now = Timestamp::from_second(1_800_000_000).expect("ts");
         let day = date(2026, 11, 30);
         assert!(store
@@ -343,9 +352,7 @@ mod tests {
         );
     }
 
-    #[tokio::test]
-    async fn cycles_collect_the_items_shown_in_them() {
-        let store = Store::in_memory().await.expect("store");
+    async fn cycles_collect_the_items_shown_in_them(store: TestStore) {
         let now = Timestamp::from_second(1_800_000_000).expect("ts");
         assert_eq!(
             store.latest_cycle(DutyKind::Tip, 1).await.expect("cycle"),
@@ -377,9 +384,7 @@ mod tests {
         assert_eq!(latest.local_date, date(2026, 12, 1));
     }
 
-    #[tokio::test]
-    async fn a_claim_keeps_its_payload_for_recovery() {
-        let store = Store::in_memory().await.expect("store");
+    async fn a_claim_keeps_its_payload_for_recovery(store: TestStore) {
         let now = Timestamp::from_second(1_800_000_000).expect("ts");
         let day = date(2026, 12, 4);
         let poll = DutyClaim {

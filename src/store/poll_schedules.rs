@@ -3,7 +3,7 @@
 
 use jiff::civil::Weekday;
 use jiff::Timestamp;
-use sqlx::sqlite::SqliteRow;
+use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::values::{id_from_db, id_to_db, seconds, timestamp, zone};
@@ -36,7 +36,7 @@ fn weekday_from(number: i64) -> Result<Weekday, StoreError> {
         .ok_or_else(|| StoreError::Corrupt(format!("weekday {number}")))
 }
 
-fn schedule_from_row(row: &SqliteRow) -> Result<PollSchedule, StoreError> {
+fn schedule_from_row(row: &AnyRow) -> Result<PollSchedule, StoreError> {
     let time: String = row.try_get("post_time")?;
     let kind: String = row.try_get("kind")?;
     let minutes: i64 = row.try_get("duration_minutes")?;
@@ -65,7 +65,7 @@ impl Store {
         sqlx::query(
             "INSERT INTO poll_schedules
                  (guild_id, channel_id, kind, weekday, post_time, timezone, duration_minutes, active_since, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
              ON CONFLICT (guild_id) DO UPDATE SET
                  channel_id = excluded.channel_id, kind = excluded.kind, weekday = excluded.weekday,
                  post_time = excluded.post_time, timezone = excluded.timezone,
@@ -87,7 +87,7 @@ impl Store {
     }
 
     pub async fn poll_schedule(&self, guild_id: u64) -> Result<Option<PollSchedule>, StoreError> {
-        sqlx::query("SELECT * FROM poll_schedules WHERE guild_id = ?")
+        sqlx::query("SELECT * FROM poll_schedules WHERE guild_id = $1")
             .bind(id_to_db(guild_id))
             .fetch_optional(&self.pool)
             .await?
@@ -107,7 +107,7 @@ impl Store {
 
     /// Removes a server's weekly poll; `false` if it had none.
     pub async fn delete_poll_schedule(&self, guild_id: u64) -> Result<bool, StoreError> {
-        let result = sqlx::query("DELETE FROM poll_schedules WHERE guild_id = ?")
+        let result = sqlx::query("DELETE FROM poll_schedules WHERE guild_id = $1")
             .bind(id_to_db(guild_id))
             .execute(&self.pool)
             .await?;
@@ -118,6 +118,12 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::testing::{on_both_engines, TestStore};
+
+    on_both_engines!(
+        schedules_round_trip_and_can_be_removed,
+        every_kind_of_poll_can_be_scheduled
+    );
 
     fn schedule() -> PollSchedule {
         PollSchedule {
@@ -132,9 +138,7 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn schedules_round_trip_and_can_be_removed() {
-        let store = Store::in_memory().await.expect("store");
+    async fn schedules_round_trip_and_can_be_removed(store: TestStore) {
         let now = Timestamp::from_second(1_800_000_000).expect("ts");
         store
             .save_poll_schedule(&schedule(), now)
@@ -149,9 +153,7 @@ mod tests {
         assert!(!store.delete_poll_schedule(1).await.expect("delete again"));
     }
 
-    #[tokio::test]
-    async fn every_kind_of_poll_can_be_scheduled() {
-        let store = Store::in_memory().await.expect("store");
+    async fn every_kind_of_poll_can_be_scheduled(store: TestStore) {
         let now = Timestamp::from_second(1_800_000_000).expect("ts");
         for kind in [PollKind::Quiz, PollKind::Pulse, PollKind::Scenario] {
             let schedule = PollSchedule { kind, ..schedule() };

@@ -2,10 +2,12 @@
 //! recaps none twice.
 
 use jiff::Timestamp;
-use sqlx::sqlite::SqliteRow;
+use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::values::{from_json, id_from_db, id_to_db, optional_id, seconds, timestamp, to_json};
+use super::values::{
+    flag, from_flag, from_json, id_from_db, id_to_db, optional_id, seconds, timestamp, to_json,
+};
 use super::{Store, StoreError};
 use crate::model::poll::{PollKind, PollSpec, PollState};
 
@@ -25,7 +27,7 @@ pub struct PollRecord {
     pub created_at: Timestamp,
 }
 
-fn record_from_row(row: &SqliteRow) -> Result<PollRecord, StoreError> {
+fn record_from_row(row: &AnyRow) -> Result<PollRecord, StoreError> {
     let kind: String = row.try_get("kind")?;
     let answers: String = row.try_get("answers")?;
     let state: String = row.try_get("state")?;
@@ -40,7 +42,7 @@ fn record_from_row(row: &SqliteRow) -> Result<PollRecord, StoreError> {
                 .ok_or_else(|| StoreError::Corrupt(format!("poll kind {kind:?}")))?,
             question: row.try_get("question")?,
             answers: from_json("poll answers", &answers)?,
-            multiselect: row.try_get("multiselect")?,
+            multiselect: from_flag(row.try_get("multiselect")?),
             subject: row.try_get("subject")?,
             correct: correct
                 .map(|c| {
@@ -62,10 +64,11 @@ impl Store {
     pub async fn insert_poll(&self, poll: &PollRecord) -> Result<bool, StoreError> {
         let spec = &poll.spec;
         let result = sqlx::query(
-            "INSERT OR IGNORE INTO polls
+            "INSERT INTO polls
                  (message_id, guild_id, channel_id, started_by, kind, question, answers, subject,
                   correct, multiselect, closes_at, state, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+             ON CONFLICT DO NOTHING",
         )
         .bind(id_to_db(poll.message_id))
         .bind(id_to_db(poll.guild_id))
@@ -76,7 +79,7 @@ impl Store {
         .bind(to_json(&spec.answers)?)
         .bind(&spec.subject)
         .bind(spec.correct.and_then(|c| i64::try_from(c).ok()))
-        .bind(spec.multiselect)
+        .bind(flag(spec.multiselect))
         .bind(seconds(poll.closes_at))
         .bind(poll.state.as_str())
         .bind(seconds(poll.created_at))
@@ -86,7 +89,7 @@ impl Store {
     }
 
     pub async fn poll(&self, message_id: u64) -> Result<Option<PollRecord>, StoreError> {
-        sqlx::query("SELECT * FROM polls WHERE message_id = ?")
+        sqlx::query("SELECT * FROM polls WHERE message_id = $1")
             .bind(id_to_db(message_id))
             .fetch_optional(&self.pool)
             .await?
@@ -97,7 +100,7 @@ impl Store {
 
     /// The channel's poll that is open or being recapped, if any.
     pub async fn open_poll_in(&self, channel_id: u64) -> Result<Option<PollRecord>, StoreError> {
-        sqlx::query("SELECT * FROM polls WHERE channel_id = ? AND state IN ('open', 'recapping')")
+        sqlx::query("SELECT * FROM polls WHERE channel_id = $1 AND state IN ('open', 'recapping')")
             .bind(id_to_db(channel_id))
             .fetch_optional(&self.pool)
             .await?
@@ -122,7 +125,7 @@ impl Store {
         message_id: u64,
         closes_at: Timestamp,
     ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE polls SET closes_at = ? WHERE message_id = ? AND state = 'open'")
+        sqlx::query("UPDATE polls SET closes_at = $1 WHERE message_id = $2 AND state = 'open'")
             .bind(seconds(closes_at))
             .bind(id_to_db(message_id))
             .execute(&self.pool)
@@ -133,7 +136,7 @@ impl Store {
     /// Claims a poll's recap before posting it. `false` when it was already claimed.
     pub async fn claim_recap(&self, message_id: u64) -> Result<bool, StoreError> {
         let result = sqlx::query(
-            "UPDATE polls SET state = 'recapping' WHERE message_id = ? AND state = 'open'",
+            "UPDATE polls SET state = 'recapping' WHERE message_id = $1 AND state = 'open'",
         )
         .bind(id_to_db(message_id))
         .execute(&self.pool)
@@ -147,7 +150,7 @@ impl Store {
         message_id: u64,
         recap_message_id: u64,
     ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE polls SET state = 'recapped', recap_message_id = ? WHERE message_id = ? AND state = 'recapping'")
+        sqlx::query("UPDATE polls SET state = 'recapped', recap_message_id = $1 WHERE message_id = $2 AND state = 'recapping'")
             .bind(id_to_db(recap_message_id))
             .bind(id_to_db(message_id))
             .execute(&self.pool)
@@ -157,7 +160,7 @@ impl Store {
 
     /// Marks a poll whose recap cannot be posted.
     pub async fn mark_poll_failed(&self, message_id: u64, detail: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE polls SET state = 'failed', detail = ? WHERE message_id = ? AND state IN ('open', 'recapping')")
+        sqlx::query("UPDATE polls SET state = 'failed', detail = $1 WHERE message_id = $2 AND state IN ('open', 'recapping')")
             .bind(detail)
             .bind(id_to_db(message_id))
             .execute(&self.pool)
@@ -170,6 +173,12 @@ impl Store {
 mod tests {
     use super::*;
     use crate::model::poll::PollAnswer;
+    use crate::store::testing::{on_both_engines, TestStore};
+
+    on_both_engines!(
+        a_scenario_poll_is_kept_as_it_was_posted,
+        one_open_poll_per_channel_and_a_recap_is_claimed_once
+    );
 
     fn record(message_id: u64, channel_id: u64) -> PollRecord {
         PollRecord {
@@ -198,11 +207,12 @@ mod tests {
 
     /// A database as the bot left it before scenario polls: migrated to 0004, with a poll.
     async fn database_before_scenario_polls(path: &std::path::Path) {
-        use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
-        let options = SqliteConnectOptions::new()
-            .filename(path)
-            .create_if_missing(true);
-        let pool = SqlitePoolOptions::new()
+        use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+        use std::str::FromStr;
+        sqlx::any::install_default_drivers();
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        let options = AnyConnectOptions::from_str(&url).expect("options");
+        let pool = AnyPoolOptions::new()
             .max_connections(1)
             .connect_with(options)
             .await
@@ -218,6 +228,7 @@ mod tests {
         earlier.run(&pool).await.expect("migrations up to 0004");
         let store = Store {
             pool: pool.clone(),
+            engine: crate::store::Engine::Sqlite,
             lock: std::sync::Arc::new(std::sync::Mutex::new(None)),
         };
         assert!(store.insert_poll(&record(100, 10)).await.expect("insert"));
@@ -241,9 +252,7 @@ mod tests {
         store.close().await;
     }
 
-    #[tokio::test]
-    async fn a_scenario_poll_is_kept_as_it_was_posted() {
-        let store = Store::in_memory().await.expect("store");
+    async fn a_scenario_poll_is_kept_as_it_was_posted(store: TestStore) {
         let mut poll = record(200, 30);
         poll.spec.kind = PollKind::Scenario;
         poll.spec.subject = Some("two-directions".into());
@@ -251,9 +260,7 @@ mod tests {
         assert_eq!(store.poll(200).await.expect("read"), Some(poll));
     }
 
-    #[tokio::test]
-    async fn one_open_poll_per_channel_and_a_recap_is_claimed_once() {
-        let store = Store::in_memory().await.expect("store");
+    async fn one_open_poll_per_channel_and_a_recap_is_claimed_once(store: TestStore) {
         assert!(store.insert_poll(&record(100, 10)).await.expect("insert"));
         assert!(
             !store.insert_poll(&record(101, 10)).await.expect("insert"),

@@ -7,11 +7,12 @@
 
 use jiff::civil::{Date, Weekday};
 use jiff::Timestamp;
-use sqlx::sqlite::SqliteRow;
+use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::values::{
-    date, from_json, id_from_db, id_to_db, optional_id, seconds, timestamp, to_json, zone,
+    date, flag, from_flag, from_json, id_from_db, id_to_db, optional_id, seconds, timestamp,
+    to_json, zone,
 };
 use super::{Store, StoreError};
 use crate::when::{DailyTime, Zone};
@@ -72,7 +73,7 @@ fn small(value: i64, what: &str) -> Result<u8, StoreError> {
     u8::try_from(value).map_err(|_| StoreError::Corrupt(format!("{what} {value}")))
 }
 
-fn schedule_from_row(row: &SqliteRow) -> Result<PulseSchedule, StoreError> {
+fn schedule_from_row(row: &AnyRow) -> Result<PulseSchedule, StoreError> {
     let time: String = row.try_get("post_time")?;
     Ok(PulseSchedule {
         guild_id: id_from_db(row.try_get("guild_id")?)?,
@@ -82,12 +83,12 @@ fn schedule_from_row(row: &SqliteRow) -> Result<PulseSchedule, StoreError> {
         zone: zone(row.try_get("timezone")?)?,
         questions: small(row.try_get("questions")?, "questions")?,
         open_days: small(row.try_get("open_days")?, "open days")?,
-        paused: row.try_get::<i64, _>("paused")? != 0,
+        paused: from_flag(row.try_get("paused")?),
         active_since: timestamp(row.try_get("active_since")?)?,
     })
 }
 
-fn pulse_from_row(row: &SqliteRow) -> Result<PulseRecord, StoreError> {
+fn pulse_from_row(row: &AnyRow) -> Result<PulseRecord, StoreError> {
     let week: String = row.try_get("week")?;
     let statements: String = row.try_get("statements")?;
     let status: String = row.try_get("status")?;
@@ -116,7 +117,7 @@ impl Store {
         sqlx::query(
             "INSERT INTO pulse_schedules
                  (guild_id, channel_id, weekday, post_time, timezone, questions, open_days, paused, active_since, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
              ON CONFLICT (guild_id) DO UPDATE SET
                  channel_id = excluded.channel_id, weekday = excluded.weekday,
                  post_time = excluded.post_time, timezone = excluded.timezone,
@@ -131,7 +132,7 @@ impl Store {
         .bind(schedule.zone.name())
         .bind(i64::from(schedule.questions))
         .bind(i64::from(schedule.open_days))
-        .bind(i64::from(schedule.paused))
+        .bind(flag(schedule.paused))
         .bind(seconds(schedule.active_since))
         .bind(seconds(now))
         .execute(&self.pool)
@@ -140,7 +141,7 @@ impl Store {
     }
 
     pub async fn pulse_schedule(&self, guild_id: u64) -> Result<Option<PulseSchedule>, StoreError> {
-        sqlx::query("SELECT * FROM pulse_schedules WHERE guild_id = ?")
+        sqlx::query("SELECT * FROM pulse_schedules WHERE guild_id = $1")
             .bind(id_to_db(guild_id))
             .fetch_optional(&self.pool)
             .await?
@@ -160,7 +161,7 @@ impl Store {
 
     /// Removes a server's pulse schedule; `false` if it had none. Pulses already held stay.
     pub async fn delete_pulse_schedule(&self, guild_id: u64) -> Result<bool, StoreError> {
-        let result = sqlx::query("DELETE FROM pulse_schedules WHERE guild_id = ?")
+        let result = sqlx::query("DELETE FROM pulse_schedules WHERE guild_id = $1")
             .bind(id_to_db(guild_id))
             .execute(&self.pool)
             .await?;
@@ -171,9 +172,11 @@ impl Store {
     /// has (so a retried or recovered post shows the same pulse).
     pub async fn open_pulse(&self, new: &NewPulse<'_>) -> Result<PulseRecord, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let inserted = sqlx::query(
-            "INSERT OR IGNORE INTO pulses (guild_id, week, channel_id, statements, opened_at, closes_at, status)
-             VALUES (?, ?, ?, ?, ?, ?, 'open')",
+        let inserted: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO pulses (guild_id, week, channel_id, statements, opened_at, closes_at, status)
+             VALUES ($1, $2, $3, $4, $5, $6, 'open')
+             ON CONFLICT DO NOTHING
+             RETURNING id",
         )
         .bind(id_to_db(new.guild_id))
         .bind(new.week.to_string())
@@ -181,16 +184,16 @@ impl Store {
         .bind(to_json(&new.statements)?)
         .bind(seconds(new.opened_at))
         .bind(seconds(new.closes_at))
-        .execute(&mut *tx)
+        .fetch_optional(&mut *tx)
         .await?;
-        if inserted.rows_affected() == 1 {
-            sqlx::query("INSERT INTO pulse_keys (pulse_id, key) VALUES (?, ?)")
-                .bind(inserted.last_insert_rowid())
+        if let Some(id) = inserted {
+            sqlx::query("INSERT INTO pulse_keys (pulse_id, key) VALUES ($1, $2)")
+                .bind(id)
                 .bind(new.key)
                 .execute(&mut *tx)
                 .await?;
         }
-        let row = sqlx::query("SELECT * FROM pulses WHERE guild_id = ? AND week = ?")
+        let row = sqlx::query("SELECT * FROM pulses WHERE guild_id = $1 AND week = $2")
             .bind(id_to_db(new.guild_id))
             .bind(new.week.to_string())
             .fetch_one(&mut *tx)
@@ -204,7 +207,7 @@ impl Store {
         guild_id: u64,
         week: Date,
     ) -> Result<Option<PulseRecord>, StoreError> {
-        sqlx::query("SELECT * FROM pulses WHERE guild_id = ? AND week = ?")
+        sqlx::query("SELECT * FROM pulses WHERE guild_id = $1 AND week = $2")
             .bind(id_to_db(guild_id))
             .bind(week.to_string())
             .fetch_optional(&self.pool)
@@ -215,7 +218,7 @@ impl Store {
     }
 
     pub async fn pulse(&self, id: i64) -> Result<Option<PulseRecord>, StoreError> {
-        sqlx::query("SELECT * FROM pulses WHERE id = ?")
+        sqlx::query("SELECT * FROM pulses WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?
@@ -226,7 +229,7 @@ impl Store {
 
     /// Records the message a pulse was posted as.
     pub async fn set_pulse_message(&self, id: i64, message_id: u64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE pulses SET message_id = ? WHERE id = ?")
+        sqlx::query("UPDATE pulses SET message_id = $1 WHERE id = $2")
             .bind(id_to_db(message_id))
             .bind(id)
             .execute(&self.pool)
@@ -236,7 +239,7 @@ impl Store {
 
     /// A server's open pulse, if any.
     pub async fn current_pulse(&self, guild_id: u64) -> Result<Option<PulseRecord>, StoreError> {
-        sqlx::query("SELECT * FROM pulses WHERE guild_id = ? AND status = 'open' ORDER BY week DESC LIMIT 1")
+        sqlx::query("SELECT * FROM pulses WHERE guild_id = $1 AND status = 'open' ORDER BY week DESC LIMIT 1")
             .bind(id_to_db(guild_id))
             .fetch_optional(&self.pool)
             .await?
@@ -248,7 +251,7 @@ impl Store {
     /// Open pulses whose time is up at `now`.
     pub async fn pulses_to_close(&self, now: Timestamp) -> Result<Vec<PulseRecord>, StoreError> {
         sqlx::query(
-            "SELECT * FROM pulses WHERE status = 'open' AND closes_at <= ? ORDER BY closes_at",
+            "SELECT * FROM pulses WHERE status = 'open' AND closes_at <= $1 ORDER BY closes_at",
         )
         .bind(seconds(now))
         .fetch_all(&self.pool)
@@ -264,7 +267,7 @@ impl Store {
         guild_id: u64,
         limit: u32,
     ) -> Result<Vec<PulseRecord>, StoreError> {
-        sqlx::query("SELECT * FROM pulses WHERE guild_id = ? AND status = 'closed' ORDER BY week DESC LIMIT ?")
+        sqlx::query("SELECT * FROM pulses WHERE guild_id = $1 AND status = 'closed' ORDER BY week DESC LIMIT $2")
             .bind(id_to_db(guild_id))
             .bind(i64::from(limit))
             .fetch_all(&self.pool)
@@ -277,7 +280,7 @@ impl Store {
     /// The key of an open pulse; `None` once it has closed.
     pub async fn pulse_key(&self, pulse_id: i64) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(
-            sqlx::query_scalar("SELECT key FROM pulse_keys WHERE pulse_id = ?")
+            sqlx::query_scalar("SELECT key FROM pulse_keys WHERE pulse_id = $1")
                 .bind(pulse_id)
                 .fetch_optional(&self.pool)
                 .await?,
@@ -293,21 +296,24 @@ impl Store {
         answers: &[(String, u8)],
     ) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let open: Option<i64> =
-            sqlx::query_scalar("SELECT 1 FROM pulses WHERE id = ? AND status = 'open'")
+        // A write, not a read: it holds the pulse's row until this transaction ends, so a close
+        // waits for these answers instead of deleting around them (a read would not stop it on
+        // PostgreSQL).
+        let open =
+            sqlx::query("UPDATE pulses SET status = status WHERE id = $1 AND status = 'open'")
                 .bind(pulse_id)
-                .fetch_optional(&mut *tx)
+                .execute(&mut *tx)
                 .await?;
-        if open.is_none() {
+        if open.rows_affected() == 0 {
             return Ok(false);
         }
-        sqlx::query("DELETE FROM pulse_responses WHERE pulse_id = ? AND member_hash = ?")
+        sqlx::query("DELETE FROM pulse_responses WHERE pulse_id = $1 AND member_hash = $2")
             .bind(pulse_id)
             .bind(member_hash)
             .execute(&mut *tx)
             .await?;
         for (statement, score) in answers {
-            sqlx::query("INSERT INTO pulse_responses (pulse_id, member_hash, statement_id, score) VALUES (?, ?, ?, ?)")
+            sqlx::query("INSERT INTO pulse_responses (pulse_id, member_hash, statement_id, score) VALUES ($1, $2, $3, $4)")
                 .bind(pulse_id)
                 .bind(member_hash)
                 .bind(statement)
@@ -322,7 +328,7 @@ impl Store {
     /// How many members have answered an open pulse.
     pub async fn pulse_answered(&self, pulse_id: i64) -> Result<u32, StoreError> {
         let count: i64 = sqlx::query_scalar(
-            "SELECT COUNT(DISTINCT member_hash) FROM pulse_responses WHERE pulse_id = ?",
+            "SELECT COUNT(DISTINCT member_hash) FROM pulse_responses WHERE pulse_id = $1",
         )
         .bind(pulse_id)
         .fetch_one(&self.pool)
@@ -335,36 +341,37 @@ impl Store {
     /// `false` when it was already closed (nothing changes).
     pub async fn close_pulse(&self, pulse_id: i64) -> Result<bool, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let open: Option<i64> =
-            sqlx::query_scalar("SELECT 1 FROM pulses WHERE id = ? AND status = 'open'")
+        // The claim: one caller moves the pulse from open to closed, and holds its row, so
+        // answers being saved are either in before the counts or refused after.
+        let claimed =
+            sqlx::query("UPDATE pulses SET status = 'closed' WHERE id = $1 AND status = 'open'")
                 .bind(pulse_id)
-                .fetch_optional(&mut *tx)
+                .execute(&mut *tx)
                 .await?;
-        if open.is_none() {
+        if claimed.rows_affected() == 0 {
             return Ok(false);
         }
         sqlx::query(
             "INSERT INTO pulse_counts (pulse_id, statement_id, score, count)
              SELECT pulse_id, statement_id, score, COUNT(*) FROM pulse_responses
-             WHERE pulse_id = ? GROUP BY statement_id, score",
+             WHERE pulse_id = $1 GROUP BY pulse_id, statement_id, score",
         )
         .bind(pulse_id)
         .execute(&mut *tx)
         .await?;
         sqlx::query(
-            "UPDATE pulses SET status = 'closed',
-                 responses = (SELECT COUNT(DISTINCT member_hash) FROM pulse_responses WHERE pulse_id = ?)
-             WHERE id = ?",
+            "UPDATE pulses SET
+                 responses = (SELECT COUNT(DISTINCT member_hash) FROM pulse_responses WHERE pulse_id = $1)
+             WHERE id = $1",
         )
-        .bind(pulse_id)
         .bind(pulse_id)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("DELETE FROM pulse_responses WHERE pulse_id = ?")
+        sqlx::query("DELETE FROM pulse_responses WHERE pulse_id = $1")
             .bind(pulse_id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("DELETE FROM pulse_keys WHERE pulse_id = ?")
+        sqlx::query("DELETE FROM pulse_keys WHERE pulse_id = $1")
             .bind(pulse_id)
             .execute(&mut *tx)
             .await?;
@@ -374,7 +381,7 @@ impl Store {
 
     /// A closed pulse's counts: per statement, how many chose each score (index 0 = score 1).
     pub async fn pulse_counts(&self, pulse_id: i64) -> Result<Vec<(String, [u32; 5])>, StoreError> {
-        let rows = sqlx::query("SELECT statement_id, score, count FROM pulse_counts WHERE pulse_id = ? ORDER BY statement_id, score")
+        let rows = sqlx::query("SELECT statement_id, score, count FROM pulse_counts WHERE pulse_id = $1 ORDER BY statement_id, score")
             .bind(pulse_id)
             .fetch_all(&self.pool)
             .await?;
@@ -396,43 +403,18 @@ impl Store {
         }
         Ok(counts)
     }
-
-    /// Every value in every table, as text: for tests that prove what the database holds.
-    #[cfg(test)]
-    pub(crate) async fn every_value(&self) -> Result<Vec<(String, String)>, StoreError> {
-        let tables: Vec<String> =
-            sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table'")
-                .fetch_all(&self.pool)
-                .await?;
-        let mut values = Vec::new();
-        for table in tables {
-            let rows = sqlx::query(&format!("SELECT * FROM \"{table}\""))
-                .fetch_all(&self.pool)
-                .await?;
-            for row in rows {
-                use sqlx::{Column, ValueRef};
-                for (i, column) in row.columns().iter().enumerate() {
-                    let raw = row.try_get_raw(i)?;
-                    if raw.is_null() {
-                        continue;
-                    }
-                    let text = row
-                        .try_get::<i64, _>(i)
-                        .map(|n| n.to_string())
-                        .or_else(|_| row.try_get::<String, _>(i))
-                        .or_else(|_| row.try_get::<Vec<u8>, _>(i).map(|b| format!("{b:02x?}")))
-                        .unwrap_or_default();
-                    values.push((format!("{table}.{}", column.name()), text));
-                }
-            }
-        }
-        Ok(values)
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::testing::{on_both_engines, TestStore};
+
+    on_both_engines!(
+        after_close_nothing_in_any_table_names_or_hashes_a_member,
+        a_week_has_one_pulse_and_reopening_returns_it,
+        schedules_round_trip
+    );
 
     /// A stand-in for the keyed hash (the store keeps whatever bytes it is given).
     fn member_hash(key: &[u8], member: u64) -> Vec<u8> {
@@ -450,9 +432,7 @@ mod tests {
         Timestamp::from_second(second).expect("ts")
     }
 
-    #[tokio::test]
-    async fn after_close_nothing_in_any_table_names_or_hashes_a_member() {
-        let store = Store::in_memory().await.expect("store");
+    async fn after_close_nothing_in_any_table_names_or_hashes_a_member(store: TestStore) {
         let statements = vec!["a-statement".to_string(), "b-statement".to_string()];
         let key = new_key();
         let pulse = store
@@ -541,9 +521,7 @@ mod tests {
             .expect("refused"));
     }
 
-    #[tokio::test]
-    async fn a_week_has_one_pulse_and_reopening_returns_it() {
-        let store = Store::in_memory().await.expect("store");
+    async fn a_week_has_one_pulse_and_reopening_returns_it(store: TestStore) {
         let statements = vec!["a".to_string(), "b".to_string()];
         let new = NewPulse {
             guild_id: 1,
@@ -586,9 +564,7 @@ mod tests {
             .is_empty());
     }
 
-    #[tokio::test]
-    async fn schedules_round_trip() {
-        let store = Store::in_memory().await.expect("store");
+    async fn schedules_round_trip(store: TestStore) {
         let schedule = PulseSchedule {
             guild_id: 1,
             channel_id: 10,

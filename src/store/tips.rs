@@ -2,10 +2,12 @@
 
 use jiff::civil::Date;
 use jiff::Timestamp;
-use sqlx::sqlite::SqliteRow;
+use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::values::{date, id_from_db, id_to_db, optional_id, seconds, timestamp, zone};
+use super::values::{
+    date, flag, from_flag, id_from_db, id_to_db, optional_id, seconds, timestamp, zone,
+};
 use super::{Store, StoreError};
 use crate::when::{DailyTime, Days, Zone};
 
@@ -28,7 +30,7 @@ pub struct TipSettings {
     pub active_since: Timestamp,
 }
 
-fn settings_from_row(row: &SqliteRow) -> Result<TipSettings, StoreError> {
+fn settings_from_row(row: &AnyRow) -> Result<TipSettings, StoreError> {
     let time: String = row.try_get("post_time")?;
     let days: String = row.try_get("days")?;
     let skip: Option<String> = row.try_get("skip_date")?;
@@ -38,10 +40,10 @@ fn settings_from_row(row: &SqliteRow) -> Result<TipSettings, StoreError> {
         time: DailyTime::parse(&time).map_err(StoreError::Corrupt)?,
         zone: zone(row.try_get("timezone")?)?,
         days: Days::from_key(&days).ok_or_else(|| StoreError::Corrupt(format!("days {days:?}")))?,
-        paused: row.try_get("paused")?,
+        paused: from_flag(row.try_get("paused")?),
         skip_date: skip.as_deref().map(date).transpose()?,
         role_id: optional_id(row.try_get("role_id")?)?,
-        thread: row.try_get("thread")?,
+        thread: from_flag(row.try_get("thread")?),
         active_since: timestamp(row.try_get("active_since")?)?,
     })
 }
@@ -56,7 +58,7 @@ impl Store {
         sqlx::query(
             "INSERT INTO tip_settings
                  (guild_id, channel_id, post_time, timezone, days, paused, skip_date, role_id, thread, active_since, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
              ON CONFLICT (guild_id) DO UPDATE SET
                  channel_id = excluded.channel_id, post_time = excluded.post_time,
                  timezone = excluded.timezone, days = excluded.days, paused = excluded.paused,
@@ -69,10 +71,10 @@ impl Store {
         .bind(settings.time.to_string())
         .bind(settings.zone.name())
         .bind(settings.days.key())
-        .bind(settings.paused)
+        .bind(flag(settings.paused))
         .bind(settings.skip_date.map(|d| d.to_string()))
         .bind(settings.role_id.map(id_to_db))
-        .bind(settings.thread)
+        .bind(flag(settings.thread))
         .bind(seconds(settings.active_since))
         .bind(seconds(now))
         .execute(&self.pool)
@@ -81,7 +83,7 @@ impl Store {
     }
 
     pub async fn tip_settings(&self, guild_id: u64) -> Result<Option<TipSettings>, StoreError> {
-        sqlx::query("SELECT * FROM tip_settings WHERE guild_id = ?")
+        sqlx::query("SELECT * FROM tip_settings WHERE guild_id = $1")
             .bind(id_to_db(guild_id))
             .fetch_optional(&self.pool)
             .await?
@@ -102,7 +104,10 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
+    use crate::store::testing::{on_both_engines, TestStore};
     use jiff::civil::date;
+
+    on_both_engines!(settings_round_trip_and_update_in_place);
 
     use super::*;
 
@@ -121,9 +126,7 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn settings_round_trip_and_update_in_place() {
-        let store = Store::in_memory().await.expect("store");
+    async fn settings_round_trip_and_update_in_place(store: TestStore) {
         let now = Timestamp::from_second(1_800_000_000).expect("ts");
         let mut saved = settings(u64::MAX >> 1);
         store.save_tip_settings(&saved, now).await.expect("save");

@@ -1,5 +1,6 @@
-//! How the bot's values are written into SQLite columns and read back: ids as signed
-//! integers, instants as Unix seconds, local dates as `YYYY-MM-DD`, zones by IANA name.
+//! How the bot's values are written into columns and read back, the same on both engines: ids
+//! as signed 64-bit integers (PostgreSQL `BIGINT`), instants as Unix seconds, flags as 0 or 1,
+//! local dates as `YYYY-MM-DD`, zones by IANA name.
 
 use jiff::civil::Date;
 use jiff::Timestamp;
@@ -7,7 +8,7 @@ use jiff::Timestamp;
 use super::StoreError;
 use crate::when::Zone;
 
-/// Discord ids are unsigned; SQLite integers are signed. Every id Discord issues fits.
+/// Discord ids are unsigned; database integers are signed. Every id Discord issues fits.
 pub(super) fn id_to_db(id: u64) -> i64 {
     i64::try_from(id).unwrap_or(i64::MAX)
 }
@@ -18,6 +19,16 @@ pub(super) fn id_from_db(id: i64) -> Result<u64, StoreError> {
 
 pub(super) fn optional_id(value: Option<i64>) -> Result<Option<u64>, StoreError> {
     value.map(id_from_db).transpose()
+}
+
+/// A flag as an integer: the `Any` driver reads SQLite's integers as integers, never as
+/// booleans, so both engines keep flags as 0 or 1.
+pub(super) fn flag(on: bool) -> i64 {
+    i64::from(on)
+}
+
+pub(super) fn from_flag(value: i64) -> bool {
+    value != 0
 }
 
 pub(super) fn seconds(at: Timestamp) -> i64 {

@@ -16,6 +16,11 @@
 //!
 //! Logs of the bot and the fake go to the test output with `RUST_LOG=...` (through the bot's
 //! own subscriber, so its caps on dependency logs apply as in production).
+//!
+//! Each test runs on both database engines: write it as a plain `async fn name()` and list it in
+//! [`on_both_engines!`], which makes the tests `name::sqlite` and `name::postgres`. The engine
+//! reaches [`TestBot`] through a task-local, so a test's body does not change: on PostgreSQL
+//! the bot gets a fresh database on the test binary's throwaway server (`crates/test-postgres`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
 #![allow(dead_code)] // Each test file uses its own part of the harness.
@@ -23,12 +28,13 @@
 pub mod events;
 
 use std::future::Future;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Once};
 
 use bridgebot::app::{Bot, RunningBot};
 use bridgebot::clock::{ManualClock, SharedClock};
-use bridgebot::config::{ApiBase, Config, LogConfig, Shards, Snowflake, Token};
+use bridgebot::config::{ApiBase, Config, Database, LogConfig, Shards, Snowflake, Token};
+use bridgebot::store::Store;
 use fake_discord::{
     Autocomplete, ButtonClick, FakeDiscord, FakeOptions, InteractionRef, Mark, RecordedRequest,
     SlashCommand, GUILD_ID,
@@ -50,6 +56,88 @@ pub const CALLBACK_AUTOCOMPLETE: u64 = 8;
 /// Message flag: only the person who asked sees it.
 pub const EPHEMERAL: u64 = 64;
 
+/// Which engine a test's database runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+tokio::task_local! {
+    static ENGINE: Engine;
+}
+
+/// Runs `test` with its bots on `engine`.
+pub async fn on(engine: Engine, test: impl Future<Output = ()>) {
+    ENGINE.scope(engine, test).await;
+}
+
+/// The engine of the test running now: SQLite outside [`on_both_engines!`].
+pub fn engine() -> Engine {
+    ENGINE.try_with(|engine| *engine).unwrap_or(Engine::Sqlite)
+}
+
+/// `on_both_engines!(name, ...)`: for each `async fn name()` of the test file, the tests
+/// `name::sqlite` and `name::postgres`. `on_both_engines!(multi_thread: name, ...)` runs them
+/// on a two-thread runtime.
+#[allow(unused_macros)] // A test file on one engine only uses none.
+macro_rules! on_both_engines {
+    (multi_thread: $($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                crate::support::on(crate::support::Engine::Sqlite, super::$name()).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                crate::support::on(crate::support::Engine::Postgres, super::$name()).await;
+            }
+        }
+    )*};
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                crate::support::on(crate::support::Engine::Sqlite, super::$name()).await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                crate::support::on(crate::support::Engine::Postgres, super::$name()).await;
+            }
+        }
+    )*};
+}
+#[allow(unused_imports)]
+pub(crate) use on_both_engines;
+
+/// A database for one test on `engine`: a file in `dir`, or a fresh PostgreSQL database
+/// (removed when the returned guard is dropped).
+pub async fn test_database(
+    engine: Engine,
+    dir: &Path,
+) -> (Database, Option<test_postgres::Database>) {
+    match engine {
+        Engine::Sqlite => (Database::Sqlite(dir.join("bridgebot.db")), None),
+        Engine::Postgres => {
+            let database = test_postgres::database().await;
+            let url = Database::parse(database.url()).expect("the test server's URL is valid");
+            (url, Some(database))
+        }
+    }
+}
+
+/// Opens the store on `database` as the bot would, for a test to read or seed it while the
+/// bot is stopped.
+pub async fn open_store(database: &Database) -> Store {
+    match database {
+        Database::Sqlite(path) => Store::open(path).await,
+        Database::Postgres(url) => Store::open_postgres(url.expose(), &url.to_string()).await,
+    }
+    .expect("the test database opens")
+}
+
 /// A change a test makes to the config before the bot starts.
 type ConfigChange = Box<dyn FnOnce(&mut Config, &Path) + Send>;
 
@@ -59,6 +147,7 @@ pub struct TestBotBuilder {
     fake: FakeOptions,
     clock: Option<ManualClock>,
     configure: Vec<ConfigChange>,
+    engine: Engine,
 }
 
 impl TestBotBuilder {
@@ -91,7 +180,8 @@ impl TestBotBuilder {
             Some(ApiBase::parse(&fake.api_base()).expect("the fake's address is a valid api_base"));
         config.discord.guild_id = Some(Snowflake(GUILD_ID));
         config.discord.shards = Shards::Fixed(1);
-        config.storage.database = dir.path().join("bridgebot.db");
+        let (database, postgres) = test_database(self.engine, dir.path()).await;
+        config.storage.database = database;
         for change in self.configure {
             change(&mut config, dir.path());
         }
@@ -101,6 +191,7 @@ impl TestBotBuilder {
             config,
             clock: self.clock,
             running: None,
+            postgres,
         };
         bot.launch(Mark::START).await;
         bot
@@ -117,6 +208,8 @@ pub struct TestBot {
     config: Config,
     clock: Option<ManualClock>,
     running: Option<RunningBot>,
+    /// The PostgreSQL database, on that engine; dropped (and so removed) after the bot.
+    postgres: Option<test_postgres::Database>,
 }
 
 impl TestBot {
@@ -131,6 +224,7 @@ impl TestBot {
             fake: FakeOptions::default(),
             clock: None,
             configure: Vec::new(),
+            engine: engine(),
         }
     }
 
@@ -149,9 +243,14 @@ impl TestBot {
         self.dir.path()
     }
 
-    /// The database file.
-    pub fn database(&self) -> PathBuf {
+    /// The database: a file, or a PostgreSQL database.
+    pub fn database(&self) -> Database {
         self.config.storage.database.clone()
+    }
+
+    /// The PostgreSQL database the bot runs on, on that engine.
+    pub fn postgres(&self) -> Option<&test_postgres::Database> {
+        self.postgres.as_ref()
     }
 
     /// The clock the bot runs on, if the test gave it one.
@@ -178,7 +277,7 @@ impl TestBot {
     /// fake), then starts it again as [`TestBot::restart`] does.
     pub async fn restart_after<T, F, Fut>(&mut self, prepare: F) -> T
     where
-        F: FnOnce(PathBuf, FakeDiscord) -> Fut,
+        F: FnOnce(Database, FakeDiscord) -> Fut,
         Fut: Future<Output = T>,
     {
         self.stop().await;

@@ -1,0 +1,336 @@
+//! A throwaway PostgreSQL server for bridgebot's tests, so the store's tests and the end-to-end
+//! suite run on PostgreSQL as well as on SQLite with nothing set up beyond the server package.
+//!
+//! The first [`database`] call in a test binary starts a server of its own: `initdb` into a new
+//! folder under the temporary directory (as the `postgres` user when the tests run as root,
+//! since PostgreSQL refuses to run as root), listening only on a Unix socket in that folder, so
+//! it works in a network namespace that has nothing but loopback and no port can clash. Every
+//! call then creates a fresh database on it, dropped again with the returned [`Database`].
+//!
+//! The server must not outlive the test process, however that ends (a panic, Ctrl-C, SIGKILL):
+//! a watchdog shell, started before the server, reads a pipe whose writing end only this process
+//! holds. Once the process is gone the pipe closes, and the watchdog stops the server at once
+//! and removes the folder.
+//!
+//! With `BRIDGEBOT_TEST_POSTGRES` set (the `postgres://` URL of a role that may create
+//! databases), that server is used and nothing is started. When no server can be had, the call
+//! panics saying why: a test is never skipped silently.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
+
+use std::os::unix::fs::MetadataExt;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+use sqlx::{Connection, Executor, PgConnection};
+
+/// The variable naming a server to use instead of starting one.
+pub const ENV: &str = "BRIDGEBOT_TEST_POSTGRES";
+
+/// Unix socket paths are limited to about 100 bytes; the server's is the folder plus this.
+const SOCKET_NAME: &str = ".s.PGSQL.5432";
+
+/// The server this test binary uses.
+struct Server {
+    /// A superuser's URL on the `postgres` database.
+    admin: url::Url,
+    /// The watchdog and the writing end of its pipe, held until the process ends.
+    _watchdog: Option<Mutex<(Child, ChildStdin)>>,
+}
+
+static SERVER: OnceLock<Result<Server, String>> = OnceLock::new();
+static NEXT: AtomicU32 = AtomicU32::new(0);
+
+/// A fresh, empty database for one test, dropped when this is.
+#[derive(Debug)]
+pub struct Database {
+    name: String,
+    url: String,
+    admin: url::Url,
+}
+
+impl Database {
+    /// The database's `postgres://` URL.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Cuts the database off, as a lost network or a restarting server would (every session
+    /// on it ended, new ones refused), or lets it be reached again.
+    pub async fn set_reachable(&self, reachable: bool) {
+        let mut admin = PgConnection::connect(self.admin.as_str())
+            .await
+            .unwrap_or_else(|e| panic!("cannot connect to the test server: {e}"));
+        admin
+            .execute(
+                format!(
+                    "ALTER DATABASE {} WITH ALLOW_CONNECTIONS {reachable}",
+                    self.name
+                )
+                .as_str(),
+            )
+            .await
+            .expect("allow or refuse connections");
+        if !reachable {
+            sqlx::query(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                 WHERE datname = $1 AND pid <> pg_backend_pid()",
+            )
+            .bind(&self.name)
+            .execute(&mut admin)
+            .await
+            .expect("end the database's sessions");
+        }
+        let _ = admin.close().await;
+    }
+}
+
+/// Creates a fresh database, starting this binary's server first if it has none.
+pub async fn database() -> Database {
+    let server = match SERVER.get_or_init(start) {
+        Ok(server) => server,
+        Err(why) => panic!("PostgreSQL for the tests is not available: {why}"),
+    };
+    let name = format!(
+        "bridgebot_test_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut admin = PgConnection::connect(server.admin.as_str())
+        .await
+        .unwrap_or_else(|e| panic!("cannot connect to the test server {}: {e}", server.admin));
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .unwrap_or_else(|e| panic!("cannot create the test database {name}: {e}"));
+    let _ = admin.close().await;
+    let mut url = server.admin.clone();
+    url.set_path(&name);
+    Database {
+        name,
+        url: url.to_string(),
+        admin: server.admin.clone(),
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        let (admin, name) = (self.admin.clone(), self.name.clone());
+        // Drop runs outside any runtime (or inside one that must not be blocked): use a thread
+        // with a runtime of its own.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?;
+            runtime.block_on(async {
+                let mut connection = PgConnection::connect(admin.as_str())
+                    .await
+                    .map_err(|e| e.to_string())?;
+                connection
+                    .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                    .await
+                    .map_err(|e| e.to_string())?;
+                connection.close().await.map_err(|e| e.to_string())
+            })
+        })
+        .join();
+        if let Ok(Err(why)) = dropped {
+            eprintln!(
+                "test-postgres: cannot drop the test database {}: {why}",
+                self.name
+            );
+        }
+    }
+}
+
+fn start() -> Result<Server, String> {
+    if let Ok(url) = std::env::var(ENV) {
+        let admin =
+            url::Url::parse(&url).map_err(|e| format!("{ENV}={url:?} is not a URL: {e}"))?;
+        return Ok(Server {
+            admin,
+            _watchdog: None,
+        });
+    }
+    let bin = binaries()?;
+    let dir = new_folder()?;
+    let watchdog = watchdog(&dir)?;
+    let owner = server_user()?;
+    if let Some((uid, gid)) = owner {
+        std::os::unix::fs::chown(&dir, Some(uid), Some(gid))
+            .map_err(|e| format!("cannot give {} to the postgres user: {e}", dir.display()))?;
+    }
+    let data = dir.join("data");
+    let initdb = Command::new(bin.join("initdb"))
+        .arg("-D")
+        .arg(&data)
+        .args(["-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C"])
+        .args(["--no-sync", "--no-instructions"])
+        .current_dir(&dir)
+        .as_owner(owner)
+        .output();
+    succeeded("initdb", initdb)?;
+    let options = format!(
+        "-k '{}' -c listen_addresses='' -c fsync=off -c synchronous_commit=off \
+         -c full_page_writes=off -c max_connections=200",
+        dir.display()
+    );
+    let log = dir.join("server.log");
+    let started = Command::new(bin.join("pg_ctl"))
+        .arg("-D")
+        .arg(&data)
+        .arg("-l")
+        .arg(&log)
+        .args(["-w", "-t", "60", "-s", "-o", &options, "start"])
+        .current_dir(&dir)
+        .stdin(Stdio::null())
+        .as_owner(owner)
+        .output();
+    if let Err(why) = succeeded("pg_ctl start", started) {
+        let log = std::fs::read_to_string(&log).unwrap_or_default();
+        return Err(format!("{why}\nserver log:\n{log}"));
+    }
+    let mut admin =
+        url::Url::parse("postgres://postgres@localhost/postgres").map_err(|e| e.to_string())?;
+    admin
+        .query_pairs_mut()
+        .append_pair("host", &dir.display().to_string());
+    Ok(Server {
+        admin,
+        _watchdog: Some(Mutex::new(watchdog)),
+    })
+}
+
+/// The folder holding PostgreSQL's server programs: the newest `/usr/lib/postgresql/*/bin`
+/// (Debian's layout), else wherever `initdb` is on `PATH`.
+fn binaries() -> Result<PathBuf, String> {
+    let debian = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let version: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let bin = entry.path().join("bin");
+            bin.join("initdb").exists().then_some((version, bin))
+        })
+        .max();
+    if let Some((_, bin)) = debian {
+        return Ok(bin);
+    }
+    std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .find(|folder| folder.join("initdb").exists() && folder.join("pg_ctl").exists())
+        .ok_or_else(|| {
+            format!(
+                "PostgreSQL's server is not installed (no /usr/lib/postgresql/*/bin/initdb and \
+                 no initdb on PATH). Install it (Debian: apt-get install postgresql), or set \
+                 {ENV} to the URL of a server to use"
+            )
+        })
+}
+
+fn new_folder() -> Result<PathBuf, String> {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    let dir = std::env::temp_dir().join(format!("bridgebot-pg-{}-{nanos}", std::process::id()));
+    if dir.as_os_str().len() + SOCKET_NAME.len() + 1 > 100 {
+        return Err(format!(
+            "the temporary folder {} is too long a path for a Unix socket; set TMPDIR to a \
+             shorter one",
+            dir.display()
+        ));
+    }
+    std::fs::create_dir(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    Ok(dir)
+}
+
+/// Starts the shell that stops the server and removes `dir` once this process is gone.
+fn watchdog(dir: &Path) -> Result<(Child, ChildStdin), String> {
+    const SCRIPT: &str = r#"
+        cat >/dev/null
+        pid=$(head -n 1 "$1/data/postmaster.pid" 2>/dev/null)
+        if [ -n "$pid" ]; then
+            kill -QUIT "$pid" 2>/dev/null
+            tries=0
+            while kill -0 "$pid" 2>/dev/null && [ "$tries" -lt 200 ]; do
+                sleep 0.05
+                tries=$((tries + 1))
+            done
+        fi
+        rm -rf "$1"
+    "#;
+    let mut child = Command::new("sh")
+        .args(["-c", SCRIPT, "test-postgres-watchdog"])
+        .arg(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        // Its own process group: Ctrl-C at a terminal ends the tests, not the cleanup.
+        .process_group(0)
+        .spawn()
+        .map_err(|e| format!("cannot start the watchdog shell (sh): {e}"))?;
+    let pipe = child
+        .stdin
+        .take()
+        .ok_or_else(|| "the watchdog has no stdin".to_string())?;
+    Ok((child, pipe))
+}
+
+/// The `postgres` user's ids when this process runs as root (PostgreSQL will not), else `None`.
+fn server_user() -> Result<Option<(u32, u32)>, String> {
+    let euid = std::fs::metadata("/proc/self")
+        .map(|m| m.uid())
+        .map_err(|e| format!("cannot tell which user the tests run as: {e}"))?;
+    if euid != 0 {
+        return Ok(None);
+    }
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+    passwd
+        .lines()
+        .find_map(|line| {
+            let fields: Vec<&str> = line.split(':').collect();
+            match fields.as_slice() {
+                ["postgres", _, uid, gid, ..] => Some((uid.parse().ok()?, gid.parse().ok()?)),
+                _ => None,
+            }
+        })
+        .map(Some)
+        .ok_or_else(|| {
+            "the tests run as root and there is no `postgres` user to run the server as \
+             (installing the postgresql package creates it)"
+                .to_string()
+        })
+}
+
+trait AsOwner {
+    fn as_owner(&mut self, owner: Option<(u32, u32)>) -> &mut Self;
+}
+
+impl AsOwner for Command {
+    fn as_owner(&mut self, owner: Option<(u32, u32)>) -> &mut Self {
+        match owner {
+            Some((uid, gid)) => self.uid(uid).gid(gid),
+            None => self,
+        }
+    }
+}
+
+fn succeeded(what: &str, output: std::io::Result<std::process::Output>) -> Result<(), String> {
+    let output = output.map_err(|e| format!("cannot run {what}: {e}"))?;
+    if output.status.success() {
+        return Ok(());
+    }
+    Err(format!(
+        "{what} failed ({}): {}{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    ))
+}
