@@ -17,21 +17,9 @@ use super::pulse::{trend_lines, with_chart};
 use super::{Accent, Embed, Field, Reply};
 use crate::chart::{self, WeekPoint};
 use crate::content::{Anchor, Content, PulseSide};
-use crate::model::poll::PollKind;
+use crate::model::poll::{PollKind, PollTally};
 use crate::pulse::stats::{one_decimal, side_score, StatementResult};
 use crate::text::clip;
-
-/// One closed poll of the week with an answer the articles support.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PollTally {
-    pub kind: PollKind,
-    /// The trait, similarity or scenario asked about.
-    pub subject: String,
-    /// Everyone who voted.
-    pub votes: u32,
-    /// Those who picked the supported answer.
-    pub supported: u32,
-}
 
 /// The week's pulse as the digest shows it.
 #[derive(Debug, Clone)]
@@ -44,8 +32,8 @@ pub struct PulseWeek {
 /// What a digest is built from.
 #[derive(Debug, Clone)]
 pub struct DigestInput<'a> {
-    /// The Monday of the week the digest covers.
-    pub week: Date,
+    /// The local date the digest is for; it covers the seven days before.
+    pub date: Date,
     /// The pulse that closed in the week, if one did.
     pub pulse: Option<PulseWeek>,
     pub trend: &'a [WeekPoint],
@@ -54,8 +42,8 @@ pub struct DigestInput<'a> {
 }
 
 /// The digest's title, which also finds it again after a restart.
-pub fn digest_title(week: Date) -> String {
-    format!("Weekly digest: week of {week}")
+pub fn digest_title(date: Date) -> String {
+    format!("Weekly digest: the week to {date}")
 }
 
 /// What a poll is about, as the digest groups it.
@@ -92,7 +80,7 @@ pub fn digest(content: &Content, input: &DigestInput<'_>) -> Reply {
         .map(|f| Field::new(f.name, clip(&f.value, crate::limits::EMBED_FIELD_VALUE)))
         .collect();
     let reply = Reply::embed(Embed {
-        title: Some(digest_title(input.week)),
+        title: Some(digest_title(input.date)),
         description: Some(
             "The week in one post: how the team rated itself, how the polls went, and one place to start."
                 .into(),
@@ -213,7 +201,7 @@ fn suggestion(content: &Content, input: &DigestInput<'_>) -> String {
     );
     let tips: Vec<_> = content.tips_building_on(contrast_id).collect();
     if !tips.is_empty() {
-        let pick = usize::try_from(input.week.day_of_year()).unwrap_or(0) % tips.len();
+        let pick = usize::try_from(input.date.day_of_year()).unwrap_or(0) % tips.len();
         let tip = tips[pick];
         text.push_str(&format!("\nTry this: **{}** {}", tip.title, tip.body));
     }
@@ -297,7 +285,7 @@ mod tests {
             },
         ];
         let input = DigestInput {
-            week: date(2026, 11, 30),
+            date: date(2026, 11, 30),
             pulse: Some(PulseWeek {
                 responses: 4,
                 results: vec![leading, managing.clone()],
@@ -310,7 +298,7 @@ mod tests {
         let words = text(&reply);
         assert_eq!(
             reply.embeds[0].title.as_deref(),
-            Some("Weekly digest: week of 2026-11-30")
+            Some("Weekly digest: the week to 2026-11-30")
         );
         assert!(words.contains("4 people answered"), "{words}");
         assert!(
@@ -342,7 +330,7 @@ mod tests {
         let reply = digest(
             &content,
             &DigestInput {
-                week: date(2026, 11, 30),
+                date: date(2026, 11, 30),
                 pulse: None,
                 trend: &[],
                 min_responses: 3,
@@ -365,7 +353,7 @@ mod tests {
         let reply = digest(
             &content,
             &DigestInput {
-                week: date(2026, 11, 30),
+                date: date(2026, 11, 30),
                 pulse: Some(PulseWeek {
                     responses: 2,
                     results: Vec::new(),
@@ -412,7 +400,7 @@ mod tests {
         let reply = digest(
             &content,
             &DigestInput {
-                week: date(2026, 11, 30),
+                date: date(2026, 11, 30),
                 pulse: Some(PulseWeek {
                     responses: 1000,
                     results,
