@@ -1,6 +1,8 @@
 //! The kill -9 soak: the real binary is killed at random moments while the daily tips of
 //! many servers are being posted, restarted, and killed again, at least 50 times; then it
-//! runs to the end. No server may get two tips for the day, and none may lose its tip.
+//! runs to the end. No server may get two tips for the day, and none may lose its tip. Every
+//! fifth server also has a team pulse closing and a weekly digest due in the same minute:
+//! each gets its pulse result and its digest exactly once too.
 //!
 //! Slow by design (a minute or two), so it is not part of the regular suite:
 //! `cargo test --release --test soak -- --ignored --nocapture`
@@ -12,8 +14,11 @@ use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use bridgebot::content::Content;
 use bridgebot::model::duty::{DutyKind, DutyStatus};
-use bridgebot::store::{Store, TipSettings};
+use bridgebot::pulse::member_hash;
+use bridgebot::schedule::open_for_week;
+use bridgebot::store::{DigestSchedule, PulseSchedule, Store, TipSettings};
 use bridgebot::when::{DailyTime, Days, Zone};
 use fake_discord::{extra_guild_channel_id, extra_guild_id, FakeDiscord, FakeOptions, GUILD_ID};
 use jiff::{SignedDuration, Timestamp};
@@ -38,13 +43,37 @@ fn spawn(config: &std::path::Path) -> Child {
         .expect("the bot starts")
 }
 
-/// Successful tip posts per channel so far.
-fn posts_per_channel(fake: &FakeDiscord) -> HashMap<u64, usize> {
+/// What a scheduled post in the soak is, by its title.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Kind {
+    Tip,
+    PulseResult,
+    Digest,
+}
+
+fn kind_of(request: &fake_discord::RecordedRequest) -> Kind {
+    let title = request
+        .body
+        .as_ref()
+        .and_then(|b| b["embeds"][0]["title"].as_str())
+        .unwrap_or_default();
+    if title.starts_with("Team pulse result") {
+        Kind::PulseResult
+    } else if title.starts_with("Weekly digest") {
+        Kind::Digest
+    } else {
+        Kind::Tip
+    }
+}
+
+/// Successful posts of one kind per channel so far.
+fn posts_per_channel(fake: &FakeDiscord, kind: Kind) -> HashMap<u64, usize> {
     let mut counts = HashMap::new();
     for request in fake.requests() {
         if request.method == "POST"
             && request.status == Some(200)
             && request.route().ends_with("/messages")
+            && kind_of(&request) == kind
         {
             if let Some(channel) = request
                 .route()
@@ -57,6 +86,60 @@ fn posts_per_channel(fake: &FakeDiscord) -> HashMap<u64, usize> {
         }
     }
     counts
+}
+
+/// The servers that also have a pulse closing and a digest due.
+fn has_pulse(index: usize) -> bool {
+    index % 5 == 0
+}
+
+/// Gives server `index` a pulse that opened yesterday at this minute and closes now, answered
+/// by three members, and a digest due now.
+async fn seed_pulse_and_digest(store: &Store, content: &Content, index: usize, due: Timestamp) {
+    let guild_id = extra_guild_id(index);
+    let channel_id = extra_guild_channel_id(index);
+    let local = due.to_zoned(jiff::tz::TimeZone::UTC);
+    let time = DailyTime::new(local.hour(), local.minute()).expect("time");
+    let yesterday = due - SignedDuration::from_hours(24);
+    let pulse = PulseSchedule {
+        guild_id,
+        channel_id,
+        weekday: yesterday.to_zoned(jiff::tz::TimeZone::UTC).weekday(),
+        time,
+        zone: Zone::utc(),
+        questions: 2,
+        open_days: 1,
+        paused: false,
+        active_since: due - SignedDuration::from_hours(48),
+    };
+    store
+        .save_pulse_schedule(&pulse, due)
+        .await
+        .expect("seed pulse");
+    let open = open_for_week(store, content, &pulse, yesterday)
+        .await
+        .expect("open the pulse");
+    let key = store.pulse_key(open.id).await.expect("key").expect("open");
+    for member in [1_u64, 2, 3] {
+        let answers: Vec<(String, u8)> = open.statements.iter().map(|s| (s.clone(), 4)).collect();
+        store
+            .save_pulse_answers(open.id, &member_hash(&key, member), &answers)
+            .await
+            .expect("answer");
+    }
+    let digest = DigestSchedule {
+        guild_id,
+        channel_id,
+        weekday: local.weekday(),
+        time,
+        zone: Zone::utc(),
+        paused: false,
+        active_since: due - SignedDuration::from_hours(1),
+    };
+    store
+        .save_digest_schedule(&digest, due)
+        .await
+        .expect("seed digest");
 }
 
 /// Claims found `sending` at a start and checked against the channel: each is a kill that
@@ -74,7 +157,7 @@ fn recoveries(fake: &FakeDiscord) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "slow soak; run with --ignored (see the module doc)"]
-async fn kill_9_at_random_moments_never_doubles_or_loses_a_tip() {
+async fn kill_9_at_random_moments_never_doubles_or_loses_a_tip_a_result_or_a_digest() {
     let kills = env_count("BRIDGEBOT_SOAK_KILLS", 50);
     // Enough servers that the fan-out (48 posts a second) outlasts the kills: every kill lands
     // while tips are being posted, not after the last one.
@@ -98,7 +181,18 @@ async fn kill_9_at_random_moments_never_doubles_or_loses_a_tip() {
     // Every server's tip is due this very minute (UTC), so all are owed at every start.
     let now = Timestamp::now();
     let minute = now.to_zoned(jiff::tz::TimeZone::UTC);
+    let minute_start = minute
+        .with()
+        .second(0)
+        .subsec_nanosecond(0)
+        .build()
+        .expect("the minute")
+        .timestamp();
     let store = Store::open(&database).await.expect("database");
+    let content = Content::bundled().expect("content");
+    for index in (0..servers).filter(|i| has_pulse(*i)) {
+        seed_pulse_and_digest(&store, &content, index, minute_start).await;
+    }
     for index in 0..servers {
         let settings = TipSettings {
             guild_id: extra_guild_id(index),
@@ -129,16 +223,21 @@ async fn kill_9_at_random_moments_never_doubles_or_loses_a_tip() {
         tokio::time::sleep(pause).await;
         child.kill().expect("kill -9");
         child.wait().expect("reaped");
-        let so_far = posts_per_channel(&fake);
-        let doubled = so_far.values().filter(|n| **n > 1).count();
-        assert_eq!(doubled, 0, "round {round}: a server got two tips");
+        for kind in [Kind::Tip, Kind::PulseResult, Kind::Digest] {
+            let so_far = posts_per_channel(&fake, kind);
+            let doubled = so_far.values().filter(|n| **n > 1).count();
+            assert_eq!(doubled, 0, "round {round}: a server got two of {kind:?}");
+        }
     }
     // Then let it finish.
     let mut child = spawn(&config);
-    let deadline = Instant::now() + Duration::from_secs(60 + servers as u64 / 40);
+    let with_pulse = (0..servers).filter(|i| has_pulse(*i)).count();
+    let deadline = Instant::now() + Duration::from_secs(60 + servers as u64 / 30);
     loop {
-        let posted = posts_per_channel(&fake).len();
-        if posted >= servers || Instant::now() > deadline {
+        let done = posts_per_channel(&fake, Kind::Tip).len() >= servers
+            && posts_per_channel(&fake, Kind::PulseResult).len() >= with_pulse
+            && posts_per_channel(&fake, Kind::Digest).len() >= with_pulse;
+        if done || Instant::now() > deadline {
             break;
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
@@ -146,7 +245,20 @@ async fn kill_9_at_random_moments_never_doubles_or_loses_a_tip() {
     child.kill().expect("stop");
     child.wait().expect("reaped");
 
-    let counts = posts_per_channel(&fake);
+    for kind in [Kind::PulseResult, Kind::Digest] {
+        let counts = posts_per_channel(&fake, kind);
+        let lost = (0..servers)
+            .filter(|i| has_pulse(*i) && !counts.contains_key(&extra_guild_channel_id(*i)))
+            .count();
+        let doubled = counts.values().filter(|n| **n > 1).count();
+        println!(
+            "soak: {kind:?}: {with_pulse} owed, posted {}, lost {lost}, doubled {doubled}",
+            counts.len()
+        );
+        assert_eq!(doubled, 0, "servers with two of {kind:?}");
+        assert_eq!(lost, 0, "servers without their {kind:?}");
+    }
+    let counts = posts_per_channel(&fake, Kind::Tip);
     let lost: Vec<usize> = (0..servers)
         .filter(|i| !counts.contains_key(&extra_guild_channel_id(*i)))
         .collect();
@@ -183,6 +295,16 @@ async fn kill_9_at_random_moments_never_doubles_or_loses_a_tip() {
             .expect("read")
             .expect("a row for the day");
         assert_eq!(entry.status, DutyStatus::Posted, "server {index}");
+        if has_pulse(index) {
+            for duty in [DutyKind::PulseResult, DutyKind::Digest] {
+                let entry = store
+                    .duty_entry(duty, extra_guild_id(index), today)
+                    .await
+                    .expect("read")
+                    .expect("a row for the day");
+                assert_eq!(entry.status, DutyStatus::Posted, "{duty} of server {index}");
+            }
+        }
     }
     store.close().await;
 }
