@@ -142,7 +142,7 @@ fn is_tip_post(request: &fake_discord::RecordedRequest) -> bool {
 }
 
 async fn todays_log(database: &Database) -> Option<bridgebot::store::DutyEntry> {
-    let store = support::open_store(&database).await;
+    let store = support::open_store(database).await;
     let entry = store
         .duty_entry(
             DutyKind::Tip,
