@@ -95,6 +95,7 @@ fn record_tip(event: &ScheduleEvent) {
         DutyKind::WeeklyPoll => "bridgebot_weekly_polls_total",
         DutyKind::Pulse => "bridgebot_pulses_total",
         DutyKind::PulseResult => "bridgebot_pulse_results_total",
+        DutyKind::Digest => "bridgebot_digests_total",
     };
     counter!(name, "outcome" => outcome).increment(1);
 }

@@ -1,6 +1,6 @@
 //! Which scheduled duty a log row belongs to, and where it stands.
 //!
-//! Every duty the scheduler delivers (the daily tip, the weekly poll) keeps one log row per
+//! Every duty the scheduler delivers (the daily tip, the weekly poll, the pulse, the digest) keeps one log row per
 //! server and local date in the same table, with the same statuses, so claiming, recording and
 //! recovering are written once for all of them.
 
@@ -17,14 +17,17 @@ pub enum DutyKind {
     Pulse,
     /// Closing the week's team pulse and posting its result.
     PulseResult,
+    /// The weekly digest for the team's lead.
+    Digest,
 }
 
 impl DutyKind {
-    pub const ALL: [DutyKind; 4] = [
+    pub const ALL: [DutyKind; 5] = [
         DutyKind::Tip,
         DutyKind::WeeklyPoll,
         DutyKind::Pulse,
         DutyKind::PulseResult,
+        DutyKind::Digest,
     ];
 
     /// The word stored in the database and used in metrics labels.
@@ -34,6 +37,7 @@ impl DutyKind {
             DutyKind::WeeklyPoll => "weekly_poll",
             DutyKind::Pulse => "pulse",
             DutyKind::PulseResult => "pulse_result",
+            DutyKind::Digest => "digest",
         }
     }
 
@@ -49,6 +53,7 @@ impl DutyKind {
             DutyKind::WeeklyPoll => "weekly poll",
             DutyKind::Pulse => "team pulse",
             DutyKind::PulseResult => "team pulse result",
+            DutyKind::Digest => "weekly digest",
         }
     }
 }

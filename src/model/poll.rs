@@ -349,6 +349,18 @@ fn unit_minutes(unit: &str) -> Option<u64> {
     }
 }
 
+/// A closed poll with an answer the articles support, as its votes stood at the recap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PollTally {
+    pub kind: PollKind,
+    /// The trait, similarity or scenario asked about.
+    pub subject: String,
+    /// Everyone who voted.
+    pub votes: u32,
+    /// Those who picked the supported answer.
+    pub supported: u32,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

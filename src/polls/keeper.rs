@@ -403,7 +403,12 @@ impl Job {
         poll: &PollRecord,
         counts: &[u64],
     ) -> Result<Option<PollEvent>, StoreError> {
-        if !self.deps.store.claim_recap(poll.message_id).await? {
+        if !self
+            .deps
+            .store
+            .claim_recap(poll.message_id, &poll.spec, counts)
+            .await?
+        {
             return Ok(None);
         }
         self.post(poll, counts).await

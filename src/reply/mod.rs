@@ -8,6 +8,8 @@
 mod action;
 pub mod admin;
 pub mod autocomplete;
+pub mod digest;
+pub mod digest_notes;
 mod error;
 mod help;
 pub mod layout;

@@ -127,7 +127,7 @@ fn tokenize(line: &str) -> Result<Vec<String>, PreviewError> {
 }
 
 /// Commands whose answer depends on a server's stored settings.
-const SERVER_COMMANDS: [&str; 5] = ["tips", "poll", "polls", "admin", "pulse"];
+const SERVER_COMMANDS: [&str; 6] = ["tips", "poll", "polls", "admin", "pulse", "digest"];
 
 /// Weeks `/pulse trend` shows unless asked otherwise, and at most.
 const TREND_WEEKS: (usize, usize) = (12, 52);
@@ -153,6 +153,10 @@ pub fn preview_reply(
     if command.path == ["pulse", "trend"] {
         return sample_trend(&command);
     }
+    if command.path == ["digest"] {
+        command.only_options(&[])?;
+        return Ok(sample_digest(content));
+    }
     let request = request_for(&command, commands)?;
     Ok(
         answer(content, request, rng)
@@ -172,8 +176,17 @@ fn sample_trend(command: &CommandLine) -> Result<Reply, PreviewError> {
             .filter(|n| (1..=TREND_WEEKS.1).contains(n))
             .ok_or_else(|| bad_choice("weeks", text, "a number of weeks from 1 to 52"))?,
     };
+    let mut reply = super::pulse::trend(&sample_weeks(weeks), 3);
+    reply.text = Some(format!(
+        "Sample data: preview has no server, so these are an example team's {weeks} weeks."
+    ));
+    Ok(reply)
+}
+
+/// An example team's weeks up to 2026-11-30: a steady rise, one week withheld.
+fn sample_weeks(weeks: usize) -> Vec<WeekPoint> {
     let last = jiff::civil::date(2026, 11, 30);
-    let points: Vec<WeekPoint> = (0..weeks)
+    (0..weeks)
         .map(|n| {
             let back = i64::try_from(weeks - 1 - n).unwrap_or(0);
             let step = f64::from(u8::try_from(n % 12).unwrap_or(0));
@@ -186,12 +199,74 @@ fn sample_trend(command: &CommandLine) -> Result<Reply, PreviewError> {
                 managing: (!withheld).then_some(3.6 - step / 20.0),
             }
         })
-        .collect();
-    let mut reply = super::pulse::trend(&points, 3);
-    reply.text = Some(format!(
-        "Sample data: preview has no server, so these are an example team's {weeks} weeks."
-    ));
-    Ok(reply)
+        .collect()
+}
+
+/// The weekly digest as an example team would get it: its weeks from [`sample_weeks`], a
+/// pulse of five answers, one quiz and one scenario poll.
+fn sample_digest(content: &Content) -> Reply {
+    use crate::content::PulseSide;
+    use crate::model::poll::{PollKind, PollTally};
+    use crate::pulse::stats::{Counts, StatementResult};
+
+    let mut weeks = sample_weeks(TREND_WEEKS.0);
+    let result = |side: PulseSide, counts: [u32; 5]| {
+        content
+            .statements
+            .iter()
+            .find(|s| s.side == side)
+            .map(|s| StatementResult {
+                statement_id: s.id.to_string(),
+                side,
+                counts: Counts(counts),
+            })
+    };
+    let results = [
+        result(PulseSide::Leading, [0, 1, 1, 2, 1]),
+        result(PulseSide::Managing, [1, 2, 1, 1, 0]),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>();
+    if let Some(this_week) = weeks.last_mut() {
+        this_week.leading = crate::pulse::stats::side_score(&results, PulseSide::Leading);
+        this_week.managing = crate::pulse::stats::side_score(&results, PulseSide::Managing);
+    }
+    let polls: Vec<PollTally> = [
+        content
+            .traits
+            .first()
+            .map(|t| (PollKind::Quiz, t.id.to_string(), 8, 5)),
+        content
+            .scenarios
+            .first()
+            .map(|s| (PollKind::Scenario, s.id.to_string(), 6, 2)),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|(kind, subject, votes, supported)| PollTally {
+        kind,
+        subject,
+        votes,
+        supported,
+    })
+    .collect();
+    let mut reply = super::digest::digest(
+        content,
+        &super::digest::DigestInput {
+            date: jiff::civil::date(2026, 12, 4),
+            pulse: Some(super::digest::PulseWeek {
+                responses: 5,
+                results,
+            }),
+            trend: &weeks,
+            min_responses: 3,
+            polls: &polls,
+        },
+    );
+    reply.text =
+        Some("Sample data: preview has no server, so this is an example team's week.".into());
+    reply
 }
 
 fn request_for<'a>(
@@ -306,6 +381,30 @@ mod tests {
         ));
         assert!(matches!(
             preview_reply(&content, "/pulse status", &[], &mut rng),
+            Err(PreviewError::NeedsServer(_))
+        ));
+    }
+
+    #[test]
+    fn the_digest_previews_an_example_week_with_its_chart_and_says_it_is_a_sample() {
+        let content = Content::bundled().expect("content");
+        let mut rng = StdRng::seed_from_u64(1);
+        let reply = preview_reply(&content, "/digest", &[], &mut rng).expect("preview");
+        assert!(reply
+            .text
+            .as_deref()
+            .unwrap_or_default()
+            .contains("Sample data"));
+        assert_eq!(reply.attachments.len(), 1, "the trend chart");
+        let text = to_plain_text(&reply);
+        assert!(text.contains("5 people answered"), "{text}");
+        assert!(
+            text.contains("picked the answer the articles support"),
+            "{text}"
+        );
+        assert!(text.contains("Lowest this week"), "{text}");
+        assert!(matches!(
+            preview_reply(&content, "/digest setup", &[], &mut rng),
             Err(PreviewError::NeedsServer(_))
         ));
     }

@@ -302,7 +302,7 @@ pub fn result(
 
 /// Attaches a chart drawn for a reply. The reply's text carries every number the chart shows,
 /// so a chart that cannot be drawn leaves a complete answer without its picture.
-fn with_chart(reply: Reply, drawn: Result<Png, ChartError>) -> Reply {
+pub(crate) fn with_chart(reply: Reply, drawn: Result<Png, ChartError>) -> Reply {
     match drawn {
         Ok(png) => reply.with_attachment(CHART_FILE, png.bytes),
         Err(_) => reply,
@@ -338,10 +338,9 @@ pub fn trend_title(weeks: usize) -> String {
     format!("Team pulse: the last {weeks} week(s)")
 }
 
-/// `/pulse trend`: the leading and managing scores week by week, as text. A week below the
-/// minimum of answers shows as withheld, never as zero.
-pub fn trend(points: &[WeekPoint], min_responses: u32) -> Reply {
-    let lines: Vec<String> = points
+/// The trend week by week in words, one line a week, oldest first: what the chart shows.
+pub(crate) fn trend_lines(points: &[WeekPoint], min_responses: u32) -> Vec<String> {
+    points
         .iter()
         .map(|p| match (p.leading, p.managing) {
             (None, None) => format!("{}: withheld (fewer than {min_responses} answers)", p.week),
@@ -352,7 +351,13 @@ pub fn trend(points: &[WeekPoint], min_responses: u32) -> Reply {
                 managing.map_or_else(|| "-".into(), one_decimal)
             ),
         })
-        .collect();
+        .collect()
+}
+
+/// `/pulse trend`: the leading and managing scores week by week, as text. A week below the
+/// minimum of answers shows as withheld, never as zero.
+pub fn trend(points: &[WeekPoint], min_responses: u32) -> Reply {
+    let lines = trend_lines(points, min_responses);
     let description = if lines.is_empty() {
         "No pulse has closed yet.".to_string()
     } else {

@@ -14,6 +14,7 @@ use tokio::sync::{broadcast, mpsc, oneshot};
 use tracing::{debug, info, warn};
 
 use super::delivery::{missed_detail, owed_occurrence, within_catch_up, Delivery, Outcome, Runner};
+use super::digest::Digest;
 use super::duty::{Ctx, Duty};
 use super::pacer::Pacer;
 use super::pulse::{PulseOpen, PulseResult};
@@ -254,6 +255,13 @@ impl Engine {
             runner(
                 &ctx,
                 PulseResult {
+                    poster: deps.poster.clone(),
+                    min_responses: deps.pulse.min_responses,
+                },
+            ),
+            runner(
+                &ctx,
+                Digest {
                     poster: deps.poster,
                     min_responses: deps.pulse.min_responses,
                 },

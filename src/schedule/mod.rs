@@ -1,5 +1,5 @@
-//! Scheduled duties: the daily tip and the weekly poll, each posted exactly once on its day
-//! through restarts and Discord outages.
+//! Scheduled duties: the daily tip, the weekly poll, the team pulse and its result, and the
+//! weekly digest, each posted exactly once on its day through restarts and Discord outages.
 //!
 //! One engine (`engine.rs`, `delivery.rs`) knows how to plan, claim, send, record and recover
 //! a day of any duty; each duty (`tip.rs`, `weekly_poll.rs`) says only where its settings are,
@@ -7,6 +7,7 @@
 
 pub mod deck;
 mod delivery;
+mod digest;
 mod duty;
 mod engine;
 mod pacer;
@@ -17,6 +18,7 @@ mod tip;
 pub mod tip_settings;
 mod weekly_poll;
 
+pub use digest::digest_schedule;
 pub use engine::{next_due, Deps, Requested, ScheduleEvent, Scheduler, Unstarted};
 pub use pulse::{close_schedule, open_for_week, open_schedule, trend_points};
 pub use tip::{next_post, today, Addressing, Poster};

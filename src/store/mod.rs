@@ -12,6 +12,7 @@
 //! A claim is a row that one insert or one conditional update creates or moves; both engines
 //! make that atomic, so exactly one caller wins it, also across processes on PostgreSQL.
 
+mod digest;
 mod duty_log;
 mod open;
 mod poll_schedules;
@@ -27,6 +28,7 @@ use std::sync::{Arc, Mutex};
 
 use sqlx::AnyPool;
 
+pub use digest::DigestSchedule;
 pub use duty_log::{DutyClaim, DutyEntry};
 pub use poll_schedules::PollSchedule;
 pub use polls::PollRecord;

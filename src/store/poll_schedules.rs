@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::values::{id_from_db, id_to_db, seconds, timestamp, zone};
+use super::values::{id_from_db, id_to_db, seconds, timestamp, weekday_from, weekday_number, zone};
 use super::{Store, StoreError};
 use crate::model::poll::{PollDuration, PollKind};
 use crate::when::{DailyTime, Zone};
@@ -23,17 +23,6 @@ pub struct PollSchedule {
     /// How long each poll runs.
     pub duration: PollDuration,
     pub active_since: Timestamp,
-}
-
-fn weekday_number(day: Weekday) -> i64 {
-    i64::from(day.to_monday_one_offset())
-}
-
-fn weekday_from(number: i64) -> Result<Weekday, StoreError> {
-    i8::try_from(number)
-        .ok()
-        .and_then(|n| Weekday::from_monday_one_offset(n).ok())
-        .ok_or_else(|| StoreError::Corrupt(format!("weekday {number}")))
 }
 
 fn schedule_from_row(row: &AnyRow) -> Result<PollSchedule, StoreError> {

@@ -59,6 +59,20 @@ fn record_from_row(row: &AnyRow) -> Result<PollRecord, StoreError> {
     })
 }
 
+/// Everyone who voted and those who picked the supported answer, for a single-choice poll
+/// that has one (a quiz, a scenario); `None` for any other.
+fn tally(spec: &PollSpec, counts: &[u64]) -> Option<(i64, i64)> {
+    let correct = spec
+        .correct
+        .filter(|_| spec.subject.is_some() && !spec.multiselect)?;
+    let votes: u64 = counts.iter().sum();
+    let supported = counts.get(correct).copied().unwrap_or(0);
+    Some((
+        i64::try_from(votes).unwrap_or(i64::MAX),
+        i64::try_from(supported).unwrap_or(i64::MAX),
+    ))
+}
+
 impl Store {
     /// Records a poll just posted. `false` if the channel already has an open poll.
     pub async fn insert_poll(&self, poll: &PollRecord) -> Result<bool, StoreError> {
@@ -133,12 +147,25 @@ impl Store {
         Ok(())
     }
 
-    /// Claims a poll's recap before posting it. `false` when it was already claimed.
-    pub async fn claim_recap(&self, message_id: u64) -> Result<bool, StoreError> {
+    /// Claims a poll's recap before posting it, with how its votes stood (the final `counts`,
+    /// one per answer) for the weekly digest. `false` when it was already claimed.
+    pub async fn claim_recap(
+        &self,
+        message_id: u64,
+        spec: &PollSpec,
+        counts: &[u64],
+    ) -> Result<bool, StoreError> {
+        let (votes, supported) = match tally(spec, counts) {
+            Some((votes, supported)) => (Some(votes), Some(supported)),
+            None => (None, None),
+        };
         let result = sqlx::query(
-            "UPDATE polls SET state = 'recapping' WHERE message_id = $1 AND state = 'open'",
+            "UPDATE polls SET state = 'recapping', votes = $2, supported_votes = $3
+             WHERE message_id = $1 AND state = 'open'",
         )
         .bind(id_to_db(message_id))
+        .bind(votes)
+        .bind(supported)
         .execute(&self.pool)
         .await?;
         Ok(result.rows_affected() == 1)
@@ -271,9 +298,15 @@ mod tests {
             store.open_poll_in(10).await.expect("read"),
             Some(record(100, 10))
         );
-        assert!(store.claim_recap(100).await.expect("claim"));
+        assert!(store
+            .claim_recap(100, &record(100, 10).spec, &[1, 2])
+            .await
+            .expect("claim"));
         assert!(
-            !store.claim_recap(100).await.expect("claim"),
+            !store
+                .claim_recap(100, &record(100, 10).spec, &[1, 2])
+                .await
+                .expect("claim"),
             "claimed twice"
         );
         store.mark_recapped(100, 555).await.expect("mark");

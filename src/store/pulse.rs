@@ -12,7 +12,7 @@ use sqlx::Row;
 
 use super::values::{
     date, flag, from_flag, from_json, id_from_db, id_to_db, optional_id, seconds, timestamp,
-    to_json, zone,
+    to_json, weekday_from, weekday_number, zone,
 };
 use super::{Store, StoreError};
 use crate::when::{DailyTime, Zone};
@@ -60,13 +60,6 @@ pub struct NewPulse<'a> {
     pub opened_at: Timestamp,
     pub closes_at: Timestamp,
     pub key: &'a [u8],
-}
-
-fn weekday_from(number: i64) -> Result<Weekday, StoreError> {
-    i8::try_from(number)
-        .ok()
-        .and_then(|n| Weekday::from_monday_one_offset(n).ok())
-        .ok_or_else(|| StoreError::Corrupt(format!("weekday {number}")))
 }
 
 fn small(value: i64, what: &str) -> Result<u8, StoreError> {
@@ -127,7 +120,7 @@ impl Store {
         )
         .bind(id_to_db(schedule.guild_id))
         .bind(id_to_db(schedule.channel_id))
-        .bind(i64::from(schedule.weekday.to_monday_one_offset()))
+        .bind(weekday_number(schedule.weekday))
         .bind(schedule.time.to_string())
         .bind(schedule.zone.name())
         .bind(i64::from(schedule.questions))

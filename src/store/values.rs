@@ -2,7 +2,7 @@
 //! as signed 64-bit integers (PostgreSQL `BIGINT`), instants as Unix seconds, flags as 0 or 1,
 //! local dates as `YYYY-MM-DD`, zones by IANA name.
 
-use jiff::civil::Date;
+use jiff::civil::{Date, Weekday};
 use jiff::Timestamp;
 
 use super::StoreError;
@@ -42,6 +42,18 @@ pub(super) fn timestamp(seconds: i64) -> Result<Timestamp, StoreError> {
 pub(super) fn date(text: &str) -> Result<Date, StoreError> {
     text.parse()
         .map_err(|e| StoreError::Corrupt(format!("date {text:?}: {e}")))
+}
+
+/// A weekday as stored: 1 is Monday, 7 Sunday.
+pub(super) fn weekday_number(day: Weekday) -> i64 {
+    i64::from(day.to_monday_one_offset())
+}
+
+pub(super) fn weekday_from(number: i64) -> Result<Weekday, StoreError> {
+    i8::try_from(number)
+        .ok()
+        .and_then(|n| Weekday::from_monday_one_offset(n).ok())
+        .ok_or_else(|| StoreError::Corrupt(format!("weekday {number}")))
 }
 
 /// A stored zone name, as a zone (every stored name came from the same bundled database).

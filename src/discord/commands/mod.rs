@@ -2,6 +2,7 @@
 
 mod admin;
 mod channels;
+mod digest;
 mod library;
 mod poll;
 mod polls;
@@ -63,6 +64,7 @@ pub fn all_commands() -> Vec<Command> {
         (poll::poll(), Everyone),
         (polls::polls(), Managers),
         (pulse::pulse(), Managers),
+        (digest::digest(), Managers),
         (admin::admin(), Owners),
         (library::help(), Everyone),
     ]

@@ -1,0 +1,197 @@
+//! The weekly digest as a duty of the engine: one post a week for the team's lead, claimed,
+//! sent, recorded and recovered like every other scheduled post.
+//!
+//! What it says is read from the database when it is sent, for the seven days before its due
+//! time (not the moment of sending), so a digest recovered after a crash says what the first
+//! attempt would have said.
+
+use std::sync::Arc;
+
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+
+use super::duty::{Arrival, Ctx, Duty, Plan, Prepared, SendError, Sending};
+use super::pulse::{close_due, trend_points};
+use super::{Addressing, Poster};
+use crate::model::duty::DutyKind;
+use crate::reply::digest::{digest, digest_title, DigestInput, PulseWeek};
+use crate::reply::pulse::results_of;
+use crate::reply::Reply;
+use crate::rest::RestError;
+use crate::store::{DigestSchedule, StoreError};
+use crate::when::{Days, Schedule};
+
+/// Weeks of the trend the digest draws.
+const TREND_WEEKS: u32 = 12;
+
+/// What the digest covers: the week before it is due.
+const WEEK: SignedDuration = SignedDuration::from_hours(24 * 7);
+
+/// The weekly digest.
+pub(super) struct Digest {
+    pub poster: Arc<dyn Poster>,
+    pub min_responses: u32,
+}
+
+/// What a digest's claim carries: the local date it is for, which names the post.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct DigestPost {
+    date: String,
+}
+
+/// The weekly schedule a server's digest is posted on.
+pub fn digest_schedule(settings: &DigestSchedule) -> Schedule {
+    Schedule {
+        time: settings.time,
+        zone: settings.zone.clone(),
+        days: Days::Weekly(settings.weekday),
+    }
+}
+
+impl Duty for Digest {
+    const KIND: DutyKind = DutyKind::Digest;
+    type Settings = DigestSchedule;
+    type Payload = DigestPost;
+
+    async fn servers(&self, ctx: &Ctx) -> Result<Vec<u64>, StoreError> {
+        Ok(ctx
+            .store
+            .all_digest_schedules()
+            .await?
+            .into_iter()
+            .map(|s| s.guild_id)
+            .collect())
+    }
+
+    async fn plan(
+        &self,
+        ctx: &Ctx,
+        guild: u64,
+    ) -> Result<Option<Plan<DigestSchedule>>, StoreError> {
+        Ok(ctx
+            .store
+            .digest_schedule(guild)
+            .await?
+            .filter(|s| !s.paused)
+            .map(|settings| Plan {
+                schedule: digest_schedule(&settings),
+                active_since: settings.active_since,
+                channel_id: settings.channel_id,
+                settings,
+            }))
+    }
+
+    async fn prepare(
+        &self,
+        ctx: &Ctx,
+        _guild: u64,
+        plan: &Plan<DigestSchedule>,
+    ) -> Result<Prepared<DigestPost>, StoreError> {
+        Ok(Prepared::Send {
+            item: None,
+            cycle: None,
+            payload: DigestPost {
+                date: plan.schedule.local_date(ctx.clock.now()).to_string(),
+            },
+        })
+    }
+
+    async fn send(&self, ctx: &Ctx, post: &Sending<DigestPost>) -> Result<u64, SendError> {
+        let reply = self
+            .build(ctx, post)
+            .await
+            .map_err(|e| SendError::Store(e.to_string()))?;
+        Ok(self
+            .poster
+            .post(post.channel, &reply, Addressing::default())
+            .await?)
+    }
+
+    async fn find(
+        &self,
+        _ctx: &Ctx,
+        post: &Sending<DigestPost>,
+        since: Timestamp,
+    ) -> Result<Option<u64>, RestError> {
+        let title = post
+            .payload
+            .date
+            .parse()
+            .map(digest_title)
+            .unwrap_or_default();
+        self.poster.find_own(post.channel, since, &title).await
+    }
+
+    async fn after_post(
+        &self,
+        _ctx: &Ctx,
+        _post: &Sending<DigestPost>,
+        _message_id: u64,
+        _arrival: Arrival,
+    ) -> Result<(), StoreError> {
+        Ok(())
+    }
+}
+
+impl Digest {
+    /// The digest of the week before `post.due_at`.
+    async fn build(&self, ctx: &Ctx, post: &Sending<DigestPost>) -> Result<Reply, StoreError> {
+        let content = ctx.content.get();
+        let until = post.due_at;
+        let from = until.saturating_sub(WEEK).unwrap_or(until);
+        // A pulse due to close by now is closed (and its answers deleted) before it is read.
+        close_due(&ctx.store, post.guild, ctx.clock.now()).await?;
+        let pulse = match ctx
+            .store
+            .closed_pulses(post.guild, 2)
+            .await?
+            .into_iter()
+            .find(|p| p.closes_at > from && p.closes_at <= until)
+        {
+            Some(pulse) => {
+                let results = if pulse.responses >= self.min_responses {
+                    results_of(
+                        &content,
+                        &pulse.statements,
+                        &ctx.store.pulse_counts(pulse.id).await?,
+                    )
+                } else {
+                    Vec::new()
+                };
+                Some(PulseWeek {
+                    responses: pulse.responses,
+                    results,
+                })
+            }
+            None => None,
+        };
+        let trend = trend_points(
+            &ctx.store,
+            &content,
+            post.guild,
+            TREND_WEEKS,
+            self.min_responses,
+        )
+        .await?;
+        let polls = ctx.store.poll_tallies(post.guild, from, until).await?;
+        let date = post
+            .payload
+            .date
+            .parse()
+            .map_err(|e| StoreError::Corrupt(format!("digest date: {e}")))?;
+        Ok(digest(
+            &content,
+            &DigestInput {
+                date,
+                pulse,
+                trend: &trend,
+                min_responses: self.min_responses,
+                polls: &polls,
+            },
+        ))
+    }
+}
+
+#[cfg(test)]
+#[path = "digest_tests.rs"]
+mod tests;
