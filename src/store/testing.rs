@@ -274,7 +274,12 @@ mod tests {
             .filter(|r| *r.as_ref().expect("insert"))
             .count();
         assert_eq!(inserted, 1, "the poll is recorded once");
-        let claimed = join_all(stores.iter().map(|store| store.claim_recap(100))).await;
+        let claimed = join_all(
+            stores
+                .iter()
+                .map(|store| store.claim_recap(100, &poll.spec, &[3])),
+        )
+        .await;
         let claimed = claimed
             .into_iter()
             .filter(|r| *r.as_ref().expect("claim"))
