@@ -282,10 +282,17 @@ impl RunningBot {
 
 /// Runs the bot until Ctrl-C or SIGTERM, then shuts it down. SIGHUP reloads the content.
 pub async fn run(config: Config, token: Token) -> Result<(), RunError> {
-    let mut bot = Bot::new(config, token).start().await?;
-    let mut reloads = reload_signals();
     let shutdown = shutdown_signal();
     tokio::pin!(shutdown);
+    // A stop while the start still waits for the database ends it as cleanly as a stop later.
+    let mut bot = tokio::select! {
+        started = Bot::new(config, token).start() => started?,
+        () = &mut shutdown => {
+            info!("stopped before the bot had started");
+            return Ok(());
+        }
+    };
+    let mut reloads = reload_signals();
     let client_ended = loop {
         tokio::select! {
             result = bot.wait() => break result,

@@ -24,11 +24,21 @@ const STOP_WITHIN: Duration = Duration::from_secs(10);
 
 /// Starts the real binary with `bridgebot.toml` in `dir` pointing at `fake`, one shard.
 fn spawn_bot(fake: &FakeDiscord, dir: &tempfile::TempDir) -> Child {
+    spawn_bot_on(fake, dir, "bot.db", Stdio::null())
+}
+
+/// [`spawn_bot`] with `database` as `[storage] database`, its log lines going to `stderr`.
+fn spawn_bot_on(
+    fake: &FakeDiscord,
+    dir: &tempfile::TempDir,
+    database: &str,
+    stderr: Stdio,
+) -> Child {
     let config = dir.path().join("bridgebot.toml");
     std::fs::write(
         &config,
         format!(
-            "[discord]\napi_base = \"{}\"\nguild_id = {GUILD_ID}\nshards = 1\n[storage]\ndatabase = \"bot.db\"\n",
+            "[discord]\napi_base = \"{}\"\nguild_id = {GUILD_ID}\nshards = 1\n[storage]\ndatabase = \"{database}\"\n",
             fake.api_base()
         ),
     )
@@ -39,7 +49,7 @@ fn spawn_bot(fake: &FakeDiscord, dir: &tempfile::TempDir) -> Child {
         .env("DISCORD_TOKEN", support::TOKEN)
         .env_remove("RUST_LOG")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .expect("the bot starts")
 }
@@ -97,6 +107,44 @@ async fn sigterm_while_waiting_for_discord_stops_the_process_with_exit_0() {
     assert!(
         fake.frames().is_empty(),
         "it never connected the gateway while Discord failed"
+    );
+}
+
+#[tokio::test]
+async fn sigterm_while_waiting_for_the_database_stops_the_process_with_exit_0() {
+    let fake = FakeDiscord::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A socket folder where no server listens (yet).
+    let url = format!(
+        "postgres://bridgebot@localhost/bridgebot?host={}",
+        dir.path().display()
+    );
+    let mut child = spawn_bot_on(&fake, &dir, &url, Stdio::piped());
+    let stderr = child.stderr.take().expect("stderr");
+    let (said, heard) = tokio::sync::oneshot::channel();
+    tokio::task::spawn_blocking(move || {
+        use std::io::BufRead;
+        let mut lines = std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok);
+        let waiting = lines.any(|line| line.contains("cannot reach the database; trying again"));
+        let _ = said.send(waiting);
+        // Read on to the end, so the bot's later lines never meet a closed pipe.
+        lines.for_each(drop);
+    });
+    let waiting = tokio::time::timeout(STOP_WITHIN, heard)
+        .await
+        .expect("the bot says it waits for the database")
+        .expect("the reader answers");
+    assert!(
+        waiting,
+        "the bot ended without saying it waits for the database"
+    );
+    let status = sigterm(child).await;
+    assert!(status.success(), "exit status {status}");
+    assert!(
+        fake.frames().is_empty(),
+        "it never connected without a database"
     );
 }
 

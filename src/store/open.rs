@@ -257,6 +257,10 @@ fn postgres_error(shown: &str, error: sqlx::Error) -> StoreError {
                 ),
             }
         }
+        sqlx::Error::Tls(_) => open(
+            error.to_string(),
+            "The URL asks for TLS (sslmode) and it failed: check the server's TLS setup, its certificate (sslrootcert for your own CA), or the sslmode.",
+        ),
         _ => open(
             error.to_string(),
             "Check the server and the URL in [storage] database.",
@@ -357,6 +361,17 @@ mod tests {
             .expect_err("missing database");
         assert!(!error.is_unreachable(), "{error}");
         assert!(error.to_string().contains("Create the database"), "{error}");
+    }
+
+    #[tokio::test]
+    async fn a_server_without_tls_when_tls_is_required_is_refused_not_waited_for() {
+        let database = test_postgres::database().await;
+        let url = format!("{}&sslmode=require", database.url());
+        let error = Store::open_postgres(&url, "the test server")
+            .await
+            .expect_err("the test server has no TLS");
+        assert!(!error.is_unreachable(), "{error}");
+        assert!(error.to_string().contains("TLS"), "{error}");
     }
 
     #[tokio::test]

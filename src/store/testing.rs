@@ -43,6 +43,32 @@ pub(crate) async fn postgres() -> TestStore {
     }
 }
 
+/// `n` handles on one database, as `n` processes would hold: on SQLite clones of one file's
+/// store (its pool has several connections), on PostgreSQL separate pools.
+pub(crate) async fn rivals(engine: Engine, n: usize) -> (Vec<Store>, Box<dyn std::any::Any>) {
+    match engine {
+        Engine::Sqlite => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let store = Store::open(&dir.path().join("bot.db"))
+                .await
+                .expect("opens");
+            (vec![store; n], Box::new(dir))
+        }
+        Engine::Postgres => {
+            let database = test_postgres::database().await;
+            let mut stores = Vec::new();
+            for _ in 0..n {
+                stores.push(
+                    Store::open_postgres(database.url(), "the test database")
+                        .await
+                        .expect("opens"),
+                );
+            }
+            (stores, Box::new(database))
+        }
+    }
+}
+
 /// `on_both_engines!(name, ...)`: for each `async fn name(store: TestStore)` in the module, a
 /// test `name::sqlite` and a test `name::postgres`.
 macro_rules! on_both_engines {
@@ -162,7 +188,192 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
+    use futures::future::join_all;
+    use jiff::Timestamp;
+
     use super::*;
+    use crate::model::duty::{DutyKind, DutyStatus};
+    use crate::model::poll::{PollAnswer, PollKind, PollSpec, PollState};
+    use crate::store::{DutyClaim, NewPulse, PollRecord};
+
+    const RIVALS: usize = 6;
+
+    fn at(second: i64) -> Timestamp {
+        Timestamp::from_second(second).expect("ts")
+    }
+
+    /// Every handle claims the same day at once, and records it missed at once: one claim wins.
+    async fn a_day_is_claimed_once_however_many_race_for_it(engine: Engine) {
+        let (stores, _database) = rivals(engine, RIVALS).await;
+        let day = jiff::civil::date(2026, 11, 30);
+        let claims = stores.iter().enumerate().map(|(i, store)| async move {
+            let claim = DutyClaim {
+                duty: DutyKind::Tip,
+                guild_id: 1,
+                local_date: day,
+                channel_id: 10,
+                item: Some(format!("tip-{i}")),
+                cycle: Some(0),
+                payload: None,
+                due_at: at(1_800_000_000),
+            };
+            let won = store
+                .claim_duty(&claim, at(1_800_000_000))
+                .await
+                .expect("claim");
+            let recorded = store
+                .record_duty(
+                    DutyKind::Tip,
+                    1,
+                    day,
+                    DutyStatus::Missed,
+                    "down",
+                    at(1),
+                    at(1),
+                )
+                .await
+                .expect("record");
+            (won, recorded)
+        });
+        let outcomes = join_all(claims).await;
+        let wins = outcomes
+            .iter()
+            .filter(|(won, recorded)| *won || *recorded)
+            .count();
+        assert_eq!(wins, 1, "{outcomes:?}");
+    }
+
+    /// Every handle claims one poll's recap at once: one wins.
+    async fn a_recap_is_claimed_once_however_many_race_for_it(engine: Engine) {
+        let (stores, _database) = rivals(engine, RIVALS).await;
+        let poll = PollRecord {
+            message_id: 100,
+            guild_id: 1,
+            channel_id: 10,
+            started_by: None,
+            spec: PollSpec {
+                kind: PollKind::Quiz,
+                question: "Leader or manager?".into(),
+                answers: vec![PollAnswer {
+                    text: "Leader".into(),
+                    entry_id: "leader".into(),
+                }],
+                subject: None,
+                correct: Some(0),
+                multiselect: false,
+            },
+            closes_at: at(1_800_000_000),
+            state: PollState::Open,
+            recap_message_id: None,
+            detail: None,
+            created_at: at(1_799_999_000),
+        };
+        let inserted = join_all(stores.iter().map(|store| store.insert_poll(&poll))).await;
+        let inserted = inserted
+            .into_iter()
+            .filter(|r| *r.as_ref().expect("insert"))
+            .count();
+        assert_eq!(inserted, 1, "the poll is recorded once");
+        let claimed = join_all(
+            stores
+                .iter()
+                .map(|store| store.claim_recap(100, &poll.spec, &[3])),
+        )
+        .await;
+        let claimed = claimed
+            .into_iter()
+            .filter(|r| *r.as_ref().expect("claim"))
+            .count();
+        assert_eq!(claimed, 1);
+    }
+
+    /// Members answer while every handle closes the pulse: it closes once, the counts hold
+    /// exactly the answers that were accepted, and no answer or hash is left behind.
+    async fn a_pulse_closes_once_and_no_answer_outlives_it(engine: Engine) {
+        let (stores, _database) = rivals(engine, RIVALS).await;
+        let statements = vec!["a".to_string(), "b".to_string()];
+        let pulse = stores[0]
+            .open_pulse(&NewPulse {
+                guild_id: 1,
+                week: jiff::civil::date(2026, 11, 30),
+                channel_id: 10,
+                statements: &statements,
+                opened_at: at(1_800_000_000),
+                closes_at: at(1_800_100_000),
+                key: &[7; 32],
+            })
+            .await
+            .expect("open");
+        let answers = vec![("a".to_string(), 4), ("b".to_string(), 2)];
+        let saves = (0..24u8).map(|member| {
+            let store = stores[usize::from(member) % RIVALS].clone();
+            let answers = answers.clone();
+            async move {
+                store
+                    .save_pulse_answers(pulse.id, &[member; 32], &answers)
+                    .await
+                    .expect("save")
+            }
+        });
+        let closes = stores.iter().map(|store| store.close_pulse(pulse.id));
+        let (saved, closed) = tokio::join!(join_all(saves), join_all(closes));
+        let accepted = u32::try_from(saved.iter().filter(|s| **s).count()).expect("small");
+        let closed = closed
+            .into_iter()
+            .filter(|r| *r.as_ref().expect("close"))
+            .count();
+        assert_eq!(closed, 1, "closed once");
+        let record = stores[0]
+            .pulse(pulse.id)
+            .await
+            .expect("read")
+            .expect("there");
+        assert_eq!(
+            record.responses, accepted,
+            "every accepted answer is counted"
+        );
+        let counts = stores[0].pulse_counts(pulse.id).await.expect("counts");
+        let a_fours = counts
+            .iter()
+            .find(|(id, _)| id == "a")
+            .map_or(0, |(_, c)| c[3]);
+        assert_eq!(a_fours, accepted);
+        let left: Vec<_> = stores[0]
+            .every_value()
+            .await
+            .expect("dump")
+            .into_iter()
+            .filter(|(column, _)| {
+                column.starts_with("pulse_responses") || column.starts_with("pulse_keys")
+            })
+            .collect();
+        assert!(
+            left.is_empty(),
+            "answers or the key outlived the close: {left:?}"
+        );
+    }
+
+    macro_rules! racing_on_both_engines {
+        ($($name:ident),* $(,)?) => {$(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name(super::Engine::Sqlite).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$name(super::Engine::Postgres).await;
+                }
+            }
+        )*};
+    }
+
+    racing_on_both_engines!(
+        a_day_is_claimed_once_however_many_race_for_it,
+        a_recap_is_claimed_once_however_many_race_for_it,
+        a_pulse_closes_once_and_no_answer_outlives_it,
+    );
 
     #[tokio::test]
     async fn the_two_engines_have_the_same_tables_columns_and_indexes() {
