@@ -11,23 +11,11 @@ use bridgebot::model::duty::DutyKind;
 use bridgebot::polls::PollEvent;
 use bridgebot::schedule::ScheduleEvent;
 use fake_discord::{RecordedRequest, ADMIN_ID, MEMBER_ID, SECOND_TEXT_CHANNEL_ID, TEXT_CHANNEL_ID};
-use jiff::Timestamp;
 use serde_json::Value;
 use support::events::next_event;
 use support::on_both_engines;
+use support::pulse::{answer, at, clock, posted, MEMBERS};
 use support::{Answer, TestBot, CALLBACK_MESSAGE};
-use tokio::sync::broadcast;
-
-/// Members who answer the pulse.
-const MEMBERS: [u64; 3] = [9001, 9002, 9003];
-
-fn at(text: &str) -> Timestamp {
-    text.parse().expect("timestamp")
-}
-
-fn clock(bot: &TestBot) -> &ManualClock {
-    bot.clock().expect("started with a manual clock")
-}
 
 async fn slash(
     bot: &TestBot,
@@ -41,19 +29,6 @@ async fn slash(
         |slash, (name, value)| slash.option(name, value.clone()),
     );
     bot.ask(slash).await
-}
-
-async fn posted(events: &mut broadcast::Receiver<ScheduleEvent>, duty: DutyKind) -> u64 {
-    let event = next_event(
-        events,
-        "a scheduled post",
-        |e| matches!(e, ScheduleEvent::Posted { duty: d, .. } if *d == duty),
-    )
-    .await;
-    match event {
-        ScheduleEvent::Posted { message_id, .. } => message_id,
-        _ => unreachable!(),
-    }
 }
 
 fn is_poll_post(request: &RecordedRequest) -> bool {
@@ -147,52 +122,8 @@ async fn set_up(bot: &TestBot) {
     );
 }
 
-/// `member` answers the pulse `message` with `scores` through its private form.
-async fn answer(bot: &TestBot, message: u64, member: u64, scores: &[u8]) {
-    let post = bot.fake().message(message).expect("the pulse post");
-    let open = post["components"][0]["components"][0]["custom_id"]
-        .as_str()
-        .expect("the answer button")
-        .to_string();
-    let mut form = bot
-        .ask(
-            bot.fake()
-                .click(&open)
-                .on_message(TEXT_CHANNEL_ID, message)
-                .as_user(member),
-        )
-        .await;
-    for (index, score) in scores.iter().enumerate() {
-        let select = form.custom_ids()[index].to_string();
-        form = bot
-            .ask(
-                bot.fake()
-                    .click(&select)
-                    .on_original(form.interaction())
-                    .as_user(member)
-                    .select(&[&score.to_string()]),
-            )
-            .await;
-    }
-    let submit = form.custom_ids().last().expect("submit").to_string();
-    let done = bot
-        .ask(
-            bot.fake()
-                .click(&submit)
-                .on_original(form.interaction())
-                .as_user(member),
-        )
-        .await;
-    assert!(
-        done.text()
-            .unwrap_or_default()
-            .contains("your answers are in"),
-        "{}",
-        done.body()
-    );
-}
-
-fn embed_text(message: &Value) -> String {
+/// The digest's embed in words, one field after another.
+fn digest_text(message: &Value) -> String {
     let embed = &message["embeds"][0];
     let mut text = format!("{}\n{}\n", embed["title"], embed["description"]);
     for field in embed["fields"].as_array().into_iter().flatten() {
@@ -233,8 +164,8 @@ async fn the_digest_is_posted_once_with_the_week_s_pulse_polls_and_a_suggestion(
     set_up(&bot).await;
     clock(&bot).set(at("2026-11-30T09:00:00Z"));
     let pulse = posted(&mut events, DutyKind::Pulse).await;
-    for member in MEMBERS {
-        answer(&bot, pulse, member, &[4, 2]).await;
+    for member in &MEMBERS[..3] {
+        answer(&bot, pulse, *member, &[4, 2]).await;
     }
     clock(&bot).set(at("2026-11-30T10:00:00Z"));
     let quiz_answers = poll_with_even_votes(&bot, "quiz", TEXT_CHANNEL_ID).await;
@@ -245,7 +176,7 @@ async fn the_digest_is_posted_once_with_the_week_s_pulse_polls_and_a_suggestion(
     clock(&bot).set(at("2026-12-04T16:00:00Z"));
     let digest = posted(&mut events, DutyKind::Digest).await;
     let message = bot.fake().message(digest).expect("the digest");
-    let text = embed_text(&message);
+    let text = digest_text(&message);
     assert!(
         text.contains("Weekly digest: the week to 2026-12-04"),
         "{text}"
@@ -305,7 +236,7 @@ async fn a_quiet_week_s_digest_says_so_and_points_at_the_commands() {
     clock(&bot).set(at("2026-12-04T16:00:00Z"));
     let digest = posted(&mut events, DutyKind::Digest).await;
     let message = bot.fake().message(digest).expect("the digest");
-    let text = embed_text(&message);
+    let text = digest_text(&message);
     assert!(text.contains("No team pulse closed this week"), "{text}");
     assert!(
         text.contains("No quiz or scenario poll got votes"),

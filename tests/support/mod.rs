@@ -26,6 +26,7 @@
 #![allow(dead_code)] // Each test file uses its own part of the harness.
 
 pub mod events;
+pub mod pulse;
 
 use std::future::Future;
 use std::path::Path;

@@ -1,0 +1,176 @@
+//! The team pulse as tests drive it: setting it up, answering through the private form,
+//! waiting for its posts. Shared by the pulse, pulse-log and digest tests.
+
+use bridgebot::clock::ManualClock;
+use bridgebot::model::duty::DutyKind;
+use bridgebot::schedule::ScheduleEvent;
+use fake_discord::{ADMIN_ID, MEMBER_ID, TEXT_CHANNEL_ID};
+use jiff::Timestamp;
+use serde_json::Value;
+use tokio::sync::broadcast;
+
+use super::events::next_event;
+use super::{Answer, TestBot, CALLBACK_MESSAGE, EPHEMERAL};
+
+/// Members of the test server, besides the admin.
+pub const MEMBERS: [u64; 5] = [
+    MEMBER_ID,
+    1_200_000_000_000_000_301,
+    1_200_000_000_000_000_302,
+    1_200_000_000_000_000_303,
+    1_200_000_000_000_000_304,
+];
+
+pub fn at(text: &str) -> Timestamp {
+    text.parse().expect("timestamp")
+}
+
+pub async fn start() -> TestBot {
+    TestBot::builder()
+        .clock(ManualClock::new(at("2026-11-30T08:00:00Z")))
+        .start()
+        .await
+}
+
+pub fn clock(bot: &TestBot) -> &ManualClock {
+    bot.clock().expect("started with a manual clock")
+}
+
+pub async fn pulse(bot: &TestBot, user: u64, sub: &str, options: &[(&str, Value)]) -> Answer {
+    let slash = options.iter().fold(
+        bot.fake().slash("pulse").subcommand(sub).as_user(user),
+        |slash, (name, value)| slash.option(name, value.clone()),
+    );
+    bot.ask(slash).await
+}
+
+/// `/pulse now` by the admin: its private answer, which follows a "thinking…" callback.
+pub async fn pulse_now(bot: &TestBot) -> String {
+    let answer = bot
+        .ask_deferred(
+            bot.fake()
+                .slash("pulse")
+                .subcommand("now")
+                .as_user(ADMIN_ID),
+        )
+        .await;
+    assert_ne!(
+        answer["flags"].as_u64().unwrap_or(0) & EPHEMERAL,
+        0,
+        "private: {answer}"
+    );
+    answer["content"].as_str().unwrap_or_default().to_string()
+}
+
+/// The team pulse posts in the channel so far.
+pub fn pulse_posts(bot: &TestBot) -> usize {
+    bot.fake()
+        .channel_messages(TEXT_CHANNEL_ID)
+        .iter()
+        .filter(|m| {
+            m["embeds"][0]["title"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("Team pulse: "))
+        })
+        .count()
+}
+
+/// A pulse every Monday at 09:00 UTC, two statements, open two days.
+pub async fn set_up(bot: &TestBot) {
+    let answer = pulse(
+        bot,
+        ADMIN_ID,
+        "setup",
+        &[
+            ("channel", TEXT_CHANNEL_ID.to_string().into()),
+            ("day", 0.into()), // Monday, the first choice
+            ("time", "09:00".into()),
+            ("questions", 2.into()),
+            ("open_for", "2d".into()),
+        ],
+    )
+    .await;
+    answer
+        .assert_accepted(CALLBACK_MESSAGE)
+        .assert_mentions_nobody();
+    assert!(answer.is_ephemeral());
+    assert!(
+        answer.text().unwrap_or_default().contains("team pulse"),
+        "{}",
+        answer.body()
+    );
+}
+
+pub async fn posted(events: &mut broadcast::Receiver<ScheduleEvent>, duty: DutyKind) -> u64 {
+    let event = next_event(
+        events,
+        "a pulse post",
+        |e| matches!(e, ScheduleEvent::Posted { duty: d, .. } if *d == duty),
+    )
+    .await;
+    match event {
+        ScheduleEvent::Posted { message_id, .. } => message_id,
+        _ => unreachable!(),
+    }
+}
+
+pub fn message_custom_ids(message: &Value) -> Vec<String> {
+    message["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().into_iter().flatten())
+        .filter_map(|c| c["custom_id"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// `member` answers the pulse posted as `message` with `scores`, through the form.
+pub async fn answer(bot: &TestBot, message: u64, member: u64, scores: &[u8]) {
+    let post = bot.fake().message(message).expect("the pulse post");
+    let open = message_custom_ids(&post)
+        .into_iter()
+        .next()
+        .expect("the answer button");
+    let mut form = bot
+        .ask(
+            bot.fake()
+                .click(&open)
+                .on_message(TEXT_CHANNEL_ID, message)
+                .as_user(member),
+        )
+        .await;
+    assert!(form.is_ephemeral(), "the form is private: {}", form.body());
+    for (index, score) in scores.iter().enumerate() {
+        let select = form.custom_ids()[index].to_string();
+        let value = score.to_string();
+        form = bot
+            .ask(
+                bot.fake()
+                    .click(&select)
+                    .on_original(form.interaction())
+                    .as_user(member)
+                    .select(&[&value]),
+            )
+            .await;
+    }
+    let submit = form.custom_ids().last().expect("submit").to_string();
+    let done = bot
+        .ask(
+            bot.fake()
+                .click(&submit)
+                .on_original(form.interaction())
+                .as_user(member),
+        )
+        .await;
+    assert!(
+        done.text()
+            .unwrap_or_default()
+            .contains("your answers are in"),
+        "{}",
+        done.body()
+    );
+}
+
+pub fn embed_text(message: &Value) -> String {
+    message["embeds"].to_string()
+}
