@@ -90,7 +90,7 @@ fn posts_per_channel(fake: &FakeDiscord, kind: Kind) -> HashMap<u64, usize> {
 
 /// The servers that also have a pulse closing and a digest due.
 fn has_pulse(index: usize) -> bool {
-    index % 5 == 0
+    index.is_multiple_of(5)
 }
 
 /// Gives server `index` a pulse that opened yesterday at this minute and closes now, answered
