@@ -10,7 +10,12 @@
 //!   of the richer command and answer, and the cost of bridgebot itself;
 //! - interactions answered late (over 3 s) or not at all;
 //! - content load and validation time;
-//! - resident memory idle, and with 10,000 servers configured;
+//! - the bot's resident memory, idle and with 2,000 and 10,000 servers shaped like a team's
+//!   (30 text channels with a permission overwrite each, 15 roles, the bot's own member holding
+//!   its role), and what each server adds: the bot runs in a child process of this one (this
+//!   same program, started with `--memory-child`) and its RSS is read from
+//!   `/proc/PID/status`, so the fake (here, with its record of every frame it sent) is not
+//!   counted;
 //! - the daily-tip fan-out: 10,000 servers due in the same minute against a fake that allows
 //!   50 message posts a second: time until all are posted, against the 200 s floor.
 //!
@@ -19,12 +24,15 @@
 //! `--quick` runs every measurement at smaller counts, in under a minute; `--servers N` sets
 //! the number of servers in the fan-out; `--only bare`, `--only bare-embed` or
 //! `--only bridgebot` runs nothing but that bot's latency runs, to profile it (`perf record`
-//! around it). Progress goes to stderr, the table to stdout.
+//! around it); `--only memory` runs nothing but the memory measurement. Progress goes to
+//! stderr, the table to stdout.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A measurement that cannot run stops with its reason.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -34,7 +42,9 @@ use bridgebot::config::{ApiBase, Config, Database, Shards, Snowflake};
 use bridgebot::schedule::ScheduleEvent;
 use bridgebot::store::{Store, TipSettings};
 use bridgebot::when::{DailyTime, Days, Zone};
-use fake_discord::{extra_guild_channel_id, extra_guild_id, FakeDiscord, FakeOptions, GUILD_ID};
+use fake_discord::{
+    extra_guild_channel_id, extra_guild_id, FakeDiscord, FakeOptions, GuildShape, Mark, GUILD_ID,
+};
 use jiff::Timestamp;
 use poise::serenity_prelude as serenity;
 use tokio::sync::broadcast;
@@ -46,22 +56,30 @@ const DEADLINE: Duration = Duration::from_secs(3);
 struct Scale {
     seconds_per_rate: u64,
     servers: usize,
+    /// Server counts the bot's memory is measured at.
+    memory_servers: &'static [usize],
 }
 
 #[tokio::main]
 async fn main() {
     install_production_logging();
     let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == "--memory-child") {
+        memory_child(&args[at + 1..]).await;
+        return;
+    }
     let quick = args.iter().any(|a| a == "--quick");
     let mut scale = if quick {
         Scale {
             seconds_per_rate: 4,
             servers: 500,
+            memory_servers: &[500, 2_000],
         }
     } else {
         Scale {
             seconds_per_rate: 30,
             servers: 10_000,
+            memory_servers: &[2_000, 10_000],
         }
     };
     if let Some(servers) = flag_value(&args, "--servers") {
@@ -78,17 +96,17 @@ async fn main() {
             Some("bare") => Target::Bare,
             Some("bare-embed") => Target::BareEmbed,
             Some("bridgebot") => Target::Bridgebot,
-            other => panic!("--only takes bare, bare-embed or bridgebot, not {other:?}"),
+            Some("memory") => {
+                print_memory(&memory(scale.memory_servers).await);
+                return;
+            }
+            other => panic!("--only takes bare, bare-embed, bridgebot or memory, not {other:?}"),
         };
         latency_only(target, scale.seconds_per_rate).await;
         return;
     }
 
-    // Memory first: later runs leave freed memory that the allocator keeps, and the latency
-    // runs' fakes keep every request they saw, so the fan-out (which measures memory with
-    // the servers loaded) comes before them.
-    progress("idle memory");
-    let idle = idle_memory().await;
+    let memory = memory(scale.memory_servers).await;
     let load = content_load_time();
     progress(&format!("daily-tip fan-out to {} servers", scale.servers));
     let fan_out = fan_out(scale.servers).await;
@@ -147,16 +165,7 @@ async fn main() {
         "| content load + validation | {:.2} ms |",
         load.as_secs_f64() * 1000.0
     );
-    println!(
-        "| resident memory, idle (bot + fake in one process) | {:.1} MiB |",
-        idle
-    );
-    println!(
-        "| resident memory with {} servers configured | {:.1} MiB ({:+.1} MiB from the bot's start) |",
-        scale.servers,
-        fan_out.memory_mib,
-        fan_out.memory_mib - fan_out.memory_before_mib
-    );
+    print_memory(&memory);
     let floor = scale.servers as f64 / 50.0;
     println!(
         "| tip fan-out: {} servers due at once, 50 posts/s allowed | {:.1} s to all posted (floor {:.0} s, ratio {:.2}) |",
@@ -216,9 +225,9 @@ fn content_load_time() -> Duration {
     started.elapsed() / RUNS
 }
 
-/// Resident memory of this process, in MiB.
-fn rss_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+/// Resident memory of process `pid`, in MiB.
+fn rss_mib(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     let kib: f64 = status
         .lines()
         .find(|l| l.starts_with("VmRSS:"))
@@ -229,11 +238,15 @@ fn rss_mib() -> f64 {
 }
 
 fn config_for(fake: &FakeDiscord, dir: &Path) -> Config {
+    config_with(&fake.api_base(), dir.join("bench.db"))
+}
+
+fn config_with(api_base: &str, database: PathBuf) -> Config {
     let mut config = Config::default();
-    config.discord.api_base = Some(ApiBase::parse(&fake.api_base()).expect("api base"));
+    config.discord.api_base = Some(ApiBase::parse(api_base).expect("api base"));
     config.discord.guild_id = Some(Snowflake(GUILD_ID));
     config.discord.shards = Shards::Fixed(1);
-    config.storage.database = Database::Sqlite(dir.join("bench.db"));
+    config.storage.database = Database::Sqlite(database);
     config
 }
 
@@ -517,28 +530,12 @@ async fn start_bare(
     shards
 }
 
-/// Memory of the process with the bot started and idle.
-async fn idle_memory() -> f64 {
-    let fake = FakeDiscord::start().await;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let bot = start_bot(&fake, config_for(&fake, dir.path()), None).await;
-    let rss = rss_mib();
-    bot.shutdown().await.expect("clean stop");
-    rss
-}
-
 struct FanOut {
     elapsed: Duration,
     posted: usize,
     lost: usize,
     twice: usize,
     rate_limited: usize,
-    memory_mib: f64,
-    /// The same process with the fake (and its servers) running and the database filled, just
-    /// before the bot starts: the difference is what the bot's start with these servers adds
-    /// (its plans, serenity's cache of the servers, and what the allocator keeps from reading
-    /// their GUILD_CREATE payloads), plus the fake's record of those frames.
-    memory_before_mib: f64,
 }
 
 /// `servers` servers, each with a tip due at 09:00 UTC, against a fake allowing 50 posts a
@@ -553,26 +550,14 @@ async fn fan_out(servers: usize) -> FanOut {
     .await;
     let dir = tempfile::tempdir().expect("temp dir");
     let config = config_for(&fake, dir.path());
-    let due: Timestamp = "2026-11-30T09:00:00Z".parse().expect("ts");
+    let due = due();
     seed_servers(&dir.path().join("bench.db"), servers, due).await;
-    let memory_before_mib = rss_mib();
     progress("servers stored; starting the bot");
     let clock = ManualClock::new(due - jiff::SignedDuration::from_mins(1));
     let bot = start_bot(&fake, config, Some(clock.clone())).await;
     let mut events = bot.schedule_events();
-    let mut planned = 0;
-    // Before the due minute the scheduler only plans, so every event here is a `Planned`;
-    // when it plans faster than this loop reads, the ones dropped from the buffer count too.
-    while planned < servers {
-        match events.recv().await {
-            Ok(ScheduleEvent::Planned { next: Some(_), .. }) => planned += 1,
-            Err(broadcast::error::RecvError::Lagged(missed)) => planned += missed as usize,
-            Ok(other) => panic!("unexpected before the due minute: {other:?}"),
-            Err(error) => panic!("event stream: {error}"),
-        }
-    }
-    progress(&format!("{planned} servers planned; the due minute comes"));
-    let memory_mib = rss_mib();
+    wait_planned(&mut events, servers).await;
+    progress(&format!("{servers} servers planned; the due minute comes"));
     let started = Instant::now();
     clock.set(due);
     // From the due minute on, the bot's clock runs with real time, so that a tip waiting out a
@@ -622,8 +607,21 @@ async fn fan_out(servers: usize) -> FanOut {
         lost,
         twice,
         rate_limited,
-        memory_mib,
-        memory_before_mib,
+    }
+}
+
+/// Waits until the scheduler has planned `servers` servers. Before the due minute it only
+/// plans, so every event is a `Planned`; when it plans faster than this loop reads, the ones
+/// dropped from the buffer count too.
+async fn wait_planned(events: &mut broadcast::Receiver<ScheduleEvent>, servers: usize) {
+    let mut planned = 0;
+    while planned < servers {
+        match events.recv().await {
+            Ok(ScheduleEvent::Planned { next: Some(_), .. }) => planned += 1,
+            Err(broadcast::error::RecvError::Lagged(missed)) => planned += missed as usize,
+            Ok(other) => panic!("unexpected before the due minute: {other:?}"),
+            Err(error) => panic!("event stream: {error}"),
+        }
     }
 }
 
@@ -660,4 +658,139 @@ async fn seed_servers(database: &Path, servers: usize, due: Timestamp) {
             .expect("save");
     }
     store.close().await;
+}
+
+/// The due minute of the seeded tips.
+fn due() -> Timestamp {
+    "2026-11-30T09:00:00Z".parse().expect("ts")
+}
+
+/// The bot's resident memory, measured in a process of its own.
+struct Memory {
+    /// Idle: connected to a fake with only the main test server.
+    idle_mib: f64,
+    /// `(servers, MiB)` with that many team-shaped servers, all planned and their GUILD_CREATEs
+    /// read.
+    loaded: Vec<(usize, f64)>,
+}
+
+async fn memory(counts: &[usize]) -> Memory {
+    progress("the bot's memory, idle, in its own process");
+    let idle_mib = bot_memory(0).await;
+    let mut loaded = Vec::new();
+    for &servers in counts {
+        progress(&format!(
+            "the bot's memory with {servers} team-shaped servers, in its own process"
+        ));
+        loaded.push((servers, bot_memory(servers).await));
+    }
+    Memory { idle_mib, loaded }
+}
+
+fn print_memory(memory: &Memory) {
+    println!(
+        "| resident memory of the bot alone (its own process), idle | {:.1} MiB |",
+        memory.idle_mib
+    );
+    for (servers, mib) in &memory.loaded {
+        let per_server = (mib - memory.idle_mib) * 1024.0 / *servers as f64;
+        println!(
+            "| resident memory of the bot alone with {servers} servers (30 channels, 15 roles each) | {mib:.1} MiB: {per_server:.1} KiB a server over idle |"
+        );
+    }
+}
+
+/// How long the child may take to start, plan and read every server.
+const CHILD_WAIT: Duration = Duration::from_secs(300);
+
+/// Starts the bot in a child process against a fake with `servers` team-shaped servers (and the
+/// main one), each with a tip set up; once the child has planned them all and answered a slash
+/// command sent after the last GUILD_CREATE (so it has read every one), reads its RSS.
+async fn bot_memory(servers: usize) -> f64 {
+    let fake = FakeDiscord::start_with(FakeOptions {
+        extra_guilds: servers,
+        extra_guild_shape: GuildShape::TEAM,
+        interaction_deadline: None,
+        ..FakeOptions::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database = dir.path().join("bench.db");
+    seed_servers(&database, servers, due()).await;
+    let mut child = Command::new(std::env::current_exe().expect("this program"))
+        .arg("--memory-child")
+        .arg(fake.api_base())
+        .arg(&database)
+        .arg(servers.to_string())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start the bot's process");
+    let stdout = child.stdout.take().expect("child stdout");
+    let said = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).map(|_| line)
+    });
+    let said = tokio::time::timeout(CHILD_WAIT, said)
+        .await
+        .expect("the bot's process planned in time")
+        .expect("reading the child")
+        .expect("the child's line");
+    assert_eq!(said.trim(), "planned", "the child said {said:?}");
+    let last = if servers == 0 {
+        GUILD_ID
+    } else {
+        extra_guild_id(servers - 1)
+    };
+    let last = last.to_string();
+    fake.wait_frame_timeout(Mark::START, CHILD_WAIT, |f| {
+        f.is_dispatch("GUILD_CREATE") && f.json["d"]["id"].as_str() == Some(last.as_str())
+    })
+    .await;
+    fake.wait_commands_registered().await;
+    let ping = fake.slash("contrast").send().await;
+    fake.wait_callback_timeout(&ping, CHILD_WAIT).await;
+    // A moment for anything the last events started to settle.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let rss = rss_mib(child.id());
+    stop_child(child);
+    rss
+}
+
+/// Closes the child's stdin (its signal to stop) and waits for it to exit.
+fn stop_child(mut child: Child) {
+    drop(child.stdin.take());
+    let status = child.wait().expect("the bot's process ends");
+    assert!(status.success(), "the bot's process ended with {status}");
+}
+
+/// The child side of [`bot_memory`]: `--memory-child API_BASE DATABASE SERVERS`. Starts the
+/// bot, says `planned` on stdout once every server is planned, and stops when stdin closes.
+async fn memory_child(args: &[String]) {
+    let [api_base, database, servers] = args else {
+        panic!("--memory-child takes API_BASE DATABASE SERVERS, not {args:?}");
+    };
+    let servers: usize = servers.parse().expect("a server count");
+    let config = config_with(api_base, PathBuf::from(database));
+    let token = config.token(|_| Some(TOKEN.into())).expect("token");
+    let clock = ManualClock::new(due() - jiff::SignedDuration::from_mins(1));
+    let bot = Bot::new(config, token)
+        .with_clock(Arc::new(clock))
+        .start()
+        .await
+        .expect("the bot starts");
+    let mut events = bot.schedule_events();
+    wait_planned(&mut events, servers).await;
+    {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "planned").expect("stdout");
+        out.flush().expect("stdout");
+    }
+    tokio::task::spawn_blocking(|| {
+        let mut rest = String::new();
+        let _ = std::io::stdin().read_line(&mut rest);
+    })
+    .await
+    .expect("waiting for stdin");
+    bot.shutdown().await.expect("clean stop");
 }

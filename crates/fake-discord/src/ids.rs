@@ -51,6 +51,24 @@ pub const fn extra_guild_channel_id(index: usize) -> u64 {
     extra_guild_id(index) + 1
 }
 
+/// First id of the channels after the first, and of the roles, of the extra guilds.
+const EXTRA_CHANNEL_BASE: u64 = 1_220_000_000_000_000_000;
+const EXTRA_ROLE_BASE: u64 = 1_230_000_000_000_000_000;
+/// Room for channels and roles per extra guild in those ranges.
+const EXTRA_STRIDE: u64 = 1_000;
+
+/// The id of channel `n` (1-based: channel 0 is [`extra_guild_channel_id`]) of extra guild
+/// number `index`, when its [`crate::GuildShape`] has more than one channel.
+pub const fn extra_guild_more_channel_id(index: usize, n: usize) -> u64 {
+    EXTRA_CHANNEL_BASE + (index as u64) * EXTRA_STRIDE + (n as u64 % EXTRA_STRIDE)
+}
+
+/// The id of role `n` (1-based: role 0 is @everyone, the guild's id) of extra guild number
+/// `index`, when its [`crate::GuildShape`] has more than one role.
+pub const fn extra_guild_role_id(index: usize, n: usize) -> u64 {
+    EXTRA_ROLE_BASE + (index as u64) * EXTRA_STRIDE + (n as u64 % EXTRA_STRIDE)
+}
+
 /// Discord's epoch (2015-01-01) in Unix milliseconds.
 const DISCORD_EPOCH_MS: u64 = 1_420_070_400_000;
 

@@ -76,7 +76,7 @@ pub use crate::ids::*;
 pub use crate::interactions::{Autocomplete, ButtonClick, InteractionRef, SlashCommand};
 pub use crate::multipart::UploadedFile;
 pub use crate::record::{Direction, Frame, Mark, RecordedRequest, Violation, DEFAULT_WAIT};
-pub use crate::world::{ChannelKind, Overwrite, OverwriteTarget};
+pub use crate::world::{ChannelKind, GuildShape, Overwrite, OverwriteTarget};
 
 use crate::faults::FaultRules;
 use crate::gateway::Gateway;
@@ -90,9 +90,10 @@ pub struct FakeOptions {
     /// Requests per second allowed for POST /channels/{id}/messages; past it the fake answers
     /// 429 with a JSON `retry_after` and a `Retry-After` header. `None`: no limit.
     pub rest_rate_limit: Option<u32>,
-    /// Small guilds (one text channel, the same members) added after the main one, for load
-    /// tests; see [`ids::extra_guild_id`].
+    /// Guilds added after the main one, for load tests; see [`ids::extra_guild_id`].
     pub extra_guilds: usize,
+    /// What each of the extra guilds holds; [`GuildShape::SMALL`] (one text channel) unless set.
+    pub extra_guild_shape: GuildShape,
     /// GETs of an ended poll's message that still show `results.is_finalized: false`.
     pub poll_finalize_lag: u32,
     /// The heartbeat interval sent in HELLO, in milliseconds.
@@ -114,6 +115,7 @@ impl Default for FakeOptions {
         Self {
             rest_rate_limit: None,
             extra_guilds: 0,
+            extra_guild_shape: GuildShape::SMALL,
             poll_finalize_lag: 0,
             heartbeat_interval_ms: 41_250,
             interaction_deadline: Some(Duration::from_secs(3)),
@@ -220,7 +222,7 @@ impl FakeDiscord {
             .await
             .expect("fake discord: bind the gateway port");
         let shared = Arc::new(Shared {
-            world: Mutex::new(World::new(options.extra_guilds)),
+            world: Mutex::new(World::new(options.extra_guilds, options.extra_guild_shape)),
             options,
             log: Log::default(),
             faults: Mutex::default(),
@@ -579,8 +581,7 @@ impl FakeDiscord {
         let json = {
             let mut world = self.shared().world();
             let channel = world
-                .channels
-                .remove(&channel_id)
+                .remove_channel(channel_id)
                 .unwrap_or_else(|| panic!("fake discord: no channel {channel_id}"));
             world.channel_json(&channel)
         };

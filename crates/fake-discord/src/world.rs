@@ -118,6 +118,49 @@ pub(crate) struct Guild {
     pub(crate) owner_id: u64,
     pub(crate) roles: Vec<Role>,
     pub(crate) members: Vec<Member>,
+    /// The ids of its channels and threads, kept by [`World::insert_channel`] and
+    /// [`World::remove_channel`], so a guild's channels are found without a scan of all of them.
+    pub(crate) channel_ids: BTreeSet<u64>,
+}
+
+/// What each extra guild ([`crate::FakeOptions::extra_guilds`]) holds besides its four members
+/// (the bot, the owner, the admin and a member).
+///
+/// [`GuildShape::SMALL`], the default, is one text channel and @everyone: what a load test of
+/// the bot's own work needs. [`GuildShape::TEAM`] is shaped like a real team's server, for
+/// measuring what the bot keeps per server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GuildShape {
+    /// Text channels, at least one; the first is [`ids::extra_guild_channel_id`].
+    pub channels: usize,
+    /// Roles, @everyone included (at least one). With two or more, the bot's member holds the
+    /// first role after @everyone, as a bot holds its own managed role.
+    pub roles: usize,
+    /// Whether each channel has one permission overwrite (for a role other than @everyone when
+    /// there is one, else for @everyone), granting Attach Files: it changes nothing the bot
+    /// may do, but it is there to be kept.
+    pub overwrites: bool,
+}
+
+impl GuildShape {
+    /// One text channel, @everyone, no overwrite.
+    pub const SMALL: GuildShape = GuildShape {
+        channels: 1,
+        roles: 1,
+        overwrites: false,
+    };
+    /// A real team's server: 30 text channels with one overwrite each, and 15 roles.
+    pub const TEAM: GuildShape = GuildShape {
+        channels: 30,
+        roles: 15,
+        overwrites: true,
+    };
+}
+
+impl Default for GuildShape {
+    fn default() -> Self {
+        Self::SMALL
+    }
 }
 
 /// When the fake's members joined (any fixed instant works).
@@ -138,8 +181,8 @@ pub(crate) struct World {
 }
 
 impl World {
-    /// The default world (see the crate docs) plus `extra_guilds` small guilds.
-    pub(crate) fn new(extra_guilds: usize) -> Self {
+    /// The default world (see the crate docs) plus `extra_guilds` guilds of `shape`.
+    pub(crate) fn new(extra_guilds: usize, shape: GuildShape) -> Self {
         let mut world = Self {
             users: BTreeMap::new(),
             guilds: BTreeMap::new(),
@@ -166,10 +209,7 @@ impl World {
         }
         world.add_main_guild();
         for index in 0..extra_guilds {
-            world.add_small_guild(
-                ids::extra_guild_id(index),
-                ids::extra_guild_channel_id(index),
-            );
+            world.add_extra_guild(index, shape);
         }
         world
     }
@@ -228,6 +268,7 @@ impl World {
                 owner_id: OWNER_ID,
                 roles,
                 members,
+                channel_ids: BTreeSet::new(),
             },
         );
         let hidden = vec![Overwrite::deny_everyone(GUILD_ID, perms::VIEW_CHANNEL)];
@@ -248,12 +289,27 @@ impl World {
         }
     }
 
-    fn add_small_guild(&mut self, guild_id: u64, channel_id: u64) {
+    fn add_extra_guild(&mut self, index: usize, shape: GuildShape) {
+        let guild_id = ids::extra_guild_id(index);
+        let mut roles = vec![Self::everyone_role(guild_id)];
+        roles.extend((1..shape.roles.max(1)).map(|n| Role {
+            id: ids::extra_guild_role_id(index, n),
+            name: format!("role-{n}"),
+            permissions: 0,
+            position: n as u16,
+            mentionable: false,
+        }));
+        let bot_roles: Vec<u64> = roles.get(1).map(|r| r.id).into_iter().collect();
+        let overwrite_target = roles.last().map_or(guild_id, |r| r.id);
         let members = [BOT_USER_ID, OWNER_ID, ADMIN_ID, MEMBER_ID]
             .into_iter()
             .map(|user_id| Member {
                 user_id,
-                roles: vec![],
+                roles: if user_id == BOT_USER_ID {
+                    bot_roles.clone()
+                } else {
+                    Vec::new()
+                },
             })
             .collect();
         self.guilds.insert(
@@ -262,18 +318,31 @@ impl World {
                 id: guild_id,
                 name: format!("Load Guild {guild_id}"),
                 owner_id: OWNER_ID,
-                roles: vec![Self::everyone_role(guild_id)],
+                roles,
                 members,
+                channel_ids: BTreeSet::new(),
             },
         );
-        self.insert_channel(
-            guild_id,
-            channel_id,
-            ChannelKind::Text,
-            "general",
-            vec![],
-            None,
-        );
+        for n in 0..shape.channels.max(1) {
+            let (id, name) = if n == 0 {
+                (ids::extra_guild_channel_id(index), "general".to_string())
+            } else {
+                (
+                    ids::extra_guild_more_channel_id(index, n),
+                    format!("channel-{n}"),
+                )
+            };
+            let overwrites = if shape.overwrites {
+                vec![Overwrite {
+                    target: OverwriteTarget::Role(overwrite_target),
+                    allow: perms::ATTACH_FILES,
+                    deny: 0,
+                }]
+            } else {
+                Vec::new()
+            };
+            self.insert_channel(guild_id, id, ChannelKind::Text, &name, overwrites, None);
+        }
     }
 
     /// Adds (or replaces) a channel.
@@ -286,11 +355,11 @@ impl World {
         overwrites: Vec<Overwrite>,
         parent_id: Option<u64>,
     ) {
-        let position = self
-            .channels
-            .values()
-            .filter(|c| c.guild_id == guild_id)
-            .count() as u16;
+        self.unlist_channel(id);
+        let position = self.guilds.get_mut(&guild_id).map_or(0, |guild| {
+            guild.channel_ids.insert(id);
+            guild.channel_ids.len() as u16 - 1
+        });
         self.channels.insert(
             id,
             Channel {
@@ -304,6 +373,21 @@ impl World {
                 created: SystemTime::now(),
             },
         );
+    }
+
+    /// Removes a channel; `None` if there was none.
+    pub(crate) fn remove_channel(&mut self, id: u64) -> Option<Channel> {
+        self.unlist_channel(id);
+        self.channels.remove(&id)
+    }
+
+    /// Takes a channel off its guild's list (before it is replaced or removed).
+    fn unlist_channel(&mut self, id: u64) {
+        if let Some(old) = self.channels.get(&id) {
+            if let Some(guild) = self.guilds.get_mut(&old.guild_id) {
+                guild.channel_ids.remove(&id);
+            }
+        }
     }
 
     // ----- permissions -------------------------------------------------------------------
@@ -496,17 +580,22 @@ impl World {
         value
     }
 
+    /// The channels and threads of a guild, ordered by id.
+    fn in_guild(&self, guild_id: u64) -> impl Iterator<Item = &Channel> {
+        self.guilds
+            .get(&guild_id)
+            .into_iter()
+            .flat_map(|g| g.channel_ids.iter())
+            .filter_map(|id| self.channels.get(id))
+    }
+
     /// The channels of a guild, threads excluded, ordered by id.
     pub(crate) fn guild_channels(&self, guild_id: u64) -> impl Iterator<Item = &Channel> {
-        self.channels
-            .values()
-            .filter(move |c| c.guild_id == guild_id && c.parent_id.is_none())
+        self.in_guild(guild_id).filter(|c| c.parent_id.is_none())
     }
 
     fn guild_threads(&self, guild_id: u64) -> impl Iterator<Item = &Channel> {
-        self.channels
-            .values()
-            .filter(move |c| c.guild_id == guild_id && c.parent_id.is_some())
+        self.in_guild(guild_id).filter(|c| c.parent_id.is_some())
     }
 
     /// The fields GET /guilds/{id} and GUILD_CREATE share.
@@ -687,7 +776,7 @@ mod tests {
 
     #[test]
     fn permissions_follow_discord_rules() {
-        let world = World::new(0);
+        let world = World::new(0, GuildShape::SMALL);
         let bot_text = world.channel_permissions(TEXT_CHANNEL_ID, BOT_USER_ID);
         assert_eq!(bot_text, perms::EVERYONE_DEFAULT);
         assert_eq!(world.channel_permissions(HIDDEN_CHANNEL_ID, BOT_USER_ID), 0);
@@ -706,7 +795,7 @@ mod tests {
 
     #[test]
     fn member_overwrite_beats_role_overwrite() {
-        let mut world = World::new(0);
+        let mut world = World::new(0, GuildShape::SMALL);
         let channel = world
             .channels
             .get_mut(&TEXT_CHANNEL_ID)
@@ -730,8 +819,37 @@ mod tests {
     }
 
     #[test]
+    fn team_shaped_guilds_have_channels_roles_and_overwrites_the_bot_can_post_past() {
+        let world = World::new(2, GuildShape::TEAM);
+        let guild_id = ids::extra_guild_id(1);
+        let channels: Vec<&Channel> = world.guild_channels(guild_id).collect();
+        assert_eq!(channels.len(), 30);
+        assert!(channels.iter().all(|c| c.overwrites.len() == 1));
+        let positions: BTreeSet<u16> = channels.iter().map(|c| c.position).collect();
+        assert_eq!(positions.len(), 30, "each channel has its own position");
+        assert_eq!(world.guilds[&guild_id].roles.len(), 15);
+        for channel in channels {
+            let can = world.channel_permissions(channel.id, BOT_USER_ID);
+            assert_ne!(can & perms::SEND_MESSAGES, 0, "channel {}", channel.id);
+        }
+        assert!(world
+            .guild_channels(ids::extra_guild_id(0))
+            .all(|c| c.guild_id == ids::extra_guild_id(0)));
+    }
+
+    #[test]
+    fn a_removed_channel_leaves_its_guild() {
+        let mut world = World::new(0, GuildShape::SMALL);
+        assert!(world.remove_channel(HIDDEN_CHANNEL_ID).is_some());
+        assert!(world
+            .guild_channels(GUILD_ID)
+            .all(|c| c.id != HIDDEN_CHANNEL_ID));
+        assert_eq!(world.guild_channels(GUILD_ID).count(), 4);
+    }
+
+    #[test]
     fn extra_guilds_have_a_channel_each() {
-        let world = World::new(3);
+        let world = World::new(3, GuildShape::SMALL);
         assert_eq!(world.guilds.len(), 4);
         assert!(world.channels.contains_key(&ids::extra_guild_channel_id(2)));
     }

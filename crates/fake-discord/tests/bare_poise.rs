@@ -328,6 +328,41 @@ async fn reaches_ready_registers_commands_and_fills_the_cache() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn team_shaped_guilds_reach_the_cache_whole() {
+    let (fd, bot) = started(FakeOptions {
+        extra_guilds: 3,
+        extra_guild_shape: GuildShape::TEAM,
+        ..FakeOptions::default()
+    })
+    .await;
+    let ping = fd.slash("ping").send().await;
+    fd.wait_callback(&ping).await;
+    assert_eq!(bot.cache.guilds().len(), 4);
+    let guild = bot
+        .cache
+        .guild(extra_guild_id(2))
+        .expect("extra guild cached")
+        .clone();
+    assert_eq!(guild.channels.len(), 30, "every channel parsed");
+    assert!(guild
+        .channels
+        .values()
+        .all(|c| c.permission_overwrites.len() == 1));
+    assert!(guild
+        .channels
+        .contains_key(&serenity::ChannelId::new(extra_guild_channel_id(2))));
+    assert_eq!(guild.roles.len(), 15);
+    let me = guild
+        .members
+        .get(&serenity::UserId::new(BOT_USER_ID))
+        .expect("the bot's member");
+    assert_eq!(me.roles.len(), 1, "the bot holds its own role");
+    let general = &guild.channels[&serenity::ChannelId::new(extra_guild_channel_id(2))];
+    let can = guild.user_permissions_in(general, me);
+    assert!(can.send_messages() && can.embed_links(), "{can:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slash_commands_are_answered() {
     let (fd, _bot) = started(FakeOptions::default()).await;
 
