@@ -7,11 +7,10 @@ use serenity::Permissions;
 use super::channels::{lacking, text_channel};
 use super::polls::DayChoice;
 use super::tips::zones;
-use crate::discord::convert::poise_reply;
+use super::{guild, send};
 use crate::discord::{BotError, Context};
 use crate::model::duty::DutyKind;
 use crate::reply::digest_notes::{self as notes};
-use crate::reply::Reply;
 use crate::schedule::digest_schedule;
 use crate::store::DigestSchedule;
 use crate::when::{DailyTime, Zone};
@@ -23,15 +22,6 @@ const NEEDED: [(Permissions, &str); 4] = [
     (Permissions::EMBED_LINKS, "Embed Links"),
     (Permissions::ATTACH_FILES, "Attach Files"),
 ];
-
-async fn send(ctx: Context<'_>, reply: Reply) -> Result<(), BotError> {
-    ctx.send(poise_reply(&reply)).await?;
-    Ok(())
-}
-
-fn guild(ctx: Context<'_>) -> u64 {
-    ctx.guild_id().map(|g| g.get()).unwrap_or_default()
-}
 
 fn shown(settings: &DigestSchedule) -> notes::Settings<'_> {
     notes::Settings {

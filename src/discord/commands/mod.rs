@@ -48,6 +48,21 @@ fn for_audience(mut command: Command, audience: Audience) -> Command {
     command
 }
 
+/// Sends `reply` as the command's answer (private when the reply says so).
+async fn send(
+    ctx: crate::discord::Context<'_>,
+    reply: crate::reply::Reply,
+) -> Result<(), crate::discord::BotError> {
+    ctx.send(crate::discord::convert::poise_reply(&reply))
+        .await?;
+    Ok(())
+}
+
+/// The server a guild-only command runs in.
+fn guild(ctx: crate::discord::Context<'_>) -> u64 {
+    ctx.guild_id().map(|g| g.get()).unwrap_or_default()
+}
+
 /// Every command, in the order `/help` lists them.
 pub fn all_commands() -> Vec<Command> {
     use Audience::{Everyone, Managers, Owners};

@@ -6,7 +6,7 @@ use poise::serenity_prelude as serenity;
 use serenity::Permissions;
 use tracing::error;
 
-use crate::discord::convert::poise_reply;
+use super::send;
 use crate::discord::{BotError, Context};
 use crate::model::poll::{PollDuration, PollSpec, TimedPoll};
 use crate::polls::{EndError, OpenError, Venue};
@@ -159,11 +159,6 @@ fn duration_of(text: Option<&str>) -> Result<PollDuration, BotError> {
         .transpose()
         .map_err(BotError::user)?
         .unwrap_or(PollDuration::HOUR))
-}
-
-async fn send(ctx: Context<'_>, reply: Reply) -> Result<(), BotError> {
-    ctx.send(poise_reply(&reply)).await?;
-    Ok(())
 }
 
 /// Opens the poll (unless the member is cooling down) and says where it is.

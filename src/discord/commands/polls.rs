@@ -6,13 +6,12 @@ use poise::serenity_prelude as serenity;
 use serenity::Permissions;
 
 use super::channels::{lacking, text_channel};
+use super::send;
 use super::tips::zones;
-use crate::discord::convert::poise_reply;
 use crate::discord::{BotError, Context};
 use crate::model::duty::DutyKind;
 use crate::model::poll::{PollDuration, PollKind};
 use crate::reply::poll_notes::{self, Scheduled};
-use crate::reply::Reply;
 use crate::schedule::next_weekly_poll;
 use crate::store::PollSchedule;
 use crate::when::{DailyTime, Days, Zone};
@@ -149,9 +148,4 @@ pub async fn unschedule(ctx: Context<'_>) -> Result<(), BotError> {
         data.tips.changed(DutyKind::WeeklyPoll, guild);
     }
     send(ctx, poll_notes::unscheduled(removed)).await
-}
-
-async fn send(ctx: Context<'_>, reply: Reply) -> Result<(), BotError> {
-    ctx.send(poise_reply(&reply)).await?;
-    Ok(())
 }

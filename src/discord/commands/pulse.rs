@@ -8,13 +8,12 @@ use serenity::Permissions;
 use super::channels::{lacking, text_channel};
 use super::polls::DayChoice;
 use super::tips::zones;
-use crate::discord::convert::poise_reply;
+use super::{guild, send};
 use crate::discord::{BotError, Context};
 use crate::model::duty::DutyKind;
 use crate::pulse::week_of;
 use crate::pulse::{MAX_QUESTIONS, MIN_QUESTIONS};
 use crate::reply::pulse_notes::{self as notes, parse_open_for};
-use crate::reply::Reply;
 use crate::schedule::{open_schedule, trend_points, Requested, ScheduleEvent};
 use crate::store::PulseSchedule;
 use crate::when::{DailyTime, Zone};
@@ -28,15 +27,6 @@ const NEEDED: [(Permissions, &str); 3] = [
     (Permissions::SEND_MESSAGES, "Send Messages"),
     (Permissions::EMBED_LINKS, "Embed Links"),
 ];
-
-async fn send(ctx: Context<'_>, reply: Reply) -> Result<(), BotError> {
-    ctx.send(poise_reply(&reply)).await?;
-    Ok(())
-}
-
-fn guild(ctx: Context<'_>) -> u64 {
-    ctx.guild_id().map(|g| g.get()).unwrap_or_default()
-}
 
 /// The settings as the answers show them.
 fn shown(settings: &PulseSchedule) -> notes::Settings<'_> {

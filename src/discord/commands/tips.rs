@@ -6,11 +6,11 @@ use poise::serenity_prelude as serenity;
 use serenity::Permissions;
 
 use super::channels::{lacking, text_channel};
-use crate::discord::convert::poise_reply;
+use super::send;
 use crate::discord::{BotError, Context};
 use crate::model::duty::DutyKind;
 use crate::reply::tips::{self as answers, Setup, Status};
-use crate::reply::{answer, autocomplete, Reply, Request};
+use crate::reply::{answer, autocomplete, Request};
 use crate::schedule::tip_settings::{self, History};
 use crate::store::TipSettings;
 use crate::when::{DailyTime, Days, Zone};
@@ -24,11 +24,6 @@ const NEEDED: [(Permissions, &str); 3] = [
 /// Also needed when discussion threads are on.
 const FOR_THREADS: (Permissions, &str) =
     (Permissions::CREATE_PUBLIC_THREADS, "Create Public Threads");
-
-async fn send(ctx: Context<'_>, reply: Reply) -> Result<(), BotError> {
-    ctx.send(poise_reply(&reply)).await?;
-    Ok(())
-}
 
 fn guild_of(ctx: Context<'_>) -> Result<u64, BotError> {
     ctx.guild_id()
