@@ -17,12 +17,13 @@ use crate::discord::connect::{ConnectError, Connection};
 use crate::discord::inflight::Tracker;
 use crate::discord::poster::DiscordPoster;
 use crate::discord::{Data, Parts};
+use crate::lease::{Held, LeaseError, Terms};
 use crate::live::{LiveContent, Reloaded};
 use crate::polls::{PollDeps, PollEvent, PollKeeper, Polls};
 use crate::rest::Rest;
 use crate::retry::{self, GaveUp, Patience, Stop, Transient};
 use crate::schedule::{Deps, ScheduleEvent, Scheduler};
-use crate::store::{Store, StoreError};
+use crate::store::{Engine, Store, StoreError};
 
 /// How long a shutdown waits for posts and replies in flight.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(8);
@@ -43,6 +44,8 @@ pub enum RunError {
     Task(#[from] tokio::task::JoinError),
     #[error("{0}")]
     Metrics(String),
+    #[error("{0}")]
+    Lease(#[from] LeaseError),
 }
 
 impl RunError {
@@ -56,6 +59,7 @@ impl RunError {
         match self {
             RunError::Content(_) => true,
             RunError::Discord(error) => error.needs_a_fix(),
+            RunError::Lease(LeaseError::HeldElsewhere { .. }) => true,
             _ => false,
         }
     }
@@ -103,6 +107,15 @@ impl Bot {
         );
         let store = open_store(&config.storage.database, clock.as_ref()).await?;
         info!(database = %config.storage.database, "database open");
+        let ownership = config.discord.shards.ownership();
+        // SQLite's lock file already keeps a second process off the database.
+        let lease = match store.engine() {
+            Engine::Postgres => {
+                let terms = Terms::seconds(config.storage.lease_seconds);
+                Held::take(&store, ownership, terms, clock.clone(), &Stop::never()).await?
+            }
+            Engine::Sqlite => None,
+        };
         let rest = Rest::new(&config.discord, &token);
         let poster = Arc::new(DiscordPoster::new(rest.clone()));
         let (keeper, keeper_task) = PollKeeper::new(PollDeps {
@@ -110,6 +123,7 @@ impl Bot {
             clock: clock.clone(),
             content: content.clone(),
             api: poster.clone(),
+            ownership,
         });
         let polls = Polls::new(
             store.clone(),
@@ -125,6 +139,7 @@ impl Bot {
             config: config.tips.clone(),
             pulse: config.pulse.clone(),
             polls: polls.clone(),
+            ownership,
         });
         let (schedule_events, poll_events) = (tips.subscribe(), keeper.subscribe());
         if let Some(listen) = config.metrics.listen {
@@ -159,6 +174,7 @@ impl Bot {
             store,
             content,
             in_flight,
+            lease,
         })
     }
 }
@@ -210,6 +226,8 @@ pub struct RunningBot {
     store: Store,
     content: Arc<LiveContent>,
     in_flight: Arc<Tracker>,
+    /// The hold on this process's shards, on a shared database.
+    lease: Option<Held>,
 }
 
 impl RunningBot {
@@ -253,11 +271,17 @@ impl RunningBot {
         self.connection.shutdown().await;
         let in_flight = self.in_flight.clone();
         let owed = async { tokio::join!(self.scheduler, self.keeper, in_flight.idle()) };
-        if tokio::time::timeout(SHUTDOWN_GRACE, owed).await.is_err() {
+        let settled = tokio::time::timeout(SHUTDOWN_GRACE, owed).await.is_ok();
+        if !settled {
             warn!(
                 replies = self.in_flight.in_flight(),
                 "work still in flight at the end of the grace period; posts are recovered at the next start"
             );
+        }
+        // With posts still in flight the hold is left to run out, so that no process takes
+        // over their claims while they may still be sent.
+        if let Some(lease) = self.lease.filter(|_| settled) {
+            lease.release().await;
         }
         if let Some(client) = self.client {
             client.await??;
@@ -273,7 +297,16 @@ impl RunningBot {
         let Some(client) = self.client.as_mut() else {
             return Ok(());
         };
-        let ended = client.await;
+        let lost = async {
+            match self.lease.as_mut() {
+                Some(lease) => lease.lost().await,
+                None => std::future::pending().await,
+            }
+        };
+        let ended = tokio::select! {
+            ended = client => ended,
+            lost = lost => return Err(lost.into()),
+        };
         self.client = None;
         ended??;
         Ok(())

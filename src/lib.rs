@@ -14,6 +14,7 @@ pub mod content;
 pub mod diag;
 pub mod discord;
 pub mod files;
+pub mod lease;
 pub mod limits;
 pub mod live;
 pub mod log;

@@ -20,7 +20,7 @@ const MAY_USE: &[(&str, &[&str])] = &[
     ("diag", &[]),
     ("when", &["text"]),
     ("model", &["limits", "text"]),
-    ("config", &["diag"]),
+    ("config", &["diag", "model"]),
     ("log", &["config"]),
     ("chart", &[]),
     // The pure core.
@@ -39,6 +39,7 @@ const MAY_USE: &[(&str, &[&str])] = &[
     ("retry", &["clock"]),
     ("rest", &["config", "model", "retry"]),
     ("tasks", &["clock", "retry"]),
+    ("lease", &["clock", "model", "retry", "store"]),
     // The background work, reaching Discord only through their own traits.
     (
         "polls",

@@ -81,10 +81,16 @@ impl Section for ContentConfig {
 
 impl Section for StorageConfig {
     const NAME: &'static str = "storage";
-    const KEYS: &'static [(&'static str, Setter<Self>)] = &[("database", |s, v| {
-        s.database = v.parse()?;
-        Ok(())
-    })];
+    const KEYS: &'static [(&'static str, Setter<Self>)] = &[
+        ("database", |s, v| {
+            s.database = v.parse()?;
+            Ok(())
+        }),
+        ("lease_seconds", |s, v| {
+            s.lease_seconds = v.parse::<Bounded<3, 600>>()?.0;
+            Ok(())
+        }),
+    ];
 }
 
 impl Section for TipsConfig {

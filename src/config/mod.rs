@@ -18,6 +18,7 @@ mod keys;
 mod token;
 mod values;
 
+pub use crate::model::shards::{Ownership, ShardRange};
 use keys::{Section, Value, SECTIONS};
 pub use token::Token;
 pub use values::{ApiBase, Database, PostgresUrl, Shards, Snowflake};
@@ -68,12 +69,16 @@ pub struct ContentConfig {
 pub struct StorageConfig {
     /// A SQLite file (created on first run) or a PostgreSQL server.
     pub database: Database,
+    /// PostgreSQL: how long a process's hold on its shards lasts unless renewed; what a
+    /// process taking over after a crash waits at most.
+    pub lease_seconds: u32,
 }
 
 impl Default for StorageConfig {
     fn default() -> Self {
         StorageConfig {
             database: Database::Sqlite(PathBuf::from("bridgebot.db")),
+            lease_seconds: 15,
         }
     }
 }
@@ -206,6 +211,15 @@ impl Config {
             };
             problems.extend(result);
         }
+        if let (Shards::Range(range), Database::Sqlite(_)) =
+            (config.discord.shards, &config.storage.database)
+        {
+            problems.push(file.diagnostic(
+                &key_span(text, "shards"),
+                format!("shards = \"{range}\" runs part of the bot, but a SQLite file serves one process, which must run every shard"),
+                "set [storage] database to a postgres:// URL that every process shares, or run one process with shards = \"auto\"",
+            ));
+        }
         Diagnostics(problems).into_result(config)
     }
 
@@ -259,6 +273,24 @@ impl Config {
         })?;
         Token::new(&text, &path.display().to_string())
     }
+}
+
+/// Where a key is written in the file (the start of its first line), for a problem found
+/// only once every section is read.
+fn key_span(text: &str, key: &str) -> std::ops::Range<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with('='))
+        {
+            let at = offset + line.len() - trimmed.len();
+            return at..at;
+        }
+        offset += line.len();
+    }
+    0..0
 }
 
 fn read_section<S: Section>(
@@ -506,5 +538,42 @@ mod tests {
     fn a_token_never_prints() {
         let token = Token::new("secret-value", "test").expect("token");
         assert!(!format!("{token:?} {token}").contains("secret"));
+    }
+
+    #[test]
+    fn a_shard_range_is_read_with_a_shared_database() {
+        let config = Config::from_toml(
+            "bot.toml",
+            "[discord]\nshards = \"2-3/6\"\n[storage]\ndatabase = \"postgres://db/bot\"\nlease_seconds = 5\n",
+        )
+        .expect("valid");
+        let range = "2-3/6".parse().expect("range");
+        assert_eq!(config.discord.shards, Shards::Range(range));
+        assert_eq!(config.discord.shards.ownership(), Ownership::Range(range));
+        assert_eq!(config.storage.lease_seconds, 5);
+        assert_eq!(Config::default().discord.shards.ownership(), Ownership::All);
+    }
+
+    #[test]
+    fn a_shard_range_on_sqlite_is_refused_saying_why() {
+        let found = problems("[discord]\nowners = [1]\n  shards = \"0-1/4\"\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+        let problem = found[0].to_string();
+        assert!(problem.contains("bot.toml:3"), "{problem}");
+        assert!(
+            problem.contains("SQLite file serves one process"),
+            "{problem}"
+        );
+        assert!(problem.contains("postgres://"), "{problem}");
+    }
+
+    #[test]
+    fn a_bad_shard_range_says_how_to_write_one() {
+        let found = problems("[discord]\nshards = \"4-2/8\"\n[storage]\nlease_seconds = 1\n");
+        assert_eq!(found.len(), 2, "{found:?}");
+        let all = format!("{found:?}");
+        assert!(all.contains("not a range inside 0-7"), "{all}");
+        assert!(all.contains("0-2/6"), "{all}");
+        assert!(all.contains("from 3 to 600"), "{all}");
     }
 }

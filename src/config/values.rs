@@ -6,6 +6,7 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
 
 use crate::diag::problem_and_fix;
+use crate::model::shards::{Ownership, ShardRange};
 
 /// A Discord id (a snowflake), written as a number or a string of digits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -185,12 +186,24 @@ fn redacted(text: &str) -> String {
     url.to_string()
 }
 
-/// How many gateway shards to run: Discord's recommendation, or a fixed number.
+/// Which gateway shards to run: all of Discord's recommended number, all of a fixed number, or
+/// a range of a fixed total (this process's part of a bot split across processes).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Shards {
     #[default]
     Auto,
     Fixed(u32),
+    Range(ShardRange),
+}
+
+impl Shards {
+    /// The servers a process with these shards serves.
+    pub fn ownership(&self) -> Ownership {
+        match self {
+            Shards::Range(range) => Ownership::Range(*range),
+            Shards::Auto | Shards::Fixed(_) => Ownership::All,
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for Shards {
@@ -204,9 +217,16 @@ impl<'de> Deserialize<'de> for Shards {
         match Raw::deserialize(deserializer)? {
             Raw::Text(text) if text == "auto" => Ok(Shards::Auto),
             Raw::Number(n) if (1..=u32::MAX as i64).contains(&n) => Ok(Shards::Fixed(n as u32)),
+            Raw::Text(text) if text.contains('/') => match text.parse() {
+                Ok(range) => Ok(Shards::Range(range)),
+                Err(error) => Err(D::Error::custom(problem_and_fix(
+                    error,
+                    "give each process its own part of one total, such as \"0-2/6\" and \"3-5/6\"",
+                ))),
+            },
             _ => Err(D::Error::custom(problem_and_fix(
-                "this is not a shard count",
-                "write \"auto\" or a whole number of at least 1",
+                "this is not a shard count or range",
+                "write \"auto\", a whole number of at least 1, or a range of a total such as \"0-3/8\"",
             ))),
         }
     }

@@ -137,9 +137,12 @@ async fn run(
     let Some(gateway) = reach(&data, &stop).await? else {
         return Ok(());
     };
-    let shards = match data.config.discord.shards {
-        Shards::Auto => gateway.shards.max(1),
-        Shards::Fixed(count) => count,
+    // serenity's `start_shard_range` runs shards `first..=last`: its range's end is the last
+    // shard, included.
+    let (first, last, total) = match data.config.discord.shards {
+        Shards::Auto => (0, gateway.shards.max(1) - 1, gateway.shards.max(1)),
+        Shards::Fixed(count) => (0, count - 1, count),
+        Shards::Range(range) => (range.first(), range.last(), range.total()),
     };
     let config = data.config.discord.clone();
     let mut client = client(&config, &token, data).await?;
@@ -153,8 +156,8 @@ async fn run(
         }
         *slot = Slot::Running(client.shard_manager.clone());
     }
-    info!(shards, "connecting to the gateway");
-    let running = client.start_shards(shards);
+    info!(first, last, total, "connecting to the gateway");
+    let running = client.start_shard_range(first..last, total);
     tokio::pin!(running);
     let mut stopped = stop.clone();
     tokio::select! {

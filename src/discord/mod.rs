@@ -176,7 +176,14 @@ pub fn framework(data: Data, guild: Option<serenity::GuildId>) -> poise::Framewo
         })
         .setup(move |ctx, _ready, framework| {
             Box::pin(async move {
-                register(ctx, &framework.options().commands, guild).await?;
+                // Commands are the bot's, not a process's: with the bot split across processes
+                // the one running shard 0 registers them.
+                let ownership = data.config.discord.shards.ownership();
+                if ownership.holds_shard_zero() {
+                    register(ctx, &framework.options().commands, guild).await?;
+                } else {
+                    info!(%ownership, "slash commands are registered by the process that runs shard 0");
+                }
                 Ok(data)
             })
         })

@@ -6,3 +6,4 @@
 pub mod duty;
 pub mod file;
 pub mod poll;
+pub mod shards;

@@ -24,6 +24,7 @@ use super::api::PollApi;
 use crate::clock::SharedClock;
 use crate::live::LiveContent;
 use crate::model::poll::PollState;
+use crate::model::shards::Ownership;
 use crate::reply::poll::recap;
 use crate::rest::RestError;
 use crate::retry::{retry, GaveUp, Patience, Stop, StopSender, Transient};
@@ -58,6 +59,8 @@ pub struct PollDeps {
     pub clock: SharedClock,
     pub content: Arc<LiveContent>,
     pub api: Arc<dyn PollApi>,
+    /// The servers whose polls this process keeps (those on its shards).
+    pub ownership: Ownership,
 }
 
 enum Command {
@@ -162,8 +165,17 @@ impl Keeper {
     async fn unfinished_waiting(&self) -> Option<Vec<PollRecord>> {
         let mut attempt = 0;
         loop {
-            let error = match self.deps.store.unfinished_polls().await {
-                Ok(polls) => return Some(polls),
+            let now = self.deps.clock.now();
+            let error = match self.deps.store.unfinished_polls(now).await {
+                Ok(polls) => {
+                    let ownership = self.deps.ownership;
+                    return Some(
+                        polls
+                            .into_iter()
+                            .filter(|p| ownership.owns(p.guild_id))
+                            .collect(),
+                    );
+                }
                 Err(error) => error,
             };
             let wait = crate::retry::backoff(attempt, tasks::SETBACK_CAP, &mut rand::rng());

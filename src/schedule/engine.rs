@@ -25,6 +25,7 @@ use crate::clock::SharedClock;
 use crate::config::TipsConfig;
 use crate::live::LiveContent;
 use crate::model::duty::{DutyKind, DutyStatus};
+use crate::model::shards::Ownership;
 use crate::polls::Polls;
 use crate::retry::Stop;
 use crate::store::{Store, StoreError};
@@ -43,6 +44,8 @@ pub struct Deps {
     pub pulse: crate::config::PulseConfig,
     /// Opens weekly polls and hands them to the keeper to be closed and recapped.
     pub polls: Polls,
+    /// The servers this process plans and recovers (those on its shards).
+    pub ownership: Ownership,
 }
 
 /// What the scheduler did, for tests, logs and metrics.
@@ -224,6 +227,7 @@ struct Engine {
     ctx: Arc<Ctx>,
     events: broadcast::Sender<ScheduleEvent>,
     runners: Vec<Arc<dyn Runner>>,
+    ownership: Ownership,
     /// Duties whose job or planning failed on the database, to try again shortly.
     setbacks: Setbacks<Key>,
 }
@@ -231,7 +235,10 @@ struct Engine {
 impl Engine {
     fn new(deps: Deps, events: broadcast::Sender<ScheduleEvent>, stop: Stop) -> Engine {
         let ctx = Arc::new(Ctx {
-            pacer: Pacer::new(deps.config.posts_per_second, deps.clock.clone()),
+            pacer: Pacer::new(
+                share_of(deps.config.posts_per_second, deps.ownership),
+                deps.clock.clone(),
+            ),
             store: deps.store,
             clock: deps.clock,
             content: deps.content,
@@ -271,6 +278,7 @@ impl Engine {
             ctx,
             events,
             runners,
+            ownership: deps.ownership,
             setbacks: Setbacks::default(),
         }
     }
@@ -279,10 +287,15 @@ impl Engine {
         self.runners.iter().find(|r| r.kind() == duty).cloned()
     }
 
-    /// Recovers claims left by a previous run, then plans every server's duties.
+    /// Recovers claims left by a previous run, then plans every server's duties: of the
+    /// servers this process owns.
     async fn start(&mut self, queue: &mut DueQueue<Key>) -> Result<(), StoreError> {
+        let ownership = self.ownership;
+        let owns = move |guild: u64| ownership.owns(guild);
+        let now = self.ctx.clock.now();
         for runner in self.runners.clone() {
-            for entry in self.ctx.store.sending_duties(runner.kind()).await? {
+            let sending = self.ctx.store.sending_duties(runner.kind(), now).await?;
+            for entry in sending.into_iter().filter(|e| owns(e.guild_id)) {
                 info!(guild = entry.guild_id, date = %entry.local_date, duty = %runner.kind(), "recovering a post that was being sent when the bot stopped");
                 let key = (entry.guild_id, runner.kind());
                 let job = runner.clone().recover(entry);
@@ -290,7 +303,8 @@ impl Engine {
             }
         }
         for runner in self.runners.clone() {
-            let servers = runner.servers().await?;
+            let mut servers = runner.servers().await?;
+            servers.retain(|guild| owns(*guild));
             info!(duty = %runner.kind(), servers = servers.len(), "planning");
             for guild in servers {
                 self.plan(queue, (guild, runner.kind())).await?;
@@ -461,6 +475,12 @@ impl Engine {
         // No listener is fine.
         let _ = self.events.send(event);
     }
+}
+
+/// This process's part of the bot's posts a second: Discord's limit is per bot, so processes
+/// on a range of shards take the range's share of it (at least one a second).
+fn share_of(posts_per_second: u32, ownership: Ownership) -> f64 {
+    (f64::from(posts_per_second) * ownership.share()).max(1.0)
 }
 
 fn runner<D: Duty>(ctx: &Arc<Ctx>, duty: D) -> Arc<dyn Runner> {

@@ -10,7 +10,7 @@ use crate::content::Content;
 use crate::model::duty::{DutyKind, DutyStatus};
 use crate::model::poll::{PollDuration, PollKind, TimedPoll};
 use crate::rest::RestError;
-use crate::schedule::test_support::{at, settings, FakePoster, Harness};
+use crate::schedule::test_support::{self, at, settings, FakePoster, Harness};
 use crate::store::{DutyClaim, Store};
 use crate::when::{DailyTime, Days, Zone};
 use jiff::SignedDuration;
@@ -699,5 +699,61 @@ async fn a_tip_job_that_panics_frees_its_server_for_the_next_day() {
         matches!(posted, ScheduleEvent::Posted { guild: GUILD, date, .. } if date == date_of("2026-12-01")),
         "{posted:?}"
     );
+    h.stop().await;
+}
+
+/// A process on shard 0 of 2 plans and recovers only the servers on shard 0; a claim of a server
+/// on shard 1 stays for the process that runs it.
+#[tokio::test]
+async fn a_process_on_a_range_of_shards_plans_and_recovers_only_its_servers() {
+    use crate::model::shards::Ownership;
+    let (mine, theirs) = (2u64 << 22, 3u64 << 22);
+    let store = Store::in_memory().await.expect("store");
+    for guild in [mine, theirs] {
+        store
+            .save_tip_settings(&settings(guild, CHANNEL + guild), monday_8am())
+            .await
+            .expect("save");
+    }
+    let claim = DutyClaim {
+        duty: DutyKind::Tip,
+        guild_id: theirs,
+        local_date: date(2026, 11, 30),
+        item: Some(Content::bundled().expect("content").tips[0].id.to_string()),
+        cycle: Some(0),
+        channel_id: CHANNEL + theirs,
+        payload: Some("{}".into()),
+        due_at: at("2026-11-30T09:00:00Z"),
+    };
+    store
+        .claim_duty(&claim, at("2026-11-30T09:00:00Z"))
+        .await
+        .expect("claim");
+    let config = TipsConfig {
+        posts_per_second: test_support::UNPACED,
+        ..TipsConfig::default()
+    };
+    let ownership = Ownership::Range("0/2".parse().expect("range"));
+    let mut h = Harness::start_owning(
+        store,
+        ManualClock::new(at("2026-11-30T09:05:00Z")),
+        FakePoster::new(),
+        config,
+        ownership,
+    )
+    .await;
+    let posted = h
+        .expect(|e| matches!(e, ScheduleEvent::Posted { .. }))
+        .await;
+    assert_eq!(posted.key(), (DutyKind::Tip, mine), "{posted:?}");
+    h.clock.set(at("2026-11-30T09:10:00Z"));
+    h.scheduler.changed(DutyKind::Tip, mine);
+    h.planned(mine).await;
+    assert!(
+        h.poster.posts_in(CHANNEL + theirs).is_empty(),
+        "the other process's server was posted to"
+    );
+    let entry = h.log(theirs, date(2026, 11, 30)).await.expect("row");
+    assert_eq!(entry.status, DutyStatus::Sending, "left to its own process");
     h.stop().await;
 }

@@ -23,8 +23,9 @@ pub(super) struct Pacer {
 }
 
 impl Pacer {
-    pub(super) fn new(per_second: u32, clock: SharedClock) -> Pacer {
-        let nanos = 1_000_000_000 / i64::from(per_second.max(1));
+    /// One slot every `1/per_second` seconds (a rate below one a second is taken as one).
+    pub(super) fn new(per_second: f64, clock: SharedClock) -> Pacer {
+        let nanos = (1e9 / per_second.max(1.0)).round() as i64;
         Pacer {
             period: SignedDuration::from_nanos(nanos),
             next: Mutex::new(Timestamp::MIN),
@@ -62,7 +63,7 @@ mod tests {
     async fn time_for(sends: u32, per_second: u32) -> SignedDuration {
         let start: Timestamp = "2026-12-01T09:00:00Z".parse().expect("ts");
         let clock = ManualClock::new(start);
-        let pacer = Arc::new(Pacer::new(per_second, Arc::new(clock.clone())));
+        let pacer = Arc::new(Pacer::new(f64::from(per_second), Arc::new(clock.clone())));
         let task = {
             let pacer = pacer.clone();
             tokio::spawn(async move {
@@ -100,7 +101,7 @@ mod tests {
     async fn a_pause_does_not_save_up_slots_for_a_burst() {
         let start: Timestamp = "2026-12-01T09:00:00Z".parse().expect("ts");
         let clock = ManualClock::new(start);
-        let pacer = Pacer::new(10, Arc::new(clock.clone()));
+        let pacer = Pacer::new(10.0, Arc::new(clock.clone()));
         pacer.slot().await;
         clock.advance(SignedDuration::from_secs(60));
         pacer.slot().await; // at once: its slot is now

@@ -19,6 +19,7 @@ use crate::config::TipsConfig;
 use crate::live::LiveContent;
 use crate::model::duty::DutyKind;
 use crate::model::poll::TimedPoll;
+use crate::model::shards::Ownership;
 use crate::polls::{PollApi, Polls};
 use crate::reply::Reply;
 use crate::rest::RestError;
@@ -300,6 +301,17 @@ impl Harness {
         poster: Arc<FakePoster>,
         config: TipsConfig,
     ) -> Harness {
+        Harness::start_owning(store, clock, poster, config, Ownership::All).await
+    }
+
+    /// A scheduler for a process that serves only `ownership`'s servers.
+    pub(super) async fn start_owning(
+        store: Store,
+        clock: ManualClock,
+        poster: Arc<FakePoster>,
+        config: TipsConfig,
+        ownership: Ownership,
+    ) -> Harness {
         let content = Arc::new(LiveContent::bundled().expect("content"));
         let clock_handle: crate::clock::SharedClock = Arc::new(clock.clone());
         let deps = Deps {
@@ -310,6 +322,7 @@ impl Harness {
             config,
             pulse: crate::config::PulseConfig::default(),
             polls: Polls::new(store.clone(), clock_handle, poster.clone(), None),
+            ownership,
         };
         let (scheduler, task, events) = Scheduler::spawn(deps);
         Harness {

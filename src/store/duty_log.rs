@@ -13,6 +13,15 @@ use super::values::{date, id_from_db, id_to_db, optional_id, seconds, timestamp}
 use super::{Store, StoreError};
 use crate::model::duty::{DutyKind, DutyStatus};
 
+/// The condition that a claim in `table` was made by this process (the parameter `holder`) or
+/// by one whose lease has run out by the parameter `now`: the claims recovery may take up.
+pub(super) fn not_held_elsewhere(table: &str, holder: &str, now: &str) -> String {
+    format!(
+        "NOT EXISTS (SELECT 1 FROM shard_leases l
+         WHERE l.holder = {table}.holder AND l.holder <> {holder} AND l.until > {now})"
+    )
+}
+
 /// One day of one duty for one server.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DutyEntry {
@@ -92,8 +101,8 @@ impl Store {
     pub async fn claim_duty(&self, claim: &DutyClaim, now: Timestamp) -> Result<bool, StoreError> {
         let result = sqlx::query(
             "INSERT INTO duty_log
-                 (duty, guild_id, local_date, status, item, cycle, channel_id, payload, due_at, recorded_at)
-             VALUES ($1, $2, $3, 'sending', $4, $5, $6, $7, $8, $9)
+                 (duty, guild_id, local_date, status, item, cycle, channel_id, payload, due_at, recorded_at, holder)
+             VALUES ($1, $2, $3, 'sending', $4, $5, $6, $7, $8, $9, $10)
              ON CONFLICT DO NOTHING",
         )
         .bind(claim.duty.as_str())
@@ -105,6 +114,7 @@ impl Store {
         .bind(&claim.payload)
         .bind(seconds(claim.due_at))
         .bind(seconds(now))
+        .bind(self.holder())
         .execute(&self.pool)
         .await?;
         Ok(result.rows_affected() == 1)
@@ -170,15 +180,25 @@ impl Store {
         Ok(())
     }
 
-    /// A duty's posts claimed but not known to be finished: what a restart must recover.
-    pub async fn sending_duties(&self, duty: DutyKind) -> Result<Vec<DutyEntry>, StoreError> {
-        sqlx::query("SELECT * FROM duty_log WHERE duty = $1 AND status = 'sending' ORDER BY due_at")
-            .bind(duty.as_str())
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(entry_from_row)
-            .collect()
+    /// A duty's posts claimed but not known to be finished, what a start must recover: those
+    /// of processes that are gone (no lease of theirs runs at `now`) and this one's own.
+    pub async fn sending_duties(
+        &self,
+        duty: DutyKind,
+        now: Timestamp,
+    ) -> Result<Vec<DutyEntry>, StoreError> {
+        sqlx::query(&format!(
+            "SELECT * FROM duty_log WHERE duty = $1 AND status = 'sending' AND {} ORDER BY due_at",
+            not_held_elsewhere("duty_log", "$2", "$3")
+        ))
+        .bind(duty.as_str())
+        .bind(self.holder())
+        .bind(seconds(now))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(entry_from_row)
+        .collect()
     }
 
     /// The items a server has had (or is being sent) in one pass through a duty's deck.
@@ -251,7 +271,8 @@ mod tests {
         a_day_can_be_claimed_only_once,
         each_duty_has_its_own_day,
         cycles_collect_the_items_shown_in_them,
-        a_claim_keeps_its_payload_for_recovery
+        a_claim_keeps_its_payload_for_recovery,
+        claims_of_a_live_process_are_left_to_it
     );
 
     use super::*;
@@ -288,7 +309,7 @@ mod tests {
             .expect("another server"));
         assert_eq!(
             store
-                .sending_duties(DutyKind::Tip)
+                .sending_duties(DutyKind::Tip, now)
                 .await
                 .expect("sending")
                 .len(),
@@ -309,7 +330,7 @@ mod tests {
         );
         assert_eq!(
             store
-                .sending_duties(DutyKind::Tip)
+                .sending_duties(DutyKind::Tip, now)
                 .await
                 .expect("sending")
                 .len(),
@@ -330,7 +351,7 @@ mod tests {
             .expect("the weekly poll of the same day is another row"));
         assert_eq!(
             store
-                .sending_duties(DutyKind::WeeklyPoll)
+                .sending_duties(DutyKind::WeeklyPoll, now)
                 .await
                 .expect("sending")
                 .len(),
@@ -396,7 +417,7 @@ mod tests {
         assert!(store.claim_duty(&poll, now).await.expect("claim"));
         assert!(!store.claim_duty(&poll, now).await.expect("claim"));
         let sending = store
-            .sending_duties(DutyKind::WeeklyPoll)
+            .sending_duties(DutyKind::WeeklyPoll, now)
             .await
             .expect("sending");
         assert_eq!(sending[0].payload, poll.payload);
@@ -414,9 +435,51 @@ mod tests {
             (DutyStatus::Posted, Some(77))
         );
         assert!(store
-            .sending_duties(DutyKind::WeeklyPoll)
+            .sending_duties(DutyKind::WeeklyPoll, now)
             .await
             .expect("sending")
             .is_empty());
+    }
+
+    async fn claims_of_a_live_process_are_left_to_it(store: TestStore) {
+        use crate::model::shards::Ownership;
+        let now = Timestamp::from_second(1_800_000_000).expect("ts");
+        let later = |s: i64| Timestamp::from_second(1_800_000_000 + s).expect("ts");
+        let day = date(2026, 12, 3);
+        let other = store.other_process().await;
+        other
+            .take_lease(Ownership::All, now, later(15))
+            .await
+            .expect("lease");
+        assert!(other
+            .claim_duty(&claim(DutyKind::Tip, 1, day, "a"), now)
+            .await
+            .expect("claim"));
+        assert!(store
+            .claim_duty(&claim(DutyKind::Tip, 2, day, "b"), now)
+            .await
+            .expect("claim"));
+        let guilds =
+            |entries: Vec<DutyEntry>| entries.iter().map(|e| e.guild_id).collect::<Vec<_>>();
+        assert_eq!(
+            guilds(
+                store
+                    .sending_duties(DutyKind::Tip, later(1))
+                    .await
+                    .expect("sending")
+            ),
+            vec![2],
+            "the other process's lease runs: its claim is its own"
+        );
+        assert_eq!(
+            guilds(
+                store
+                    .sending_duties(DutyKind::Tip, later(15))
+                    .await
+                    .expect("sending")
+            ),
+            vec![1, 2],
+            "once its lease has run out, its claim is recovered"
+        );
     }
 }

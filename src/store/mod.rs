@@ -14,6 +14,7 @@
 
 mod digest;
 mod duty_log;
+mod leases;
 mod open;
 mod poll_schedules;
 mod polls;
@@ -30,6 +31,7 @@ use sqlx::AnyPool;
 
 pub use digest::DigestSchedule;
 pub use duty_log::{DutyClaim, DutyEntry};
+pub use leases::{Lease, Taken};
 pub use poll_schedules::PollSchedule;
 pub use polls::PollRecord;
 pub use pulse::{NewPulse, PulseRecord, PulseSchedule};
@@ -82,6 +84,8 @@ pub struct Store {
     engine: Engine,
     /// SQLite only: the lock file, held until the store is closed or every clone is gone.
     lock: Arc<Mutex<Option<File>>>,
+    /// Who this process is in the lease table and on the claims it makes.
+    holder: Arc<str>,
 }
 
 impl Store {

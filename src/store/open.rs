@@ -125,8 +125,25 @@ impl Store {
             pool,
             engine,
             lock: Arc::new(Mutex::new(None)),
+            holder: new_holder().into(),
         })
     }
+}
+
+/// A name for this process's run that no other run shares: where it runs, its process id, and
+/// a random part (process ids are reused, and containers all start at 1).
+pub(super) fn new_holder() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|name| name.trim().to_string())
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "bridgebot".into());
+    format!(
+        "{host}:{}:{:08x}",
+        std::process::id(),
+        rand::random::<u32>()
+    )
 }
 
 /// Lets the `Any` pool open SQLite and PostgreSQL connections (once per process).

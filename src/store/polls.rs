@@ -123,14 +123,21 @@ impl Store {
             .transpose()
     }
 
-    /// Every poll still owed a recap.
-    pub async fn unfinished_polls(&self) -> Result<Vec<PollRecord>, StoreError> {
-        sqlx::query("SELECT * FROM polls WHERE state IN ('open', 'recapping') ORDER BY closes_at")
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(record_from_row)
-            .collect()
+    /// Every poll still owed a recap, but those whose recap a live process other than this
+    /// one has claimed (its lease runs at `now`): it posts that recap itself.
+    pub async fn unfinished_polls(&self, now: Timestamp) -> Result<Vec<PollRecord>, StoreError> {
+        sqlx::query(&format!(
+            "SELECT * FROM polls WHERE (state = 'open' OR (state = 'recapping' AND {}))
+             ORDER BY closes_at",
+            super::duty_log::not_held_elsewhere("polls", "$1", "$2")
+        ))
+        .bind(self.holder())
+        .bind(seconds(now))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(record_from_row)
+        .collect()
     }
 
     /// Moves the end of an open poll (for `/poll end`).
@@ -160,12 +167,13 @@ impl Store {
             None => (None, None),
         };
         let result = sqlx::query(
-            "UPDATE polls SET state = 'recapping', votes = $2, supported_votes = $3
+            "UPDATE polls SET state = 'recapping', votes = $2, supported_votes = $3, holder = $4
              WHERE message_id = $1 AND state = 'open'",
         )
         .bind(id_to_db(message_id))
         .bind(votes)
         .bind(supported)
+        .bind(self.holder())
         .execute(&self.pool)
         .await?;
         Ok(result.rows_affected() == 1)
@@ -257,6 +265,7 @@ mod tests {
             pool: pool.clone(),
             engine: crate::store::Engine::Sqlite,
             lock: std::sync::Arc::new(std::sync::Mutex::new(None)),
+            holder: "test".into(),
         };
         assert!(store.insert_poll(&record(100, 10)).await.expect("insert"));
         pool.close().await;
@@ -320,6 +329,13 @@ mod tests {
             store.insert_poll(&record(103, 10)).await.expect("insert"),
             "a new poll after the recap"
         );
-        assert_eq!(store.unfinished_polls().await.expect("read").len(), 2);
+        assert_eq!(
+            store
+                .unfinished_polls(Timestamp::from_second(1_800_000_000).expect("ts"))
+                .await
+                .expect("read")
+                .len(),
+            2
+        );
     }
 }

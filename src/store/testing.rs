@@ -17,6 +17,16 @@ pub(crate) struct TestStore {
     _database: Option<test_postgres::Database>,
 }
 
+impl TestStore {
+    /// The same database as another process sees it: its own holder for leases and claims.
+    pub(crate) async fn other_process(&self) -> Store {
+        Store {
+            holder: super::open::new_holder().into(),
+            ..self.store.clone()
+        }
+    }
+}
+
 impl Deref for TestStore {
     type Target = Store;
 
