@@ -143,12 +143,13 @@ impl Bot {
         });
         let (schedule_events, poll_events) = (tips.subscribe(), keeper.subscribe());
         if let Some(listen) = config.metrics.listen {
-            crate::metrics::install(listen).map_err(RunError::Metrics)?;
+            crate::metrics::install(listen, &ownership).map_err(RunError::Metrics)?;
             tokio::spawn(crate::metrics::observe_tips(tips.subscribe()));
             tokio::spawn(crate::metrics::observe_polls(keeper.subscribe()));
             info!(%listen, "serving metrics at /metrics");
         }
         let (scheduler, keeper_task) = (scheduler.start(), keeper_task.start());
+        let fanout = crate::reload_fanout::start(&store, content.clone(), clock.clone());
         let in_flight = Arc::new(Tracker::default());
         let data = Data::new(Parts {
             in_flight: in_flight.clone(),
@@ -175,6 +176,7 @@ impl Bot {
             content,
             in_flight,
             lease,
+            _fanout: fanout,
         })
     }
 }
@@ -228,6 +230,8 @@ pub struct RunningBot {
     in_flight: Arc<Tracker>,
     /// The hold on this process's shards, on a shared database.
     lease: Option<Held>,
+    /// Passes reloads between this process and the bot's others; stops when dropped.
+    _fanout: crate::reload_fanout::Fanout,
 }
 
 impl RunningBot {

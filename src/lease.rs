@@ -164,7 +164,9 @@ fn later(now: Timestamp, by: SignedDuration) -> Timestamp {
     now.saturating_add(by).unwrap_or(Timestamp::MAX)
 }
 
-/// Renews the lease every third of its length; ends only when it is lost.
+/// Renews the lease every third of its length; ends only when it is lost. The pace is real
+/// time, not the injected clock: the hold must stay alive for as long as the process runs,
+/// and a test moving its clock should meet only the waits it is there to move.
 async fn renew(
     store: Store,
     shards: Ownership,
@@ -175,7 +177,7 @@ async fn renew(
     loop {
         let mut stopped = stop.clone();
         tokio::select! {
-            () = clock.sleep(terms.renew_every()) => {}
+            () = tokio::time::sleep(terms.renew_every().unsigned_abs()) => {}
             () = stopped.stopped() => return std::future::pending().await,
         }
         let now = clock.now();

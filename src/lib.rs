@@ -22,6 +22,7 @@ pub mod metrics;
 pub mod model;
 pub mod polls;
 pub mod pulse;
+pub mod reload_fanout;
 pub mod reply;
 pub mod rest;
 pub mod retry;

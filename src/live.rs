@@ -61,6 +61,9 @@ pub struct Reloaded {
 pub struct LiveContent {
     current: ArcSwap<Content>,
     origin: Origin,
+    /// Counts reloads asked of this process (`/admin reload`, SIGHUP), for passing them on to
+    /// the bot's other processes.
+    asked: tokio::sync::watch::Sender<u64>,
 }
 
 /// Loads content from `origin` and checks that every answer built from it fits Discord's
@@ -88,6 +91,7 @@ impl LiveContent {
         LiveContent {
             current: ArcSwap::from_pointee(content),
             origin,
+            asked: tokio::sync::watch::Sender::new(0),
         }
     }
 
@@ -106,8 +110,16 @@ impl LiveContent {
     }
 
     /// Loads the content again from where it came from and swaps it in. On any problem the
-    /// running content stays as it was and every problem is returned.
+    /// running content stays as it was and every problem is returned. Whether it worked or
+    /// not, the bot's other processes are told to reload too (see [`LiveContent::asked`]):
+    /// each reports its own problems.
     pub fn reload(&self) -> Result<Reloaded, Diagnostics> {
+        self.asked.send_modify(|n| *n += 1);
+        self.reload_here()
+    }
+
+    /// Reloads in this process only: for a reload another process passed on.
+    pub fn reload_here(&self) -> Result<Reloaded, Diagnostics> {
         let content = load(&self.origin)?;
         let reloaded = Reloaded {
             from: self.origin.to_string(),
@@ -118,6 +130,11 @@ impl LiveContent {
         self.current.store(Arc::new(content));
         info!(from = %reloaded.from, tips = reloaded.tips, "content reloaded");
         Ok(reloaded)
+    }
+
+    /// Changes each time a reload is asked of this process.
+    pub fn asked(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.asked.subscribe()
     }
 
     /// Replaces the content with `content` (tests that change content under a running bot).

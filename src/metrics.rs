@@ -13,6 +13,7 @@ use metrics_exporter_prometheus::PrometheusBuilder;
 use tokio::sync::broadcast;
 
 use crate::model::duty::DutyKind;
+use crate::model::shards::Ownership;
 use crate::polls::PollEvent;
 use crate::schedule::ScheduleEvent;
 
@@ -21,10 +22,13 @@ const LATENCY_BUCKETS: [f64; 12] = [
     0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0, 3.0,
 ];
 
-/// Starts the `/metrics` endpoint.
-pub fn install(listen: SocketAddr) -> Result<(), String> {
+/// Starts the `/metrics` endpoint. Every metric carries the process's shards as the label
+/// `shards` ("all", or a range such as "0-2/6"), so a scrape of several processes tells them
+/// apart and sums them.
+pub fn install(listen: SocketAddr, shards: &Ownership) -> Result<(), String> {
     PrometheusBuilder::new()
         .with_http_listener(listen)
+        .add_global_label("shards", shards.label())
         .set_buckets_for_metric(
             metrics_exporter_prometheus::Matcher::Full("bridgebot_reply_seconds".into()),
             &LATENCY_BUCKETS,

@@ -54,12 +54,12 @@ async fn metrics_count_interactions_by_command_and_outcome_with_latency_and_poll
     bot.ask(fake.slash("quote")).await;
     let text = scrape(listen).await;
     for expected in [
-        r#"bridgebot_interactions_total{command="contrast",outcome="answered"} 1"#,
-        r#"bridgebot_interactions_total{command="contrast",outcome="user_error"} 1"#,
-        r#"bridgebot_interactions_total{command="poll quiz",outcome="answered"} 1"#,
-        r#"bridgebot_reply_seconds_bucket{command="contrast",le="3"}"#,
-        r#"bridgebot_polls_total{state="opened"} 1"#,
-        "bridgebot_polls_open 1",
+        r#"bridgebot_interactions_total{shards="all",command="contrast",outcome="answered"} 1"#,
+        r#"bridgebot_interactions_total{shards="all",command="contrast",outcome="user_error"} 1"#,
+        r#"bridgebot_interactions_total{shards="all",command="poll quiz",outcome="answered"} 1"#,
+        r#"bridgebot_reply_seconds_bucket{shards="all",command="contrast",le="3"}"#,
+        r#"bridgebot_polls_total{shards="all",state="opened"} 1"#,
+        r#"bridgebot_polls_open{shards="all"} 1"#,
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }

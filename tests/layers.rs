@@ -40,6 +40,7 @@ const MAY_USE: &[(&str, &[&str])] = &[
     ("rest", &["config", "model", "retry"]),
     ("tasks", &["clock", "retry"]),
     ("lease", &["clock", "model", "retry", "store"]),
+    ("reload_fanout", &["clock", "live", "retry", "store"]),
     // The background work, reaching Discord only through their own traits.
     (
         "polls",

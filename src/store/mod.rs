@@ -19,6 +19,7 @@ mod open;
 mod poll_schedules;
 mod polls;
 mod pulse;
+mod reloads;
 #[cfg(test)]
 pub(crate) mod testing;
 mod tips;
@@ -35,6 +36,7 @@ pub use leases::{Lease, Taken};
 pub use poll_schedules::PollSchedule;
 pub use polls::PollRecord;
 pub use pulse::{NewPulse, PulseRecord, PulseSchedule};
+pub use reloads::ReloadNotices;
 pub use tips::TipSettings;
 
 /// Why the database could not be used.
@@ -86,6 +88,26 @@ pub struct Store {
     lock: Arc<Mutex<Option<File>>>,
     /// Who this process is in the lease table and on the claims it makes.
     holder: Arc<str>,
+    /// PostgreSQL: the server's URL, for the connection that listens for reload notices.
+    url: Option<ServerUrl>,
+}
+
+/// A server URL that may hold a password: never printed.
+#[derive(Clone)]
+struct ServerUrl(Arc<str>);
+
+impl std::fmt::Debug for ServerUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ServerUrl(..)")
+    }
+}
+
+impl std::ops::Deref for ServerUrl {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
 }
 
 impl Store {

@@ -102,7 +102,9 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(|error| postgres_error(shown, error))?;
-        Store::migrate(pool, Engine::Postgres, shown).await
+        let mut store = Store::migrate(pool, Engine::Postgres, shown).await?;
+        store.url = Some(super::ServerUrl(url.into()));
+        Ok(store)
     }
 
     async fn migrate(pool: AnyPool, engine: Engine, shown: &str) -> Result<Store, StoreError> {
@@ -126,6 +128,7 @@ impl Store {
             engine,
             lock: Arc::new(Mutex::new(None)),
             holder: new_holder().into(),
+            url: None,
         })
     }
 }

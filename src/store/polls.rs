@@ -266,6 +266,7 @@ mod tests {
             engine: crate::store::Engine::Sqlite,
             lock: std::sync::Arc::new(std::sync::Mutex::new(None)),
             holder: "test".into(),
+            url: None,
         };
         assert!(store.insert_poll(&record(100, 10)).await.expect("insert"));
         pool.close().await;
