@@ -6,7 +6,8 @@ CREATE TABLE shard_leases (
     holder     TEXT    PRIMARY KEY NOT NULL,        -- host, process id and a random part
     shards     TEXT    NOT NULL,                    -- 'all' or a range such as '0-2/6'
     until      INTEGER NOT NULL,                    -- unix seconds: held until then unless renewed
-    renewed_at INTEGER NOT NULL                     -- unix seconds
+    renewed_at INTEGER NOT NULL,                    -- unix seconds
+    stopping   INTEGER NOT NULL DEFAULT 0           -- 1 once the holder is shutting down: a taker waits, not refuses
 );
 
 ALTER TABLE duty_log ADD COLUMN holder TEXT;        -- the process that claimed the row

@@ -270,6 +270,9 @@ impl RunningBot {
     /// in flight finish (up to [`SHUTDOWN_GRACE`]), and closes the database. A post still
     /// waiting to be retried is left claimed and recovered at the next start.
     pub async fn shutdown(self) -> Result<(), RunError> {
+        if let Some(lease) = &self.lease {
+            lease.stopping().await;
+        }
         self.tips.shutdown();
         self.polls.shutdown();
         self.connection.shutdown().await;

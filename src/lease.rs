@@ -3,8 +3,10 @@
 //!
 //! Taking waits out a lease of a process that died (it stops being renewed and runs out within
 //! `[storage] lease_seconds`), so a restart after SIGKILL, or a range moved to another process,
-//! goes on by itself. A lease that is renewed while this process waits belongs to a process
-//! that runs: then the start is refused, saying which shards are held by whom, since two
+//! goes on by itself, as does a rolling restart: a process shutting down marks its lease
+//! `stopping`, finishes its posts in flight, and gives the shards up, and the process taking
+//! them over waits for that. A lease that is renewed while this process waits, and is not
+//! stopping, belongs to a process that runs on: then the start is refused, saying which shards are held by whom, since two
 //! processes on one server's shards would both post. While running, a renewal that finds the
 //! lease gone (it ran out while this process could not reach the database, and another process
 //! took the shards) ends the process: from then on its claims are another's to recover.
@@ -89,7 +91,9 @@ impl Held {
                 Ok(Taken::Held) => break,
                 Ok(Taken::Overlaps(lease)) => {
                     if let Some(seen) = &in_the_way {
-                        if seen.holder == lease.holder && lease.renewed_at > seen.renewed_at {
+                        let renewed =
+                            seen.holder == lease.holder && lease.renewed_at > seen.renewed_at;
+                        if renewed && !lease.stopping {
                             return Err(LeaseError::HeldElsewhere {
                                 wanted: shards,
                                 held: lease.shards,
@@ -141,6 +145,14 @@ impl Held {
                 ended.unwrap_or_else(|_| LeaseError::Lost(Ownership::All))
             }
             None => std::future::pending().await,
+        }
+    }
+
+    /// Marks the hold as ending (the process is shutting down), so that a process started to
+    /// take the shards over waits for them.
+    pub async fn stopping(&self) {
+        if let Err(error) = self.store.mark_lease_stopping().await {
+            warn!(%error, "cannot mark the hold on the shards as ending");
         }
     }
 

@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::values::{seconds, timestamp};
+use super::values::{flag, from_flag, seconds, timestamp};
 use super::{Engine, Store, StoreError};
 use crate::model::shards::Ownership;
 
@@ -23,6 +23,8 @@ pub struct Lease {
     pub shards: Ownership,
     pub until: Timestamp,
     pub renewed_at: Timestamp,
+    /// The holder is shutting down: it finishes its posts in flight, then gives the shards up.
+    pub stopping: bool,
 }
 
 /// What taking a lease came to.
@@ -42,6 +44,7 @@ fn lease_from_row(row: &AnyRow) -> Result<Lease, StoreError> {
             .ok_or_else(|| StoreError::Corrupt(format!("shards {shards:?}")))?,
         until: timestamp(row.try_get("until")?)?,
         renewed_at: timestamp(row.try_get("renewed_at")?)?,
+        stopping: from_flag(row.try_get("stopping")?),
     })
 }
 
@@ -83,8 +86,9 @@ impl Store {
                 .await?;
         }
         sqlx::query(
-            "INSERT INTO shard_leases (holder, shards, until, renewed_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (holder) DO UPDATE SET shards = $2, until = $3, renewed_at = $4",
+            "INSERT INTO shard_leases (holder, shards, until, renewed_at, stopping)
+             VALUES ($1, $2, $3, $4, 0)
+             ON CONFLICT (holder) DO UPDATE SET shards = $2, until = $3, renewed_at = $4, stopping = 0",
         )
         .bind(&*self.holder)
         .bind(shards.label())
@@ -107,6 +111,17 @@ impl Store {
                 .execute(&self.pool)
                 .await?;
         Ok(result.rows_affected() == 1)
+    }
+
+    /// Says this process is shutting down: a process taking its shards over waits for them
+    /// instead of refusing to start.
+    pub async fn mark_lease_stopping(&self) -> Result<(), StoreError> {
+        sqlx::query("UPDATE shard_leases SET stopping = $1 WHERE holder = $2")
+            .bind(flag(true))
+            .bind(&*self.holder)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// Gives the shards up (at a clean stop), so a process taking them over need not wait.
@@ -194,6 +209,9 @@ mod tests {
         let leases = store.leases().await.expect("leases");
         assert_eq!(leases.len(), 1, "{leases:?}");
         assert_eq!(leases[0].shards, range("0-5/6"));
+        assert!(!leases[0].stopping);
+        store.mark_lease_stopping().await.expect("stopping");
+        assert!(store.leases().await.expect("leases")[0].stopping);
         store.release_lease().await.expect("release");
         assert!(store.leases().await.expect("leases").is_empty());
     }
