@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::config::{Config, ConfigError, TOKEN_ENV};
+use crate::config::{Config, ConfigError, ShardRange, TOKEN_ENV};
 use crate::content::Content;
 use crate::files::write_attachments;
 use crate::live::{self, Origin};
@@ -27,7 +27,12 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the bot (the default). Needs DISCORD_TOKEN in the environment or [discord] token_file.
-    Run,
+    Run {
+        /// Run only these shards of a bot split across processes, such as 0-2/6 (or 0-2:6),
+        /// in place of the config's [discord] shards. Needs a PostgreSQL database.
+        #[arg(long, value_name = "RANGE")]
+        shards: Option<ShardRange>,
+    },
     /// Check the config and the content, print every problem, and exit 0 (fine) or 1.
     Check,
     /// Print what the bot would answer to a command, without Discord: '/contrast topic:vision'.
@@ -49,8 +54,8 @@ const USAGE: u8 = 2;
 /// Parses the arguments and runs the chosen command.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command.unwrap_or(Command::Run) {
-        Command::Run => run(cli.config),
+    match cli.command.unwrap_or(Command::Run { shards: None }) {
+        Command::Run { shards } => run(cli.config, shards),
         Command::Check => check(cli.config),
         Command::Preview { command, out } => preview_command(cli.config, &command, out.as_deref()),
     }
@@ -63,11 +68,17 @@ fn load_config(path: Option<PathBuf>) -> Result<Config, ExitCode> {
     })
 }
 
-fn run(config_path: Option<PathBuf>) -> ExitCode {
-    let config = match load_config(config_path) {
+fn run(config_path: Option<PathBuf>, shards: Option<ShardRange>) -> ExitCode {
+    let mut config = match load_config(config_path) {
         Ok(config) => config,
         Err(code) => return code,
     };
+    if let Some(range) = shards {
+        if let Err(problem) = config.run_shards(range) {
+            eprintln!("--shards {range}: {problem}");
+            return ExitCode::from(USAGE);
+        }
+    }
     let token = match config.token(|name| std::env::var(name).ok()) {
         Ok(token) => token,
         Err(error) => {

@@ -233,3 +233,48 @@ fn invalid_content_stops_run_with_exit_2_so_supervisors_do_not_restart_it() {
         "the systemd unit must not restart on exit 2"
     );
 }
+
+#[test]
+fn run_shards_on_sqlite_or_misshapen_is_refused_before_anything_starts_and_exits_2() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = command(&["run", "--shards", "0-2/6"], dir.path())
+        .env("DISCORD_TOKEN", "x")
+        .output()
+        .expect("the binary runs");
+    assert_eq!(output.status.code(), Some(2));
+    let said = stderr(&output);
+    assert!(said.contains("SQLite file serves one process"), "{said}");
+    assert!(said.contains("postgres://"), "{said}");
+    assert!(!dir.path().join("bridgebot.db").exists(), "nothing created");
+    let output = command(&["run", "--shards", "3-1/6"], dir.path())
+        .env("DISCORD_TOKEN", "x")
+        .output()
+        .expect("the binary runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("not a range inside 0-5"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn the_deployment_configs_pass_check() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for file in ["deploy/bridgebot.toml", "deploy/bridgebot-shards.toml"] {
+        let output = bridgebot(
+            &["check", "--config", &root.join(file).display().to_string()],
+            root,
+        );
+        assert_eq!(output.status.code(), Some(0), "{file}: {}", stdout(&output));
+    }
+    let template = std::fs::read_to_string(root.join("deploy/bridgebot@.service"))
+        .expect("the systemd template");
+    assert!(
+        template.contains("--shards %i"),
+        "the instance names the range"
+    );
+    assert!(template
+        .lines()
+        .any(|l| l.trim() == "RestartPreventExitStatus=2"));
+}

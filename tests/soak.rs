@@ -4,9 +4,17 @@
 //! fifth server also has a team pulse closing and a weekly digest due in the same minute:
 //! each gets its pulse result and its digest exactly once too.
 //!
-//! Slow by design (a minute or two), so it is not part of the regular suite:
+//! The second soak splits the bot across three processes on one PostgreSQL database, each
+//! holding two of six shards: 3,000 servers whose tips fall due together, a process killed
+//! with SIGKILL at random moments and restarted, 30 times, and one range moved to a new process
+//! (the old one stopped with SIGTERM, the new one started at once) while posts go out. Every
+//! server gets its tip exactly once, and the three together never send the fake more than 50
+//! requests in any second.
+//!
+//! Slow by design (a minute or two each), so they are not part of the regular suite:
 //! `cargo test --release --test soak -- --ignored --nocapture`
-//! (`BRIDGEBOT_SOAK_KILLS` and `BRIDGEBOT_SOAK_SERVERS` change the counts).
+//! (`BRIDGEBOT_SOAK_KILLS` and `BRIDGEBOT_SOAK_SERVERS` change the counts; add `kill_9` or
+//! `three_processes` to run one of them).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
 
@@ -32,13 +40,28 @@ fn env_count(name: &str, default: usize) -> usize {
 }
 
 fn spawn(config: &std::path::Path) -> Child {
+    spawn_logged(config, None)
+}
+
+/// The bot binary with `config`; its log (JSON lines) appended to `log` when given.
+fn spawn_logged(config: &std::path::Path, log: Option<&std::path::Path>) -> Child {
+    let stderr = match log {
+        Some(path) => Stdio::from(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .expect("log file"),
+        ),
+        None => Stdio::null(),
+    };
     Command::new(env!("CARGO_BIN_EXE_bridgebot"))
         .args(["run", "--config"])
         .arg(config)
         .env("DISCORD_TOKEN", "soak-token")
         .env_remove("RUST_LOG")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .expect("the bot starts")
 }
@@ -142,6 +165,40 @@ async fn seed_pulse_and_digest(store: &Store, content: &Content, index: usize, d
         .expect("seed digest");
 }
 
+/// Gives servers `0..servers` a daily tip due in the minute of `now` (UTC).
+async fn seed_tips(store: &Store, servers: usize, now: Timestamp) {
+    let minute = now.to_zoned(jiff::tz::TimeZone::UTC);
+    for index in 0..servers {
+        let settings = TipSettings {
+            guild_id: extra_guild_id(index),
+            channel_id: extra_guild_channel_id(index),
+            time: DailyTime::new(minute.hour(), minute.minute()).expect("time"),
+            zone: Zone::utc(),
+            days: Days::EveryDay,
+            paused: false,
+            skip_date: None,
+            role_id: None,
+            thread: false,
+            active_since: now - SignedDuration::from_hours(1),
+        };
+        store.save_tip_settings(&settings, now).await.expect("seed");
+    }
+}
+
+/// Which servers lack their tip and which got two, by the fake's successful posts.
+fn lost_and_doubled(fake: &FakeDiscord, servers: usize) -> (Vec<usize>, Vec<u64>) {
+    let counts = posts_per_channel(fake, Kind::Tip);
+    let lost = (0..servers)
+        .filter(|i| !counts.contains_key(&extra_guild_channel_id(*i)))
+        .collect();
+    let doubled = counts
+        .iter()
+        .filter(|(_, n)| **n > 1)
+        .map(|(c, _)| *c)
+        .collect();
+    (lost, doubled)
+}
+
 /// Claims found `sending` at a start and checked against the channel: each is a kill that
 /// landed between a claim and its log write.
 fn recoveries(fake: &FakeDiscord) -> usize {
@@ -193,21 +250,7 @@ async fn kill_9_at_random_moments_never_doubles_or_loses_a_tip_a_result_or_a_dig
     for index in (0..servers).filter(|i| has_pulse(*i)) {
         seed_pulse_and_digest(&store, &content, index, minute_start).await;
     }
-    for index in 0..servers {
-        let settings = TipSettings {
-            guild_id: extra_guild_id(index),
-            channel_id: extra_guild_channel_id(index),
-            time: DailyTime::new(minute.hour(), minute.minute()).expect("time"),
-            zone: Zone::utc(),
-            days: Days::EveryDay,
-            paused: false,
-            skip_date: None,
-            role_id: None,
-            thread: false,
-            active_since: now - SignedDuration::from_hours(1),
-        };
-        store.save_tip_settings(&settings, now).await.expect("seed");
-    }
+    seed_tips(&store, servers, now).await;
     store.close().await;
 
     let started = Instant::now();
@@ -258,20 +301,12 @@ async fn kill_9_at_random_moments_never_doubles_or_loses_a_tip_a_result_or_a_dig
         assert_eq!(doubled, 0, "servers with two of {kind:?}");
         assert_eq!(lost, 0, "servers without their {kind:?}");
     }
-    let counts = posts_per_channel(&fake, Kind::Tip);
-    let lost: Vec<usize> = (0..servers)
-        .filter(|i| !counts.contains_key(&extra_guild_channel_id(*i)))
-        .collect();
-    let doubled: Vec<&u64> = counts
-        .iter()
-        .filter(|(_, n)| **n > 1)
-        .map(|(c, _)| c)
-        .collect();
+    let (lost, doubled) = lost_and_doubled(&fake, servers);
     let recoveries = recoveries(&fake);
     println!(
         "soak: {round} kills, {servers} servers, {:.0} s; posted {}, lost {}, doubled {}; {recoveries} checks of claims a kill left unfinished",
         started.elapsed().as_secs_f64(),
-        counts.len(),
+        servers - lost.len(),
         lost.len(),
         doubled.len()
     );
@@ -305,6 +340,175 @@ async fn kill_9_at_random_moments_never_doubles_or_loses_a_tip_a_result_or_a_dig
                 assert_eq!(entry.status, DutyStatus::Posted, "{duty} of server {index}");
             }
         }
+    }
+    store.close().await;
+}
+
+/// The most requests the fake received in any one second (a sliding window over arrivals).
+fn busiest_second(fake: &FakeDiscord) -> usize {
+    let mut arrivals: Vec<Instant> = fake.requests().iter().map(|r| r.at).collect();
+    arrivals.sort();
+    let mut busiest = 0;
+    let mut first = 0;
+    for (last, at) in arrivals.iter().enumerate() {
+        while at.duration_since(arrivals[first]) >= Duration::from_secs(1) {
+            first += 1;
+        }
+        busiest = busiest.max(last - first + 1);
+    }
+    busiest
+}
+
+/// One of the three processes: its shards, config file, log and the running child.
+struct Process {
+    shards: &'static str,
+    config: std::path::PathBuf,
+    log: std::path::PathBuf,
+    child: Child,
+}
+
+impl Process {
+    fn start(
+        dir: &std::path::Path,
+        name: &str,
+        shards: &'static str,
+        config_text: &str,
+    ) -> Process {
+        let config = dir.join(format!("{name}.toml"));
+        std::fs::write(&config, config_text.replace("SHARDS", shards)).expect("config");
+        let log = dir.join(format!("{name}.log"));
+        let child = spawn_logged(&config, Some(&log));
+        Process {
+            shards,
+            config,
+            log,
+            child,
+        }
+    }
+
+    fn kill_and_restart(&mut self) {
+        self.child.kill().expect("kill -9");
+        self.child.wait().expect("reaped");
+        self.child = spawn_logged(&self.config, Some(&self.log));
+    }
+
+    /// SIGTERM, as a supervisor stops a process; does not wait for it to end.
+    fn terminate(&self) {
+        let pid = i32::try_from(self.child.id()).expect("pid");
+        let status = Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .expect("kill -TERM");
+        assert!(status.success(), "SIGTERM to {pid}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "slow soak; run with --ignored (see the module doc)"]
+async fn three_processes_on_ranges_of_shards_never_double_or_lose_a_tip_through_kills_and_a_range_move(
+) {
+    let kills = env_count("BRIDGEBOT_SOAK_KILLS", 30);
+    let servers = env_count("BRIDGEBOT_SOAK_SERVERS", 3000);
+    let postgres = test_postgres::database().await;
+    let fake = FakeDiscord::start_with(FakeOptions {
+        rest_rate_limit: Some(50),
+        extra_guilds: servers,
+        interaction_deadline: None,
+        ..FakeOptions::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    // 45 posts a second for the bot, 15 for each process: the rest of the 50 is left for
+    // what a restart asks (the gateway's address, the lookups of claims a kill left).
+    let config_text = format!(
+        "[discord]\napi_base = \"{}\"\nguild_id = {GUILD_ID}\nshards = \"SHARDS\"\n[storage]\ndatabase = \"{}\"\nlease_seconds = 3\n[tips]\nposts_per_second = 45\n[log]\nformat = \"json\"\n",
+        fake.api_base(),
+        postgres.url()
+    );
+    let now = Timestamp::now();
+    let store = Store::open_postgres(postgres.url(), "the soak database")
+        .await
+        .expect("database");
+    seed_tips(&store, servers, now).await;
+    store.close().await;
+
+    let started = Instant::now();
+    let mut processes: Vec<Process> = [("a", "0-1/6"), ("b", "2-3/6"), ("c", "4-5/6")]
+        .into_iter()
+        .map(|(name, shards)| Process::start(dir.path(), name, shards, &config_text))
+        .collect();
+    let mut moved = false;
+    for round in 1..=kills {
+        let pause = Duration::from_millis(rand::rng().random_range(200..1500));
+        tokio::time::sleep(pause).await;
+        if !moved && round == kills / 2 {
+            // The range moves: its process is stopped as a supervisor would, and a new one
+            // (another config file, as on another machine) takes it over at once.
+            let old = processes.pop().expect("the third process");
+            old.terminate();
+            processes.push(Process::start(dir.path(), "d", old.shards, &config_text));
+            let mut old = old;
+            let ended = tokio::task::spawn_blocking(move || old.child.wait())
+                .await
+                .expect("join")
+                .expect("the stopped process ends");
+            assert!(
+                ended.success(),
+                "the moved range's old process stopped cleanly: {ended}"
+            );
+            moved = true;
+            continue;
+        }
+        let victim = rand::rng().random_range(0..processes.len());
+        processes[victim].kill_and_restart();
+        let (_, doubled) = lost_and_doubled(&fake, servers);
+        assert!(
+            doubled.is_empty(),
+            "round {round}: servers with two tips: {doubled:?}"
+        );
+    }
+    let deadline = Instant::now() + Duration::from_secs(120 + servers as u64 / 15);
+    while !lost_and_doubled(&fake, servers).0.is_empty() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    for process in &mut processes {
+        process.child.kill().expect("stop");
+        process.child.wait().expect("reaped");
+    }
+    let (lost, doubled) = lost_and_doubled(&fake, servers);
+    let busiest = busiest_second(&fake);
+    let recoveries = recoveries(&fake);
+    println!(
+        "soak (3 processes): {kills} kills and a range move, {servers} servers, {:.0} s; posted {}, lost {}, doubled {}; busiest second {busiest} requests, {} answered 429; {recoveries} checks of claims a kill left unfinished",
+        started.elapsed().as_secs_f64(),
+        servers - lost.len(),
+        lost.len(),
+        doubled.len(),
+        fake.rate_limited_count(),
+    );
+    assert!(doubled.is_empty(), "servers with two tips: {doubled:?}");
+    assert!(
+        lost.is_empty(),
+        "servers without their tip: {} (first {:?}); logs in {}",
+        lost.len(),
+        lost.first(),
+        dir.path().display()
+    );
+    assert!(
+        busiest <= 50,
+        "{busiest} requests in one second at the fake"
+    );
+    let store = Store::open_postgres(postgres.url(), "the soak database")
+        .await
+        .expect("database");
+    let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
+    for index in 0..servers {
+        let entry = store
+            .duty_entry(DutyKind::Tip, extra_guild_id(index), today)
+            .await
+            .expect("read")
+            .expect("a row for the day");
+        assert_eq!(entry.status, DutyStatus::Posted, "server {index}");
     }
     store.close().await;
 }

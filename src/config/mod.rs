@@ -27,6 +27,10 @@ pub use values::{ApiBase, Database, PostgresUrl, Shards, Snowflake};
 pub const DEFAULT_CONFIG_FILE: &str = "bridgebot.toml";
 /// The environment variable holding the bot token.
 pub const TOKEN_ENV: &str = "DISCORD_TOKEN";
+/// Where systemd puts a unit's credentials (`LoadCredential=`).
+pub const CREDENTIALS_ENV: &str = "CREDENTIALS_DIRECTORY";
+/// The name of the token among them.
+pub const TOKEN_CREDENTIAL: &str = "discord-token";
 
 /// Every setting, with its default.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -211,14 +215,8 @@ impl Config {
             };
             problems.extend(result);
         }
-        if let (Shards::Range(range), Database::Sqlite(_)) =
-            (config.discord.shards, &config.storage.database)
-        {
-            problems.push(file.diagnostic(
-                &key_span(text, "shards"),
-                format!("shards = \"{range}\" runs part of the bot, but a SQLite file serves one process, which must run every shard"),
-                "set [storage] database to a postgres:// URL that every process shares, or run one process with shards = \"auto\"",
-            ));
+        if let Err((problem, fix)) = config.shards_fit_the_database() {
+            problems.push(file.diagnostic(&key_span(text, "shards"), problem, fix));
         }
         Diagnostics(problems).into_result(config)
     }
@@ -257,16 +255,41 @@ impl Config {
         }
     }
 
-    /// The bot token: `DISCORD_TOKEN` if set, else the contents of `token_file`.
+    /// Runs only `range` of the shards (`bridgebot run --shards`), in place of the file's
+    /// `[discord] shards`; refused, saying why, on SQLite.
+    pub fn run_shards(&mut self, range: ShardRange) -> Result<(), String> {
+        self.discord.shards = Shards::Range(range);
+        self.shards_fit_the_database()
+            .map_err(|(problem, fix)| crate::diag::problem_and_fix(problem, fix))
+    }
+
+    /// A range of shards is part of a bot split across processes, which must share a
+    /// PostgreSQL database: the problem and its fix otherwise.
+    fn shards_fit_the_database(&self) -> Result<(), (String, &'static str)> {
+        match (self.discord.shards, &self.storage.database) {
+            (Shards::Range(range), Database::Sqlite(_)) => Err((
+                format!("shards = \"{range}\" runs part of the bot, but a SQLite file serves one process, which must run every shard"),
+                "set [storage] database to a postgres:// URL that every process shares, or run one process with shards = \"auto\"",
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// The bot token: `DISCORD_TOKEN` if set, else the contents of `token_file`, else the
+    /// credential `discord-token` systemd handed over (`LoadCredential=`, in the folder
+    /// `$CREDENTIALS_DIRECTORY`, whose path differs per unit instance).
     pub fn token(&self, env: impl Fn(&str) -> Option<String>) -> Result<Token, ConfigError> {
         if let Some(token) = env(TOKEN_ENV) {
             return Token::new(&token, TOKEN_ENV);
         }
+        let credential = env(CREDENTIALS_ENV).map(|dir| PathBuf::from(dir).join(TOKEN_CREDENTIAL));
         let path = self
             .discord
             .token_file
-            .as_ref()
+            .clone()
+            .or(credential)
             .ok_or(ConfigError::NoToken)?;
+        let path = &path;
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::TokenFile {
             path: path.clone(),
             source,
@@ -532,6 +555,16 @@ mod tests {
         assert!(error.contains("/nonexistent/discord_token"), "{error}");
         assert!(error.contains("put the bot token in that file"), "{error}");
         assert!(error.contains(TOKEN_ENV), "{error}");
+    }
+
+    #[test]
+    fn without_a_token_file_the_systemd_credential_is_read() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join(TOKEN_CREDENTIAL), "from-systemd\n").expect("write");
+        let folder = dir.path().display().to_string();
+        let env = |name: &str| (name == CREDENTIALS_ENV).then(|| folder.clone());
+        let token = Config::default().token(env).expect("the credential");
+        assert_eq!(token.expose(), "from-systemd");
     }
 
     #[test]

@@ -3,8 +3,9 @@
 //! Discord sends a server's events on shard `(guild_id >> 22) % total`, so a process that
 //! connects shards `first..=last` of `total` hears only those servers' interactions. Everything
 //! it plans, recovers and keeps must be the same servers, or two processes would both post for
-//! one server, or none would. The value is parsed once, from `"0-3/8"` (shards 0 to 3 of 8) or
-//! `"5/8"` (shard 5 alone), and every layer asks it the one question: [`Ownership::owns`].
+//! one server, or none would. The value is parsed once, from `"0-3/8"` (shards 0 to 3 of 8),
+//! `"5/8"` (shard 5 alone) or `"0-3:8"` (for a systemd instance name, which cannot hold a `/`),
+//! and every layer asks it the one question: [`Ownership::owns`].
 
 use std::fmt;
 use std::str::FromStr;
@@ -95,7 +96,8 @@ impl FromStr for ShardRange {
 
     fn from_str(text: &str) -> Result<ShardRange, RangeError> {
         let shape = || RangeError::Shape(text.to_string());
-        let (shards, total) = text.trim().split_once('/').ok_or_else(shape)?;
+        // `0-2:6` is the same range in a form a systemd instance name can carry.
+        let (shards, total) = text.trim().split_once(['/', ':']).ok_or_else(shape)?;
         let number = |part: &str| part.trim().parse::<u32>().map_err(|_| shape());
         let total = number(total)?;
         let (first, last) = match shards.split_once('-') {
@@ -195,6 +197,11 @@ mod tests {
     fn ranges_are_read_as_written() {
         assert_eq!(range("0-3/8"), ShardRange::new(0, 3, 8).expect("range"));
         assert_eq!(range(" 5/8 "), ShardRange::new(5, 5, 8).expect("range"));
+        assert_eq!(
+            range("0-3:8"),
+            range("0-3/8"),
+            "as a systemd instance names it"
+        );
         assert_eq!(range("0-3/8").to_string(), "0-3/8");
         assert_eq!(range("5-5/8").to_string(), "5/8");
         assert_eq!(range("2-5/6").len(), 4);
