@@ -316,22 +316,36 @@ fn on_text(shared: &Shared, connection: u64, tx: &mpsc::UnboundedSender<Outbound
         Some(op::HEARTBEAT) => {
             let _ = tx.send(Outbound::Frame(json!({"op": op::HEARTBEAT_ACK, "d": null})));
         }
-        Some(op::IDENTIFY) => identify(shared, connection, tx),
+        Some(op::IDENTIFY) => identify(shared, connection, tx, &data),
         Some(op::RESUME) => resume(shared, connection, tx, &data),
         other => debug!(connection, ?other, "fake gateway: opcode ignored"),
     }
 }
 
-/// Starts a new session on this socket: READY, then GUILD_CREATE for every guild.
-fn identify(shared: &Shared, connection: u64, tx: &mpsc::UnboundedSender<Outbound>) {
+/// Starts a new session on this socket: READY, then GUILD_CREATE for every guild on the
+/// shard the IDENTIFY names (`shard: [id, total]`, `[0, 1]` when absent), as Discord sends a
+/// guild's events on shard `(guild_id >> 22) % total` only.
+fn identify(
+    shared: &Shared,
+    connection: u64,
+    tx: &mpsc::UnboundedSender<Outbound>,
+    data: &Value,
+) {
     let session_id = format!("fake-session-{}", shared.ids.next());
+    let shard = |at: usize| {
+        data.pointer(&format!("/shard/{at}"))
+            .and_then(Value::as_u64)
+    };
+    let (id, total) = (shard(0).unwrap_or(0), shard(1).unwrap_or(1).max(1));
+    let on_shard = |guild: u64| (guild >> 22) % total == id;
     let (ready, guilds) = {
         let world = shared.world();
-        let ready = world.ready_json(&session_id, &shared.gateway_url());
+        let ready = world.ready_json(&session_id, &shared.gateway_url(), [id, total], &on_shard);
         let guilds: Vec<Value> = world
             .guilds
             .keys()
-            .filter_map(|id| world.guild_create_json(*id))
+            .filter(|guild| on_shard(**guild))
+            .filter_map(|guild| world.guild_create_json(*guild))
             .collect();
         (ready, guilds)
     };

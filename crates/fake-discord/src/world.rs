@@ -688,10 +688,17 @@ impl World {
     }
 
     /// The READY dispatch payload.
-    pub(crate) fn ready_json(&self, session_id: &str, resume_url: &str) -> Value {
+    pub(crate) fn ready_json(
+        &self,
+        session_id: &str,
+        resume_url: &str,
+        shard: [u64; 2],
+        on_shard: &dyn Fn(u64) -> bool,
+    ) -> Value {
         let guilds: Vec<Value> = self
             .guilds
             .keys()
+            .filter(|id| on_shard(**id))
             .map(|id| json!({"id": id.to_string(), "unavailable": true}))
             .collect();
         json!({
@@ -700,7 +707,7 @@ impl World {
             "guilds": guilds,
             "session_id": session_id,
             "resume_gateway_url": resume_url,
-            "shard": [0, 1],
+            "shard": shard,
             "application": {"id": APP_ID.to_string(), "flags": 0},
             "private_channels": [],
             "relationships": [],
