@@ -1,11 +1,8 @@
-//! The admin commands' channel check end to end, with serenity's cache off: the bot keeps no
-//! copy of its servers, so what it lacks in a channel comes from Discord. In the channel the
-//! command was typed in, from the interaction (`app_permissions`, no request); in another,
-//! from GET guild, GET channel and GET the bot's member.
-//!
-//! The bot's role is given to it after it connected, and Discord tells a bot without the
-//! GUILD_MEMBERS intent nothing of that on the gateway: a check that read a copy kept from
-//! GUILD_CREATE would find nothing wrong with the channel.
+//! The admin commands' channel check end to end, with serenity's cache off as the bot runs it:
+//! the bot keeps no copy of its servers, so what it lacks in a channel comes from Discord. In
+//! the channel the command was typed in, from the interaction (`app_permissions`; each case
+//! asserts no GET was made); in another, from GET guild, GET channel and GET the bot's member
+//! (each case asserts all three were made).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
 

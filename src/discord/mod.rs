@@ -224,3 +224,17 @@ pub async fn client(
         .framework(framework(data, guild))
         .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cache_keeps_nothing_of_the_servers() {
+        let settings = cache_settings();
+        assert!(!settings.cache_guilds);
+        assert!(!settings.cache_channels);
+        assert!(!settings.cache_users);
+        assert_eq!(settings.max_messages, 0);
+    }
+}

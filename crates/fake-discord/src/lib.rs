@@ -617,18 +617,26 @@ impl FakeDiscord {
         id
     }
 
-    /// Sets the roles of member `user_id` of `guild_id`. Sends no event: Discord sends
-    /// GUILD_MEMBER_UPDATE only to bots with the privileged GUILD_MEMBERS intent, which
-    /// bridgebot does not ask for, so only what the bot asks over REST (GET member) shows it.
-    /// Panics if the guild or the member is unknown.
+    /// Sets the roles of member `user_id` of `guild_id`. Sends GUILD_MEMBER_UPDATE only when
+    /// the member is the bot: Discord tells a bot of changes to its own member whatever its
+    /// intents, and of others' only with the privileged GUILD_MEMBERS intent, which bridgebot
+    /// does not ask for. Panics if the guild or the member is unknown.
     pub fn set_member_roles(&self, guild_id: u64, user_id: u64, roles: Vec<u64>) {
-        let mut world = self.shared().world();
-        let member = world
-            .guilds
-            .get_mut(&guild_id)
-            .and_then(|g| g.members.iter_mut().find(|m| m.user_id == user_id))
-            .unwrap_or_else(|| panic!("fake discord: no member {user_id} in guild {guild_id}"));
-        member.roles = roles;
+        let json = {
+            let mut world = self.shared().world();
+            let member = world
+                .guilds
+                .get_mut(&guild_id)
+                .and_then(|g| g.members.iter_mut().find(|m| m.user_id == user_id))
+                .unwrap_or_else(|| panic!("fake discord: no member {user_id} in guild {guild_id}"));
+            member.roles = roles;
+            let mut json = world.member_json(guild_id, user_id, None);
+            json["guild_id"] = guild_id.to_string().into();
+            json
+        };
+        if user_id == BOT_USER_ID {
+            self.dispatch("GUILD_MEMBER_UPDATE", json);
+        }
     }
 
     /// Declares that the bot may ping `role_id`: allowed_mentions `roles: [role_id]` is then
