@@ -16,39 +16,54 @@ use serde_json::Value;
 use support::on_both_engines;
 use support::{Answer, TestBot, CALLBACK_MESSAGE};
 
-/// The setup commands that check a channel: command, subcommand, the options besides the
-/// channel, and words of their confirmation.
-const SETUPS: [(&str, &str, &[(&str, i64)], &str); 4] = [
-    ("tips", "setup", &[], "Daily tips are set"),
-    (
-        "polls",
-        "schedule",
-        &[("kind", 0), ("day", 0)],
-        "poll will run in",
-    ),
-    ("pulse", "setup", &[("day", 0)], "A team pulse will open"),
-    (
-        "digest",
-        "setup",
-        &[("day", 4)],
-        "A weekly digest will be posted",
-    ),
+/// A setup command that checks a channel.
+struct Setup {
+    command: &'static str,
+    sub: &'static str,
+    /// The options besides the channel and the time.
+    options: &'static [(&'static str, i64)],
+    /// Words of its confirmation.
+    confirmed: &'static str,
+}
+
+const SETUPS: [Setup; 4] = [
+    Setup {
+        command: "tips",
+        sub: "setup",
+        options: &[],
+        confirmed: "Daily tips are set",
+    },
+    Setup {
+        command: "polls",
+        sub: "schedule",
+        options: &[("kind", 0), ("day", 0)],
+        confirmed: "poll will run in",
+    },
+    Setup {
+        command: "pulse",
+        sub: "setup",
+        options: &[("day", 0)],
+        confirmed: "A team pulse will open",
+    },
+    Setup {
+        command: "digest",
+        sub: "setup",
+        options: &[("day", 4)],
+        confirmed: "A weekly digest will be posted",
+    },
 ];
 
-/// Runs setup `which` of [`SETUPS`] as the admin, typed in `from`, for `channel`.
-async fn set_up(bot: &TestBot, which: usize, from: u64, channel: u64) -> Answer {
-    let (command, sub, options, _) = SETUPS[which];
+/// Runs `setup` as the admin, typed in `from`, for `channel`.
+async fn set_up(bot: &TestBot, setup: &Setup, from: u64, channel: u64) -> Answer {
     let mut slash = bot
         .fake()
-        .slash(command)
-        .subcommand(sub)
+        .slash(setup.command)
+        .subcommand(setup.sub)
         .as_user(ADMIN_ID)
         .in_channel(from)
-        .option("channel", channel.to_string());
-    if command != "tips" {
-        slash = slash.option("time", "11:00");
-    }
-    for (name, value) in options {
+        .option("channel", channel.to_string())
+        .option("time", "11:00");
+    for (name, value) in setup.options {
         slash = slash.option(name, Value::from(*value));
     }
     let answer = bot.ask(slash).await;
@@ -104,10 +119,13 @@ fn deny_send_messages_to_the_bots_role(bot: &TestBot) {
 async fn a_channel_denying_send_messages_to_the_bots_role_is_refused_and_a_fine_one_is_not() {
     let bot = TestBot::start().await;
     deny_send_messages_to_the_bots_role(&bot);
-    for (which, (command, _, _, confirmed)) in SETUPS.iter().enumerate() {
+    for setup in &SETUPS {
+        let Setup {
+            command, confirmed, ..
+        } = setup;
         // Another channel than the command's: asked over REST.
         let before = bot.fake().requests().len();
-        let refused = set_up(&bot, which, TEXT_CHANNEL_ID, SECOND_TEXT_CHANNEL_ID).await;
+        let refused = set_up(&bot, setup, TEXT_CHANNEL_ID, SECOND_TEXT_CHANNEL_ID).await;
         let text = refused.text().unwrap_or_default();
         assert!(
             text.contains("I am missing Send Messages there"),
@@ -124,7 +142,7 @@ async fn a_channel_denying_send_messages_to_the_bots_role_is_refused_and_a_fine_
 
         // The command's own channel: the interaction says, nothing is asked.
         let before = bot.fake().requests().len();
-        let refused = set_up(&bot, which, SECOND_TEXT_CHANNEL_ID, SECOND_TEXT_CHANNEL_ID).await;
+        let refused = set_up(&bot, setup, SECOND_TEXT_CHANNEL_ID, SECOND_TEXT_CHANNEL_ID).await;
         let text = refused.text().unwrap_or_default();
         assert!(
             text.contains("I am missing Send Messages there"),
@@ -139,7 +157,7 @@ async fn a_channel_denying_send_messages_to_the_bots_role_is_refused_and_a_fine_
 
         // A fine channel, asked over REST and from the interaction: no warning.
         for from in [SECOND_TEXT_CHANNEL_ID, TEXT_CHANNEL_ID] {
-            let fine = set_up(&bot, which, from, TEXT_CHANNEL_ID).await;
+            let fine = set_up(&bot, setup, from, TEXT_CHANNEL_ID).await;
             let text = fine.text().unwrap_or_default();
             assert!(text.contains(confirmed), "/{command} from {from}: {text}");
             assert!(!text.contains("missing"), "/{command} from {from}: {text}");
@@ -152,7 +170,7 @@ async fn a_channel_denying_send_messages_to_the_bots_role_is_refused_and_a_fine_
 
 async fn a_channel_the_bot_cannot_see_is_refused_for_view_channel_only() {
     let bot = TestBot::start().await;
-    let refused = set_up(&bot, 0, TEXT_CHANNEL_ID, HIDDEN_CHANNEL_ID).await;
+    let refused = set_up(&bot, &SETUPS[0], TEXT_CHANNEL_ID, HIDDEN_CHANNEL_ID).await;
     let text = refused.text().unwrap_or_default();
     assert!(text.contains("I am missing View Channel there"), "{text}");
     bot.shutdown().await;
@@ -165,7 +183,7 @@ async fn a_check_discord_does_not_answer_is_saved_and_says_it_could_not_check() 
         Fault::ServerError(500),
         1,
     );
-    let saved = set_up(&bot, 0, TEXT_CHANNEL_ID, SECOND_TEXT_CHANNEL_ID).await;
+    let saved = set_up(&bot, &SETUPS[0], TEXT_CHANNEL_ID, SECOND_TEXT_CHANNEL_ID).await;
     let text = saved.text().unwrap_or_default();
     assert!(text.contains("Daily tips are set"), "{text}");
     assert!(
