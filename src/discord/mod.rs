@@ -109,8 +109,9 @@ impl Data {
     }
 }
 
-/// The gateway intents the bot needs: guild structure for permission checks, and message
-/// updates (a poll that ended shows up as one). No privileged intents, no message content.
+/// The gateway intents the bot asks for: servers (GUILD_CREATE and the rest, which the bot
+/// reads past: see [`cache_settings`]), and message updates (a poll that ended shows up as
+/// one). No privileged intents, no message content.
 pub fn intents() -> serenity::GatewayIntents {
     serenity::GatewayIntents::GUILDS | serenity::GatewayIntents::GUILD_MESSAGES
 }
@@ -203,6 +204,21 @@ async fn register(
     Ok(())
 }
 
+/// What serenity's cache keeps: nothing of the servers. By default serenity 0.12.5 keeps every
+/// server, channel, role, member and user the gateway sends, for as long as the bot runs; for
+/// servers shaped like a team's (30 channels, 15 roles) that was most of the bot's memory
+/// (docs/BENCHMARKS.md, "Memory per server"). The bot reads none of it: the one check that did,
+/// its permissions in a channel, asks the interaction or Discord (`commands/channels.rs`).
+/// Its own user, from READY, is kept whatever these say.
+pub fn cache_settings() -> serenity::cache::Settings {
+    let mut settings = serenity::cache::Settings::default();
+    settings.cache_guilds = false;
+    settings.cache_channels = false;
+    settings.cache_users = false;
+    settings.max_messages = 0;
+    settings
+}
+
 /// The serenity client, ready to start.
 pub async fn client(
     config: &DiscordConfig,
@@ -211,6 +227,21 @@ pub async fn client(
 ) -> Result<serenity::Client, serenity::Error> {
     let guild = config.guild_id.map(|id| serenity::GuildId::new(id.0));
     serenity::ClientBuilder::new_with_http(http(config, token), intents())
+        .cache_settings(cache_settings())
         .framework(framework(data, guild))
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cache_keeps_nothing_of_the_servers() {
+        let settings = cache_settings();
+        assert!(!settings.cache_guilds);
+        assert!(!settings.cache_channels);
+        assert!(!settings.cache_users);
+        assert_eq!(settings.max_messages, 0);
+    }
 }

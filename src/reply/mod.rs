@@ -84,6 +84,15 @@ impl Reply {
         self
     }
 
+    /// This reply with `line` below its text (as its text when it had none).
+    pub fn with_line(mut self, line: &str) -> Reply {
+        self.text = Some(match self.text.take() {
+            Some(text) => format!("{text}\n{line}"),
+            None => line.to_string(),
+        });
+        self
+    }
+
     /// Every way this reply breaks Discord's limits; empty when it can be sent.
     pub fn limit_problems(&self) -> Vec<String> {
         let mut problems = Vec::new();

@@ -173,6 +173,15 @@ pub fn not_a_text_channel(channel_id: u64, what: &str) -> String {
     format!("<#{channel_id}> is not a text channel. Pick a text or announcement channel for the {what}.")
 }
 
+/// Said below a setting saved for a channel whose permissions could not be checked: the bot
+/// did not hear from Discord in time, so `needs` are named for the member to make sure of.
+pub fn unchecked(channel_id: u64, needs: &[&str]) -> String {
+    format!(
+        "I could not check my permissions in <#{channel_id}> just now, so this is saved without that check. If nothing appears there, make sure I have {} in that channel.",
+        needs.join(", ")
+    )
+}
+
 /// What `/tips pause` says it did.
 pub const PAUSED: &str = "Daily tips are paused; `/tips resume` starts them again.";
 /// What `/tips resume` says it did.

@@ -325,12 +325,7 @@ fn on_text(shared: &Shared, connection: u64, tx: &mpsc::UnboundedSender<Outbound
 /// Starts a new session on this socket: READY, then GUILD_CREATE for every guild on the
 /// shard the IDENTIFY names (`shard: [id, total]`, `[0, 1]` when absent), as Discord sends a
 /// guild's events on shard `(guild_id >> 22) % total` only.
-fn identify(
-    shared: &Shared,
-    connection: u64,
-    tx: &mpsc::UnboundedSender<Outbound>,
-    data: &Value,
-) {
+fn identify(shared: &Shared, connection: u64, tx: &mpsc::UnboundedSender<Outbound>, data: &Value) {
     let session_id = format!("fake-session-{}", shared.ids.next());
     let shard = |at: usize| {
         data.pointer(&format!("/shard/{at}"))

@@ -588,6 +588,57 @@ impl FakeDiscord {
         self.dispatch("CHANNEL_DELETE", json);
     }
 
+    /// Adds a role with `permissions` to `guild_id` (above the others), sends GUILD_ROLE_CREATE,
+    /// and returns its id. Panics if the guild is unknown.
+    pub fn add_role(&self, guild_id: u64, name: &str, permissions: u64) -> u64 {
+        let id = self.shared().ids.next();
+        let json = {
+            let mut world = self.shared().world();
+            let guild = world
+                .guilds
+                .get_mut(&guild_id)
+                .unwrap_or_else(|| panic!("fake discord: no guild {guild_id}"));
+            let position = guild.roles.iter().map(|r| r.position).max().unwrap_or(0) + 1;
+            guild.roles.push(world::Role {
+                id,
+                name: name.into(),
+                permissions,
+                position,
+                mentionable: false,
+            });
+            world.role_json_by_id(id).map(|(_, role)| role)
+        };
+        if let Some(role) = json {
+            self.dispatch(
+                "GUILD_ROLE_CREATE",
+                serde_json::json!({"guild_id": guild_id.to_string(), "role": role}),
+            );
+        }
+        id
+    }
+
+    /// Sets the roles of member `user_id` of `guild_id`. Sends GUILD_MEMBER_UPDATE only when
+    /// the member is the bot: Discord tells a bot of changes to its own member whatever its
+    /// intents, and of others' only with the privileged GUILD_MEMBERS intent, which bridgebot
+    /// does not ask for. Panics if the guild or the member is unknown.
+    pub fn set_member_roles(&self, guild_id: u64, user_id: u64, roles: Vec<u64>) {
+        let json = {
+            let mut world = self.shared().world();
+            let member = world
+                .guilds
+                .get_mut(&guild_id)
+                .and_then(|g| g.members.iter_mut().find(|m| m.user_id == user_id))
+                .unwrap_or_else(|| panic!("fake discord: no member {user_id} in guild {guild_id}"));
+            member.roles = roles;
+            let mut json = world.member_json(guild_id, user_id, None);
+            json["guild_id"] = guild_id.to_string().into();
+            json
+        };
+        if user_id == BOT_USER_ID {
+            self.dispatch("GUILD_MEMBER_UPDATE", json);
+        }
+    }
+
     /// Declares that the bot may ping `role_id`: allowed_mentions `roles: [role_id]` is then
     /// not a violation (`parse: ["roles"]` still is).
     pub fn allow_role_mention(&self, role_id: u64) {

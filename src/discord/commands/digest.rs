@@ -4,7 +4,7 @@
 use poise::serenity_prelude as serenity;
 use serenity::Permissions;
 
-use super::channels::{lacking, text_channel};
+use super::channels::{lacking, text_channel, unchecked_note};
 use super::polls::DayChoice;
 use super::tips::zones;
 use super::{guild, send};
@@ -71,7 +71,8 @@ pub async fn setup(
     let channel_id = text_channel(&channel, "weekly digest")?;
     let time = DailyTime::parse(&time).map_err(BotError::user)?;
     let zone = Zone::parse(timezone.as_deref().unwrap_or("UTC")).map_err(BotError::user)?;
-    if let Some(missing) = lacking(ctx, guild, channel_id, &NEEDED).filter(|m| !m.is_empty()) {
+    let missing = lacking(ctx, guild, channel_id, &NEEDED).await;
+    if let Some(missing) = missing.as_ref().filter(|m| !m.is_empty()) {
         return Err(BotError::user(format!(
             "I can't post in <#{channel_id}>: I am missing {} there. Grant it in the channel's settings, or pick another channel.",
             missing.join(", ")
@@ -90,7 +91,12 @@ pub async fn setup(
     };
     data.store.save_digest_schedule(&settings, now).await?;
     data.tips.changed(DutyKind::Digest, guild);
-    send(ctx, notes::set_up(&shown(&settings), next(ctx, &settings))).await
+    let done = notes::set_up(&shown(&settings), next(ctx, &settings));
+    send(
+        ctx,
+        unchecked_note(done, missing.as_deref(), channel_id, &NEEDED),
+    )
+    .await
 }
 
 /// Where and when the weekly digest is posted.

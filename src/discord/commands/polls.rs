@@ -5,7 +5,7 @@ use jiff::civil::Weekday;
 use poise::serenity_prelude as serenity;
 use serenity::Permissions;
 
-use super::channels::{lacking, text_channel};
+use super::channels::{lacking, text_channel, unchecked_note};
 use super::send;
 use super::tips::zones;
 use crate::discord::{BotError, Context};
@@ -107,9 +107,10 @@ pub async fn schedule(
         .transpose()
         .map_err(BotError::user)?
         .unwrap_or(PollDuration::DAY);
-    if let Some(missing) = lacking(ctx, guild, channel_id, &NEEDED).filter(|m| !m.is_empty()) {
+    let missing = lacking(ctx, guild, channel_id, &NEEDED).await;
+    if let Some(missing) = missing.as_ref().filter(|m| !m.is_empty()) {
         return Err(BotError::user(poll_notes::cannot_post_polls(
-            channel_id, &missing,
+            channel_id, missing,
         )));
     }
     let data = ctx.data();
@@ -135,7 +136,11 @@ pub async fn schedule(
         duration,
         next: next_weekly_poll(&schedule, now),
     });
-    send(ctx, reply).await
+    send(
+        ctx,
+        unchecked_note(reply, missing.as_deref(), channel_id, &NEEDED),
+    )
+    .await
 }
 
 /// Stop the weekly poll.

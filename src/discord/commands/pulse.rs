@@ -5,7 +5,7 @@ use jiff::Zoned;
 use poise::serenity_prelude as serenity;
 use serenity::Permissions;
 
-use super::channels::{lacking, text_channel};
+use super::channels::{lacking, text_channel, unchecked_note};
 use super::polls::DayChoice;
 use super::tips::zones;
 use super::{guild, send};
@@ -90,7 +90,8 @@ pub async fn setup(
         .transpose()
         .map_err(BotError::user)?
         .unwrap_or(2);
-    if let Some(missing) = lacking(ctx, guild, channel_id, &NEEDED).filter(|m| !m.is_empty()) {
+    let missing = lacking(ctx, guild, channel_id, &NEEDED).await;
+    if let Some(missing) = missing.as_ref().filter(|m| !m.is_empty()) {
         return Err(BotError::user(format!(
             "I can't post in <#{channel_id}>: I am missing {} there. Grant it in the channel's settings, or pick another channel.",
             missing.join(", ")
@@ -112,7 +113,12 @@ pub async fn setup(
     data.store.save_pulse_schedule(&settings, now).await?;
     changed(ctx, guild);
     let next = open_schedule(&settings).next_after(now).map(|o| o.at);
-    send(ctx, notes::set_up(&shown(&settings), next)).await
+    let done = notes::set_up(&shown(&settings), next);
+    send(
+        ctx,
+        unchecked_note(done, missing.as_deref(), channel_id, &NEEDED),
+    )
+    .await
 }
 
 /// Start this week's team pulse now.

@@ -5,7 +5,7 @@
 use poise::serenity_prelude as serenity;
 use serenity::Permissions;
 
-use super::channels::{lacking, text_channel};
+use super::channels::{lacking, text_channel, unchecked_note};
 use super::send;
 use crate::discord::{BotError, Context};
 use crate::model::duty::DutyKind;
@@ -31,16 +31,22 @@ fn guild_of(ctx: Context<'_>) -> Result<u64, BotError> {
         .ok_or_else(|| BotError::user(answers::SERVER_ONLY))
 }
 
+/// What the bot needs in a tip channel, with threads on or off.
+fn needs(thread: bool) -> Vec<(Permissions, &'static str)> {
+    NEEDED
+        .into_iter()
+        .chain(thread.then_some(FOR_THREADS))
+        .collect()
+}
+
 /// Names of what the bot lacks in a tip channel; `None` when it could not tell.
-fn missing_in(
+async fn missing_in(
     ctx: Context<'_>,
     guild_id: u64,
     channel_id: u64,
     thread: bool,
 ) -> Option<Vec<&'static str>> {
-    let thread_need = thread.then_some(FOR_THREADS);
-    let needs: Vec<(Permissions, &'static str)> = NEEDED.into_iter().chain(thread_need).collect();
-    lacking(ctx, guild_id, channel_id, &needs)
+    lacking(ctx, guild_id, channel_id, &needs(thread)).await
 }
 
 /// The server's settings, or the private note that they do not exist yet.
@@ -64,19 +70,29 @@ async fn next_of(
     Ok(next.map(|o| o.at))
 }
 
-/// Saves settings, tells the scheduler, and confirms with the next tip's time.
-async fn save_and_confirm(
+/// Saves settings, tells the scheduler, and says what changed with the next tip's time.
+async fn save_and_say(
     ctx: Context<'_>,
     settings: &TipSettings,
     what: &str,
-) -> Result<(), BotError> {
+) -> Result<crate::reply::Reply, BotError> {
     let data = ctx.data();
     data.store
         .save_tip_settings(settings, data.clock.now())
         .await?;
     data.tips.changed(DutyKind::Tip, settings.guild_id);
     let next = next_of(ctx, settings).await?;
-    send(ctx, answers::changed(what, next)).await
+    Ok(answers::changed(what, next))
+}
+
+/// Saves settings, tells the scheduler, and confirms with the next tip's time.
+async fn save_and_confirm(
+    ctx: Context<'_>,
+    settings: &TipSettings,
+    what: &str,
+) -> Result<(), BotError> {
+    let said = save_and_say(ctx, settings, what).await?;
+    send(ctx, said).await
 }
 
 fn setup_view(settings: &TipSettings) -> Setup {
@@ -178,9 +194,10 @@ pub async fn setup(
     let data = ctx.data();
     let existing = data.store.tip_settings(guild).await?;
     let thread = existing.as_ref().is_some_and(|s| s.thread);
-    if let Some(missing) = missing_in(ctx, guild, channel_id, thread).filter(|m| !m.is_empty()) {
+    let missing = missing_in(ctx, guild, channel_id, thread).await;
+    if let Some(missing) = missing.as_ref().filter(|m| !m.is_empty()) {
         return Err(BotError::user(answers::channel_refused(
-            channel_id, &missing,
+            channel_id, missing,
         )));
     }
     let now = data.clock.now();
@@ -199,7 +216,9 @@ pub async fn setup(
     data.store.save_tip_settings(&settings, now).await?;
     data.tips.changed(DutyKind::Tip, guild);
     let next = next_of(ctx, &settings).await?;
-    send(ctx, answers::setup_done(&setup_view(&settings), next)).await
+    let done = answers::setup_done(&setup_view(&settings), next);
+    let note = unchecked_note(done, missing.as_deref(), channel_id, &needs(thread));
+    send(ctx, note).await
 }
 
 /// Where and when tips are posted, the next and the last one, and any problem.
@@ -231,7 +250,8 @@ pub async fn status(ctx: Context<'_>) -> Result<(), BotError> {
             settings.guild_id,
             settings.channel_id,
             settings.thread,
-        ),
+        )
+        .await,
     };
     send(ctx, answers::status(&view)).await
 }
@@ -320,19 +340,26 @@ pub async fn thread(
         return Ok(());
     };
     let on = matches!(thread, Switch::On);
-    if on {
-        if let Some(missing) =
-            missing_in(ctx, settings.guild_id, settings.channel_id, true).filter(|m| !m.is_empty())
-        {
-            return Err(BotError::user(answers::channel_refused(
-                settings.channel_id,
-                &missing,
-            )));
-        }
+    let missing = if on {
+        missing_in(ctx, settings.guild_id, settings.channel_id, true).await
+    } else {
+        Some(Vec::new())
+    };
+    if let Some(missing) = missing.as_ref().filter(|m| !m.is_empty()) {
+        return Err(BotError::user(answers::channel_refused(
+            settings.channel_id,
+            missing,
+        )));
     }
+    let channel_id = settings.channel_id;
     let threaded = TipSettings {
         thread: on,
         ..settings
     };
-    save_and_confirm(ctx, &threaded, answers::threads(on)).await
+    let said = save_and_say(ctx, &threaded, answers::threads(on)).await?;
+    send(
+        ctx,
+        unchecked_note(said, missing.as_deref(), channel_id, &needs(on)),
+    )
+    .await
 }
