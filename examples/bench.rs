@@ -17,14 +17,17 @@
 //!   `/proc/PID/status`, so the fake (here, with its record of every frame it sent) is not
 //!   counted;
 //! - the daily-tip fan-out: 10,000 servers due in the same minute against a fake that allows
-//!   50 message posts a second: time until all are posted, against the 200 s floor.
+//!   50 message posts a second: time until all are posted, against the 200 s floor; once with
+//!   the bot in this process on SQLite, once split across three processes (this program with
+//!   `--bot-child`, two of six shards each) on a throwaway PostgreSQL server.
 //!
 //! The bot's logging is installed as in production (default level, writing to nowhere).
 //!
 //! `--quick` runs every measurement at smaller counts, in under a minute; `--servers N` sets
 //! the number of servers in the fan-out; `--only bare`, `--only bare-embed` or
 //! `--only bridgebot` runs nothing but that bot's latency runs, to profile it (`perf record`
-//! around it); `--only memory` runs nothing but the memory measurement. Progress goes to
+//! around it); `--only memory` runs nothing but the memory measurement, `--only fan-out` the
+//! two fan-outs. Progress goes to
 //! stderr, the table to stdout.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A measurement that cannot run stops with its reason.
@@ -68,6 +71,10 @@ async fn main() {
         memory_child(&args[at + 1..]).await;
         return;
     }
+    if let Some(at) = args.iter().position(|a| a == "--bot-child") {
+        bot_child(&args[at + 1..]).await;
+        return;
+    }
     let quick = args.iter().any(|a| a == "--quick");
     let mut scale = if quick {
         Scale {
@@ -100,7 +107,20 @@ async fn main() {
                 print_memory(&memory(scale.memory_servers).await);
                 return;
             }
-            other => panic!("--only takes bare, bare-embed, bridgebot or memory, not {other:?}"),
+            Some("fan-out") => {
+                progress(&format!(
+                    "daily-tip fan-out to {} servers, one process",
+                    scale.servers
+                ));
+                let one = fan_out(scale.servers).await;
+                progress(&format!("the same with three processes on PostgreSQL"));
+                let three = fan_out_split(scale.servers, 3).await;
+                print_fan_outs(scale.servers, &one, &three);
+                return;
+            }
+            other => {
+                panic!("--only takes bare, bare-embed, bridgebot, memory or fan-out, not {other:?}")
+            }
         };
         latency_only(target, scale.seconds_per_rate).await;
         return;
@@ -109,7 +129,9 @@ async fn main() {
     let memory = memory(scale.memory_servers).await;
     let load = content_load_time();
     progress(&format!("daily-tip fan-out to {} servers", scale.servers));
-    let fan_out = fan_out(scale.servers).await;
+    let fan_out_one = fan_out(scale.servers).await;
+    progress("the same with three processes on PostgreSQL");
+    let fan_out_three = fan_out_split(scale.servers, 3).await;
     let mut rows = Vec::new();
     let mut worst = Lateness::default();
     for rate in [200u32, 1000] {
@@ -166,18 +188,27 @@ async fn main() {
         load.as_secs_f64() * 1000.0
     );
     print_memory(&memory);
-    let floor = scale.servers as f64 / 50.0;
-    println!(
-        "| tip fan-out: {} servers due at once, 50 posts/s allowed | {:.1} s to all posted (floor {:.0} s, ratio {:.2}) |",
-        scale.servers,
-        fan_out.elapsed.as_secs_f64(),
-        floor,
-        fan_out.elapsed.as_secs_f64() / floor
-    );
-    println!(
-        "| tip fan-out: posted / lost / twice / 429s | {} / {} / {} / {} |",
-        fan_out.posted, fan_out.lost, fan_out.twice, fan_out.rate_limited
-    );
+    print_fan_outs(scale.servers, &fan_out_one, &fan_out_three);
+}
+
+/// The fan-out rows: one process on SQLite, and three on PostgreSQL.
+fn print_fan_outs(servers: usize, one: &FanOut, three: &FanOut) {
+    let floor = servers as f64 / 50.0;
+    for (how, run) in [
+        ("one process, SQLite", one),
+        ("three processes (2 of 6 shards each), PostgreSQL", three),
+    ] {
+        println!(
+            "| tip fan-out, {how}: {servers} servers due at once, 50 posts/s allowed | {:.1} s to all posted (floor {:.0} s, ratio {:.3}) |",
+            run.elapsed.as_secs_f64(),
+            floor,
+            run.elapsed.as_secs_f64() / floor
+        );
+        println!(
+            "| tip fan-out, {how}: posted / lost / twice / 429s | {} / {} / {} / {} |",
+            run.posted, run.lost, run.twice, run.rate_limited
+        );
+    }
 }
 
 /// Only one bot's latency runs, for profiling it alone.
@@ -579,35 +610,155 @@ async fn fan_out(servers: usize) -> FanOut {
     }
     let elapsed = started.elapsed();
     ticking.abort();
-    let mut per_channel: HashMap<u64, usize> = HashMap::new();
-    let mut rate_limited = 0;
-    for request in fake.requests() {
-        if request.method == "POST" && request.route().ends_with("/messages") {
-            if request.status == Some(429) {
-                rate_limited += 1;
-            } else if request.status == Some(200) {
-                let channel = request
-                    .route()
-                    .split('/')
-                    .nth(2)
-                    .and_then(|c| c.parse().ok())
-                    .unwrap_or(0);
-                *per_channel.entry(channel).or_default() += 1;
-            }
-        }
-    }
-    let lost = (0..servers)
-        .filter(|i| !per_channel.contains_key(&extra_guild_channel_id(*i)))
-        .count();
-    let twice = per_channel.values().filter(|n| **n > 1).count();
+    let tally = Tally::of(&fake, servers);
     bot.shutdown().await.expect("clean stop");
     FanOut {
         elapsed,
         posted,
-        lost,
-        twice,
-        rate_limited,
+        lost: tally.lost,
+        twice: tally.twice,
+        rate_limited: tally.rate_limited,
     }
+}
+
+/// The fake's record of the tips: which servers got none, which two, how many 429s, and when
+/// the last one landed.
+struct Tally {
+    posted: usize,
+    lost: usize,
+    twice: usize,
+    rate_limited: usize,
+    last: Option<Instant>,
+}
+
+impl Tally {
+    fn of(fake: &FakeDiscord, servers: usize) -> Tally {
+        let mut per_channel: HashMap<u64, usize> = HashMap::new();
+        let mut rate_limited = 0;
+        let mut last = None;
+        for request in fake.requests() {
+            if request.method == "POST" && request.route().ends_with("/messages") {
+                if request.status == Some(429) {
+                    rate_limited += 1;
+                } else if request.status == Some(200) {
+                    let channel = request
+                        .route()
+                        .split('/')
+                        .nth(2)
+                        .and_then(|c| c.parse().ok())
+                        .unwrap_or(0);
+                    *per_channel.entry(channel).or_default() += 1;
+                    last = last.max(Some(request.at));
+                }
+            }
+        }
+        let lost = (0..servers)
+            .filter(|i| !per_channel.contains_key(&extra_guild_channel_id(*i)))
+            .count();
+        Tally {
+            posted: servers - lost,
+            lost,
+            twice: per_channel.values().filter(|n| **n > 1).count(),
+            rate_limited,
+            last,
+        }
+    }
+}
+
+/// The bot's shards in the split fan-out, and how they are shared among its processes.
+const SPLIT_SHARDS: u32 = 6;
+
+/// The fan-out with the bot split across `processes` processes (each this program started with
+/// `--bot-child`, running the bot as `bridgebot run` does, on the system clock) sharing one
+/// PostgreSQL database, `SPLIT_SHARDS` shards between them: time from the due minute to the
+/// last tip posted.
+async fn fan_out_split(servers: usize, processes: u32) -> FanOut {
+    let postgres = test_postgres::database().await;
+    let fake = FakeDiscord::start_with(FakeOptions {
+        rest_rate_limit: Some(50),
+        extra_guilds: servers,
+        interaction_deadline: None,
+        ..FakeOptions::default()
+    })
+    .await;
+    // The next whole minute at least 40 s away: time to start and plan before it.
+    let now = Timestamp::now();
+    let due = Timestamp::from_second((now.as_second() + 40) / 60 * 60 + 60).expect("ts");
+    let store = Store::open_postgres(postgres.url(), "the bench database")
+        .await
+        .expect("database");
+    seed_tips(&store, servers, due).await;
+    let per = SPLIT_SHARDS / processes;
+    let children: Vec<Child> = (0..processes)
+        .map(|n| {
+            let last = if n + 1 == processes {
+                SPLIT_SHARDS - 1
+            } else {
+                (n + 1) * per - 1
+            };
+            let shards = format!("{}-{last}/{SPLIT_SHARDS}", n * per);
+            Command::new(std::env::current_exe().expect("this program"))
+                .arg("--bot-child")
+                .arg(fake.api_base())
+                .arg(postgres.url())
+                .arg(&shards)
+                .stdin(Stdio::piped())
+                .spawn()
+                .expect("start a bot process")
+        })
+        .collect();
+    let wait = due.duration_since(Timestamp::now());
+    progress(&format!(
+        "{processes} processes started; the tips fall due in {:.0} s",
+        wait.as_secs_f64()
+    ));
+    let due_at = Instant::now() + Duration::try_from(wait).unwrap_or_default();
+    let deadline = due_at + Duration::from_secs(servers as u64 / 10 + 60);
+    loop {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let tally = Tally::of(&fake, servers);
+        if tally.lost == 0 || Instant::now() > deadline {
+            break;
+        }
+    }
+    let tally = Tally::of(&fake, servers);
+    for child in children {
+        stop_child(child);
+    }
+    FanOut {
+        elapsed: tally
+            .last
+            .map_or(Duration::MAX, |last| last.saturating_duration_since(due_at)),
+        posted: tally.posted,
+        lost: tally.lost,
+        twice: tally.twice,
+        rate_limited: tally.rate_limited,
+    }
+}
+
+/// The child side of [`fan_out_split`]: `--bot-child API_BASE DATABASE_URL SHARDS`. Runs the bot
+/// on those shards until stdin closes.
+async fn bot_child(args: &[String]) {
+    let [api_base, database, shards] = args else {
+        panic!("--bot-child takes API_BASE DATABASE_URL SHARDS, not {args:?}");
+    };
+    let mut config = config_with(api_base, PathBuf::new());
+    config.storage.database = Database::parse(database).expect("a database URL");
+    config
+        .run_shards(shards.parse().expect("a shard range"))
+        .expect("shards on PostgreSQL");
+    let token = config.token(|_| Some(TOKEN.into())).expect("token");
+    let bot = Bot::new(config, token)
+        .start()
+        .await
+        .expect("the bot starts");
+    tokio::task::spawn_blocking(|| {
+        let mut rest = String::new();
+        let _ = std::io::stdin().read_line(&mut rest);
+    })
+    .await
+    .expect("waiting for stdin");
+    bot.shutdown().await.expect("clean stop");
 }
 
 /// Waits until the scheduler has planned `servers` servers. Before the due minute it only
@@ -637,13 +788,19 @@ async fn run_with_real_time(clock: ManualClock, from: Timestamp, started: Instan
 
 async fn seed_servers(database: &Path, servers: usize, due: Timestamp) {
     let store = Store::open(database).await.expect("database");
-    // Set up half an hour before: the first tip owed is the one at `due`.
+    seed_tips(&store, servers, due).await;
+}
+
+/// Gives servers `0..servers` a daily tip at `due`'s minute (UTC), set up half an hour before
+/// (so the first tip owed is the one at `due`), and closes the store.
+async fn seed_tips(store: &Store, servers: usize, due: Timestamp) {
     let since = due - jiff::SignedDuration::from_mins(30);
+    let local = due.to_zoned(jiff::tz::TimeZone::UTC);
     for index in 0..servers {
         let settings = TipSettings {
             guild_id: extra_guild_id(index),
             channel_id: extra_guild_channel_id(index),
-            time: DailyTime::new(9, 0).expect("time"),
+            time: DailyTime::new(local.hour(), local.minute()).expect("time"),
             zone: Zone::utc(),
             days: Days::EveryDay,
             paused: false,
