@@ -113,7 +113,7 @@ async fn main() {
                     scale.servers
                 ));
                 let one = fan_out(scale.servers).await;
-                progress(&format!("the same with three processes on PostgreSQL"));
+                progress("the same with three processes on PostgreSQL");
                 let three = fan_out_split(scale.servers, 3).await;
                 print_fan_outs(scale.servers, &one, &three);
                 return;
