@@ -41,9 +41,14 @@ pub const NO_POLLS_CHANNEL_ID: u64 = 1_200_000_000_000_000_405;
 /// First id of the extra guilds made by [`crate::FakeOptions::extra_guilds`].
 const EXTRA_GUILD_BASE: u64 = 1_210_000_000_000_000_000;
 
+/// How far apart two extra guilds' ids are: one millisecond of a snowflake's timestamp (its
+/// bits from 22 up), so that consecutive guilds fall on consecutive gateway shards
+/// (`(id >> 22) % total`), as a real bot's servers spread over its shards.
+const EXTRA_GUILD_STRIDE: u64 = 1 << 22;
+
 /// The id of extra guild number `index` (0-based) made by [`crate::FakeOptions::extra_guilds`].
 pub const fn extra_guild_id(index: usize) -> u64 {
-    EXTRA_GUILD_BASE + (index as u64) * 10
+    EXTRA_GUILD_BASE + (index as u64) * EXTRA_GUILD_STRIDE
 }
 
 /// The id of the one text channel of extra guild number `index` (0-based).
@@ -161,6 +166,17 @@ pub mod perms {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn extra_guilds_spread_over_the_shards() {
+        let total = 6;
+        let mut per_shard = [0; 6];
+        for index in 0..600 {
+            per_shard[((extra_guild_id(index) >> 22) % total) as usize] += 1;
+        }
+        assert_eq!(per_shard, [100; 6]);
+        assert_ne!(extra_guild_channel_id(0), extra_guild_id(1));
+    }
 
     #[test]
     fn snowflakes_increase_strictly() {
