@@ -378,7 +378,7 @@ fn busiest_second(fake: &FakeDiscord) -> (usize, Vec<(String, usize)>) {
             .or_default() += 1;
     }
     let mut kinds: Vec<(String, usize)> = kinds.into_iter().collect();
-    kinds.sort_by(|a, b| b.1.cmp(&a.1));
+    kinds.sort_by_key(|kind| std::cmp::Reverse(kind.1));
     (busiest, kinds)
 }
 
@@ -529,7 +529,7 @@ async fn three_processes_on_ranges_of_shards_never_double_or_lose_a_tip_through_
     );
     assert!(
         busiest <= 50,
-        "{busiest} requests in one second at the fake"
+        "{busiest} requests in one second at the fake: {busiest_kinds:?}"
     );
     let store = Store::open_postgres(postgres.url(), "the soak database")
         .await
