@@ -17,12 +17,8 @@ use bridgebot::app::{Bot, RunError};
 use bridgebot::config::{Config, Ownership, ShardRange, Shards};
 use bridgebot::content::Content;
 use bridgebot::lease::LeaseError;
-use bridgebot::model::duty::DutyKind;
 use bridgebot::schedule::ScheduleEvent;
-use bridgebot::store::{DutyClaim, TipSettings};
-use bridgebot::when::{DailyTime, Days, Zone};
 use fake_discord::{GUILD_ID, TEXT_CHANNEL_ID};
-use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use support::{Engine, TestBot};
 
@@ -97,7 +93,7 @@ async fn a_range_whose_process_died_is_taken_over_when_its_lease_runs_out_and_it
                     .take_lease(shards, now, until)
                     .await
                     .expect("the dead process's lease");
-                seed_claim(&store, &tip, now).await;
+                support::seed_tip_claim(&store, &tip, now).await;
                 store.close().await;
                 // The database keeps whole seconds.
                 Timestamp::from_second(until.as_second()).expect("ts")
@@ -162,34 +158,4 @@ async fn a_reload_asked_of_one_process_reaches_the_other() {
         bot.shutdown().await;
     })
     .await;
-}
-
-/// Tip settings for the fake's server, and a claim of today's tip as a crash leaves it.
-async fn seed_claim(store: &bridgebot::store::Store, tip: &str, now: Timestamp) {
-    let due = now - SignedDuration::from_mins(2);
-    let local = due.to_zoned(TimeZone::UTC);
-    let settings = TipSettings {
-        guild_id: GUILD_ID,
-        channel_id: TEXT_CHANNEL_ID,
-        time: DailyTime::new(local.hour(), local.minute()).expect("time"),
-        zone: Zone::utc(),
-        days: Days::EveryDay,
-        paused: false,
-        skip_date: None,
-        role_id: None,
-        thread: false,
-        active_since: now - SignedDuration::from_hours(48),
-    };
-    store.save_tip_settings(&settings, now).await.expect("save");
-    let claim = DutyClaim {
-        duty: DutyKind::Tip,
-        guild_id: GUILD_ID,
-        local_date: local.date(),
-        item: Some(tip.into()),
-        cycle: Some(0),
-        channel_id: TEXT_CHANNEL_ID,
-        payload: Some("{}".into()),
-        due_at: due,
-    };
-    assert!(store.claim_duty(&claim, due).await.expect("claim"));
 }

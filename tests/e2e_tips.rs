@@ -12,13 +12,10 @@ use bridgebot::model::duty::DutyKind;
 use bridgebot::reply::{tip_embed, Reply};
 use bridgebot::rest::Rest;
 use bridgebot::schedule::{Addressing, Poster as _, ScheduleEvent};
-use bridgebot::store::{DutyClaim, TipSettings};
-use bridgebot::when::{DailyTime, Days, Zone};
 use fake_discord::{
     FakeDiscord, Fault, RouteMatcher, ADMIN_ID, GUILD_ID, HIDDEN_CHANNEL_ID, MEMBER_ID, OWNER_ID,
     TEAM_ROLE_ID, TEXT_CHANNEL_ID, VOICE_CHANNEL_ID,
 };
-use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde_json::Value;
 use support::events::{next_event, next_event_driving};
@@ -445,32 +442,7 @@ async fn preview_shows_the_tip_that_is_then_posted() {
 /// minutes ago, was being sent.
 async fn seed_claim(database: &Database, tip_id: &str, now: Timestamp) {
     let store = support::open_store(database).await;
-    let due = now.checked_sub(SignedDuration::from_mins(2)).expect("ts");
-    let local = due.to_zoned(TimeZone::UTC);
-    let settings = TipSettings {
-        guild_id: GUILD_ID,
-        channel_id: TEXT_CHANNEL_ID,
-        time: DailyTime::new(local.hour(), local.minute()).expect("time"),
-        zone: Zone::utc(),
-        days: Days::EveryDay,
-        paused: false,
-        skip_date: None,
-        role_id: None,
-        thread: false,
-        active_since: now.checked_sub(SignedDuration::from_hours(48)).expect("ts"),
-    };
-    store.save_tip_settings(&settings, now).await.expect("save");
-    let claim = DutyClaim {
-        duty: DutyKind::Tip,
-        guild_id: GUILD_ID,
-        local_date: local.date(),
-        item: Some(tip_id.into()),
-        cycle: Some(0),
-        channel_id: TEXT_CHANNEL_ID,
-        payload: Some("{}".into()),
-        due_at: due,
-    };
-    store.claim_duty(&claim, due).await.expect("claim");
+    support::seed_tip_claim(&store, tip_id, now).await;
     store.close().await;
 }
 

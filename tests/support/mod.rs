@@ -139,6 +139,41 @@ pub async fn open_store(database: &Database) -> Store {
     .expect("the test database opens")
 }
 
+/// Gives the fake's server a daily tip due two minutes before `now` (UTC, every day), and a
+/// claim of today's tip `tip_id` as a crash between sending and logging leaves it.
+pub async fn seed_tip_claim(store: &Store, tip_id: &str, now: jiff::Timestamp) {
+    use bridgebot::model::duty::DutyKind;
+    use bridgebot::store::{DutyClaim, TipSettings};
+    use bridgebot::when::{DailyTime, Days, Zone};
+    use jiff::SignedDuration;
+    let due = now - SignedDuration::from_mins(2);
+    let local = due.to_zoned(jiff::tz::TimeZone::UTC);
+    let settings = TipSettings {
+        guild_id: fake_discord::GUILD_ID,
+        channel_id: fake_discord::TEXT_CHANNEL_ID,
+        time: DailyTime::new(local.hour(), local.minute()).expect("time"),
+        zone: Zone::utc(),
+        days: Days::EveryDay,
+        paused: false,
+        skip_date: None,
+        role_id: None,
+        thread: false,
+        active_since: now - SignedDuration::from_hours(48),
+    };
+    store.save_tip_settings(&settings, now).await.expect("save");
+    let claim = DutyClaim {
+        duty: DutyKind::Tip,
+        guild_id: fake_discord::GUILD_ID,
+        local_date: local.date(),
+        item: Some(tip_id.into()),
+        cycle: Some(0),
+        channel_id: fake_discord::TEXT_CHANNEL_ID,
+        payload: Some("{}".into()),
+        due_at: due,
+    };
+    assert!(store.claim_duty(&claim, due).await.expect("claim"));
+}
+
 /// A change a test makes to the config before the bot starts.
 type ConfigChange = Box<dyn FnOnce(&mut Config, &Path) + Send>;
 
