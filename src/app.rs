@@ -287,8 +287,10 @@ impl RunningBot {
         }
         // With posts still in flight the hold is left to run out, so that no process takes
         // over their claims while they may still be sent.
-        if let Some(lease) = self.lease.filter(|_| settled) {
-            lease.release().await;
+        match self.lease {
+            Some(lease) if settled => lease.release().await,
+            Some(lease) => lease.let_run_out(),
+            None => {}
         }
         if let Some(client) = self.client {
             client.await??;

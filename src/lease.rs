@@ -156,10 +156,14 @@ impl Held {
         }
     }
 
+    /// Stops renewing and leaves the lease to run out (posts may still be in flight): the next
+    /// process takes the shards once it has. Dropping the hold does the same.
+    pub fn let_run_out(self) {}
+
     /// Stops renewing and gives the shards up, for the next process to take at once.
-    pub async fn release(self) {
+    pub async fn release(mut self) {
         self.stop.stop();
-        if let Some(task) = self.renewing {
+        if let Some(task) = self.renewing.take() {
             task.abort();
             let _ = task.await;
         }
@@ -168,6 +172,16 @@ impl Held {
             Err(error) => {
                 warn!(%error, "cannot give up the hold on the shards; it runs out by itself")
             }
+        }
+    }
+}
+
+impl Drop for Held {
+    /// A hold not given up stops being renewed, and runs out.
+    fn drop(&mut self) {
+        self.stop.stop();
+        if let Some(task) = self.renewing.take() {
+            task.abort();
         }
     }
 }
