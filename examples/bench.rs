@@ -582,13 +582,7 @@ struct FanOut {
 /// `servers` servers, each with a tip due at 09:00 UTC, against a fake allowing 50 posts a
 /// second: how long until every server has its tip.
 async fn fan_out(servers: usize) -> FanOut {
-    let fake = FakeDiscord::start_with(FakeOptions {
-        rest_rate_limit: Some(50),
-        extra_guilds: servers,
-        interaction_deadline: None,
-        ..FakeOptions::default()
-    })
-    .await;
+    let fake = FakeDiscord::start_with(FakeOptions::fan_out(servers)).await;
     let dir = tempfile::tempdir().expect("temp dir");
     let config = config_for(&fake, dir.path());
     let due = due();
@@ -684,13 +678,7 @@ const SPLIT_SHARDS: u32 = 6;
 /// last tip posted.
 async fn fan_out_split(servers: usize, processes: u32) -> FanOut {
     let postgres = test_postgres::database().await;
-    let fake = FakeDiscord::start_with(FakeOptions {
-        rest_rate_limit: Some(50),
-        extra_guilds: servers,
-        interaction_deadline: None,
-        ..FakeOptions::default()
-    })
-    .await;
+    let fake = FakeDiscord::start_with(FakeOptions::fan_out(servers)).await;
     // The next whole minute at least 40 s away: time to start and plan before it.
     let now = Timestamp::now();
     let due = Timestamp::from_second((now.as_second() + 40) / 60 * 60 + 60).expect("ts");

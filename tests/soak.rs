@@ -219,13 +219,7 @@ async fn kill_9_at_random_moments_never_doubles_or_loses_a_tip_a_result_or_a_dig
     // Enough servers that the fan-out (48 posts a second) outlasts the kills: every kill lands
     // while tips are being posted, not after the last one.
     let servers = env_count("BRIDGEBOT_SOAK_SERVERS", 2000);
-    let fake = FakeDiscord::start_with(FakeOptions {
-        rest_rate_limit: Some(50),
-        extra_guilds: servers,
-        interaction_deadline: None,
-        ..FakeOptions::default()
-    })
-    .await;
+    let fake = FakeDiscord::start_with(FakeOptions::fan_out(servers)).await;
     let dir = tempfile::tempdir().expect("temp dir");
     let database = dir.path().join("soak.db");
     let config = dir.path().join("bridgebot.toml");
@@ -433,13 +427,7 @@ async fn three_processes_on_ranges_of_shards_never_double_or_lose_a_tip_through_
     let kills = env_count("BRIDGEBOT_SOAK_KILLS", 30);
     let servers = env_count("BRIDGEBOT_SOAK_SERVERS", 3000);
     let postgres = test_postgres::database().await;
-    let fake = FakeDiscord::start_with(FakeOptions {
-        rest_rate_limit: Some(50),
-        extra_guilds: servers,
-        interaction_deadline: None,
-        ..FakeOptions::default()
-    })
-    .await;
+    let fake = FakeDiscord::start_with(FakeOptions::fan_out(servers)).await;
     let dir = tempfile::tempdir().expect("temp dir");
     // 42 posts a second for the bot, 14 for each process: the rest of the 50 is left for what
     // a start asks outside the pacer (the gateway's address, the application, the commands),

@@ -110,6 +110,19 @@ pub struct FakeOptions {
     pub gateway_handshake_delay: Option<Duration>,
 }
 
+impl FakeOptions {
+    /// For load runs (the soaks, the benchmark's fan-outs): `servers` extra guilds, Discord's
+    /// global 50 message posts a second enforced, and no interaction deadline.
+    pub fn fan_out(servers: usize) -> Self {
+        Self {
+            rest_rate_limit: Some(50),
+            extra_guilds: servers,
+            interaction_deadline: None,
+            ..Self::default()
+        }
+    }
+}
+
 impl Default for FakeOptions {
     fn default() -> Self {
         Self {
