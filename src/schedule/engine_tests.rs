@@ -269,21 +269,27 @@ async fn store_with_claim() -> (Store, String) {
         .await
         .expect("save");
     let tip = Content::bundled().expect("content").tips[3].id.to_string();
+    claim_monday_tip(&store, GUILD, CHANNEL, &tip).await;
+    (store, tip)
+}
+
+/// Claims Monday 2026-11-30's 09:00 tip `tip` for a server, as a crash between sending and
+/// logging leaves it.
+async fn claim_monday_tip(store: &Store, guild: u64, channel: u64, tip: &str) {
     let claim = DutyClaim {
         duty: DutyKind::Tip,
-        guild_id: GUILD,
+        guild_id: guild,
         local_date: date(2026, 11, 30),
-        item: Some(tip.clone()),
+        item: Some(tip.into()),
         cycle: Some(0),
-        channel_id: CHANNEL,
+        channel_id: channel,
         payload: Some("{}".into()),
         due_at: at("2026-11-30T09:00:00Z"),
     };
-    store
+    assert!(store
         .claim_duty(&claim, at("2026-11-30T09:00:00Z"))
         .await
-        .expect("claim");
-    (store, tip)
+        .expect("claim"));
 }
 
 #[tokio::test]
@@ -715,20 +721,8 @@ async fn a_process_on_a_range_of_shards_plans_and_recovers_only_its_servers() {
             .await
             .expect("save");
     }
-    let claim = DutyClaim {
-        duty: DutyKind::Tip,
-        guild_id: theirs,
-        local_date: date(2026, 11, 30),
-        item: Some(Content::bundled().expect("content").tips[0].id.to_string()),
-        cycle: Some(0),
-        channel_id: CHANNEL + theirs,
-        payload: Some("{}".into()),
-        due_at: at("2026-11-30T09:00:00Z"),
-    };
-    store
-        .claim_duty(&claim, at("2026-11-30T09:00:00Z"))
-        .await
-        .expect("claim");
+    let tip = Content::bundled().expect("content").tips[0].id.to_string();
+    claim_monday_tip(&store, theirs, CHANNEL + theirs, &tip).await;
     let config = TipsConfig {
         posts_per_second: test_support::UNPACED,
         ..TipsConfig::default()
