@@ -21,14 +21,18 @@
 //!   the bot in this process on SQLite, once split across three processes (this program with
 //!   `--bot-child`, two of six shards each) on a throwaway PostgreSQL server.
 //!
+//! - the store's hot paths that delete rows (a member's pulse answer, first and again; a tip's
+//!   claim and record) and a pulse's close, on a SQLite file with `secure_delete` on, as the
+//!   bot runs, and off, SQLite's default: what zeroing deleted content costs.
+//!
 //! The bot's logging is installed as in production (default level, writing to nowhere).
 //!
 //! `--quick` runs every measurement at smaller counts, in under a minute; `--servers N` sets
 //! the number of servers in the fan-out; `--only bare`, `--only bare-embed` or
 //! `--only bridgebot` runs nothing but that bot's latency runs, to profile it (`perf record`
-//! around it); `--only memory` runs nothing but the memory measurement, `--only fan-out` the
-//! two fan-outs, `--only fan-out-split` the three-process one. Progress goes to
-//! stderr, the table to stdout.
+//! around it); `--only memory` runs nothing but the memory measurement, `--only store` the
+//! store's writes, `--only fan-out` the two fan-outs, `--only fan-out-split` the three-process
+//! one. Progress goes to stderr, the table to stdout.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A measurement that cannot run stops with its reason.
 
@@ -61,6 +65,8 @@ struct Scale {
     servers: usize,
     /// Server counts the bot's memory is measured at.
     memory_servers: &'static [usize],
+    /// Members answering a pulse (and tips claimed) in the store measurement.
+    store_members: usize,
 }
 
 #[tokio::main]
@@ -81,12 +87,14 @@ async fn main() {
             seconds_per_rate: 4,
             servers: 500,
             memory_servers: &[500, 2_000],
+            store_members: 500,
         }
     } else {
         Scale {
             seconds_per_rate: 30,
             servers: 10_000,
             memory_servers: &[2_000, 10_000],
+            store_members: 5_000,
         }
     };
     if let Some(servers) = flag_value(&args, "--servers") {
@@ -105,6 +113,12 @@ async fn main() {
             Some("bridgebot") => Target::Bridgebot,
             Some("memory") => {
                 print_memory(&memory(scale.memory_servers).await);
+                return;
+            }
+            Some("store") => {
+                println!("| measurement | value |");
+                println!("| --- | --- |");
+                print_store_writes(scale.store_members).await;
                 return;
             }
             Some("fan-out-split") => {
@@ -128,7 +142,7 @@ async fn main() {
                 return;
             }
             other => {
-                panic!("--only takes bare, bare-embed, bridgebot, memory, fan-out or fan-out-split, not {other:?}")
+                panic!("--only takes bare, bare-embed, bridgebot, memory, store, fan-out or fan-out-split, not {other:?}")
             }
         };
         latency_only(target, scale.seconds_per_rate).await;
@@ -198,6 +212,7 @@ async fn main() {
     );
     print_memory(&memory);
     print_fan_outs(scale.servers, Some(&fan_out_one), &fan_out_three);
+    print_store_writes(scale.store_members).await;
 }
 
 /// The fan-out rows: one process on SQLite, and three on PostgreSQL.
@@ -952,4 +967,170 @@ async fn memory_child(args: &[String]) {
     .await
     .expect("waiting for stdin");
     bot.shutdown().await.expect("clean stop");
+}
+
+/// What one store write took, over many: p50, p99 and mean.
+struct Timings {
+    p50: Duration,
+    p99: Duration,
+    mean: Duration,
+}
+
+impl Timings {
+    fn of(mut samples: Vec<Duration>) -> Timings {
+        samples.sort();
+        let at = |q: f64| samples[((samples.len() - 1) as f64 * q) as usize];
+        let total: Duration = samples.iter().sum();
+        Timings {
+            p50: at(0.5),
+            p99: at(0.99),
+            mean: total / u32::try_from(samples.len()).expect("few samples"),
+        }
+    }
+
+    fn summary(&self) -> String {
+        format!(
+            "{:.0} / {:.0} / {:.0} µs",
+            self.p50.as_secs_f64() * 1e6,
+            self.p99.as_secs_f64() * 1e6,
+            self.mean.as_secs_f64() * 1e6
+        )
+    }
+}
+
+/// The hot paths that delete rows, on a SQLite file as the bot writes it.
+struct StoreWrites {
+    /// A member's first answer to a pulse.
+    answer: Timings,
+    /// A member answering again, which deletes their earlier answer first.
+    answer_again: Timings,
+    /// A day's tip claimed and then recorded as posted.
+    tip_claim: Timings,
+    /// Closing the pulse those members answered (counts, deletion, the log truncated).
+    close: Duration,
+}
+
+/// Runs the hot paths `members` times on a fresh database file, with SQLite's `secure_delete`
+/// on (as the bot runs) or off (SQLite's default).
+async fn store_writes(members: usize, secure_delete: bool) -> StoreWrites {
+    use bridgebot::model::duty::DutyKind;
+    use bridgebot::store::{DutyClaim, NewPulse};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("bench.db");
+    let store = if secure_delete {
+        Store::open(&path).await
+    } else {
+        Store::open_leaving_deleted_bytes(&path).await
+    }
+    .expect("database");
+    let now = due();
+    let statements = vec![
+        "lead-a".to_string(),
+        "manage-b".to_string(),
+        "lead-c".to_string(),
+    ];
+    let key = bridgebot::pulse::new_key();
+    let pulse = store
+        .open_pulse(&NewPulse {
+            guild_id: GUILD_ID,
+            week: jiff::civil::date(2026, 11, 30),
+            channel_id: 1,
+            statements: &statements,
+            opened_at: now,
+            closes_at: now + jiff::SignedDuration::from_hours(48),
+            key: &key,
+        })
+        .await
+        .expect("open a pulse");
+    let answers = |score: u8| -> Vec<(String, u8)> {
+        statements.iter().map(|s| (s.clone(), score)).collect()
+    };
+    let mut first = Vec::with_capacity(members);
+    let mut again = Vec::with_capacity(members);
+    for round in [&mut first, &mut again] {
+        for member in 0..members as u64 {
+            let hash = bridgebot::pulse::member_hash(&key, member);
+            let started = Instant::now();
+            store
+                .save_pulse_answers(
+                    pulse.id,
+                    &hash,
+                    &answers(u8::try_from(member % 5 + 1).expect("small")),
+                )
+                .await
+                .expect("answer");
+            round.push(started.elapsed());
+        }
+    }
+    let mut claims = Vec::with_capacity(members);
+    for guild in 0..members as u64 {
+        let claim = DutyClaim {
+            duty: DutyKind::Tip,
+            guild_id: extra_guild_id(guild as usize),
+            local_date: jiff::civil::date(2026, 11, 30),
+            channel_id: 1,
+            item: Some("name-the-destination".into()),
+            cycle: Some(0),
+            payload: Some("{}".into()),
+            due_at: now,
+        };
+        let started = Instant::now();
+        assert!(store.claim_duty(&claim, now).await.expect("claim"));
+        store
+            .finish_duty(
+                DutyKind::Tip,
+                claim.guild_id,
+                claim.local_date,
+                Ok(guild + 1),
+                now,
+            )
+            .await
+            .expect("record");
+        claims.push(started.elapsed());
+    }
+    let started = Instant::now();
+    assert!(store.close_pulse(pulse.id).await.expect("close"));
+    let close = started.elapsed();
+    store.close().await;
+    StoreWrites {
+        answer: Timings::of(first),
+        answer_again: Timings::of(again),
+        tip_claim: Timings::of(claims),
+        close,
+    }
+}
+
+/// The store rows: each hot path with `secure_delete` on and off, the two runs taking turns
+/// twice so that neither gets a quieter machine.
+async fn print_store_writes(members: usize) {
+    progress(&format!(
+        "store writes, {members} members, secure_delete on and off"
+    ));
+    let mut runs = Vec::new();
+    for secure_delete in [true, false, true, false] {
+        runs.push((secure_delete, store_writes(members, secure_delete).await));
+    }
+    for (secure_delete, run) in runs.iter().skip(2) {
+        let how = if *secure_delete {
+            "on (as the bot runs)"
+        } else {
+            "off"
+        };
+        println!(
+            "| pulse answer, secure_delete {how} (p50 / p99 / mean) | {} |",
+            run.answer.summary()
+        );
+        println!(
+            "| pulse answer again, replacing the first, secure_delete {how} (p50 / p99 / mean) | {} |",
+            run.answer_again.summary()
+        );
+        println!(
+            "| tip claim and record, secure_delete {how} (p50 / p99 / mean) | {} |",
+            run.tip_claim.summary()
+        );
+        println!(
+            "| pulse close with {members} answers (counts, deletion, log truncated), secure_delete {how} | {:.1} ms |",
+            run.close.as_secs_f64() * 1e3
+        );
+    }
 }

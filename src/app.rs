@@ -251,6 +251,11 @@ impl RunningBot {
         self.content.reload()
     }
 
+    /// The database the bot keeps its state in.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
     /// The content the bot answers with.
     pub fn content(&self) -> &LiveContent {
         &self.content

@@ -240,6 +240,51 @@ impl Schedule {
     }
 }
 
+/// When a duty is due: a schedule that repeats, or moments fixed in advance (a pulse's
+/// close, whenever and however the pulse was opened).
+#[derive(Debug, Clone)]
+pub enum Timetable {
+    Recurring(Schedule),
+    /// Each moment with the date that keys it in the post log, in time order.
+    Fixed(Vec<Occurrence>),
+}
+
+impl Timetable {
+    /// The first occurrence strictly after `after`.
+    pub fn next_after(&self, after: Timestamp) -> Option<Occurrence> {
+        match self {
+            Timetable::Recurring(schedule) => schedule.next_after(after),
+            Timetable::Fixed(moments) => moments.iter().find(|o| o.at > after).copied(),
+        }
+    }
+
+    /// The latest occurrence at or before `at`.
+    pub fn latest_at_or_before(&self, at: Timestamp) -> Option<Occurrence> {
+        match self {
+            Timetable::Recurring(schedule) => schedule.latest_at_or_before(at),
+            Timetable::Fixed(moments) => moments.iter().rev().find(|o| o.at <= at).copied(),
+        }
+    }
+
+    /// What a post asked for at `at`, outside the timetable, counts as: that local day of a
+    /// schedule. A fixed moment cannot be asked for early.
+    pub fn asked_for(&self, at: Timestamp) -> Option<Occurrence> {
+        match self {
+            Timetable::Recurring(schedule) => Some(Occurrence {
+                date: schedule.local_date(at),
+                at,
+            }),
+            Timetable::Fixed(_) => None,
+        }
+    }
+}
+
+impl From<Schedule> for Timetable {
+    fn from(schedule: Schedule) -> Timetable {
+        Timetable::Recurring(schedule)
+    }
+}
+
 /// The instant a local date and time names: the earlier of two in a repeated hour, and the
 /// first instant after the gap for a time skipped by a spring-forward change.
 fn instant_of(zone: &TimeZone, local: DateTime) -> Timestamp {

@@ -12,7 +12,7 @@ use serde_json::Value;
 use support::events::next_event;
 use support::on_both_engines;
 use support::pulse::*;
-use support::CALLBACK_MESSAGE;
+use support::{TestBot, CALLBACK_MESSAGE};
 
 async fn five_answer_one_changes_and_the_result_replies_with_the_right_averages() {
     let bot = start().await;
@@ -205,6 +205,261 @@ async fn a_member_without_manage_server_cannot_set_up_stop_or_see_status() {
     );
     bot.shutdown().await;
 }
+
+/// Four members answer; the pulse closes. While it was open the database's files held its
+/// key and every member's keyed hash (the check can fail); after the close, neither file holds
+/// any of them, with the bot running and after it stops.
+async fn after_a_close_the_database_files_hold_neither_the_key_nor_a_hash() {
+    let mut bot = start().await;
+    let mut events = bot.running().schedule_events();
+    set_up(&bot).await;
+    clock(&bot).set(at("2026-11-30T09:00:00Z"));
+    let message = posted(&mut events, DutyKind::Pulse).await;
+    let members = &MEMBERS[..4];
+    for (i, member) in members.iter().enumerate() {
+        let score = u8::try_from(i + 1).expect("small");
+        answer(&bot, message, *member, &[score, 5 - score]).await;
+    }
+    let (pulse_id, key, hashes) = secrets(&bot, members).await;
+    let mut needles: Vec<(String, Vec<u8>)> = vec![("the key".into(), key)];
+    for (member, hash) in members.iter().zip(&hashes) {
+        needles.push((format!("the hash of member {member}"), hash.clone()));
+    }
+    let needles: Vec<(&str, &[u8])> = needles
+        .iter()
+        .map(|(what, bytes)| (what.as_str(), bytes.as_slice()))
+        .collect();
+    let open = occurrences(&database_files(&bot.database()).await, &needles);
+    assert!(
+        open.iter().any(|f| f.starts_with("the key"))
+            && open.iter().any(|f| f.starts_with("the hash")),
+        "while open the files hold the key and the hashes, or this test could not fail: {open:?}"
+    );
+
+    clock(&bot).set(at("2026-12-02T09:00:00Z"));
+    posted(&mut events, DutyKind::PulseResult).await;
+    let store = bot.running().store();
+    assert_eq!(store.pulse_key(pulse_id).await.expect("read"), None);
+    let left = occurrences(&database_files(&bot.database()).await, &needles);
+    assert!(
+        left.is_empty(),
+        "after the close, with the bot running: {left:?}"
+    );
+    let stopped = bot
+        .restart_after(|database, _| async move { database_files(&database).await })
+        .await;
+    let left = occurrences(&stopped, &needles);
+    assert!(left.is_empty(), "with the bot stopped: {left:?}");
+    bot.shutdown().await;
+}
+
+/// The weekly pulse is set for Sunday 17:05, open two days; an admin starts one with
+/// `/pulse now` on Sunday at 19:20. It closes Tuesday at 19:20, its own time, not at the
+/// schedule's 17:05 (when it is still open), and its result follows then.
+async fn pulse_now_after_the_weekly_time_closes_at_its_own_time() {
+    let bot = TestBot::builder()
+        .clock(bridgebot::clock::ManualClock::new(at(
+            "2026-12-06T19:00:00Z",
+        )))
+        .start()
+        .await;
+    let mut events = bot.running().schedule_events();
+    let answer_setup = pulse(
+        &bot,
+        ADMIN_ID,
+        "setup",
+        &[
+            ("channel", TEXT_CHANNEL_ID.to_string().into()),
+            ("day", 6.into()), // Sunday, the last choice
+            ("time", "17:05".into()),
+            ("questions", 2.into()),
+            ("open_for", "2d".into()),
+        ],
+    )
+    .await;
+    answer_setup.assert_accepted(CALLBACK_MESSAGE);
+    clock(&bot).set(at("2026-12-06T19:20:00Z"));
+    let started = pulse_now(&bot).await;
+    let closes = at("2026-12-08T19:20:00Z").as_second();
+    assert!(
+        started.contains(&format!("<t:{closes}:F>")),
+        "closes Tuesday 19:20: {started}"
+    );
+    let message = posted(&mut events, DutyKind::Pulse).await;
+    for member in &MEMBERS[..3] {
+        answer(&bot, message, *member, &[4, 2]).await;
+    }
+    let (pulse_id, _, _) = secrets(&bot, &[]).await;
+
+    clock(&bot).set(at("2026-12-08T17:05:00Z"));
+    let store = bot.running().store();
+    let pulse = store.pulse(pulse_id).await.expect("read").expect("there");
+    assert!(!pulse.closed, "still open at the schedule's time");
+
+    clock(&bot).set(at("2026-12-08T19:20:00Z"));
+    let event = next_event(&mut events, "the result at the pulse's own close", |e| {
+        matches!(
+            e,
+            ScheduleEvent::Posted {
+                duty: DutyKind::PulseResult,
+                ..
+            }
+        )
+    })
+    .await;
+    assert!(
+        matches!(event, ScheduleEvent::Posted { late: false, date, .. } if date == jiff::civil::date(2026, 11, 30)),
+        "on time, logged under the pulse's week: {event:?}"
+    );
+    let pulse = store.pulse(pulse_id).await.expect("read").expect("there");
+    assert!(pulse.closed && pulse.responses == 3, "{pulse:?}");
+    assert_eq!(store.pulse_key(pulse_id).await.expect("read"), None);
+    let ScheduleEvent::Posted { message_id, .. } = event else {
+        unreachable!()
+    };
+    let result = bot.fake().message(message_id).expect("the result");
+    assert!(
+        embed_text(&result).contains("3 people answered"),
+        "{result}"
+    );
+    bot.shutdown().await;
+}
+
+/// The bot is down from before a pulse's close until long after the catch-up window. At the
+/// start it closes the pulse first (counts kept, key and answers deleted), records the result
+/// as missed, and `/pulse status` says so.
+async fn a_bot_down_past_the_catch_up_window_still_closes_the_pulse_and_says_the_result_was_missed()
+{
+    let mut bot = start().await;
+    let mut events = bot.running().schedule_events();
+    set_up(&bot).await;
+    clock(&bot).set(at("2026-11-30T09:00:00Z"));
+    let message = posted(&mut events, DutyKind::Pulse).await;
+    for member in &MEMBERS[..3] {
+        answer(&bot, message, *member, &[3, 3]).await;
+    }
+    let (pulse_id, _, _) = secrets(&bot, &[]).await;
+    clock(&bot).set(at("2026-11-30T10:00:00Z"));
+    let later = clock(&bot).clone();
+    // Down from Monday 10:00 until Wednesday 20:00: the close was at 09:00, 11 hours before.
+    bot.restart_after(|_, _| async move { later.set(at("2026-12-02T20:00:00Z")) })
+        .await;
+    let mut events = bot.running().schedule_events();
+    next_event(&mut events, "the result recorded as missed", |e| {
+        matches!(
+            e,
+            ScheduleEvent::Missed {
+                duty: DutyKind::PulseResult,
+                ..
+            }
+        )
+    })
+    .await;
+    let store = bot.running().store();
+    let closed = store.pulse(pulse_id).await.expect("read").expect("there");
+    assert!(closed.closed && closed.responses == 3, "{closed:?}");
+    assert_eq!(store.pulse_key(pulse_id).await.expect("read"), None);
+    let results = bot
+        .fake()
+        .channel_messages(TEXT_CHANNEL_ID)
+        .iter()
+        .filter(|m| embed_text(m).contains("Team pulse result"))
+        .count();
+    assert_eq!(results, 0, "no result was posted");
+    let status = pulse(&bot, ADMIN_ID, "status", &[]).await;
+    let text = status.text().unwrap_or_default().to_string();
+    assert!(
+        text.contains("was not posted") && text.contains("not running"),
+        "{text}"
+    );
+    bot.shutdown().await;
+}
+
+/// The bot is down across a close, back inside the catch-up window, but the channel is gone so
+/// the result cannot be posted: the pulse is closed and its answers deleted all the same.
+async fn a_result_that_cannot_be_posted_never_keeps_the_answers() {
+    let mut bot = start().await;
+    let mut events = bot.running().schedule_events();
+    set_up(&bot).await;
+    clock(&bot).set(at("2026-11-30T09:00:00Z"));
+    let message = posted(&mut events, DutyKind::Pulse).await;
+    answer(&bot, message, MEMBERS[0], &[2, 2]).await;
+    let (pulse_id, _, _) = secrets(&bot, &[]).await;
+    let later = clock(&bot).clone();
+    bot.restart_after(|_, fake| async move {
+        fake.delete_channel(TEXT_CHANNEL_ID);
+        later.set(at("2026-12-02T10:00:00Z"));
+    })
+    .await;
+    let mut events = bot.running().schedule_events();
+    next_event(&mut events, "the result failing", |e| {
+        matches!(
+            e,
+            ScheduleEvent::Failed {
+                duty: DutyKind::PulseResult,
+                ..
+            }
+        )
+    })
+    .await;
+    let store = bot.running().store();
+    let pulse = store.pulse(pulse_id).await.expect("read").expect("there");
+    assert!(pulse.closed, "{pulse:?}");
+    assert_eq!(store.pulse_key(pulse_id).await.expect("read"), None);
+    bot.shutdown().await;
+}
+
+/// The bot restarts ten seconds before a pulse closes; the result goes out at the close.
+async fn a_restart_ten_seconds_before_the_close_posts_the_result_on_time() {
+    let mut bot = start().await;
+    let mut events = bot.running().schedule_events();
+    set_up(&bot).await;
+    clock(&bot).set(at("2026-11-30T09:00:00Z"));
+    let message = posted(&mut events, DutyKind::Pulse).await;
+    for member in &MEMBERS[..3] {
+        answer(&bot, message, *member, &[5, 1]).await;
+    }
+    clock(&bot).set(at("2026-12-02T08:59:50Z"));
+    bot.restart().await;
+    let mut events = bot.running().schedule_events();
+    next_event(&mut events, "the result planned at the close", |e| {
+        matches!(
+            e,
+            ScheduleEvent::Planned { duty: DutyKind::PulseResult, next: Some(next), .. }
+                if *next == at("2026-12-02T09:00:00Z")
+        )
+    })
+    .await;
+    clock(&bot).set(at("2026-12-02T09:00:00Z"));
+    let event = next_event(&mut events, "the result", |e| {
+        matches!(
+            e,
+            ScheduleEvent::Posted {
+                duty: DutyKind::PulseResult,
+                ..
+            }
+        )
+    })
+    .await;
+    assert!(
+        matches!(event, ScheduleEvent::Posted { late: false, .. }),
+        "{event:?}"
+    );
+    let ScheduleEvent::Posted { message_id, .. } = event else {
+        unreachable!()
+    };
+    let result = embed_text(&bot.fake().message(message_id).expect("result"));
+    assert!(result.contains("3 people answered"), "{result}");
+    bot.shutdown().await;
+}
+
+on_both_engines!(
+    after_a_close_the_database_files_hold_neither_the_key_nor_a_hash,
+    pulse_now_after_the_weekly_time_closes_at_its_own_time,
+    a_bot_down_past_the_catch_up_window_still_closes_the_pulse_and_says_the_result_was_missed,
+    a_result_that_cannot_be_posted_never_keeps_the_answers,
+    a_restart_ten_seconds_before_the_close_posts_the_result_on_time,
+);
 
 on_both_engines!(
     five_answer_one_changes_and_the_result_replies_with_the_right_averages,

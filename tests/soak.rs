@@ -325,9 +325,14 @@ async fn kill_9_at_random_moments_never_doubles_or_loses_a_tip_a_result_or_a_dig
             .expect("a row for the day");
         assert_eq!(entry.status, DutyStatus::Posted, "server {index}");
         if has_pulse(index) {
-            for duty in [DutyKind::PulseResult, DutyKind::Digest] {
+            // A pulse's result is logged under its week: it opened yesterday.
+            let pulse_week = bridgebot::pulse::week_of(today.yesterday().expect("a day before"));
+            for (duty, date) in [
+                (DutyKind::PulseResult, pulse_week),
+                (DutyKind::Digest, today),
+            ] {
                 let entry = store
-                    .duty_entry(duty, extra_guild_id(index), today)
+                    .duty_entry(duty, extra_guild_id(index), date)
                     .await
                     .expect("read")
                     .expect("a row for the day");

@@ -19,6 +19,47 @@ pub struct Settings<'a> {
     pub paused: bool,
 }
 
+/// How the last pulse's result went, for `/pulse status`.
+#[derive(Debug, Clone)]
+pub struct LastResult {
+    /// The pulse's week.
+    pub week: Date,
+    pub status: crate::model::duty::DutyStatus,
+    /// When it was posted, or why not.
+    pub detail: Option<String>,
+    pub due_at: Timestamp,
+    pub recorded_at: Timestamp,
+}
+
+impl LastResult {
+    fn sentence(&self) -> String {
+        use crate::model::duty::DutyStatus;
+        let week = self.week;
+        let why = self.detail.as_deref().unwrap_or("no reason was recorded");
+        match self.status {
+            DutyStatus::Posted if self.recorded_at.duration_since(self.due_at).as_secs() >= 60 => {
+                format!(
+                    "The result of the week of {week} was posted late, {}.",
+                    when(self.recorded_at)
+                )
+            }
+            DutyStatus::Posted => format!(
+                "The result of the week of {week} was posted {}.",
+                when(self.recorded_at)
+            ),
+            DutyStatus::Sending => {
+                format!("The result of the week of {week} is being posted.")
+            }
+            DutyStatus::Missed => format!(
+                "The result of the week of {week} was not posted: {why}. Its answers were deleted when it closed, as always; the counts are kept and show in `/pulse trend`."
+            ),
+            DutyStatus::Failed | DutyStatus::Skipped => {
+                format!("The result of the week of {week} was not posted: {why}.")
+            }
+        }
+    }
+}
+
 /// The open pulse, as far as anyone is shown it before it closes.
 #[derive(Debug, Clone, Copy)]
 pub struct OpenPulse {
@@ -62,7 +103,12 @@ pub fn not_set_up() -> Reply {
 }
 
 /// The answer to `/pulse status`: the schedule and the open pulse's count, nothing more.
-pub fn status(settings: &Settings<'_>, open: Option<OpenPulse>, next: Option<Timestamp>) -> Reply {
+pub fn status(
+    settings: &Settings<'_>,
+    open: Option<OpenPulse>,
+    last: Option<&LastResult>,
+    next: Option<Timestamp>,
+) -> Reply {
     let state = if settings.paused { "paused" } else { "running" };
     let open = match open {
         Some(pulse) => format!(
@@ -73,8 +119,11 @@ pub fn status(settings: &Settings<'_>, open: Option<OpenPulse>, next: Option<Tim
         ),
         None => "No pulse is open now.".into(),
     };
+    let last = last
+        .map(|l| format!(" {}", l.sentence()))
+        .unwrap_or_default();
     Reply::private_note(format!(
-        "Team pulse in <#{}>: {state}, every {:?} at {} ({}). {open} Next: {}.",
+        "Team pulse in <#{}>: {state}, every {:?} at {} ({}). {open}{last} Next: {}.",
         settings.channel_id,
         settings.weekday,
         settings.time,

@@ -26,7 +26,7 @@ use crate::model::duty::{DutyKind, DutyStatus};
 use crate::retry::{retry, GaveUp, Patience};
 use crate::store::{DutyClaim, DutyEntry, StoreError};
 use crate::tasks::BoxFuture;
-use crate::when::{Occurrence, Schedule};
+use crate::when::{Occurrence, Timetable};
 
 /// Posts found in a channel after a claim may be stamped slightly before it by Discord.
 const CLOCK_SLACK: SignedDuration = SignedDuration::from_mins(1);
@@ -39,13 +39,20 @@ pub(super) type Outcome = Result<Option<ScheduleEvent>, StoreError>;
 
 /// What planning needs of a duty's settings.
 pub(super) struct View {
-    pub schedule: Schedule,
+    pub schedule: Timetable,
     pub active_since: Timestamp,
 }
 
 /// A duty as the engine drives it, whatever its settings and payload.
 pub(super) trait Runner: Send + Sync + 'static {
     fn kind(&self) -> DutyKind;
+    /// The duty to plan again after a job of this one ends ([`Duty::PLANS_NEXT`]).
+    fn plans_next(&self) -> Option<DutyKind>;
+    /// [`Duty::before_start`].
+    fn before_start<'a>(
+        &'a self,
+        owns: &'a (dyn Fn(u64) -> bool + Sync),
+    ) -> BoxFuture<'a, Result<(), StoreError>>;
     fn servers(&self) -> BoxFuture<'_, Result<Vec<u64>, StoreError>>;
     fn view(&self, guild: u64) -> BoxFuture<'_, Result<Option<View>, StoreError>>;
     /// Posts what the server is owed now, if anything.
@@ -64,7 +71,7 @@ pub(super) struct Delivery<D> {
 
 /// The latest occurrence at or before `now` that the server is owed (set up by then).
 pub(super) fn owed_occurrence(
-    schedule: &Schedule,
+    schedule: &Timetable,
     active_since: Timestamp,
     now: Timestamp,
 ) -> Option<Occurrence> {
@@ -99,6 +106,17 @@ pub(super) fn missed_detail(ctx: &Ctx) -> String {
 impl<D: Duty> Runner for Delivery<D> {
     fn kind(&self) -> DutyKind {
         D::KIND
+    }
+
+    fn plans_next(&self) -> Option<DutyKind> {
+        D::PLANS_NEXT
+    }
+
+    fn before_start<'a>(
+        &'a self,
+        owns: &'a (dyn Fn(u64) -> bool + Sync),
+    ) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(self.duty.before_start(&self.ctx, owns))
     }
 
     fn servers(&self) -> BoxFuture<'_, Result<Vec<u64>, StoreError>> {
@@ -167,9 +185,8 @@ impl<D: Duty> Delivery<D> {
         let Some(plan) = self.duty.plan(ctx, guild).await? else {
             return Ok(None);
         };
-        let today = Occurrence {
-            date: plan.schedule.local_date(now),
-            at: now,
+        let Some(today) = plan.schedule.asked_for(now) else {
+            return Ok(None);
         };
         if ctx
             .store
@@ -194,7 +211,7 @@ impl<D: Duty> Delivery<D> {
     ) -> Outcome {
         let ctx = &self.ctx;
         let now = ctx.clock.now();
-        let (item, cycle, payload) = match self.duty.prepare(ctx, guild, plan).await? {
+        let (item, cycle, payload) = match self.duty.prepare(ctx, guild, plan, owed).await? {
             Prepared::Send {
                 item,
                 cycle,

@@ -19,7 +19,7 @@ use crate::reply::pulse::results_of;
 use crate::reply::Reply;
 use crate::rest::RestError;
 use crate::store::{DigestSchedule, StoreError};
-use crate::when::{Days, Schedule};
+use crate::when::{Days, Occurrence, Schedule};
 
 /// Weeks of the trend the digest draws.
 const TREND_WEEKS: u32 = 12;
@@ -74,7 +74,7 @@ impl Duty for Digest {
             .await?
             .filter(|s| !s.paused)
             .map(|settings| Plan {
-                schedule: digest_schedule(&settings),
+                schedule: digest_schedule(&settings).into(),
                 active_since: settings.active_since,
                 channel_id: settings.channel_id,
                 settings,
@@ -83,15 +83,16 @@ impl Duty for Digest {
 
     async fn prepare(
         &self,
-        ctx: &Ctx,
+        _ctx: &Ctx,
         _guild: u64,
-        plan: &Plan<DigestSchedule>,
+        _plan: &Plan<DigestSchedule>,
+        owed: Occurrence,
     ) -> Result<Prepared<DigestPost>, StoreError> {
         Ok(Prepared::Send {
             item: None,
             cycle: None,
             payload: DigestPost {
-                date: plan.schedule.local_date(ctx.clock.now()).to_string(),
+                date: owed.date.to_string(),
             },
         })
     }

@@ -18,7 +18,7 @@ use crate::model::duty::DutyKind;
 use crate::rest::RestError;
 use crate::retry::{Stop, Transient};
 use crate::store::{Store, StoreError};
-use crate::when::{Occurrence, Schedule};
+use crate::when::{Occurrence, Timetable};
 
 /// What every duty and the engine share.
 pub(crate) struct Ctx {
@@ -33,7 +33,7 @@ pub(crate) struct Ctx {
 
 /// A server's settings for a duty, as far as planning needs them.
 pub(crate) struct Plan<S> {
-    pub schedule: Schedule,
+    pub schedule: Timetable,
     /// Nothing is owed for a moment before this (set up or resumed then).
     pub active_since: Timestamp,
     pub channel_id: u64,
@@ -144,12 +144,13 @@ pub(crate) trait Duty: Send + Sync + 'static {
         async { Ok(None) }
     }
 
-    /// What to send for the day (called once the pacer has given this post its turn).
+    /// What to send for the day `owed` (called once the pacer has given this post its turn).
     fn prepare(
         &self,
         ctx: &Ctx,
         guild: u64,
         plan: &Plan<Self::Settings>,
+        owed: Occurrence,
     ) -> impl Future<Output = Result<Prepared<Self::Payload>, StoreError>> + Send;
 
     /// Sends the post once; the engine retries. Returns the message id.
@@ -166,6 +167,21 @@ pub(crate) trait Duty: Send + Sync + 'static {
         post: &Sending<Self::Payload>,
         since: Timestamp,
     ) -> impl Future<Output = Result<Option<u64>, RestError>> + Send;
+
+    /// Work to do at start, before any claim is recovered or day planned, for the servers
+    /// `owns` accepts (the pulse closes what is past its time: its deletion never waits on a
+    /// post).
+    fn before_start(
+        &self,
+        _ctx: &Ctx,
+        _owns: &(dyn Fn(u64) -> bool + Sync),
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        async { Ok(()) }
+    }
+
+    /// Another duty of the same server to plan again after this one's job (opening a pulse
+    /// gives its result a time to be due).
+    const PLANS_NEXT: Option<DutyKind> = None;
 
     /// What follows a post once it is recorded (a discussion thread, a poll to watch).
     fn after_post(

@@ -30,7 +30,7 @@ use crate::polls::Polls;
 use crate::retry::Stop;
 use crate::store::{Store, StoreError};
 use crate::tasks::{self, Control, DueQueue, Setbacks, Worker, EVENT_BUFFER};
-use crate::when::{Occurrence, Schedule};
+use crate::when::{Occurrence, Timetable};
 
 /// What the scheduler needs.
 #[derive(Clone)]
@@ -292,6 +292,11 @@ impl Engine {
     async fn start(&mut self, queue: &mut DueQueue<Key>) -> Result<(), StoreError> {
         let ownership = self.ownership;
         let owns = move |guild: u64| ownership.owns(guild);
+        // Work owed whatever is sent (a pulse past its close is closed and its answers
+        // deleted) comes before anything is sent.
+        for runner in &self.runners {
+            runner.before_start(&owns).await?;
+        }
         let now = self.ctx.clock.now();
         for runner in self.runners.clone() {
             let sending = self.ctx.store.sending_duties(runner.kind(), now).await?;
@@ -508,6 +513,9 @@ impl Worker for Engine {
             Some(again) => queue.plan(key, again),
             None => self.plan_logged(queue, key).await,
         }
+        if let Some(next) = self.runner(key.1).and_then(|r| r.plans_next()) {
+            self.plan_logged(queue, (key.0, next)).await;
+        }
     }
 
     fn due(&mut self, queue: &mut DueQueue<Key>, key: Key) {
@@ -522,7 +530,7 @@ impl Worker for Engine {
 /// catch-up window) counts as now; a day `done` (already logged, or to be skipped) does not
 /// count.
 pub fn next_due(
-    schedule: &Schedule,
+    schedule: &Timetable,
     active_since: Timestamp,
     done: impl Fn(Date) -> bool,
     now: Timestamp,

@@ -20,6 +20,6 @@ mod weekly_poll;
 
 pub use digest::digest_schedule;
 pub use engine::{next_due, Deps, Requested, ScheduleEvent, Scheduler, Unstarted};
-pub use pulse::{close_schedule, open_for_week, open_schedule, trend_points};
+pub use pulse::{open_for_week, open_schedule, trend_points};
 pub use tip::{next_post, today, Addressing, Poster};
 pub use weekly_poll::next_weekly_poll;

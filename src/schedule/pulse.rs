@@ -1,13 +1,17 @@
 //! The team pulse as two duties of the engine: opening the week's pulse on its day, and
-//! closing it (`open_days` later, at the same time) and posting its result.
+//! closing it at its own `closes_at` and posting its result.
 //!
-//! Closing is a duty rather than a keeper of its own because it is exactly a weekly post owed
-//! on a known day: the engine's claim, record and recovery make the result go out once across
-//! a crash. The anonymizing close itself (`Store::close_pulse`) is one transaction and
-//! idempotent, so it runs before the result is claimed, and again whenever the duty is planned
-//! (at every start), so a pulse whose result was missed is still closed and its answers deleted.
+//! Closing is a duty rather than a keeper of its own because it is exactly a post owed at a
+//! known moment: the engine's claim, record and recovery make the result go out once across a
+//! crash. Its timetable is the server's pulses themselves (each open one at its close, keyed in
+//! the post log by the pulse's week), not the weekly schedule, so a pulse closes on time
+//! whatever opened it: the schedule, `/pulse now` at any hour, or a recovered claim; and a
+//! pulse whose schedule was stopped still closes and reports.
+//!
+//! The anonymizing close itself (`Store::close_pulse`) is one transaction and idempotent. It
+//! never waits on a post: it runs at start for every pulse past its time (before anything is
+//! sent), whenever the duty is planned, and before a result is claimed.
 
-use jiff::civil::Weekday;
 use jiff::{SignedDuration, Timestamp, Zoned};
 use serde::{Deserialize, Serialize};
 use tracing::info;
@@ -22,7 +26,7 @@ use crate::pulse::{new_key, pick_statements, week_of};
 use crate::reply::pulse::{pulse_post, pulse_title, result, result_title, results_of};
 use crate::rest::RestError;
 use crate::store::{NewPulse, PulseRecord, PulseSchedule, Store, StoreError};
-use crate::when::{Days, Occurrence, Schedule};
+use crate::when::{Days, Occurrence, Schedule, Timetable};
 
 /// How many past pulses a server can have, at most, for choosing the next statements.
 const HISTORY: u32 = 10_000;
@@ -68,19 +72,6 @@ pub fn open_schedule(settings: &PulseSchedule) -> Schedule {
     }
 }
 
-/// The weekly schedule its result is posted on: `open_days` later, at the same time.
-pub fn close_schedule(settings: &PulseSchedule) -> Schedule {
-    let mut day: Weekday = settings.weekday;
-    for _ in 0..settings.open_days {
-        day = day.next();
-    }
-    Schedule {
-        time: settings.time,
-        zone: settings.zone.clone(),
-        days: Days::Weekly(day),
-    }
-}
-
 /// When a pulse opened at `opened` closes.
 pub fn closes_at(opened: Timestamp, open_days: u8) -> Timestamp {
     opened
@@ -119,26 +110,32 @@ pub async fn open_for_week(
         .await
 }
 
-/// Closes every pulse of the server whose time is up; returns the pulses closed now.
-pub(super) async fn close_due(
-    store: &Store,
-    guild: u64,
-    now: Timestamp,
-) -> Result<Vec<PulseRecord>, StoreError> {
-    let mut closed = Vec::new();
-    for pulse in store.pulses_to_close(now).await? {
-        if pulse.guild_id == guild && store.close_pulse(pulse.id).await? {
-            info!(guild, week = %pulse.week, "team pulse closed; its individual answers are deleted");
-            closed.push(pulse);
+/// How long after its close a pulse's server is still planned for its result at start.
+const RECENT: SignedDuration = SignedDuration::from_hours(24 * 8);
+
+/// Closes every pulse of the server whose time is up.
+pub(super) async fn close_due(store: &Store, guild: u64, now: Timestamp) -> Result<(), StoreError> {
+    for pulse in store.open_pulses(guild).await? {
+        if pulse.closes_at <= now {
+            close(store, &pulse).await?;
         }
     }
-    Ok(closed)
+    Ok(())
+}
+
+async fn close(store: &Store, pulse: &PulseRecord) -> Result<(), StoreError> {
+    if store.close_pulse(pulse.id).await? {
+        info!(guild = pulse.guild_id, week = %pulse.week, "team pulse closed; its individual answers are deleted");
+    }
+    Ok(())
 }
 
 impl Duty for PulseOpen {
     const KIND: DutyKind = DutyKind::Pulse;
     type Settings = PulseSchedule;
     type Payload = PulsePost;
+    /// A pulse just opened is a result due at its close.
+    const PLANS_NEXT: Option<DutyKind> = Some(DutyKind::PulseResult);
 
     async fn servers(&self, ctx: &Ctx) -> Result<Vec<u64>, StoreError> {
         Ok(ctx
@@ -157,7 +154,7 @@ impl Duty for PulseOpen {
             .await?
             .filter(|s| !s.paused)
             .map(|settings| Plan {
-                schedule: open_schedule(&settings),
+                schedule: open_schedule(&settings).into(),
                 active_since: settings.active_since,
                 channel_id: settings.channel_id,
                 settings,
@@ -203,6 +200,7 @@ impl Duty for PulseOpen {
         ctx: &Ctx,
         _guild: u64,
         plan: &Plan<PulseSchedule>,
+        _owed: Occurrence,
     ) -> Result<Prepared<PulsePost>, StoreError> {
         let content = ctx.content.get();
         let pulse = open_for_week(&ctx.store, &content, &plan.settings, ctx.clock.now()).await?;
@@ -268,58 +266,64 @@ impl Duty for PulseOpen {
 
 impl Duty for PulseResult {
     const KIND: DutyKind = DutyKind::PulseResult;
-    type Settings = PulseSchedule;
+    /// Nothing beyond the pulses, which the timetable is made of.
+    type Settings = ();
     type Payload = ResultPost;
 
-    async fn servers(&self, ctx: &Ctx) -> Result<Vec<u64>, StoreError> {
-        Ok(ctx
-            .store
-            .all_pulse_schedules()
-            .await?
-            .into_iter()
-            .map(|s| s.guild_id)
-            .collect())
-    }
-
-    /// Also closes what is due: planning runs at every start and after every post.
-    async fn plan(&self, ctx: &Ctx, guild: u64) -> Result<Option<Plan<PulseSchedule>>, StoreError> {
-        close_due(&ctx.store, guild, ctx.clock.now()).await?;
-        Ok(ctx.store.pulse_schedule(guild).await?.map(|settings| Plan {
-            schedule: close_schedule(&settings),
-            active_since: settings.active_since,
-            channel_id: settings.channel_id,
-            settings,
-        }))
-    }
-
-    async fn settle_without_post(
+    /// Closes every pulse past its time before anything is sent or planned: a bot that was
+    /// down across a close deletes the answers first, whatever becomes of the result.
+    async fn before_start(
         &self,
         ctx: &Ctx,
-        plan: &Plan<PulseSchedule>,
-        owed: Occurrence,
-    ) -> Result<Option<ScheduleEvent>, StoreError> {
-        if pulse_closing_at(&ctx.store, plan.settings.guild_id, owed.at)
-            .await?
-            .is_some()
-        {
-            return Ok(None);
+        owns: &(dyn Fn(u64) -> bool + Sync),
+    ) -> Result<(), StoreError> {
+        for pulse in ctx.store.pulses_to_close(ctx.clock.now()).await? {
+            if owns(pulse.guild_id) {
+                close(&ctx.store, &pulse).await?;
+            }
         }
-        let guild = plan.settings.guild_id;
-        ctx.store
-            .record_duty(
-                DutyKind::PulseResult,
-                guild,
-                owed.date,
-                DutyStatus::Skipped,
-                "no pulse closed then",
-                owed.at,
-                ctx.clock.now(),
-            )
-            .await?;
-        Ok(Some(ScheduleEvent::Skipped {
-            duty: DutyKind::PulseResult,
-            guild,
-            date: owed.date,
+        Ok(())
+    }
+
+    async fn servers(&self, ctx: &Ctx) -> Result<Vec<u64>, StoreError> {
+        let since = ctx.clock.now().saturating_sub(RECENT).unwrap_or_default();
+        ctx.store.servers_with_recent_pulses(since).await
+    }
+
+    /// Each open pulse is due at its close; the one that closed last stays in the timetable
+    /// so that its result, if not posted yet, is owed (or recorded missed). Also closes what
+    /// is due: planning runs at every start and after every post.
+    async fn plan(&self, ctx: &Ctx, guild: u64) -> Result<Option<Plan<()>>, StoreError> {
+        let now = ctx.clock.now();
+        close_due(&ctx.store, guild, now).await?;
+        let mut pulses = ctx.store.open_pulses(guild).await?;
+        if let Some(last) = ctx.store.last_closed_pulse(guild).await? {
+            pulses.insert(0, last);
+        }
+        pulses.sort_by_key(|p| p.closes_at);
+        // The channel of the result owed now, else of the next one.
+        let Some(channel_id) = pulses
+            .iter()
+            .rev()
+            .find(|p| p.closes_at <= now)
+            .or(pulses.first())
+            .map(|p| p.channel_id)
+        else {
+            return Ok(None);
+        };
+        let moments = pulses
+            .iter()
+            .map(|p| Occurrence {
+                date: p.week,
+                at: p.closes_at,
+            })
+            .collect();
+        Ok(Some(Plan {
+            schedule: Timetable::Fixed(moments),
+            // The pulse itself is what is owed, whatever the schedule says now.
+            active_since: Timestamp::MIN,
+            channel_id,
+            settings: (),
         }))
     }
 
@@ -327,11 +331,16 @@ impl Duty for PulseResult {
         &self,
         ctx: &Ctx,
         guild: u64,
-        _plan: &Plan<PulseSchedule>,
+        _plan: &Plan<()>,
+        owed: Occurrence,
     ) -> Result<Prepared<ResultPost>, StoreError> {
-        let now = ctx.clock.now();
-        close_due(&ctx.store, guild, now).await?;
-        let Some(pulse) = pulse_closing_at(&ctx.store, guild, now).await? else {
+        close_due(&ctx.store, guild, ctx.clock.now()).await?;
+        let Some(pulse) = ctx
+            .store
+            .pulse_for_week(guild, owed.date)
+            .await?
+            .filter(|p| p.closed)
+        else {
             return Ok(Prepared::Broken("the pulse to report on is gone".into()));
         };
         Ok(Prepared::Send {
@@ -390,20 +399,6 @@ async fn claimed_pulse(ctx: &Ctx, id: i64) -> Result<PulseRecord, SendError> {
         .await
         .map_err(|e| SendError::Store(e.to_string()))?
         .ok_or_else(|| SendError::Refused("the pulse is no longer in the database".into()))
-}
-
-/// The closed pulse whose close falls within a day before `at` (the result's due time).
-async fn pulse_closing_at(
-    store: &Store,
-    guild: u64,
-    at: Timestamp,
-) -> Result<Option<PulseRecord>, StoreError> {
-    let window = SignedDuration::from_hours(24 * 7);
-    Ok(store
-        .closed_pulses(guild, 2)
-        .await?
-        .into_iter()
-        .find(|p| p.closes_at <= at && at.duration_since(p.closes_at) < window))
 }
 
 /// The result of a closed pulse, with last week's for the change.

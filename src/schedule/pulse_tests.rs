@@ -55,7 +55,7 @@ async fn store_with_claimed_result() -> Store {
     let claim = DutyClaim {
         duty: DutyKind::PulseResult,
         guild_id: GUILD,
-        local_date: date(2026, 12, 2),
+        local_date: date(2026, 11, 30),
         channel_id: CHANNEL,
         item: None,
         cycle: None,

@@ -91,7 +91,7 @@ pub fn next_post(
     }
     let done = |date| logged(date) || settings.skip_date == Some(date);
     next_due(
-        &schedule_of(settings),
+        &schedule_of(settings).into(),
         settings.active_since,
         done,
         now,
@@ -126,7 +126,7 @@ impl Duty for Tip {
             .await?
             .filter(|s| !s.paused)
             .map(|settings| Plan {
-                schedule: schedule_of(&settings),
+                schedule: schedule_of(&settings).into(),
                 active_since: settings.active_since,
                 channel_id: settings.channel_id,
                 settings,
@@ -173,6 +173,7 @@ impl Duty for Tip {
         ctx: &Ctx,
         guild: u64,
         plan: &Plan<TipSettings>,
+        _owed: Occurrence,
     ) -> Result<Prepared<TipPost>, StoreError> {
         let content = ctx.content.get();
         let cycle = ctx.store.latest_cycle(DutyKind::Tip, guild).await?;

@@ -11,7 +11,7 @@ use crate::reply::poll::scenario_poll;
 use crate::reply::poll::{pulse, quiz, PulseList};
 use crate::rest::RestError;
 use crate::store::{PollSchedule, StoreError};
-use crate::when::{Days, Schedule};
+use crate::when::{Days, Occurrence, Schedule};
 
 /// Answers in a scheduled pulse poll.
 const PULSE_ANSWERS: usize = 4;
@@ -81,7 +81,7 @@ impl Duty for WeeklyPoll {
 
     async fn plan(&self, ctx: &Ctx, guild: u64) -> Result<Option<Plan<PollSchedule>>, StoreError> {
         Ok(ctx.store.poll_schedule(guild).await?.map(|poll| Plan {
-            schedule: schedule_of(&poll),
+            schedule: schedule_of(&poll).into(),
             active_since: poll.active_since,
             channel_id: poll.channel_id,
             settings: poll,
@@ -93,6 +93,7 @@ impl Duty for WeeklyPoll {
         ctx: &Ctx,
         _guild: u64,
         plan: &Plan<PollSchedule>,
+        _owed: Occurrence,
     ) -> Result<Prepared<TimedPoll>, StoreError> {
         Ok(match build(ctx, plan.settings.kind) {
             Ok(spec) => Prepared::Send {

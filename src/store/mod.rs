@@ -20,6 +20,7 @@ mod poll_schedules;
 mod polls;
 mod pulse;
 mod reloads;
+mod scrub;
 #[cfg(test)]
 pub(crate) mod testing;
 mod tips;
@@ -62,6 +63,9 @@ pub enum StoreError {
     Query(#[from] sqlx::Error),
     #[error("the database holds a value this version cannot read: {0}")]
     Corrupt(String),
+    /// Deleted rows could not yet be cleared from the database's files (see `scrub.rs`).
+    #[error("cannot clear deleted rows from the database files: {0}")]
+    Scrub(&'static str),
 }
 
 impl StoreError {

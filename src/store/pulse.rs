@@ -241,7 +241,7 @@ impl Store {
             .transpose()
     }
 
-    /// Open pulses whose time is up at `now`.
+    /// Open pulses whose time is up at `now`, of every server.
     pub async fn pulses_to_close(&self, now: Timestamp) -> Result<Vec<PulseRecord>, StoreError> {
         sqlx::query(
             "SELECT * FROM pulses WHERE status = 'open' AND closes_at <= $1 ORDER BY closes_at",
@@ -252,6 +252,52 @@ impl Store {
         .iter()
         .map(pulse_from_row)
         .collect()
+    }
+
+    /// A server's open pulses, in the order they close.
+    pub async fn open_pulses(&self, guild_id: u64) -> Result<Vec<PulseRecord>, StoreError> {
+        sqlx::query(
+            "SELECT * FROM pulses WHERE guild_id = $1 AND status = 'open' ORDER BY closes_at",
+        )
+        .bind(id_to_db(guild_id))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(pulse_from_row)
+        .collect()
+    }
+
+    /// The server's pulse that closed last.
+    pub async fn last_closed_pulse(
+        &self,
+        guild_id: u64,
+    ) -> Result<Option<PulseRecord>, StoreError> {
+        sqlx::query(
+            "SELECT * FROM pulses WHERE guild_id = $1 AND status = 'closed'
+             ORDER BY closes_at DESC LIMIT 1",
+        )
+        .bind(id_to_db(guild_id))
+        .fetch_optional(&self.pool)
+        .await?
+        .as_ref()
+        .map(pulse_from_row)
+        .transpose()
+    }
+
+    /// Every server with a pulse open, or closed at or after `since`: those a result may be
+    /// owed to, whether or not they still have a pulse schedule.
+    pub async fn servers_with_recent_pulses(
+        &self,
+        since: Timestamp,
+    ) -> Result<Vec<u64>, StoreError> {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT DISTINCT guild_id FROM pulses WHERE status = 'open' OR closes_at >= $1
+             ORDER BY guild_id",
+        )
+        .bind(seconds(since))
+        .fetch_all(&self.pool)
+        .await?;
+        ids.into_iter().map(id_from_db).collect()
     }
 
     /// A server's closed pulses, newest first.
@@ -369,6 +415,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        self.scrub_logged().await;
         Ok(true)
     }
 
@@ -401,7 +448,9 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::testing::{on_both_engines, TestStore};
+    use crate::model::duty::{DutyKind, DutyStatus};
+    use crate::store::testing::{on_both_engines, OldDatabase, TestStore};
+    use crate::store::Engine;
 
     on_both_engines!(
         after_close_nothing_in_any_table_names_or_hashes_a_member,
@@ -555,6 +604,53 @@ mod tests {
             .await
             .expect("due")
             .is_empty());
+    }
+
+    /// A database as the release before left it: results logged under the day the weekly
+    /// schedule posted them. After the upgrade each is under its pulse's week, and a row that
+    /// named no pulse is gone; other duties' rows are untouched.
+    async fn results_logged_by_day_move_to_their_pulse_week(engine: Engine) {
+        let old = OldDatabase::new(engine, 8).await;
+        old.execute(
+            "INSERT INTO duty_log (duty, guild_id, local_date, status, channel_id, payload, message_id, detail, due_at, recorded_at)
+             VALUES ('pulse_result', 7, '2026-12-02', 'posted', 70, '{\"pulse_id\":1,\"week\":\"2026-11-30\"}', 900, NULL, 1, 2),
+                    ('pulse_result', 7, '2026-12-14', 'skipped', NULL, NULL, NULL, 'no pulse closed then', 3, 4),
+                    ('tip', 7, '2026-12-02', 'posted', 70, '{}', 901, NULL, 5, 6)",
+        )
+        .await;
+        let store = old.upgrade().await;
+        let entry = |duty, date| {
+            let store = &store;
+            async move { store.duty_entry(duty, 7, date).await.expect("read") }
+        };
+        let moved = entry(DutyKind::PulseResult, jiff::civil::date(2026, 11, 30))
+            .await
+            .expect("the result under its week");
+        assert_eq!(moved.status, DutyStatus::Posted);
+        assert_eq!(moved.message_id, Some(900));
+        assert!(entry(DutyKind::PulseResult, jiff::civil::date(2026, 12, 2))
+            .await
+            .is_none());
+        assert!(
+            entry(DutyKind::PulseResult, jiff::civil::date(2026, 12, 14))
+                .await
+                .is_none()
+        );
+        assert!(entry(DutyKind::Tip, jiff::civil::date(2026, 12, 2))
+            .await
+            .is_some());
+    }
+
+    mod results_logged_by_day_move_to_their_pulse_week {
+        #[tokio::test]
+        async fn sqlite() {
+            super::results_logged_by_day_move_to_their_pulse_week(super::Engine::Sqlite).await;
+        }
+
+        #[tokio::test]
+        async fn postgres() {
+            super::results_logged_by_day_move_to_their_pulse_week(super::Engine::Postgres).await;
+        }
     }
 
     async fn schedules_round_trip(store: TestStore) {

@@ -79,6 +79,77 @@ pub(crate) async fn rivals(engine: Engine, n: usize) -> (Vec<Store>, Box<dyn std
     }
 }
 
+/// A fresh database whose schema stops at migration `version`, as an older release left it:
+/// seed it with [`OldDatabase::execute`], then [`OldDatabase::upgrade`] it as a start of this
+/// release does.
+pub(crate) struct OldDatabase {
+    pool: sqlx::AnyPool,
+    engine: Engine,
+    database: Option<test_postgres::Database>,
+}
+
+impl OldDatabase {
+    pub(crate) async fn new(engine: Engine, version: i64) -> OldDatabase {
+        use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+        use std::str::FromStr;
+        sqlx::any::install_default_drivers();
+        let (url, database, full) = match engine {
+            Engine::Sqlite => ("sqlite::memory:".to_string(), None, &super::open::SQLITE),
+            Engine::Postgres => {
+                let database = test_postgres::database().await;
+                (
+                    database.url().to_string(),
+                    Some(database),
+                    &super::open::POSTGRES,
+                )
+            }
+        };
+        let options = AnyConnectOptions::from_str(&url).expect("url");
+        // One connection that never closes: every in-memory connection is a database of its own.
+        let pool = AnyPoolOptions::new()
+            .max_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(options)
+            .await
+            .expect("connect");
+        let old = sqlx::migrate::Migrator {
+            migrations: std::borrow::Cow::Owned(
+                full.iter()
+                    .filter(|m| m.version <= version)
+                    .cloned()
+                    .collect(),
+            ),
+            ..sqlx::migrate::Migrator::DEFAULT
+        };
+        old.run(&pool).await.expect("the old migrations");
+        OldDatabase {
+            pool,
+            engine,
+            database,
+        }
+    }
+
+    /// Runs SQL written for the old schema.
+    pub(crate) async fn execute(&self, sql: &str) {
+        sqlx::raw_sql(sql)
+            .execute(&self.pool)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+
+    /// Applies this release's migrations, as a start does.
+    pub(crate) async fn upgrade(self) -> TestStore {
+        let store = Store::migrate(self.pool, self.engine, "the old database")
+            .await
+            .expect("the migrations of this release apply");
+        TestStore {
+            store,
+            _database: self.database,
+        }
+    }
+}
+
 /// `on_both_engines!(name, ...)`: for each `async fn name(store: TestStore)` in the module, a
 /// test `name::sqlite` and a test `name::postgres`.
 macro_rules! on_both_engines {

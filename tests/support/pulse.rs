@@ -174,3 +174,93 @@ pub async fn answer(bot: &TestBot, message: u64, member: u64, scores: &[u8]) {
 pub fn embed_text(message: &Value) -> String {
     message["embeds"].to_string()
 }
+
+/// The open pulse's key and the keyed hash of each of `members`, as the database holds them
+/// while the pulse is open.
+pub async fn secrets(bot: &TestBot, members: &[u64]) -> (i64, Vec<u8>, Vec<Vec<u8>>) {
+    let store = bot.running().store();
+    let pulse = store
+        .current_pulse(fake_discord::GUILD_ID)
+        .await
+        .expect("read")
+        .expect("a pulse is open");
+    let key = store
+        .pulse_key(pulse.id)
+        .await
+        .expect("read")
+        .expect("an open pulse has its key");
+    let hashes = members
+        .iter()
+        .map(|member| bridgebot::pulse::member_hash(&key, *member))
+        .collect();
+    (pulse.id, key, hashes)
+}
+
+/// Every file of the bot's database, as raw bytes, named: on SQLite the main file and its
+/// write-ahead log; on PostgreSQL every file of the test database's folder, read through the
+/// server after a checkpoint has written what its memory held.
+pub async fn database_files(database: &bridgebot::config::Database) -> Vec<(String, Vec<u8>)> {
+    use bridgebot::config::Database;
+    match database {
+        Database::Sqlite(path) => sqlite_files(path),
+        Database::Postgres(url) => {
+            use sqlx::{Connection, Executor, Row};
+            let mut connection = sqlx::PgConnection::connect(url.expose())
+                .await
+                .expect("connect as the test server's superuser");
+            connection.execute("CHECKPOINT").await.expect("checkpoint");
+            let folder: String = sqlx::query_scalar(
+                "SELECT 'base/' || oid::text FROM pg_database WHERE datname = current_database()",
+            )
+            .fetch_one(&mut connection)
+            .await
+            .expect("the database's folder");
+            let rows = sqlx::query(
+                "SELECT name, pg_read_binary_file($1 || '/' || name) AS bytes
+                 FROM pg_ls_dir($1) AS name",
+            )
+            .bind(&folder)
+            .fetch_all(&mut connection)
+            .await
+            .expect("read the database's files");
+            let _ = connection.close().await;
+            assert!(rows.len() > 10, "the database folder was read");
+            rows.iter()
+                .map(|row| {
+                    (
+                        format!("{folder}/{}", row.get::<String, _>("name")),
+                        row.get("bytes"),
+                    )
+                })
+                .collect()
+        }
+    }
+}
+
+/// A SQLite database's main file and its companions that exist, as raw bytes.
+pub fn sqlite_files(path: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    for suffix in ["", "-wal", "-journal"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        let name = std::path::PathBuf::from(name);
+        if let Ok(bytes) = std::fs::read(&name) {
+            files.push((name.display().to_string(), bytes));
+        }
+    }
+    assert!(!files.is_empty(), "the database file is there");
+    files
+}
+
+/// Where in `files` any of `needles` occurs: (file, which needle).
+pub fn occurrences(files: &[(String, Vec<u8>)], needles: &[(&str, &[u8])]) -> Vec<String> {
+    let mut found = Vec::new();
+    for (file, bytes) in files {
+        for (what, needle) in needles {
+            if bytes.windows(needle.len()).any(|w| w == *needle) {
+                found.push(format!("{what} in {file}"));
+            }
+        }
+    }
+    found
+}

@@ -10,7 +10,7 @@ use super::polls::DayChoice;
 use super::tips::zones;
 use super::{guild, send};
 use crate::discord::{BotError, Context};
-use crate::model::duty::DutyKind;
+use crate::model::duty::{DutyKind, DutyStatus};
 use crate::pulse::week_of;
 use crate::pulse::{MAX_QUESTIONS, MIN_QUESTIONS};
 use crate::reply::pulse_notes::{self as notes, parse_open_for};
@@ -171,6 +171,17 @@ pub async fn status(ctx: Context<'_>) -> Result<(), BotError> {
         Some(pulse) => data.store.pulse_answered(pulse.id).await?,
         None => 0,
     };
+    let last = data
+        .store
+        .latest_duty(DutyKind::PulseResult, guild, &DutyStatus::ALL)
+        .await?
+        .map(|entry| notes::LastResult {
+            week: entry.local_date,
+            status: entry.status,
+            detail: entry.detail,
+            due_at: entry.due_at,
+            recorded_at: entry.recorded_at,
+        });
     let now = data.clock.now();
     let next = (!settings.paused)
         .then(|| open_schedule(&settings).next_after(now).map(|o| o.at))
@@ -184,6 +195,7 @@ pub async fn status(ctx: Context<'_>) -> Result<(), BotError> {
                 answered,
                 closes_at: p.closes_at,
             }),
+            last.as_ref(),
             next,
         ),
     )

@@ -1,0 +1,72 @@
+//! Making deleted rows gone from the database's files, not only from its tables.
+//!
+//! The team pulse promises that once a pulse closes nothing in the database can tell who
+//! answered what. Deleting its key and hashed answers (`close_pulse`) removes them from the
+//! tables, but both engines keep old bytes in their files unless told otherwise:
+//!
+//! - SQLite leaves a deleted row's bytes in its page and in free pages, and a write-ahead log
+//!   keeps every earlier version of a page it wrote until a checkpoint restarts the log. Every
+//!   connection therefore runs with `secure_delete` on (set in `open.rs`: deleted content is
+//!   overwritten with zeros), and after a close the log is checkpointed into the main file and
+//!   truncated to nothing, so neither file holds an earlier page.
+//! - PostgreSQL keeps deleted rows as dead tuples in the table's pages (and their index
+//!   entries) until a vacuum, and even a vacuum leaves the bytes of a compacted page behind.
+//!   `VACUUM FULL` writes the two tables (which only ever hold open pulses, so they are small)
+//!   into new files and drops the old ones. What the server's own write-ahead log, replicas and
+//!   backups keep is outside the database's files: the README's storage section says what and
+//!   for how long.
+//!
+//! A scrub that fails is logged and done again at the next close and at every start, so a
+//! crash between a close and its scrub leaves the bytes only until the bot runs again.
+
+use sqlx::Row;
+use tracing::warn;
+
+use super::{Engine, Store, StoreError};
+
+/// How many times a SQLite checkpoint is tried when a reader keeps it from finishing; each
+/// try already waits the connection's busy timeout (5 s) for the readers to move on.
+const CHECKPOINT_TRIES: u32 = 3;
+
+impl Store {
+    /// Removes the bytes of deleted pulse keys and answers from the database's files (see the
+    /// module documentation). Run after every pulse close and at start.
+    pub async fn scrub_deleted(&self) -> Result<(), StoreError> {
+        match self.engine {
+            Engine::Sqlite => self.truncate_wal().await,
+            Engine::Postgres => {
+                // One statement: VACUUM runs outside any transaction block.
+                sqlx::raw_sql("VACUUM FULL pulse_keys, pulse_responses")
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+        }
+    }
+
+    /// [`Store::scrub_deleted`], logged instead of returned: the close it follows has already
+    /// happened, and the next close or start scrubs again.
+    pub(super) async fn scrub_logged(&self) {
+        if let Err(error) = self.scrub_deleted().await {
+            warn!(%error, "could not clear deleted pulse answers from the database files yet; trying again at the next close or start");
+        }
+    }
+
+    /// Copies the write-ahead log into the main file and truncates it to zero bytes.
+    async fn truncate_wal(&self) -> Result<(), StoreError> {
+        for _ in 0..CHECKPOINT_TRIES {
+            let row = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .fetch_one(&self.pool)
+                .await?;
+            // (busy, log frames, checkpointed frames); busy is 1 when a reader or writer kept
+            // the checkpoint from finishing.
+            let busy: i64 = row.try_get(0)?;
+            if busy == 0 {
+                return Ok(());
+            }
+        }
+        Err(StoreError::Scrub(
+            "the write-ahead log stayed in use, so its checkpoint did not finish",
+        ))
+    }
+}
