@@ -1,13 +1,14 @@
-//! The daily tip deck reads right for a year of weekdays: enough tips that none repeats, no two
-//! giving the same advice in other words, none tied to a day of the week or to something that
-//! may not be going on, varied openings, and no tip repeating the "ask yourself" line of the
-//! contrast it builds on (a member who runs `/contrast` and reads the tip would get it twice).
+//! The daily tip deck reads right for a year of weekdays: enough tips that none repeats, each
+//! asking one move no other tip asks, no two giving the same advice in other words, none tied to
+//! a day of the week or to something that may not be going on, varied openings, and no tip
+//! repeating the "ask yourself" line of the contrast it builds on (a member who runs `/contrast`
+//! and reads the tip would get it twice).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
 
 use std::collections::{BTreeSet, HashMap};
 
-use bridgebot::content::Content;
+use bridgebot::content::{bundled_files, parse, Content};
 
 /// A year of weekdays, so a server never sees a tip twice in a year.
 const YEAR_OF_WEEKDAYS: usize = 260;
@@ -118,6 +119,89 @@ fn the_deck_lasts_a_year_of_weekdays() {
         content.tips.len() >= YEAR_OF_WEEKDAYS,
         "{} tips, a year of weekdays needs {YEAR_OF_WEEKDAYS}",
         content.tips.len()
+    );
+}
+
+#[test]
+fn every_tip_asks_a_move_no_other_tip_asks() {
+    let content = content();
+    let mut first: HashMap<&str, &str> = HashMap::new();
+    let mut repeats = Vec::new();
+    for tip in &content.tips {
+        if let Some(earlier) = first.insert(tip.r#move.as_str(), tip.id.as_str()) {
+            repeats.push(format!("{} and {earlier} both ask {}", tip.id, tip.r#move));
+        }
+    }
+    assert!(repeats.is_empty(), "{}", repeats.join("\n"));
+    assert!(
+        first.len() >= YEAR_OF_WEEKDAYS,
+        "{} different moves, a year of weekdays needs {YEAR_OF_WEEKDAYS}",
+        first.len()
+    );
+}
+
+/// The bundled tips.toml, and the bundled content parsed with `edit` applied to it.
+fn parse_with_tips(edit: impl Fn(&str) -> String) -> (String, Result<Content, String>) {
+    let mut original = String::new();
+    let files: Vec<_> = bundled_files()
+        .into_iter()
+        .map(|mut file| {
+            if file.name == "tips.toml" {
+                original = file.text.clone();
+                file.text = edit(&file.text);
+            }
+            file
+        })
+        .collect();
+    (
+        original,
+        parse(&files).map_err(|problems| problems.to_string()),
+    )
+}
+
+#[test]
+fn a_repeated_or_malformed_move_is_reported_with_its_line_all_at_once() {
+    // The second tip made to ask the first tip's move, and the third given a move that is no
+    // name: both are reported, each at its own line.
+    let (text, parsed) = parse_with_tips(|text| {
+        let moves: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with("move = "))
+            .take(3)
+            .collect();
+        text.replacen(moves[1], moves[0], 1)
+            .replacen(moves[2], "move = \"Ask Everyone\"", 1)
+    });
+    let move_lines: Vec<(usize, &str)> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with("move = "))
+        .take(3)
+        .map(|(i, l)| (i + 1, l))
+        .collect();
+    let problems = parsed.expect_err("a deck asking one move twice is not valid");
+    let (first_at, _) = move_lines[0];
+    let (repeat_at, _) = move_lines[1];
+    let (malformed_at, _) = move_lines[2];
+    assert!(
+        problems.contains(&format!("content/tips.toml:{repeat_at}:"))
+            && problems.contains("already asks")
+            && problems.contains(&format!("content/tips.toml:{first_at}:")),
+        "{problems}"
+    );
+    assert!(
+        problems.contains(&format!("content/tips.toml:{malformed_at}:"))
+            && problems.contains("move `Ask Everyone` of tip")
+            && problems.contains("is not a valid name"),
+        "{problems}"
+    );
+
+    // A tip with no move at all is reported too, in the file it is missing from.
+    let (_, parsed) = parse_with_tips(|text| text.replacen(move_lines[0].1, "", 1));
+    let problems = parsed.expect_err("a tip must name its move");
+    assert!(
+        problems.contains("content/tips.toml:") && problems.contains("missing field `move`"),
+        "{problems}"
     );
 }
 

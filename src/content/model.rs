@@ -341,6 +341,10 @@ pub struct Tip {
     pub id: Text,
     pub title: Text,
     pub body: Text,
+    /// The one action the tip asks, as a short kebab-case name (`name-who-decides`): the
+    /// action itself, not the topic. No two tips ask the same move.
+    #[serde(rename = "move")]
+    pub r#move: Text,
     pub builds_on: Text,
     pub side: TipSide,
     pub sources: Vec<Text>,

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use super::entry::{Entry, Kind, Reference, Target, TextRule};
-use super::model::{QuizRule, Text, Trait};
+use super::model::{QuizRule, Text, Tip, Trait};
 use super::Content;
 use crate::diag::{Diagnostic, Location, SourceFile};
 use crate::text::char_len;
@@ -64,6 +64,7 @@ impl<'f, 'a> Validator<'f, 'a> {
         self.distinct_poll_labels(content);
         self.quiz_rules(content);
         self.pulse_groups(content);
+        self.tip_moves(content);
         self.minimum_counts(content);
         self.problems
     }
@@ -283,8 +284,39 @@ impl<'f, 'a> Validator<'f, 'a> {
         }
     }
 
+    /// Every tip names the one action it asks, and no two tips ask the same one: a deck that
+    /// gives one piece of advice in new words every few weeks stops being read.
+    fn tip_moves(&mut self, content: &Content) {
+        let file = <Tip as Entry>::FILE;
+        let mut seen: HashMap<&str, Location> = HashMap::new();
+        for tip in &content.tips {
+            let name = &tip.r#move;
+            let location = self.at(file, name);
+            if !is_valid_id(name) {
+                self.report(
+                    location,
+                    format!("move `{name}` of tip `{}` is not a valid name", tip.id),
+                    format!(
+                        "name the action in 1 to {ID_MAX_LEN} lowercase letters, digits and single dashes, like `name-who-decides`"
+                    ),
+                );
+            } else if let Some(first) = seen.get(name.as_str()) {
+                self.report(
+                    location,
+                    format!(
+                        "tip `{}` asks the move `{name}`, which the tip at {first} already asks",
+                        tip.id
+                    ),
+                    "merge the two tips into the better one, or make this one ask an action no other tip asks and name that".into(),
+                );
+            } else {
+                seen.insert(name.as_str(), location);
+            }
+        }
+    }
+
     fn minimum_counts(&mut self, content: &Content) {
-        use super::model::{Contrast, PulseSide, Quote, Similarity, Source, Statement, Tip};
+        use super::model::{Contrast, PulseSide, Quote, Similarity, Source, Statement};
         self.at_least::<Source>(content.sources.len(), 1);
         self.at_least::<Contrast>(content.contrasts.len(), MIN_CONTRASTS);
         self.at_least::<Similarity>(content.similarities.len(), 1);
