@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use super::entry::{Entry, Kind, Reference, Target, TextRule};
-use super::model::{QuizRule, Text, Trait};
+use super::model::{Evidence, QuizAnswer, QuizRule, Says, Similarity, Text, Trait};
 use super::Content;
 use crate::diag::{Diagnostic, Location, SourceFile};
 use crate::text::char_len;
@@ -63,6 +63,7 @@ impl<'f, 'a> Validator<'f, 'a> {
 
         self.distinct_poll_labels(content);
         self.quiz_rules(content);
+        self.quiz_evidence(content);
         self.pulse_groups(content);
         self.minimum_counts(content);
         self.problems
@@ -140,8 +141,8 @@ impl<'f, 'a> Validator<'f, 'a> {
             self.report(
                 location,
                 format!(
-                    "`{}` of {table} `{id}` is {length} characters, but it shows as {}, which Discord limits to {}",
-                    rule.field, rule.limit.renders_as, rule.limit.max
+                    "`{}` of {table} `{id}` is {length} characters, but it shows as {}, which {} to {}",
+                    rule.field, rule.limit.renders_as, rule.limit.set_by, rule.limit.max
                 ),
                 format!("shorten it by at least {} characters", length - rule.limit.max),
             );
@@ -251,6 +252,214 @@ impl<'f, 'a> Validator<'f, 'a> {
         }
     }
 
+    /// Every quiz subject records what each article says of it, and its answer follows from
+    /// that record: a trait's `quiz` must state the answer the evidence gives, and a similarity
+    /// (always answered "Both") must have evidence that gives Both.
+    fn quiz_evidence(&mut self, content: &Content) {
+        let articles: Vec<&str> = content.sources.iter().map(|s| s.id.as_str()).collect();
+        for trait_ in &content.traits {
+            let quizzed = trait_.stated_answer().is_some();
+            if !quizzed && trait_.evidence.is_none() {
+                continue;
+            }
+            let subject = Subject {
+                file: <Trait as Entry>::FILE,
+                table: <Trait as Entry>::TABLE,
+                id: &trait_.id,
+                sources: &trait_.sources,
+            };
+            let given = self.evidence(&subject, trait_.evidence.as_ref(), &articles, quizzed);
+            if let (Some(stated), Some(given), Some(evidence)) =
+                (trait_.stated_answer(), given, trait_.evidence.as_ref())
+            {
+                if stated != given {
+                    self.stated_against_evidence(trait_, stated, given, evidence);
+                }
+            }
+        }
+        for similarity in &content.similarities {
+            let subject = Subject {
+                file: <Similarity as Entry>::FILE,
+                table: <Similarity as Entry>::TABLE,
+                id: &similarity.id,
+                sources: &similarity.sources,
+            };
+            let given = self.evidence(&subject, similarity.evidence.as_ref(), &articles, true);
+            if let (Some(given), Some(evidence)) = (given, similarity.evidence.as_ref()) {
+                if given != QuizAnswer::Both {
+                    let location = self.at(subject.file, subject.id);
+                    self.report(
+                        location,
+                        format!(
+                            "similarity `{}` is always answered Both, but its evidence gives {}: {}",
+                            similarity.id,
+                            given.label(),
+                            who_says_what(evidence)
+                        ),
+                        "a similarity needs an article that calls it shared, or two articles that disagree: correct the evidence if an article was misread, or make it a trait".into(),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Checks one subject's record: every article present once, each known, a section where
+    /// an article speaks, `sources` naming exactly the articles that speak. Returns the answer
+    /// the record gives, if any.
+    fn evidence(
+        &mut self,
+        subject: &Subject<'_>,
+        evidence: Option<&Evidence>,
+        articles: &[&str],
+        quizzed: bool,
+    ) -> Option<QuizAnswer> {
+        let Subject {
+            file,
+            table,
+            id,
+            sources,
+        } = *subject;
+        let Some(evidence) = evidence else {
+            let location = self.at(file, id);
+            let example = articles.first().copied().unwrap_or("ceo-com");
+            self.report(
+                location,
+                format!("{table} `{id}` is quizzed but records no evidence"),
+                format!(
+                    "add a [{table}.evidence] table as the entry's last part, one line per article ({}), such as {example} = {{ says = \"leader\", section = \"...\" }}; says is leader, manager, both or silent",
+                    articles.join(", ")
+                ),
+            );
+            return None;
+        };
+        for (article, finding) in evidence.findings() {
+            if !articles.contains(&article.as_str()) {
+                let location = self.at(file, article);
+                self.report(
+                    location,
+                    format!("`{article}` in the evidence of {table} `{id}` is not an article"),
+                    format!("use a source id from sources.toml: {}", articles.join(", ")),
+                );
+                continue;
+            }
+            let says = finding.says();
+            match (says, &finding.section) {
+                (Says::Silent, Some(section)) => {
+                    let location = self.at(file, section);
+                    self.report(
+                        location,
+                        format!("`{article}` is silent on {table} `{id}`, so it has no section"),
+                        "remove section, or set says to what the article says there".into(),
+                    );
+                }
+                (Says::Leader | Says::Manager | Says::Both, None) => {
+                    let location = self.at_offset(file, finding.says.span().start);
+                    self.report(
+                        location,
+                        format!(
+                            "`{article}` says {} of {table} `{id}`, but the evidence names no section",
+                            says.id()
+                        ),
+                        "add section = \"...\": the heading of the part of the article that says so, so a reader can find it".into(),
+                    );
+                }
+                _ => {}
+            }
+            let cited = sources.iter().any(|s| s.as_str() == article.as_str());
+            if says != Says::Silent && !cited {
+                let location = self.at(file, article);
+                self.report(
+                    location,
+                    format!("`{article}` speaks to {table} `{id}`, but its sources do not name it"),
+                    format!("add \"{article}\" to sources"),
+                );
+            }
+        }
+        for article in articles {
+            if evidence.of(article).is_none() {
+                let location = self.at(file, id);
+                self.report(
+                    location,
+                    format!("the evidence of {table} `{id}` leaves out `{article}`"),
+                    format!(
+                        "add {article} = {{ says = \"silent\" }}, or what that article says with its section: every article is recorded so that none is forgotten"
+                    ),
+                );
+            }
+        }
+        for source in sources {
+            if evidence
+                .of(source)
+                .is_some_and(|f| f.says() == Says::Silent)
+            {
+                let location = self.at(file, source);
+                self.report(
+                    location,
+                    format!(
+                        "{table} `{id}` names `{source}` in sources, but its evidence says that article is silent on it"
+                    ),
+                    format!(
+                        "remove \"{source}\" from sources, or record what the article says of it"
+                    ),
+                );
+            }
+        }
+        let given = evidence.answer();
+        if given.is_none() && quizzed {
+            let location = self.at(file, id);
+            self.report(
+                location,
+                format!(
+                    "every article is silent on {table} `{id}`, so a quiz about it has no answer"
+                ),
+                match table {
+                    "trait" => "record what an article says of it, or set quiz = \"skip\"".into(),
+                    _ => "record what an article says of it, or remove the entry".into(),
+                },
+            );
+        }
+        given
+    }
+
+    /// A trait whose `quiz` states another answer than its evidence gives.
+    fn stated_against_evidence(
+        &mut self,
+        trait_: &Trait,
+        stated: QuizAnswer,
+        given: QuizAnswer,
+        evidence: &Evidence,
+    ) {
+        let file = <Trait as Entry>::FILE;
+        let location = self.at_offset(file, trait_.quiz.span().start);
+        let rule = match trait_.quiz.get_ref() {
+            QuizRule::Side => format!(
+                "quiz = \"side\" (on side = \"{}\")",
+                trait_.side.label().to_lowercase()
+            ),
+            _ => "quiz = \"both\"".to_string(),
+        };
+        let problem = format!(
+            "trait `{}` has {rule}, which answers {}, but its evidence gives {}: {}",
+            trait_.id,
+            stated.label(),
+            given.label(),
+            who_says_what(evidence)
+        );
+        let fix = match given {
+            QuizAnswer::Both if trait_.quiz_note.is_none() => "set quiz = \"both\" and add a quiz_note on how the two roles share it; or correct the evidence if an article was misread".to_string(),
+            QuizAnswer::Both => "set quiz = \"both\"; or correct the evidence if an article was misread".to_string(),
+            side if side == QuizAnswer::of_side(trait_.side) => {
+                "set quiz = \"side\"; or correct the evidence if an article was misread".to_string()
+            }
+            side => format!(
+                "the articles put it with {}s: set side = \"{}\" and quiz = \"side\", or correct the evidence if an article was misread",
+                side.id(),
+                side.id()
+            ),
+        };
+        self.report(location, problem, fix);
+    }
+
     /// A pulse group names traits that mean the same; a group of one is a typo.
     fn pulse_groups(&mut self, content: &Content) {
         let file = <Trait as Entry>::FILE;
@@ -352,6 +561,25 @@ impl<'f, 'a> Validator<'f, 'a> {
             );
         }
     }
+}
+
+/// A quiz subject as its evidence check needs it.
+#[derive(Clone, Copy)]
+struct Subject<'e> {
+    file: &'static str,
+    table: &'static str,
+    id: &'e Text,
+    sources: &'e [Text],
+}
+
+/// "kotter-based says both, ceo-com says leader": the articles that speak, for a problem.
+fn who_says_what(evidence: &Evidence) -> String {
+    let speaking: Vec<String> = evidence
+        .findings()
+        .filter(|(_, finding)| finding.says() != Says::Silent)
+        .map(|(article, finding)| format!("{article} says {}", finding.says().id()))
+        .collect();
+    speaking.join(", ")
 }
 
 /// Every id seen so far: its kind and where it was first defined.
