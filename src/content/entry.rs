@@ -70,8 +70,8 @@ pub const AS_POLL_ANSWER: Limit = Limit {
 /// Shown in a quiz recap as where an article says what it says, beside the other articles'
 /// lines in one field.
 pub const AS_SECTION: Limit = Limit {
-    max: 100,
-    renders_as: "the section an article's line in a quiz recap names",
+    max: 60,
+    renders_as: "a section an article's line in a quiz recap names",
     set_by: "the recap keeps",
 };
 /// Shown at the end of a quiz recap's answer field, after one line per article.
@@ -171,8 +171,8 @@ fn sections(evidence: Option<&Evidence>) -> impl Iterator<Item = TextRule<'_>> {
     evidence
         .into_iter()
         .flat_map(Evidence::findings)
-        .filter_map(|(_, finding)| finding.section.as_ref())
-        .map(|section| rule("section", section, AS_SECTION))
+        .flat_map(|(_, finding)| &finding.sections)
+        .map(|section| rule("sections", section, AS_SECTION))
 }
 
 impl Entry for Source {

@@ -167,10 +167,10 @@ impl Says {
 #[serde(deny_unknown_fields)]
 pub struct Finding {
     pub says: Spanned<Says>,
-    /// Where the article says it, as its heading reads, so a reader can find the passage;
-    /// required unless the article is silent.
+    /// Where the article says it: the headings of the sections, as the article writes them,
+    /// so a reader can find the passages. At least one unless the article is silent.
     #[serde(default)]
-    pub section: Option<Text>,
+    pub sections: Vec<Text>,
 }
 
 impl Finding {

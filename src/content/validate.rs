@@ -326,7 +326,7 @@ impl<'f, 'a> Validator<'f, 'a> {
                 location,
                 format!("{table} `{id}` is quizzed but records no evidence"),
                 format!(
-                    "add a [{table}.evidence] table as the entry's last part, one line per article ({}), such as {example} = {{ says = \"leader\", section = \"...\" }}; says is leader, manager, both or silent",
+                    "add a [{table}.evidence] table as the entry's last part, one line per article ({}), such as {example} = {{ says = \"leader\", sections = [\"...\"] }}; says is leader, manager, both or silent",
                     articles.join(", ")
                 ),
             );
@@ -343,13 +343,13 @@ impl<'f, 'a> Validator<'f, 'a> {
                 continue;
             }
             let says = finding.says();
-            match (says, &finding.section) {
+            match (says, finding.sections.first()) {
                 (Says::Silent, Some(section)) => {
                     let location = self.at(file, section);
                     self.report(
                         location,
                         format!("`{article}` is silent on {table} `{id}`, so it has no section"),
-                        "remove section, or set says to what the article says there".into(),
+                        "remove sections, or set says to what the article says there".into(),
                     );
                 }
                 (Says::Leader | Says::Manager | Says::Both, None) => {
@@ -360,7 +360,7 @@ impl<'f, 'a> Validator<'f, 'a> {
                             "`{article}` says {} of {table} `{id}`, but the evidence names no section",
                             says.id()
                         ),
-                        "add section = \"...\": the heading of the part of the article that says so, so a reader can find it".into(),
+                        "add sections = [\"...\"]: the heading of each part of the article that says so, so a reader can find it".into(),
                     );
                 }
                 _ => {}
@@ -382,7 +382,7 @@ impl<'f, 'a> Validator<'f, 'a> {
                     location,
                     format!("the evidence of {table} `{id}` leaves out `{article}`"),
                     format!(
-                        "add {article} = {{ says = \"silent\" }}, or what that article says with its section: every article is recorded so that none is forgotten"
+                        "add {article} = {{ says = \"silent\" }}, or what that article says with its sections: every article is recorded so that none is forgotten"
                     ),
                 );
             }
