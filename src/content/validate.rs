@@ -273,7 +273,8 @@ impl<'f, 'a> Validator<'f, 'a> {
                 (trait_.stated_answer(), given, trait_.evidence.as_ref())
             {
                 if stated != given {
-                    self.stated_against_evidence(trait_, stated, given, evidence);
+                    let who = who_says_what(evidence, &articles);
+                    self.stated_against_evidence(trait_, stated, given, &who);
                 }
             }
         }
@@ -294,7 +295,7 @@ impl<'f, 'a> Validator<'f, 'a> {
                             "similarity `{}` is always answered Both, but its evidence gives {}: {}",
                             similarity.id,
                             given.label(),
-                            who_says_what(evidence)
+                            who_says_what(evidence, &articles)
                         ),
                         "a similarity needs an article that calls it shared, or two articles that disagree: correct the evidence if an article was misread, or make it a trait".into(),
                     );
@@ -427,7 +428,7 @@ impl<'f, 'a> Validator<'f, 'a> {
         trait_: &Trait,
         stated: QuizAnswer,
         given: QuizAnswer,
-        evidence: &Evidence,
+        who: &str,
     ) {
         let file = <Trait as Entry>::FILE;
         let location = self.at_offset(file, trait_.quiz.span().start);
@@ -439,11 +440,10 @@ impl<'f, 'a> Validator<'f, 'a> {
             _ => "quiz = \"both\"".to_string(),
         };
         let problem = format!(
-            "trait `{}` has {rule}, which answers {}, but its evidence gives {}: {}",
+            "trait `{}` has {rule}, which answers {}, but its evidence gives {}: {who}",
             trait_.id,
             stated.label(),
             given.label(),
-            who_says_what(evidence)
         );
         let fix = match given {
             QuizAnswer::Both if trait_.quiz_note.is_none() => "set quiz = \"both\" and add a quiz_note on how the two roles share it; or correct the evidence if an article was misread".to_string(),
@@ -572,12 +572,18 @@ struct Subject<'e> {
     sources: &'e [Text],
 }
 
-/// "kotter-based says both, ceo-com says leader": the articles that speak, for a problem.
-fn who_says_what(evidence: &Evidence) -> String {
-    let speaking: Vec<String> = evidence
-        .findings()
-        .filter(|(_, finding)| finding.says() != Says::Silent)
-        .map(|(article, finding)| format!("{article} says {}", finding.says().id()))
+/// "ceo-com says leader, kotter-based says both": the articles that speak, in the order of
+/// sources.toml, for a problem.
+fn who_says_what(evidence: &Evidence, articles: &[&str]) -> String {
+    let speaking: Vec<String> = articles
+        .iter()
+        .filter_map(|article| {
+            evidence
+                .of(article)
+                .map(|finding| (article, finding.says()))
+        })
+        .filter(|(_, says)| *says != Says::Silent)
+        .map(|(article, says)| format!("{article} says {}", says.id()))
         .collect();
     speaking.join(", ")
 }
