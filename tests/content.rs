@@ -684,3 +684,24 @@ fn a_similarity_whose_evidence_does_not_give_both_is_reported() {
         "{problems}"
     );
 }
+
+#[test]
+fn a_quiz_note_too_long_to_sit_beside_the_articles_is_reported() {
+    let text = bundled_text("traits.toml");
+    let id = "leader-makes-key-decisions";
+    let note_line = line_in_entry(&text, id, "quiz_note = ");
+    let problems = parse_with_traits(|t| {
+        edit_entry(
+            t,
+            id,
+            "quiz_note = \"",
+            &format!("quiz_note = \"{}", "A long note. ".repeat(32)),
+        )
+    })
+    .expect_err("a note longer than its share of the recap");
+    assert!(
+        problems.contains(&format!("content/traits.toml:{note_line}:"))
+            && problems.contains("keeps it to 400"),
+        "{problems}"
+    );
+}

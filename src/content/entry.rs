@@ -17,68 +17,42 @@ use crate::limits;
 pub struct Limit {
     pub max: usize,
     pub renders_as: &'static str,
-    /// Who sets the limit, as the problem says it: "Discord limits", or the bot keeping a
-    /// text to its share of a field it fills with other text.
-    pub set_by: &'static str,
 }
-
-const DISCORD: &str = "Discord limits";
 
 /// Shown as an autocomplete suggestion (and as an embed title, which allows more).
 pub const AS_CHOICE: Limit = Limit {
     max: limits::CHOICE_NAME,
     renders_as: "an autocomplete suggestion",
-    set_by: DISCORD,
 };
 /// Shown as an embed title.
 pub const AS_TITLE: Limit = Limit {
     max: limits::EMBED_TITLE,
     renders_as: "an embed title",
-    set_by: DISCORD,
 };
 /// Shown as an embed field name.
 pub const AS_FIELD_NAME: Limit = Limit {
     max: limits::EMBED_FIELD_NAME,
     renders_as: "an embed field name",
-    set_by: DISCORD,
 };
 /// Shown as an embed field value.
 pub const AS_FIELD: Limit = Limit {
     max: limits::EMBED_FIELD_VALUE,
     renders_as: "an embed field",
-    set_by: DISCORD,
 };
 /// Shown as an embed description.
 pub const AS_DESCRIPTION: Limit = Limit {
     max: limits::EMBED_DESCRIPTION,
     renders_as: "an embed description",
-    set_by: DISCORD,
 };
 /// Shown as a select menu's placeholder.
 pub const AS_PLACEHOLDER: Limit = Limit {
     max: limits::SELECT_PLACEHOLDER,
     renders_as: "a select menu placeholder",
-    set_by: DISCORD,
 };
 /// Shown as a poll answer.
 pub const AS_POLL_ANSWER: Limit = Limit {
     max: limits::POLL_ANSWER,
     renders_as: "a poll answer",
-    set_by: DISCORD,
-};
-
-/// Shown in a quiz recap as where an article says what it says, beside the other articles'
-/// lines in one field.
-pub const AS_SECTION: Limit = Limit {
-    max: 60,
-    renders_as: "a section an article's line in a quiz recap names",
-    set_by: "the recap keeps",
-};
-/// Shown at the end of a quiz recap's answer field, after one line per article.
-pub const AS_QUIZ_NOTE: Limit = Limit {
-    max: 400,
-    renders_as: "the close of a quiz recap, after one line per article",
-    set_by: "the recap keeps",
 };
 
 /// One text of an entry and the limit it must respect.
@@ -166,13 +140,14 @@ pub(super) fn rule<'a>(field: &'static str, text: &'a Text, limit: Limit) -> Tex
     TextRule { field, text, limit }
 }
 
-/// The section names of a quiz subject's evidence.
+/// The section names of a quiz subject's evidence (the validator also keeps each to its
+/// share of the recap).
 fn sections(evidence: Option<&Evidence>) -> impl Iterator<Item = TextRule<'_>> {
     evidence
         .into_iter()
         .flat_map(Evidence::findings)
         .flat_map(|(_, finding)| &finding.sections)
-        .map(|section| rule("sections", section, AS_SECTION))
+        .map(|section| rule("sections", section, AS_FIELD_NAME))
 }
 
 impl Entry for Source {
@@ -241,7 +216,7 @@ impl Entry for Trait {
         rules.extend(
             self.quiz_note
                 .iter()
-                .map(|n| rule("quiz_note", n, AS_QUIZ_NOTE)),
+                .map(|n| rule("quiz_note", n, AS_FIELD)),
         );
         rules.extend(sections(self.evidence.as_ref()));
         rules
@@ -280,7 +255,7 @@ impl Entry for Similarity {
         rules.extend(
             self.quiz_note
                 .iter()
-                .map(|n| rule("quiz_note", n, AS_QUIZ_NOTE)),
+                .map(|n| rule("quiz_note", n, AS_FIELD)),
         );
         rules.extend(sections(self.evidence.as_ref()));
         rules

@@ -19,6 +19,10 @@ const MIN_CONTRASTS: usize = 2; // "Another contrast" must find a different one
 const MIN_TIPS: usize = 2; // "Another tip" likewise
 const MIN_TRAITS_PER_SIDE: usize = 2; // a quiz or pulse poll needs two answers
 const MIN_SCENARIOS: usize = 2; // "Another scenario" must find a different one
+/// A quiz recap's "why" is one embed field holding a line per article, then the quiz note:
+/// the note and each section name are kept to their share of it.
+pub const QUIZ_NOTE_MAX: usize = 400;
+pub const SECTION_MAX: usize = 60;
 /// A team pulse asks up to three statements a week and rotates through the deck.
 pub const MIN_STATEMENTS: usize = 24;
 /// Each pulse asks about both sides, so each needs enough statements to rotate.
@@ -141,8 +145,8 @@ impl<'f, 'a> Validator<'f, 'a> {
             self.report(
                 location,
                 format!(
-                    "`{}` of {table} `{id}` is {length} characters, but it shows as {}, which {} to {}",
-                    rule.field, rule.limit.renders_as, rule.limit.set_by, rule.limit.max
+                    "`{}` of {table} `{id}` is {length} characters, but it shows as {}, which Discord limits to {}",
+                    rule.field, rule.limit.renders_as, rule.limit.max
                 ),
                 format!("shorten it by at least {} characters", length - rule.limit.max),
             );
@@ -268,6 +272,11 @@ impl<'f, 'a> Validator<'f, 'a> {
                 id: &trait_.id,
                 sources: &trait_.sources,
             };
+            self.recap_share(
+                &subject,
+                trait_.quiz_note.as_ref(),
+                trait_.evidence.as_ref(),
+            );
             let given = self.evidence(&subject, trait_.evidence.as_ref(), &articles, quizzed);
             if let (Some(stated), Some(given), Some(evidence)) =
                 (trait_.stated_answer(), given, trait_.evidence.as_ref())
@@ -285,6 +294,11 @@ impl<'f, 'a> Validator<'f, 'a> {
                 id: &similarity.id,
                 sources: &similarity.sources,
             };
+            self.recap_share(
+                &subject,
+                similarity.quiz_note.as_ref(),
+                similarity.evidence.as_ref(),
+            );
             let given = self.evidence(&subject, similarity.evidence.as_ref(), &articles, true);
             if let (Some(given), Some(evidence)) = (given, similarity.evidence.as_ref()) {
                 if given != QuizAnswer::Both {
@@ -420,6 +434,38 @@ impl<'f, 'a> Validator<'f, 'a> {
             );
         }
         given
+    }
+
+    /// The quiz note and the section names fit their share of the recap's one field.
+    fn recap_share(
+        &mut self,
+        subject: &Subject<'_>,
+        note: Option<&Text>,
+        evidence: Option<&Evidence>,
+    ) {
+        let (file, table, id) = (subject.file, subject.table, subject.id);
+        let sections = evidence
+            .into_iter()
+            .flat_map(Evidence::findings)
+            .flat_map(|(_, finding)| &finding.sections)
+            .map(|section| ("a section name", section, SECTION_MAX));
+        let texts = note
+            .map(|n| ("quiz_note", n, QUIZ_NOTE_MAX))
+            .into_iter()
+            .chain(sections);
+        for (what, text, max) in texts {
+            let length = char_len(text);
+            if length > max {
+                let location = self.at(file, text);
+                self.report(
+                    location,
+                    format!(
+                        "{what} of {table} `{id}` is {length} characters; the quiz recap keeps it to {max} so that every article's line fits beside it in one field"
+                    ),
+                    format!("shorten it by at least {} characters", length - max),
+                );
+            }
+        }
     }
 
     /// A trait whose `quiz` states another answer than its evidence gives.
