@@ -6,7 +6,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use bridgebot::content::{bundled_files, parse, Content, QuizAnswer, TipSide};
+use bridgebot::content::{bundled_files, parse, Content, QuizAnswer, Says, TipSide};
+use bridgebot::reply::poll::quiz_why;
 
 fn content() -> Content {
     Content::bundled().expect("the bundled content is valid")
@@ -362,23 +363,98 @@ fn at_least_a_quarter_of_quiz_subjects_answer_both() {
 #[test]
 fn every_both_answer_explains_which_article_says_what() {
     let content = content();
-    let names = ["CEO.com", "Optimist", "Kotter-based", "HubSpot-style"];
-    let notes = content
-        .traits
-        .iter()
-        .filter(|t| t.quiz_answer() == Some(QuizAnswer::Both))
-        .map(|t| (t.id.as_str(), t.quiz_note.as_deref()))
-        .chain(
-            content
-                .similarities
-                .iter()
-                .filter(|s| s.quiz_note.is_some())
-                .map(|s| (s.id.as_str(), s.quiz_note.as_deref())),
-        );
-    for (id, note) in notes {
-        let note = note.unwrap_or_default();
+    // As the recap names them: author and publisher, or the title.
+    let names = [
+        "CEO.com",
+        "Optimist",
+        "Kotter's",
+        "Key Differences You Should Know",
+    ];
+    let both = quiz_subjects(&content)
+        .into_iter()
+        .filter(|(_, _, answer)| *answer == QuizAnswer::Both)
+        .map(|(id, _, _)| id);
+    for id in both {
+        let note = quiz_why(&content, id).unwrap_or_default();
         let named = names.iter().filter(|n| note.contains(*n)).count();
-        assert!(named >= 2, "{id}: the quiz note names {named} articles");
+        assert!(named >= 2, "{id}: the quiz recap names {named} articles");
+    }
+}
+
+/// What the article `source` says of the quiz subject `id`, as its evidence records it.
+fn says_of(content: &Content, id: &str, source: &str) -> Option<Says> {
+    let evidence = match content.trait_by_id(id) {
+        Some(t) => t.evidence.as_ref(),
+        None => content.similarity(id).and_then(|s| s.evidence.as_ref()),
+    };
+    evidence.and_then(|e| e.of(source)).map(|f| f.says())
+}
+
+#[test]
+fn every_quiz_answer_follows_from_what_the_articles_say() {
+    let content = content();
+    let mut wrong = Vec::new();
+    for (id, short, answer) in quiz_subjects(&content) {
+        let said: Vec<Says> = content
+            .sources
+            .iter()
+            .map(|source| {
+                says_of(&content, id, &source.id)
+                    .unwrap_or_else(|| panic!("{id}: nothing recorded for {}", source.id))
+            })
+            .collect();
+        let leader = said.contains(&Says::Leader);
+        let manager = said.contains(&Says::Manager);
+        let shared = said.contains(&Says::Both);
+        // "Leader" or "Manager" only when at least one article puts it on that side and none
+        // puts it on the other side or with both; "Both" when one calls it shared or two
+        // disagree.
+        let expected = match (leader, manager, shared) {
+            (_, _, true) | (true, true, _) => QuizAnswer::Both,
+            (true, false, false) => QuizAnswer::Leader,
+            (false, true, false) => QuizAnswer::Manager,
+            (false, false, false) => panic!("{id}: every article is silent"),
+        };
+        if answer != expected {
+            wrong.push(format!(
+                "{id} {short:?}: answers {}, the evidence gives {}",
+                answer.label(),
+                expected.label()
+            ));
+        }
+    }
+    for similarity in &content.similarities {
+        let id = similarity.id.as_str();
+        let said: Vec<Option<Says>> = content
+            .sources
+            .iter()
+            .map(|s| says_of(&content, id, &s.id))
+            .collect();
+        let shared = said.contains(&Some(Says::Both))
+            || (said.contains(&Some(Says::Leader)) && said.contains(&Some(Says::Manager)));
+        if !shared {
+            wrong.push(format!(
+                "{id}: a similarity whose evidence does not give Both"
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn the_answers_the_issue_found_contested_follow_the_articles() {
+    let content = content();
+    for (id, source) in [
+        // Both roles make the hard decisions; decision-making is also a manager skill.
+        ("leader-makes-key-decisions", "kotter-based"),
+        // Both leading and managing set a direction for others to follow.
+        ("leader-visionary-thinking", "hubspot-style"),
+        // In both roles the ability to persuade decides success.
+        ("leader-influence-persuasion", "kotter-based"),
+    ] {
+        assert_eq!(says_of(&content, id, source), Some(Says::Both), "{id}");
+        let answer = content.trait_by_id(id).and_then(|t| t.quiz_answer());
+        assert_eq!(answer, Some(QuizAnswer::Both), "{id}");
     }
 }
 
@@ -402,16 +478,51 @@ fn a_pulse_never_offers_two_labels_that_mean_the_same() {
 
 /// The bundled files with `edit` applied to traits.toml, parsed.
 fn parse_with_traits(edit: impl Fn(&str) -> String) -> Result<Content, String> {
+    parse_with("traits.toml", edit)
+}
+
+/// The bundled files with `edit` applied to the file `name`, parsed.
+fn parse_with(name: &str, edit: impl Fn(&str) -> String) -> Result<Content, String> {
     let files: Vec<_> = bundled_files()
         .into_iter()
         .map(|mut file| {
-            if file.name == "traits.toml" {
+            if file.name == name {
                 file.text = edit(&file.text);
             }
             file
         })
         .collect();
     parse(&files).map_err(|problems| problems.to_string())
+}
+
+/// The bundled text of the content file `name`.
+fn bundled_text(name: &str) -> String {
+    bundled_files()
+        .into_iter()
+        .find(|f| f.name == name)
+        .expect("a bundled file")
+        .text
+}
+
+/// `text` with the first `from` after the line holding `id = "{id}"` replaced by `to`.
+fn edit_entry(text: &str, id: &str, from: &str, to: &str) -> String {
+    let start = text
+        .find(&format!("id = \"{id}\""))
+        .expect("the entry is in the file");
+    let at = start + text[start..].find(from).expect("the entry holds the text");
+    format!("{}{to}{}", &text[..at], &text[at + from.len()..])
+}
+
+/// The line of the first `needle` after the entry `id`.
+fn line_in_entry(text: &str, id: &str, needle: &str) -> usize {
+    let start = text
+        .find(&format!("id = \"{id}\""))
+        .expect("the entry is in the file");
+    let at = start
+        + text[start..]
+            .find(needle)
+            .expect("the entry holds the text");
+    text[..at].matches('\n').count() + 1
 }
 
 #[test]
@@ -471,6 +582,126 @@ fn a_both_answer_without_a_note_or_a_lonely_pulse_group_is_reported_with_its_lin
     assert!(
         problems.contains(&format!("content/traits.toml:{}:", skip_at + 1))
             && problems.contains("never shown"),
+        "{problems}"
+    );
+}
+
+#[test]
+fn a_quiz_answer_the_evidence_does_not_give_is_reported_with_its_line_and_fix() {
+    let text = bundled_text("traits.toml");
+    // An article read as giving the mission to both roles: the trait says "side".
+    let mission = "leader-sets-mission";
+    let mission_quiz = line_in_entry(&text, mission, "quiz = ");
+    // An article read as putting creativity with leaders: nothing then puts it with managers.
+    let creativity = "manager-creativity";
+    let creativity_quiz = line_in_entry(&text, creativity, "quiz = ");
+    let problems = parse_with_traits(|t| {
+        let t = edit_entry(
+            t,
+            mission,
+            "kotter-based = { says = \"leader\"",
+            "kotter-based = { says = \"both\"",
+        );
+        edit_entry(
+            &t,
+            creativity,
+            "hubspot-style = { says = \"manager\"",
+            "hubspot-style = { says = \"leader\"",
+        )
+    })
+    .expect_err("the evidence decides the answer");
+    // Every problem at once, each with its line and the fix.
+    assert!(
+        problems.contains(&format!("content/traits.toml:{mission_quiz}:"))
+            && problems.contains("its evidence gives Both: ")
+            && problems.contains("kotter-based says both")
+            && problems.contains("set quiz = \"both\""),
+        "{problems}"
+    );
+    assert!(
+        problems.contains(&format!("content/traits.toml:{creativity_quiz}:"))
+            && problems.contains("its evidence gives Leader")
+            && problems.contains("set side = \"leader\" and quiz = \"side\""),
+        "{problems}"
+    );
+}
+
+#[test]
+fn a_record_that_forgets_an_article_or_its_section_is_reported_with_its_line() {
+    let text = bundled_text("traits.toml");
+    let id = "leader-calculated-risks";
+    let id_line = line_in_entry(&text, id, "id = ");
+    let kotter_line = line_in_entry(&text, id, "kotter-based = ");
+    let ceo_line = line_in_entry(&text, id, "ceo-com = ");
+    let problems = parse_with_traits(|t| {
+        // No line for Optimist; no section for the Kotter-based article; a section for a
+        // silent one; an article that is not in sources.toml.
+        let t = edit_entry(t, id, "optimist = { says = \"silent\" }\n", "");
+        let t = edit_entry(
+            &t,
+            id,
+            "says = \"leader\", sections = [\"Risk-Taking vs. Risk Management\"]",
+            "says = \"leader\"",
+        );
+        edit_entry(
+            &t,
+            id,
+            "ceo-com = { says = \"silent\" }",
+            "ceo-com = { says = \"silent\", sections = [\"the opening\"] }\nkotter = { says = \"leader\", sections = [\"x\"] }",
+        )
+    })
+    .expect_err("an incomplete record");
+    for (line, words) in [
+        (id_line, "leaves out `optimist`"),
+        (kotter_line, "names no section"),
+        (ceo_line, "so it has no section"),
+        (ceo_line + 1, "`kotter` in the evidence"),
+    ] {
+        assert!(
+            problems.contains(&format!("content/traits.toml:{line}:")) && problems.contains(words),
+            "line {line}, {words:?}:\n{problems}"
+        );
+    }
+}
+
+#[test]
+fn a_similarity_whose_evidence_does_not_give_both_is_reported() {
+    let text = bundled_text("similarities.toml");
+    let id = "shared-team-development";
+    let id_line = line_in_entry(&text, id, "id = ");
+    let problems = parse_with("similarities.toml", |t| {
+        edit_entry(
+            t,
+            id,
+            "kotter-based = { says = \"both\"",
+            "kotter-based = { says = \"leader\"",
+        )
+    })
+    .expect_err("a similarity is always Both");
+    assert!(
+        problems.contains(&format!("content/similarities.toml:{id_line}:"))
+            && problems.contains("always answered Both"),
+        "{problems}"
+    );
+}
+
+#[test]
+fn a_quiz_note_too_long_to_sit_beside_the_articles_is_reported() {
+    let text = bundled_text("traits.toml");
+    let id = "leader-makes-key-decisions";
+    let note_line = line_in_entry(&text, id, "quiz_note = ");
+    let problems = parse_with_traits(|t| {
+        edit_entry(
+            t,
+            id,
+            "quiz_note = \"",
+            &format!("quiz_note = \"{}", "A long note. ".repeat(32)),
+        )
+    })
+    .expect_err("a note longer than its share of the recap");
+    assert!(
+        problems.contains(&format!("content/traits.toml:{note_line}:"))
+            && problems.contains("keeps it to 400"),
         "{problems}"
     );
 }

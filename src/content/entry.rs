@@ -7,7 +7,8 @@
 use serde::de::DeserializeOwned;
 
 use super::model::{
-    Contrast, Example, Origin, Question, Quote, Similarity, Source, Statement, Text, Tip, Trait,
+    Contrast, Evidence, Example, Origin, Question, Quote, Similarity, Source, Statement, Text, Tip,
+    Trait,
 };
 use crate::limits;
 
@@ -139,6 +140,16 @@ pub(super) fn rule<'a>(field: &'static str, text: &'a Text, limit: Limit) -> Tex
     TextRule { field, text, limit }
 }
 
+/// The section names of a quiz subject's evidence (the validator also keeps each to its
+/// share of the recap).
+fn sections(evidence: Option<&Evidence>) -> impl Iterator<Item = TextRule<'_>> {
+    evidence
+        .into_iter()
+        .flat_map(Evidence::findings)
+        .flat_map(|(_, finding)| &finding.sections)
+        .map(|section| rule("sections", section, AS_FIELD_NAME))
+}
+
 impl Entry for Source {
     const KIND: Kind = Kind::Source;
     const FILE: &'static str = "sources.toml";
@@ -207,6 +218,7 @@ impl Entry for Trait {
                 .iter()
                 .map(|n| rule("quiz_note", n, AS_FIELD)),
         );
+        rules.extend(sections(self.evidence.as_ref()));
         rules
     }
     fn sources(&self) -> &[Text] {
@@ -245,6 +257,7 @@ impl Entry for Similarity {
                 .iter()
                 .map(|n| rule("quiz_note", n, AS_FIELD)),
         );
+        rules.extend(sections(self.evidence.as_ref()));
         rules
     }
     fn sources(&self) -> &[Text] {

@@ -14,8 +14,8 @@ use std::path::Path;
 
 pub use load::{bundled_files, parse, read_dir, ContentFile, FILES};
 pub use model::{
-    Contrast, Example, Origin, PulseSide, Question, QuizAnswer, QuizRule, Quote, Side, Similarity,
-    Source, Statement, Text, Tip, TipSide, Trait, TraitKind,
+    Contrast, Evidence, Example, Finding, Origin, PulseSide, Question, QuizAnswer, QuizRule, Quote,
+    Says, Side, Similarity, Source, Statement, Text, Tip, TipSide, Trait, TraitKind,
 };
 pub use scenario::{Calls, Scenario};
 pub use validate::{is_valid_id, ID_MAX_LEN};

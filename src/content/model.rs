@@ -5,6 +5,7 @@
 //! that is too long or empty; entries keep their [`Location`] so that later checks (how an
 //! entry renders) can still name the line.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::{Deref, Range};
 
@@ -13,8 +14,9 @@ use toml::Spanned;
 
 use crate::diag::Location;
 
-/// A text value from a content file, with where it stands in the file.
-#[derive(Debug, Clone, Deserialize)]
+/// A text value from a content file, with where it stands in the file. Two texts compare by
+/// their value alone.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
 #[serde(transparent)]
 pub struct Text(Spanned<String>);
 
@@ -119,17 +121,105 @@ impl QuizAnswer {
     }
 }
 
-/// How a trait may be asked about in a quiz. The articles do not always agree on which side
-/// a trait belongs to, and a quiz must never mark a defensible answer wrong.
+/// How a trait may be asked about in a quiz. The answer itself follows from the trait's
+/// [`Evidence`]; `side` and `both` state it where an author reads the entry, and
+/// `bridgebot check` reports a rule the evidence does not give.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum QuizRule {
-    /// Every article that speaks to it puts it on the trait's `side`.
+    /// The answer is the trait's `side`: every article that speaks to it puts it there.
     Side,
-    /// The articles give it to both roles, or disagree; `quiz_note` says which says what.
+    /// The answer is "Both": an article gives it to both roles, or two articles disagree.
     Both,
     /// Never quizzed: it would ask the same question as another subject.
     Skip,
+}
+
+/// What one article says of a quiz subject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Says {
+    /// It puts the subject on the leader's side.
+    Leader,
+    /// It puts the subject on the manager's side.
+    Manager,
+    /// It gives the subject to both roles, or calls it shared (also when it lists it on one
+    /// side and says elsewhere that both do it).
+    Both,
+    /// It does not speak to the subject.
+    Silent,
+}
+
+impl Says {
+    /// The word written in content.
+    pub fn id(self) -> &'static str {
+        match self {
+            Says::Leader => "leader",
+            Says::Manager => "manager",
+            Says::Both => "both",
+            Says::Silent => "silent",
+        }
+    }
+}
+
+/// One article's word on a quiz subject: what it says, and in which section.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Finding {
+    pub says: Spanned<Says>,
+    /// Where the article says it: the headings of the sections, as the article writes them,
+    /// so a reader can find the passages. At least one unless the article is silent.
+    #[serde(default)]
+    pub sections: Vec<Text>,
+}
+
+impl Finding {
+    pub fn says(&self) -> Says {
+        *self.says.get_ref()
+    }
+}
+
+/// What each article says of one quiz subject, keyed by source id: the record its quiz answer
+/// follows from (see [`Evidence::answer`]). Written as a `[trait.evidence]` or
+/// `[similarity.evidence]` table with one line per article.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(transparent)]
+pub struct Evidence(BTreeMap<Text, Finding>);
+
+impl Evidence {
+    /// What the article `source` says, when the record has it.
+    pub fn of(&self, source: &str) -> Option<&Finding> {
+        self.0
+            .iter()
+            .find(|(id, _)| id.as_str() == source)
+            .map(|(_, finding)| finding)
+    }
+
+    /// Every article recorded, by source id.
+    pub fn findings(&self) -> impl Iterator<Item = (&Text, &Finding)> {
+        self.0.iter()
+    }
+
+    /// The answer the record gives: "Leader" or "Manager" when at least one article puts it on
+    /// that side and none puts it on the other or with both; "Both" when an article gives it
+    /// to both roles or two articles disagree; `None` when every article is silent.
+    pub fn answer(&self) -> Option<QuizAnswer> {
+        let (mut leader, mut manager) = (false, false);
+        for finding in self.0.values() {
+            match finding.says() {
+                Says::Leader => leader = true,
+                Says::Manager => manager = true,
+                Says::Both => (leader, manager) = (true, true),
+                Says::Silent => {}
+            }
+        }
+        match (leader, manager) {
+            (true, true) => Some(QuizAnswer::Both),
+            (true, false) => Some(QuizAnswer::Leader),
+            (false, true) => Some(QuizAnswer::Manager),
+            (false, false) => None,
+        }
+    }
 }
 
 /// Whom a tip speaks to.
@@ -228,10 +318,11 @@ pub struct Trait {
     pub short: Text,
     pub detail: Text,
     pub contrast: Text,
-    /// How a quiz may ask about it.
+    /// How a quiz may ask about it, checked against `evidence`.
     pub quiz: Spanned<QuizRule>,
-    /// Why the quiz answer is what it is, naming which article says what where they differ:
-    /// required with `quiz = "both"`, shown in place of `detail` in the quiz recap.
+    /// A short note closing the quiz recap, after what each article says: how the two roles
+    /// share it, or what the evidence alone does not tell. Required with `quiz = "both"`;
+    /// without one the recap closes with `detail`.
     #[serde(default)]
     pub quiz_note: Option<Text>,
     /// Traits whose labels mean the same thing share a group; a pulse poll offers at most
@@ -239,13 +330,29 @@ pub struct Trait {
     #[serde(default)]
     pub pulse_group: Option<Text>,
     pub sources: Vec<Text>,
+    /// What each article says of it: required unless `quiz = "skip"`.
+    #[serde(default)]
+    pub evidence: Option<Evidence>,
     #[serde(skip)]
     pub origin: Origin,
 }
 
 impl Trait {
-    /// The quiz answer, or `None` when the trait is never quizzed.
+    /// The quiz answer, or `None` when the trait is never quizzed. The evidence decides it;
+    /// the stated rule stands in only where there is no evidence, which `bridgebot check`
+    /// reports.
     pub fn quiz_answer(&self) -> Option<QuizAnswer> {
+        let stated = self.stated_answer()?;
+        Some(
+            self.evidence
+                .as_ref()
+                .and_then(Evidence::answer)
+                .unwrap_or(stated),
+        )
+    }
+
+    /// The answer `quiz` states, or `None` with `quiz = "skip"`.
+    pub fn stated_answer(&self) -> Option<QuizAnswer> {
         match self.quiz.get_ref() {
             QuizRule::Side => Some(QuizAnswer::of_side(self.side)),
             QuizRule::Both => Some(QuizAnswer::Both),
@@ -253,7 +360,8 @@ impl Trait {
         }
     }
 
-    /// Why the quiz answer is right: the quiz note when there is one, else the detail.
+    /// How the quiz recap closes, after what each article says: the quiz note when there is
+    /// one, else the detail.
     pub fn quiz_reason(&self) -> &str {
         self.quiz_note.as_deref().unwrap_or(&self.detail)
     }
@@ -266,7 +374,8 @@ impl Trait {
 }
 
 impl Similarity {
-    /// Why a quiz about it answers "Both": the quiz note when there is one, else what is shared.
+    /// How the quiz recap closes, after what each article says: the quiz note when there is
+    /// one, else what is shared.
     pub fn quiz_reason(&self) -> &str {
         self.quiz_note.as_deref().unwrap_or(&self.shared)
     }
@@ -282,11 +391,14 @@ pub struct Similarity {
     pub shared: Text,
     pub leader: Text,
     pub manager: Text,
-    /// Why a quiz answers "Both", naming which article says what where they differ; shown in
-    /// place of `shared` in the quiz recap.
+    /// A short note closing the quiz recap in place of `shared`, after what each article
+    /// says.
     #[serde(default)]
     pub quiz_note: Option<Text>,
     pub sources: Vec<Text>,
+    /// What each article says of it; the quiz answers "Both", so the evidence must give Both.
+    #[serde(default)]
+    pub evidence: Option<Evidence>,
     #[serde(skip)]
     pub origin: Origin,
 }

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use super::entry::{Entry, Kind, Reference, Target, TextRule};
-use super::model::{QuizRule, Text, Tip, Trait};
+use super::model::{Evidence, QuizAnswer, QuizRule, Says, Similarity, Text, Tip, Trait};
 use super::Content;
 use crate::diag::{Diagnostic, Location, SourceFile};
 use crate::text::char_len;
@@ -19,6 +19,10 @@ const MIN_CONTRASTS: usize = 2; // "Another contrast" must find a different one
 const MIN_TIPS: usize = 2; // "Another tip" likewise
 const MIN_TRAITS_PER_SIDE: usize = 2; // a quiz or pulse poll needs two answers
 const MIN_SCENARIOS: usize = 2; // "Another scenario" must find a different one
+/// A quiz recap's "why" is one embed field holding a line per article, then the quiz note:
+/// the note and each section name are kept to their share of it.
+pub const QUIZ_NOTE_MAX: usize = 400;
+pub const SECTION_MAX: usize = 60;
 /// A team pulse asks up to three statements a week and rotates through the deck.
 pub const MIN_STATEMENTS: usize = 24;
 /// Each pulse asks about both sides, so each needs enough statements to rotate.
@@ -63,6 +67,7 @@ impl<'f, 'a> Validator<'f, 'a> {
 
         self.distinct_poll_labels(content);
         self.quiz_rules(content);
+        self.quiz_evidence(content);
         self.pulse_groups(content);
         self.tip_moves(content);
         self.minimum_counts(content);
@@ -252,6 +257,256 @@ impl<'f, 'a> Validator<'f, 'a> {
         }
     }
 
+    /// Every quiz subject records what each article says of it, and its answer follows from
+    /// that record: a trait's `quiz` must state the answer the evidence gives, and a similarity
+    /// (always answered "Both") must have evidence that gives Both.
+    fn quiz_evidence(&mut self, content: &Content) {
+        let articles: Vec<&str> = content.sources.iter().map(|s| s.id.as_str()).collect();
+        for trait_ in &content.traits {
+            let quizzed = trait_.stated_answer().is_some();
+            if !quizzed && trait_.evidence.is_none() {
+                continue;
+            }
+            let subject = Subject {
+                file: <Trait as Entry>::FILE,
+                table: <Trait as Entry>::TABLE,
+                id: &trait_.id,
+                sources: &trait_.sources,
+            };
+            self.recap_share(
+                &subject,
+                trait_.quiz_note.as_ref(),
+                trait_.evidence.as_ref(),
+            );
+            let given = self.evidence(&subject, trait_.evidence.as_ref(), &articles, quizzed);
+            if let (Some(stated), Some(given), Some(evidence)) =
+                (trait_.stated_answer(), given, trait_.evidence.as_ref())
+            {
+                if stated != given {
+                    let who = who_says_what(evidence, &articles);
+                    self.stated_against_evidence(trait_, stated, given, &who);
+                }
+            }
+        }
+        for similarity in &content.similarities {
+            let subject = Subject {
+                file: <Similarity as Entry>::FILE,
+                table: <Similarity as Entry>::TABLE,
+                id: &similarity.id,
+                sources: &similarity.sources,
+            };
+            self.recap_share(
+                &subject,
+                similarity.quiz_note.as_ref(),
+                similarity.evidence.as_ref(),
+            );
+            let given = self.evidence(&subject, similarity.evidence.as_ref(), &articles, true);
+            if let (Some(given), Some(evidence)) = (given, similarity.evidence.as_ref()) {
+                if given != QuizAnswer::Both {
+                    let location = self.at(subject.file, subject.id);
+                    self.report(
+                        location,
+                        format!(
+                            "similarity `{}` is always answered Both, but its evidence gives {}: {}",
+                            similarity.id,
+                            given.label(),
+                            who_says_what(evidence, &articles)
+                        ),
+                        "a similarity needs an article that calls it shared, or two articles that disagree: correct the evidence if an article was misread, or make it a trait".into(),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Checks one subject's record: every article present once, each known, a section where
+    /// an article speaks, `sources` naming exactly the articles that speak. Returns the answer
+    /// the record gives, if any.
+    fn evidence(
+        &mut self,
+        subject: &Subject<'_>,
+        evidence: Option<&Evidence>,
+        articles: &[&str],
+        quizzed: bool,
+    ) -> Option<QuizAnswer> {
+        let Subject {
+            file,
+            table,
+            id,
+            sources,
+        } = *subject;
+        let Some(evidence) = evidence else {
+            let location = self.at(file, id);
+            let example = articles.first().copied().unwrap_or("ceo-com");
+            self.report(
+                location,
+                format!("{table} `{id}` is quizzed but records no evidence"),
+                format!(
+                    "add a [{table}.evidence] table as the entry's last part, one line per article ({}), such as {example} = {{ says = \"leader\", sections = [\"...\"] }}; says is leader, manager, both or silent",
+                    articles.join(", ")
+                ),
+            );
+            return None;
+        };
+        for (article, finding) in evidence.findings() {
+            if !articles.contains(&article.as_str()) {
+                let location = self.at(file, article);
+                self.report(
+                    location,
+                    format!("`{article}` in the evidence of {table} `{id}` is not an article"),
+                    format!("use a source id from sources.toml: {}", articles.join(", ")),
+                );
+                continue;
+            }
+            let says = finding.says();
+            match (says, finding.sections.first()) {
+                (Says::Silent, Some(section)) => {
+                    let location = self.at(file, section);
+                    self.report(
+                        location,
+                        format!("`{article}` is silent on {table} `{id}`, so it has no section"),
+                        "remove sections, or set says to what the article says there".into(),
+                    );
+                }
+                (Says::Leader | Says::Manager | Says::Both, None) => {
+                    let location = self.at_offset(file, finding.says.span().start);
+                    self.report(
+                        location,
+                        format!(
+                            "`{article}` says {} of {table} `{id}`, but the evidence names no section",
+                            says.id()
+                        ),
+                        "add sections = [\"...\"]: the heading of each part of the article that says so, so a reader can find it".into(),
+                    );
+                }
+                _ => {}
+            }
+            let cited = sources.iter().any(|s| s.as_str() == article.as_str());
+            if says != Says::Silent && !cited {
+                let location = self.at(file, article);
+                self.report(
+                    location,
+                    format!("`{article}` speaks to {table} `{id}`, but its sources do not name it"),
+                    format!("add \"{article}\" to sources"),
+                );
+            }
+        }
+        for article in articles {
+            if evidence.of(article).is_none() {
+                let location = self.at(file, id);
+                self.report(
+                    location,
+                    format!("the evidence of {table} `{id}` leaves out `{article}`"),
+                    format!(
+                        "add {article} = {{ says = \"silent\" }}, or what that article says with its sections: every article is recorded so that none is forgotten"
+                    ),
+                );
+            }
+        }
+        for source in sources {
+            if evidence
+                .of(source)
+                .is_some_and(|f| f.says() == Says::Silent)
+            {
+                let location = self.at(file, source);
+                self.report(
+                    location,
+                    format!(
+                        "{table} `{id}` names `{source}` in sources, but its evidence says that article is silent on it"
+                    ),
+                    format!(
+                        "remove \"{source}\" from sources, or record what the article says of it"
+                    ),
+                );
+            }
+        }
+        let given = evidence.answer();
+        if given.is_none() && quizzed {
+            let location = self.at(file, id);
+            self.report(
+                location,
+                format!(
+                    "every article is silent on {table} `{id}`, so a quiz about it has no answer"
+                ),
+                match table {
+                    "trait" => "record what an article says of it, or set quiz = \"skip\"".into(),
+                    _ => "record what an article says of it, or remove the entry".into(),
+                },
+            );
+        }
+        given
+    }
+
+    /// The quiz note and the section names fit their share of the recap's one field.
+    fn recap_share(
+        &mut self,
+        subject: &Subject<'_>,
+        note: Option<&Text>,
+        evidence: Option<&Evidence>,
+    ) {
+        let (file, table, id) = (subject.file, subject.table, subject.id);
+        let sections = evidence
+            .into_iter()
+            .flat_map(Evidence::findings)
+            .flat_map(|(_, finding)| &finding.sections)
+            .map(|section| ("a section name", section, SECTION_MAX));
+        let texts = note
+            .map(|n| ("quiz_note", n, QUIZ_NOTE_MAX))
+            .into_iter()
+            .chain(sections);
+        for (what, text, max) in texts {
+            let length = char_len(text);
+            if length > max {
+                let location = self.at(file, text);
+                self.report(
+                    location,
+                    format!(
+                        "{what} of {table} `{id}` is {length} characters; the quiz recap keeps it to {max} so that every article's line fits beside it in one field"
+                    ),
+                    format!("shorten it by at least {} characters", length - max),
+                );
+            }
+        }
+    }
+
+    /// A trait whose `quiz` states another answer than its evidence gives.
+    fn stated_against_evidence(
+        &mut self,
+        trait_: &Trait,
+        stated: QuizAnswer,
+        given: QuizAnswer,
+        who: &str,
+    ) {
+        let file = <Trait as Entry>::FILE;
+        let location = self.at_offset(file, trait_.quiz.span().start);
+        let rule = match trait_.quiz.get_ref() {
+            QuizRule::Side => format!(
+                "quiz = \"side\" (on side = \"{}\")",
+                trait_.side.label().to_lowercase()
+            ),
+            _ => "quiz = \"both\"".to_string(),
+        };
+        let problem = format!(
+            "trait `{}` has {rule}, which answers {}, but its evidence gives {}: {who}",
+            trait_.id,
+            stated.label(),
+            given.label(),
+        );
+        let fix = match given {
+            QuizAnswer::Both if trait_.quiz_note.is_none() => "set quiz = \"both\" and add a quiz_note on how the two roles share it; or correct the evidence if an article was misread".to_string(),
+            QuizAnswer::Both => "set quiz = \"both\"; or correct the evidence if an article was misread".to_string(),
+            side if side == QuizAnswer::of_side(trait_.side) => {
+                "set quiz = \"side\"; or correct the evidence if an article was misread".to_string()
+            }
+            side => format!(
+                "the articles put it with {}s: set side = \"{}\" and quiz = \"side\", or correct the evidence if an article was misread",
+                side.id(),
+                side.id()
+            ),
+        };
+        self.report(location, problem, fix);
+    }
+
     /// A pulse group names traits that mean the same; a group of one is a typo.
     fn pulse_groups(&mut self, content: &Content) {
         let file = <Trait as Entry>::FILE;
@@ -384,6 +639,31 @@ impl<'f, 'a> Validator<'f, 'a> {
             );
         }
     }
+}
+
+/// A quiz subject as its evidence check needs it.
+#[derive(Clone, Copy)]
+struct Subject<'e> {
+    file: &'static str,
+    table: &'static str,
+    id: &'e Text,
+    sources: &'e [Text],
+}
+
+/// "ceo-com says leader, kotter-based says both": the articles that speak, in the order of
+/// sources.toml, for a problem.
+fn who_says_what(evidence: &Evidence, articles: &[&str]) -> String {
+    let speaking: Vec<String> = articles
+        .iter()
+        .filter_map(|article| {
+            evidence
+                .of(article)
+                .map(|finding| (article, finding.says()))
+        })
+        .filter(|(_, says)| *says != Says::Silent)
+        .map(|(article, says)| format!("{article} says {}", says.id()))
+        .collect();
+    speaking.join(", ")
 }
 
 /// Every id seen so far: its kind and where it was first defined.

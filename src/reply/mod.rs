@@ -7,6 +7,7 @@
 
 mod action;
 pub mod admin;
+pub mod articles;
 pub mod autocomplete;
 pub mod digest;
 pub mod digest_notes;

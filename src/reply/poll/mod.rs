@@ -3,7 +3,7 @@
 //!
 //! Two kinds of poll get a team talking about how it leads and manages. A *quiz* ([`quiz`])
 //! names one trait or similarity and asks whether it belongs to leading, managing or both; its
-//! recap gives the answer and the reason from the content. A *pulse* ([`pulse`]) offers a
+//! recap gives the answer and why, article by article, from the subject's evidence. A *pulse* ([`pulse`]) offers a
 //! handful of traits and asks which the team needs more of; its recap looks closer at the
 //! winner: the contrast it belongs to and a tip to try. [`recap`] builds both recaps.
 //!
@@ -16,10 +16,11 @@ mod pulse;
 mod quiz;
 mod recap;
 mod scenario;
+mod why;
 
 pub use crate::model::poll::{PollAnswer, PollKind, PollSpec};
 pub use pulse::{pulse, pulse_from, PulseList};
-pub use quiz::{quiz, quiz_about};
+pub use quiz::{quiz, quiz_about, quiz_why};
 pub use recap::{percentages, recap};
 pub use scenario::{scenario_poll, scenario_poll_about};
 

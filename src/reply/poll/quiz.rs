@@ -1,13 +1,13 @@
 //! The quiz: "who does this: a leader, a manager, or both?" about one trait or similarity.
 //!
-//! The right answer comes from the content, which says for each trait whether the articles
-//! agree on its side, give it to both roles, or make it a question not worth asking (see
-//! [`QuizRule`](crate::content::QuizRule)); a similarity is always "Both".
+//! The right answer follows from the subject's evidence, what each article says of it (see
+//! [`Evidence::answer`]); a trait with `quiz = "skip"` is never asked about, and a similarity
+//! is always "Both". The recap's "why" is written from the same evidence (see `why.rs`).
 
 use rand::seq::IndexedRandom;
 use rand::Rng;
 
-use crate::content::{Content, QuizAnswer, Similarity, Text, Trait};
+use crate::content::{Content, Evidence, QuizAnswer, Similarity, Text, Trait};
 use crate::model::poll::{PollAnswer, PollKind, PollSpec};
 
 /// What a quiz can ask about: a trait of one side, or something both sides share.
@@ -59,8 +59,16 @@ impl<'a> Subject<'a> {
         }
     }
 
-    /// Why the answer is right, in the content's words.
-    pub(super) fn explanation(self) -> &'a str {
+    /// What each article says of it, which its answer follows from.
+    pub(super) fn evidence(self) -> Option<&'a Evidence> {
+        match self {
+            Subject::Trait(t) => t.evidence.as_ref(),
+            Subject::Similarity(s) => s.evidence.as_ref(),
+        }
+    }
+
+    /// How the recap's "why" closes, in the content's words, after what each article says.
+    pub(super) fn closing(self) -> &'a str {
         match self {
             Subject::Trait(t) => t.quiz_reason(),
             Subject::Similarity(s) => s.quiz_reason(),
@@ -100,6 +108,12 @@ pub fn quiz(content: &Content, rng: &mut impl Rng) -> PollSpec {
 /// rebuilding a stored poll. `None` when content no longer has that entry.
 pub fn quiz_about(content: &Content, subject_id: &str) -> Option<PollSpec> {
     Subject::find(content, subject_id).map(quiz_of)
+}
+
+/// Why the quiz about `subject_id` has the answer it has, article by article, as its recap
+/// says it. `None` when content has no such quiz subject.
+pub fn quiz_why(content: &Content, subject_id: &str) -> Option<String> {
+    Subject::find(content, subject_id).map(|subject| super::why::why(content, subject))
 }
 
 fn quiz_of(subject: Subject<'_>) -> PollSpec {

@@ -2,6 +2,7 @@
 //! pulse a closer look at the winner.
 
 use super::quiz::Subject;
+use super::why::why;
 use crate::content::{Content, Contrast, QuizAnswer, Side, Tip, Trait};
 use crate::model::poll::{PollAnswer, PollKind, PollSpec};
 use crate::reply::library::{contrast_embed, distinct_sources, source_line};
@@ -91,7 +92,7 @@ fn votes(count: u64) -> String {
     }
 }
 
-/// The question, the tally, and the right answer with the reason content gives for it.
+/// The question, the tally, and the right answer with why: what each article says of it.
 fn quiz_recap(content: &Content, spec: &PollSpec, counts: &[u64]) -> Embed {
     let correct = spec
         .correct
@@ -103,7 +104,7 @@ fn quiz_recap(content: &Content, spec: &PollSpec, counts: &[u64]) -> Embed {
     let bold: Vec<usize> = correct.iter().map(|(i, _)| *i).collect();
     let fields = correct
         .map(|(_, answer)| {
-            let reason = subject.map_or(REASON_GONE, |s| s.explanation());
+            let reason = subject.map_or_else(|| REASON_GONE.into(), |s| why(content, s));
             Field::new(format!("The answer: {}", answer.text), reason)
         })
         .into_iter()
@@ -261,7 +262,7 @@ mod tests {
     use super::*;
     use crate::content::Text;
     use crate::limits;
-    use crate::reply::poll::{pulse, pulse_from, quiz_about, PulseList};
+    use crate::reply::poll::{pulse, pulse_from, quiz_about, quiz_why, PulseList};
 
     fn content() -> Content {
         Content::bundled().expect("bundled content is valid")
@@ -339,7 +340,12 @@ mod tests {
         assert!(text.contains("Both — 1 vote (20%)"), "{text}");
         assert_eq!(embed.fields.len(), 1);
         assert_eq!(embed.fields[0].name, "The answer: Manager");
-        assert_eq!(embed.fields[0].value, trait_.quiz_reason());
+        // The reason: what each article says, then the trait's own words.
+        assert_eq!(
+            Some(&embed.fields[0].value),
+            quiz_why(&content, &trait_.id).as_ref()
+        );
+        assert!(embed.fields[0].value.ends_with(trait_.quiz_reason()));
         assert_eq!(
             embed.footer.as_deref(),
             Some(source_line(&content, &trait_.sources).as_str())
@@ -355,7 +361,11 @@ mod tests {
         let reply = recap(&content, &spec, &[2, 0, 1]);
         let embed = &reply.embeds[0];
         assert_eq!(embed.fields[0].name, "The answer: Both");
-        assert_eq!(embed.fields[0].value, similarity.quiz_reason());
+        assert_eq!(
+            Some(&embed.fields[0].value),
+            quiz_why(&content, &similarity.id).as_ref()
+        );
+        assert!(embed.fields[0].value.ends_with(similarity.quiz_reason()));
         assert!(description(&reply).contains("**Both — 1 vote (33%)**"));
         assert_eq!(embed.accent, Accent::Both);
     }
