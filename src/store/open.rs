@@ -321,6 +321,13 @@ fn postgres_error(shown: &str, error: sqlx::Error) -> StoreError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::testing::on_postgres;
+
+    on_postgres!(
+        a_postgres_database_that_does_not_exist_says_to_create_it,
+        a_server_without_tls_when_tls_is_required_is_refused_not_waited_for,
+        processes_starting_together_on_postgres_migrate_once,
+    );
 
     #[tokio::test]
     async fn a_new_file_is_created_and_migrated_in_wal_mode() {
@@ -401,7 +408,6 @@ mod tests {
         assert!(error.to_string().contains("the test server"), "{error}");
     }
 
-    #[tokio::test]
     async fn a_postgres_database_that_does_not_exist_says_to_create_it() {
         let database = test_postgres::database().await;
         let mut url = url::Url::parse(database.url()).expect("url");
@@ -413,7 +419,6 @@ mod tests {
         assert!(error.to_string().contains("Create the database"), "{error}");
     }
 
-    #[tokio::test]
     async fn a_server_without_tls_when_tls_is_required_is_refused_not_waited_for() {
         let database = test_postgres::database().await;
         let url = format!("{}&sslmode=require", database.url());
@@ -424,7 +429,6 @@ mod tests {
         assert!(error.to_string().contains("TLS"), "{error}");
     }
 
-    #[tokio::test]
     async fn processes_starting_together_on_postgres_migrate_once() {
         let database = test_postgres::database().await;
         let opened = futures::future::join_all(

@@ -641,17 +641,7 @@ mod tests {
             .is_some());
     }
 
-    mod results_logged_by_day_move_to_their_pulse_week {
-        #[tokio::test]
-        async fn sqlite() {
-            super::results_logged_by_day_move_to_their_pulse_week(super::Engine::Sqlite).await;
-        }
-
-        #[tokio::test]
-        async fn postgres() {
-            super::results_logged_by_day_move_to_their_pulse_week(super::Engine::Postgres).await;
-        }
-    }
+    on_both_engines!(results_logged_by_day_move_to_their_pulse_week);
 
     async fn schedules_round_trip(store: TestStore) {
         let schedule = PulseSchedule {

@@ -64,9 +64,10 @@ impl ReloadNotices {
 mod tests {
     use std::time::Duration;
 
-    use crate::store::testing::postgres;
+    use crate::store::testing::{on_postgres, postgres};
 
-    #[tokio::test]
+    on_postgres!(a_reload_announced_by_one_process_reaches_the_others_but_not_itself);
+
     async fn a_reload_announced_by_one_process_reaches_the_others_but_not_itself() {
         let store = postgres().await;
         let other = store.other_process().await;

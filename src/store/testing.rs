@@ -1,6 +1,7 @@
 //! The store's tests on both engines: [`on_both_engines!`] turns each test function into a
 //! `sqlite` and a `postgres` test, each on a fresh database (in memory for SQLite, a new
-//! database on the test binary's throwaway server for PostgreSQL, see `crates/test-postgres`).
+//! database on the test binary's throwaway server for PostgreSQL, see `crates/test-postgres`;
+//! without PostgreSQL installed the `postgres` half is skipped and reported there).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
 
@@ -150,24 +151,30 @@ impl OldDatabase {
     }
 }
 
-/// `on_both_engines!(name, ...)`: for each `async fn name(store: TestStore)` in the module, a
-/// test `name::sqlite` and a test `name::postgres`.
-macro_rules! on_both_engines {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() {
-                super::$name(crate::store::testing::sqlite().await).await;
-            }
+// `on_both_engines!(name, ...)`: for each `async fn name(store: TestStore)` in the module, a
+// test `name::sqlite` and a test `name::postgres`, each on a fresh database (the one macro of
+// `crates/test-postgres`, which the end-to-end tests use too; the store comes from the
+// `Fixture` below).
+pub(crate) use test_postgres::{on_both_engines, on_postgres};
 
-            #[tokio::test]
-            async fn postgres() {
-                super::$name(crate::store::testing::postgres().await).await;
-            }
+impl test_postgres::Fixture for TestStore {
+    async fn for_engine(engine: test_postgres::Engine) -> TestStore {
+        match engine {
+            test_postgres::Engine::Sqlite => sqlite().await,
+            test_postgres::Engine::Postgres => postgres().await,
         }
-    )*};
+    }
 }
-pub(crate) use on_both_engines;
+
+/// A test taking the engine makes its own stores (several handles on one database, say).
+impl test_postgres::Fixture for Engine {
+    async fn for_engine(engine: test_postgres::Engine) -> Engine {
+        match engine {
+            test_postgres::Engine::Sqlite => Engine::Sqlite,
+            test_postgres::Engine::Postgres => Engine::Postgres,
+        }
+    }
+}
 
 impl Store {
     /// Every value in every table, as text: for tests that prove what the database holds. The
@@ -434,29 +441,15 @@ mod tests {
         );
     }
 
-    macro_rules! racing_on_both_engines {
-        ($($name:ident),* $(,)?) => {$(
-            mod $name {
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    super::$name(super::Engine::Sqlite).await;
-                }
-
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    super::$name(super::Engine::Postgres).await;
-                }
-            }
-        )*};
-    }
-
-    racing_on_both_engines!(
+    on_both_engines!(
+        multi_thread:
         a_day_is_claimed_once_however_many_race_for_it,
         a_recap_is_claimed_once_however_many_race_for_it,
         a_pulse_closes_once_and_no_answer_outlives_it,
     );
 
-    #[tokio::test]
+    on_postgres!(the_two_engines_have_the_same_tables_columns_and_indexes);
+
     async fn the_two_engines_have_the_same_tables_columns_and_indexes() {
         let (sqlite, postgres) = (sqlite().await, postgres().await);
         let (sqlite_columns, sqlite_indexes) = sqlite.schema().await;

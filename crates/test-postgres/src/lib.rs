@@ -13,22 +13,213 @@
 //! and removes the folder.
 //!
 //! With `BRIDGEBOT_TEST_POSTGRES` set (the `postgres://` URL of a role that may create
-//! databases), that server is used and nothing is started. When no server can be had, the call
-//! panics saying why: a test is never skipped silently.
+//! databases), that server is used and nothing is started.
+//!
+//! Tests say which engines they run on with [`on_both_engines!`] (a `sqlite` and a `postgres`
+//! test per function) or [`on_postgres!`]; both go through [`run`]. On a machine with neither
+//! PostgreSQL's server programs nor `BRIDGEBOT_TEST_POSTGRES`, a PostgreSQL test does not run:
+//! it passes having done nothing, and when the test binary exits one line on stderr says how
+//! many of its tests were not run and how to run them. With `BRIDGEBOT_REQUIRE_POSTGRES=1`
+//! (`.ci/run` sets it) each of them fails instead. A server that is installed but cannot be
+//! started is never skipped: the test fails saying why.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
 
+use std::future::Future;
 use std::os::unix::fs::MetadataExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::{Mutex, Once, OnceLock};
 
 use sqlx::{Connection, Executor, PgConnection};
 
 /// The variable naming a server to use instead of starting one.
 pub const ENV: &str = "BRIDGEBOT_TEST_POSTGRES";
+
+/// The variable that turns a PostgreSQL test with no server to run on from skipped into failed.
+pub const REQUIRE_ENV: &str = "BRIDGEBOT_REQUIRE_POSTGRES";
+
+/// Which database engine a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+tokio::task_local! {
+    static ENGINE: Engine;
+}
+
+/// The engine of the test running now: the one [`run`] was given, SQLite outside it.
+pub fn engine() -> Engine {
+    ENGINE.try_with(|engine| *engine).unwrap_or(Engine::Sqlite)
+}
+
+/// What a test function is given on an engine: a test written `async fn name(store: S)` is
+/// handed `S::for_engine(engine)` (a store on a fresh database, say).
+pub trait Fixture: Sized {
+    fn for_engine(engine: Engine) -> impl Future<Output = Self>;
+}
+
+/// A test function [`run`] can run: `async fn name()` (it finds its engine with [`engine`]),
+/// or `async fn name(fixture: F)` with `F` a [`Fixture`].
+pub trait EngineTest<Args> {
+    fn run_on(self, engine: Engine) -> impl Future<Output = ()>;
+}
+
+impl<F, Fut> EngineTest<()> for F
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = ()>,
+{
+    async fn run_on(self, _engine: Engine) {
+        self().await;
+    }
+}
+
+impl<F, Fut, A> EngineTest<(A,)> for F
+where
+    F: FnOnce(A) -> Fut,
+    Fut: Future<Output = ()>,
+    A: Fixture,
+{
+    async fn run_on(self, engine: Engine) {
+        self(A::for_engine(engine).await).await;
+    }
+}
+
+/// Runs `test` on `engine` ([`engine`] tells it which, inside). On PostgreSQL, when
+/// [`available`] says no, the test does not run and is counted as skipped.
+pub async fn run<Args, T: EngineTest<Args>>(engine: Engine, test: T) {
+    if engine == Engine::Postgres && !available() {
+        return;
+    }
+    ENGINE.scope(engine, test.run_on(engine)).await;
+}
+
+/// `on_both_engines!(name, ...)`: for each `async fn name()` or `async fn name(fixture: F)`
+/// ([`Fixture`]) of the module, the tests `name::sqlite` and `name::postgres`, run through
+/// [`run`]. `on_both_engines!(multi_thread: name, ...)` runs them on a two-thread runtime.
+#[macro_export]
+macro_rules! on_both_engines {
+    (multi_thread: $($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[::tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                $crate::run($crate::Engine::Sqlite, super::$name).await;
+            }
+
+            #[::tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                $crate::run($crate::Engine::Postgres, super::$name).await;
+            }
+        }
+    )*};
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[::tokio::test]
+            async fn sqlite() {
+                $crate::run($crate::Engine::Sqlite, super::$name).await;
+            }
+
+            #[::tokio::test]
+            async fn postgres() {
+                $crate::run($crate::Engine::Postgres, super::$name).await;
+            }
+        }
+    )*};
+}
+
+/// `on_postgres!(name, ...)`: for each `async fn name()` (or with a [`Fixture`]) of the module,
+/// the test `name::postgres`, for what only PostgreSQL has (several processes, a server that
+/// goes away). Run through [`run`], so skipped like the PostgreSQL half of [`on_both_engines!`].
+#[macro_export]
+macro_rules! on_postgres {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[::tokio::test]
+            async fn postgres() {
+                $crate::run($crate::Engine::Postgres, super::$name).await;
+            }
+        }
+    )*};
+}
+
+/// Whether this test can have PostgreSQL: `BRIDGEBOT_TEST_POSTGRES` is set, or PostgreSQL's
+/// server programs are installed (the server itself is started by the first [`database`]).
+///
+/// When neither, the caller must not run (return at once): the test is counted, and when the
+/// test binary exits one line says how many were not run and how to run them. With
+/// `BRIDGEBOT_REQUIRE_POSTGRES` set (to anything but `0`) it panics instead, failing the test.
+pub fn available() -> bool {
+    if std::env::var_os(ENV).is_some() {
+        return true;
+    }
+    let Err(why) = binaries() else {
+        return true;
+    };
+    if required() {
+        panic!("{REQUIRE_ENV} is set and PostgreSQL for the tests is not available: {why}");
+    }
+    skipped();
+    false
+}
+
+fn required() -> bool {
+    std::env::var_os(REQUIRE_ENV).is_some_and(|value| !value.is_empty() && value != "0")
+}
+
+/// PostgreSQL tests of this binary that did not run.
+static SKIPPED: AtomicUsize = AtomicUsize::new(0);
+/// The test binary's name, for the report.
+static BINARY: OnceLock<String> = OnceLock::new();
+
+/// Counts one PostgreSQL test not run; the first one arranges the report at exit (libtest ends
+/// the process through `exit`, after the last test, whether they passed or not).
+fn skipped() {
+    static REPORT: Once = Once::new();
+    SKIPPED.fetch_add(1, Ordering::SeqCst);
+    REPORT.call_once(|| {
+        let _ = BINARY.set(binary_name());
+        // SAFETY: `report` is an `extern "C" fn()` that does not unwind (its writes ignore
+        // errors) and uses nothing torn down before `atexit` handlers run.
+        if unsafe { libc::atexit(report) } != 0 {
+            eprintln!("test-postgres: cannot report the skipped PostgreSQL tests at exit");
+        }
+    });
+}
+
+extern "C" fn report() {
+    use std::io::Write;
+    let count = SKIPPED.load(Ordering::SeqCst);
+    let binary = BINARY.get().map_or("this test binary", String::as_str);
+    let tests = if count == 1 { "test" } else { "tests" };
+    let _ = writeln!(
+        std::io::stderr(),
+        "note: {count} PostgreSQL {tests} of {binary} not run: PostgreSQL is not installed \
+         (no initdb in /usr/lib/postgresql/*/bin or on PATH) and {ENV} is not set. To run them, \
+         install the postgresql package or set {ENV}=postgres://USER@HOST/postgres; \
+         {REQUIRE_ENV}=1 makes this a failure."
+    );
+}
+
+/// `e2e` for `target/debug/deps/e2e-0123456789abcdef`.
+fn binary_name() -> String {
+    let path = std::env::args_os().next().map(PathBuf::from);
+    let stem = path
+        .as_deref()
+        .and_then(Path::file_stem)
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match stem.rsplit_once('-') {
+        Some((name, hash)) if hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            name.to_string()
+        }
+        _ => stem,
+    }
+}
 
 /// Unix socket paths are limited to about 100 bytes; the server's is the folder plus this.
 const SOCKET_NAME: &str = ".s.PGSQL.5432";
