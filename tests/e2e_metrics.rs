@@ -1,8 +1,11 @@
 //! The Prometheus endpoint: off by default, and with `[metrics] listen` it reports what the
-//! bot did. One test in this binary: the recorder is process-wide.
+//! bot did. One test in this binary, apart from the other end-to-end tests (`tests/e2e/`): the
+//! recorder is process-wide, so every bot in the process would count into it, and the exact
+//! counts below would include other tests' commands.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
 
+#[path = "e2e/support/mod.rs"]
 mod support;
 
 use std::net::{SocketAddr, TcpListener};

@@ -3,10 +3,7 @@
 //! serenity (what commands send) each arrive at the fake as a multipart body, the message in
 //! `payload_json` naming its files and each file, byte for byte, in a `files[n]` part.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
-
-mod support;
-
+use crate::support;
 use bridgebot::chart::{self, WeekPoint, CHART_FILE};
 use bridgebot::config::{ApiBase, Config};
 use bridgebot::discord::convert::poise_reply;
@@ -20,7 +17,6 @@ use serenity::{
     Builder as _, CreateInteractionResponse, CreateInteractionResponseFollowup,
     CreateInteractionResponseMessage, HttpBuilder, InteractionId,
 };
-use support::on_both_engines;
 
 fn chart_reply() -> Reply {
     let weeks: Vec<WeekPoint> = (0..12)
@@ -58,6 +54,7 @@ fn assert_uploaded(request: &RecordedRequest, reply: &Reply, payload_pointer: &s
     assert_eq!(attachments[0]["filename"], CHART_FILE);
 }
 
+#[tokio::test]
 async fn a_channel_post_uploads_its_files() {
     let fake = FakeDiscord::start().await;
     let mut config = Config::default();
@@ -91,6 +88,7 @@ async fn a_channel_post_uploads_its_files() {
     fake.assert_no_violations();
 }
 
+#[tokio::test]
 async fn an_interaction_answer_and_a_follow_up_upload_their_files() {
     let fake = FakeDiscord::start().await;
     let http = HttpBuilder::new(support::TOKEN)
@@ -128,8 +126,3 @@ async fn an_interaction_answer_and_a_follow_up_upload_their_files() {
     assert_uploaded(&followup, &reply, "/attachments");
     fake.assert_no_violations();
 }
-
-on_both_engines!(
-    a_channel_post_uploads_its_files,
-    an_interaction_answer_and_a_follow_up_upload_their_files,
-);

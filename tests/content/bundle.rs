@@ -2,8 +2,6 @@
 //! marks a defensible answer wrong, pulse polls never offer two labels that mean the same,
 //! and the text follows the style guide's hard rules.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
-
 use std::collections::{BTreeSet, HashMap};
 
 use bridgebot::content::{bundled_files, parse, Content, QuizAnswer, Says, TipSide};

@@ -4,12 +4,13 @@
 //!
 //! Expected answers are read from the bundled content, not from the bot's reply code.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
-
-mod support;
-
 use std::path::{Path, PathBuf};
 
+use crate::support::events::next_event;
+use crate::support::on_both_engines;
+use crate::support::{
+    Answer, TestBot, CALLBACK_AUTOCOMPLETE, CALLBACK_MESSAGE, CALLBACK_UPDATE_MESSAGE,
+};
 use bridgebot::clock::ManualClock;
 use bridgebot::config::Snowflake;
 use bridgebot::content::{Content, Scenario};
@@ -18,9 +19,6 @@ use bridgebot::polls::PollEvent;
 use fake_discord::{Mark, RecordedRequest, ADMIN_ID, MEMBER_ID, TEXT_CHANNEL_ID};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{json, Value};
-use support::events::next_event;
-use support::on_both_engines;
-use support::{Answer, TestBot, CALLBACK_AUTOCOMPLETE, CALLBACK_MESSAGE, CALLBACK_UPDATE_MESSAGE};
 
 fn content() -> Content {
     Content::bundled().expect("the bundled content is valid")
@@ -62,6 +60,7 @@ fn assert_shows_situation(answer: &Answer, scenario: &Scenario) {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scenario_by_name_shows_that_situation_with_its_buttons() {
     let content = content();
     let bot = TestBot::start().await;
@@ -81,6 +80,7 @@ async fn scenario_by_name_shows_that_situation_with_its_buttons() {
     bot.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scenario_without_a_name_shows_one_of_the_scenarios() {
     let content = content();
     let bot = TestBot::start().await;
@@ -93,6 +93,7 @@ async fn scenario_without_a_name_shows_one_of_the_scenarios() {
     bot.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_scenario_is_answered_privately_with_names_to_try() {
     let bot = TestBot::start().await;
     let answer = bot.command("scenario", &[("name", json!("zzqx"))]).await;
@@ -103,6 +104,7 @@ async fn an_unknown_scenario_is_answered_privately_with_names_to_try() {
     bot.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn autocomplete_offers_scenario_names_and_answers_even_when_nothing_matches() {
     let content = content();
     let bot = TestBot::start().await;
@@ -129,6 +131,7 @@ async fn autocomplete_offers_scenario_names_and_answers_even_when_nothing_matche
     bot.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_reveal_button_answers_only_the_one_who_clicked_and_leaves_the_situation() {
     let content = content();
     let bot = TestBot::start().await;
@@ -188,6 +191,7 @@ fn copy_content(dir: &Path) -> PathBuf {
     copy
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn revealing_a_scenario_reloaded_away_is_answered_privately() {
     let bot = TestBot::builder()
         .configure(|config, dir| {
@@ -234,6 +238,7 @@ async fn revealing_a_scenario_reloaded_away_is_answered_privately() {
     bot.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn another_scenario_edits_the_message_with_a_different_one() {
     let content = content();
     let bot = TestBot::start().await;
@@ -451,15 +456,4 @@ async fn a_weekly_scenario_poll_is_posted_on_its_day() {
 on_both_engines!(
     poll_scenario_opens_a_three_answer_poll_and_its_recap_names_the_supported_answer,
     a_weekly_scenario_poll_is_posted_on_its_day,
-);
-
-on_both_engines!(
-    multi_thread:
-    scenario_by_name_shows_that_situation_with_its_buttons,
-    scenario_without_a_name_shows_one_of_the_scenarios,
-    an_unknown_scenario_is_answered_privately_with_names_to_try,
-    autocomplete_offers_scenario_names_and_answers_even_when_nothing_matches,
-    the_reveal_button_answers_only_the_one_who_clicked_and_leaves_the_situation,
-    revealing_a_scenario_reloaded_away_is_answered_privately,
-    another_scenario_edits_the_message_with_a_different_one,
 );

@@ -4,8 +4,6 @@
 //! `discord` reaches `discord`, `app` or `cli`, and `store` knows nothing above the values it
 //! keeps.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -130,7 +128,7 @@ fn every_module_uses_only_what_the_layer_map_allows() {
         }
         let Some(may_use) = allowed.get(module.as_str()) else {
             problems.push(format!(
-                "{}: module `{module}` is not in the layer map (tests/layers.rs MAY_USE)",
+                "{}: module `{module}` is not in the layer map (tests/content/layers.rs MAY_USE)",
                 file.display()
             ));
             continue;

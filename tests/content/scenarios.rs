@@ -1,8 +1,6 @@
 //! The scenarios as content: the bundled ones are many enough, fairly mixed and well sourced,
 //! and a mistake in `scenarios.toml` is reported with its file and line.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
-
 use std::collections::HashSet;
 
 use bridgebot::content::{bundled_files, parse, Calls, Content, ContentFile};

@@ -6,13 +6,11 @@
 //! Leases run on real time (a process cannot know another's clock is a test's), so these tests
 //! use the system clock with three-second leases; every wait has a timeout.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
-
-mod support;
-
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support;
+use crate::support::{Engine, TestBot};
 use bridgebot::app::{Bot, RunError};
 use bridgebot::config::{Config, Ownership, ShardRange, Shards};
 use bridgebot::content::Content;
@@ -20,7 +18,6 @@ use bridgebot::lease::LeaseError;
 use bridgebot::schedule::ScheduleEvent;
 use fake_discord::{GUILD_ID, TEXT_CHANNEL_ID};
 use jiff::{SignedDuration, Timestamp};
-use support::{Engine, TestBot};
 
 /// How long a hold lasts in these tests: renewed every second.
 const LEASE_SECONDS: u32 = 3;

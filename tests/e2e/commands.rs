@@ -4,22 +4,18 @@
 //! Expected answers are read from the bundled content (`content/*.toml`), not from the bot's
 //! reply code, so a change in what the bot shows has to agree with the content it shows.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
-
-mod support;
-
 use std::collections::BTreeSet;
 
+use crate::support::on_both_engines;
+use crate::support::{
+    Answer, TestBot, CALLBACK_AUTOCOMPLETE, CALLBACK_MESSAGE, CALLBACK_UPDATE_MESSAGE, EPHEMERAL,
+    TOKEN,
+};
 use bridgebot::content::{Content, Contrast, Side, Text, TraitKind};
 use fake_discord::{
     Fault, InteractionRef, Mark, RouteMatcher, APP_ID, GUILD_ID, MEMBER_ID, TEXT_CHANNEL_ID,
 };
 use serde_json::{json, Value};
-use support::on_both_engines;
-use support::{
-    Answer, TestBot, CALLBACK_AUTOCOMPLETE, CALLBACK_MESSAGE, CALLBACK_UPDATE_MESSAGE, EPHEMERAL,
-    TOKEN,
-};
 
 fn content() -> Content {
     Content::bundled().expect("the bundled content is valid")
@@ -146,6 +142,7 @@ fn assert_private_guidance(answer: &Answer, option: &str) -> String {
 
 // ----- start-up ----------------------------------------------------------------------------
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn starts_against_the_fake_and_registers_every_command_in_the_guild() {
     let bot = TestBot::start().await;
     let fake = bot.fake();
@@ -200,6 +197,7 @@ async fn starts_against_the_fake_and_registers_every_command_in_the_guild() {
 
 // ----- content commands ----------------------------------------------------------------------
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn contrast_by_id_shows_that_contrast_with_both_sides_and_its_sources() {
     let content = content();
     let bot = TestBot::start().await;
@@ -213,6 +211,7 @@ async fn contrast_by_id_shows_that_contrast_with_both_sides_and_its_sources() {
     bot.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn contrast_by_a_partial_word_shows_the_best_match() {
     let content = content();
     let bot = TestBot::start().await;
@@ -228,6 +227,7 @@ async fn contrast_by_a_partial_word_shows_the_best_match() {
     bot.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn contrast_without_a_topic_shows_one_of_the_contrasts() {
     let content = content();
     let bot = TestBot::start().await;
@@ -240,6 +240,7 @@ async fn contrast_without_a_topic_shows_one_of_the_contrasts() {
     bot.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn traits_with_each_side_and_kind_list_that_sides_traits_in_detail() {
     let content = content();
     let bot = TestBot::start().await;
@@ -274,6 +275,7 @@ async fn traits_with_each_side_and_kind_list_that_sides_traits_in_detail() {
     bot.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn traits_without_a_kind_list_both_kinds_of_that_side_in_short() {
     let content = content();
     let bot = TestBot::start().await;
@@ -314,6 +316,7 @@ async fn traits_without_a_kind_list_both_kinds_of_that_side_in_short() {
     bot.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn similarities_show_every_shared_area_with_both_sides() {
     let content = content();
     let bot = TestBot::start().await;
@@ -332,6 +335,7 @@ async fn similarities_show_every_shared_area_with_both_sides() {
     bot.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn example_by_name_shows_the_story_both_sides_and_related_contrasts() {
     let content = content();
     let bot = TestBot::start().await;
@@ -361,6 +365,7 @@ async fn example_by_name_shows_the_story_both_sides_and_related_contrasts() {
     bot.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn example_without_a_name_shows_one_of_the_examples() {
     let content = content();
     let bot = TestBot::start().await;
@@ -378,6 +383,7 @@ async fn example_without_a_name_shows_one_of_the_examples() {
     bot.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn quote_shows_an_attributed_quote_with_its_source() {
     let content = content();
     let bot = TestBot::start().await;
@@ -406,6 +412,7 @@ async fn quote_shows_an_attributed_quote_with_its_source() {
     bot.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn faq_with_a_question_answers_it() {
     let content = content();
     let bot = TestBot::start().await;
@@ -421,6 +428,7 @@ async fn faq_with_a_question_answers_it() {
     bot.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn faq_without_a_question_lists_every_question() {
     let content = content();
     let bot = TestBot::start().await;
@@ -442,6 +450,7 @@ async fn faq_without_a_question_lists_every_question() {
     bot.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn help_is_private_and_lists_every_command() {
     let bot = TestBot::start().await;
     let answer = bot.command("help", &[]).await;
@@ -504,6 +513,7 @@ const AUTOCOMPLETED: [(&str, &str); 3] = [
     ("faq", "question"),
 ];
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn autocomplete_with_an_empty_query_offers_every_entry() {
     let content = content();
     let bot = TestBot::start().await;
@@ -522,6 +532,7 @@ async fn autocomplete_with_an_empty_query_offers_every_entry() {
     bot.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn autocomplete_with_a_partial_query_ranks_the_best_match_first() {
     let bot = TestBot::start().await;
     let cases = [
@@ -554,6 +565,7 @@ async fn autocomplete_with_a_partial_query_ranks_the_best_match_first() {
     bot.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn autocomplete_with_nonsense_offers_nothing() {
     let bot = TestBot::start().await;
     for (command, option) in AUTOCOMPLETED {
@@ -564,6 +576,7 @@ async fn autocomplete_with_nonsense_offers_nothing() {
     bot.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn autocomplete_with_only_emoji_or_punctuation_offers_nothing() {
     let bot = TestBot::start().await;
     for typed in ["🙂", "#!?"] {
@@ -578,6 +591,7 @@ async fn autocomplete_with_only_emoji_or_punctuation_offers_nothing() {
 
 // ----- the "Another contrast" button ----------------------------------------------------------
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn another_contrast_edits_the_message_with_a_different_contrast_on_every_click() {
     let content = content();
     let bot = TestBot::start().await;
@@ -623,6 +637,7 @@ async fn another_contrast_edits_the_message_with_a_different_contrast_on_every_c
 
 // ----- bad input -------------------------------------------------------------------------------
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_topic_is_answered_privately_with_valid_topics() {
     let content = content();
     let bot = TestBot::start().await;
@@ -643,6 +658,7 @@ async fn an_unknown_topic_is_answered_privately_with_valid_topics() {
     bot.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_example_or_question_is_answered_privately() {
     let content = content();
     let bot = TestBot::start().await;
@@ -658,6 +674,7 @@ async fn an_unknown_example_or_question_is_answered_privately() {
     bot.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_6000_character_topic_is_answered_privately_and_clipped() {
     let content = content();
     let bot = TestBot::start().await;
@@ -689,6 +706,7 @@ const ODD_TOPICS: [&str; 10] = [
     "\u{FEFF}\u{2060}\u{200B}",             // invisible characters only
 ];
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn odd_unicode_topics_are_answered_privately_and_the_bot_keeps_answering() {
     let content = content();
     let bot = TestBot::start().await;
@@ -709,6 +727,7 @@ async fn odd_unicode_topics_are_answered_privately_and_the_bot_keeps_answering()
     bot.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_choice_value_the_command_does_not_offer_is_answered_privately() {
     let content = content();
     let bot = TestBot::start().await;
@@ -756,6 +775,7 @@ fn bidi_open_at(text: &str, at: usize) -> bool {
     !open.is_empty()
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_typed_right_to_left_override_does_not_reorder_the_bots_own_words() {
     let bot = TestBot::start().await;
     let answer = bot
@@ -772,6 +792,7 @@ async fn a_typed_right_to_left_override_does_not_reorder_the_bots_own_words() {
 
 // ----- gateway faults --------------------------------------------------------------------------
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_interaction_is_answered_once_across_a_dropped_socket_and_a_reconnect() {
     const STREAM: usize = 40;
     let bot = TestBot::start().await;
@@ -851,6 +872,7 @@ async fn restarted_on_the_same_database_the_bot_registers_again_and_answers() {
     bot.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn autocomplete_a_member_may_not_use_is_answered_with_no_choices() {
     let bot = TestBot::start().await;
     let answer = bot
@@ -867,6 +889,7 @@ async fn autocomplete_a_member_may_not_use_is_answered_with_no_choices() {
     bot.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_click_discord_refuses_to_update_is_answered_privately_with_an_apology() {
     let bot = TestBot::start().await;
     let fake = bot.fake();
@@ -908,6 +931,7 @@ async fn a_click_discord_refuses_to_update_is_answered_privately_with_an_apology
     bot.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_value_the_bot_cannot_read_is_answered_in_words_not_parser_output() {
     let bot = TestBot::start().await;
     let answer = bot
@@ -932,33 +956,5 @@ async fn a_value_the_bot_cannot_read_is_answered_in_words_not_parser_output() {
 
 on_both_engines!(
     multi_thread:
-    starts_against_the_fake_and_registers_every_command_in_the_guild,
-    contrast_by_id_shows_that_contrast_with_both_sides_and_its_sources,
-    contrast_by_a_partial_word_shows_the_best_match,
-    contrast_without_a_topic_shows_one_of_the_contrasts,
-    traits_with_each_side_and_kind_list_that_sides_traits_in_detail,
-    traits_without_a_kind_list_both_kinds_of_that_side_in_short,
-    similarities_show_every_shared_area_with_both_sides,
-    example_by_name_shows_the_story_both_sides_and_related_contrasts,
-    example_without_a_name_shows_one_of_the_examples,
-    quote_shows_an_attributed_quote_with_its_source,
-    faq_with_a_question_answers_it,
-    faq_without_a_question_lists_every_question,
-    help_is_private_and_lists_every_command,
-    autocomplete_with_an_empty_query_offers_every_entry,
-    autocomplete_with_a_partial_query_ranks_the_best_match_first,
-    autocomplete_with_nonsense_offers_nothing,
-    autocomplete_with_only_emoji_or_punctuation_offers_nothing,
-    another_contrast_edits_the_message_with_a_different_contrast_on_every_click,
-    an_unknown_topic_is_answered_privately_with_valid_topics,
-    an_unknown_example_or_question_is_answered_privately,
-    a_6000_character_topic_is_answered_privately_and_clipped,
-    odd_unicode_topics_are_answered_privately_and_the_bot_keeps_answering,
-    a_choice_value_the_command_does_not_offer_is_answered_privately,
-    a_typed_right_to_left_override_does_not_reorder_the_bots_own_words,
-    every_interaction_is_answered_once_across_a_dropped_socket_and_a_reconnect,
     restarted_on_the_same_database_the_bot_registers_again_and_answers,
-    autocomplete_a_member_may_not_use_is_answered_with_no_choices,
-    a_click_discord_refuses_to_update_is_answered_privately_with_an_apology,
-    a_value_the_bot_cannot_read_is_answered_in_words_not_parser_output,
 );

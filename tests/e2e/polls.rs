@@ -1,9 +1,8 @@
 //! Team polls end to end: the real bot against the fake Discord, with a manual clock.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
-
-mod support;
-
+use crate::support::events::next_event;
+use crate::support::on_both_engines;
+use crate::support::{Answer, TestBot, CALLBACK_MESSAGE};
 use bridgebot::clock::ManualClock;
 use bridgebot::model::duty::DutyKind;
 use bridgebot::polls::PollEvent;
@@ -13,9 +12,6 @@ use fake_discord::{
 };
 use jiff::{SignedDuration, Timestamp};
 use serde_json::Value;
-use support::events::next_event;
-use support::on_both_engines;
-use support::{Answer, TestBot, CALLBACK_MESSAGE};
 
 fn start() -> Timestamp {
     "2026-11-30T10:00:00Z".parse().expect("timestamp")
@@ -130,6 +126,7 @@ fn recap_text(recap: &Value) -> String {
     )
 }
 
+#[tokio::test]
 async fn quiz_posts_a_valid_native_poll_asking_leader_manager_or_both() {
     let bot = bot().await;
     let mark = bot.fake().mark();
@@ -299,6 +296,7 @@ async fn a_restart_with_an_open_poll_closes_and_recaps_it_once() {
     bot.shutdown().await;
 }
 
+#[tokio::test]
 async fn without_send_polls_the_bot_explains_and_posts_nothing() {
     let bot = bot().await;
     let answer = poll(&bot, "quiz", MEMBER_ID, NO_POLLS_CHANNEL_ID, &[]).await;
@@ -328,6 +326,7 @@ async fn a_second_poll_in_the_channel_points_at_the_open_one() {
     bot.shutdown().await;
 }
 
+#[tokio::test]
 async fn a_member_must_wait_before_starting_another_poll() {
     let bot = bot().await;
     started(&bot, "quiz", &[]).await;
@@ -347,6 +346,7 @@ async fn a_member_must_wait_before_starting_another_poll() {
     bot.shutdown().await;
 }
 
+#[tokio::test]
 async fn a_member_who_can_manage_the_server_is_not_held_by_the_cooldown() {
     let bot = bot().await;
     started_by(&bot, ADMIN_ID, "quiz", &[]).await;
@@ -359,6 +359,7 @@ async fn a_member_who_can_manage_the_server_is_not_held_by_the_cooldown() {
     bot.shutdown().await;
 }
 
+#[tokio::test]
 async fn a_one_minute_quiz_does_not_hold_up_the_members_next_poll() {
     let bot = bot().await;
     started_by(&bot, MEMBER_ID, "quiz", &[("duration", "1m".into())]).await;
@@ -372,6 +373,7 @@ async fn a_one_minute_quiz_does_not_hold_up_the_members_next_poll() {
     bot.shutdown().await;
 }
 
+#[tokio::test]
 async fn a_poll_discord_refuses_is_explained_in_words_not_codes() {
     let bot = bot().await;
     bot.fake().fail_next(
@@ -392,6 +394,7 @@ async fn a_poll_discord_refuses_is_explained_in_words_not_codes() {
     bot.shutdown().await;
 }
 
+#[tokio::test]
 async fn bad_poll_options_say_what_to_enter() {
     let bot = bot().await;
     let bad = poll(
@@ -592,18 +595,11 @@ async fn unscheduling_stops_the_weekly_poll_and_members_cannot_schedule() {
 }
 
 on_both_engines!(
-    quiz_posts_a_valid_native_poll_asking_leader_manager_or_both,
     a_five_minute_poll_is_ended_by_the_bot_at_five_minutes_and_recapped,
     a_finalized_message_update_leads_to_exactly_one_recap_with_the_right_percentages,
     the_bot_reads_the_poll_again_until_discord_says_the_count_is_final,
     a_restart_with_an_open_poll_closes_and_recaps_it_once,
-    without_send_polls_the_bot_explains_and_posts_nothing,
     a_second_poll_in_the_channel_points_at_the_open_one,
-    a_member_must_wait_before_starting_another_poll,
-    a_member_who_can_manage_the_server_is_not_held_by_the_cooldown,
-    a_one_minute_quiz_does_not_hold_up_the_members_next_poll,
-    a_poll_discord_refuses_is_explained_in_words_not_codes,
-    bad_poll_options_say_what_to_enter,
     only_the_starter_or_an_admin_can_end_a_poll_early,
     a_weekly_poll_is_posted_on_its_day_then_closed_and_recapped,
     unscheduling_stops_the_weekly_poll_and_members_cannot_schedule,

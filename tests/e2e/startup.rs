@@ -2,8 +2,6 @@
 //! bad token: the CLI exits 2 and supervisors stop restarting), and a Discord that is down or
 //! unreachable, which the bot waits for (on its clock) until it answers.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
-
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,6 +11,8 @@ use bridgebot::config::{ApiBase, Config, Database, Shards, Snowflake};
 use bridgebot::discord::connect::RETRY_CAP;
 use fake_discord::{FakeDiscord, FakeOptions, Fault, RouteMatcher, GUILD_ID};
 use jiff::{SignedDuration, Timestamp};
+
+use crate::support::on_postgres;
 
 /// The bot's config against the Discord API at `api_base`, its database in `dir`.
 fn config(api_base: &str, dir: &tempfile::TempDir, shards: Shards) -> Config {
@@ -242,7 +242,6 @@ async fn a_shutdown_while_shards_are_still_booting_is_prompt() {
 /// A PostgreSQL database that refuses connections at the start (a server restarting, a
 /// database closed for maintenance) is waited for like Discord: the start tries again after a
 /// growing wait on the bot's clock, and goes on once the database answers.
-#[tokio::test]
 async fn a_database_that_cannot_be_reached_yet_is_waited_for() {
     let fake = FakeDiscord::start().await;
     let dir = tempfile::tempdir().expect("temp dir");
@@ -269,3 +268,5 @@ async fn a_database_that_cannot_be_reached_yet_is_waited_for() {
         .expect("join");
     stop_promptly(running, "after waiting for the database").await;
 }
+
+on_postgres!(a_database_that_cannot_be_reached_yet_is_waited_for);

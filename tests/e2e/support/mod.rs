@@ -17,13 +17,16 @@
 //! Logs of the bot and the fake go to the test output with `RUST_LOG=...` (through the bot's
 //! own subscriber, so its caps on dependency logs apply as in production).
 //!
-//! Each test runs on both database engines: write it as a plain `async fn name()` and list it in
-//! [`on_both_engines!`], which makes the tests `name::sqlite` and `name::postgres`. The engine
-//! reaches [`TestBot`] through a task-local, so a test's body does not change: on PostgreSQL
-//! the bot gets a fresh database on the test binary's throwaway server (`crates/test-postgres`).
+//! A test whose outcome the storage could change (schedules, claims, polls, the pulse, the
+//! digest, restarts) runs on both database engines: write it as a plain `async fn name()` and
+//! list it in [`on_both_engines!`], which makes the tests `name::sqlite` and `name::postgres`
+//! (`on_postgres!` for PostgreSQL alone). The engine reaches [`TestBot`] through a task-local,
+//! so a test's body does not change: on PostgreSQL the bot gets a fresh database on the test
+//! binary's throwaway server (`crates/test-postgres`, which also skips the PostgreSQL half,
+//! and says so, on a machine without PostgreSQL). A test the engine cannot change (a content
+//! answer, a permission, Discord's own refusals) is a plain `#[tokio::test]`, on SQLite.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
-#![allow(dead_code)] // Each test file uses its own part of the harness.
+#![allow(dead_code)] // Each test binary uses its own part of the harness.
 
 pub mod events;
 pub mod pulse;
@@ -31,6 +34,7 @@ pub mod pulse;
 use std::future::Future;
 use std::path::Path;
 use std::sync::{Arc, Once};
+use std::time::Duration;
 
 use bridgebot::app::{Bot, RunningBot};
 use bridgebot::clock::{ManualClock, SharedClock};
@@ -42,6 +46,15 @@ use fake_discord::{
 };
 use serde_json::Value;
 use tempfile::TempDir;
+
+/// How long a stop may take before the test fails: the bot's own grace for work in flight,
+/// and time to close the gateway and the database on a busy machine.
+pub const STOP_WAIT: Duration =
+    bridgebot::app::SHUTDOWN_GRACE.saturating_add(Duration::from_secs(20));
+
+/// How long a start may take before the test fails (the bot waits for a Discord or a database
+/// that does not answer; the fake and the test's database answer at once).
+pub const START_WAIT: Duration = Duration::from_secs(30);
 
 /// The token the bot is started with; the fake sees it as `Bot test-token`.
 pub const TOKEN: &str = "test-token";
@@ -58,60 +71,23 @@ pub const CALLBACK_AUTOCOMPLETE: u64 = 8;
 pub const EPHEMERAL: u64 = 64;
 
 /// Which engine a test's database runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Engine {
-    Sqlite,
-    Postgres,
-}
+pub use test_postgres::Engine;
 
-tokio::task_local! {
-    static ENGINE: Engine;
-}
+/// `on_both_engines!(name, ...)` and `on_postgres!(name, ...)`: the macros of
+/// `crates/test-postgres`, which the store's own tests use too.
+#[allow(unused_imports)] // A test binary on one engine only uses neither.
+pub(crate) use test_postgres::{on_both_engines, on_postgres};
 
-/// Runs `test` with its bots on `engine`.
+/// Runs `test` with its bots on `engine`; on PostgreSQL, skipped (and counted) where it is not
+/// installed, as the PostgreSQL half of [`on_both_engines!`] is.
 pub async fn on(engine: Engine, test: impl Future<Output = ()>) {
-    ENGINE.scope(engine, test).await;
+    test_postgres::run(engine, move || test).await;
 }
 
 /// The engine of the test running now: SQLite outside [`on_both_engines!`].
 pub fn engine() -> Engine {
-    ENGINE.try_with(|engine| *engine).unwrap_or(Engine::Sqlite)
+    test_postgres::engine()
 }
-
-/// `on_both_engines!(name, ...)`: for each `async fn name()` of the test file, the tests
-/// `name::sqlite` and `name::postgres`. `on_both_engines!(multi_thread: name, ...)` runs them
-/// on a two-thread runtime.
-#[allow(unused_macros)] // A test file on one engine only uses none.
-macro_rules! on_both_engines {
-    (multi_thread: $($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                crate::support::on(crate::support::Engine::Sqlite, super::$name()).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                crate::support::on(crate::support::Engine::Postgres, super::$name()).await;
-            }
-        }
-    )*};
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test]
-            async fn sqlite() {
-                crate::support::on(crate::support::Engine::Sqlite, super::$name()).await;
-            }
-
-            #[tokio::test]
-            async fn postgres() {
-                crate::support::on(crate::support::Engine::Postgres, super::$name()).await;
-            }
-        }
-    )*};
-}
-#[allow(unused_imports)]
-pub(crate) use on_both_engines;
 
 /// A database for one test on `engine`: a file in `dir`, or a fresh PostgreSQL database
 /// (removed when the returned guard is dropped).
@@ -332,9 +308,9 @@ impl TestBot {
 
     async fn stop(&mut self) {
         if let Some(running) = self.running.take() {
-            running
-                .shutdown()
+            tokio::time::timeout(STOP_WAIT, running.shutdown())
                 .await
+                .unwrap_or_else(|_| panic!("the bot did not stop within {STOP_WAIT:?}"))
                 .expect("the bot shuts down cleanly");
         }
     }
@@ -350,7 +326,10 @@ impl TestBot {
             let clock: SharedClock = Arc::new(clock.clone());
             bot = bot.with_clock(clock);
         }
-        self.running = Some(bot.start().await.expect("the bot starts"));
+        let started = tokio::time::timeout(START_WAIT, bot.start())
+            .await
+            .unwrap_or_else(|_| panic!("the bot did not start within {START_WAIT:?}"));
+        self.running = Some(started.expect("the bot starts"));
         self.fake
             .wait_frame(since, |f| f.is_dispatch("READY"))
             .await;

@@ -1,14 +1,10 @@
 //! No log line, at the most verbose level, puts a member next to an answer of the team pulse.
-//! Alone in its binary: it sets a log subscriber for its thread, and tests running beside it
-//! on other threads, with none, could leave the log lines it looks for unheard.
+//! In the log tests' binary: it sets a log subscriber for its thread, and tests running beside
+//! it on other threads, with none, could leave the log lines it looks for unheard (`main.rs`).
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
-
-mod support;
-
+use crate::support::on_both_engines;
+use crate::support::pulse::*;
 use bridgebot::model::duty::DutyKind;
-use support::on_both_engines;
-use support::pulse::*;
 
 async fn no_log_line_at_trace_puts_a_member_next_to_an_answer() {
     use bridgebot::config::{LogConfig, LogFormat};

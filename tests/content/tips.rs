@@ -4,8 +4,6 @@
 //! repeating the "ask yourself" line of the contrast it builds on (a member who runs `/contrast`
 //! and reads the tip would get it twice).
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // A panic in a test is its failure.
-
 use std::collections::{BTreeSet, HashMap};
 
 use bridgebot::content::{bundled_files, parse, Content};
