@@ -146,7 +146,10 @@ mod tests {
         }
         assert!(!sleeper.is_finished(), "woke a second early");
         clock.advance(SignedDuration::from_secs(1));
-        sleeper.await.expect("sleeper finishes");
+        tokio::time::timeout(std::time::Duration::from_secs(10), sleeper)
+            .await
+            .expect("the sleeper wakes within 10 s once its moment has come")
+            .expect("sleeper finishes");
     }
 
     #[tokio::test]
@@ -155,9 +158,14 @@ mod tests {
         let at = Timestamp::UNIX_EPOCH + SignedDuration::from_secs(5);
         let sleeping = clock.clone();
         let task = tokio::spawn(async move { sleeping.sleep_until(at).await });
-        assert_eq!(clock.sleeper(|deadline| deadline == at).await, at);
+        let wait = std::time::Duration::from_secs(10);
+        let found = tokio::time::timeout(wait, clock.sleeper(|deadline| deadline == at)).await;
+        assert_eq!(found.expect("the sleep is listed within 10 s"), at);
         clock.advance(SignedDuration::from_secs(5));
-        task.await.expect("woke");
+        tokio::time::timeout(wait, task)
+            .await
+            .expect("the sleeper wakes within 10 s")
+            .expect("woke");
         assert!(
             clock.sleepers.borrow().is_empty(),
             "a finished sleep is no longer listed"

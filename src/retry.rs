@@ -256,11 +256,16 @@ mod tests {
                 (result, waits)
             })
         };
-        // Keep moving time forward until the loop finishes.
-        while !task.is_finished() {
-            tokio::task::yield_now().await;
-            driver.advance(SignedDuration::from_millis(100));
-        }
+        // Keep moving time forward until the loop finishes (on the real clock, within 10 s).
+        let drive = async {
+            while !task.is_finished() {
+                tokio::task::yield_now().await;
+                driver.advance(SignedDuration::from_millis(100));
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(10), drive)
+            .await
+            .expect("the retry loop ends within 10 s");
         let (result, found) = task.await.expect("join");
         waits.extend(found);
         (result, waits)
@@ -309,7 +314,10 @@ mod tests {
             .await
         });
         sender.stop();
-        let result = task.await.expect("join");
+        let result = tokio::time::timeout(Duration::from_secs(10), task)
+            .await
+            .expect("the retry loop stops within 10 s")
+            .expect("join");
         assert_eq!(result, Err(GaveUp::Stopped(Failure::Down)));
     }
 

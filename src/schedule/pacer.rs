@@ -64,7 +64,7 @@ mod tests {
         let start: Timestamp = "2026-12-01T09:00:00Z".parse().expect("ts");
         let clock = ManualClock::new(start);
         let pacer = Arc::new(Pacer::new(f64::from(per_second), Arc::new(clock.clone())));
-        let task = {
+        let mut task = {
             let pacer = pacer.clone();
             tokio::spawn(async move {
                 for _ in 0..sends {
@@ -72,17 +72,20 @@ mod tests {
                 }
             })
         };
+        // Each round waits for the next slot to sleep on the clock (one after now: the one just
+        // reached may still be listed), or for the sends to end.
         let drive = async {
-            while !task.is_finished() {
+            loop {
+                let now = clock.now();
                 tokio::select! {
-                    at = clock.sleeper(|_| true) => clock.set(at),
-                    () = tokio::time::sleep(Duration::from_millis(1)) => {}
+                    at = clock.sleeper(|at| at > now) => clock.set(at),
+                    ended = &mut task => break ended.expect("the sends end"),
                 }
             }
         };
         tokio::time::timeout(Duration::from_secs(10), drive)
             .await
-            .expect("the slots are handed out");
+            .expect("the slots are handed out within 10 s");
         clock.now().duration_since(start)
     }
 

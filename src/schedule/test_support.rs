@@ -374,7 +374,10 @@ impl Harness {
 
     pub(super) async fn stop(self) -> Store {
         self.scheduler.shutdown();
-        self.task.await.expect("scheduler task");
+        tokio::time::timeout(Duration::from_secs(10), self.task)
+            .await
+            .expect("the scheduler stops within 10 s")
+            .expect("scheduler task");
         self.store
     }
 

@@ -641,7 +641,21 @@ mod tests {
             .is_some());
     }
 
-    on_both_engines!(results_logged_by_day_move_to_their_pulse_week);
+    mod results_logged_by_day_move_to_their_pulse_week {
+        #[tokio::test]
+        async fn sqlite() {
+            super::results_logged_by_day_move_to_their_pulse_week(super::Engine::Sqlite).await;
+        }
+
+        #[tokio::test]
+        async fn postgres() {
+            test_postgres::run(
+                test_postgres::Engine::Postgres,
+                super::results_logged_by_day_move_to_their_pulse_week,
+            )
+            .await;
+        }
+    }
 
     async fn schedules_round_trip(store: TestStore) {
         let schedule = PulseSchedule {

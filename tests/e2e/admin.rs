@@ -3,10 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::support::on_both_engines;
-use crate::support::TestBot;
 use bridgebot::config::Snowflake;
 use fake_discord::{ADMIN_ID, MEMBER_ID};
+
+use crate::support::on_both_engines;
+use crate::support::TestBot;
 
 /// A copy of the bundled content in the test's folder, which the bot is configured to read.
 fn copy_content(dir: &Path) -> PathBuf {

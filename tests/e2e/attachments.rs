@@ -3,7 +3,6 @@
 //! serenity (what commands send) each arrive at the fake as a multipart body, the message in
 //! `payload_json` naming its files and each file, byte for byte, in a `files[n]` part.
 
-use crate::support;
 use bridgebot::chart::{self, WeekPoint, CHART_FILE};
 use bridgebot::config::{ApiBase, Config};
 use bridgebot::discord::convert::poise_reply;
@@ -17,6 +16,8 @@ use serenity::{
     Builder as _, CreateInteractionResponse, CreateInteractionResponseFollowup,
     CreateInteractionResponseMessage, HttpBuilder, InteractionId,
 };
+
+use crate::support;
 
 fn chart_reply() -> Reply {
     let weeks: Vec<WeekPoint> = (0..12)

@@ -4,13 +4,14 @@
 //! asserts no GET was made); in another, from GET guild, GET channel and GET the bot's member
 //! (each case asserts all three were made).
 
-use crate::support::on_both_engines;
-use crate::support::{Answer, TestBot, CALLBACK_MESSAGE};
 use fake_discord::{
     perms, Fault, Overwrite, OverwriteTarget, RecordedRequest, RouteMatcher, ADMIN_ID, BOT_USER_ID,
     GUILD_ID, HIDDEN_CHANNEL_ID, SECOND_TEXT_CHANNEL_ID, TEXT_CHANNEL_ID,
 };
 use serde_json::Value;
+
+use crate::support::on_both_engines;
+use crate::support::{Answer, TestBot, CALLBACK_MESSAGE};
 
 /// A setup command that checks a channel.
 struct Setup {

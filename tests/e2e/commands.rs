@@ -6,16 +6,17 @@
 
 use std::collections::BTreeSet;
 
-use crate::support::on_both_engines;
-use crate::support::{
-    Answer, TestBot, CALLBACK_AUTOCOMPLETE, CALLBACK_MESSAGE, CALLBACK_UPDATE_MESSAGE, EPHEMERAL,
-    TOKEN,
-};
 use bridgebot::content::{Content, Contrast, Side, Text, TraitKind};
 use fake_discord::{
     Fault, InteractionRef, Mark, RouteMatcher, APP_ID, GUILD_ID, MEMBER_ID, TEXT_CHANNEL_ID,
 };
 use serde_json::{json, Value};
+
+use crate::support::on_both_engines;
+use crate::support::{
+    Answer, TestBot, CALLBACK_AUTOCOMPLETE, CALLBACK_MESSAGE, CALLBACK_UPDATE_MESSAGE, EPHEMERAL,
+    TOKEN,
+};
 
 fn content() -> Content {
     Content::bundled().expect("the bundled content is valid")

@@ -2,16 +2,17 @@
 //! on its day, once, with the pulse's participation and scores, the polls' shares and a
 //! suggestion, and the trend chart attached.
 
-use crate::support::events::next_event;
-use crate::support::on_both_engines;
-use crate::support::pulse::{answer, at, clock, posted, MEMBERS};
-use crate::support::{Answer, TestBot, CALLBACK_MESSAGE};
 use bridgebot::clock::ManualClock;
 use bridgebot::model::duty::DutyKind;
 use bridgebot::polls::PollEvent;
 use bridgebot::schedule::ScheduleEvent;
 use fake_discord::{RecordedRequest, ADMIN_ID, MEMBER_ID, SECOND_TEXT_CHANNEL_ID, TEXT_CHANNEL_ID};
 use serde_json::Value;
+
+use crate::support::events::next_event;
+use crate::support::on_both_engines;
+use crate::support::pulse::{answer, at, clock, posted, MEMBERS};
+use crate::support::{Answer, TestBot, CALLBACK_MESSAGE};
 
 async fn slash(
     bot: &TestBot,

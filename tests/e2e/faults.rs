@@ -4,15 +4,16 @@
 use bridgebot::config::Database;
 use std::collections::HashMap;
 
-use crate::support;
-use crate::support::on_both_engines;
-use crate::support::TestBot;
 use bridgebot::clock::{Clock as _, ManualClock};
 use bridgebot::schedule::ScheduleEvent;
 use bridgebot::store::TipSettings;
 use bridgebot::when::{DailyTime, Days, Zone};
 use fake_discord::{extra_guild_channel_id, extra_guild_id, FakeOptions, Fault, RouteMatcher};
 use jiff::{SignedDuration, Timestamp};
+
+use crate::support;
+use crate::support::on_both_engines;
+use crate::support::TestBot;
 
 const SERVERS: usize = 40;
 

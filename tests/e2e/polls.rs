@@ -1,8 +1,5 @@
 //! Team polls end to end: the real bot against the fake Discord, with a manual clock.
 
-use crate::support::events::next_event;
-use crate::support::on_both_engines;
-use crate::support::{Answer, TestBot, CALLBACK_MESSAGE};
 use bridgebot::clock::ManualClock;
 use bridgebot::model::duty::DutyKind;
 use bridgebot::polls::PollEvent;
@@ -12,6 +9,10 @@ use fake_discord::{
 };
 use jiff::{SignedDuration, Timestamp};
 use serde_json::Value;
+
+use crate::support::events::next_event;
+use crate::support::on_both_engines;
+use crate::support::{Answer, TestBot, CALLBACK_MESSAGE};
 
 fn start() -> Timestamp {
     "2026-11-30T10:00:00Z".parse().expect("timestamp")

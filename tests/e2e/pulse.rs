@@ -1,14 +1,15 @@
 //! The team pulse end to end: the real bot against the fake Discord, with a manual clock.
 //! Members answer through the post's button and the private form; the result follows.
 
-use crate::support::events::next_event;
-use crate::support::on_both_engines;
-use crate::support::pulse::*;
-use crate::support::{TestBot, CALLBACK_MESSAGE};
 use bridgebot::model::duty::DutyKind;
 use bridgebot::schedule::ScheduleEvent;
 use fake_discord::{ADMIN_ID, MEMBER_ID, TEXT_CHANNEL_ID};
 use serde_json::Value;
+
+use crate::support::events::next_event;
+use crate::support::on_both_engines;
+use crate::support::pulse::*;
+use crate::support::{TestBot, CALLBACK_MESSAGE};
 
 async fn five_answer_one_changes_and_the_result_replies_with_the_right_averages() {
     let bot = start().await;

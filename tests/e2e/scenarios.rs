@@ -6,11 +6,6 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::support::events::next_event;
-use crate::support::on_both_engines;
-use crate::support::{
-    Answer, TestBot, CALLBACK_AUTOCOMPLETE, CALLBACK_MESSAGE, CALLBACK_UPDATE_MESSAGE,
-};
 use bridgebot::clock::ManualClock;
 use bridgebot::config::Snowflake;
 use bridgebot::content::{Content, Scenario};
@@ -19,6 +14,12 @@ use bridgebot::polls::PollEvent;
 use fake_discord::{Mark, RecordedRequest, ADMIN_ID, MEMBER_ID, TEXT_CHANNEL_ID};
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{json, Value};
+
+use crate::support::events::next_event;
+use crate::support::on_both_engines;
+use crate::support::{
+    Answer, TestBot, CALLBACK_AUTOCOMPLETE, CALLBACK_MESSAGE, CALLBACK_UPDATE_MESSAGE,
+};
 
 fn content() -> Content {
     Content::bundled().expect("the bundled content is valid")

@@ -9,8 +9,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::support;
-use crate::support::{Engine, TestBot};
 use bridgebot::app::{Bot, RunError};
 use bridgebot::config::{Config, Ownership, ShardRange, Shards};
 use bridgebot::content::Content;
@@ -18,6 +16,9 @@ use bridgebot::lease::LeaseError;
 use bridgebot::schedule::ScheduleEvent;
 use fake_discord::{GUILD_ID, TEXT_CHANNEL_ID};
 use jiff::{SignedDuration, Timestamp};
+
+use crate::support;
+use crate::support::{Engine, TestBot};
 
 /// How long a hold lasts in these tests: renewed every second.
 const LEASE_SECONDS: u32 = 3;

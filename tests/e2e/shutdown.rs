@@ -4,10 +4,6 @@
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support;
-use crate::support::events::{next_event, next_event_driving};
-use crate::support::on_both_engines;
-use crate::support::TestBot;
 use bridgebot::clock::ManualClock;
 use bridgebot::config::Database;
 use bridgebot::model::duty::{DutyKind, DutyStatus};
@@ -15,6 +11,11 @@ use bridgebot::schedule::ScheduleEvent;
 use fake_discord::{FakeDiscord, Fault, RouteMatcher, ADMIN_ID, GUILD_ID, TEXT_CHANNEL_ID};
 use jiff::{SignedDuration, Timestamp};
 use tokio::sync::broadcast;
+
+use crate::support;
+use crate::support::events::{next_event, next_event_driving};
+use crate::support::on_both_engines;
+use crate::support::TestBot;
 
 /// How soon a clean stop after SIGTERM must end (the systemd unit and Docker wait this long).
 const STOP_WITHIN: Duration = Duration::from_secs(10);

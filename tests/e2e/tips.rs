@@ -1,9 +1,5 @@
 //! The daily tip end to end: the real bot against the fake Discord, with a manual clock.
 
-use crate::support;
-use crate::support::events::{next_event, next_event_driving};
-use crate::support::on_both_engines;
-use crate::support::{Answer, TestBot, CALLBACK_MESSAGE};
 use bridgebot::clock::ManualClock;
 use bridgebot::config::{ApiBase, Config, Database};
 use bridgebot::content::Content;
@@ -18,6 +14,11 @@ use fake_discord::{
 };
 use jiff::{SignedDuration, Timestamp};
 use serde_json::Value;
+
+use crate::support;
+use crate::support::events::{next_event, next_event_driving};
+use crate::support::on_both_engines;
+use crate::support::{Answer, TestBot, CALLBACK_MESSAGE};
 
 /// Monday 2026-11-30, 08:00 UTC.
 fn monday_8am() -> Timestamp {

@@ -2,9 +2,10 @@
 //! In the log tests' binary: it sets a log subscriber for its thread, and tests running beside
 //! it on other threads, with none, could leave the log lines it looks for unheard (`main.rs`).
 
+use bridgebot::model::duty::DutyKind;
+
 use crate::support::on_both_engines;
 use crate::support::pulse::*;
-use bridgebot::model::duty::DutyKind;
 
 async fn no_log_line_at_trace_puts_a_member_next_to_an_answer() {
     use bridgebot::config::{LogConfig, LogFormat};

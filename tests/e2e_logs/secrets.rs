@@ -3,14 +3,15 @@
 //! in production), and the captured output is searched for the bot token and for every
 //! interaction token.
 
-use crate::support;
-use crate::support::on_both_engines;
-use crate::support::TestBot;
 use bridgebot::clock::ManualClock;
 use bridgebot::config::{LogConfig, LogFormat};
 use bridgebot::log::Memory;
 use fake_discord::{ADMIN_ID, TEXT_CHANNEL_ID};
 use jiff::{SignedDuration, Timestamp};
+
+use crate::support;
+use crate::support::on_both_engines;
+use crate::support::TestBot;
 
 async fn neither_the_bot_token_nor_interaction_tokens_reach_the_logs_at_trace() {
     let captured = Memory::default();
