@@ -52,8 +52,37 @@ fn spawn_bot_on(
         .expect("the bot starts")
 }
 
+/// Whether process `pid` has a handler for SIGTERM (bit 15 of `SigCgt` in its status), so that
+/// a SIGTERM asks it to stop instead of killing it.
+fn handles_sigterm(pid: u32) -> bool {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("SigCgt:"))
+        .and_then(|mask| u64::from_str_radix(mask.trim(), 16).ok())
+        .is_some_and(|mask| mask & (1 << (15 - 1)) != 0)
+}
+
 /// Sends SIGTERM and returns how the process ended; fails if it took over [`STOP_WITHIN`].
+///
+/// The signal goes once the process handles SIGTERM: `app::run` starts listening when it first
+/// polls its stop signal, which can come a moment after the start's first step has already
+/// logged (such as "cannot reach the database"); a SIGTERM in between kills the process.
 async fn sigterm(mut child: Child) -> ExitStatus {
+    let pid = child.id();
+    let listening = tokio::task::spawn_blocking(move || {
+        let since = Instant::now();
+        while !handles_sigterm(pid) && since.elapsed() < STOP_WITHIN {
+            std::thread::park_timeout(Duration::from_millis(5));
+        }
+        handles_sigterm(pid)
+    })
+    .await
+    .expect("the SIGTERM watcher");
+    assert!(
+        listening,
+        "the bot did not listen for SIGTERM within {STOP_WITHIN:?}"
+    );
     let asked = Instant::now();
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
