@@ -155,7 +155,7 @@ impl Bot {
             in_flight: in_flight.clone(),
             content: content.clone(),
             store: store.clone(),
-            tips: tips.clone(),
+            scheduler: tips.clone(),
             polls,
             keeper: keeper.clone(),
             rest,

@@ -19,7 +19,7 @@ const MAY_USE: &[(&str, &[&str])] = &[
     ("clock", &[]),
     ("diag", &[]),
     ("when", &["text"]),
-    ("model", &["limits", "text"]),
+    ("model", &["limits", "text", "when"]),
     ("config", &["diag", "model"]),
     ("log", &["config"]),
     ("chart", &[]),

@@ -147,7 +147,7 @@ fn polls_part(content: &Content, polls: &[PollTally]) -> String {
         }
     }
     if topics.is_empty() {
-        return "No quiz or scenario poll got votes this week. `/poll quiz` and `/poll scenario` start one; `/polls schedule` runs one weekly.".into();
+        return "No quiz or scenario poll got votes this week. `/poll quiz` and `/poll scenario` start one; `/polls setup` runs one weekly.".into();
     }
     let lines: Vec<String> = topics
         .iter()

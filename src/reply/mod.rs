@@ -10,7 +10,6 @@ pub mod admin;
 pub mod articles;
 pub mod autocomplete;
 pub mod digest;
-pub mod digest_notes;
 mod error;
 mod help;
 pub mod layout;
@@ -22,6 +21,7 @@ pub mod pulse;
 pub mod pulse_notes;
 mod request;
 pub mod scenario;
+pub mod schedules;
 mod text;
 pub mod tips;
 

@@ -19,7 +19,7 @@ use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 use tracing::{debug, info, warn};
 
-use super::duty::{Arrival, Ctx, Duty, Plan, Prepared, Sending};
+use super::duty::{Arrival, Ctx, Duty, Plan, Planned, Prepared, Sending};
 use super::engine::ScheduleEvent;
 use crate::config::TipsConfig;
 use crate::model::duty::{DutyKind, DutyStatus};
@@ -120,13 +120,13 @@ impl<D: Duty> Runner for Delivery<D> {
     }
 
     fn servers(&self) -> BoxFuture<'_, Result<Vec<u64>, StoreError>> {
-        Box::pin(self.duty.servers(&self.ctx))
+        Box::pin(D::Settings::servers(&self.ctx))
     }
 
     fn view(&self, guild: u64) -> BoxFuture<'_, Result<Option<View>, StoreError>> {
         Box::pin(async move {
-            Ok(self.duty.plan(&self.ctx, guild).await?.map(|plan| View {
-                schedule: plan.schedule,
+            Ok(D::Settings::plan(&self.ctx, guild).await?.map(|plan| View {
+                schedule: plan.timetable,
                 active_since: plan.active_since,
             }))
         })
@@ -149,10 +149,10 @@ impl<D: Duty> Delivery<D> {
     async fn deliver_now(&self, guild: u64) -> Outcome {
         let ctx = &self.ctx;
         let now = ctx.clock.now();
-        let Some(plan) = self.duty.plan(ctx, guild).await? else {
+        let Some(plan) = D::Settings::plan(ctx, guild).await? else {
             return Ok(None);
         };
-        let Some(owed) = owed_occurrence(&plan.schedule, plan.active_since, now)
+        let Some(owed) = owed_occurrence(&plan.timetable, plan.active_since, now)
             .filter(|o| within_catch_up(&ctx.config, o.at, now))
         else {
             return Ok(None);
@@ -182,10 +182,10 @@ impl<D: Duty> Delivery<D> {
     async fn deliver_on_request(&self, guild: u64) -> Outcome {
         let ctx = &self.ctx;
         let now = ctx.clock.now();
-        let Some(plan) = self.duty.plan(ctx, guild).await? else {
+        let Some(plan) = D::Settings::plan(ctx, guild).await? else {
             return Ok(None);
         };
-        let Some(today) = plan.schedule.asked_for(now) else {
+        let Some(today) = plan.timetable.asked_for(now) else {
             return Ok(None);
         };
         if ctx

@@ -14,12 +14,13 @@ use super::duty::{Arrival, Ctx, Duty, Plan, Prepared, SendError, Sending};
 use super::pulse::{close_due, trend_points};
 use super::{Addressing, Poster};
 use crate::model::duty::DutyKind;
+use crate::model::schedule::DigestSchedule;
 use crate::reply::digest::{digest, digest_title, DigestInput, PulseWeek};
 use crate::reply::pulse::results_of;
 use crate::reply::Reply;
 use crate::rest::RestError;
-use crate::store::{DigestSchedule, StoreError};
-use crate::when::{Days, Occurrence, Schedule};
+use crate::store::StoreError;
+use crate::when::Occurrence;
 
 /// Weeks of the trend the digest draws.
 const TREND_WEEKS: u32 = 12;
@@ -36,50 +37,13 @@ pub(super) struct Digest {
 /// What a digest's claim carries: the local date it is for, which names the post.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct DigestPost {
-    date: String,
-}
-
-/// The weekly schedule a server's digest is posted on.
-pub fn digest_schedule(settings: &DigestSchedule) -> Schedule {
-    Schedule {
-        time: settings.time,
-        zone: settings.zone.clone(),
-        days: Days::Weekly(settings.weekday),
-    }
+    date: jiff::civil::Date,
 }
 
 impl Duty for Digest {
     const KIND: DutyKind = DutyKind::Digest;
     type Settings = DigestSchedule;
     type Payload = DigestPost;
-
-    async fn servers(&self, ctx: &Ctx) -> Result<Vec<u64>, StoreError> {
-        Ok(ctx
-            .store
-            .all_digest_schedules()
-            .await?
-            .into_iter()
-            .map(|s| s.guild_id)
-            .collect())
-    }
-
-    async fn plan(
-        &self,
-        ctx: &Ctx,
-        guild: u64,
-    ) -> Result<Option<Plan<DigestSchedule>>, StoreError> {
-        Ok(ctx
-            .store
-            .digest_schedule(guild)
-            .await?
-            .filter(|s| !s.paused)
-            .map(|settings| Plan {
-                schedule: digest_schedule(&settings).into(),
-                active_since: settings.active_since,
-                channel_id: settings.channel_id,
-                settings,
-            }))
-    }
 
     async fn prepare(
         &self,
@@ -91,9 +55,7 @@ impl Duty for Digest {
         Ok(Prepared::Send {
             item: None,
             cycle: None,
-            payload: DigestPost {
-                date: owed.date.to_string(),
-            },
+            payload: DigestPost { date: owed.date },
         })
     }
 
@@ -114,12 +76,7 @@ impl Duty for Digest {
         post: &Sending<DigestPost>,
         since: Timestamp,
     ) -> Result<Option<u64>, RestError> {
-        let title = post
-            .payload
-            .date
-            .parse()
-            .map(digest_title)
-            .unwrap_or_default();
+        let title = digest_title(post.payload.date);
         self.poster.find_own(post.channel, since, &title).await
     }
 
@@ -175,11 +132,7 @@ impl Digest {
         )
         .await?;
         let polls = ctx.store.poll_tallies(post.guild, from, until).await?;
-        let date = post
-            .payload
-            .date
-            .parse()
-            .map_err(|e| StoreError::Corrupt(format!("digest date: {e}")))?;
+        let date = post.payload.date;
         Ok(digest(
             &content,
             &DigestInput {

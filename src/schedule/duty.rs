@@ -15,6 +15,7 @@ use crate::clock::SharedClock;
 use crate::config::TipsConfig;
 use crate::live::LiveContent;
 use crate::model::duty::DutyKind;
+use crate::model::schedule::{DutyOptions, Schedule};
 use crate::rest::RestError;
 use crate::retry::{Stop, Transient};
 use crate::store::{Store, StoreError};
@@ -33,7 +34,7 @@ pub(crate) struct Ctx {
 
 /// A server's settings for a duty, as far as planning needs them.
 pub(crate) struct Plan<S> {
-    pub schedule: Timetable,
+    pub timetable: Timetable,
     /// Nothing is owed for a moment before this (set up or resumed then).
     pub active_since: Timestamp,
     pub channel_id: u64,
@@ -114,24 +115,48 @@ impl Transient for SendError {
     }
 }
 
-/// One kind of scheduled post.
-pub(crate) trait Duty: Send + Sync + 'static {
-    const KIND: DutyKind;
-    /// The server's settings for this duty.
-    type Settings: Send + Sync + 'static;
-    /// What is claimed and sent, written into the claim so that recovery after a crash sends
-    /// (or finds) exactly that.
-    type Payload: Serialize + DeserializeOwned + Send + Sync + 'static;
-
-    /// Every server that has this duty set up, at start.
-    fn servers(&self, ctx: &Ctx) -> impl Future<Output = Result<Vec<u64>, StoreError>> + Send;
+/// Where a duty's plan comes from. For the duties a server sets up it is the server's
+/// schedule ([`Schedule`]), so such a duty writes nothing to be planned; the pulse result plans
+/// from the pulses themselves.
+pub(crate) trait Planned: Sized + Send + Sync + 'static {
+    /// Every server to plan at start.
+    fn servers(ctx: &Ctx) -> impl Future<Output = Result<Vec<u64>, StoreError>> + Send;
 
     /// The server's plan; `None` when there is nothing to plan (not set up, paused).
     fn plan(
-        &self,
         ctx: &Ctx,
         guild: u64,
-    ) -> impl Future<Output = Result<Option<Plan<Self::Settings>>, StoreError>> + Send;
+    ) -> impl Future<Output = Result<Option<Plan<Self>>, StoreError>> + Send;
+}
+
+impl<O: DutyOptions> Planned for Schedule<O> {
+    async fn servers(ctx: &Ctx) -> Result<Vec<u64>, StoreError> {
+        ctx.store.scheduled_servers(O::DUTY).await
+    }
+
+    async fn plan(ctx: &Ctx, guild: u64) -> Result<Option<Plan<Self>>, StoreError> {
+        Ok(ctx
+            .store
+            .schedule::<O>(guild)
+            .await?
+            .filter(|schedule| !schedule.paused)
+            .map(|schedule| Plan {
+                timetable: schedule.when.clone().into(),
+                active_since: schedule.active_since,
+                channel_id: schedule.channel_id,
+                settings: schedule,
+            }))
+    }
+}
+
+/// One kind of scheduled post.
+pub(crate) trait Duty: Send + Sync + 'static {
+    const KIND: DutyKind;
+    /// The server's settings for this duty, and how they are planned.
+    type Settings: Planned;
+    /// What is claimed and sent, written into the claim so that recovery after a crash sends
+    /// (or finds) exactly that.
+    type Payload: Serialize + DeserializeOwned + Send + Sync + 'static;
 
     /// Before a day is claimed: `Some(outcome)` when it is settled without a post (a day the
     /// team asked to skip).

@@ -12,14 +12,14 @@ mod duty;
 mod engine;
 mod pacer;
 mod pulse;
+mod settings;
 #[cfg(test)]
 mod test_support;
 mod tip;
 pub mod tip_settings;
 mod weekly_poll;
 
-pub use digest::digest_schedule;
 pub use engine::{next_due, Deps, Requested, ScheduleEvent, Scheduler, Unstarted};
-pub use pulse::{open_for_week, open_schedule, trend_points};
-pub use tip::{next_post, today, Addressing, Poster};
-pub use weekly_poll::next_weekly_poll;
+pub use pulse::{open_for_week, trend_points};
+pub use settings::{history, today, History, LastPost, Schedules};
+pub use tip::{Addressing, Poster};

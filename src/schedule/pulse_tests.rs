@@ -6,9 +6,10 @@ use jiff::civil::{date, Weekday};
 use super::super::test_support::{at, FakePoster, Harness};
 use super::*;
 use crate::clock::ManualClock;
+use crate::model::schedule::{PulseOptions, Schedule};
 use crate::pulse::member_hash;
 use crate::store::DutyClaim;
-use crate::when::{DailyTime, Zone};
+use crate::when::{DailyTime, Days, Recurrence, Zone};
 
 const GUILD: u64 = 1;
 const CHANNEL: u64 = 10;
@@ -20,21 +21,22 @@ const PULSE_MESSAGE: u64 = 777;
 async fn store_with_claimed_result() -> Store {
     let store = Store::in_memory().await.expect("store");
     let opened = at("2026-11-30T09:00:00Z");
-    let settings = PulseSchedule {
+    let settings = Schedule {
         guild_id: GUILD,
         channel_id: CHANNEL,
-        weekday: Weekday::Monday,
-        time: DailyTime::new(9, 0).expect("time"),
-        zone: Zone::utc(),
-        questions: 2,
-        open_days: 2,
+        when: Recurrence {
+            time: DailyTime::new(9, 0).expect("time"),
+            zone: Zone::utc(),
+            days: Days::Weekly(Weekday::Monday),
+        },
         paused: false,
         active_since: at("2026-11-30T08:00:00Z"),
+        options: PulseOptions {
+            questions: 2,
+            open_days: 2,
+        },
     };
-    store
-        .save_pulse_schedule(&settings, opened)
-        .await
-        .expect("save");
+    store.save_schedule(&settings, opened).await.expect("save");
     let content = crate::content::Content::bundled().expect("content");
     let pulse = open_for_week(&store, &content, &settings, opened)
         .await

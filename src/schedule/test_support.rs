@@ -19,13 +19,14 @@ use crate::config::TipsConfig;
 use crate::live::LiveContent;
 use crate::model::duty::DutyKind;
 use crate::model::poll::TimedPoll;
+use crate::model::schedule::{Schedule, TipOptions, TipSchedule};
 use crate::model::shards::Ownership;
 use crate::polls::{PollApi, Polls};
 use crate::reply::Reply;
 use crate::rest::RestError;
-use crate::store::{DutyEntry, Store, TipSettings};
+use crate::store::{DutyEntry, Store};
 use crate::tasks::BoxFuture;
-use crate::when::{DailyTime, Days, Zone};
+use crate::when::{DailyTime, Days, Recurrence, Zone};
 
 pub(super) fn at(text: &str) -> Timestamp {
     text.parse().expect("timestamp")
@@ -253,18 +254,22 @@ impl PollApi for FakePoster {
 }
 
 /// A server posting at 09:00 UTC on weekdays, set up well before the tests' dates.
-pub(super) fn settings(guild: u64, channel: u64) -> TipSettings {
-    TipSettings {
+pub(super) fn settings(guild: u64, channel: u64) -> TipSchedule {
+    Schedule {
         guild_id: guild,
         channel_id: channel,
-        time: DailyTime::new(9, 0).expect("time"),
-        zone: Zone::utc(),
-        days: Days::Weekdays,
+        when: Recurrence {
+            time: DailyTime::new(9, 0).expect("time"),
+            zone: Zone::utc(),
+            days: Days::Weekdays,
+        },
         paused: false,
-        skip_date: None,
-        role_id: None,
-        thread: false,
         active_since: at("2026-11-01T00:00:00Z"),
+        options: TipOptions {
+            skip_date: None,
+            role_id: None,
+            thread: false,
+        },
     }
 }
 
@@ -335,10 +340,10 @@ impl Harness {
         }
     }
 
-    pub(super) async fn fresh(servers: &[TipSettings], now: Timestamp) -> Harness {
+    pub(super) async fn fresh(servers: &[TipSchedule], now: Timestamp) -> Harness {
         let store = Store::in_memory().await.expect("store");
         for server in servers {
-            store.save_tip_settings(server, now).await.expect("save");
+            store.save_schedule(server, now).await.expect("save");
         }
         Harness::start(store, ManualClock::new(now), FakePoster::new()).await
     }

@@ -1,23 +1,23 @@
 //! The daily tip as a duty: one tip a day per server, walking the deck in the server's own
 //! order, with a role mention and a discussion thread when the server asked for them.
 
-use jiff::{Timestamp, Zoned};
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use tracing::{info, warn};
 
 use super::deck;
 use super::duty::{Arrival, Ctx, Duty, Plan, Prepared, SendError, Sending};
-use super::engine::{next_due, ScheduleEvent};
-use crate::config::TipsConfig;
+use super::engine::ScheduleEvent;
 use crate::limits;
 use crate::model::duty::{DutyKind, DutyStatus};
+use crate::model::schedule::{DutyOptions, Schedule, TipOptions, TipSchedule};
 use crate::reply::tips::daily_tip;
 use crate::reply::Reply;
 use crate::rest::RestError;
-use crate::store::{StoreError, TipSettings};
+use crate::store::StoreError;
 use crate::tasks::BoxFuture;
 use crate::text::clip;
-use crate::when::{Occurrence, Schedule};
+use crate::when::Occurrence;
 
 /// What a scheduled post may mention and which message it answers.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -68,78 +68,18 @@ pub(crate) struct TipPost {
     thread: bool,
 }
 
-/// The zone-aware schedule of a server's tip.
-pub fn schedule_of(settings: &TipSettings) -> Schedule {
-    Schedule {
-        time: settings.time,
-        zone: settings.zone.clone(),
-        days: settings.days,
-    }
-}
-
-/// The next moment a server's tip will be posted, as `/tips status` and `/tips setup` show it:
-/// a day owed now (inside the catch-up window) counts as now; a day marked to skip does not
-/// count.
-pub fn next_post(
-    settings: &TipSettings,
-    logged: impl Fn(jiff::civil::Date) -> bool,
-    now: Timestamp,
-    config: &TipsConfig,
-) -> Option<Occurrence> {
-    if settings.paused {
-        return None;
-    }
-    let done = |date| logged(date) || settings.skip_date == Some(date);
-    next_due(
-        &schedule_of(settings).into(),
-        settings.active_since,
-        done,
-        now,
-        config,
-    )
-}
-
-/// Today's date in a server's zone.
-pub fn today(settings: &TipSettings, now: Timestamp) -> jiff::civil::Date {
-    Zoned::new(now, settings.zone.tz().clone()).date()
-}
-
 impl Duty for Tip {
     const KIND: DutyKind = DutyKind::Tip;
-    type Settings = TipSettings;
+    type Settings = TipSchedule;
     type Payload = TipPost;
-
-    async fn servers(&self, ctx: &Ctx) -> Result<Vec<u64>, StoreError> {
-        Ok(ctx
-            .store
-            .all_tip_settings()
-            .await?
-            .into_iter()
-            .map(|s| s.guild_id)
-            .collect())
-    }
-
-    async fn plan(&self, ctx: &Ctx, guild: u64) -> Result<Option<Plan<TipSettings>>, StoreError> {
-        Ok(ctx
-            .store
-            .tip_settings(guild)
-            .await?
-            .filter(|s| !s.paused)
-            .map(|settings| Plan {
-                schedule: schedule_of(&settings).into(),
-                active_since: settings.active_since,
-                channel_id: settings.channel_id,
-                settings,
-            }))
-    }
 
     async fn settle_without_post(
         &self,
         ctx: &Ctx,
-        plan: &Plan<TipSettings>,
+        plan: &Plan<TipSchedule>,
         owed: Occurrence,
     ) -> Result<Option<ScheduleEvent>, StoreError> {
-        if plan.settings.skip_date != Some(owed.date) {
+        if !plan.settings.options.skips(owed.date) {
             return Ok(None);
         }
         let guild = plan.settings.guild_id;
@@ -155,11 +95,14 @@ impl Duty for Tip {
                 now,
             )
             .await?;
-        let settings = TipSettings {
-            skip_date: None,
+        let settings = Schedule {
+            options: TipOptions {
+                skip_date: None,
+                ..plan.settings.options.clone()
+            },
             ..plan.settings.clone()
         };
-        ctx.store.save_tip_settings(&settings, now).await?;
+        ctx.store.save_schedule(&settings, now).await?;
         info!(guild, date = %owed.date, "daily tip skipped as asked");
         Ok(Some(ScheduleEvent::Skipped {
             duty: DutyKind::Tip,
@@ -172,7 +115,7 @@ impl Duty for Tip {
         &self,
         ctx: &Ctx,
         guild: u64,
-        plan: &Plan<TipSettings>,
+        plan: &Plan<TipSchedule>,
         _owed: Occurrence,
     ) -> Result<Prepared<TipPost>, StoreError> {
         let content = ctx.content.get();
@@ -187,8 +130,8 @@ impl Duty for Tip {
             item: Some(tip.id.to_string()),
             cycle: Some(cycle),
             payload: TipPost {
-                role_id: plan.settings.role_id,
-                thread: plan.settings.thread,
+                role_id: plan.settings.options.role_id,
+                thread: plan.settings.options.thread,
             },
         })
     }

@@ -6,12 +6,13 @@ use jiff::Timestamp;
 use super::duty::{Arrival, Ctx, Duty, Plan, Prepared, SendError, Sending};
 use crate::model::duty::DutyKind;
 use crate::model::poll::{PollKind, PollSpec, TimedPoll};
+use crate::model::schedule::PollSchedule;
 use crate::polls::{OpenError, Polls, Venue};
 use crate::reply::poll::scenario_poll;
 use crate::reply::poll::{pulse, quiz, PulseList};
 use crate::rest::RestError;
-use crate::store::{PollSchedule, StoreError};
-use crate::when::{Days, Occurrence, Schedule};
+use crate::store::StoreError;
+use crate::when::Occurrence;
 
 /// Answers in a scheduled pulse poll.
 const PULSE_ANSWERS: usize = 4;
@@ -19,20 +20,6 @@ const PULSE_ANSWERS: usize = 4;
 /// The weekly poll.
 pub(super) struct WeeklyPoll {
     pub polls: Polls,
-}
-
-/// The weekly schedule of a server's poll.
-pub fn schedule_of(poll: &PollSchedule) -> Schedule {
-    Schedule {
-        time: poll.time,
-        zone: poll.zone.clone(),
-        days: Days::Weekly(poll.weekday),
-    }
-}
-
-/// When a weekly poll is next posted, for the answer to `/polls schedule`.
-pub fn next_weekly_poll(poll: &PollSchedule, now: Timestamp) -> Option<Timestamp> {
-    schedule_of(poll).next_after(now).map(|o| o.at)
 }
 
 /// The week's poll, built from the content; the words say why when it cannot be.
@@ -69,25 +56,6 @@ impl Duty for WeeklyPoll {
     type Settings = PollSchedule;
     type Payload = TimedPoll;
 
-    async fn servers(&self, ctx: &Ctx) -> Result<Vec<u64>, StoreError> {
-        Ok(ctx
-            .store
-            .all_poll_schedules()
-            .await?
-            .into_iter()
-            .map(|s| s.guild_id)
-            .collect())
-    }
-
-    async fn plan(&self, ctx: &Ctx, guild: u64) -> Result<Option<Plan<PollSchedule>>, StoreError> {
-        Ok(ctx.store.poll_schedule(guild).await?.map(|poll| Plan {
-            schedule: schedule_of(&poll).into(),
-            active_since: poll.active_since,
-            channel_id: poll.channel_id,
-            settings: poll,
-        }))
-    }
-
     async fn prepare(
         &self,
         ctx: &Ctx,
@@ -95,13 +63,13 @@ impl Duty for WeeklyPoll {
         plan: &Plan<PollSchedule>,
         _owed: Occurrence,
     ) -> Result<Prepared<TimedPoll>, StoreError> {
-        Ok(match build(ctx, plan.settings.kind) {
+        Ok(match build(ctx, plan.settings.options.kind) {
             Ok(spec) => Prepared::Send {
                 item: None,
                 cycle: None,
                 payload: TimedPoll {
                     spec,
-                    duration: plan.settings.duration,
+                    duration: plan.settings.options.duration,
                 },
             },
             Err(problem) => Prepared::Broken(problem),

@@ -21,7 +21,7 @@ use serenity::{ChannelType, Permissions};
 use tracing::warn;
 
 use crate::discord::{BotError, Context};
-use crate::reply::tips::not_a_text_channel;
+use crate::reply::schedules::not_a_text_channel;
 use crate::reply::Reply;
 
 /// How long the REST calls of a check may take together. Discord wants the interaction's first
@@ -140,7 +140,7 @@ pub(super) fn unchecked_note(
         Some(_) => reply,
         None => {
             let names: Vec<&str> = needs.iter().map(|(_, name)| *name).collect();
-            reply.with_line(&crate::reply::tips::unchecked(channel_id, &names))
+            reply.with_line(&crate::reply::schedules::unchecked(channel_id, &names))
         }
     }
 }

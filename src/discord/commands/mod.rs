@@ -7,6 +7,7 @@ mod library;
 mod poll;
 mod polls;
 mod pulse;
+mod schedules;
 mod tips;
 
 use poise::serenity_prelude::Permissions;
