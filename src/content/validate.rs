@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use super::entry::{Entry, Kind, Reference, Target, TextRule};
-use super::model::{QuizRule, Text, Trait};
+use super::model::{QuizRule, Source, Text, Trait};
 use super::Content;
 use crate::diag::{Diagnostic, Location, SourceFile};
 use crate::text::char_len;
@@ -61,6 +61,7 @@ impl<'f, 'a> Validator<'f, 'a> {
         self.references(&content.scenarios, &ids);
         self.references(&content.statements, &ids);
 
+        self.source_credits(content);
         self.distinct_poll_labels(content);
         self.quiz_rules(content);
         self.pulse_groups(content);
@@ -207,6 +208,23 @@ impl<'f, 'a> Validator<'f, 'a> {
             } else {
                 seen.insert(key, location.to_string());
             }
+        }
+    }
+
+    /// A source that names no author or publisher says so, and why, in its note, so that a
+    /// footer never credits an article with nothing but a title.
+    fn source_credits(&mut self, content: &Content) {
+        for source in content
+            .sources
+            .iter()
+            .filter(|s| s.by.is_none() && s.note.is_none())
+        {
+            let location = self.at(<Source as Entry>::FILE, &source.id);
+            self.report(
+                location,
+                format!("source `{}` has neither `by` nor `note`", source.id),
+                "add by = \"Author (Publisher)\" as the article names them, or a note saying that it names neither".into(),
+            );
         }
     }
 
@@ -417,6 +435,40 @@ mod tests {
         ] {
             assert!(!is_valid_id(bad), "{bad:?} should be rejected");
         }
+    }
+
+    #[test]
+    fn a_source_with_neither_by_nor_note_is_reported_at_its_id() {
+        let files: Vec<_> = crate::content::bundled_files()
+            .into_iter()
+            .map(|mut file| {
+                if file.name == "sources.toml" {
+                    file.text = file
+                        .text
+                        .replace("by = \"Michelle Kaiser (CEO.com)\"\n", "");
+                }
+                file
+            })
+            .collect();
+        let sources = files
+            .iter()
+            .find(|f| f.name == "sources.toml")
+            .map(|f| f.text.clone())
+            .unwrap_or_default();
+        let line = sources
+            .lines()
+            .position(|l| l == "id = \"ceo-com\"")
+            .map(|i| i + 1)
+            .expect("the ceo-com entry");
+        let problems = match crate::content::parse(&files) {
+            Ok(_) => panic!("a source credited with its title alone"),
+            Err(problems) => problems.to_string(),
+        };
+        assert!(
+            problems.contains(&format!("content/sources.toml:{line}:"))
+                && problems.contains("source `ceo-com` has neither `by` nor `note`"),
+            "{problems}"
+        );
     }
 
     #[test]
