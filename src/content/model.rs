@@ -378,6 +378,10 @@ pub struct Statement {
     /// The contrast or similarity it asks about.
     pub about: Text,
     pub side: PulseSide,
+    /// Worded negatively ("My work sat waiting for a decision"): agreeing is the bad outcome,
+    /// so every score that combines statements counts an answer `s` as `6 - s`.
+    #[serde(default)]
+    pub reversed: bool,
     pub sources: Vec<Text>,
     #[serde(skip)]
     pub origin: Origin,

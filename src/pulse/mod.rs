@@ -119,6 +119,51 @@ mod tests {
         assert!(seen.len() >= 20, "the deck rotates: {}", seen.len());
     }
 
+    /// Ids taken out of the deck. Servers keep them with past pulses, so none may come back
+    /// with another meaning (the same list heads `content/pulse.toml`).
+    const REMOVED: [&str; 15] = [
+        "tasks-had-owners-and-dates",
+        "felt-heard-as-a-person",
+        "processes-helped-not-hindered",
+        "everyday-work-ran-smoothly",
+        "saw-how-work-fits-the-future",
+        "felt-the-work-mattered",
+        "understood-why-things-change",
+        "could-count-on-the-basics",
+        "risks-were-spotted-early",
+        "people-were-kind-under-pressure",
+        "had-the-skills-for-the-job",
+        "straight-talk-from-the-lead",
+        "decisions-were-explained",
+        "unblocked-quickly",
+        "decisions-came-in-time",
+    ];
+
+    #[test]
+    fn no_removed_statement_id_comes_back_and_some_statements_are_worded_negatively() {
+        let content = Content::bundled().expect("content");
+        let file = crate::content::bundled_files()
+            .into_iter()
+            .find(|f| f.name == "pulse.toml")
+            .map(|f| f.text)
+            .unwrap_or_default();
+        for id in REMOVED {
+            assert!(
+                content.statements.iter().all(|s| &*s.id != id),
+                "{id} was removed: give the statement a new id"
+            );
+            assert!(file.contains(id), "{id} is listed in pulse.toml's header");
+        }
+        for side in PulseSide::BOTH {
+            let reversed = content
+                .statements
+                .iter()
+                .filter(|s| s.side == side && s.reversed)
+                .count();
+            assert!(reversed >= 3, "{side:?}: {reversed} reversed statements");
+        }
+    }
+
     #[test]
     fn weeks_start_on_monday() {
         let wednesday = jiff::civil::date(2026, 12, 2);

@@ -218,6 +218,7 @@ fn sample_digest(content: &Content) -> Reply {
             .map(|s| StatementResult {
                 statement_id: s.id.to_string(),
                 side,
+                reversed: s.reversed,
                 counts: Counts(counts),
             })
     };
@@ -402,7 +403,7 @@ mod tests {
             text.contains("picked the answer the articles support"),
             "{text}"
         );
-        assert!(text.contains("Lowest this week"), "{text}");
+        assert!(text.contains("Weakest this week"), "{text}");
         assert!(matches!(
             preview_reply(&content, "/digest setup", &[], &mut rng),
             Err(PreviewError::NeedsServer(_))
