@@ -382,6 +382,10 @@ pub struct Statement {
     /// so every score that combines statements counts an answer `s` as `6 - s`.
     #[serde(default)]
     pub reversed: bool,
+    /// No longer asked: a new pulse never picks it, but it stays in the content because past
+    /// pulses name it, and their results are read with its text, side and wording.
+    #[serde(default)]
+    pub retired: bool,
     pub sources: Vec<Text>,
     #[serde(skip)]
     pub origin: Origin,

@@ -49,15 +49,11 @@ pub fn member_hash(key: &[u8], member_id: u64) -> Vec<u8> {
 }
 
 /// The statements for the `round`-th pulse of a server: `count` of them, walking the deck in
-/// order, and always at least one of each side.
+/// order, and always at least one of each side. A retired statement is never picked.
 pub fn pick_statements(content: &Content, round: u64, count: u8) -> Vec<&Statement> {
     let count = usize::from(count.clamp(MIN_QUESTIONS, MAX_QUESTIONS));
     let side = |side: PulseSide| -> Vec<&Statement> {
-        content
-            .statements
-            .iter()
-            .filter(|s| s.side == side)
-            .collect()
+        content.deck().filter(|s| s.side == side).collect()
     };
     let (leading, managing) = (side(PulseSide::Leading), side(PulseSide::Managing));
     if leading.is_empty() || managing.is_empty() {

@@ -212,8 +212,7 @@ fn sample_digest(content: &Content) -> Reply {
     let mut weeks = sample_weeks(TREND_WEEKS.0);
     let result = |side: PulseSide, counts: [u32; 5]| {
         content
-            .statements
-            .iter()
+            .deck()
             .find(|s| s.side == side)
             .map(|s| StatementResult {
                 statement_id: s.id.to_string(),
