@@ -508,6 +508,52 @@ mod tests {
     }
 
     #[test]
+    fn a_pulse_that_asked_retired_statements_is_read_with_them() {
+        // A pulse opened before its statements were retired, and closed after.
+        let content = content();
+        let stuck = content
+            .statement("unblocked-quickly")
+            .expect("kept in the content");
+        assert!(stuck.retired);
+        let unblocked = result_of(&content, "unblocked-quickly", false, [2, 2, 0, 0, 0]);
+        let mattered = result_of(&content, "felt-the-work-mattered", false, [0, 0, 0, 2, 2]);
+        assert_eq!(
+            (unblocked.side, mattered.side),
+            (PulseSide::Managing, PulseSide::Leading)
+        );
+        let reply = digest(
+            &content,
+            &DigestInput {
+                date: date(2026, 11, 30),
+                pulse: Some(PulseWeek {
+                    responses: 4,
+                    results: vec![mattered, unblocked],
+                }),
+                trend: &[],
+                min_responses: 3,
+                polls: &[],
+            },
+        );
+        let words = text(&reply);
+        assert!(
+            words.contains("Leading score 4.5 of 5, managing score 1.5 of 5"),
+            "{words}"
+        );
+        let about = content
+            .anchor(&stuck.about)
+            .expect("its similarity")
+            .title()
+            .to_string();
+        assert!(
+            words.contains(&format!(
+                "Weakest this week: \"{}\" (1.5 of 5). It comes back to {about}.",
+                stuck.text
+            )),
+            "{words}"
+        );
+    }
+
+    #[test]
     fn a_pulse_whose_statements_left_the_deck_is_not_called_withheld() {
         let content = content();
         let reply = digest(

@@ -626,17 +626,63 @@ mod tests {
     }
 
     #[test]
-    fn a_past_pulse_whose_statement_left_the_deck_still_renders() {
+    fn a_past_pulse_that_asked_a_retired_statement_reads_it_as_before() {
         let content = Content::bundled().expect("content");
-        let gone = "tasks-had-owners-and-dates".to_string();
-        assert!(content.statements.iter().all(|s| *s.id != *gone));
+        let retired = content
+            .statement("tasks-had-owners-and-dates")
+            .expect("kept in the content");
+        assert!(retired.retired && retired.side == PulseSide::Managing && !retired.reversed);
+        let asked = vec![
+            retired.id.to_string(),
+            "knew-where-we-are-heading".to_string(),
+        ];
+        let counts = vec![
+            (asked[0].clone(), [0, 0, 0, 1, 2]),
+            (asked[1].clone(), [0, 1, 2, 0, 0]),
+        ];
+        let results = results_of(&content, &asked, &counts);
+        assert_eq!(results.len(), 2, "the retired statement is kept");
+        assert_eq!(
+            (results[0].side, results[0].reversed),
+            (PulseSide::Managing, false)
+        );
+        let week = jiff::civil::date(2026, 11, 30);
+        let reply = result(&content, week, 3, 3, &results, Some(&results));
+        let text = words(&reply);
+        assert!(text.contains(&*retired.text), "its text labels it: {text}");
+        assert!(text.contains("Average 4.7 of 5"), "{text}");
+        assert!(
+            text.contains("Leading score\n2.7 of 5") && text.contains("Managing score\n4.7 of 5"),
+            "{text}"
+        );
+        assert_eq!(reply.attachments.len(), 1, "the chart");
+        // Exactly what the same pulse showed while the statement was still asked.
+        let mut before = content.clone();
+        for statement in &mut before.statements {
+            statement.retired = false;
+        }
+        let then = results_of(&before, &asked, &counts);
+        assert_eq!(then, results);
+        assert_eq!(
+            result(&before, week, 3, 3, &then, Some(&then)),
+            reply,
+            "retiring changes nothing in a past result"
+        );
+    }
+
+    #[test]
+    fn a_past_pulse_naming_an_id_the_content_lacks_still_renders() {
+        let content = Content::bundled().expect("content");
+        // An operator's content folder can drop an id that a past pulse names.
+        let gone = "dropped-by-an-operator".to_string();
+        assert!(content.statement(&gone).is_none());
         let asked = vec![gone.clone(), "knew-where-we-are-heading".to_string()];
         let counts = vec![
             (gone.clone(), [0, 0, 0, 0, 3]),
             (asked[1].clone(), [0, 1, 2, 0, 0]),
         ];
         let results = results_of(&content, &asked, &counts);
-        assert_eq!(results.len(), 1, "the removed statement is left out");
+        assert_eq!(results.len(), 1, "the unknown statement is left out");
         assert_eq!(results[0].statement_id, asked[1]);
         let week = jiff::civil::date(2026, 11, 30);
         let reply = result(&content, week, 3, 3, &results, Some(&results));

@@ -215,9 +215,10 @@ async fn the_trend_counts_a_negatively_worded_statement_the_other_way_round() {
     assert_eq!(reversed("knew-what-was-mine-to-do"), Some(false));
     assert_eq!(
         reversed("tasks-had-owners-and-dates"),
-        None,
-        "removed from the deck"
+        Some(false),
+        "retired, and still known"
     );
+    assert_eq!(reversed("dropped-by-an-operator"), None, "in no content");
     let store = Store::in_memory().await.expect("store");
     // Trusted to decide (4s), and fully agreeing that work waited on a decision (5s: the worst).
     closed_pulse(
@@ -235,7 +236,7 @@ async fn the_trend_counts_a_negatively_worded_statement_the_other_way_round() {
         &[[1, 2], [1, 2], [2, 2]],
     )
     .await;
-    // A pulse that asked a statement since removed: the other one still counts.
+    // A pulse that asked a statement since retired: it counts toward its side as before.
     closed_pulse(
         &store,
         date(2026, 11, 23),
@@ -243,11 +244,20 @@ async fn the_trend_counts_a_negatively_worded_statement_the_other_way_round() {
         &[[1, 3], [1, 3], [1, 3]],
     )
     .await;
-    // A pulse whose statements have all left the deck has nothing to score.
+    // A pulse that asked an id the content no longer has (an operator's edited folder): the
+    // other statement still counts.
     closed_pulse(
         &store,
         date(2026, 11, 30),
-        &["felt-heard-as-a-person", "unblocked-quickly"],
+        &["dropped-by-an-operator", "trusted-to-decide"],
+        &[[1, 2], [1, 2], [1, 2]],
+    )
+    .await;
+    // A pulse none of whose statements the content has has nothing to score.
+    closed_pulse(
+        &store,
+        date(2026, 12, 7),
+        &["dropped-by-an-operator", "also-dropped"],
         &[[5, 5], [5, 5], [5, 5]],
     )
     .await;
@@ -264,15 +274,17 @@ async fn the_trend_counts_a_negatively_worded_statement_the_other_way_round() {
         [
             ("2026-11-09".to_string(), Some(4.0), Some(1.0)),
             ("2026-11-16".to_string(), Some(leading_two), Some(2.0)),
-            ("2026-11-23".to_string(), Some(3.0), None),
+            ("2026-11-23".to_string(), Some(3.0), Some(1.0)),
+            ("2026-11-30".to_string(), Some(2.0), None),
         ],
-        "oldest first; the week with no statement left in the deck is left out"
+        "oldest first; the week with no statement the content knows is left out"
     );
     let words = crate::reply::pulse::trend_lines(&points, 3).join("\n");
     assert!(
         words.contains("2026-11-09: leading 4.0, managing 1.0")
             && words.contains("2026-11-16: leading 4.7, managing 2.0")
-            && words.contains("2026-11-23: leading 3.0, managing -")
+            && words.contains("2026-11-23: leading 3.0, managing 1.0")
+            && words.contains("2026-11-30: leading 2.0, managing -")
             && !words.contains("withheld"),
         "{words}"
     );
