@@ -26,8 +26,8 @@ use crate::text::clip;
 #[derive(Debug, Clone)]
 pub struct PulseWeek {
     pub responses: u32,
-    /// Per statement; empty when the results were withheld, or when no statement the pulse
-    /// asked is still in the deck.
+    /// Per statement; empty when the results were withheld, or when the content has none of
+    /// the statements the pulse asked (retired ones it still has).
     pub results: Vec<StatementResult>,
 }
 
@@ -115,7 +115,7 @@ fn pulse_part(input: &DigestInput<'_>) -> String {
     }
     if pulse.results.is_empty() {
         return format!(
-            "{} answered, but the statements the pulse asked have since been taken out of the deck, so there are no scores to show.",
+            "{} answered, but the statements the pulse asked are no longer in the content, so there are no scores to show.",
             people(pulse.responses)
         );
     }
@@ -196,11 +196,7 @@ fn suggestion(content: &Content, input: &DigestInput<'_>) -> String {
     } else {
         ""
     };
-    let Some(statement) = content
-        .statements
-        .iter()
-        .find(|s| *s.id == result.statement_id)
-    else {
+    let Some(statement) = content.statement(&result.statement_id) else {
         return "The weakest statement is no longer in the content.".into();
     };
     let about = content.anchor(&statement.about);
@@ -554,7 +550,7 @@ mod tests {
     }
 
     #[test]
-    fn a_pulse_whose_statements_left_the_deck_is_not_called_withheld() {
+    fn a_pulse_whose_statements_left_the_content_is_not_called_withheld() {
         let content = content();
         let reply = digest(
             &content,
@@ -571,7 +567,7 @@ mod tests {
         );
         let words = text(&reply);
         assert!(words.contains("4 people answered, but"), "{words}");
-        assert!(words.contains("taken out of the deck"), "{words}");
+        assert!(words.contains("no longer in the content"), "{words}");
         assert!(!words.contains("withheld"), "{words}");
     }
 }

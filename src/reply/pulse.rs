@@ -21,12 +21,10 @@ pub fn result_title(week: Date) -> String {
     format!("Team pulse result: week of {week}")
 }
 
-/// The statement's text, or its id when the content no longer has it.
+/// The statement's text (a retired one's too), or its id when the content no longer has it.
 fn statement_text(content: &Content, id: &str) -> String {
     content
-        .statements
-        .iter()
-        .find(|s| &*s.id == id)
+        .statement(id)
         .map_or_else(|| id.to_string(), |s| s.text.to_string())
 }
 
@@ -240,12 +238,12 @@ pub fn result(
         });
     }
     if results.is_empty() {
-        // Every statement it asked has left the deck since (see `results_of`).
+        // The content no longer has any statement it asked (see `results_of`).
         return Reply::embed(Embed {
             title: Some(title),
             description: Some(format!(
-                "{responses} people answered, but the statements this pulse asked have since been \
-                 taken out of the deck, so there are no scores to show."
+                "{responses} people answered, but the statements this pulse asked are no longer \
+                 in the content, so there are no scores to show."
             )),
             accent: Accent::Neutral,
             ..Embed::default()
@@ -333,9 +331,10 @@ pub(crate) fn with_chart(reply: Reply, drawn: Result<Png, ChartError>) -> Reply 
     }
 }
 
-/// A week's results from a closed pulse's counts, in the order it asked. A statement that has
-/// left the deck since (its id is no longer in the content) is left out: without it, neither
-/// its side nor which way it is worded is known, so its answers cannot be scored.
+/// A week's results from a closed pulse's counts, in the order it asked. A retired statement
+/// counts like any other: it is still in the content. An id the content does not have (a
+/// content folder dropped it) is left out: neither its side nor which way it is worded is
+/// known, so its answers cannot be scored.
 pub fn results_of(
     content: &Content,
     statements: &[String],
@@ -344,7 +343,7 @@ pub fn results_of(
     statements
         .iter()
         .filter_map(|id| {
-            let statement = content.statements.iter().find(|s| &*s.id == id)?;
+            let statement = content.statement(id)?;
             let counts = counts
                 .iter()
                 .find(|(c, _)| c == id)
@@ -700,7 +699,7 @@ mod tests {
         let reply = result(&content, week, 3, 3, &none, None);
         let text = words(&reply);
         assert!(
-            text.contains("3 people answered") && text.contains("taken out of the deck"),
+            text.contains("3 people answered") && text.contains("no longer in the content"),
             "{text}"
         );
         assert!(

@@ -441,8 +441,9 @@ pub(super) async fn result_reply(
 
 /// The leading and managing scores of a server's last `weeks` closed pulses, oldest first;
 /// a week below `min_responses` has no scores (a gap, never zero). A negatively worded
-/// statement counts the other way round (see `side_score`). A week none of whose statements is
-/// still in the deck has nothing left to score and is left out, rather than shown as withheld.
+/// statement counts the other way round (see `side_score`), and a retired one as before. A week
+/// none of whose statements the content still has (see `results_of`) has nothing to score and is
+/// left out, rather than shown as withheld.
 pub async fn trend_points(
     store: &Store,
     content: &crate::content::Content,
