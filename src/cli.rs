@@ -140,7 +140,7 @@ fn check(config_path: Option<PathBuf>) -> ExitCode {
 fn summary(content: &Content, config: &Config) -> String {
     let from = Origin::of(config.content.dir.as_deref()).label();
     format!(
-        "content ({from}): ok: {} contrasts, {} traits, {} similarities, {} examples, {} quotes, {} questions, {} tips, {} scenarios, {} pulse statements",
+        "content ({from}): ok: {} contrasts, {} traits, {} similarities, {} examples, {} quotes, {} questions, {} tips, {} scenarios, {} pulse statements (and {} retired)",
         content.contrasts.len(),
         content.traits.len(),
         content.similarities.len(),
@@ -149,7 +149,8 @@ fn summary(content: &Content, config: &Config) -> String {
         content.questions.len(),
         content.tips.len(),
         content.scenarios.len(),
-        content.statements.len()
+        content.deck().count(),
+        content.statements.len() - content.deck().count()
     )
 }
 

@@ -212,12 +212,12 @@ fn sample_digest(content: &Content) -> Reply {
     let mut weeks = sample_weeks(TREND_WEEKS.0);
     let result = |side: PulseSide, counts: [u32; 5]| {
         content
-            .statements
-            .iter()
+            .deck()
             .find(|s| s.side == side)
             .map(|s| StatementResult {
                 statement_id: s.id.to_string(),
                 side,
+                reversed: s.reversed,
                 counts: Counts(counts),
             })
     };
@@ -402,7 +402,7 @@ mod tests {
             text.contains("picked the answer the articles support"),
             "{text}"
         );
-        assert!(text.contains("Lowest this week"), "{text}");
+        assert!(text.contains("Weakest this week"), "{text}");
         assert!(matches!(
             preview_reply(&content, "/digest setup", &[], &mut rng),
             Err(PreviewError::NeedsServer(_))

@@ -392,7 +392,10 @@ pub(super) async fn result_reply(
 }
 
 /// The leading and managing scores of a server's last `weeks` closed pulses, oldest first;
-/// a week below `min_responses` has no scores (a gap, never zero).
+/// a week below `min_responses` has no scores (a gap, never zero). A negatively worded
+/// statement counts the other way round (see `side_score`), and a retired one as before. A week
+/// none of whose statements the content still has (see `results_of`) has nothing to score and is
+/// left out, rather than shown as withheld.
 pub async fn trend_points(
     store: &Store,
     content: &crate::content::Content,
@@ -408,6 +411,9 @@ pub async fn trend_points(
                 &pulse.statements,
                 &store.pulse_counts(pulse.id).await?,
             );
+            if results.is_empty() {
+                continue;
+            }
             (
                 side_score(&results, PulseSide::Leading),
                 side_score(&results, PulseSide::Managing),
