@@ -7,4 +7,5 @@ pub mod duty;
 pub mod file;
 pub mod poll;
 pub mod schedule;
+pub mod server;
 pub mod shards;

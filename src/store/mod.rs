@@ -21,6 +21,7 @@ mod pulse;
 mod reloads;
 mod schedules;
 mod scrub;
+mod servers;
 #[cfg(test)]
 pub(crate) mod testing;
 mod values;
