@@ -91,7 +91,7 @@ impl Data {
                 parts.store.clone(),
                 parts.scheduler.clone(),
                 parts.clock.clone(),
-                parts.config.tips.clone(),
+                parts.config.schedule.clone(),
             ),
             store: parts.store,
             scheduler: parts.scheduler,

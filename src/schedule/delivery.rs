@@ -21,7 +21,7 @@ use tracing::{debug, info, warn};
 
 use super::duty::{Arrival, Ctx, Duty, Plan, Planned, Prepared, Sending};
 use super::engine::ScheduleEvent;
-use crate::config::TipsConfig;
+use crate::config::ScheduleConfig;
 use crate::model::duty::{DutyKind, DutyStatus};
 use crate::retry::{retry, GaveUp, Patience};
 use crate::store::{DutyClaim, DutyEntry, StoreError};
@@ -81,11 +81,11 @@ pub(super) fn owed_occurrence(
 }
 
 /// How long after its due time a post is still owed.
-fn catch_up(config: &TipsConfig) -> SignedDuration {
+fn catch_up(config: &ScheduleConfig) -> SignedDuration {
     SignedDuration::from_hours(i64::from(config.catch_up_hours))
 }
 
-pub(super) fn within_catch_up(config: &TipsConfig, due: Timestamp, now: Timestamp) -> bool {
+pub(super) fn within_catch_up(config: &ScheduleConfig, due: Timestamp, now: Timestamp) -> bool {
     now.duration_since(due) <= catch_up(config)
 }
 

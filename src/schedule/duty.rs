@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::pacer::Pacer;
 use crate::clock::SharedClock;
-use crate::config::TipsConfig;
+use crate::config::ScheduleConfig;
 use crate::live::LiveContent;
 use crate::model::duty::DutyKind;
 use crate::model::schedule::{DutyOptions, Schedule};
@@ -26,7 +26,7 @@ pub(crate) struct Ctx {
     pub store: Store,
     pub clock: SharedClock,
     pub content: Arc<LiveContent>,
-    pub config: TipsConfig,
+    pub config: ScheduleConfig,
     pub pacer: Pacer,
     /// Raised at shutdown: waits to retry end, requests under way finish.
     pub stop: Stop,
