@@ -112,58 +112,6 @@ pub fn answer_form(content: &Content, statements: &[String]) -> AnswerForm {
     }
 }
 
-/// The state of a member's answer form, carried in its components' custom ids (like every
-/// button of this bot), so nothing about a member is kept anywhere until they press Submit.
-/// `chosen` holds one digit per statement, `_` where none is picked yet.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FormId {
-    /// A score picked in the select of statement `index`.
-    Pick {
-        pulse: i64,
-        index: usize,
-        chosen: String,
-    },
-    Submit {
-        pulse: i64,
-        chosen: String,
-    },
-}
-
-impl FormId {
-    pub fn custom_id(&self) -> String {
-        match self {
-            FormId::Pick {
-                pulse,
-                index,
-                chosen,
-            } => format!("bb:pp:{pulse}:{index}:{chosen}"),
-            FormId::Submit { pulse, chosen } => format!("bb:ps:{pulse}:{chosen}"),
-        }
-    }
-
-    pub fn parse(custom_id: &str) -> Option<FormId> {
-        let valid = |chosen: &str| chosen.chars().all(|c| c == '_' || ('1'..='5').contains(&c));
-        if let Some(rest) = custom_id.strip_prefix("bb:pp:") {
-            let mut parts = rest.splitn(3, ':');
-            let pulse = parts.next()?.parse().ok()?;
-            let index = parts.next()?.parse().ok()?;
-            let chosen = parts.next()?.to_string();
-            return (valid(&chosen) && index < chosen.len()).then_some(FormId::Pick {
-                pulse,
-                index,
-                chosen,
-            });
-        }
-        let rest = custom_id.strip_prefix("bb:ps:")?;
-        let (pulse, chosen) = rest.split_once(':')?;
-        let chosen = chosen.to_string();
-        valid(&chosen).then_some(FormId::Submit {
-            pulse: pulse.parse().ok()?,
-            chosen,
-        })
-    }
-}
-
 /// Nothing picked yet, for `count` statements.
 pub fn nothing_chosen(count: usize) -> String {
     "_".repeat(count)
@@ -453,6 +401,7 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("Average"));
+        use crate::reply::FormId;
         let pick = FormId::Pick {
             pulse: 9_007_199_254_740_993,
             index: 2,

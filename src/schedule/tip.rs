@@ -5,7 +5,6 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use tracing::{info, warn};
 
-use super::deck;
 use super::duty::{Arrival, Ctx, Duty, Plan, Prepared, SendError, Sending};
 use super::engine::ScheduleEvent;
 use crate::limits;
@@ -119,13 +118,7 @@ impl Duty for Tip {
         _owed: Occurrence,
     ) -> Result<Prepared<TipPost>, StoreError> {
         let content = ctx.content.get();
-        let cycle = ctx.store.latest_cycle(DutyKind::Tip, guild).await?;
-        let shown = ctx
-            .store
-            .items_in_cycle(DutyKind::Tip, guild, cycle)
-            .await?;
-        let shown = shown.iter().map(String::as_str).collect();
-        let (cycle, tip) = deck::next_tip(&content, guild, cycle, &shown);
+        let (cycle, tip) = super::tip_settings::upcoming(&ctx.store, &content, guild).await?;
         Ok(Prepared::Send {
             item: Some(tip.id.to_string()),
             cycle: Some(cycle),

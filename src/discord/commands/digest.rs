@@ -74,7 +74,7 @@ pub async fn setup(
     };
     let summary = digest_summary(channel_id, &when);
     let schedule = Schedule::new(
-        super::guild(ctx),
+        super::guild(ctx)?,
         channel_id,
         when,
         DigestOptions {},

@@ -114,7 +114,7 @@ pub async fn setup(
     };
     let summary = pulse_summary(channel_id, &when, &options);
     let schedule = Schedule::new(
-        guild(ctx),
+        guild(ctx)?,
         channel_id,
         when,
         options,
@@ -127,7 +127,7 @@ pub async fn setup(
 #[poise::command(slash_command, guild_only)]
 pub async fn now(ctx: Context<'_>) -> Result<(), BotError> {
     let data = ctx.data();
-    let guild = guild(ctx);
+    let guild = guild(ctx)?;
     let Some(settings) = data.schedules.get::<PulseOptions>(guild).await? else {
         return send(ctx, words::not_set_up(&words::PULSE)).await;
     };
@@ -201,7 +201,7 @@ pub async fn trend(
     let points = trend_points(
         &data.store,
         &data.content(),
-        guild(ctx),
+        guild(ctx)?,
         weeks.unwrap_or(12),
         min,
     )
