@@ -10,6 +10,7 @@ pub mod articles;
 pub mod autocomplete;
 mod custom_id;
 pub mod digest;
+pub mod duty_notes;
 mod error;
 mod help;
 pub mod layout;

@@ -7,9 +7,32 @@ use jiff::Timestamp;
 use super::{Accent, Button, Embed, Field, Reply};
 use crate::chart::{self, ChartError, Png, StatementBar, CHART_FILE};
 use crate::content::{Content, PulseSide};
-use crate::pulse::stats::{change, one_decimal, side_score, Counts, StatementResult, WeekPoint};
-use crate::pulse::SCORE_LABELS;
+use crate::pulse::stats::{side_score, Counts, StatementResult, WeekPoint};
 use crate::reply::Action;
+
+/// What each score means, as the answer form labels it.
+pub const SCORE_LABELS: [&str; 5] = [
+    "1 - Not at all",
+    "2 - Rarely",
+    "3 - Sometimes",
+    "4 - Mostly",
+    "5 - Fully",
+];
+
+/// A number as the result shows it: one decimal.
+pub fn one_decimal(value: f64) -> String {
+    format!("{value:.1}")
+}
+
+/// A change as the result shows it: "+0.4", "-1.0", "no change".
+pub fn change(now: f64, before: f64) -> String {
+    let delta = now - before;
+    if delta.abs() < 0.05 {
+        "no change".to_string()
+    } else {
+        format!("{delta:+.1}")
+    }
+}
 
 /// The title of a week's pulse post; also how the post is found again after a crash.
 pub fn pulse_title(week: Date) -> String {
@@ -362,6 +385,33 @@ pub fn trend(points: &[WeekPoint], min_responses: u32) -> Reply {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn scored(side: PulseSide, reversed: bool, counts: [u32; 5]) -> StatementResult {
+        StatementResult {
+            statement_id: format!("{side:?}-{reversed}"),
+            side,
+            reversed,
+            counts: Counts(counts),
+        }
+    }
+
+    #[test]
+    fn a_change_reads_with_its_sign_or_as_no_change() {
+        assert_eq!(change(4.0, 3.6), "+0.4");
+        assert_eq!(change(3.0, 3.0), "no change");
+    }
+
+    #[test]
+    fn the_change_since_last_week_follows_the_scored_answers() {
+        // Last week most agreed they waited on a decision (bad); this week most disagreed.
+        let before = [scored(PulseSide::Managing, true, [0, 0, 0, 1, 4])];
+        let now = [scored(PulseSide::Managing, true, [4, 1, 0, 0, 0])];
+        let (now, before) = (
+            side_score(&now, PulseSide::Managing).expect("a score"),
+            side_score(&before, PulseSide::Managing).expect("a score"),
+        );
+        assert_eq!(change(now, before), "+3.6", "fewer waiting is better");
+    }
 
     #[test]
     fn a_post_and_a_result_fit_discord() {

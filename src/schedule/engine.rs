@@ -13,7 +13,7 @@ use jiff::{SignedDuration, Timestamp};
 use tokio::sync::{broadcast, mpsc, oneshot};
 use tracing::{debug, info, warn};
 
-use super::delivery::{missed_detail, owed_occurrence, within_catch_up, Delivery, Outcome, Runner};
+use super::delivery::{missed, owed_occurrence, within_catch_up, Delivery, Outcome, Runner};
 use super::digest::Digest;
 use super::duty::{Ctx, Duty};
 use super::pacer::Pacer;
@@ -441,7 +441,7 @@ impl Engine {
                     });
                     return Ok(());
                 }
-                let detail = missed_detail(ctx);
+                let detail = missed(ctx).to_string();
                 let recorded = ctx
                     .store
                     .record_duty(

@@ -10,6 +10,7 @@ use super::engine::ScheduleEvent;
 use crate::limits;
 use crate::model::duty::{DutyKind, DutyStatus};
 use crate::model::schedule::{DutyOptions, Schedule, TipOptions, TipSchedule};
+use crate::reply::duty_notes::DutyNote;
 use crate::reply::tips::daily_tip;
 use crate::reply::Reply;
 use crate::rest::RestError;
@@ -89,7 +90,7 @@ impl Duty for Tip {
                 guild,
                 owed.date,
                 DutyStatus::Skipped,
-                "skipped with /tips skip",
+                &DutyNote::SkippedAsAsked.to_string(),
                 owed.at,
                 now,
             )
@@ -135,7 +136,7 @@ impl Duty for Tip {
             .item
             .as_deref()
             .and_then(|id| content.tip(id))
-            .ok_or_else(|| SendError::Refused("the tip is no longer in the content".into()))?;
+            .ok_or(SendError::Refused(DutyNote::TipRemoved))?;
         let reply = daily_tip(&content, tip, post.payload.role_id);
         Ok(self
             .poster

@@ -66,7 +66,7 @@ pub async fn setup(
     #[autocomplete = "zones"]
     timezone: Option<String>,
 ) -> Result<(), BotError> {
-    let channel_id = text_channel(&channel, "weekly digest")?;
+    let channel_id = text_channel(&channel, &Digests::WORDS)?;
     let when = Recurrence {
         time: DailyTime::parse(&time).map_err(BotError::user)?,
         zone: Zone::parse(timezone.as_deref().unwrap_or("UTC")).map_err(BotError::user)?,

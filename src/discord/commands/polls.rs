@@ -113,7 +113,7 @@ pub async fn setup(
     timezone: Option<String>,
     #[description = "How long each poll runs: 30m, 4h, 1d (default 1d)"] duration: Option<String>,
 ) -> Result<(), BotError> {
-    let channel_id = text_channel(&channel, "weekly poll")?;
+    let channel_id = text_channel(&channel, &WeeklyPolls::WORDS)?;
     let when = Recurrence {
         time: DailyTime::parse(&time).map_err(BotError::user)?,
         zone: Zone::parse(timezone.as_deref().unwrap_or("UTC")).map_err(BotError::user)?,

@@ -95,7 +95,7 @@ pub async fn setup(
     questions: Option<u8>,
     #[description = "How long it stays open, 1d to 6d (default 2d)"] open_for: Option<String>,
 ) -> Result<(), BotError> {
-    let channel_id = text_channel(&channel, "team pulse")?;
+    let channel_id = text_channel(&channel, &Pulses::WORDS)?;
     let when = Recurrence {
         time: DailyTime::parse(&time).map_err(BotError::user)?,
         zone: Zone::parse(timezone.as_deref().unwrap_or("UTC")).map_err(BotError::user)?,
@@ -156,9 +156,7 @@ pub async fn now(ctx: Context<'_>) -> Result<(), BotError> {
         Ok(Requested::Done(_)) => notes::already_this_week(week),
         Ok(Requested::Busy) => notes::on_its_way(settings.channel_id),
         Ok(Requested::Stopped) => notes::shutting_down(),
-        Ok(Requested::Database(_)) => notes::not_started(
-            "the database failed (it is in the bot's log); it is tried again at the next start",
-        ),
+        Ok(Requested::Database(_)) => notes::not_started(notes::DATABASE_FAILED),
     };
     send(ctx, answer).await
 }

@@ -126,7 +126,7 @@ pub async fn setup(
     timezone: Option<String>,
     #[description = "Which days (default: weekdays)"] days: Option<DaysChoice>,
 ) -> Result<(), BotError> {
-    let channel_id = text_channel(&channel, "daily tip")?;
+    let channel_id = text_channel(&channel, &Tips::WORDS)?;
     let when = Recurrence {
         time: DailyTime::parse(time.as_deref().unwrap_or("09:00")).map_err(BotError::user)?,
         zone: Zone::parse(timezone.as_deref().unwrap_or("UTC")).map_err(BotError::user)?,
