@@ -11,7 +11,7 @@ use crate::content::Content;
 use crate::diag::Warnings;
 use crate::files::write_attachments;
 use crate::live::{self, Origin};
-use crate::reply::preview::preview_reply;
+use crate::preview::Preview;
 use crate::reply::{to_plain_text, Reply};
 
 /// bridgebot: a Discord bot that helps a team tell leading from managing.
@@ -177,8 +177,7 @@ fn preview_command(config_path: Option<PathBuf>, line: &str, out: Option<&Path>)
             return ExitCode::FAILURE;
         }
     };
-    let commands = crate::discord::command_infos(&crate::discord::all_commands());
-    let reply = match preview_reply(&content, line, &commands, &mut rand::rng()) {
+    let reply = match Preview::new().reply(&content, line, &mut rand::rng()) {
         Ok(reply) => reply,
         Err(error) => {
             eprintln!("{error}");

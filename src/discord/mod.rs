@@ -19,7 +19,10 @@ use std::sync::Arc;
 use poise::serenity_prelude as serenity;
 use tracing::info;
 
-pub use commands::{all_commands, command_infos, Command, SideChoice, TraitKindChoice};
+pub use commands::{
+    all_commands, choice, command_infos, grammar, Choice, Command, CommandShape, OptionKind,
+    OptionShape, SideChoice, TraitKindChoice,
+};
 pub use error::{describe, on_error, BotError, APOLOGY};
 
 use crate::clock::SharedClock;

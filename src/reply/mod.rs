@@ -17,7 +17,6 @@ pub mod layout;
 mod library;
 pub mod poll;
 pub mod poll_notes;
-pub mod preview;
 pub mod pulse;
 pub mod pulse_notes;
 mod request;

@@ -10,6 +10,9 @@ use crate::content::{Content, PulseSide};
 use crate::pulse::stats::{side_score, Counts, StatementResult, WeekPoint};
 use crate::reply::Action;
 
+/// Weeks `/pulse trend` shows when not asked for a number.
+pub const TREND_WEEKS: u32 = 12;
+
 /// What each score means, as the answer form labels it.
 pub const SCORE_LABELS: [&str; 5] = [
     "1 - Not at all",

@@ -3,6 +3,7 @@
 mod admin;
 mod channels;
 mod digest;
+mod grammar;
 mod library;
 mod poll;
 mod polls;
@@ -15,6 +16,7 @@ use poise::serenity_prelude::Permissions;
 use super::{BotError, Data};
 use crate::reply::CommandInfo;
 
+pub use grammar::{choice, grammar, Choice, CommandShape, OptionKind, OptionShape};
 pub use library::{SideChoice, TraitKindChoice};
 
 /// A command of this bot.

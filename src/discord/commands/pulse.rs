@@ -200,7 +200,7 @@ pub async fn trend(
         &data.store,
         &data.content(),
         guild(ctx)?,
-        weeks.unwrap_or(12),
+        weeks.unwrap_or(crate::reply::pulse::TREND_WEEKS),
         min,
     )
     .await?;
