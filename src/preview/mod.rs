@@ -17,6 +17,7 @@ pub use line::CommandLine;
 
 use crate::content::{Content, Side, TraitKind};
 use crate::discord::{self, Choice, CommandShape, OptionKind, SideChoice, TraitKindChoice};
+use crate::reply::pulse::TREND_WEEKS;
 use crate::reply::{answer, to_plain_text, CommandInfo, Reply, Request};
 
 /// Why a preview line could not be answered.
@@ -100,51 +101,61 @@ impl Preview {
         rng: &mut impl Rng,
     ) -> Result<Reply, PreviewError> {
         let line = CommandLine::parse(line)?;
-        let typed = self.typed(&line)?;
+        let shape = self.shape(&line)?;
+        // Options are checked only for what preview answers: a server command is refused
+        // as a whole, whatever its options.
+        let typed = || Typed::read(&line, shape);
         let path: Vec<&str> = line.path.iter().map(String::as_str).collect();
         let request = match path.as_slice() {
             ["pulse", "trend"] => {
-                let weeks = typed
-                    .integer("weeks")
-                    .map_or(crate::reply::pulse::TREND_WEEKS, |w| {
-                        u32::try_from(w).unwrap_or_default()
-                    });
+                let weeks = typed()?.integer("weeks").map_or(TREND_WEEKS, |weeks| {
+                    u32::try_from(weeks).unwrap_or(TREND_WEEKS)
+                });
                 return Ok(example::trend(usize::try_from(weeks).unwrap_or(0)));
             }
-            ["digest"] => return Ok(example::weekly_digest(content)),
+            ["digest"] => {
+                typed()?;
+                return Ok(example::weekly_digest(content));
+            }
             ["contrast"] => Request::Contrast {
-                topic: typed.text("topic"),
+                topic: typed()?.text("topic"),
             },
-            ["traits"] => Request::Traits {
-                side: typed.choice::<SideChoice, Side>("side")?,
-                kind: typed.optional_choice::<TraitKindChoice, TraitKind>("kind")?,
-            },
-            ["similarities"] => Request::Similarities,
-            ["quote"] => Request::Quote,
+            ["traits"] => {
+                let typed = typed()?;
+                Request::Traits {
+                    side: typed.choice::<SideChoice, Side>("side")?,
+                    kind: typed.optional_choice::<TraitKindChoice, TraitKind>("kind")?,
+                }
+            }
+            ["similarities"] => typed().map(|_| Request::Similarities)?,
+            ["quote"] => typed().map(|_| Request::Quote)?,
             ["example"] => Request::Example {
-                name: typed.text("name"),
+                name: typed()?.text("name"),
             },
             ["faq"] => Request::Faq {
-                question: typed.text("question"),
+                question: typed()?.text("question"),
             },
-            ["tip"] => Request::RandomTip,
+            ["tip"] => typed().map(|_| Request::RandomTip)?,
             ["scenario"] => Request::Scenario {
-                name: typed.text("name"),
+                name: typed()?.text("name"),
             },
-            ["help"] => Request::Help {
+            ["help"] => typed().map(|_| Request::Help {
                 commands: &self.commands,
-            },
+            })?,
+            _ if !shape.subcommands.is_empty() => {
+                return Err(PreviewError::PickSubcommand {
+                    command: line.path.join(" "),
+                    expected: names(&shape.subcommands),
+                })
+            }
             _ => return Err(PreviewError::NeedsServer(line.path.join(" "))),
         };
         Ok(answer(content, request, rng)
             .unwrap_or_else(|error| Reply::private_note(error.to_string())))
     }
 
-    /// The line checked against the registered grammar: the command and its subcommand
-    /// exist, and, for what preview can answer, every option exists, every required one is
-    /// there, and each value is one Discord would accept.
-    fn typed<'l>(&self, line: &'l CommandLine) -> Result<Typed<'l>, PreviewError> {
-        let command = line.path.join(" ");
+    /// The registered command a line names: its command and subcommand words must exist.
+    fn shape(&self, line: &CommandLine) -> Result<&CommandShape, PreviewError> {
         let (first, words) = line.path.split_first().ok_or(PreviewError::NotACommand)?;
         let mut shape = self
             .grammar
@@ -162,74 +173,8 @@ impl Preview {
                     expected: names(&shape.subcommands),
                 })?;
         }
-        if !answerable(&line.path) {
-            if !shape.subcommands.is_empty() && !is_example(&line.path) {
-                return Err(PreviewError::PickSubcommand {
-                    command,
-                    expected: names(&shape.subcommands),
-                });
-            }
-            return Err(PreviewError::NeedsServer(command));
-        }
-        let mut values = Vec::new();
-        for (name, value) in &line.options {
-            let option = shape
-                .options
-                .iter()
-                .find(|option| option.name == *name)
-                .ok_or_else(|| PreviewError::UnknownOption {
-                    command: command.clone(),
-                    option: name.clone(),
-                    expected: shape
-                        .options
-                        .iter()
-                        .map(|o| o.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                })?;
-            values.push((name.as_str(), read_value(name, value, &option.kind)?));
-        }
-        if let Some(missing) = shape
-            .options
-            .iter()
-            .find(|o| o.required && line.option(&o.name).is_none())
-        {
-            let example = match &missing.kind {
-                OptionKind::Choice(choices) => choices.first().cloned().unwrap_or_default(),
-                _ => "…".into(),
-            };
-            return Err(PreviewError::MissingOption {
-                command,
-                option: missing.name.clone(),
-                example,
-            });
-        }
-        Ok(Typed { command, values })
+        Ok(shape)
     }
-}
-
-/// Paths preview answers: the content commands, and the example team's.
-fn answerable(path: &[String]) -> bool {
-    let words: Vec<&str> = path.iter().map(String::as_str).collect();
-    is_example(path)
-        || matches!(
-            words.as_slice(),
-            ["contrast"]
-                | ["traits"]
-                | ["similarities"]
-                | ["quote"]
-                | ["example"]
-                | ["faq"]
-                | ["tip"]
-                | ["scenario"]
-                | ["help"]
-        )
-}
-
-/// Paths answered with the example team's data.
-fn is_example(path: &[String]) -> bool {
-    let path: Vec<&str> = path.iter().map(String::as_str).collect();
-    matches!(path.as_slice(), ["pulse", "trend"] | ["digest"])
 }
 
 fn names(shapes: &[CommandShape]) -> String {
@@ -312,6 +257,46 @@ struct Typed<'l> {
 }
 
 impl<'l> Typed<'l> {
+    /// The line's options checked against the command's: every option exists, every
+    /// required one is there, and each value is one Discord would accept.
+    fn read(line: &'l CommandLine, shape: &CommandShape) -> Result<Typed<'l>, PreviewError> {
+        let command = line.path.join(" ");
+        let mut values = Vec::new();
+        for (name, value) in &line.options {
+            let option = shape
+                .options
+                .iter()
+                .find(|option| option.name == *name)
+                .ok_or_else(|| PreviewError::UnknownOption {
+                    command: command.clone(),
+                    option: name.clone(),
+                    expected: shape
+                        .options
+                        .iter()
+                        .map(|o| o.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                })?;
+            values.push((name.as_str(), read_value(name, value, &option.kind)?));
+        }
+        if let Some(missing) = shape
+            .options
+            .iter()
+            .find(|o| o.required && line.option(&o.name).is_none())
+        {
+            let example = match &missing.kind {
+                OptionKind::Choice(choices) => choices.first().cloned().unwrap_or_default(),
+                _ => "…".into(),
+            };
+            return Err(PreviewError::MissingOption {
+                command,
+                option: missing.name.clone(),
+                example,
+            });
+        }
+        Ok(Typed { command, values })
+    }
+
     fn get(&self, name: &str) -> Option<&Value<'l>> {
         self.values
             .iter()
