@@ -131,31 +131,31 @@ impl Bot {
             poster.clone(),
             Some(keeper.clone()),
         );
-        let (tips, scheduler) = Scheduler::new(Deps {
+        let (scheduler, scheduler_task) = Scheduler::new(Deps {
             store: store.clone(),
             clock: clock.clone(),
             content: content.clone(),
             poster,
-            config: config.tips.clone(),
+            config: config.schedule.clone(),
             pulse: config.pulse.clone(),
             polls: polls.clone(),
             ownership,
         });
-        let (schedule_events, poll_events) = (tips.subscribe(), keeper.subscribe());
+        let (schedule_events, poll_events) = (scheduler.subscribe(), keeper.subscribe());
         if let Some(listen) = config.metrics.listen {
             crate::metrics::install(listen, &ownership).map_err(RunError::Metrics)?;
-            tokio::spawn(crate::metrics::observe_tips(tips.subscribe()));
+            tokio::spawn(crate::metrics::observe_scheduler(scheduler.subscribe()));
             tokio::spawn(crate::metrics::observe_polls(keeper.subscribe()));
             info!(%listen, "serving metrics at /metrics");
         }
-        let (scheduler, keeper_task) = (scheduler.start(), keeper_task.start());
+        let (scheduler_task, keeper_task) = (scheduler_task.start(), keeper_task.start());
         let fanout = crate::reload_fanout::start(&store, content.clone(), clock.clone());
         let in_flight = Arc::new(Tracker::default());
         let data = Data::new(Parts {
             in_flight: in_flight.clone(),
             content: content.clone(),
             store: store.clone(),
-            scheduler: tips.clone(),
+            scheduler: scheduler.clone(),
             polls,
             keeper: keeper.clone(),
             rest,
@@ -166,12 +166,12 @@ impl Bot {
         Ok(RunningBot {
             connection,
             client: Some(client),
-            tips,
-            schedule_events: std::sync::Mutex::new(Some(schedule_events)),
             scheduler,
-            polls: keeper,
+            schedule_events: std::sync::Mutex::new(Some(schedule_events)),
+            scheduler_task,
+            keeper,
             poll_events: std::sync::Mutex::new(Some(poll_events)),
-            keeper: keeper_task,
+            keeper_task,
             store,
             content,
             in_flight,
@@ -219,12 +219,16 @@ pub struct RunningBot {
     connection: Connection,
     /// Connecting, then the gateway client; `None` once [`RunningBot::wait`] has seen it end.
     client: Option<JoinHandle<Result<(), ConnectError>>>,
-    tips: Scheduler,
+    /// Plans and posts every scheduled duty; told to stop at shutdown.
+    scheduler: Scheduler,
     schedule_events: std::sync::Mutex<Option<broadcast::Receiver<ScheduleEvent>>>,
-    scheduler: JoinHandle<()>,
-    polls: PollKeeper,
+    /// The scheduler's task, awaited at shutdown.
+    scheduler_task: JoinHandle<()>,
+    /// Closes polls and posts their recaps; told to stop at shutdown.
+    keeper: PollKeeper,
     poll_events: std::sync::Mutex<Option<broadcast::Receiver<PollEvent>>>,
-    keeper: JoinHandle<()>,
+    /// The keeper's task, awaited at shutdown.
+    keeper_task: JoinHandle<()>,
     store: Store,
     content: Arc<LiveContent>,
     in_flight: Arc<Tracker>,
@@ -235,15 +239,15 @@ pub struct RunningBot {
 }
 
 impl RunningBot {
-    /// What the daily-tip scheduler does. The first call hears everything since the start
-    /// (recovery included); later calls hear what happens from then on.
+    /// What the scheduler does, for every duty. The first call hears everything since the
+    /// start (recovery included); later calls hear what happens from then on.
     pub fn schedule_events(&self) -> broadcast::Receiver<ScheduleEvent> {
         let first = self
             .schedule_events
             .lock()
             .ok()
             .and_then(|mut slot| slot.take());
-        first.unwrap_or_else(|| self.tips.subscribe())
+        first.unwrap_or_else(|| self.scheduler.subscribe())
     }
 
     /// Reloads the content from where it was loaded (see [`LiveContent::reload`]).
@@ -268,7 +272,7 @@ impl RunningBot {
             .lock()
             .ok()
             .and_then(|mut slot| slot.take());
-        first.unwrap_or_else(|| self.polls.subscribe())
+        first.unwrap_or_else(|| self.keeper.subscribe())
     }
 
     /// Stops taking new work (no new scheduled posts, gateway closed), lets replies and posts
@@ -278,11 +282,11 @@ impl RunningBot {
         if let Some(lease) = &self.lease {
             lease.stopping().await;
         }
-        self.tips.shutdown();
-        self.polls.shutdown();
+        self.scheduler.shutdown();
+        self.keeper.shutdown();
         self.connection.shutdown().await;
         let in_flight = self.in_flight.clone();
-        let owed = async { tokio::join!(self.scheduler, self.keeper, in_flight.idle()) };
+        let owed = async { tokio::join!(self.scheduler_task, self.keeper_task, in_flight.idle()) };
         let settled = tokio::time::timeout(SHUTDOWN_GRACE, owed).await.is_ok();
         if !settled {
             warn!(

@@ -447,7 +447,7 @@ async fn three_processes_on_ranges_of_shards_never_double_or_lose_a_tip_through_
     // a start asks outside the pacer (the gateway's address, the application, the commands),
     // which the soak's restarts, one every second or so, bring in numbers.
     let config_text = format!(
-        "[discord]\napi_base = \"{}\"\nguild_id = {GUILD_ID}\nshards = \"SHARDS\"\n[storage]\ndatabase = \"{}\"\nlease_seconds = 3\n[tips]\nposts_per_second = 42\n[log]\nformat = \"json\"\n",
+        "[discord]\napi_base = \"{}\"\nguild_id = {GUILD_ID}\nshards = \"SHARDS\"\n[storage]\ndatabase = \"{}\"\nlease_seconds = 3\n[schedule]\nposts_per_second = 42\n[log]\nformat = \"json\"\n",
         fake.api_base(),
         postgres.url()
     );

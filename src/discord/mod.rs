@@ -19,7 +19,10 @@ use std::sync::Arc;
 use poise::serenity_prelude as serenity;
 use tracing::info;
 
-pub use commands::{all_commands, command_infos, Command, KindChoice, SideChoice};
+pub use commands::{
+    all_commands, choice, command_infos, grammar, Choice, Command, CommandShape, OptionKind,
+    OptionShape, SideChoice, TraitKindChoice,
+};
 pub use error::{describe, on_error, BotError, APOLOGY};
 
 use crate::clock::SharedClock;
@@ -91,7 +94,7 @@ impl Data {
                 parts.store.clone(),
                 parts.scheduler.clone(),
                 parts.clock.clone(),
-                parts.config.tips.clone(),
+                parts.config.schedule.clone(),
             ),
             store: parts.store,
             scheduler: parts.scheduler,

@@ -306,9 +306,7 @@ impl Explain for CountError {
     fn explain(&self) -> String {
         match self {
             CountError::Rest(error) => error.explain(),
-            CountError::NotFinal => {
-                "Discord did not mark the poll's count final within a day of its close".into()
-            }
+            CountError::NotFinal => crate::reply::poll_notes::COUNT_NOT_FINAL.into(),
         }
     }
 }

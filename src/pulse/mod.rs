@@ -19,15 +19,6 @@ pub const KEY_LEN: usize = 32;
 /// The lowest and highest score a statement can get.
 pub const SCORES: std::ops::RangeInclusive<u8> = 1..=5;
 
-/// What each score means, as the answer form labels it.
-pub const SCORE_LABELS: [&str; 5] = [
-    "1 - Not at all",
-    "2 - Rarely",
-    "3 - Sometimes",
-    "4 - Mostly",
-    "5 - Fully",
-];
-
 /// Statements a pulse may ask; at most 4 fit the answer form (5 rows, one for Submit).
 pub const MIN_QUESTIONS: u8 = 2;
 pub const MAX_QUESTIONS: u8 = 3;

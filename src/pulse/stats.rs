@@ -96,21 +96,6 @@ pub fn side_score(results: &[StatementResult], side: PulseSide) -> Option<f64> {
 /// minimum) is `None`, a gap.
 pub use crate::chart::WeekPoint;
 
-/// A number as the result shows it: one decimal.
-pub fn one_decimal(value: f64) -> String {
-    format!("{value:.1}")
-}
-
-/// A change as the result shows it: "+0.4", "-1.0", "no change".
-pub fn change(now: f64, before: f64) -> String {
-    let delta = now - before;
-    if delta.abs() < 0.05 {
-        "no change".to_string()
-    } else {
-        format!("{delta:+.1}")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,8 +134,7 @@ mod tests {
         ];
         assert_eq!(side_score(&results, PulseSide::Leading), Some(4.0));
         assert_eq!(side_score(&results, PulseSide::Managing), Some(1.0));
-        assert_eq!(change(4.0, 3.6), "+0.4");
-        assert_eq!(change(3.0, 3.0), "no change");
+        // How a change reads is `reply::pulse::change`'s (tested there).
     }
 
     fn result(side: PulseSide, reversed: bool, counts: [u32; 5]) -> StatementResult {
@@ -180,17 +164,5 @@ mod tests {
         let middle = result(PulseSide::Leading, true, [1, 0, 3, 0, 1]);
         assert_eq!(middle.score(), middle.counts.average());
         assert_eq!(middle.scored().spread(), middle.counts.spread());
-    }
-
-    #[test]
-    fn the_change_since_last_week_follows_the_scored_answers() {
-        // Last week most agreed they waited on a decision (bad); this week most disagreed.
-        let before = [result(PulseSide::Managing, true, [0, 0, 0, 1, 4])];
-        let now = [result(PulseSide::Managing, true, [4, 1, 0, 0, 0])];
-        let (now, before) = (
-            side_score(&now, PulseSide::Managing).expect("a score"),
-            side_score(&before, PulseSide::Managing).expect("a score"),
-        );
-        assert_eq!(change(now, before), "+3.6", "fewer waiting is better");
     }
 }

@@ -14,12 +14,13 @@
 
 use jiff::civil::Date;
 
+use super::pulse::one_decimal;
 use super::pulse::{trend_lines, with_chart};
 use super::{Accent, Embed, Field, Reply};
 use crate::chart::{self, WeekPoint};
 use crate::content::{Anchor, Content, PulseSide};
 use crate::model::poll::{PollKind, PollTally};
-use crate::pulse::stats::{one_decimal, side_score, StatementResult};
+use crate::pulse::stats::{side_score, StatementResult};
 use crate::text::clip;
 
 /// The week's pulse as the digest shows it.

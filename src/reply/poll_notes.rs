@@ -35,6 +35,11 @@ pub const INVALID: &str =
 /// Discord refused the poll for good.
 pub const REFUSED: &str = "Discord did not accept the poll here. Check that I can view this channel and send messages and polls in it (the channel's settings, Permissions), then try again.";
 
+/// Why a poll's recap was given up when Discord never marked its count final (kept with the
+/// poll).
+pub const COUNT_NOT_FINAL: &str =
+    "Discord did not mark the poll's count final within a day of its close";
+
 /// Discord did not answer in time, or failed.
 pub const TRY_AGAIN: &str = "Discord did not take the poll just now. Please try again in a minute.";
 

@@ -7,9 +7,35 @@ use jiff::Timestamp;
 use super::{Accent, Button, Embed, Field, Reply};
 use crate::chart::{self, ChartError, Png, StatementBar, CHART_FILE};
 use crate::content::{Content, PulseSide};
-use crate::pulse::stats::{change, one_decimal, side_score, Counts, StatementResult, WeekPoint};
-use crate::pulse::SCORE_LABELS;
+use crate::pulse::stats::{side_score, Counts, StatementResult, WeekPoint};
 use crate::reply::Action;
+
+/// Weeks `/pulse trend` shows when not asked for a number.
+pub const TREND_WEEKS: u32 = 12;
+
+/// What each score means, as the answer form labels it.
+pub const SCORE_LABELS: [&str; 5] = [
+    "1 - Not at all",
+    "2 - Rarely",
+    "3 - Sometimes",
+    "4 - Mostly",
+    "5 - Fully",
+];
+
+/// A number as the result shows it: one decimal.
+pub fn one_decimal(value: f64) -> String {
+    format!("{value:.1}")
+}
+
+/// A change as the result shows it: "+0.4", "-1.0", "no change".
+pub fn change(now: f64, before: f64) -> String {
+    let delta = now - before;
+    if delta.abs() < 0.05 {
+        "no change".to_string()
+    } else {
+        format!("{delta:+.1}")
+    }
+}
 
 /// The title of a week's pulse post; also how the post is found again after a crash.
 pub fn pulse_title(week: Date) -> String {
@@ -109,58 +135,6 @@ pub fn answer_form(content: &Content, statements: &[String]) -> AnswerForm {
             })
             .collect(),
         submit_label: "Submit".into(),
-    }
-}
-
-/// The state of a member's answer form, carried in its components' custom ids (like every
-/// button of this bot), so nothing about a member is kept anywhere until they press Submit.
-/// `chosen` holds one digit per statement, `_` where none is picked yet.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FormId {
-    /// A score picked in the select of statement `index`.
-    Pick {
-        pulse: i64,
-        index: usize,
-        chosen: String,
-    },
-    Submit {
-        pulse: i64,
-        chosen: String,
-    },
-}
-
-impl FormId {
-    pub fn custom_id(&self) -> String {
-        match self {
-            FormId::Pick {
-                pulse,
-                index,
-                chosen,
-            } => format!("bb:pp:{pulse}:{index}:{chosen}"),
-            FormId::Submit { pulse, chosen } => format!("bb:ps:{pulse}:{chosen}"),
-        }
-    }
-
-    pub fn parse(custom_id: &str) -> Option<FormId> {
-        let valid = |chosen: &str| chosen.chars().all(|c| c == '_' || ('1'..='5').contains(&c));
-        if let Some(rest) = custom_id.strip_prefix("bb:pp:") {
-            let mut parts = rest.splitn(3, ':');
-            let pulse = parts.next()?.parse().ok()?;
-            let index = parts.next()?.parse().ok()?;
-            let chosen = parts.next()?.to_string();
-            return (valid(&chosen) && index < chosen.len()).then_some(FormId::Pick {
-                pulse,
-                index,
-                chosen,
-            });
-        }
-        let rest = custom_id.strip_prefix("bb:ps:")?;
-        let (pulse, chosen) = rest.split_once(':')?;
-        let chosen = chosen.to_string();
-        valid(&chosen).then_some(FormId::Submit {
-            pulse: pulse.parse().ok()?,
-            chosen,
-        })
     }
 }
 
@@ -415,6 +389,33 @@ pub fn trend(points: &[WeekPoint], min_responses: u32) -> Reply {
 mod tests {
     use super::*;
 
+    fn scored(side: PulseSide, reversed: bool, counts: [u32; 5]) -> StatementResult {
+        StatementResult {
+            statement_id: format!("{side:?}-{reversed}"),
+            side,
+            reversed,
+            counts: Counts(counts),
+        }
+    }
+
+    #[test]
+    fn a_change_reads_with_its_sign_or_as_no_change() {
+        assert_eq!(change(4.0, 3.6), "+0.4");
+        assert_eq!(change(3.0, 3.0), "no change");
+    }
+
+    #[test]
+    fn the_change_since_last_week_follows_the_scored_answers() {
+        // Last week most agreed they waited on a decision (bad); this week most disagreed.
+        let before = [scored(PulseSide::Managing, true, [0, 0, 0, 1, 4])];
+        let now = [scored(PulseSide::Managing, true, [4, 1, 0, 0, 0])];
+        let (now, before) = (
+            side_score(&now, PulseSide::Managing).expect("a score"),
+            side_score(&before, PulseSide::Managing).expect("a score"),
+        );
+        assert_eq!(change(now, before), "+3.6", "fewer waiting is better");
+    }
+
     #[test]
     fn a_post_and_a_result_fit_discord() {
         let content = Content::bundled().expect("content");
@@ -453,6 +454,7 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("Average"));
+        use crate::reply::FormId;
         let pick = FormId::Pick {
             pulse: 9_007_199_254_740_993,
             index: 2,

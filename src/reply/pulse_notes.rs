@@ -107,6 +107,10 @@ pub fn on_its_way(channel_id: u64) -> Reply {
     ))
 }
 
+/// Why `/pulse now` could not post when the database failed (the error itself is logged).
+pub const DATABASE_FAILED: &str =
+    "the database failed (it is in the bot's log); it is tried again at the next start";
+
 /// `/pulse now` could not post.
 pub fn not_started(detail: &str) -> Reply {
     Reply::private_note(format!("I could not post the team pulse: {detail}"))

@@ -378,8 +378,11 @@ pub fn cannot_post_in(channel_id: u64, missing: &[&str]) -> String {
 }
 
 /// Why a channel that is not a text channel cannot take a scheduled post.
-pub fn not_a_text_channel(channel_id: u64, what: &str) -> String {
-    format!("<#{channel_id}> is not a text channel. Pick a text or announcement channel for the {what}.")
+pub fn not_a_text_channel(channel_id: u64, words: &ScheduleWords) -> String {
+    format!(
+        "<#{channel_id}> is not a text channel. Pick a text or announcement channel for the {}.",
+        words.thing
+    )
 }
 
 /// Said below a setting saved for a channel whose permissions could not be checked: the bot

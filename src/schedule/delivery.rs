@@ -21,8 +21,9 @@ use tracing::{debug, info, warn};
 
 use super::duty::{Arrival, Ctx, Duty, Plan, Planned, Prepared, Sending};
 use super::engine::ScheduleEvent;
-use crate::config::TipsConfig;
+use crate::config::ScheduleConfig;
 use crate::model::duty::{DutyKind, DutyStatus};
+use crate::reply::duty_notes::DutyNote;
 use crate::retry::{retry, GaveUp, Patience};
 use crate::store::{DutyClaim, DutyEntry, StoreError};
 use crate::tasks::BoxFuture;
@@ -81,11 +82,11 @@ pub(super) fn owed_occurrence(
 }
 
 /// How long after its due time a post is still owed.
-fn catch_up(config: &TipsConfig) -> SignedDuration {
+fn catch_up(config: &ScheduleConfig) -> SignedDuration {
     SignedDuration::from_hours(i64::from(config.catch_up_hours))
 }
 
-pub(super) fn within_catch_up(config: &TipsConfig, due: Timestamp, now: Timestamp) -> bool {
+pub(super) fn within_catch_up(config: &ScheduleConfig, due: Timestamp, now: Timestamp) -> bool {
     now.duration_since(due) <= catch_up(config)
 }
 
@@ -96,11 +97,10 @@ fn deadline(ctx: &Ctx, due: Timestamp) -> Timestamp {
 }
 
 /// Why a day is recorded as missed.
-pub(super) fn missed_detail(ctx: &Ctx) -> String {
-    format!(
-        "the bot was not running from the due time until more than {} hours later",
-        ctx.config.catch_up_hours
-    )
+pub(super) fn missed(ctx: &Ctx) -> DutyNote {
+    DutyNote::Missed {
+        catch_up_hours: ctx.config.catch_up_hours,
+    }
 }
 
 impl<D: Duty> Runner for Delivery<D> {
@@ -217,7 +217,8 @@ impl<D: Duty> Delivery<D> {
                 cycle,
                 payload,
             } => (item, cycle, payload),
-            Prepared::Broken(detail) => {
+            Prepared::Broken(note) => {
+                let detail = note.to_string();
                 let recorded = ctx
                     .store
                     .record_duty(
@@ -285,11 +286,10 @@ impl<D: Duty> Delivery<D> {
                 info!(guild = post.guild, date = %post.date, duty = %D::KIND, "shutting down while the post waits to be retried; it is sent at the next start");
                 Ok(None)
             }
-            Err(GaveUp::Refused(error)) => self.fail(post.guild, post.date, &error.explain()).await,
+            Err(GaveUp::Refused(error)) => self.fail(post.guild, post.date, &error.note()).await,
             Err(GaveUp::OutOfTime(error)) => {
-                let detail =
-                    format!("Discord kept failing until the catch-up window closed ({error})");
-                self.fail(post.guild, post.date, &detail).await
+                let note = DutyNote::KeptFailing(error.to_string());
+                self.fail(post.guild, post.date, &note).await
             }
         }
     }
@@ -337,7 +337,7 @@ impl<D: Duty> Delivery<D> {
             .and_then(|json| serde_json::from_str::<D::Payload>(json).ok());
         let (Some(channel), Some(payload)) = (entry.channel_id, payload) else {
             return self
-                .fail(entry.guild_id, entry.local_date, "incomplete claim")
+                .fail(entry.guild_id, entry.local_date, &DutyNote::IncompleteClaim)
                 .await;
         };
         let post = Sending {
@@ -369,22 +369,22 @@ impl<D: Duty> Delivery<D> {
             Ok(None) => self.send(&post, false).await,
             Err(GaveUp::Stopped(_)) => Ok(None),
             Err(gave_up) => {
-                let detail = format!(
-                    "could not check whether the {} had arrived: {}",
-                    D::KIND,
-                    gave_up.error().explain()
-                );
-                self.fail(post.guild, post.date, &detail).await
+                let note = DutyNote::NotChecked {
+                    duty: D::KIND,
+                    why: gave_up.error().explain(),
+                };
+                self.fail(post.guild, post.date, &note).await
             }
         }
     }
 
-    async fn fail(&self, guild: u64, date: Date, detail: &str) -> Outcome {
+    async fn fail(&self, guild: u64, date: Date, note: &DutyNote) -> Outcome {
+        let detail = note.to_string();
         self.ctx
             .store
-            .finish_duty(D::KIND, guild, date, Err(detail), self.ctx.clock.now())
+            .finish_duty(D::KIND, guild, date, Err(&detail), self.ctx.clock.now())
             .await?;
-        Ok(Some(self.failed(guild, date, detail)))
+        Ok(Some(self.failed(guild, date, &detail)))
     }
 
     fn failed(&self, guild: u64, date: Date, detail: &str) -> ScheduleEvent {

@@ -16,6 +16,7 @@ use super::{Addressing, Poster};
 use crate::model::duty::DutyKind;
 use crate::model::schedule::DigestSchedule;
 use crate::reply::digest::{digest, digest_title, DigestInput, PulseWeek};
+use crate::reply::duty_notes::DutyNote;
 use crate::reply::pulse::results_of;
 use crate::reply::Reply;
 use crate::rest::RestError;
@@ -63,7 +64,7 @@ impl Duty for Digest {
         let reply = self
             .build(ctx, post)
             .await
-            .map_err(|e| SendError::Store(e.to_string()))?;
+            .map_err(|e| SendError::Store(DutyNote::Database(e.to_string())))?;
         Ok(self
             .poster
             .post(post.channel, &reply, Addressing::default())

@@ -12,10 +12,11 @@ use serde::Serialize;
 
 use super::pacer::Pacer;
 use crate::clock::SharedClock;
-use crate::config::TipsConfig;
+use crate::config::ScheduleConfig;
 use crate::live::LiveContent;
 use crate::model::duty::DutyKind;
 use crate::model::schedule::{DutyOptions, Schedule};
+use crate::reply::duty_notes::DutyNote;
 use crate::rest::RestError;
 use crate::retry::{Stop, Transient};
 use crate::store::{Store, StoreError};
@@ -26,7 +27,7 @@ pub(crate) struct Ctx {
     pub store: Store,
     pub clock: SharedClock,
     pub content: Arc<LiveContent>,
-    pub config: TipsConfig,
+    pub config: ScheduleConfig,
     pub pacer: Pacer,
     /// Raised at shutdown: waits to retry end, requests under way finish.
     pub stop: Stop,
@@ -50,7 +51,7 @@ pub(crate) enum Prepared<P> {
         payload: P,
     },
     /// Nothing sendable can be built (the content breaks a limit): the day fails at once.
-    Broken(String),
+    Broken(DutyNote),
 }
 
 /// A claimed day on its way to Discord.
@@ -80,20 +81,21 @@ pub(crate) enum Arrival {
 pub(crate) enum SendError {
     #[error("{0}")]
     Rest(#[from] RestError),
-    /// Refused for a reason of our own; the words are what people are shown.
+    /// Refused for a reason of our own, worded by `reply::duty_notes`.
     #[error("{0}")]
-    Refused(String),
+    Refused(DutyNote),
     /// The database failed before the post could be recorded; it is tried again.
     #[error("{0}")]
-    Store(String),
+    Store(DutyNote),
 }
 
 impl SendError {
-    /// The reason in words a server's admins can act on.
-    pub fn explain(&self) -> String {
+    /// Why the post was refused, for the duty log and the status.
+    pub fn note(&self) -> DutyNote {
         match self {
-            SendError::Rest(error) => error.explain(),
-            SendError::Refused(detail) | SendError::Store(detail) => detail.clone(),
+            SendError::Rest(error) => DutyNote::Discord(error.explain()),
+            SendError::Refused(note) => note.clone(),
+            SendError::Store(note) => note.clone(),
         }
     }
 }

@@ -13,7 +13,7 @@ use jiff::{SignedDuration, Timestamp};
 use tokio::sync::{broadcast, mpsc, oneshot};
 use tracing::{debug, info, warn};
 
-use super::delivery::{missed_detail, owed_occurrence, within_catch_up, Delivery, Outcome, Runner};
+use super::delivery::{missed, owed_occurrence, within_catch_up, Delivery, Outcome, Runner};
 use super::digest::Digest;
 use super::duty::{Ctx, Duty};
 use super::pacer::Pacer;
@@ -22,7 +22,7 @@ use super::tip::Tip;
 use super::weekly_poll::WeeklyPoll;
 use super::Poster;
 use crate::clock::SharedClock;
-use crate::config::TipsConfig;
+use crate::config::ScheduleConfig;
 use crate::live::LiveContent;
 use crate::model::duty::{DutyKind, DutyStatus};
 use crate::model::shards::Ownership;
@@ -39,7 +39,7 @@ pub struct Deps {
     pub clock: SharedClock,
     pub content: Arc<LiveContent>,
     pub poster: Arc<dyn Poster>,
-    pub config: TipsConfig,
+    pub config: ScheduleConfig,
     /// The team pulse's settings.
     pub pulse: crate::config::PulseConfig,
     /// Opens weekly polls and hands them to the keeper to be closed and recapped.
@@ -441,7 +441,7 @@ impl Engine {
                     });
                     return Ok(());
                 }
-                let detail = missed_detail(ctx);
+                let detail = missed(ctx).to_string();
                 let recorded = ctx
                     .store
                     .record_duty(
@@ -534,7 +534,7 @@ pub fn next_due(
     active_since: Timestamp,
     done: impl Fn(Date) -> bool,
     now: Timestamp,
-    config: &TipsConfig,
+    config: &ScheduleConfig,
 ) -> Option<Occurrence> {
     let owed = owed_occurrence(schedule, active_since, now)
         .filter(|o| !done(o.date) && within_catch_up(config, o.at, now));

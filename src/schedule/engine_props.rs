@@ -347,8 +347,8 @@ impl Run {
         SignedDuration::from_hours(i64::from(self.catch_up_hours))
     }
 
-    fn config(&self) -> TipsConfig {
-        TipsConfig {
+    fn config(&self) -> ScheduleConfig {
+        ScheduleConfig {
             catch_up_hours: self.catch_up_hours,
             posts_per_second: UNPACED,
         }

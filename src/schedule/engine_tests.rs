@@ -730,9 +730,9 @@ async fn a_process_on_a_range_of_shards_plans_and_recovers_only_its_servers() {
     }
     let tip = Content::bundled().expect("content").tips[0].id.to_string();
     claim_monday_tip(&store, theirs, CHANNEL + theirs, &tip).await;
-    let config = TipsConfig {
+    let config = ScheduleConfig {
         posts_per_second: test_support::UNPACED,
-        ..TipsConfig::default()
+        ..ScheduleConfig::default()
     };
     let ownership = Ownership::Range("0/2".parse().expect("range"));
     let mut h = Harness::start_owning(

@@ -25,6 +25,7 @@ use crate::model::duty::{DutyKind, DutyStatus};
 use crate::model::schedule::PulseSchedule;
 use crate::pulse::stats::{side_score, WeekPoint};
 use crate::pulse::{new_key, pick_statements, week_of};
+use crate::reply::duty_notes::DutyNote;
 use crate::reply::pulse::{pulse_post, pulse_title, result, result_title, results_of};
 use crate::rest::RestError;
 use crate::store::{NewPulse, PulseRecord, Store, StoreError};
@@ -143,7 +144,7 @@ impl Duty for PulseOpen {
                 guild,
                 owed.date,
                 DutyStatus::Skipped,
-                "this week's pulse was started with /pulse now",
+                &DutyNote::OpenedWithPulseNow.to_string(),
                 owed.at,
                 ctx.clock.now(),
             )
@@ -165,9 +166,7 @@ impl Duty for PulseOpen {
         let content = ctx.content.get();
         let pulse = open_for_week(&ctx.store, &content, &plan.settings, ctx.clock.now()).await?;
         if pulse.statements.is_empty() {
-            return Ok(Prepared::Broken(
-                "the content has no pulse statements for both sides".into(),
-            ));
+            return Ok(Prepared::Broken(DutyNote::NoStatements));
         }
         Ok(Prepared::Send {
             item: None,
@@ -302,7 +301,7 @@ impl Duty for PulseResult {
             .await?
             .filter(|p| p.closed)
         else {
-            return Ok(Prepared::Broken("the pulse to report on is gone".into()));
+            return Ok(Prepared::Broken(DutyNote::PulseToReportGone));
         };
         Ok(Prepared::Send {
             item: None,
@@ -316,7 +315,7 @@ impl Duty for PulseResult {
 
     async fn send(&self, ctx: &Ctx, post: &Sending<ResultPost>) -> Result<u64, SendError> {
         let pulse = claimed_pulse(ctx, post.payload.pulse_id).await?;
-        let store_error = |e: StoreError| SendError::Store(e.to_string());
+        let store_error = |e: StoreError| SendError::Store(DutyNote::Database(e.to_string()));
         let reply = result_reply(ctx, &pulse, self.min_responses)
             .await
             .map_err(store_error)?;
@@ -354,8 +353,8 @@ async fn claimed_pulse(ctx: &Ctx, id: i64) -> Result<PulseRecord, SendError> {
     ctx.store
         .pulse(id)
         .await
-        .map_err(|e| SendError::Store(e.to_string()))?
-        .ok_or_else(|| SendError::Refused("the pulse is no longer in the database".into()))
+        .map_err(|e| SendError::Store(DutyNote::Database(e.to_string())))?
+        .ok_or(SendError::Refused(DutyNote::PulseDeleted))
 }
 
 /// The result of a closed pulse, with last week's for the change.

@@ -12,7 +12,7 @@ use jiff::{Timestamp, Zoned};
 
 use super::engine::{next_due, Scheduler};
 use crate::clock::SharedClock;
-use crate::config::TipsConfig;
+use crate::config::ScheduleConfig;
 use crate::model::duty::{DutyKind, DutyStatus};
 use crate::model::schedule::{DutyOptions, Schedule};
 use crate::store::{Store, StoreError};
@@ -24,11 +24,16 @@ pub struct Schedules {
     store: Store,
     scheduler: Scheduler,
     clock: SharedClock,
-    config: TipsConfig,
+    config: ScheduleConfig,
 }
 
 impl Schedules {
-    pub fn new(store: Store, scheduler: Scheduler, clock: SharedClock, config: TipsConfig) -> Self {
+    pub fn new(
+        store: Store,
+        scheduler: Scheduler,
+        clock: SharedClock,
+        config: ScheduleConfig,
+    ) -> Self {
         Schedules {
             store,
             scheduler,

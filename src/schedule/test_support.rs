@@ -15,7 +15,7 @@ use tokio::sync::{broadcast, watch};
 use super::engine::{Deps, ScheduleEvent, Scheduler};
 use super::{Addressing, Poster};
 use crate::clock::{Clock as _, ManualClock};
-use crate::config::TipsConfig;
+use crate::config::ScheduleConfig;
 use crate::live::LiveContent;
 use crate::model::duty::DutyKind;
 use crate::model::poll::TimedPoll;
@@ -293,9 +293,9 @@ impl Harness {
         clock: ManualClock,
         poster: Arc<FakePoster>,
     ) -> Harness {
-        let config = TipsConfig {
+        let config = ScheduleConfig {
             posts_per_second: UNPACED,
-            ..TipsConfig::default()
+            ..ScheduleConfig::default()
         };
         Harness::start_with(store, clock, poster, config).await
     }
@@ -304,7 +304,7 @@ impl Harness {
         store: Store,
         clock: ManualClock,
         poster: Arc<FakePoster>,
-        config: TipsConfig,
+        config: ScheduleConfig,
     ) -> Harness {
         Harness::start_owning(store, clock, poster, config, Ownership::All).await
     }
@@ -314,7 +314,7 @@ impl Harness {
         store: Store,
         clock: ManualClock,
         poster: Arc<FakePoster>,
-        config: TipsConfig,
+        config: ScheduleConfig,
         ownership: Ownership,
     ) -> Harness {
         let content = Arc::new(LiveContent::bundled().expect("content"));

@@ -5,12 +5,12 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use tracing::{info, warn};
 
-use super::deck;
 use super::duty::{Arrival, Ctx, Duty, Plan, Prepared, SendError, Sending};
 use super::engine::ScheduleEvent;
 use crate::limits;
 use crate::model::duty::{DutyKind, DutyStatus};
 use crate::model::schedule::{DutyOptions, Schedule, TipOptions, TipSchedule};
+use crate::reply::duty_notes::DutyNote;
 use crate::reply::tips::daily_tip;
 use crate::reply::Reply;
 use crate::rest::RestError;
@@ -90,7 +90,7 @@ impl Duty for Tip {
                 guild,
                 owed.date,
                 DutyStatus::Skipped,
-                "skipped with /tips skip",
+                &DutyNote::SkippedAsAsked.to_string(),
                 owed.at,
                 now,
             )
@@ -119,13 +119,7 @@ impl Duty for Tip {
         _owed: Occurrence,
     ) -> Result<Prepared<TipPost>, StoreError> {
         let content = ctx.content.get();
-        let cycle = ctx.store.latest_cycle(DutyKind::Tip, guild).await?;
-        let shown = ctx
-            .store
-            .items_in_cycle(DutyKind::Tip, guild, cycle)
-            .await?;
-        let shown = shown.iter().map(String::as_str).collect();
-        let (cycle, tip) = deck::next_tip(&content, guild, cycle, &shown);
+        let (cycle, tip) = super::tip_settings::upcoming(&ctx.store, &content, guild).await?;
         Ok(Prepared::Send {
             item: Some(tip.id.to_string()),
             cycle: Some(cycle),
@@ -142,7 +136,7 @@ impl Duty for Tip {
             .item
             .as_deref()
             .and_then(|id| content.tip(id))
-            .ok_or_else(|| SendError::Refused("the tip is no longer in the content".into()))?;
+            .ok_or(SendError::Refused(DutyNote::TipRemoved))?;
         let reply = daily_tip(&content, tip, post.payload.role_id);
         Ok(self
             .poster

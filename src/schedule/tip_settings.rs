@@ -45,14 +45,16 @@ pub async fn todays_tip(
         .and_then(|e| e.item))
 }
 
-/// The tip the server gets next from its deck.
+/// The tip the server gets next, and the pass of its deck it belongs to: the deck's rule
+/// ([`deck::next_tip`]) applied to what the post log says this pass has shown. The daily
+/// tip's post and `/tips preview` both ask here, so the preview is the tip that is posted.
 pub async fn upcoming<'a>(
     store: &Store,
     content: &'a Content,
     guild: u64,
-) -> Result<&'a Tip, StoreError> {
+) -> Result<(u64, &'a Tip), StoreError> {
     let cycle = store.latest_cycle(DutyKind::Tip, guild).await?;
     let shown = store.items_in_cycle(DutyKind::Tip, guild, cycle).await?;
     let shown = shown.iter().map(String::as_str).collect();
-    Ok(deck::next_tip(content, guild, cycle, &shown).1)
+    Ok(deck::next_tip(content, guild, cycle, &shown))
 }

@@ -8,6 +8,7 @@ use crate::model::duty::DutyKind;
 use crate::model::poll::{PollKind, PollSpec, TimedPoll};
 use crate::model::schedule::PollSchedule;
 use crate::polls::{OpenError, Polls, Venue};
+use crate::reply::duty_notes::DutyNote;
 use crate::reply::poll::scenario_poll;
 use crate::reply::poll::{pulse, quiz, PulseList};
 use crate::rest::RestError;
@@ -22,24 +23,21 @@ pub(super) struct WeeklyPoll {
     pub polls: Polls,
 }
 
-/// The week's poll, built from the content; the words say why when it cannot be.
-fn build(ctx: &Ctx, kind: PollKind) -> Result<PollSpec, String> {
+/// The week's poll, built from the content; the note says why when it cannot be.
+fn build(ctx: &Ctx, kind: PollKind) -> Result<PollSpec, DutyNote> {
     let content = ctx.content.get();
     let mut rng = rand::rng();
     let spec = match kind {
         PollKind::Quiz => quiz(&content, &mut rng),
         PollKind::Pulse => pulse(&content, PulseList::Mixed, PULSE_ANSWERS, false, &mut rng)
-            .map_err(|e| e.to_string())?,
+            .map_err(DutyNote::PollNotBuilt)?,
         PollKind::Scenario => scenario_poll(&content, &mut rng),
     };
     let problems = spec.limit_problems();
     if problems.is_empty() {
         Ok(spec)
     } else {
-        Err(format!(
-            "the poll built from the content breaks Discord's limits: {}",
-            problems.join("; ")
-        ))
+        Err(DutyNote::PollBreaksLimits(problems))
     }
 }
 
@@ -80,10 +78,16 @@ impl Duty for WeeklyPoll {
         match self.polls.open(venue(post), &post.payload).await {
             Ok(opened) => Ok(opened.message_id),
             Err(OpenError::Rest(error)) => Err(SendError::Rest(error)),
-            Err(OpenError::Store(error)) => Err(SendError::Store(format!(
-                "the poll could not be recorded: {error}"
+            Err(OpenError::Store(error)) => Err(SendError::Store(DutyNote::PollNotRecorded(
+                error.to_string(),
             ))),
-            Err(refused) => Err(SendError::Refused(refused.to_string())),
+            Err(OpenError::ChannelBusy { message_id }) => {
+                Err(SendError::Refused(DutyNote::PollChannelBusy { message_id }))
+            }
+            Err(OpenError::Raced) => Err(SendError::Refused(DutyNote::PollRaced)),
+            Err(OpenError::Invalid(problems)) => {
+                Err(SendError::Refused(DutyNote::PollBreaksLimits(problems)))
+            }
         }
     }
 

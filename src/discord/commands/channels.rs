@@ -21,7 +21,7 @@ use serenity::{ChannelType, Permissions};
 use tracing::warn;
 
 use crate::discord::{BotError, Context};
-use crate::reply::schedules::not_a_text_channel;
+use crate::reply::schedules::{not_a_text_channel, ScheduleWords};
 use crate::reply::Reply;
 
 /// How long the REST calls of a check may take together. Discord wants the interaction's first
@@ -32,15 +32,15 @@ const PATIENCE: Duration = Duration::from_secs(2);
 const MISSING_ACCESS: isize = 50001;
 
 /// The channel's id when it is a text or announcement channel; otherwise the member is told
-/// to pick one for `what`.
+/// to pick one for the duty `words` names.
 pub(super) fn text_channel(
     channel: &serenity::PartialChannel,
-    what: &str,
+    words: &ScheduleWords,
 ) -> Result<u64, BotError> {
     if matches!(channel.kind, ChannelType::Text | ChannelType::News) {
         Ok(channel.id.get())
     } else {
-        Err(BotError::user(not_a_text_channel(channel.id.get(), what)))
+        Err(BotError::user(not_a_text_channel(channel.id.get(), words)))
     }
 }
 

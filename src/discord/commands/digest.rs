@@ -66,7 +66,7 @@ pub async fn setup(
     #[autocomplete = "zones"]
     timezone: Option<String>,
 ) -> Result<(), BotError> {
-    let channel_id = text_channel(&channel, "weekly digest")?;
+    let channel_id = text_channel(&channel, &Digests::WORDS)?;
     let when = Recurrence {
         time: DailyTime::parse(&time).map_err(BotError::user)?,
         zone: Zone::parse(timezone.as_deref().unwrap_or("UTC")).map_err(BotError::user)?,
@@ -74,7 +74,7 @@ pub async fn setup(
     };
     let summary = digest_summary(channel_id, &when);
     let schedule = Schedule::new(
-        super::guild(ctx),
+        super::guild(ctx)?,
         channel_id,
         when,
         DigestOptions {},

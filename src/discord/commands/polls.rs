@@ -41,7 +41,7 @@ impl Managed for WeeklyPolls {
 
 /// Which kind of poll.
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
-pub enum KindChoice {
+pub enum PollKindChoice {
     #[name = "Quiz: leader or manager?"]
     Quiz,
     #[name = "Pulse: what do we need more of?"]
@@ -50,12 +50,12 @@ pub enum KindChoice {
     Scenario,
 }
 
-impl From<KindChoice> for PollKind {
-    fn from(choice: KindChoice) -> PollKind {
+impl From<PollKindChoice> for PollKind {
+    fn from(choice: PollKindChoice) -> PollKind {
         match choice {
-            KindChoice::Quiz => PollKind::Quiz,
-            KindChoice::Pulse => PollKind::Pulse,
-            KindChoice::Scenario => PollKind::Scenario,
+            PollKindChoice::Quiz => PollKind::Quiz,
+            PollKindChoice::Pulse => PollKind::Pulse,
+            PollKindChoice::Scenario => PollKind::Scenario,
         }
     }
 }
@@ -105,7 +105,7 @@ pub async fn setup(
     #[description = "The text channel for the weekly poll"]
     #[channel_types("Text", "News")]
     channel: serenity::PartialChannel,
-    #[description = "Which kind of poll"] kind: KindChoice,
+    #[description = "Which kind of poll"] kind: PollKindChoice,
     #[description = "Which day of the week"] day: DayChoice,
     #[description = "Time of day, HH:MM on a 24-hour clock"] time: String,
     #[description = "Time zone, like Europe/Berlin (default UTC)"]
@@ -113,7 +113,7 @@ pub async fn setup(
     timezone: Option<String>,
     #[description = "How long each poll runs: 30m, 4h, 1d (default 1d)"] duration: Option<String>,
 ) -> Result<(), BotError> {
-    let channel_id = text_channel(&channel, "weekly poll")?;
+    let channel_id = text_channel(&channel, &WeeklyPolls::WORDS)?;
     let when = Recurrence {
         time: DailyTime::parse(&time).map_err(BotError::user)?,
         zone: Zone::parse(timezone.as_deref().unwrap_or("UTC")).map_err(BotError::user)?,
@@ -130,7 +130,7 @@ pub async fn setup(
     };
     let summary = poll_summary(channel_id, &when, &options);
     let schedule = Schedule::new(
-        super::guild(ctx),
+        super::guild(ctx)?,
         channel_id,
         when,
         options,

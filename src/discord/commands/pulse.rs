@@ -95,7 +95,7 @@ pub async fn setup(
     questions: Option<u8>,
     #[description = "How long it stays open, 1d to 6d (default 2d)"] open_for: Option<String>,
 ) -> Result<(), BotError> {
-    let channel_id = text_channel(&channel, "team pulse")?;
+    let channel_id = text_channel(&channel, &Pulses::WORDS)?;
     let when = Recurrence {
         time: DailyTime::parse(&time).map_err(BotError::user)?,
         zone: Zone::parse(timezone.as_deref().unwrap_or("UTC")).map_err(BotError::user)?,
@@ -114,7 +114,7 @@ pub async fn setup(
     };
     let summary = pulse_summary(channel_id, &when, &options);
     let schedule = Schedule::new(
-        guild(ctx),
+        guild(ctx)?,
         channel_id,
         when,
         options,
@@ -127,7 +127,7 @@ pub async fn setup(
 #[poise::command(slash_command, guild_only)]
 pub async fn now(ctx: Context<'_>) -> Result<(), BotError> {
     let data = ctx.data();
-    let guild = guild(ctx);
+    let guild = guild(ctx)?;
     let Some(settings) = data.schedules.get::<PulseOptions>(guild).await? else {
         return send(ctx, words::not_set_up(&words::PULSE)).await;
     };
@@ -156,9 +156,7 @@ pub async fn now(ctx: Context<'_>) -> Result<(), BotError> {
         Ok(Requested::Done(_)) => notes::already_this_week(week),
         Ok(Requested::Busy) => notes::on_its_way(settings.channel_id),
         Ok(Requested::Stopped) => notes::shutting_down(),
-        Ok(Requested::Database(_)) => notes::not_started(
-            "the database failed (it is in the bot's log); it is tried again at the next start",
-        ),
+        Ok(Requested::Database(_)) => notes::not_started(notes::DATABASE_FAILED),
     };
     send(ctx, answer).await
 }
@@ -201,8 +199,8 @@ pub async fn trend(
     let points = trend_points(
         &data.store,
         &data.content(),
-        guild(ctx),
-        weeks.unwrap_or(12),
+        guild(ctx)?,
+        weeks.unwrap_or(crate::reply::pulse::TREND_WEEKS),
         min,
     )
     .await?;

@@ -7,7 +7,7 @@
 use poise::serenity_prelude::Permissions;
 
 use super::channels::{lacking, unchecked_note};
-use super::send;
+use super::{guild, send};
 use crate::discord::{BotError, Context};
 use crate::model::schedule::{DutyOptions, Schedule};
 use crate::reply::schedules::{self as words, ScheduleWords, StatusView};
@@ -35,16 +35,11 @@ pub(super) trait Managed {
     ) -> impl std::future::Future<Output = Result<Vec<Field>, BotError>> + Send;
 }
 
-/// The server a command runs in (the schedule commands are server-only).
-fn guild(ctx: Context<'_>) -> u64 {
-    super::guild(ctx)
-}
-
 /// The server's schedule, or the private note that it has none yet.
 pub(super) async fn schedule_or_note<M: Managed>(
     ctx: Context<'_>,
 ) -> Result<Option<Schedule<M::Options>>, BotError> {
-    let schedule = ctx.data().schedules.get(guild(ctx)).await?;
+    let schedule = ctx.data().schedules.get(guild(ctx)?).await?;
     if schedule.is_none() {
         send(ctx, words::not_set_up(&M::WORDS)).await?;
     }
@@ -58,7 +53,7 @@ pub(super) async fn check_channel(
     channel_id: u64,
     needs: &[(Permissions, &'static str)],
 ) -> Result<Option<Vec<&'static str>>, BotError> {
-    let missing = lacking(ctx, guild(ctx), channel_id, needs).await;
+    let missing = lacking(ctx, guild(ctx)?, channel_id, needs).await;
     if let Some(missing) = missing.as_ref().filter(|m| !m.is_empty()) {
         return Err(BotError::user(words::cannot_post_in(channel_id, missing)));
     }
@@ -133,14 +128,18 @@ pub(super) async fn status<M: Managed>(ctx: Context<'_>) -> Result<(), BotError>
 
 /// `pause`.
 pub(super) async fn pause<M: Managed>(ctx: Context<'_>) -> Result<(), BotError> {
-    let paused = ctx.data().schedules.pause::<M::Options>(guild(ctx)).await?;
+    let paused = ctx
+        .data()
+        .schedules
+        .pause::<M::Options>(guild(ctx)?)
+        .await?;
     send(ctx, words::paused(&M::WORDS, paused.map(|_| ()))).await
 }
 
 /// `resume`: nothing is owed for the time it was paused.
 pub(super) async fn resume<M: Managed>(ctx: Context<'_>) -> Result<(), BotError> {
     let schedules = &ctx.data().schedules;
-    let resumed = schedules.resume::<M::Options>(guild(ctx)).await?;
+    let resumed = schedules.resume::<M::Options>(guild(ctx)?).await?;
     let next = match &resumed {
         Some(schedule) => Some(schedules.next_post(schedule).await?.map(|o| o.at)),
         None => None,
@@ -150,6 +149,6 @@ pub(super) async fn resume<M: Managed>(ctx: Context<'_>) -> Result<(), BotError>
 
 /// `stop`: the schedule is removed; what was posted stays.
 pub(super) async fn stop<M: Managed>(ctx: Context<'_>) -> Result<(), BotError> {
-    let done = ctx.data().schedules.stop::<M::Options>(guild(ctx)).await?;
+    let done = ctx.data().schedules.stop::<M::Options>(guild(ctx)?).await?;
     send(ctx, words::stopped(&M::WORDS, done)).await
 }

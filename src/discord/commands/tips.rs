@@ -88,8 +88,9 @@ pub enum Switch {
 pub async fn tip(ctx: Context<'_>) -> Result<(), BotError> {
     let data = ctx.data();
     let content = data.content();
-    let todays = match ctx.guild_id() {
-        Some(guild) => tip_settings::todays_tip(&data.store, guild.get(), data.clock.now()).await?,
+    // `/tip` works in direct messages too, where there is no server's tip of the day.
+    let todays = match super::guild(ctx).ok() {
+        Some(guild) => tip_settings::todays_tip(&data.store, guild, data.clock.now()).await?,
         None => None,
     };
     let reply = match todays.as_deref().and_then(|id| content.tip(id)) {
@@ -125,14 +126,14 @@ pub async fn setup(
     timezone: Option<String>,
     #[description = "Which days (default: weekdays)"] days: Option<DaysChoice>,
 ) -> Result<(), BotError> {
-    let channel_id = text_channel(&channel, "daily tip")?;
+    let channel_id = text_channel(&channel, &Tips::WORDS)?;
     let when = Recurrence {
         time: DailyTime::parse(time.as_deref().unwrap_or("09:00")).map_err(BotError::user)?,
         zone: Zone::parse(timezone.as_deref().unwrap_or("UTC")).map_err(BotError::user)?,
         days: days.map_or(Days::Weekdays, Into::into),
     };
     let data = ctx.data();
-    let guild = super::guild(ctx);
+    let guild = super::guild(ctx)?;
     // A new setup keeps the role and the thread, and forgets a skipped day.
     let kept = data
         .schedules
@@ -194,7 +195,7 @@ pub async fn preview(ctx: Context<'_>) -> Result<(), BotError> {
     };
     let data = ctx.data();
     let content = data.content();
-    let tip = tip_settings::upcoming(&data.store, &content, schedule.guild_id).await?;
+    let (_, tip) = tip_settings::upcoming(&data.store, &content, schedule.guild_id).await?;
     let next = data.schedules.next_post(&schedule).await?.map(|o| o.at);
     send(ctx, answers::preview(&content, tip, next)).await
 }
