@@ -21,6 +21,7 @@ pub mod log;
 pub mod metrics;
 pub mod model;
 pub mod polls;
+pub mod port;
 pub mod pulse;
 pub mod reload_fanout;
 pub mod reply;

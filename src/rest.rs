@@ -28,6 +28,7 @@ const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
 /// Discord's JSON error codes the bot reacts to.
 pub mod codes {
     pub const UNKNOWN_CHANNEL: i64 = 10003;
+    pub const UNKNOWN_MESSAGE: i64 = 10008;
     pub const MISSING_ACCESS: i64 = 50001;
     pub const MISSING_PERMISSIONS: i64 = 50013;
 }
@@ -92,17 +93,6 @@ impl RestError {
         match self {
             RestError::Refused { code, .. } => Some(*code),
             _ => None,
-        }
-    }
-
-    /// What an admin should be told about a refusal, in plain words.
-    pub fn explain(&self) -> String {
-        match self.code() {
-            Some(codes::MISSING_PERMISSIONS) | Some(codes::MISSING_ACCESS) => {
-                "I am not allowed to post in that channel (I need View Channel, Send Messages and Embed Links there)".into()
-            }
-            Some(codes::UNKNOWN_CHANNEL) => "the channel no longer exists".into(),
-            _ => self.to_string(),
         }
     }
 }
@@ -479,7 +469,7 @@ fn network_error(error: reqwest::Error) -> RestError {
 }
 
 /// Turns a failed answer into what to do about it.
-fn classify(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> RestError {
+pub(crate) fn classify(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> RestError {
     let parsed: Option<ErrorBody> = serde_json::from_slice(body).ok();
     if status == StatusCode::TOO_MANY_REQUESTS {
         let from_body = parsed.as_ref().and_then(|b| b.retry_after);
@@ -571,12 +561,11 @@ mod tests {
         );
         assert!(refused.is_permanent());
         assert_eq!(refused.code(), Some(codes::MISSING_PERMISSIONS));
-        assert!(refused.explain().contains("not allowed to post"));
         let gone = classify(
             StatusCode::NOT_FOUND,
             &headers(None),
             br#"{"code":10003,"message":"Unknown Channel"}"#,
         );
-        assert!(gone.explain().contains("no longer exists"));
+        assert_eq!(gone.code(), Some(codes::UNKNOWN_CHANNEL));
     }
 }

@@ -12,7 +12,6 @@ use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::fmt::Debug;
 use std::future::Future;
 use std::hash::Hash;
-use std::pin::Pin;
 
 use jiff::Timestamp;
 use tokio::sync::mpsc;
@@ -21,9 +20,6 @@ use tracing::error;
 
 use crate::clock::SharedClock;
 use crate::retry::StopSender;
-
-/// A boxed future, for object-safe traits that reach Discord.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// Events a task keeps for slow listeners before the oldest are dropped.
 pub const EVENT_BUFFER: usize = 4096;

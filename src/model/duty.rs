@@ -64,6 +64,63 @@ impl fmt::Display for DutyKind {
     }
 }
 
+/// A channel permission a scheduled post needs. Which duty needs which is said here, once, for
+/// the setup check and the words of a refusal alike; Discord's bits for them are `discord`'s,
+/// their names `reply`'s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Permission {
+    ViewChannel,
+    SendMessages,
+    EmbedLinks,
+    /// A chart goes out as a file.
+    AttachFiles,
+    SendPolls,
+    /// A tip opens its discussion thread.
+    CreatePublicThreads,
+}
+
+/// What every post needs: to see the channel, write in it and show an embed.
+pub const TO_POST: [Permission; 3] = [
+    Permission::ViewChannel,
+    Permission::SendMessages,
+    Permission::EmbedLinks,
+];
+
+/// `base`, then those of `more` it does not have yet.
+pub fn all_of(base: &[Permission], more: &[Permission]) -> Vec<Permission> {
+    let mut all = base.to_vec();
+    for permission in more {
+        if !all.contains(permission) {
+            all.push(*permission);
+        }
+    }
+    all
+}
+
+impl DutyKind {
+    /// What the duty's posts need in their channel. A tip that opens a thread needs Create
+    /// Public Threads too (`TipOptions`'s needs).
+    pub fn needs(self) -> &'static [Permission] {
+        const POLLS: [Permission; 4] = [
+            Permission::ViewChannel,
+            Permission::SendMessages,
+            Permission::EmbedLinks,
+            Permission::SendPolls,
+        ];
+        const CHARTS: [Permission; 4] = [
+            Permission::ViewChannel,
+            Permission::SendMessages,
+            Permission::EmbedLinks,
+            Permission::AttachFiles,
+        ];
+        match self {
+            DutyKind::Tip | DutyKind::Pulse => &TO_POST,
+            DutyKind::WeeklyPoll => &POLLS,
+            DutyKind::PulseResult | DutyKind::Digest => &CHARTS,
+        }
+    }
+}
+
 /// Where one day of a duty stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DutyStatus {
@@ -119,5 +176,29 @@ mod tests {
             assert_eq!(DutyStatus::from_stored(status.as_str()), Some(status));
         }
         assert_eq!(DutyKind::from_stored("tips"), None);
+    }
+
+    #[test]
+    fn every_duty_needs_to_post_and_what_its_posts_carry() {
+        for kind in DutyKind::ALL {
+            assert!(TO_POST.iter().all(|p| kind.needs().contains(p)), "{kind}");
+        }
+        assert!(DutyKind::WeeklyPoll
+            .needs()
+            .contains(&Permission::SendPolls));
+        assert!(DutyKind::Digest.needs().contains(&Permission::AttachFiles));
+        assert!(DutyKind::PulseResult
+            .needs()
+            .contains(&Permission::AttachFiles));
+        assert!(!DutyKind::Tip.needs().contains(&Permission::AttachFiles));
+        assert_eq!(
+            all_of(&TO_POST, &[Permission::EmbedLinks, Permission::SendPolls]),
+            [
+                Permission::ViewChannel,
+                Permission::SendMessages,
+                Permission::EmbedLinks,
+                Permission::SendPolls
+            ]
+        );
     }
 }

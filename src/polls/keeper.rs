@@ -20,13 +20,15 @@ use jiff::{SignedDuration, Timestamp};
 use tokio::sync::{broadcast, mpsc};
 use tracing::{debug, info, warn};
 
-use super::api::PollApi;
 use crate::clock::SharedClock;
 use crate::live::LiveContent;
+use crate::model::duty::TO_POST;
+use crate::model::ids::{ChannelId, MessageId};
 use crate::model::poll::PollState;
 use crate::model::shards::Ownership;
+use crate::port::{PollApi, PortError};
 use crate::reply::poll::recap;
-use crate::rest::RestError;
+use crate::reply::poll_notes::RECAP;
 use crate::retry::{retry, GaveUp, Patience, Stop, StopSender, Transient};
 use crate::store::{PollRecord, Store, StoreError};
 use crate::tasks::{self, Control, DueQueue, Setbacks, Worker, EVENT_BUFFER};
@@ -270,7 +272,7 @@ impl Worker for Keeper {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 enum CountError {
     #[error("{0}")]
-    Rest(#[from] RestError),
+    Port(#[from] PortError),
     #[error("Discord has not marked the count final")]
     NotFinal,
 }
@@ -278,14 +280,14 @@ enum CountError {
 impl Transient for CountError {
     fn is_permanent(&self) -> bool {
         match self {
-            CountError::Rest(error) => error.is_permanent(),
+            CountError::Port(error) => error.is_permanent(),
             CountError::NotFinal => false,
         }
     }
 
     fn retry_after(&self) -> Option<Duration> {
         match self {
-            CountError::Rest(error) => error.retry_after(),
+            CountError::Port(error) => error.retry_after(),
             CountError::NotFinal => None,
         }
     }
@@ -296,16 +298,17 @@ trait Explain {
     fn explain(&self) -> String;
 }
 
-impl Explain for RestError {
+/// A recap needs what every post needs; the poll itself is posted already.
+impl Explain for PortError {
     fn explain(&self) -> String {
-        RestError::explain(self)
+        PortError::explain(self, RECAP, &TO_POST)
     }
 }
 
 impl Explain for CountError {
     fn explain(&self) -> String {
         match self {
-            CountError::Rest(error) => error.explain(),
+            CountError::Port(error) => Explain::explain(error),
             CountError::NotFinal => {
                 "Discord did not mark the poll's count final within a day of its close".into()
             }
@@ -317,6 +320,16 @@ struct Job {
     deps: PollDeps,
     events: broadcast::Sender<PollEvent>,
     stop: Stop,
+}
+
+/// The poll's channel, as the port takes it.
+fn channel(poll: &PollRecord) -> ChannelId {
+    ChannelId::new(poll.channel_id)
+}
+
+/// The poll's message, as the port takes it.
+fn message(poll: &PollRecord) -> MessageId {
+    MessageId::new(poll.message_id)
 }
 
 impl Job {
@@ -347,7 +360,7 @@ impl Job {
             self.deps.clock.as_ref(),
             Self::patience(poll),
             &self.stop,
-            || self.deps.api.final_counts(poll.channel_id, poll.message_id),
+            || self.deps.api.final_counts(channel(poll), message(poll)),
             |error, wait| debug!(message_id = poll.message_id, %error, ?wait, "poll not readable yet"),
         )
         .await;
@@ -365,7 +378,7 @@ impl Job {
             self.deps.clock.as_ref(),
             Self::patience(poll),
             &self.stop,
-            || self.deps.api.expire(poll.channel_id, poll.message_id),
+            || self.deps.api.expire(channel(poll), message(poll)),
             |error, wait| debug!(message_id = poll.message_id, %error, ?wait, "poll not ended yet"),
         )
         .await;
@@ -397,12 +410,12 @@ impl Job {
                 match self
                     .deps
                     .api
-                    .final_counts(poll.channel_id, poll.message_id)
+                    .final_counts(channel(poll), message(poll))
                     .await
                 {
                     Ok(Some(counts)) => Ok(counts),
                     Ok(None) => Err(CountError::NotFinal),
-                    Err(error) => Err(CountError::Rest(error)),
+                    Err(error) => Err(CountError::Port(error)),
                 }
             },
             |error, wait| debug!(message_id = poll.message_id, %error, ?wait, "count not final yet"),
@@ -437,7 +450,7 @@ impl Job {
             self.deps.clock.as_ref(),
             Self::patience(poll),
             &self.stop,
-            || self.deps.api.post_recap(poll.channel_id, poll.message_id, &reply),
+            || self.deps.api.post_recap(channel(poll), message(poll), &reply),
             |error, wait| debug!(message_id = poll.message_id, %error, ?wait, "recap not accepted yet"),
         )
         .await;
@@ -450,8 +463,9 @@ impl Job {
     async fn recapped(
         &self,
         poll: &PollRecord,
-        recap_id: u64,
+        recap: MessageId,
     ) -> Result<Option<PollEvent>, StoreError> {
+        let recap_id = recap.get();
         self.deps
             .store
             .mark_recapped(poll.message_id, recap_id)
@@ -469,7 +483,7 @@ impl Job {
             self.deps.clock.as_ref(),
             Self::patience(poll),
             &self.stop,
-            || self.deps.api.find_recap(poll.channel_id, poll.message_id, poll.created_at),
+            || self.deps.api.find_recap(channel(poll), message(poll), poll.created_at),
             |error, wait| debug!(message_id = poll.message_id, %error, ?wait, "cannot check for the recap yet"),
         )
         .await;

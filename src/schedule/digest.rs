@@ -12,13 +12,13 @@ use serde::{Deserialize, Serialize};
 
 use super::duty::{Arrival, Ctx, Duty, Plan, Prepared, SendError, Sending};
 use super::pulse::{close_due, trend_points};
-use super::{Addressing, Poster};
 use crate::model::duty::DutyKind;
+use crate::model::ids::MessageId;
 use crate::model::schedule::DigestSchedule;
+use crate::port::{Addressing, PortError, Poster};
 use crate::reply::digest::{digest, digest_title, DigestInput, PulseWeek};
 use crate::reply::pulse::results_of;
 use crate::reply::Reply;
-use crate::rest::RestError;
 use crate::store::StoreError;
 use crate::when::Occurrence;
 
@@ -59,7 +59,7 @@ impl Duty for Digest {
         })
     }
 
-    async fn send(&self, ctx: &Ctx, post: &Sending<DigestPost>) -> Result<u64, SendError> {
+    async fn send(&self, ctx: &Ctx, post: &Sending<DigestPost>) -> Result<MessageId, SendError> {
         let reply = self
             .build(ctx, post)
             .await
@@ -75,7 +75,7 @@ impl Duty for Digest {
         _ctx: &Ctx,
         post: &Sending<DigestPost>,
         since: Timestamp,
-    ) -> Result<Option<u64>, RestError> {
+    ) -> Result<Option<MessageId>, PortError> {
         let title = digest_title(post.payload.date);
         self.poster.find_own(post.channel, since, &title).await
     }
@@ -84,7 +84,7 @@ impl Duty for Digest {
         &self,
         _ctx: &Ctx,
         _post: &Sending<DigestPost>,
-        _message_id: u64,
+        _message_id: MessageId,
         _arrival: Arrival,
     ) -> Result<(), StoreError> {
         Ok(())

@@ -14,9 +14,10 @@ use super::pacer::Pacer;
 use crate::clock::SharedClock;
 use crate::config::TipsConfig;
 use crate::live::LiveContent;
-use crate::model::duty::DutyKind;
+use crate::model::duty::{DutyKind, Permission};
+use crate::model::ids::{ChannelId, MessageId};
 use crate::model::schedule::{DutyOptions, Schedule};
-use crate::rest::RestError;
+use crate::port::PortError;
 use crate::retry::{Stop, Transient};
 use crate::store::{Store, StoreError};
 use crate::when::{Occurrence, Timetable};
@@ -58,7 +59,7 @@ pub(crate) enum Prepared<P> {
 pub(crate) struct Sending<P> {
     pub guild: u64,
     pub date: Date,
-    pub channel: u64,
+    pub channel: ChannelId,
     pub due_at: Timestamp,
     /// When the claim was written; what was posted after it (less a minute) may be ours.
     pub claimed_at: Timestamp,
@@ -79,7 +80,7 @@ pub(crate) enum Arrival {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub(crate) enum SendError {
     #[error("{0}")]
-    Rest(#[from] RestError),
+    Port(#[from] PortError),
     /// Refused for a reason of our own; the words are what people are shown.
     #[error("{0}")]
     Refused(String),
@@ -89,10 +90,11 @@ pub(crate) enum SendError {
 }
 
 impl SendError {
-    /// The reason in words a server's admins can act on.
-    pub fn explain(&self) -> String {
+    /// The reason in words a server's admins can act on; `what` is the post and `needs` what
+    /// it needs in its channel (see [`PortError::explain`]).
+    pub fn explain(&self, what: &str, needs: &[Permission]) -> String {
         match self {
-            SendError::Rest(error) => error.explain(),
+            SendError::Port(error) => error.explain(what, needs),
             SendError::Refused(detail) | SendError::Store(detail) => detail.clone(),
         }
     }
@@ -101,7 +103,7 @@ impl SendError {
 impl Transient for SendError {
     fn is_permanent(&self) -> bool {
         match self {
-            SendError::Rest(error) => error.is_permanent(),
+            SendError::Port(error) => error.is_permanent(),
             SendError::Refused(_) => true,
             SendError::Store(_) => false,
         }
@@ -109,7 +111,7 @@ impl Transient for SendError {
 
     fn retry_after(&self) -> Option<std::time::Duration> {
         match self {
-            SendError::Rest(error) => error.retry_after(),
+            SendError::Port(error) => error.retry_after(),
             SendError::Refused(_) | SendError::Store(_) => None,
         }
     }
@@ -178,12 +180,17 @@ pub(crate) trait Duty: Send + Sync + 'static {
         owed: Occurrence,
     ) -> impl Future<Output = Result<Prepared<Self::Payload>, StoreError>> + Send;
 
+    /// What the post needs in its channel, named when Discord refuses it.
+    fn needs(&self, _post: &Sending<Self::Payload>) -> Vec<Permission> {
+        Self::KIND.needs().to_vec()
+    }
+
     /// Sends the post once; the engine retries. Returns the message id.
     fn send(
         &self,
         ctx: &Ctx,
         post: &Sending<Self::Payload>,
-    ) -> impl Future<Output = Result<u64, SendError>> + Send;
+    ) -> impl Future<Output = Result<MessageId, SendError>> + Send;
 
     /// The post in its channel, if a previous run sent it after `since`.
     fn find(
@@ -191,7 +198,7 @@ pub(crate) trait Duty: Send + Sync + 'static {
         ctx: &Ctx,
         post: &Sending<Self::Payload>,
         since: Timestamp,
-    ) -> impl Future<Output = Result<Option<u64>, RestError>> + Send;
+    ) -> impl Future<Output = Result<Option<MessageId>, PortError>> + Send;
 
     /// Work to do at start, before any claim is recovered or day planned, for the servers
     /// `owns` accepts (the pulse closes what is past its time: its deletion never waits on a
@@ -213,7 +220,7 @@ pub(crate) trait Duty: Send + Sync + 'static {
         &self,
         ctx: &Ctx,
         post: &Sending<Self::Payload>,
-        message_id: u64,
+        message_id: MessageId,
         arrival: Arrival,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }

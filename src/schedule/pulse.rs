@@ -19,14 +19,14 @@ use tracing::info;
 
 use super::duty::{Arrival, Ctx, Duty, Plan, Planned, Prepared, SendError, Sending};
 use super::engine::ScheduleEvent;
-use super::{Addressing, Poster};
 use crate::content::PulseSide;
 use crate::model::duty::{DutyKind, DutyStatus};
+use crate::model::ids::MessageId;
 use crate::model::schedule::PulseSchedule;
+use crate::port::{Addressing, PortError, Poster};
 use crate::pulse::stats::{side_score, WeekPoint};
 use crate::pulse::{new_key, pick_statements, week_of};
 use crate::reply::pulse::{pulse_post, pulse_title, result, result_title, results_of};
-use crate::rest::RestError;
 use crate::store::{NewPulse, PulseRecord, Store, StoreError};
 use crate::when::{Occurrence, Timetable};
 
@@ -179,7 +179,7 @@ impl Duty for PulseOpen {
         })
     }
 
-    async fn send(&self, ctx: &Ctx, post: &Sending<PulsePost>) -> Result<u64, SendError> {
+    async fn send(&self, ctx: &Ctx, post: &Sending<PulsePost>) -> Result<MessageId, SendError> {
         let pulse = claimed_pulse(ctx, post.payload.pulse_id).await?;
         let content = ctx.content.get();
         let reply = pulse_post(
@@ -201,7 +201,7 @@ impl Duty for PulseOpen {
         _ctx: &Ctx,
         post: &Sending<PulsePost>,
         since: Timestamp,
-    ) -> Result<Option<u64>, RestError> {
+    ) -> Result<Option<MessageId>, PortError> {
         self.poster
             .find_own(post.channel, since, &pulse_title(post.payload.week))
             .await
@@ -211,11 +211,11 @@ impl Duty for PulseOpen {
         &self,
         ctx: &Ctx,
         post: &Sending<PulsePost>,
-        message_id: u64,
+        message_id: MessageId,
         _arrival: Arrival,
     ) -> Result<(), StoreError> {
         ctx.store
-            .set_pulse_message(post.payload.pulse_id, message_id)
+            .set_pulse_message(post.payload.pulse_id, message_id.get())
             .await
     }
 }
@@ -314,7 +314,7 @@ impl Duty for PulseResult {
         })
     }
 
-    async fn send(&self, ctx: &Ctx, post: &Sending<ResultPost>) -> Result<u64, SendError> {
+    async fn send(&self, ctx: &Ctx, post: &Sending<ResultPost>) -> Result<MessageId, SendError> {
         let pulse = claimed_pulse(ctx, post.payload.pulse_id).await?;
         let store_error = |e: StoreError| SendError::Store(e.to_string());
         let reply = result_reply(ctx, &pulse, self.min_responses)
@@ -322,7 +322,7 @@ impl Duty for PulseResult {
             .map_err(store_error)?;
         let to = Addressing {
             role: None,
-            reply_to: pulse.message_id,
+            reply_to: pulse.message_id.map(MessageId::new),
         };
         Ok(self.poster.post(post.channel, &reply, to).await?)
     }
@@ -332,7 +332,7 @@ impl Duty for PulseResult {
         _ctx: &Ctx,
         post: &Sending<ResultPost>,
         since: Timestamp,
-    ) -> Result<Option<u64>, RestError> {
+    ) -> Result<Option<MessageId>, PortError> {
         self.poster
             .find_own(post.channel, since, &result_title(post.payload.week))
             .await
@@ -342,7 +342,7 @@ impl Duty for PulseResult {
         &self,
         _ctx: &Ctx,
         _post: &Sending<ResultPost>,
-        _message_id: u64,
+        _message_id: MessageId,
         _arrival: Arrival,
     ) -> Result<(), StoreError> {
         Ok(())

@@ -4,7 +4,6 @@
 
 use jiff::Zoned;
 use poise::serenity_prelude as serenity;
-use serenity::Permissions;
 
 use super::channels::text_channel;
 use super::polls::DayChoice;
@@ -31,10 +30,6 @@ pub(super) struct Pulses;
 impl Managed for Pulses {
     type Options = PulseOptions;
     const WORDS: ScheduleWords = words::PULSE;
-
-    fn needs(_options: &PulseOptions) -> Vec<(Permissions, &'static str)> {
-        schedules::TO_POST.to_vec()
-    }
 
     /// The open pulse's count (never what anyone answered) and how the last result went.
     async fn details(ctx: Context<'_>, schedule: &PulseSchedule) -> Result<Vec<Field>, BotError> {
