@@ -20,6 +20,7 @@ use crate::model::schedule::{DutyOptions, Schedule};
 use crate::port::PortError;
 use crate::retry::{Stop, Transient};
 use crate::store::{Store, StoreError};
+use crate::tasks::Abandoned;
 use crate::when::{Occurrence, Timetable};
 
 /// What every duty and the engine share.
@@ -87,6 +88,10 @@ pub(crate) enum SendError {
     /// The database failed before the post could be recorded; it is tried again.
     #[error("{0}")]
     Store(String),
+    /// The post's chart was not drawn: the bot was stopping. It is tried again (or recovered
+    /// at the next start).
+    #[error("{0}")]
+    Abandoned(#[from] Abandoned),
 }
 
 impl SendError {
@@ -96,6 +101,7 @@ impl SendError {
         match self {
             SendError::Port(error) => error.explain(what, needs),
             SendError::Refused(detail) | SendError::Store(detail) => detail.clone(),
+            SendError::Abandoned(error) => error.to_string(),
         }
     }
 }
@@ -105,14 +111,14 @@ impl Transient for SendError {
         match self {
             SendError::Port(error) => error.is_permanent(),
             SendError::Refused(_) => true,
-            SendError::Store(_) => false,
+            SendError::Store(_) | SendError::Abandoned(_) => false,
         }
     }
 
     fn retry_after(&self) -> Option<std::time::Duration> {
         match self {
             SendError::Port(error) => error.retry_after(),
-            SendError::Refused(_) | SendError::Store(_) => None,
+            SendError::Refused(_) | SendError::Store(_) | SendError::Abandoned(_) => None,
         }
     }
 }

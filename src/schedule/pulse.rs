@@ -28,6 +28,7 @@ use crate::pulse::stats::{side_score, WeekPoint};
 use crate::pulse::{new_key, pick_statements, week_of};
 use crate::reply::pulse::{pulse_post, pulse_title, result, result_title, results_of};
 use crate::store::{NewPulse, PulseRecord, Store, StoreError};
+use crate::tasks::off_runtime;
 use crate::when::{Occurrence, Timetable};
 
 /// Opening the week's pulse.
@@ -316,10 +317,7 @@ impl Duty for PulseResult {
 
     async fn send(&self, ctx: &Ctx, post: &Sending<ResultPost>) -> Result<MessageId, SendError> {
         let pulse = claimed_pulse(ctx, post.payload.pulse_id).await?;
-        let store_error = |e: StoreError| SendError::Store(e.to_string());
-        let reply = result_reply(ctx, &pulse, self.min_responses)
-            .await
-            .map_err(store_error)?;
+        let reply = result_reply(ctx, &pulse, self.min_responses).await?;
         let to = Addressing {
             role: None,
             reply_to: pulse.message_id.map(MessageId::new),
@@ -358,37 +356,48 @@ async fn claimed_pulse(ctx: &Ctx, id: i64) -> Result<PulseRecord, SendError> {
         .ok_or_else(|| SendError::Refused("the pulse is no longer in the database".into()))
 }
 
-/// The result of a closed pulse, with last week's for the change.
+/// The result of a closed pulse, with last week's for the change; its chart is drawn off the
+/// runtime's threads.
 pub(super) async fn result_reply(
     ctx: &Ctx,
     pulse: &PulseRecord,
     min_responses: u32,
-) -> Result<crate::reply::Reply, StoreError> {
+) -> Result<crate::reply::Reply, SendError> {
+    let store_error = |e: StoreError| SendError::Store(e.to_string());
     let content = ctx.content.get();
-    let counts = ctx.store.pulse_counts(pulse.id).await?;
+    let counts = ctx
+        .store
+        .pulse_counts(pulse.id)
+        .await
+        .map_err(store_error)?;
     let results = results_of(&content, &pulse.statements, &counts);
     let previous = ctx
         .store
         .closed_pulses(pulse.guild_id, 2)
-        .await?
+        .await
+        .map_err(store_error)?
         .into_iter()
         .find(|p| p.week < pulse.week && p.responses >= min_responses);
     let previous = match previous {
         Some(p) => Some(results_of(
             &content,
             &p.statements,
-            &ctx.store.pulse_counts(p.id).await?,
+            &ctx.store.pulse_counts(p.id).await.map_err(store_error)?,
         )),
         None => None,
     };
-    Ok(result(
-        &content,
-        pulse.week,
-        pulse.responses,
-        min_responses,
-        &results,
-        previous.as_deref(),
-    ))
+    let (week, responses) = (pulse.week, pulse.responses);
+    Ok(off_runtime(move || {
+        result(
+            &content,
+            week,
+            responses,
+            min_responses,
+            &results,
+            previous.as_deref(),
+        )
+    })
+    .await?)
 }
 
 /// The leading and managing scores of a server's last `weeks` closed pulses, oldest first;

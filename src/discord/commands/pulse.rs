@@ -19,6 +19,7 @@ use crate::reply::pulse_notes::{self as notes, parse_open_for};
 use crate::reply::schedules::{self as words, pulse_details, pulse_summary, ScheduleWords};
 use crate::reply::Field;
 use crate::schedule::{trend_points, Requested, ScheduleEvent};
+use crate::tasks::off_runtime;
 use crate::when::{DailyTime, Days, Recurrence, Zone};
 
 /// How long `/pulse now` waits for the post before saying it is on its way.
@@ -201,5 +202,6 @@ pub async fn trend(
         min,
     )
     .await?;
-    send(ctx, crate::reply::pulse::trend(&points, min)).await
+    let shown = off_runtime(move || crate::reply::pulse::trend(&points, min)).await?;
+    send(ctx, shown).await
 }
