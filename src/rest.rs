@@ -241,6 +241,11 @@ struct ErrorBody {
     retry_after: Option<f64>,
 }
 
+/// The client could not be built: reqwest could not set up TLS (or its timeout).
+#[derive(Debug, thiserror::Error)]
+#[error("could not build the HTTP client for Discord's REST API ({0}); a restart cannot help until the machine's TLS setup is fixed")]
+pub struct ClientError(String);
+
 /// The client.
 #[derive(Clone)]
 pub struct Rest {
@@ -258,19 +263,21 @@ impl std::fmt::Debug for Rest {
 }
 
 impl Rest {
-    pub fn new(config: &DiscordConfig, token: &Token) -> Rest {
+    /// A client with the request timeout, for `config`'s API base. Fails rather than fall
+    /// back to a client without the timeout (or one that panics where TLS cannot start).
+    pub fn new(config: &DiscordConfig, token: &Token) -> Result<Rest, ClientError> {
         let client = reqwest::Client::builder()
             .timeout(REQUEST_TIMEOUT)
             .build()
-            .unwrap_or_else(|_| reqwest::Client::new());
-        Rest {
+            .map_err(|error| ClientError(described(&error)))?;
+        Ok(Rest {
             client,
             base: config
                 .api_base
                 .as_ref()
                 .map_or(DISCORD_BASE.to_string(), |b| b.as_str().to_string()),
             authorization: format!("Bot {}", token.expose()),
-        }
+        })
     }
 
     /// Posts a message in a channel. `body` is a serenity `CreateMessage` (or any JSON); with
@@ -456,6 +463,18 @@ fn mime_of(name: &str) -> &'static str {
     }
 }
 
+/// An error with its causes, one after another.
+fn described(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut words = error.to_string();
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        words.push_str(": ");
+        words.push_str(&inner.to_string());
+        cause = inner.source();
+    }
+    words
+}
+
 /// A network failure, described without the URL (which can hold an interaction token).
 fn network_error(error: reqwest::Error) -> RestError {
     let kind = if error.is_timeout() {
@@ -532,6 +551,22 @@ mod tests {
             RestError::RateLimited {
                 retry_after: DEFAULT_RETRY_AFTER
             }
+        );
+    }
+
+    #[test]
+    fn a_client_builds_with_its_timeout_and_a_failure_says_what_failed() {
+        let token = crate::config::Config::default()
+            .token(|_| Some("a-token".into()))
+            .expect("token");
+        let rest = Rest::new(&DiscordConfig::default(), &token).expect("client");
+        assert_eq!(rest.base, DISCORD_BASE);
+        let failed = ClientError(described(&std::io::Error::other("no TLS provider")));
+        assert!(
+            failed.to_string().starts_with(
+                "could not build the HTTP client for Discord's REST API (no TLS provider)"
+            ),
+            "{failed}"
         );
     }
 

@@ -66,7 +66,7 @@ async fn a_channel_post_uploads_its_files() {
     let token = config
         .token(|_| Some(support::TOKEN.into()))
         .expect("token");
-    let poster = DiscordPoster::new(Rest::new(&config.discord, &token));
+    let poster = DiscordPoster::new(Rest::new(&config.discord, &token).expect("client"));
     let reply = chart_reply();
     let mark = fake.mark();
     poster

@@ -458,7 +458,7 @@ async fn post_as_the_bot(fake: &FakeDiscord, tip_id: &str) -> u64 {
     let token = config
         .token(|_| Some(support::TOKEN.into()))
         .expect("token");
-    let poster = DiscordPoster::new(Rest::new(&config.discord, &token));
+    let poster = DiscordPoster::new(Rest::new(&config.discord, &token).expect("client"));
     poster
         .post(
             ChannelId::new(TEXT_CHANNEL_ID),
