@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, AUTHORIZATION, RETRY_AFTER, USER_AGENT};
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, RETRY_AFTER, USER_AGENT};
 use reqwest::multipart::{Form, Part};
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
@@ -243,7 +243,7 @@ struct ErrorBody {
 
 /// The client could not be built: reqwest could not set up TLS (or its timeout).
 #[derive(Debug, thiserror::Error)]
-#[error("could not build the HTTP client for Discord's REST API ({0}); a restart cannot help until the machine's TLS setup is fixed")]
+#[error("could not build the HTTP client for Discord's REST API: {0}")]
 pub struct ClientError(String);
 
 /// The client.
@@ -251,7 +251,8 @@ pub struct ClientError(String);
 pub struct Rest {
     client: reqwest::Client,
     base: String,
-    authorization: String,
+    /// `Bot <token>`, marked sensitive so that no HTTP layer logs it.
+    authorization: HeaderValue,
 }
 
 impl std::fmt::Debug for Rest {
@@ -269,14 +270,24 @@ impl Rest {
         let client = reqwest::Client::builder()
             .timeout(REQUEST_TIMEOUT)
             .build()
-            .map_err(|error| ClientError(described(&error)))?;
+            .map_err(|error| {
+                ClientError(format!(
+                    "{}; a restart cannot help until TLS works on this machine",
+                    described(&error)
+                ))
+            })?;
+        let mut authorization =
+            HeaderValue::from_str(&format!("Bot {}", token.expose())).map_err(|_| {
+                ClientError("the bot token has characters an HTTP header cannot carry".into())
+            })?;
+        authorization.set_sensitive(true);
         Ok(Rest {
             client,
             base: config
                 .api_base
                 .as_ref()
                 .map_or(DISCORD_BASE.to_string(), |b| b.as_str().to_string()),
-            authorization: format!("Bot {}", token.expose()),
+            authorization,
         })
     }
 
@@ -561,10 +572,12 @@ mod tests {
             .expect("token");
         let rest = Rest::new(&DiscordConfig::default(), &token).expect("client");
         assert_eq!(rest.base, DISCORD_BASE);
+        assert!(rest.authorization.is_sensitive());
+        assert!(!format!("{rest:?}").contains("a-token"));
         let failed = ClientError(described(&std::io::Error::other("no TLS provider")));
         assert!(
             failed.to_string().starts_with(
-                "could not build the HTTP client for Discord's REST API (no TLS provider)"
+                "could not build the HTTP client for Discord's REST API: no TLS provider"
             ),
             "{failed}"
         );
