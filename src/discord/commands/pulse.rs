@@ -44,7 +44,7 @@ impl Managed for Pulses {
             None => None,
         };
         let last = store
-            .latest_duty(DutyKind::PulseResult, schedule.guild_id, &DutyStatus::ALL)
+            .latest_duty(DutyKind::PulseResult, schedule.guild_id, DutyStatus::ALL)
             .await?
             .map(|entry| notes::LastResult {
                 week: entry.local_date,
