@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use tokio::sync::broadcast;
 use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
 use tracing::{error, info, warn};
 
 use crate::clock::{Clock, SharedClock, SystemClock};
@@ -21,7 +22,7 @@ use crate::lease::{Held, LeaseError, Terms};
 use crate::live::{LiveContent, Reloaded};
 use crate::polls::{PollDeps, PollEvent, PollKeeper, Polls};
 use crate::rest::{ClientError, Rest};
-use crate::retry::{self, GaveUp, Patience, Stop, Transient};
+use crate::retry::{self, GaveUp, Patience, Transient};
 use crate::schedule::{Deps, ScheduleEvent, Scheduler};
 use crate::store::{Engine, Store, StoreError};
 
@@ -118,7 +119,14 @@ impl Bot {
         let lease = match store.engine() {
             Engine::Postgres => {
                 let terms = Terms::seconds(config.storage.lease_seconds);
-                Held::take(&store, ownership, terms, clock.clone(), &Stop::never()).await?
+                Held::take(
+                    &store,
+                    ownership,
+                    terms,
+                    clock.clone(),
+                    &CancellationToken::new(),
+                )
+                .await?
             }
             Engine::Sqlite => None,
         };
@@ -198,7 +206,7 @@ async fn open_store(database: &Database, clock: &dyn Clock) -> Result<Store, Sto
     retry::retry(
         clock,
         Patience::forever(DATABASE_RETRY_CAP),
-        &Stop::never(),
+        &CancellationToken::new(),
         || Store::open_postgres(url.expose(), &shown),
         |error, wait| warn!(%error, ?wait, "cannot reach the database; trying again"),
     )

@@ -19,10 +19,10 @@ use std::hash::Hash;
 use jiff::Timestamp;
 use tokio::sync::mpsc;
 use tokio::task::{Id, JoinSet};
+use tokio_util::sync::CancellationToken;
 use tracing::error;
 
 use crate::clock::SharedClock;
-use crate::retry::StopSender;
 
 /// Work handed to [`off_runtime`] never ran: the runtime was shutting down.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -201,7 +201,7 @@ pub async fn run<W: Worker>(
     mut queue: DueQueue<W::Key>,
     clock: SharedClock,
     mut commands: mpsc::UnboundedReceiver<Control<W::Command>>,
-    stop: StopSender,
+    stop: CancellationToken,
 ) {
     loop {
         let next = queue.next_at();
@@ -219,7 +219,7 @@ pub async fn run<W: Worker>(
             }
         }
     }
-    stop.stop();
+    stop.cancel();
     queue.drain().await;
 }
 

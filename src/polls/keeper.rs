@@ -18,6 +18,7 @@ use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
 use tokio::sync::{broadcast, mpsc};
+use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 
 use crate::clock::SharedClock;
@@ -29,7 +30,7 @@ use crate::model::shards::Ownership;
 use crate::port::{PollApi, PortError};
 use crate::reply::poll::recap;
 use crate::reply::poll_notes::RECAP;
-use crate::retry::{retry, GaveUp, Patience, Stop, StopSender, Transient};
+use crate::retry::{retry, GaveUp, Patience, Transient};
 use crate::store::{PollRecord, Store, StoreError};
 use crate::tasks::{self, Control, DueQueue, Setbacks, Worker, EVENT_BUFFER};
 
@@ -76,7 +77,7 @@ enum Command {
 pub struct Unstarted {
     keeper: Keeper,
     commands: mpsc::UnboundedReceiver<Control<Command>>,
-    stop: StopSender,
+    stop: CancellationToken,
 }
 
 impl Unstarted {
@@ -111,7 +112,8 @@ impl PollKeeper {
     pub fn new(deps: PollDeps) -> (PollKeeper, Unstarted) {
         let (sender, receiver) = mpsc::unbounded_channel();
         let (events, _) = broadcast::channel(EVENT_BUFFER);
-        let (stop_sender, stop) = Stop::new();
+        let stop_sender = CancellationToken::new();
+        let stop = stop_sender.child_token();
         let keeper = Keeper {
             deps,
             events: events.clone(),
@@ -156,7 +158,7 @@ struct Keeper {
     deps: PollDeps,
     events: broadcast::Sender<PollEvent>,
     watched: HashSet<u64>,
-    stop: Stop,
+    stop: CancellationToken,
     /// Polls whose job or check failed on the database, to try again shortly.
     setbacks: Setbacks<u64>,
 }
@@ -183,10 +185,9 @@ impl Keeper {
             let wait = crate::retry::backoff(attempt, tasks::SETBACK_CAP, &mut rand::rng());
             attempt += 1;
             warn!(%error, ?wait, "the poll keeper cannot read the database; trying again");
-            let mut stop = self.stop.clone();
             tokio::select! {
                 () = self.deps.clock.sleep(SignedDuration::try_from(wait).unwrap_or(SignedDuration::MAX)) => {}
-                () = stop.stopped() => return None,
+                () = self.stop.cancelled() => return None,
             }
         }
     }
@@ -319,7 +320,7 @@ impl Explain for CountError {
 struct Job {
     deps: PollDeps,
     events: broadcast::Sender<PollEvent>,
-    stop: Stop,
+    stop: CancellationToken,
 }
 
 /// The poll's channel, as the port takes it.

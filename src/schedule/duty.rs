@@ -9,6 +9,7 @@ use jiff::civil::Date;
 use jiff::Timestamp;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use tokio_util::sync::CancellationToken;
 
 use super::pacer::Pacer;
 use crate::clock::SharedClock;
@@ -18,7 +19,7 @@ use crate::model::duty::{DutyKind, Permission};
 use crate::model::ids::{ChannelId, MessageId};
 use crate::model::schedule::{DutyOptions, Schedule};
 use crate::port::PortError;
-use crate::retry::{Stop, Transient};
+use crate::retry::Transient;
 use crate::store::{Store, StoreError};
 use crate::tasks::Abandoned;
 use crate::when::{Occurrence, Timetable};
@@ -31,7 +32,7 @@ pub(crate) struct Ctx {
     pub config: TipsConfig,
     pub pacer: Pacer,
     /// Raised at shutdown: waits to retry end, requests under way finish.
-    pub stop: Stop,
+    pub stop: CancellationToken,
 }
 
 /// A server's settings for a duty, as far as planning needs them.
