@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use tokio::sync::broadcast;
 use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
 use tracing::{error, info, warn};
 
 use crate::clock::{Clock, SharedClock, SystemClock};
@@ -20,8 +21,8 @@ use crate::discord::{Data, Parts};
 use crate::lease::{Held, LeaseError, Terms};
 use crate::live::{LiveContent, Reloaded};
 use crate::polls::{PollDeps, PollEvent, PollKeeper, Polls};
-use crate::rest::Rest;
-use crate::retry::{self, GaveUp, Patience, Stop, Transient};
+use crate::rest::{ClientError, Rest};
+use crate::retry::{self, GaveUp, Patience, Transient};
 use crate::schedule::{Deps, ScheduleEvent, Scheduler};
 use crate::store::{Engine, Store, StoreError};
 
@@ -46,12 +47,15 @@ pub enum RunError {
     Metrics(String),
     #[error("{0}")]
     Lease(#[from] LeaseError),
+    /// The REST client for what the bot owes could not be built.
+    #[error("{0}")]
+    Rest(#[from] ClientError),
 }
 
 impl RunError {
     /// Whether starting again cannot help until a person changes something: the content is
-    /// invalid, Discord refused the token or the intents, or `api_base` does not lead to
-    /// Discord. A supervisor should not restart the bot then (the CLI exits 2); anything else
+    /// invalid, Discord refused the token or the intents, `api_base` does not lead to
+    /// Discord, or the REST client cannot be built (TLS does not start on this machine). A supervisor should not restart the bot then (the CLI exits 2); anything else
     /// (the gateway failing after it was connected, a database locked by a process that may
     /// go away) is worth a restart (exit 1). Discord being unreachable at the start is not
     /// an error at all: the bot waits for it (see [`crate::discord::connect`]).
@@ -60,6 +64,7 @@ impl RunError {
             RunError::Content(_) => true,
             RunError::Discord(error) => error.needs_a_fix(),
             RunError::Lease(LeaseError::HeldElsewhere { .. }) => true,
+            RunError::Rest(_) => true,
             _ => false,
         }
     }
@@ -105,6 +110,8 @@ impl Bot {
             from = %content.origin().label(),
             "content loaded"
         );
+        // Built before anything is opened: a machine where it cannot be stops here.
+        let rest = Rest::new(&config.discord, &token)?;
         let store = open_store(&config.storage.database, clock.as_ref()).await?;
         info!(database = %config.storage.database, "database open");
         let ownership = config.discord.shards.ownership();
@@ -112,11 +119,17 @@ impl Bot {
         let lease = match store.engine() {
             Engine::Postgres => {
                 let terms = Terms::seconds(config.storage.lease_seconds);
-                Held::take(&store, ownership, terms, clock.clone(), &Stop::never()).await?
+                Held::take(
+                    &store,
+                    ownership,
+                    terms,
+                    clock.clone(),
+                    &CancellationToken::new(),
+                )
+                .await?
             }
             Engine::Sqlite => None,
         };
-        let rest = Rest::new(&config.discord, &token);
         let poster = Arc::new(DiscordPoster::new(rest.clone()));
         let (keeper, keeper_task) = PollKeeper::new(PollDeps {
             store: store.clone(),
@@ -193,7 +206,7 @@ async fn open_store(database: &Database, clock: &dyn Clock) -> Result<Store, Sto
     retry::retry(
         clock,
         Patience::forever(DATABASE_RETRY_CAP),
-        &Stop::never(),
+        &CancellationToken::new(),
         || Store::open_postgres(url.expose(), &shown),
         |error, wait| warn!(%error, ?wait, "cannot reach the database; trying again"),
     )

@@ -22,6 +22,7 @@ pub mod log;
 pub mod metrics;
 pub mod model;
 pub mod polls;
+pub mod port;
 pub mod preview;
 pub mod pulse;
 pub mod reload_fanout;

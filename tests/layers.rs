@@ -42,18 +42,20 @@ const MAY_USE: &[(&str, &[&str])] = &[
     ("tasks", &["clock", "retry"]),
     ("lease", &["clock", "model", "retry", "store"]),
     ("reload_fanout", &["clock", "live", "retry", "store"]),
-    // The background work, reaching Discord only through their own traits.
+    // The port the background work reaches Discord through; `discord` implements it.
+    ("port", &["model", "reply", "retry"]),
+    // The background work, reaching Discord only through the port.
     (
         "polls",
         &[
-            "clock", "live", "model", "reply", "rest", "retry", "store", "tasks",
+            "clock", "live", "model", "port", "reply", "retry", "store", "tasks",
         ],
     ),
     (
         "schedule",
         &[
-            "clock", "config", "content", "limits", "live", "model", "polls", "pulse", "reply",
-            "rest", "retry", "store", "tasks", "text", "when",
+            "clock", "config", "content", "limits", "live", "model", "polls", "port", "pulse",
+            "reply", "retry", "store", "tasks", "text", "when",
         ],
     ),
     ("metrics", &["model", "polls", "schedule"]),

@@ -14,7 +14,7 @@ use jiff::Timestamp;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::duty::DutyKind;
+use super::duty::{all_of, DutyKind, Permission};
 use super::poll::{PollDuration, PollKind};
 use crate::when::Recurrence;
 
@@ -27,6 +27,11 @@ pub trait DutyOptions:
     /// Whether the day `date` is to pass without a post (the tip's one skipped day).
     fn skips(&self, _date: Date) -> bool {
         false
+    }
+
+    /// What the duty's posts need in the schedule's channel.
+    fn needs(&self) -> Vec<Permission> {
+        Self::DUTY.needs().to_vec()
     }
 }
 
@@ -102,6 +107,15 @@ impl DutyOptions for TipOptions {
     fn skips(&self, date: Date) -> bool {
         self.skip_date == Some(date)
     }
+
+    fn needs(&self) -> Vec<Permission> {
+        let threads: &[Permission] = if self.thread {
+            &[Permission::CreatePublicThreads]
+        } else {
+            &[]
+        };
+        all_of(Self::DUTY.needs(), threads)
+    }
 }
 
 /// The weekly poll's options.
@@ -127,6 +141,11 @@ pub struct PulseOptions {
 
 impl DutyOptions for PulseOptions {
     const DUTY: DutyKind = DutyKind::Pulse;
+
+    /// The pulse's channel also gets its result, with its chart.
+    fn needs(&self) -> Vec<Permission> {
+        all_of(Self::DUTY.needs(), DutyKind::PulseResult.needs())
+    }
 }
 
 /// The weekly digest has no options of its own.
@@ -196,5 +215,18 @@ mod tests {
             open_days: 2
         }
         .skips(jiff::civil::date(2026, 12, 1)));
+    }
+
+    #[test]
+    fn a_tip_with_threads_and_a_pulse_with_its_result_need_more() {
+        let mut options = TipOptions::default();
+        assert!(!options.needs().contains(&Permission::CreatePublicThreads));
+        options.thread = true;
+        assert!(options.needs().contains(&Permission::CreatePublicThreads));
+        let pulse = PulseOptions {
+            questions: 3,
+            open_days: 2,
+        };
+        assert!(pulse.needs().contains(&Permission::AttachFiles));
     }
 }

@@ -5,7 +5,7 @@
 //! words, which the duty log keeps beside the day and every status (`/tips status`,
 //! `/pulse status`, ...) shows. So `schedule` holds no sentence, a wording is changed in one
 //! place, and a test can read every note a duty can leave. What Discord itself refused is
-//! worded by the REST client (`rest::RestError::explain`) and arrives here already in words.
+//! worded by the port (`port::PortError::explain`) and arrives here already in words.
 
 use std::fmt;
 
@@ -47,8 +47,10 @@ pub enum DutyNote {
     KeptFailing(String),
     /// After a restart, whether the post had gone out could not be checked (why not).
     NotChecked { duty: DutyKind, why: String },
-    /// Discord refused the post; the REST client's words say why and what to do.
+    /// Discord refused the post; the port's words say why and what to do.
     Discord(String),
+    /// The bot was stopping before the post was ready; it is tried again at the next start.
+    Stopping,
 }
 
 impl fmt::Display for DutyNote {
@@ -96,6 +98,9 @@ impl fmt::Display for DutyNote {
                 duty_name(*duty)
             ),
             DutyNote::Discord(words) => f.write_str(words),
+            DutyNote::Stopping => f.write_str(
+                "the bot was stopping before the post was ready; it is tried again when it starts",
+            ),
         }
     }
 }
@@ -138,6 +143,7 @@ mod tests {
                 why: "403".into(),
             },
             DutyNote::Discord("I am not allowed to post there".into()),
+            DutyNote::Stopping,
         ];
         for note in &notes {
             let words = note.to_string();
@@ -159,7 +165,7 @@ mod tests {
     #[test]
     fn every_duty_has_a_name() {
         for duty in DutyKind::ALL {
-            assert!(!duty_name(duty).is_empty());
+            assert!(!duty_name(*duty).is_empty());
         }
     }
 }

@@ -25,6 +25,9 @@ pub fn channel_busy(guild: u64, channel: u64, message: u64) -> String {
     )
 }
 
+/// A poll's recap, as a refusal to post it names it ("not allowed to post the poll's results").
+pub const RECAP: &str = "poll's results";
+
 /// Another poll won the channel at the same moment.
 pub const RACED: &str = "Another poll started in this channel at the same moment; use that one.";
 

@@ -1,6 +1,7 @@
 //! What the schedule commands answer, the same way for every duty a server sets up (the
 //! daily tip, the weekly poll, the team pulse, the weekly digest): set up, status, paused,
-//! resumed, stopped, not set up, and why the bot cannot post in a channel. Each duty names
+//! resumed, stopped, not set up, why the bot cannot post in a channel and what a duty needs
+//! there (the names of [`Permission`]s; which duty needs which is `model::duty`'s). Each duty names
 //! itself with its [`ScheduleWords`]; what only one duty has (the tip's role, the pulse's days
 //! open) arrives as extra fields, built here too.
 
@@ -8,6 +9,7 @@ use jiff::civil::{Date, Weekday};
 use jiff::Timestamp;
 
 use super::{Accent, Embed, Field, Reply};
+use crate::model::duty::Permission;
 use crate::model::schedule::{PollOptions, PulseOptions, TipOptions};
 use crate::when::{Days, Recurrence};
 
@@ -369,6 +371,47 @@ pub fn pulse_details(
     fields
 }
 
+/// A permission as Discord's settings name it.
+pub fn permission_name(permission: Permission) -> &'static str {
+    match permission {
+        Permission::ViewChannel => "View Channel",
+        Permission::SendMessages => "Send Messages",
+        Permission::EmbedLinks => "Embed Links",
+        Permission::AttachFiles => "Attach Files",
+        Permission::SendPolls => "Send Polls",
+        Permission::CreatePublicThreads => "Create Public Threads",
+    }
+}
+
+/// The names of `permissions`, in order.
+pub fn permission_names(permissions: &[Permission]) -> Vec<&'static str> {
+    permissions.iter().copied().map(permission_name).collect()
+}
+
+/// "A", "A and B", "A, B and C".
+fn listed(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// Why a post was not made: Discord refused the bot in its channel. `what` is the post ("weekly
+/// poll", "poll's results"), `needs` what such a post needs there.
+pub fn not_allowed_to_post(what: &str, needs: &[Permission]) -> String {
+    format!(
+        "I am not allowed to post the {what} in that channel (I need {} there)",
+        listed(&permission_names(needs))
+    )
+}
+
+/// Why a post was not made: its channel was deleted.
+pub const CHANNEL_GONE: &str = "the channel no longer exists";
+
+/// Why a post was not made: the message it needed (the poll it recaps) was deleted.
+pub const MESSAGE_GONE: &str = "the message it answers no longer exists";
+
 /// Why the bot cannot take a schedule in a channel, as an instruction.
 pub fn cannot_post_in(channel_id: u64, missing: &[&str]) -> String {
     format!(
@@ -397,6 +440,7 @@ pub fn unchecked(channel_id: u64, needs: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::schedule::DutyOptions as _;
     use crate::when::{DailyTime, Zone};
 
     fn weekdays() -> Recurrence {
@@ -511,6 +555,36 @@ mod tests {
             "{text}"
         );
         assert!(reply.ephemeral);
+    }
+
+    #[test]
+    fn a_refusal_names_what_the_duty_needs() {
+        use crate::model::duty::DutyKind;
+        let poll = not_allowed_to_post(DutyKind::WeeklyPoll.label(), DutyKind::WeeklyPoll.needs());
+        assert_eq!(
+            poll,
+            "I am not allowed to post the weekly poll in that channel (I need View Channel, Send Messages, Embed Links and Send Polls there)"
+        );
+        for kind in [DutyKind::Digest, DutyKind::PulseResult] {
+            let chart = not_allowed_to_post(kind.label(), kind.needs());
+            assert!(chart.contains("Attach Files"), "{chart}");
+        }
+        let tip = not_allowed_to_post(
+            DutyKind::Tip.label(),
+            &TipOptions {
+                thread: true,
+                ..TipOptions::default()
+            }
+            .needs(),
+        );
+        assert!(
+            tip.contains("Embed Links and Create Public Threads"),
+            "{tip}"
+        );
+        assert!(
+            !tip.contains("Send Polls") && !tip.contains("Attach Files"),
+            "{tip}"
+        );
     }
 
     #[test]

@@ -15,6 +15,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+use futures::future::BoxFuture;
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 use tracing::{debug, info, warn};
@@ -23,10 +24,10 @@ use super::duty::{Arrival, Ctx, Duty, Plan, Planned, Prepared, Sending};
 use super::engine::ScheduleEvent;
 use crate::config::ScheduleConfig;
 use crate::model::duty::{DutyKind, DutyStatus};
+use crate::model::ids::{ChannelId, MessageId};
 use crate::reply::duty_notes::DutyNote;
 use crate::retry::{retry, GaveUp, Patience};
 use crate::store::{DutyClaim, DutyEntry, StoreError};
-use crate::tasks::BoxFuture;
 use crate::when::{Occurrence, Timetable};
 
 /// Posts found in a channel after a claim may be stamped slightly before it by Discord.
@@ -253,7 +254,7 @@ impl<D: Duty> Delivery<D> {
         let post = Sending {
             guild,
             date: owed.date,
-            channel: plan.channel_id,
+            channel: ChannelId::new(plan.channel_id),
             due_at: owed.at,
             claimed_at: now,
             item,
@@ -286,7 +287,10 @@ impl<D: Duty> Delivery<D> {
                 info!(guild = post.guild, date = %post.date, duty = %D::KIND, "shutting down while the post waits to be retried; it is sent at the next start");
                 Ok(None)
             }
-            Err(GaveUp::Refused(error)) => self.fail(post.guild, post.date, &error.note()).await,
+            Err(GaveUp::Refused(error)) => {
+                let note = error.note(D::KIND.label(), &self.duty.needs(post));
+                self.fail(post.guild, post.date, &note).await
+            }
             Err(GaveUp::OutOfTime(error)) => {
                 let note = DutyNote::KeptFailing(error.to_string());
                 self.fail(post.guild, post.date, &note).await
@@ -297,13 +301,13 @@ impl<D: Duty> Delivery<D> {
     async fn posted(
         &self,
         post: &Sending<D::Payload>,
-        message_id: u64,
+        message_id: MessageId,
         arrival: Arrival,
     ) -> Outcome {
         let ctx = &self.ctx;
         let now = ctx.clock.now();
         ctx.store
-            .finish_duty(D::KIND, post.guild, post.date, Ok(message_id), now)
+            .finish_duty(D::KIND, post.guild, post.date, Ok(message_id.get()), now)
             .await?;
         let late = match arrival {
             Arrival::Sent => now.duration_since(post.due_at) >= LATE_AFTER,
@@ -322,7 +326,7 @@ impl<D: Duty> Delivery<D> {
             duty: D::KIND,
             guild: post.guild,
             date: post.date,
-            message_id,
+            message_id: message_id.get(),
             late,
         }))
     }
@@ -343,7 +347,7 @@ impl<D: Duty> Delivery<D> {
         let post = Sending {
             guild: entry.guild_id,
             date: entry.local_date,
-            channel,
+            channel: ChannelId::new(channel),
             due_at: entry.due_at,
             claimed_at: entry.recorded_at,
             item: entry.item,
@@ -371,7 +375,9 @@ impl<D: Duty> Delivery<D> {
             Err(gave_up) => {
                 let note = DutyNote::NotChecked {
                     duty: D::KIND,
-                    why: gave_up.error().explain(),
+                    why: gave_up
+                        .error()
+                        .explain(D::KIND.label(), &self.duty.needs(&post)),
                 };
                 self.fail(post.guild, post.date, &note).await
             }

@@ -12,15 +12,18 @@ use serde::{Deserialize, Serialize};
 
 use super::duty::{Arrival, Ctx, Duty, Plan, Prepared, SendError, Sending};
 use super::pulse::{close_due, trend_points};
-use super::{Addressing, Poster};
+use crate::content::Content;
 use crate::model::duty::DutyKind;
+use crate::model::ids::MessageId;
+use crate::model::poll::PollTally;
 use crate::model::schedule::DigestSchedule;
+use crate::port::{Addressing, PortError, Poster};
+use crate::pulse::stats::WeekPoint;
 use crate::reply::digest::{digest, digest_title, DigestInput, PulseWeek};
-use crate::reply::duty_notes::DutyNote;
 use crate::reply::pulse::results_of;
 use crate::reply::Reply;
-use crate::rest::RestError;
 use crate::store::StoreError;
+use crate::tasks::off_runtime;
 use crate::when::Occurrence;
 
 /// Weeks of the trend the digest draws.
@@ -28,6 +31,13 @@ const TREND_WEEKS: u32 = 12;
 
 /// What the digest covers: the week before it is due.
 const WEEK: SignedDuration = SignedDuration::from_hours(24 * 7);
+
+/// What a digest is made of, read from the database.
+struct Read {
+    pulse: Option<PulseWeek>,
+    trend: Vec<WeekPoint>,
+    polls: Vec<PollTally>,
+}
 
 /// The weekly digest.
 pub(super) struct Digest {
@@ -60,11 +70,8 @@ impl Duty for Digest {
         })
     }
 
-    async fn send(&self, ctx: &Ctx, post: &Sending<DigestPost>) -> Result<u64, SendError> {
-        let reply = self
-            .build(ctx, post)
-            .await
-            .map_err(|e| SendError::Store(DutyNote::Database(e.to_string())))?;
+    async fn send(&self, ctx: &Ctx, post: &Sending<DigestPost>) -> Result<MessageId, SendError> {
+        let reply = self.build(ctx, post).await?;
         Ok(self
             .poster
             .post(post.channel, &reply, Addressing::default())
@@ -76,7 +83,7 @@ impl Duty for Digest {
         _ctx: &Ctx,
         post: &Sending<DigestPost>,
         since: Timestamp,
-    ) -> Result<Option<u64>, RestError> {
+    ) -> Result<Option<MessageId>, PortError> {
         let title = digest_title(post.payload.date);
         self.poster.find_own(post.channel, since, &title).await
     }
@@ -85,7 +92,7 @@ impl Duty for Digest {
         &self,
         _ctx: &Ctx,
         _post: &Sending<DigestPost>,
-        _message_id: u64,
+        _message_id: MessageId,
         _arrival: Arrival,
     ) -> Result<(), StoreError> {
         Ok(())
@@ -93,8 +100,36 @@ impl Duty for Digest {
 }
 
 impl Digest {
-    /// The digest of the week before `post.due_at`.
-    async fn build(&self, ctx: &Ctx, post: &Sending<DigestPost>) -> Result<Reply, StoreError> {
+    /// The digest of the week before `post.due_at`, its chart drawn off the runtime's threads.
+    async fn build(&self, ctx: &Ctx, post: &Sending<DigestPost>) -> Result<Reply, SendError> {
+        let (content, input) = self.read(ctx, post).await.map_err(SendError::from)?;
+        let (date, min_responses) = (post.payload.date, self.min_responses);
+        Ok(off_runtime(move || {
+            let Read {
+                pulse,
+                trend,
+                polls,
+            } = input;
+            digest(
+                &content,
+                &DigestInput {
+                    date,
+                    pulse,
+                    trend: &trend,
+                    min_responses,
+                    polls: &polls,
+                },
+            )
+        })
+        .await?)
+    }
+
+    /// What the digest of the week before `post.due_at` says, read from the database.
+    async fn read(
+        &self,
+        ctx: &Ctx,
+        post: &Sending<DigestPost>,
+    ) -> Result<(Arc<Content>, Read), StoreError> {
         let content = ctx.content.get();
         let until = post.due_at;
         let from = until.saturating_sub(WEEK).unwrap_or(until);
@@ -133,15 +168,12 @@ impl Digest {
         )
         .await?;
         let polls = ctx.store.poll_tallies(post.guild, from, until).await?;
-        let date = post.payload.date;
-        Ok(digest(
-            &content,
-            &DigestInput {
-                date,
+        Ok((
+            content,
+            Read {
                 pulse,
-                trend: &trend,
-                min_responses: self.min_responses,
-                polls: &polls,
+                trend,
+                polls,
             },
         ))
     }

@@ -9,17 +9,20 @@ use jiff::civil::Date;
 use jiff::Timestamp;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use tokio_util::sync::CancellationToken;
 
 use super::pacer::Pacer;
 use crate::clock::SharedClock;
 use crate::config::ScheduleConfig;
 use crate::live::LiveContent;
-use crate::model::duty::DutyKind;
+use crate::model::duty::{DutyKind, Permission};
+use crate::model::ids::{ChannelId, MessageId};
 use crate::model::schedule::{DutyOptions, Schedule};
+use crate::port::PortError;
 use crate::reply::duty_notes::DutyNote;
-use crate::rest::RestError;
-use crate::retry::{Stop, Transient};
+use crate::retry::Transient;
 use crate::store::{Store, StoreError};
+use crate::tasks::Abandoned;
 use crate::when::{Occurrence, Timetable};
 
 /// What every duty and the engine share.
@@ -30,7 +33,7 @@ pub(crate) struct Ctx {
     pub config: ScheduleConfig,
     pub pacer: Pacer,
     /// Raised at shutdown: waits to retry end, requests under way finish.
-    pub stop: Stop,
+    pub stop: CancellationToken,
 }
 
 /// A server's settings for a duty, as far as planning needs them.
@@ -59,7 +62,7 @@ pub(crate) enum Prepared<P> {
 pub(crate) struct Sending<P> {
     pub guild: u64,
     pub date: Date,
-    pub channel: u64,
+    pub channel: ChannelId,
     pub due_at: Timestamp,
     /// When the claim was written; what was posted after it (less a minute) may be ours.
     pub claimed_at: Timestamp,
@@ -80,22 +83,33 @@ pub(crate) enum Arrival {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub(crate) enum SendError {
     #[error("{0}")]
-    Rest(#[from] RestError),
+    Port(#[from] PortError),
     /// Refused for a reason of our own, worded by `reply::duty_notes`.
     #[error("{0}")]
     Refused(DutyNote),
     /// The database failed before the post could be recorded; it is tried again.
     #[error("{0}")]
     Store(DutyNote),
+    /// The post's chart was not drawn: the bot was stopping. It is tried again (or recovered
+    /// at the next start).
+    #[error("{0}")]
+    Abandoned(#[from] Abandoned),
+}
+
+impl From<StoreError> for SendError {
+    fn from(error: StoreError) -> SendError {
+        SendError::Store(DutyNote::Database(error.to_string()))
+    }
 }
 
 impl SendError {
-    /// Why the post was refused, for the duty log and the status.
-    pub fn note(&self) -> DutyNote {
+    /// Why the post was refused, for the duty log and the status; `what` is the post and
+    /// `needs` what it needs in its channel (see [`PortError::explain`]).
+    pub fn note(&self, what: &str, needs: &[Permission]) -> DutyNote {
         match self {
-            SendError::Rest(error) => DutyNote::Discord(error.explain()),
-            SendError::Refused(note) => note.clone(),
-            SendError::Store(note) => note.clone(),
+            SendError::Port(error) => DutyNote::Discord(error.explain(what, needs)),
+            SendError::Refused(note) | SendError::Store(note) => note.clone(),
+            SendError::Abandoned(_) => DutyNote::Stopping,
         }
     }
 }
@@ -103,16 +117,16 @@ impl SendError {
 impl Transient for SendError {
     fn is_permanent(&self) -> bool {
         match self {
-            SendError::Rest(error) => error.is_permanent(),
+            SendError::Port(error) => error.is_permanent(),
             SendError::Refused(_) => true,
-            SendError::Store(_) => false,
+            SendError::Store(_) | SendError::Abandoned(_) => false,
         }
     }
 
     fn retry_after(&self) -> Option<std::time::Duration> {
         match self {
-            SendError::Rest(error) => error.retry_after(),
-            SendError::Refused(_) | SendError::Store(_) => None,
+            SendError::Port(error) => error.retry_after(),
+            SendError::Refused(_) | SendError::Store(_) | SendError::Abandoned(_) => None,
         }
     }
 }
@@ -180,12 +194,17 @@ pub(crate) trait Duty: Send + Sync + 'static {
         owed: Occurrence,
     ) -> impl Future<Output = Result<Prepared<Self::Payload>, StoreError>> + Send;
 
+    /// What the post needs in its channel, named when Discord refuses it.
+    fn needs(&self, _post: &Sending<Self::Payload>) -> Vec<Permission> {
+        Self::KIND.needs().to_vec()
+    }
+
     /// Sends the post once; the engine retries. Returns the message id.
     fn send(
         &self,
         ctx: &Ctx,
         post: &Sending<Self::Payload>,
-    ) -> impl Future<Output = Result<u64, SendError>> + Send;
+    ) -> impl Future<Output = Result<MessageId, SendError>> + Send;
 
     /// The post in its channel, if a previous run sent it after `since`.
     fn find(
@@ -193,7 +212,7 @@ pub(crate) trait Duty: Send + Sync + 'static {
         ctx: &Ctx,
         post: &Sending<Self::Payload>,
         since: Timestamp,
-    ) -> impl Future<Output = Result<Option<u64>, RestError>> + Send;
+    ) -> impl Future<Output = Result<Option<MessageId>, PortError>> + Send;
 
     /// Work to do at start, before any claim is recovered or day planned, for the servers
     /// `owns` accepts (the pulse closes what is past its time: its deletion never waits on a
@@ -215,7 +234,7 @@ pub(crate) trait Duty: Send + Sync + 'static {
         &self,
         ctx: &Ctx,
         post: &Sending<Self::Payload>,
-        message_id: u64,
+        message_id: MessageId,
         arrival: Arrival,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }

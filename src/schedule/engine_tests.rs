@@ -10,7 +10,7 @@ use crate::content::Content;
 use crate::model::duty::{DutyKind, DutyStatus};
 use crate::model::poll::{PollDuration, PollKind, TimedPoll};
 use crate::model::schedule::{PollOptions, Schedule, TipOptions};
-use crate::rest::RestError;
+use crate::port::{PortError, Refusal};
 use crate::schedule::test_support::{self, at, settings, FakePoster, Harness};
 use crate::store::{DutyClaim, Store};
 use crate::when::{DailyTime, Days, Recurrence, Zone};
@@ -185,9 +185,7 @@ async fn a_429_waits_retry_after_on_the_clock_then_posts_once() {
     let mut h = Harness::fresh(&[settings(GUILD, CHANNEL)], monday_8am()).await;
     h.poster.script(
         CHANNEL,
-        vec![Err(RestError::RateLimited {
-            retry_after: Duration::from_secs(30),
-        })],
+        vec![Err(PortError::RetryAfter(Duration::from_secs(30)))],
     );
     let mut attempts = h.poster.attempts();
     h.planned(GUILD).await;
@@ -207,11 +205,7 @@ async fn a_429_waits_retry_after_on_the_clock_then_posts_once() {
 #[tokio::test]
 async fn a_refusal_is_not_retried_and_is_recorded_for_status() {
     let mut h = Harness::fresh(&[settings(GUILD, CHANNEL)], monday_8am()).await;
-    let refused = RestError::Refused {
-        status: 403,
-        code: 50013,
-        message: "Missing Permissions".into(),
-    };
+    let refused = PortError::Refused(Refusal::NotAllowed);
     h.poster.script(CHANNEL, vec![Err(refused)]);
     h.planned(GUILD).await;
     h.clock.set(at("2026-11-30T09:00:00Z"));
@@ -235,8 +229,10 @@ async fn a_failing_server_does_not_delay_another() {
         settings(OTHER_GUILD, OTHER_CHANNEL),
     ];
     let mut h = Harness::fresh(&servers, monday_8am()).await;
-    h.poster
-        .script(CHANNEL, vec![Err(RestError::Server { status: 502 }); 50]);
+    h.poster.script(
+        CHANNEL,
+        vec![Err(PortError::Transient("Discord answered 502".into())); 50],
+    );
     h.planned(GUILD).await;
     h.clock.set(at("2026-11-30T09:00:00Z"));
     let posted = h
@@ -756,5 +752,85 @@ async fn a_process_on_a_range_of_shards_plans_and_recovers_only_its_servers() {
     );
     let entry = h.log(theirs, date(2026, 11, 30)).await.expect("row");
     assert_eq!(entry.status, DutyStatus::Sending, "left to its own process");
+    h.stop().await;
+}
+
+/// The "Not posted" line `/<duty> status` shows for the server, as the status command builds
+/// it from the log.
+async fn not_posted_line(h: &Harness, duty: DutyKind) -> String {
+    use crate::reply::schedules::{self as words, StatusView};
+    let history = crate::schedule::history(&h.store, duty, GUILD)
+        .await
+        .expect("history");
+    let reply = words::status(
+        &words::TIP,
+        &StatusView {
+            channel_id: CHANNEL,
+            when: weekly(GUILD, CHANNEL).when,
+            paused: false,
+            next: None,
+            last_post: None,
+            problem: history.problem,
+            missing_permissions: None,
+            details: Vec::new(),
+        },
+    );
+    reply.embeds[0]
+        .fields
+        .iter()
+        .find(|field| field.name == "Not posted")
+        .map(|field| field.value.clone())
+        .expect("a Not posted line")
+}
+
+fn failed(duty: DutyKind) -> impl Fn(&ScheduleEvent) -> bool {
+    move |e| matches!(e, ScheduleEvent::Failed { duty: d, .. } if *d == duty)
+}
+
+#[tokio::test]
+async fn a_weekly_poll_discord_refuses_says_it_needs_send_polls() {
+    let mut h = with_weekly_poll(monday_8am()).await;
+    h.poster
+        .script(CHANNEL, vec![Err(PortError::Refused(Refusal::NotAllowed))]);
+    h.clock.set(at("2026-11-30T11:00:00Z"));
+    h.expect(failed(DutyKind::WeeklyPoll)).await;
+    let line = not_posted_line(&h, DutyKind::WeeklyPoll).await;
+    assert!(
+        line.contains("not allowed to post the weekly poll") && line.contains("Send Polls"),
+        "{line}"
+    );
+    assert!(!line.contains("Attach Files"), "{line}");
+    assert!(h.poster.polls.lock().expect("lock").is_empty());
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn a_digest_discord_refuses_says_it_needs_attach_files() {
+    use crate::model::schedule::DigestOptions;
+    let store = Store::in_memory().await.expect("store");
+    let digest = Schedule {
+        guild_id: GUILD,
+        channel_id: CHANNEL,
+        when: weekly(GUILD, CHANNEL).when,
+        paused: false,
+        active_since: at("2026-11-01T00:00:00Z"),
+        options: DigestOptions {},
+    };
+    store
+        .save_schedule(&digest, monday_8am())
+        .await
+        .expect("save");
+    let poster = FakePoster::new();
+    poster.script(CHANNEL, vec![Err(PortError::Refused(Refusal::NotAllowed))]);
+    let mut h = Harness::start(store, ManualClock::new(monday_8am()), poster).await;
+    h.clock.set(at("2026-11-30T11:00:00Z"));
+    h.expect(failed(DutyKind::Digest)).await;
+    assert_eq!(*h.poster.attempts().borrow(), 1, "a refusal was retried");
+    let line = not_posted_line(&h, DutyKind::Digest).await;
+    assert!(
+        line.contains("not allowed to post the weekly digest") && line.contains("Attach Files"),
+        "{line}"
+    );
+    assert!(!line.contains("Send Polls"), "{line}");
     h.stop().await;
 }

@@ -3,7 +3,8 @@
 //!
 //! One engine (`engine.rs`, `delivery.rs`) knows how to plan, claim, send, record and recover
 //! a day of any duty; each duty (`tip.rs`, `weekly_poll.rs`) says only where its settings are,
-//! what it posts and how to find it again.
+//! what it posts and how to find it again. Discord is reached only through the port
+//! (`crate::port`).
 
 pub mod deck;
 mod delivery;
@@ -22,4 +23,3 @@ mod weekly_poll;
 pub use engine::{next_due, Deps, Requested, ScheduleEvent, Scheduler, Unstarted};
 pub use pulse::{open_for_week, trend_points};
 pub use settings::{history, today, History, LastPost, Schedules};
-pub use tip::{Addressing, Poster};

@@ -19,16 +19,17 @@ use tracing::info;
 
 use super::duty::{Arrival, Ctx, Duty, Plan, Planned, Prepared, SendError, Sending};
 use super::engine::ScheduleEvent;
-use super::{Addressing, Poster};
 use crate::content::PulseSide;
 use crate::model::duty::{DutyKind, DutyStatus};
+use crate::model::ids::MessageId;
 use crate::model::schedule::PulseSchedule;
+use crate::port::{Addressing, PortError, Poster};
 use crate::pulse::stats::{side_score, WeekPoint};
 use crate::pulse::{new_key, pick_statements, week_of};
 use crate::reply::duty_notes::DutyNote;
 use crate::reply::pulse::{pulse_post, pulse_title, result, result_title, results_of};
-use crate::rest::RestError;
 use crate::store::{NewPulse, PulseRecord, Store, StoreError};
+use crate::tasks::off_runtime;
 use crate::when::{Occurrence, Timetable};
 
 /// Opening the week's pulse.
@@ -178,7 +179,7 @@ impl Duty for PulseOpen {
         })
     }
 
-    async fn send(&self, ctx: &Ctx, post: &Sending<PulsePost>) -> Result<u64, SendError> {
+    async fn send(&self, ctx: &Ctx, post: &Sending<PulsePost>) -> Result<MessageId, SendError> {
         let pulse = claimed_pulse(ctx, post.payload.pulse_id).await?;
         let content = ctx.content.get();
         let reply = pulse_post(
@@ -200,7 +201,7 @@ impl Duty for PulseOpen {
         _ctx: &Ctx,
         post: &Sending<PulsePost>,
         since: Timestamp,
-    ) -> Result<Option<u64>, RestError> {
+    ) -> Result<Option<MessageId>, PortError> {
         self.poster
             .find_own(post.channel, since, &pulse_title(post.payload.week))
             .await
@@ -210,11 +211,11 @@ impl Duty for PulseOpen {
         &self,
         ctx: &Ctx,
         post: &Sending<PulsePost>,
-        message_id: u64,
+        message_id: MessageId,
         _arrival: Arrival,
     ) -> Result<(), StoreError> {
         ctx.store
-            .set_pulse_message(post.payload.pulse_id, message_id)
+            .set_pulse_message(post.payload.pulse_id, message_id.get())
             .await
     }
 }
@@ -313,15 +314,12 @@ impl Duty for PulseResult {
         })
     }
 
-    async fn send(&self, ctx: &Ctx, post: &Sending<ResultPost>) -> Result<u64, SendError> {
+    async fn send(&self, ctx: &Ctx, post: &Sending<ResultPost>) -> Result<MessageId, SendError> {
         let pulse = claimed_pulse(ctx, post.payload.pulse_id).await?;
-        let store_error = |e: StoreError| SendError::Store(DutyNote::Database(e.to_string()));
-        let reply = result_reply(ctx, &pulse, self.min_responses)
-            .await
-            .map_err(store_error)?;
+        let reply = result_reply(ctx, &pulse, self.min_responses).await?;
         let to = Addressing {
             role: None,
-            reply_to: pulse.message_id,
+            reply_to: pulse.message_id.map(MessageId::new),
         };
         Ok(self.poster.post(post.channel, &reply, to).await?)
     }
@@ -331,7 +329,7 @@ impl Duty for PulseResult {
         _ctx: &Ctx,
         post: &Sending<ResultPost>,
         since: Timestamp,
-    ) -> Result<Option<u64>, RestError> {
+    ) -> Result<Option<MessageId>, PortError> {
         self.poster
             .find_own(post.channel, since, &result_title(post.payload.week))
             .await
@@ -341,7 +339,7 @@ impl Duty for PulseResult {
         &self,
         _ctx: &Ctx,
         _post: &Sending<ResultPost>,
-        _message_id: u64,
+        _message_id: MessageId,
         _arrival: Arrival,
     ) -> Result<(), StoreError> {
         Ok(())
@@ -357,37 +355,50 @@ async fn claimed_pulse(ctx: &Ctx, id: i64) -> Result<PulseRecord, SendError> {
         .ok_or(SendError::Refused(DutyNote::PulseDeleted))
 }
 
-/// The result of a closed pulse, with last week's for the change.
+/// The result of a closed pulse, with last week's for the change; its chart is drawn off the
+/// runtime's threads.
 pub(super) async fn result_reply(
     ctx: &Ctx,
     pulse: &PulseRecord,
     min_responses: u32,
-) -> Result<crate::reply::Reply, StoreError> {
+) -> Result<crate::reply::Reply, SendError> {
     let content = ctx.content.get();
-    let counts = ctx.store.pulse_counts(pulse.id).await?;
+    let counts = ctx
+        .store
+        .pulse_counts(pulse.id)
+        .await
+        .map_err(SendError::from)?;
     let results = results_of(&content, &pulse.statements, &counts);
     let previous = ctx
         .store
         .closed_pulses(pulse.guild_id, 2)
-        .await?
+        .await
+        .map_err(SendError::from)?
         .into_iter()
         .find(|p| p.week < pulse.week && p.responses >= min_responses);
     let previous = match previous {
         Some(p) => Some(results_of(
             &content,
             &p.statements,
-            &ctx.store.pulse_counts(p.id).await?,
+            &ctx.store
+                .pulse_counts(p.id)
+                .await
+                .map_err(SendError::from)?,
         )),
         None => None,
     };
-    Ok(result(
-        &content,
-        pulse.week,
-        pulse.responses,
-        min_responses,
-        &results,
-        previous.as_deref(),
-    ))
+    let (week, responses) = (pulse.week, pulse.responses);
+    Ok(off_runtime(move || {
+        result(
+            &content,
+            week,
+            responses,
+            min_responses,
+            &results,
+            previous.as_deref(),
+        )
+    })
+    .await?)
 }
 
 /// The leading and managing scores of a server's last `weeks` closed pulses, oldest first;

@@ -8,51 +8,15 @@ use tracing::{info, warn};
 use super::duty::{Arrival, Ctx, Duty, Plan, Prepared, SendError, Sending};
 use super::engine::ScheduleEvent;
 use crate::limits;
-use crate::model::duty::{DutyKind, DutyStatus};
+use crate::model::duty::{DutyKind, DutyStatus, Permission};
+use crate::model::ids::{MessageId, RoleId};
 use crate::model::schedule::{DutyOptions, Schedule, TipOptions, TipSchedule};
+use crate::port::{Addressing, PortError, Poster};
 use crate::reply::duty_notes::DutyNote;
 use crate::reply::tips::daily_tip;
-use crate::reply::Reply;
-use crate::rest::RestError;
 use crate::store::StoreError;
-use crate::tasks::BoxFuture;
 use crate::text::clip;
 use crate::when::Occurrence;
-
-/// What a scheduled post may mention and which message it answers.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Addressing {
-    /// The one role mentioned (and the only mention allowed).
-    pub role: Option<u64>,
-    /// The message the post replies to; when that message is gone the post goes out plain.
-    pub reply_to: Option<u64>,
-}
-
-/// How the scheduler reaches Discord for its posts.
-pub trait Poster: Send + Sync + 'static {
-    /// Posts `reply` as `to` says. Returns the message id.
-    fn post<'a>(
-        &'a self,
-        channel_id: u64,
-        reply: &'a Reply,
-        to: Addressing,
-    ) -> BoxFuture<'a, Result<u64, RestError>>;
-    /// The id of a message the bot posted in `channel_id` after `since` with an embed titled
-    /// `title`, if there is one.
-    fn find_own<'a>(
-        &'a self,
-        channel_id: u64,
-        since: Timestamp,
-        title: &'a str,
-    ) -> BoxFuture<'a, Result<Option<u64>, RestError>>;
-    /// Opens a discussion thread on a posted tip.
-    fn start_thread<'a>(
-        &'a self,
-        channel_id: u64,
-        message_id: u64,
-        name: &'a str,
-    ) -> BoxFuture<'a, Result<(), RestError>>;
-}
 
 /// The daily tip.
 pub(super) struct Tip {
@@ -130,7 +94,16 @@ impl Duty for Tip {
         })
     }
 
-    async fn send(&self, ctx: &Ctx, post: &Sending<TipPost>) -> Result<u64, SendError> {
+    /// A tip that opens a thread needs Create Public Threads too.
+    fn needs(&self, post: &Sending<TipPost>) -> Vec<Permission> {
+        TipOptions {
+            thread: post.payload.thread,
+            ..TipOptions::default()
+        }
+        .needs()
+    }
+
+    async fn send(&self, ctx: &Ctx, post: &Sending<TipPost>) -> Result<MessageId, SendError> {
         let content = ctx.content.get();
         let tip = post
             .item
@@ -144,7 +117,7 @@ impl Duty for Tip {
                 post.channel,
                 &reply,
                 Addressing {
-                    role: post.payload.role_id,
+                    role: post.payload.role_id.map(RoleId::new),
                     reply_to: None,
                 },
             )
@@ -156,7 +129,7 @@ impl Duty for Tip {
         ctx: &Ctx,
         post: &Sending<TipPost>,
         since: Timestamp,
-    ) -> Result<Option<u64>, RestError> {
+    ) -> Result<Option<MessageId>, PortError> {
         let content = ctx.content.get();
         let title = post
             .item
@@ -171,7 +144,7 @@ impl Duty for Tip {
         &self,
         ctx: &Ctx,
         post: &Sending<TipPost>,
-        message_id: u64,
+        message_id: MessageId,
         arrival: Arrival,
     ) -> Result<(), StoreError> {
         if !post.payload.thread || arrival == Arrival::Found {

@@ -5,13 +5,14 @@ use jiff::Timestamp;
 
 use super::duty::{Arrival, Ctx, Duty, Plan, Prepared, SendError, Sending};
 use crate::model::duty::DutyKind;
+use crate::model::ids::MessageId;
 use crate::model::poll::{PollKind, PollSpec, TimedPoll};
 use crate::model::schedule::PollSchedule;
 use crate::polls::{OpenError, Polls, Venue};
+use crate::port::PortError;
 use crate::reply::duty_notes::DutyNote;
 use crate::reply::poll::scenario_poll;
 use crate::reply::poll::{pulse, quiz, PulseList};
-use crate::rest::RestError;
 use crate::store::StoreError;
 use crate::when::Occurrence;
 
@@ -44,7 +45,7 @@ fn build(ctx: &Ctx, kind: PollKind) -> Result<PollSpec, DutyNote> {
 fn venue(post: &Sending<TimedPoll>) -> Venue {
     Venue {
         guild_id: post.guild,
-        channel_id: post.channel,
+        channel_id: post.channel.get(),
         started_by: None,
     }
 }
@@ -74,10 +75,10 @@ impl Duty for WeeklyPoll {
         })
     }
 
-    async fn send(&self, _ctx: &Ctx, post: &Sending<TimedPoll>) -> Result<u64, SendError> {
+    async fn send(&self, _ctx: &Ctx, post: &Sending<TimedPoll>) -> Result<MessageId, SendError> {
         match self.polls.open(venue(post), &post.payload).await {
-            Ok(opened) => Ok(opened.message_id),
-            Err(OpenError::Rest(error)) => Err(SendError::Rest(error)),
+            Ok(opened) => Ok(MessageId::new(opened.message_id)),
+            Err(OpenError::Port(error)) => Err(SendError::Port(error)),
             Err(OpenError::Store(error)) => Err(SendError::Store(DutyNote::PollNotRecorded(
                 error.to_string(),
             ))),
@@ -96,7 +97,7 @@ impl Duty for WeeklyPoll {
         _ctx: &Ctx,
         post: &Sending<TimedPoll>,
         since: Timestamp,
-    ) -> Result<Option<u64>, RestError> {
+    ) -> Result<Option<MessageId>, PortError> {
         self.polls
             .find(post.channel, since, &post.payload.spec.question)
             .await
@@ -106,12 +107,17 @@ impl Duty for WeeklyPoll {
         &self,
         _ctx: &Ctx,
         post: &Sending<TimedPoll>,
-        message_id: u64,
+        message_id: MessageId,
         arrival: Arrival,
     ) -> Result<(), StoreError> {
         if arrival == Arrival::Found {
             self.polls
-                .adopt(venue(post), &post.payload, message_id, post.claimed_at)
+                .adopt(
+                    venue(post),
+                    &post.payload,
+                    message_id.get(),
+                    post.claimed_at,
+                )
                 .await?;
         }
         Ok(())

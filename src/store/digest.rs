@@ -4,7 +4,7 @@
 
 use jiff::Timestamp;
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::FromRow;
 
 use super::values::{id_to_db, seconds};
 use super::{Store, StoreError};
@@ -14,14 +14,23 @@ fn count(value: i64, what: &str) -> Result<u32, StoreError> {
     u32::try_from(value).map_err(|_| StoreError::Corrupt(format!("{what} {value}")))
 }
 
+/// What the digest reads of one poll, as the database holds it.
+#[derive(FromRow)]
+struct TallyRow {
+    kind: String,
+    subject: String,
+    votes: i64,
+    supported_votes: i64,
+}
+
 fn tally_from_row(row: &AnyRow) -> Result<PollTally, StoreError> {
-    let kind: String = row.try_get("kind")?;
+    let row = TallyRow::from_row(row)?;
     Ok(PollTally {
-        kind: PollKind::from_stored(&kind)
-            .ok_or_else(|| StoreError::Corrupt(format!("poll kind {kind:?}")))?,
-        subject: row.try_get("subject")?,
-        votes: count(row.try_get("votes")?, "votes")?,
-        supported: count(row.try_get("supported_votes")?, "supported votes")?,
+        kind: PollKind::from_stored(&row.kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("poll kind {:?}", row.kind)))?,
+        subject: row.subject,
+        votes: count(row.votes, "votes")?,
+        supported: count(row.supported_votes, "supported votes")?,
     })
 }
 

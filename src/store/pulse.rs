@@ -8,7 +8,7 @@
 use jiff::civil::Date;
 use jiff::Timestamp;
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::FromRow;
 
 use super::values::{
     date, from_json, id_from_db, id_to_db, optional_id, seconds, timestamp, to_json,
@@ -44,24 +44,45 @@ pub struct NewPulse<'a> {
     pub key: &'a [u8],
 }
 
+/// A `pulses` row as the database holds it (see `values.rs` for why the columns are these
+/// types).
+#[derive(FromRow)]
+struct PulseRow {
+    id: i64,
+    guild_id: i64,
+    week: String,
+    channel_id: i64,
+    message_id: Option<i64>,
+    statements: String,
+    opened_at: i64,
+    closes_at: i64,
+    status: String,
+    responses: i64,
+}
+
 fn pulse_from_row(row: &AnyRow) -> Result<PulseRecord, StoreError> {
-    let week: String = row.try_get("week")?;
-    let statements: String = row.try_get("statements")?;
-    let status: String = row.try_get("status")?;
-    let responses: i64 = row.try_get("responses")?;
+    let row = PulseRow::from_row(row)?;
     Ok(PulseRecord {
-        id: row.try_get("id")?,
-        guild_id: id_from_db(row.try_get("guild_id")?)?,
-        week: date(&week)?,
-        channel_id: id_from_db(row.try_get("channel_id")?)?,
-        message_id: optional_id(row.try_get("message_id")?)?,
-        statements: from_json("pulse statements", &statements)?,
-        opened_at: timestamp(row.try_get("opened_at")?)?,
-        closes_at: timestamp(row.try_get("closes_at")?)?,
-        closed: status == "closed",
-        responses: u32::try_from(responses)
-            .map_err(|_| StoreError::Corrupt(format!("responses {responses}")))?,
+        id: row.id,
+        guild_id: id_from_db(row.guild_id)?,
+        week: date(&row.week)?,
+        channel_id: id_from_db(row.channel_id)?,
+        message_id: optional_id(row.message_id)?,
+        statements: from_json("pulse statements", &row.statements)?,
+        opened_at: timestamp(row.opened_at)?,
+        closes_at: timestamp(row.closes_at)?,
+        closed: row.status == "closed",
+        responses: u32::try_from(row.responses)
+            .map_err(|_| StoreError::Corrupt(format!("responses {}", row.responses)))?,
     })
+}
+
+/// One `pulse_counts` row: how many chose `score` for a statement.
+#[derive(FromRow)]
+struct CountRow {
+    statement_id: String,
+    score: i64,
+    count: i64,
 }
 
 impl Store {
@@ -336,15 +357,17 @@ impl Store {
 
     /// A closed pulse's counts: per statement, how many chose each score (index 0 = score 1).
     pub async fn pulse_counts(&self, pulse_id: i64) -> Result<Vec<(String, [u32; 5])>, StoreError> {
-        let rows = sqlx::query("SELECT statement_id, score, count FROM pulse_counts WHERE pulse_id = $1 ORDER BY statement_id, score")
+        let rows: Vec<CountRow> = sqlx::query_as("SELECT statement_id, score, count FROM pulse_counts WHERE pulse_id = $1 ORDER BY statement_id, score")
             .bind(pulse_id)
             .fetch_all(&self.pool)
             .await?;
         let mut counts: Vec<(String, [u32; 5])> = Vec::new();
-        for row in rows {
-            let statement: String = row.try_get("statement_id")?;
-            let score: i64 = row.try_get("score")?;
-            let count: i64 = row.try_get("count")?;
+        for CountRow {
+            statement_id: statement,
+            score,
+            count,
+        } in rows
+        {
             let slot = usize::try_from(score - 1)
                 .ok()
                 .filter(|s| *s < 5)

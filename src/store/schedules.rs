@@ -4,7 +4,7 @@
 
 use jiff::Timestamp;
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::FromRow;
 
 use super::values::{
     flag, from_flag, from_json, id_from_db, id_to_db, seconds, timestamp, to_json, weekday_from,
@@ -33,21 +33,34 @@ fn days_from_db(days: &str, weekday: Option<i64>) -> Result<Days, StoreError> {
     }
 }
 
+/// A `schedules` row as the database holds it (see `values.rs` for why the columns are these
+/// types); the duty's options stay JSON until the caller says which duty's they are.
+#[derive(FromRow)]
+struct ScheduleRow {
+    guild_id: i64,
+    channel_id: i64,
+    post_time: String,
+    timezone: String,
+    days: String,
+    weekday: Option<i64>,
+    paused: i64,
+    active_since: i64,
+    options: String,
+}
+
 fn schedule_from_row<O: DutyOptions>(row: &AnyRow) -> Result<Schedule<O>, StoreError> {
-    let time: String = row.try_get("post_time")?;
-    let days: String = row.try_get("days")?;
-    let options: String = row.try_get("options")?;
+    let row = ScheduleRow::from_row(row)?;
     Ok(Schedule {
-        guild_id: id_from_db(row.try_get("guild_id")?)?,
-        channel_id: id_from_db(row.try_get("channel_id")?)?,
+        guild_id: id_from_db(row.guild_id)?,
+        channel_id: id_from_db(row.channel_id)?,
         when: Recurrence {
-            time: DailyTime::parse(&time).map_err(StoreError::Corrupt)?,
-            zone: zone(row.try_get("timezone")?)?,
-            days: days_from_db(&days, row.try_get("weekday")?)?,
+            time: DailyTime::parse(&row.post_time).map_err(StoreError::Corrupt)?,
+            zone: zone(&row.timezone)?,
+            days: days_from_db(&row.days, row.weekday)?,
         },
-        paused: from_flag(row.try_get("paused")?),
-        active_since: timestamp(row.try_get("active_since")?)?,
-        options: from_json(O::DUTY.as_str(), &options)?,
+        paused: from_flag(row.paused),
+        active_since: timestamp(row.active_since)?,
+        options: from_json(O::DUTY.as_str(), &row.options)?,
     })
 }
 

@@ -3,7 +3,6 @@
 //! schedule's (`schedules.rs`).
 
 use poise::serenity_prelude as serenity;
-use serenity::Permissions;
 
 use super::channels::text_channel;
 use super::polls::DayChoice;
@@ -15,24 +14,12 @@ use crate::reply::schedules::{self as words, digest_summary, ScheduleWords};
 use crate::reply::Field;
 use crate::when::{DailyTime, Days, Recurrence, Zone};
 
-/// What the bot needs in the digest's channel (the chart is a file).
-const NEEDED: [(Permissions, &str); 4] = [
-    (Permissions::VIEW_CHANNEL, "View Channel"),
-    (Permissions::SEND_MESSAGES, "Send Messages"),
-    (Permissions::EMBED_LINKS, "Embed Links"),
-    (Permissions::ATTACH_FILES, "Attach Files"),
-];
-
 /// The weekly digest, as its commands manage it.
 pub(super) struct Digests;
 
 impl Managed for Digests {
     type Options = DigestOptions;
     const WORDS: ScheduleWords = words::DIGEST;
-
-    fn needs(_options: &DigestOptions) -> Vec<(Permissions, &'static str)> {
-        NEEDED.to_vec()
-    }
 
     async fn details(
         _ctx: Context<'_>,

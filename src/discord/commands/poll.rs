@@ -216,8 +216,8 @@ fn refused_in_words(venue: Venue, refused: OpenError) -> BotError {
             );
             BotError::user(poll_notes::INVALID)
         }
-        OpenError::Rest(error) if error.is_permanent() => BotError::user(poll_notes::REFUSED),
-        OpenError::Rest(_) => BotError::user(poll_notes::TRY_AGAIN),
+        OpenError::Port(error) if error.is_permanent() => BotError::user(poll_notes::REFUSED),
+        OpenError::Port(_) => BotError::user(poll_notes::TRY_AGAIN),
         OpenError::Store(error) => error.into(),
     }
 }

@@ -4,7 +4,6 @@
 
 use jiff::civil::Weekday;
 use poise::serenity_prelude as serenity;
-use serenity::Permissions;
 
 use super::channels::text_channel;
 use super::schedules::{self, Managed};
@@ -16,23 +15,12 @@ use crate::reply::schedules::{self as words, poll_details, poll_summary, Schedul
 use crate::reply::Field;
 use crate::when::{DailyTime, Days, Recurrence, Zone};
 
-/// What the bot needs in a channel to post polls there.
-const NEEDED: [(Permissions, &str); 3] = [
-    (Permissions::VIEW_CHANNEL, "View Channel"),
-    (Permissions::SEND_MESSAGES, "Send Messages"),
-    (Permissions::SEND_POLLS, "Send Polls"),
-];
-
 /// The weekly poll, as its commands manage it.
 pub(super) struct WeeklyPolls;
 
 impl Managed for WeeklyPolls {
     type Options = PollOptions;
     const WORDS: ScheduleWords = words::WEEKLY_POLL;
-
-    fn needs(_options: &PollOptions) -> Vec<(Permissions, &'static str)> {
-        NEEDED.to_vec()
-    }
 
     async fn details(_ctx: Context<'_>, schedule: &PollSchedule) -> Result<Vec<Field>, BotError> {
         Ok(poll_details(&schedule.options))

@@ -4,7 +4,6 @@
 
 use jiff::Zoned;
 use poise::serenity_prelude as serenity;
-use serenity::Permissions;
 
 use super::channels::text_channel;
 use super::polls::DayChoice;
@@ -20,6 +19,7 @@ use crate::reply::pulse_notes::{self as notes, parse_open_for};
 use crate::reply::schedules::{self as words, pulse_details, pulse_summary, ScheduleWords};
 use crate::reply::Field;
 use crate::schedule::{trend_points, Requested, ScheduleEvent};
+use crate::tasks::off_runtime;
 use crate::when::{DailyTime, Days, Recurrence, Zone};
 
 /// How long `/pulse now` waits for the post before saying it is on its way.
@@ -31,10 +31,6 @@ pub(super) struct Pulses;
 impl Managed for Pulses {
     type Options = PulseOptions;
     const WORDS: ScheduleWords = words::PULSE;
-
-    fn needs(_options: &PulseOptions) -> Vec<(Permissions, &'static str)> {
-        schedules::TO_POST.to_vec()
-    }
 
     /// The open pulse's count (never what anyone answered) and how the last result went.
     async fn details(ctx: Context<'_>, schedule: &PulseSchedule) -> Result<Vec<Field>, BotError> {
@@ -48,7 +44,7 @@ impl Managed for Pulses {
             None => None,
         };
         let last = store
-            .latest_duty(DutyKind::PulseResult, schedule.guild_id, &DutyStatus::ALL)
+            .latest_duty(DutyKind::PulseResult, schedule.guild_id, DutyStatus::ALL)
             .await?
             .map(|entry| notes::LastResult {
                 week: entry.local_date,
@@ -204,5 +200,6 @@ pub async fn trend(
         min,
     )
     .await?;
-    send(ctx, crate::reply::pulse::trend(&points, min)).await
+    let shown = off_runtime(move || crate::reply::pulse::trend(&points, min)).await?;
+    send(ctx, shown).await
 }

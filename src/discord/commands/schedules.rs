@@ -4,29 +4,18 @@
 //! through [`Managed`]; what a duty has of its own (the tip's role, the pulse's open pulse)
 //! is its [`Managed::details`].
 
-use poise::serenity_prelude::Permissions;
-
 use super::channels::{lacking, unchecked_note};
 use super::{guild, send};
 use crate::discord::{BotError, Context};
+use crate::model::duty::Permission;
 use crate::model::schedule::{DutyOptions, Schedule};
 use crate::reply::schedules::{self as words, ScheduleWords, StatusView};
 use crate::reply::Field;
-
-/// What the bot needs in every channel it posts in.
-pub(super) const TO_POST: [(Permissions, &str); 3] = [
-    (Permissions::VIEW_CHANNEL, "View Channel"),
-    (Permissions::SEND_MESSAGES, "Send Messages"),
-    (Permissions::EMBED_LINKS, "Embed Links"),
-];
 
 /// A duty whose schedule a command group manages.
 pub(super) trait Managed {
     type Options: DutyOptions;
     const WORDS: ScheduleWords;
-
-    /// What the bot needs in the channel for this duty's posts.
-    fn needs(options: &Self::Options) -> Vec<(Permissions, &'static str)>;
 
     /// The duty's own status fields.
     fn details(
@@ -51,7 +40,7 @@ pub(super) async fn schedule_or_note<M: Managed>(
 pub(super) async fn check_channel(
     ctx: Context<'_>,
     channel_id: u64,
-    needs: &[(Permissions, &'static str)],
+    needs: &[Permission],
 ) -> Result<Option<Vec<&'static str>>, BotError> {
     let missing = lacking(ctx, guild(ctx)?, channel_id, needs).await;
     if let Some(missing) = missing.as_ref().filter(|m| !m.is_empty()) {
@@ -67,7 +56,7 @@ pub(super) async fn set_up<M: Managed>(
     schedule: Schedule<M::Options>,
     summary: &str,
 ) -> Result<(), BotError> {
-    let needs = M::needs(&schedule.options);
+    let needs = schedule.options.needs();
     let missing = check_channel(ctx, schedule.channel_id, &needs).await?;
     let schedules = &ctx.data().schedules;
     schedules.save(&schedule).await?;
@@ -118,7 +107,7 @@ pub(super) async fn status<M: Managed>(ctx: Context<'_>) -> Result<(), BotError>
             ctx,
             schedule.guild_id,
             schedule.channel_id,
-            &M::needs(&schedule.options),
+            &schedule.options.needs(),
         )
         .await,
         details: M::details(ctx, &schedule).await?,

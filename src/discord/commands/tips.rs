@@ -3,22 +3,18 @@
 //! `role` and `thread` are the tip's own. Who may run them is set once, in the registry.
 
 use poise::serenity_prelude as serenity;
-use serenity::Permissions;
 
 use super::channels::{text_channel, unchecked_note};
 use super::schedules::{self, check_channel, save_and_confirm, schedule_or_note, Managed};
 use super::send;
 use crate::discord::{BotError, Context};
+use crate::model::schedule::DutyOptions as _;
 use crate::model::schedule::{Schedule, TipOptions, TipSchedule};
 use crate::reply::schedules::{self as words, tip_details, tip_summary, ScheduleWords};
 use crate::reply::tips as answers;
 use crate::reply::{answer, autocomplete, Field, Request};
 use crate::schedule::tip_settings;
 use crate::when::{DailyTime, Days, Recurrence, Zone};
-
-/// Also needed when discussion threads are on.
-const FOR_THREADS: (Permissions, &str) =
-    (Permissions::CREATE_PUBLIC_THREADS, "Create Public Threads");
 
 /// The daily tip, as its commands manage it.
 pub(super) struct Tips;
@@ -27,21 +23,9 @@ impl Managed for Tips {
     type Options = TipOptions;
     const WORDS: ScheduleWords = words::TIP;
 
-    fn needs(options: &TipOptions) -> Vec<(Permissions, &'static str)> {
-        needs(options.thread)
-    }
-
     async fn details(_ctx: Context<'_>, schedule: &TipSchedule) -> Result<Vec<Field>, BotError> {
         Ok(tip_details(&schedule.options))
     }
-}
-
-/// What the bot needs in a tip channel, with threads on or off.
-fn needs(thread: bool) -> Vec<(Permissions, &'static str)> {
-    schedules::TO_POST
-        .into_iter()
-        .chain(thread.then_some(FOR_THREADS))
-        .collect()
 }
 
 pub(super) async fn zones(
@@ -236,11 +220,6 @@ pub async fn thread(
         return Ok(());
     };
     let on = matches!(thread, Switch::On);
-    let missing = if on {
-        check_channel(ctx, schedule.channel_id, &needs(true)).await?
-    } else {
-        Some(Vec::new())
-    };
     let channel_id = schedule.channel_id;
     let threaded = Schedule {
         options: TipOptions {
@@ -249,10 +228,16 @@ pub async fn thread(
         },
         ..schedule
     };
+    let needs = threaded.options.needs();
+    let missing = if on {
+        check_channel(ctx, channel_id, &needs).await?
+    } else {
+        Some(Vec::new())
+    };
     let said = save_and_confirm::<Tips>(ctx, &threaded, answers::threads(on)).await?;
     send(
         ctx,
-        unchecked_note(said, missing.as_deref(), channel_id, &needs(on)),
+        unchecked_note(said, missing.as_deref(), channel_id, &needs),
     )
     .await
 }
