@@ -46,9 +46,10 @@ use std::time::{Duration, Instant};
 use bridgebot::app::{Bot, RunningBot};
 use bridgebot::clock::ManualClock;
 use bridgebot::config::{ApiBase, Config, Database, Shards, Snowflake};
+use bridgebot::model::schedule::{Schedule, TipOptions};
 use bridgebot::schedule::ScheduleEvent;
-use bridgebot::store::{Store, TipSettings};
-use bridgebot::when::{DailyTime, Days, Zone};
+use bridgebot::store::Store;
+use bridgebot::when::{DailyTime, Days, Recurrence, Zone};
 use fake_discord::{
     extra_guild_channel_id, extra_guild_id, FakeDiscord, FakeOptions, GuildShape, Mark, GUILD_ID,
 };
@@ -814,22 +815,23 @@ async fn seed_tips(store: &Store, servers: usize, due: Timestamp) {
     let since = due - jiff::SignedDuration::from_mins(30);
     let local = due.to_zoned(jiff::tz::TimeZone::UTC);
     for index in 0..servers {
-        let settings = TipSettings {
+        let settings = Schedule {
             guild_id: extra_guild_id(index),
             channel_id: extra_guild_channel_id(index),
-            time: DailyTime::new(local.hour(), local.minute()).expect("time"),
-            zone: Zone::utc(),
-            days: Days::EveryDay,
+            when: Recurrence {
+                time: DailyTime::new(local.hour(), local.minute()).expect("time"),
+                zone: Zone::utc(),
+                days: Days::EveryDay,
+            },
             paused: false,
-            skip_date: None,
-            role_id: None,
-            thread: false,
             active_since: since,
+            options: TipOptions {
+                skip_date: None,
+                role_id: None,
+                thread: false,
+            },
         };
-        store
-            .save_tip_settings(&settings, since)
-            .await
-            .expect("save");
+        store.save_schedule(&settings, since).await.expect("save");
     }
     store.close().await;
 }

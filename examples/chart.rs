@@ -97,6 +97,7 @@ fn three_statements() -> Vec<StatementBar> {
             label: label.to_string(),
             average: f64::from(sum) / f64::from(total),
             counts,
+            reversed: false,
         }
     })
     .collect()

@@ -14,10 +14,11 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use bridgebot::content::Content;
+use bridgebot::model::schedule::{PulseOptions, Schedule};
 use bridgebot::pulse::member_hash;
 use bridgebot::schedule::{open_for_week, trend_points};
-use bridgebot::store::{PulseSchedule, Store};
-use bridgebot::when::{DailyTime, Zone};
+use bridgebot::store::Store;
+use bridgebot::when::{DailyTime, Days, Recurrence, Zone};
 use jiff::civil::Weekday;
 use jiff::{SignedDuration, Timestamp};
 
@@ -43,18 +44,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let rss_before = rss_kib();
     let started = Instant::now();
     for guild in 1..=servers {
-        let settings = PulseSchedule {
+        let settings = Schedule {
             guild_id: guild,
             channel_id: guild * 10,
-            weekday: Weekday::Monday,
-            time: DailyTime::new(9, 0).expect("time"),
-            zone: Zone::utc(),
-            questions: 3,
-            open_days: 2,
+            when: Recurrence {
+                time: DailyTime::new(9, 0).expect("time"),
+                zone: Zone::utc(),
+                days: Days::Weekly(Weekday::Monday),
+            },
             paused: false,
             active_since: first,
+            options: PulseOptions {
+                questions: 3,
+                open_days: 2,
+            },
         };
-        store.save_pulse_schedule(&settings, first).await?;
+        store.save_schedule(&settings, first).await?;
         for week in 0..WEEKS {
             let opened = first.checked_add(SignedDuration::from_hours(24 * 7 * week))?;
             let pulse = open_for_week(&store, &content, &settings, opened).await?;

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use tokio::sync::broadcast;
 use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
 use tracing::{error, info, warn};
 
 use crate::clock::{Clock, SharedClock, SystemClock};
@@ -20,8 +21,8 @@ use crate::discord::{Data, Parts};
 use crate::lease::{Held, LeaseError, Terms};
 use crate::live::{LiveContent, Reloaded};
 use crate::polls::{PollDeps, PollEvent, PollKeeper, Polls};
-use crate::rest::Rest;
-use crate::retry::{self, GaveUp, Patience, Stop, Transient};
+use crate::rest::{ClientError, Rest};
+use crate::retry::{self, GaveUp, Patience, Transient};
 use crate::schedule::{Deps, ScheduleEvent, Scheduler};
 use crate::store::{Engine, Store, StoreError};
 
@@ -46,12 +47,15 @@ pub enum RunError {
     Metrics(String),
     #[error("{0}")]
     Lease(#[from] LeaseError),
+    /// The REST client for what the bot owes could not be built.
+    #[error("{0}")]
+    Rest(#[from] ClientError),
 }
 
 impl RunError {
     /// Whether starting again cannot help until a person changes something: the content is
-    /// invalid, Discord refused the token or the intents, or `api_base` does not lead to
-    /// Discord. A supervisor should not restart the bot then (the CLI exits 2); anything else
+    /// invalid, Discord refused the token or the intents, `api_base` does not lead to
+    /// Discord, or the REST client cannot be built (TLS does not start on this machine). A supervisor should not restart the bot then (the CLI exits 2); anything else
     /// (the gateway failing after it was connected, a database locked by a process that may
     /// go away) is worth a restart (exit 1). Discord being unreachable at the start is not
     /// an error at all: the bot waits for it (see [`crate::discord::connect`]).
@@ -60,6 +64,7 @@ impl RunError {
             RunError::Content(_) => true,
             RunError::Discord(error) => error.needs_a_fix(),
             RunError::Lease(LeaseError::HeldElsewhere { .. }) => true,
+            RunError::Rest(_) => true,
             _ => false,
         }
     }
@@ -105,6 +110,8 @@ impl Bot {
             from = %content.origin().label(),
             "content loaded"
         );
+        // Built before anything is opened: a machine where it cannot be stops here.
+        let rest = Rest::new(&config.discord, &token)?;
         let store = open_store(&config.storage.database, clock.as_ref()).await?;
         info!(database = %config.storage.database, "database open");
         let ownership = config.discord.shards.ownership();
@@ -112,11 +119,17 @@ impl Bot {
         let lease = match store.engine() {
             Engine::Postgres => {
                 let terms = Terms::seconds(config.storage.lease_seconds);
-                Held::take(&store, ownership, terms, clock.clone(), &Stop::never()).await?
+                Held::take(
+                    &store,
+                    ownership,
+                    terms,
+                    clock.clone(),
+                    &CancellationToken::new(),
+                )
+                .await?
             }
             Engine::Sqlite => None,
         };
-        let rest = Rest::new(&config.discord, &token);
         let poster = Arc::new(DiscordPoster::new(rest.clone()));
         let (keeper, keeper_task) = PollKeeper::new(PollDeps {
             store: store.clone(),
@@ -131,31 +144,31 @@ impl Bot {
             poster.clone(),
             Some(keeper.clone()),
         );
-        let (tips, scheduler) = Scheduler::new(Deps {
+        let (scheduler, scheduler_task) = Scheduler::new(Deps {
             store: store.clone(),
             clock: clock.clone(),
             content: content.clone(),
             poster,
-            config: config.tips.clone(),
+            config: config.schedule.clone(),
             pulse: config.pulse.clone(),
             polls: polls.clone(),
             ownership,
         });
-        let (schedule_events, poll_events) = (tips.subscribe(), keeper.subscribe());
+        let (schedule_events, poll_events) = (scheduler.subscribe(), keeper.subscribe());
         if let Some(listen) = config.metrics.listen {
             crate::metrics::install(listen, &ownership).map_err(RunError::Metrics)?;
-            tokio::spawn(crate::metrics::observe_tips(tips.subscribe()));
+            tokio::spawn(crate::metrics::observe_scheduler(scheduler.subscribe()));
             tokio::spawn(crate::metrics::observe_polls(keeper.subscribe()));
             info!(%listen, "serving metrics at /metrics");
         }
-        let (scheduler, keeper_task) = (scheduler.start(), keeper_task.start());
+        let (scheduler_task, keeper_task) = (scheduler_task.start(), keeper_task.start());
         let fanout = crate::reload_fanout::start(&store, content.clone(), clock.clone());
         let in_flight = Arc::new(Tracker::default());
         let data = Data::new(Parts {
             in_flight: in_flight.clone(),
             content: content.clone(),
             store: store.clone(),
-            tips: tips.clone(),
+            scheduler: scheduler.clone(),
             polls,
             keeper: keeper.clone(),
             rest,
@@ -166,12 +179,12 @@ impl Bot {
         Ok(RunningBot {
             connection,
             client: Some(client),
-            tips,
-            schedule_events: std::sync::Mutex::new(Some(schedule_events)),
             scheduler,
-            polls: keeper,
+            schedule_events: std::sync::Mutex::new(Some(schedule_events)),
+            scheduler_task,
+            keeper,
             poll_events: std::sync::Mutex::new(Some(poll_events)),
-            keeper: keeper_task,
+            keeper_task,
             store,
             content,
             in_flight,
@@ -193,7 +206,7 @@ async fn open_store(database: &Database, clock: &dyn Clock) -> Result<Store, Sto
     retry::retry(
         clock,
         Patience::forever(DATABASE_RETRY_CAP),
-        &Stop::never(),
+        &CancellationToken::new(),
         || Store::open_postgres(url.expose(), &shown),
         |error, wait| warn!(%error, ?wait, "cannot reach the database; trying again"),
     )
@@ -219,12 +232,16 @@ pub struct RunningBot {
     connection: Connection,
     /// Connecting, then the gateway client; `None` once [`RunningBot::wait`] has seen it end.
     client: Option<JoinHandle<Result<(), ConnectError>>>,
-    tips: Scheduler,
+    /// Plans and posts every scheduled duty; told to stop at shutdown.
+    scheduler: Scheduler,
     schedule_events: std::sync::Mutex<Option<broadcast::Receiver<ScheduleEvent>>>,
-    scheduler: JoinHandle<()>,
-    polls: PollKeeper,
+    /// The scheduler's task, awaited at shutdown.
+    scheduler_task: JoinHandle<()>,
+    /// Closes polls and posts their recaps; told to stop at shutdown.
+    keeper: PollKeeper,
     poll_events: std::sync::Mutex<Option<broadcast::Receiver<PollEvent>>>,
-    keeper: JoinHandle<()>,
+    /// The keeper's task, awaited at shutdown.
+    keeper_task: JoinHandle<()>,
     store: Store,
     content: Arc<LiveContent>,
     in_flight: Arc<Tracker>,
@@ -235,15 +252,15 @@ pub struct RunningBot {
 }
 
 impl RunningBot {
-    /// What the daily-tip scheduler does. The first call hears everything since the start
-    /// (recovery included); later calls hear what happens from then on.
+    /// What the scheduler does, for every duty. The first call hears everything since the
+    /// start (recovery included); later calls hear what happens from then on.
     pub fn schedule_events(&self) -> broadcast::Receiver<ScheduleEvent> {
         let first = self
             .schedule_events
             .lock()
             .ok()
             .and_then(|mut slot| slot.take());
-        first.unwrap_or_else(|| self.tips.subscribe())
+        first.unwrap_or_else(|| self.scheduler.subscribe())
     }
 
     /// Reloads the content from where it was loaded (see [`LiveContent::reload`]).
@@ -268,7 +285,7 @@ impl RunningBot {
             .lock()
             .ok()
             .and_then(|mut slot| slot.take());
-        first.unwrap_or_else(|| self.polls.subscribe())
+        first.unwrap_or_else(|| self.keeper.subscribe())
     }
 
     /// Stops taking new work (no new scheduled posts, gateway closed), lets replies and posts
@@ -278,11 +295,11 @@ impl RunningBot {
         if let Some(lease) = &self.lease {
             lease.stopping().await;
         }
-        self.tips.shutdown();
-        self.polls.shutdown();
+        self.scheduler.shutdown();
+        self.keeper.shutdown();
         self.connection.shutdown().await;
         let in_flight = self.in_flight.clone();
-        let owed = async { tokio::join!(self.scheduler, self.keeper, in_flight.idle()) };
+        let owed = async { tokio::join!(self.scheduler_task, self.keeper_task, in_flight.idle()) };
         let settled = tokio::time::timeout(SHUTDOWN_GRACE, owed).await.is_ok();
         if !settled {
             warn!(
@@ -379,30 +396,41 @@ fn reload_signals() -> tokio::sync::mpsc::Receiver<()> {
     receiver
 }
 
-/// Resolves on Ctrl-C, or SIGTERM on Unix.
-async fn shutdown_signal() {
-    let ctrl_c = async {
+/// Resolves on Ctrl-C, or SIGTERM on Unix. The handlers are installed when this is called,
+/// not when the future is first polled: a signal that arrives while the start is still
+/// waiting (for the database, for Discord) must stop the bot cleanly, not kill it.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let listen = |kind: SignalKind, name: &'static str| {
+            let listener = signal(kind);
+            async move {
+                match listener {
+                    Ok(mut listener) => {
+                        listener.recv().await;
+                    }
+                    Err(error) => {
+                        warn!(%error, "cannot listen for {name}");
+                        std::future::pending::<()>().await;
+                    }
+                }
+            }
+        };
+        let interrupt = listen(SignalKind::interrupt(), "Ctrl-C");
+        let terminate = listen(SignalKind::terminate(), "SIGTERM");
+        async move {
+            tokio::select! {
+                () = interrupt => {}
+                () = terminate => {}
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    async {
         if let Err(error) = tokio::signal::ctrl_c().await {
             warn!(%error, "cannot listen for Ctrl-C");
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(error) => {
-                warn!(%error, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = terminate => {}
     }
 }

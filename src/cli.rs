@@ -8,9 +8,10 @@ use clap::{Parser, Subcommand};
 
 use crate::config::{Config, ConfigError, ShardRange, TOKEN_ENV};
 use crate::content::Content;
+use crate::diag::Warnings;
 use crate::files::write_attachments;
 use crate::live::{self, Origin};
-use crate::reply::preview::preview_reply;
+use crate::preview::Preview;
 use crate::reply::{to_plain_text, Reply};
 
 /// bridgebot: a Discord bot that helps a team tell leading from managing.
@@ -61,11 +62,18 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// The config, after telling stderr what in it should change.
 fn load_config(path: Option<PathBuf>) -> Result<Config, ExitCode> {
-    Config::load(path.as_deref()).map_err(|error| {
-        eprintln!("{error}");
-        ExitCode::from(USAGE)
-    })
+    match Config::load(path.as_deref()) {
+        Ok(loaded) => {
+            eprint!("{}", Warnings(&loaded.warnings));
+            Ok(loaded.config)
+        }
+        Err(error) => {
+            eprintln!("{error}");
+            Err(ExitCode::from(USAGE))
+        }
+    }
 }
 
 fn run(config_path: Option<PathBuf>, shards: Option<ShardRange>) -> ExitCode {
@@ -110,7 +118,10 @@ fn run(config_path: Option<PathBuf>, shards: Option<ShardRange>) -> ExitCode {
 
 fn check(config_path: Option<PathBuf>) -> ExitCode {
     let config = match Config::load(config_path.as_deref()) {
-        Ok(config) => config,
+        Ok(loaded) => {
+            print!("{}", Warnings(&loaded.warnings));
+            loaded.config
+        }
         Err(ConfigError::Invalid(problems)) => {
             print!("{problems}");
             return ExitCode::FAILURE;
@@ -140,7 +151,7 @@ fn check(config_path: Option<PathBuf>) -> ExitCode {
 fn summary(content: &Content, config: &Config) -> String {
     let from = Origin::of(config.content.dir.as_deref()).label();
     format!(
-        "content ({from}): ok: {} contrasts, {} traits, {} similarities, {} examples, {} quotes, {} questions, {} tips, {} scenarios, {} pulse statements",
+        "content ({from}): ok: {} contrasts, {} traits, {} similarities, {} examples, {} quotes, {} questions, {} tips, {} scenarios, {} pulse statements (and {} retired)",
         content.contrasts.len(),
         content.traits.len(),
         content.similarities.len(),
@@ -149,7 +160,8 @@ fn summary(content: &Content, config: &Config) -> String {
         content.questions.len(),
         content.tips.len(),
         content.scenarios.len(),
-        content.statements.len()
+        content.deck().count(),
+        content.statements.len() - content.deck().count()
     )
 }
 
@@ -165,8 +177,7 @@ fn preview_command(config_path: Option<PathBuf>, line: &str, out: Option<&Path>)
             return ExitCode::FAILURE;
         }
     };
-    let commands = crate::discord::command_infos(&crate::discord::all_commands());
-    let reply = match preview_reply(&content, line, &commands, &mut rand::rng()) {
+    let reply = match Preview::new().reply(&content, line, &mut rand::rng()) {
         Ok(reply) => reply,
         Err(error) => {
             eprintln!("{error}");

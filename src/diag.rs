@@ -57,6 +57,20 @@ impl fmt::Display for Diagnostics {
     }
 }
 
+/// What in a file still works but should change, each with where and what to change; unlike
+/// [`Diagnostics`], they stop nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warnings<'a>(pub &'a [Diagnostic]);
+
+impl fmt::Display for Warnings<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for diagnostic in self.0 {
+            writeln!(f, "warning: {diagnostic}")?;
+        }
+        Ok(())
+    }
+}
+
 impl Diagnostics {
     /// `Ok(value)` when nothing was found, otherwise every problem in file and line order.
     pub fn into_result<T>(mut self, value: T) -> Result<T, Diagnostics> {

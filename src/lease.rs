@@ -15,11 +15,11 @@ use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
 use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
 use tracing::{error, info, warn};
 
 use crate::clock::SharedClock;
 use crate::model::shards::Ownership;
-use crate::retry::{Stop, StopSender};
 use crate::store::{Lease, Store, StoreError, Taken};
 
 /// How often, at most, a waiting start looks at the lease in its way again.
@@ -46,7 +46,7 @@ pub enum LeaseError {
 /// A hold on shards, renewed in the background until [`Held::release`].
 pub struct Held {
     store: Store,
-    stop: StopSender,
+    stop: CancellationToken,
     renewing: Option<JoinHandle<LeaseError>>,
 }
 
@@ -78,7 +78,7 @@ impl Held {
         shards: Ownership,
         terms: Terms,
         clock: SharedClock,
-        stop: &Stop,
+        stop: &CancellationToken,
     ) -> Result<Option<Held>, LeaseError> {
         let mut in_the_way: Option<Lease> = None;
         let mut attempt = 0;
@@ -120,14 +120,14 @@ impl Held {
                 }
                 Err(error) => return Err(error.into()),
             };
-            let mut stopped = stop.clone();
             tokio::select! {
                 () = clock.sleep(wait) => {}
-                () = stopped.stopped() => return Ok(None),
+                () = stop.cancelled() => return Ok(None),
             }
         }
         info!(%shards, holder = store.holder(), "holding {shards}");
-        let (stop, stopped) = Stop::new();
+        let stop = CancellationToken::new();
+        let stopped = stop.child_token();
         let renewing = tokio::spawn(renew(store.clone(), shards, terms, clock, stopped));
         Ok(Some(Held {
             store: store.clone(),
@@ -162,7 +162,7 @@ impl Held {
 
     /// Stops renewing and gives the shards up, for the next process to take at once.
     pub async fn release(mut self) {
-        self.stop.stop();
+        self.stop.cancel();
         if let Some(task) = self.renewing.take() {
             task.abort();
             let _ = task.await;
@@ -179,7 +179,7 @@ impl Held {
 impl Drop for Held {
     /// A hold not given up stops being renewed, and runs out.
     fn drop(&mut self) {
-        self.stop.stop();
+        self.stop.cancel();
         if let Some(task) = self.renewing.take() {
             task.abort();
         }
@@ -198,13 +198,12 @@ async fn renew(
     shards: Ownership,
     terms: Terms,
     clock: SharedClock,
-    stop: Stop,
+    stop: CancellationToken,
 ) -> LeaseError {
     loop {
-        let mut stopped = stop.clone();
         tokio::select! {
             () = tokio::time::sleep(terms.renew_every().unsigned_abs()) => {}
-            () = stopped.stopped() => return std::future::pending().await,
+            () = stop.cancelled() => return std::future::pending().await,
         }
         let now = clock.now();
         // While the database cannot be reached no other process can take the shards either

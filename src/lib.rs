@@ -3,7 +3,8 @@
 //! The bot is a library so that tests start it exactly as production does. Layers depend one
 //! way: [`content`] (load and validate, pure) → [`reply`] (what to answer, pure, no Discord
 //! types) → [`discord`] (poise commands turning replies into serenity builders). Beside them:
-//! [`config`], [`store`] (the database), [`schedule`] (the daily tip) and [`cli`].
+//! [`config`], [`store`] (the database), [`schedule`] (every scheduled duty: the daily tip, the
+//! weekly poll, the pulse and its result, the digest), [`cli`] and [`preview`].
 
 pub mod app;
 pub mod chart;
@@ -21,6 +22,8 @@ pub mod log;
 pub mod metrics;
 pub mod model;
 pub mod polls;
+pub mod port;
+pub mod preview;
 pub mod pulse;
 pub mod reload_fanout;
 pub mod reply;

@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, AUTHORIZATION, RETRY_AFTER, USER_AGENT};
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, RETRY_AFTER, USER_AGENT};
 use reqwest::multipart::{Form, Part};
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
@@ -28,6 +28,7 @@ const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
 /// Discord's JSON error codes the bot reacts to.
 pub mod codes {
     pub const UNKNOWN_CHANNEL: i64 = 10003;
+    pub const UNKNOWN_MESSAGE: i64 = 10008;
     pub const MISSING_ACCESS: i64 = 50001;
     pub const MISSING_PERMISSIONS: i64 = 50013;
 }
@@ -92,17 +93,6 @@ impl RestError {
         match self {
             RestError::Refused { code, .. } => Some(*code),
             _ => None,
-        }
-    }
-
-    /// What an admin should be told about a refusal, in plain words.
-    pub fn explain(&self) -> String {
-        match self.code() {
-            Some(codes::MISSING_PERMISSIONS) | Some(codes::MISSING_ACCESS) => {
-                "I am not allowed to post in that channel (I need View Channel, Send Messages and Embed Links there)".into()
-            }
-            Some(codes::UNKNOWN_CHANNEL) => "the channel no longer exists".into(),
-            _ => self.to_string(),
         }
     }
 }
@@ -251,12 +241,18 @@ struct ErrorBody {
     retry_after: Option<f64>,
 }
 
+/// The client could not be built: reqwest could not set up TLS (or its timeout).
+#[derive(Debug, thiserror::Error)]
+#[error("could not build the HTTP client for Discord's REST API: {0}")]
+pub struct ClientError(String);
+
 /// The client.
 #[derive(Clone)]
 pub struct Rest {
     client: reqwest::Client,
     base: String,
-    authorization: String,
+    /// `Bot <token>`, marked sensitive so that no HTTP layer logs it.
+    authorization: HeaderValue,
 }
 
 impl std::fmt::Debug for Rest {
@@ -268,19 +264,31 @@ impl std::fmt::Debug for Rest {
 }
 
 impl Rest {
-    pub fn new(config: &DiscordConfig, token: &Token) -> Rest {
+    /// A client with the request timeout, for `config`'s API base. Fails rather than fall
+    /// back to a client without the timeout (or one that panics where TLS cannot start).
+    pub fn new(config: &DiscordConfig, token: &Token) -> Result<Rest, ClientError> {
         let client = reqwest::Client::builder()
             .timeout(REQUEST_TIMEOUT)
             .build()
-            .unwrap_or_else(|_| reqwest::Client::new());
-        Rest {
+            .map_err(|error| {
+                ClientError(format!(
+                    "{}; a restart cannot help until TLS works on this machine",
+                    described(&error)
+                ))
+            })?;
+        let mut authorization =
+            HeaderValue::from_str(&format!("Bot {}", token.expose())).map_err(|_| {
+                ClientError("the bot token has characters an HTTP header cannot carry".into())
+            })?;
+        authorization.set_sensitive(true);
+        Ok(Rest {
             client,
             base: config
                 .api_base
                 .as_ref()
                 .map_or(DISCORD_BASE.to_string(), |b| b.as_str().to_string()),
-            authorization: format!("Bot {}", token.expose()),
-        }
+            authorization,
+        })
     }
 
     /// Posts a message in a channel. `body` is a serenity `CreateMessage` (or any JSON); with
@@ -466,6 +474,18 @@ fn mime_of(name: &str) -> &'static str {
     }
 }
 
+/// An error with its causes, one after another.
+fn described(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut words = error.to_string();
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        words.push_str(": ");
+        words.push_str(&inner.to_string());
+        cause = inner.source();
+    }
+    words
+}
+
 /// A network failure, described without the URL (which can hold an interaction token).
 fn network_error(error: reqwest::Error) -> RestError {
     let kind = if error.is_timeout() {
@@ -479,7 +499,7 @@ fn network_error(error: reqwest::Error) -> RestError {
 }
 
 /// Turns a failed answer into what to do about it.
-fn classify(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> RestError {
+pub(crate) fn classify(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> RestError {
     let parsed: Option<ErrorBody> = serde_json::from_slice(body).ok();
     if status == StatusCode::TOO_MANY_REQUESTS {
         let from_body = parsed.as_ref().and_then(|b| b.retry_after);
@@ -546,6 +566,24 @@ mod tests {
     }
 
     #[test]
+    fn a_client_builds_with_its_timeout_and_a_failure_says_what_failed() {
+        let token = crate::config::Config::default()
+            .token(|_| Some("a-token".into()))
+            .expect("token");
+        let rest = Rest::new(&DiscordConfig::default(), &token).expect("client");
+        assert_eq!(rest.base, DISCORD_BASE);
+        assert!(rest.authorization.is_sensitive());
+        assert!(!format!("{rest:?}").contains("a-token"));
+        let failed = ClientError(described(&std::io::Error::other("no TLS provider")));
+        assert!(
+            failed.to_string().starts_with(
+                "could not build the HTTP client for Discord's REST API: no TLS provider"
+            ),
+            "{failed}"
+        );
+    }
+
+    #[test]
     fn final_counts_follow_the_answer_order_and_wait_for_finalization() {
         let poll: PollRef = serde_json::from_str(
             r#"{"answers":[{"answer_id":1},{"answer_id":2},{"answer_id":3}],
@@ -571,12 +609,11 @@ mod tests {
         );
         assert!(refused.is_permanent());
         assert_eq!(refused.code(), Some(codes::MISSING_PERMISSIONS));
-        assert!(refused.explain().contains("not allowed to post"));
         let gone = classify(
             StatusCode::NOT_FOUND,
             &headers(None),
             br#"{"code":10003,"message":"Unknown Channel"}"#,
         );
-        assert!(gone.explain().contains("no longer exists"));
+        assert_eq!(gone.code(), Some(codes::UNKNOWN_CHANNEL));
     }
 }

@@ -2,7 +2,9 @@
 //!
 //! A 429 waits exactly what Discord asked; a 5xx, timeout or dropped connection waits an
 //! exponentially growing, jittered delay; a refusal (403, 404, ...) stops at once. Nothing is
-//! retried past its deadline. Every wait goes through the injected clock.
+//! retried past its deadline. Every wait goes through the injected clock; a shutdown ends a
+//! wait through tokio_util's [`CancellationToken`] (the owner cancels, those who wait hold a
+//! child token).
 
 use std::fmt::{Debug, Display};
 use std::future::Future;
@@ -10,7 +12,7 @@ use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
 use rand::Rng;
-use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
 
 use crate::clock::Clock;
 
@@ -94,15 +96,15 @@ impl<E> GaveUp<E> {
     }
 }
 
-/// Runs `attempt` until it succeeds, is refused, `stop` turns true, or the next wait would
+/// Runs `attempt` until it succeeds, is refused, `stop` is cancelled, or the next wait would
 /// pass the deadline. A wait follows the other side's `retry_after` when it gives one, else
 /// the backoff. `on_retry` hears about every failure that will be retried, with the wait
-/// chosen. A wait ends early when `stop` turns true (shutdown); an attempt under way is never
-/// cut short.
+/// chosen. A wait ends early when `stop` is cancelled (shutdown); an attempt under way is
+/// never cut short.
 pub async fn retry<T, E, F, Fut>(
     clock: &dyn Clock,
     patience: Patience,
-    stop: &Stop,
+    stop: &CancellationToken,
     mut attempt: F,
     mut on_retry: impl FnMut(&E, Duration),
 ) -> Result<T, GaveUp<E>>
@@ -132,44 +134,10 @@ where
             return Err(GaveUp::OutOfTime(error));
         }
         on_retry(&error, wait);
-        let mut stop = stop.clone();
         tokio::select! {
             () = clock.sleep(wait_span) => {}
-            () = stop.stopped() => return Err(GaveUp::Stopped(error)),
+            () = stop.cancelled() => return Err(GaveUp::Stopped(error)),
         }
-    }
-}
-
-/// The shutdown signal retries listen to.
-#[derive(Debug, Clone)]
-pub struct Stop(watch::Receiver<bool>);
-
-/// Raises the [`Stop`] signal.
-#[derive(Debug)]
-pub struct StopSender(watch::Sender<bool>);
-
-impl Stop {
-    pub fn new() -> (StopSender, Stop) {
-        let (sender, receiver) = watch::channel(false);
-        (StopSender(sender), Stop(receiver))
-    }
-
-    /// A signal that never fires.
-    pub fn never() -> Stop {
-        Stop::new().1
-    }
-
-    /// Resolves once the signal is raised; never, if it cannot be raised any more.
-    pub async fn stopped(&mut self) {
-        if self.0.wait_for(|stopped| *stopped).await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    }
-}
-
-impl StopSender {
-    pub fn stop(&self) {
-        self.0.send_replace(true);
     }
 }
 
@@ -250,7 +218,7 @@ mod tests {
                     async move { result }
                 };
                 let on_retry = |_: &Failure, wait| waits.push(wait);
-                let stop = Stop::never();
+                let stop = CancellationToken::new();
                 let patience = deadline.map_or(Patience::forever(CAP), Patience::until);
                 let result = retry(&clock, patience, &stop, attempt, on_retry).await;
                 (result, waits)
@@ -302,7 +270,8 @@ mod tests {
     #[tokio::test]
     async fn a_stop_ends_the_wait_but_not_an_attempt() {
         let clock = ManualClock::new(Timestamp::UNIX_EPOCH);
-        let (sender, stop) = Stop::new();
+        let sender = CancellationToken::new();
+        let stop = sender.child_token();
         let task = tokio::spawn(async move {
             retry(
                 &clock,
@@ -313,7 +282,7 @@ mod tests {
             )
             .await
         });
-        sender.stop();
+        sender.cancel();
         let result = tokio::time::timeout(Duration::from_secs(10), task)
             .await
             .expect("the retry loop stops within 10 s")

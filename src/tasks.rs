@@ -6,24 +6,42 @@
 //! injected clock), a command, or the end of a job; it never scans on a timer. A job that
 //! panics is logged with its key and its key is freed, so one bad server never stops the
 //! others or wedges its own next run.
+//!
+//! Beside it, [`off_runtime`]: CPU-bound work (drawing a chart takes milliseconds) runs on
+//! tokio's blocking threads, so the runtime's few worker threads keep answering meanwhile.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::fmt::Debug;
 use std::future::Future;
 use std::hash::Hash;
-use std::pin::Pin;
 
 use jiff::Timestamp;
 use tokio::sync::mpsc;
 use tokio::task::{Id, JoinSet};
+use tokio_util::sync::CancellationToken;
 use tracing::error;
 
 use crate::clock::SharedClock;
-use crate::retry::StopSender;
 
-/// A boxed future, for object-safe traits that reach Discord.
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+/// Work handed to [`off_runtime`] never ran: the runtime was shutting down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the bot was shutting down before the work could run")]
+pub struct Abandoned;
+
+/// Runs `work` on tokio's blocking threads and waits for it. A panic in `work` goes on in the
+/// caller, as if `work` had run there (a job that panics is logged and planned anew).
+pub async fn off_runtime<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Abandoned> {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(done) => Ok(done),
+        Err(error) => match error.try_into_panic() {
+            Ok(panic) => std::panic::resume_unwind(panic),
+            Err(_) => Err(Abandoned),
+        },
+    }
+}
 
 /// Events a task keeps for slow listeners before the oldest are dropped.
 pub const EVENT_BUFFER: usize = 4096;
@@ -183,7 +201,7 @@ pub async fn run<W: Worker>(
     mut queue: DueQueue<W::Key>,
     clock: SharedClock,
     mut commands: mpsc::UnboundedReceiver<Control<W::Command>>,
-    stop: StopSender,
+    stop: CancellationToken,
 ) {
     loop {
         let next = queue.next_at();
@@ -201,7 +219,7 @@ pub async fn run<W: Worker>(
             }
         }
     }
-    stop.stop();
+    stop.cancel();
     queue.drain().await;
 }
 
@@ -228,6 +246,13 @@ mod tests {
         );
         assert_eq!(queue.take_due(at(20)), vec![2, 1]);
         assert_eq!(queue.take_due(at(30)), Vec::<u64>::new());
+    }
+
+    #[tokio::test]
+    async fn work_off_the_runtime_returns_its_value_and_its_panic() {
+        assert_eq!(off_runtime(|| 6 * 7).await, Ok(42));
+        let panicked = tokio::spawn(off_runtime(|| -> u32 { panic!("drawing failed") })).await;
+        assert!(panicked.is_err_and(|e| e.is_panic()));
     }
 
     #[tokio::test]

@@ -194,9 +194,9 @@ pub struct Occurrence {
     pub at: Timestamp,
 }
 
-/// A daily schedule in one zone.
-#[derive(Debug, Clone)]
-pub struct Schedule {
+/// When a schedule posts: a local time of day, in one zone, on some days.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recurrence {
     pub time: DailyTime,
     pub zone: Zone,
     pub days: Days,
@@ -206,7 +206,7 @@ pub struct Schedule {
 /// schedule always finds one.
 const SEARCH_DAYS: i64 = 8;
 
-impl Schedule {
+impl Recurrence {
     /// The due moment on `date`, if the tip is posted that day.
     pub fn on(&self, date: Date) -> Option<Occurrence> {
         self.days.includes(date).then(|| Occurrence {
@@ -244,7 +244,7 @@ impl Schedule {
 /// close, whenever and however the pulse was opened).
 #[derive(Debug, Clone)]
 pub enum Timetable {
-    Recurring(Schedule),
+    Recurring(Recurrence),
     /// Each moment with the date that keys it in the post log, in time order.
     Fixed(Vec<Occurrence>),
 }
@@ -279,8 +279,8 @@ impl Timetable {
     }
 }
 
-impl From<Schedule> for Timetable {
-    fn from(schedule: Schedule) -> Timetable {
+impl From<Recurrence> for Timetable {
+    fn from(schedule: Recurrence) -> Timetable {
         Timetable::Recurring(schedule)
     }
 }
@@ -310,15 +310,15 @@ mod tests {
 
     use super::*;
 
-    fn schedule(zone: &str, hour: i8, minute: i8, days: Days) -> Schedule {
-        Schedule {
+    fn schedule(zone: &str, hour: i8, minute: i8, days: Days) -> Recurrence {
+        Recurrence {
             time: DailyTime::new(hour, minute).expect("valid time"),
             zone: Zone::parse(zone).expect("zone"),
             days,
         }
     }
 
-    fn local(schedule: &Schedule, at: Timestamp) -> String {
+    fn local(schedule: &Recurrence, at: Timestamp) -> String {
         at.to_zoned(schedule.zone.tz().clone())
             .strftime("%Y-%m-%d %H:%M %Z")
             .to_string()

@@ -165,6 +165,28 @@ fn check_lists_every_problem_of_an_edited_copy_with_lines_and_exits_1() {
 }
 
 #[test]
+fn check_reads_the_old_tips_section_and_says_where_its_keys_moved() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("bridgebot.toml"),
+        "[log]\nlevel = \"info\"\n\n[tips]\ncatch_up_hours = 4\n",
+    )
+    .expect("write");
+    let output = bridgebot(&["check"], dir.path());
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("warning: bridgebot.toml:4:1: [tips] is now called [schedule]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("fix: rename the section header [tips] to [schedule]"),
+        "{text}"
+    );
+    assert!(text.contains("config: ok"), "{text}");
+}
+
+#[test]
 fn run_without_a_token_says_how_to_give_one_and_exits_2() {
     let dir = tempfile::tempdir().expect("temp dir");
     let output = bridgebot(&["run"], dir.path());

@@ -24,10 +24,11 @@ use std::time::{Duration, Instant};
 
 use bridgebot::content::Content;
 use bridgebot::model::duty::{DutyKind, DutyStatus};
+use bridgebot::model::schedule::{DigestOptions, PulseOptions, Schedule, TipOptions};
 use bridgebot::pulse::member_hash;
 use bridgebot::schedule::open_for_week;
-use bridgebot::store::{DigestSchedule, PulseSchedule, Store, TipSettings};
-use bridgebot::when::{DailyTime, Days, Zone};
+use bridgebot::store::Store;
+use bridgebot::when::{DailyTime, Days, Recurrence, Zone};
 use fake_discord::{extra_guild_channel_id, extra_guild_id, FakeDiscord, FakeOptions, GUILD_ID};
 use jiff::{SignedDuration, Timestamp};
 use rand::Rng;
@@ -124,21 +125,22 @@ async fn seed_pulse_and_digest(store: &Store, content: &Content, index: usize, d
     let local = due.to_zoned(jiff::tz::TimeZone::UTC);
     let time = DailyTime::new(local.hour(), local.minute()).expect("time");
     let yesterday = due - SignedDuration::from_hours(24);
-    let pulse = PulseSchedule {
+    let pulse = Schedule {
         guild_id,
         channel_id,
-        weekday: yesterday.to_zoned(jiff::tz::TimeZone::UTC).weekday(),
-        time,
-        zone: Zone::utc(),
-        questions: 2,
-        open_days: 1,
+        when: Recurrence {
+            time,
+            zone: Zone::utc(),
+            days: Days::Weekly(yesterday.to_zoned(jiff::tz::TimeZone::UTC).weekday()),
+        },
         paused: false,
         active_since: due - SignedDuration::from_hours(48),
+        options: PulseOptions {
+            questions: 2,
+            open_days: 1,
+        },
     };
-    store
-        .save_pulse_schedule(&pulse, due)
-        .await
-        .expect("seed pulse");
+    store.save_schedule(&pulse, due).await.expect("seed pulse");
     let open = open_for_week(store, content, &pulse, yesterday)
         .await
         .expect("open the pulse");
@@ -150,17 +152,20 @@ async fn seed_pulse_and_digest(store: &Store, content: &Content, index: usize, d
             .await
             .expect("answer");
     }
-    let digest = DigestSchedule {
+    let digest = Schedule {
         guild_id,
         channel_id,
-        weekday: local.weekday(),
-        time,
-        zone: Zone::utc(),
+        when: Recurrence {
+            time,
+            zone: Zone::utc(),
+            days: Days::Weekly(local.weekday()),
+        },
         paused: false,
         active_since: due - SignedDuration::from_hours(1),
+        options: DigestOptions {},
     };
     store
-        .save_digest_schedule(&digest, due)
+        .save_schedule(&digest, due)
         .await
         .expect("seed digest");
 }
@@ -169,19 +174,23 @@ async fn seed_pulse_and_digest(store: &Store, content: &Content, index: usize, d
 async fn seed_tips(store: &Store, servers: usize, now: Timestamp) {
     let minute = now.to_zoned(jiff::tz::TimeZone::UTC);
     for index in 0..servers {
-        let settings = TipSettings {
+        let settings = Schedule {
             guild_id: extra_guild_id(index),
             channel_id: extra_guild_channel_id(index),
-            time: DailyTime::new(minute.hour(), minute.minute()).expect("time"),
-            zone: Zone::utc(),
-            days: Days::EveryDay,
+            when: Recurrence {
+                time: DailyTime::new(minute.hour(), minute.minute()).expect("time"),
+                zone: Zone::utc(),
+                days: Days::EveryDay,
+            },
             paused: false,
-            skip_date: None,
-            role_id: None,
-            thread: false,
             active_since: now - SignedDuration::from_hours(1),
+            options: TipOptions {
+                skip_date: None,
+                role_id: None,
+                thread: false,
+            },
         };
-        store.save_tip_settings(&settings, now).await.expect("seed");
+        store.save_schedule(&settings, now).await.expect("seed");
     }
 }
 
@@ -438,7 +447,7 @@ async fn three_processes_on_ranges_of_shards_never_double_or_lose_a_tip_through_
     // a start asks outside the pacer (the gateway's address, the application, the commands),
     // which the soak's restarts, one every second or so, bring in numbers.
     let config_text = format!(
-        "[discord]\napi_base = \"{}\"\nguild_id = {GUILD_ID}\nshards = \"SHARDS\"\n[storage]\ndatabase = \"{}\"\nlease_seconds = 3\n[tips]\nposts_per_second = 42\n[log]\nformat = \"json\"\n",
+        "[discord]\napi_base = \"{}\"\nguild_id = {GUILD_ID}\nshards = \"SHARDS\"\n[storage]\ndatabase = \"{}\"\nlease_seconds = 3\n[schedule]\nposts_per_second = 42\n[log]\nformat = \"json\"\n",
         fake.api_base(),
         postgres.url()
     );

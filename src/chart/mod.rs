@@ -33,12 +33,15 @@ pub struct WeekPoint {
 }
 
 /// One statement of a closed pulse: its label, the average answer (1.0 to 5.0) and how many
-/// answered 1, 2, 3, 4 and 5.
+/// answered 1, 2, 3, 4 and 5, all as answered. `reversed` marks a negatively worded statement,
+/// where a low answer is the good one: its row is labelled "lower is better" and drawn from 5
+/// down to 1, so that in every row the colour of the worst answers is on the left.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatementBar {
     pub label: String,
     pub average: f64,
     pub counts: [u32; 5],
+    pub reversed: bool,
 }
 
 /// An encoded PNG image.
@@ -86,7 +89,7 @@ pub fn result(bars: &[StatementBar]) -> Result<Png, ChartError> {
             check_score(bar.average)?;
         }
     }
-    canvas::render(bars::WIDTH, bars::height(bars.len()), |area| {
+    canvas::render(bars::WIDTH, bars::height(bars), |area| {
         bars::draw(bars, area)
     })
 }

@@ -113,6 +113,7 @@ fn bar(label: &str, counts: [u32; 5]) -> StatementBar {
             f64::from(sum) / f64::from(total)
         },
         counts,
+        reversed: false,
     }
 }
 
@@ -141,4 +142,41 @@ fn result_refuses_too_many_statements_and_bad_averages() {
     let mut wrong = bar("s", [1, 0, 0, 0, 0]);
     wrong.average = 6.0;
     assert!(matches!(result(&[wrong]), Err(ChartError::Score(_))));
+}
+
+#[test]
+fn a_negatively_worded_statement_reads_worst_to_best_like_every_other_row() {
+    let asked = bar("I knew which tasks were mine", [1, 0, 0, 0, 4]);
+    let reversed = StatementBar {
+        reversed: true,
+        ..bar("My work sat waiting for a decision", [1, 0, 0, 0, 4])
+    };
+    // As asked, four 5s are the best answers: purple, on the right.
+    let first = bars::segments(&asked);
+    assert_eq!((first[0].answer, first[0].colour), (1, 0));
+    assert_eq!(
+        (first[4].answer, first[4].count, first[4].colour),
+        (5, 4, 4)
+    );
+    // Worded negatively, the same four 5s are the worst answers: orange, on the left.
+    let turned = bars::segments(&reversed);
+    assert_eq!(
+        (turned[0].answer, turned[0].count, turned[0].colour),
+        (5, 4, 0)
+    );
+    assert_eq!(
+        (turned[4].answer, turned[4].count, turned[4].colour),
+        (1, 1, 4)
+    );
+    assert_eq!(
+        bars::row_label(&reversed),
+        "My work sat waiting for a decision (lower is better)"
+    );
+    assert_eq!(bars::row_label(&asked), asked.label);
+    // The average beside the bar stays as answered, and the chart grows a legend line.
+    let png = result(&[asked.clone(), reversed.clone()]).expect("renders");
+    assert_valid(&png);
+    let plain = result(&[asked.clone(), asked]).expect("renders");
+    assert_eq!(png.height, plain.height + 28, "a second legend line");
+    assert!((reversed.average - 4.2).abs() < 1e-9);
 }

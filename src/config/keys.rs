@@ -93,8 +93,8 @@ impl Section for StorageConfig {
     ];
 }
 
-impl Section for TipsConfig {
-    const NAME: &'static str = "tips";
+impl Section for ScheduleConfig {
+    const NAME: &'static str = "schedule";
     const KEYS: &'static [(&'static str, Setter<Self>)] = &[
         ("catch_up_hours", |s, v| {
             s.catch_up_hours = v.parse::<Bounded<0, 23>>()?.0;
@@ -149,7 +149,7 @@ pub(super) const SECTIONS: [&str; 8] = [
     DiscordConfig::NAME,
     ContentConfig::NAME,
     StorageConfig::NAME,
-    TipsConfig::NAME,
+    ScheduleConfig::NAME,
     PollsConfig::NAME,
     PulseConfig::NAME,
     LogConfig::NAME,

@@ -38,7 +38,7 @@ pub struct Config {
     pub discord: DiscordConfig,
     pub content: ContentConfig,
     pub storage: StorageConfig,
-    pub tips: TipsConfig,
+    pub schedule: ScheduleConfig,
     pub polls: PollsConfig,
     pub pulse: PulseConfig,
     pub log: LogConfig,
@@ -87,18 +87,21 @@ impl Default for StorageConfig {
     }
 }
 
-/// `[tips]`
+/// `[schedule]`: the pace of every scheduled duty (the daily tip, the weekly poll, the pulse
+/// and its result, the digest). Read from `[tips]` too, where these keys lived when the tip
+/// was the only duty; `bridgebot check` says where they moved.
 #[derive(Debug, Clone, PartialEq)]
-pub struct TipsConfig {
-    /// How late a missed tip may still be posted, in hours.
+pub struct ScheduleConfig {
+    /// How late a missed post may still go out, in hours.
     pub catch_up_hours: u32,
-    /// Tip posts per second across all servers, kept under Discord's global 50 requests/s.
+    /// Scheduled posts per second across all servers, kept under Discord's global 50
+    /// requests/s.
     pub posts_per_second: u32,
 }
 
-impl Default for TipsConfig {
+impl Default for ScheduleConfig {
     fn default() -> Self {
-        TipsConfig {
+        ScheduleConfig {
             catch_up_hours: 6,
             posts_per_second: 48,
         }
@@ -187,19 +190,45 @@ pub enum ConfigError {
     EmptyToken { from: String },
 }
 
+/// A config file as read: its settings, and what in it is still read but should change.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Loaded {
+    pub config: Config,
+    /// Settings written where they used to live, each with file, line and the fix; they
+    /// stop nothing (`bridgebot check` and `bridgebot run` print them).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The section `[schedule]`'s keys lived in while the daily tip was the only scheduled duty.
+const OLD_SCHEDULE_SECTION: &str = "tips";
+
 impl Config {
     /// Parses a config file's text; `name` is how the file is shown in diagnostics.
     pub fn from_toml(name: &str, text: &str) -> Result<Config, Diagnostics> {
+        Config::read(name, text).map(|loaded| loaded.config)
+    }
+
+    /// Parses a config file's text, with the warnings about settings in an old place.
+    pub fn read(name: &str, text: &str) -> Result<Loaded, Diagnostics> {
         let file = SourceFile::new(name, text);
         let (table, mut problems) = file.parse();
         let mut config = Config::default();
+        let mut old_schedule = None;
+        let mut schedule_keys = None;
         for (key, value) in table.into_inner() {
             let span = key.span();
             let result = match key.get_ref().as_ref() {
                 "discord" => read_section(&file, value, &mut config.discord),
                 "content" => read_section(&file, value, &mut config.content),
                 "storage" => read_section(&file, value, &mut config.storage),
-                "tips" => read_section(&file, value, &mut config.tips),
+                "schedule" => {
+                    schedule_keys = Some(key_names(&value));
+                    read_section(&file, value, &mut config.schedule)
+                }
+                OLD_SCHEDULE_SECTION => {
+                    old_schedule = Some((span, value));
+                    Vec::new()
+                }
                 "polls" => read_section(&file, value, &mut config.polls),
                 "pulse" => read_section(&file, value, &mut config.pulse),
                 "log" => read_section(&file, value, &mut config.log),
@@ -215,31 +244,44 @@ impl Config {
             };
             problems.extend(result);
         }
+        let mut warnings = Vec::new();
+        if let Some((header, value)) = old_schedule {
+            // At the start of the header's line, where `[` is.
+            let line_start = text[..header.start].rfind('\n').map_or(0, |at| at + 1);
+            let moved = MovedSchedule {
+                header: line_start..header.end,
+                in_schedule: schedule_keys,
+            };
+            problems.extend(moved.read(&file, value, &mut config.schedule, &mut warnings));
+        }
         if let Err((problem, fix)) = config.shards_fit_the_database() {
             problems.push(file.diagnostic(&key_span(text, "shards"), problem, fix));
         }
-        Diagnostics(problems).into_result(config)
+        warnings.sort_by_key(|w| (w.line, w.column));
+        Diagnostics(problems)
+            .into_result(config)
+            .map(|config| Loaded { config, warnings })
     }
 
     /// Reads the config: `path` when given (it must exist), else `bridgebot.toml` in the
     /// working folder if there is one, else the defaults. Relative paths in the file are
     /// taken from the file's own folder.
-    pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
+    pub fn load(path: Option<&Path>) -> Result<Loaded, ConfigError> {
         let default = Path::new(DEFAULT_CONFIG_FILE);
         let path = match path {
             Some(path) => path,
             None if default.exists() => default,
-            None => return Ok(Config::default()),
+            None => return Ok(Loaded::default()),
         };
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
             path: path.to_path_buf(),
             source,
         })?;
-        let mut config = Config::from_toml(&path.display().to_string(), &text)?;
+        let mut loaded = Config::read(&path.display().to_string(), &text)?;
         if let Some(folder) = path.parent().filter(|f| !f.as_os_str().is_empty()) {
-            config.resolve_paths(folder);
+            loaded.config.resolve_paths(folder);
         }
-        Ok(config)
+        Ok(loaded)
     }
 
     fn resolve_paths(&mut self, folder: &Path) {
@@ -316,20 +358,96 @@ fn key_span(text: &str, key: &str) -> std::ops::Range<usize> {
     0..0
 }
 
+/// The keys written in a section, where it is one.
+fn key_names(value: &Spanned<DeValue<'_>>) -> Vec<String> {
+    match value.get_ref() {
+        DeValue::Table(table) => table.iter().map(|(k, _)| k.get_ref().to_string()).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// `[tips]` in a file written before `[schedule]`: its keys pace every duty, so they moved;
+/// they are still read, each with a warning saying where it goes now.
+struct MovedSchedule {
+    /// Where `[tips]` is written.
+    header: std::ops::Range<usize>,
+    /// The keys `[schedule]` sets, when the file has that section too.
+    in_schedule: Option<Vec<String>>,
+}
+
+impl MovedSchedule {
+    fn read(
+        &self,
+        file: &SourceFile<'_>,
+        value: Spanned<DeValue<'_>>,
+        schedule: &mut ScheduleConfig,
+        warnings: &mut Vec<Diagnostic>,
+    ) -> Vec<Diagnostic> {
+        let known = |key: &str| ScheduleConfig::KEYS.iter().any(|(name, _)| *name == key);
+        let keys: Vec<(String, std::ops::Range<usize>)> = match value.get_ref() {
+            DeValue::Table(table) => table
+                .iter()
+                .map(|(k, _)| (k.get_ref().to_string(), k.span()))
+                .filter(|(k, _)| known(k))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let (old, new) = (OLD_SCHEDULE_SECTION, ScheduleConfig::NAME);
+        let mut problems = Vec::new();
+        match &self.in_schedule {
+            None if !keys.is_empty() => warnings.push(file.diagnostic(
+                &self.header,
+                format!(
+                    "[{old}] is now called [{new}]: {} set the pace of every scheduled post (the daily tip, the weekly poll, the pulse and its result, the digest); [{old}] is still read for now",
+                    keys.iter().map(|(k, _)| format!("`{k}`")).collect::<Vec<_>>().join(" and ")
+                ),
+                format!("rename the section header [{old}] to [{new}]; the keys and their values stay as they are"),
+            )),
+            None => {}
+            Some(in_schedule) => {
+                for (key, span) in &keys {
+                    if in_schedule.contains(key) {
+                        problems.push(file.diagnostic(
+                            span,
+                            format!("`{key}` is set in both [{new}] and [{old}]"),
+                            format!("delete it from [{old}]: it belongs in [{new}] now, which paces every scheduled post"),
+                        ));
+                    } else {
+                        warnings.push(file.diagnostic(
+                            span,
+                            format!("`{key}` has moved to [{new}] (it paces every scheduled post, not only the tip); it is still read from [{old}] for now"),
+                            format!("move this line under [{new}], then delete [{old}] once it is empty"),
+                        ));
+                    }
+                }
+            }
+        }
+        problems.extend(read_keys(file, value, schedule, old));
+        problems
+    }
+}
+
 fn read_section<S: Section>(
     file: &SourceFile<'_>,
     value: Spanned<DeValue<'_>>,
     section: &mut S,
 ) -> Vec<Diagnostic> {
+    read_keys(file, value, section, S::NAME)
+}
+
+/// Reads a section's keys into `section`; `name` is the section as the file writes it.
+fn read_keys<S: Section>(
+    file: &SourceFile<'_>,
+    value: Spanned<DeValue<'_>>,
+    section: &mut S,
+    name: &str,
+) -> Vec<Diagnostic> {
     let span = value.span();
     let DeValue::Table(table) = value.into_inner() else {
         return vec![file.diagnostic(
             &span,
-            format!("`{}` must be a section", S::NAME),
-            format!(
-                "write it as [{}] followed by its settings on their own lines",
-                S::NAME
-            ),
+            format!("`{name}` must be a section"),
+            format!("write it as [{name}] followed by its settings on their own lines"),
         )];
     };
     let mut problems = Vec::new();
@@ -347,7 +465,7 @@ fn read_section<S: Section>(
                 let known: Vec<&str> = S::KEYS.iter().map(|(name, _)| *name).collect();
                 problems.push(file.diagnostic(
                     &key.span(),
-                    format!("[{}] has no setting `{}`", S::NAME, key.get_ref()),
+                    format!("[{name}] has no setting `{}`", key.get_ref()),
                     format!("use one of: {}", known.join(", ")),
                 ));
             }
@@ -370,7 +488,7 @@ mod tests {
             Config::from_toml("bot.toml", "").expect("valid"),
             Config::default()
         );
-        assert_eq!(Config::default().tips.catch_up_hours, 6);
+        assert_eq!(Config::default().schedule.catch_up_hours, 6);
         assert_eq!(
             Config::default().storage.database,
             Database::Sqlite(PathBuf::from("bridgebot.db"))
@@ -398,7 +516,7 @@ mod tests {
             DiscordConfig,
             ContentConfig,
             StorageConfig,
-            TipsConfig,
+            ScheduleConfig,
             PollsConfig,
             LogConfig,
             MetricsConfig
@@ -458,14 +576,14 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("bot.toml");
         std::fs::write(&path, "[storage]\ndatabase = \"bot.db\"\n").expect("write");
-        let config = Config::load(Some(&path)).expect("loads");
+        let config = Config::load(Some(&path)).expect("loads").config;
         assert_eq!(
             config.storage.database,
             Database::Sqlite(dir.path().join("bot.db"))
         );
         let url = "postgres://bot@localhost/bridgebot";
         std::fs::write(&path, format!("[storage]\ndatabase = \"{url}\"\n")).expect("write");
-        let config = Config::load(Some(&path)).expect("loads");
+        let config = Config::load(Some(&path)).expect("loads").config;
         assert_eq!(config.storage.database, Database::parse(url).expect("url"));
     }
 
@@ -483,7 +601,7 @@ mod tests {
         assert_eq!(config.discord.guild_id, Some(Snowflake(42)));
         assert_eq!(config.discord.owners, vec![Snowflake(1), Snowflake(2)]);
         assert_eq!(config.discord.shards, Shards::Fixed(3));
-        assert_eq!(config.tips.catch_up_hours, 2);
+        assert_eq!(config.schedule.catch_up_hours, 2);
         assert_eq!(config.log.format, LogFormat::Json);
         assert_eq!(
             config.metrics.listen,
@@ -608,5 +726,78 @@ mod tests {
         assert!(all.contains("not a range inside 0-7"), "{all}");
         assert!(all.contains("0-2/6"), "{all}");
         assert!(all.contains("from 3 to 600"), "{all}");
+    }
+
+    #[test]
+    fn the_pace_of_every_duty_is_read_from_schedule() {
+        let loaded = Config::read(
+            "bot.toml",
+            "[schedule]\ncatch_up_hours = 3\nposts_per_second = 20\n",
+        )
+        .expect("valid");
+        assert_eq!(loaded.config.schedule.catch_up_hours, 3);
+        assert_eq!(loaded.config.schedule.posts_per_second, 20);
+        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    }
+
+    #[test]
+    fn tips_is_still_read_and_says_it_is_now_schedule() {
+        let loaded = Config::read(
+            "bot.toml",
+            "[log]\nlevel = \"info\"\n[tips]\ncatch_up_hours = 2\nposts_per_second = 30\n",
+        )
+        .expect("still valid");
+        assert_eq!(loaded.config.schedule.catch_up_hours, 2);
+        assert_eq!(loaded.config.schedule.posts_per_second, 30);
+        assert_eq!(loaded.warnings.len(), 1, "{:?}", loaded.warnings);
+        let warning = &loaded.warnings[0];
+        assert_eq!(
+            (warning.file.as_str(), warning.line, warning.column),
+            ("bot.toml", 3, 1)
+        );
+        assert!(
+            warning.problem.contains("[tips] is now called [schedule]"),
+            "{warning}"
+        );
+        assert!(
+            warning
+                .fix
+                .contains("rename the section header [tips] to [schedule]"),
+            "{warning}"
+        );
+    }
+
+    #[test]
+    fn beside_schedule_each_key_in_tips_is_told_to_move_and_a_key_in_both_is_refused() {
+        let loaded = Config::read(
+            "bot.toml",
+            "[schedule]\nposts_per_second = 40\n[tips]\ncatch_up_hours = 4\n",
+        )
+        .expect("still valid");
+        assert_eq!(loaded.config.schedule.catch_up_hours, 4);
+        assert_eq!(loaded.config.schedule.posts_per_second, 40);
+        assert_eq!(loaded.warnings.len(), 1, "{:?}", loaded.warnings);
+        assert_eq!(loaded.warnings[0].line, 4);
+        assert!(loaded.warnings[0]
+            .fix
+            .contains("move this line under [schedule]"));
+        let found = problems("[schedule]\ncatch_up_hours = 4\n[tips]\ncatch_up_hours = 5\n");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].line, 4);
+        assert!(
+            found[0]
+                .problem
+                .contains("set in both [schedule] and [tips]"),
+            "{}",
+            found[0]
+        );
+        let found = problems("[tips]\ncatch_up_hour = 4\n");
+        assert!(
+            found[0]
+                .problem
+                .contains("[tips] has no setting `catch_up_hour`"),
+            "{}",
+            found[0]
+        );
     }
 }

@@ -1,12 +1,18 @@
 //! The bot token, which never shows itself.
+//!
+//! Held in a [`SecretString`] (secrecy): zeroed when dropped, and read only through
+//! [`Token::expose`], for serenity and the REST client. Its own `Debug` and `Display` print
+//! `<redacted>`, as every log line and error should.
 
 use std::fmt;
+
+use secrecy::{ExposeSecret, SecretString};
 
 use super::ConfigError;
 
 /// The bot token. Its `Debug` and `Display` never show it, so it cannot leak into a log line.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Token(String);
+#[derive(Clone)]
+pub struct Token(SecretString);
 
 impl Token {
     pub(super) fn new(raw: &str, from: &str) -> Result<Token, ConfigError> {
@@ -17,12 +23,12 @@ impl Token {
                 from: from.to_string(),
             });
         }
-        Ok(Token(token.to_string()))
+        Ok(Token(SecretString::new(token.to_string())))
     }
 
-    /// The secret itself, for handing to serenity only.
+    /// The secret itself, for handing to serenity and the REST client only.
     pub fn expose(&self) -> &str {
-        &self.0
+        self.0.expose_secret()
     }
 }
 

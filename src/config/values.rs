@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use secrecy::{ExposeSecret, SecretString};
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
 
@@ -102,7 +103,7 @@ impl Database {
                         FIX,
                     ));
                 }
-                Ok(Database::Postgres(PostgresUrl(url)))
+                Ok(Database::Postgres(PostgresUrl::new(&url)))
             }
             Some(other) => Err(problem_and_fix(
                 format!("`{other}://` is not a database bridgebot can use (SQLite files and PostgreSQL only)"),
@@ -138,20 +139,40 @@ impl<'de> Deserialize<'de> for Database {
     }
 }
 
-/// A PostgreSQL connection URL. It may hold a password, so it prints without one.
-#[derive(Clone, PartialEq, Eq)]
-pub struct PostgresUrl(url::Url);
+/// A PostgreSQL connection URL. It may hold a password, so it is kept as a secret (secrecy:
+/// zeroed when dropped, read only through [`PostgresUrl::expose`]) and prints without one.
+#[derive(Clone)]
+pub struct PostgresUrl {
+    secret: SecretString,
+    /// The URL with its password replaced, for logs and errors.
+    shown: String,
+}
 
 impl PostgresUrl {
+    fn new(url: &url::Url) -> PostgresUrl {
+        PostgresUrl {
+            secret: SecretString::new(url.as_str().to_string()),
+            shown: redacted(url.as_str()),
+        }
+    }
+
     /// The whole URL, password included: only for connecting.
     pub fn expose(&self) -> &str {
-        self.0.as_str()
+        self.secret.expose_secret()
     }
 }
 
+impl PartialEq for PostgresUrl {
+    fn eq(&self, other: &PostgresUrl) -> bool {
+        self.expose() == other.expose()
+    }
+}
+
+impl Eq for PostgresUrl {}
+
 impl std::fmt::Display for PostgresUrl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&redacted(self.0.as_str()))
+        f.write_str(&self.shown)
     }
 }
 

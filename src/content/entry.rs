@@ -164,7 +164,8 @@ impl Entry for Source {
     fn texts(&self) -> Vec<TextRule<'_>> {
         let mut rules = vec![rule("title", &self.title, AS_TITLE)];
         rules.extend(self.subtitle.iter().map(|s| rule("subtitle", s, AS_TITLE)));
-        rules.push(rule("by", &self.by, AS_TITLE));
+        rules.extend(self.by.iter().map(|by| rule("by", by, AS_TITLE)));
+        rules.extend(self.note.iter().map(|note| rule("note", note, AS_TITLE)));
         rules
     }
     fn sources(&self) -> &[Text] {

@@ -34,7 +34,8 @@ pub struct Content {
     pub questions: Vec<Question>,
     pub tips: Vec<Tip>,
     pub scenarios: Vec<Scenario>,
-    /// The team pulse deck.
+    /// Every team pulse statement, the retired ones too: past pulses name both. A new pulse
+    /// asks only from [`Content::deck`].
     pub statements: Vec<Statement>,
 }
 
@@ -114,6 +115,16 @@ impl Content {
 
     pub fn scenario(&self, id: &str) -> Option<&Scenario> {
         self.scenarios.iter().find(|s| s.id == *id)
+    }
+
+    /// A pulse statement, asked or retired: what a pulse that named `id` asked.
+    pub fn statement(&self, id: &str) -> Option<&Statement> {
+        self.statements.iter().find(|s| s.id == *id)
+    }
+
+    /// The statements a new pulse may ask, in file order: all but the retired ones.
+    pub fn deck(&self) -> impl Iterator<Item = &Statement> {
+        self.statements.iter().filter(|s| !s.retired)
     }
 
     /// What a tip's `builds_on` names (always found in validated content).

@@ -278,7 +278,14 @@ pub struct Source {
     /// The part of the title after a colon, when the article has one.
     #[serde(default)]
     pub subtitle: Option<Text>,
-    pub by: Text,
+    /// Author and publisher as the article names them: "Michelle Kaiser (CEO.com)". `None`
+    /// when it names neither; `note` then says so.
+    #[serde(default)]
+    pub by: Option<Text>,
+    /// What a reader should know to weigh the credit: where the title comes from when the
+    /// article has no title line, who it does not name, what it is built on.
+    #[serde(default)]
+    pub note: Option<Text>,
     #[serde(skip)]
     pub origin: Origin,
 }
@@ -290,6 +297,20 @@ impl Source {
             Some(subtitle) => format!("{}: {subtitle}", self.title),
             None => self.title.to_string(),
         }
+    }
+
+    /// The article as a footer credits it: "Title — Author (Publisher)", with the note in
+    /// brackets after it: "Leading vs. Managing (title from its section headings; ...)".
+    pub fn credit(&self) -> String {
+        let mut credit = self.full_title();
+        if let Some(by) = &self.by {
+            credit.push_str(" — ");
+            credit.push_str(by);
+        }
+        if let Some(note) = &self.note {
+            credit.push_str(&format!(" ({note})"));
+        }
+        credit
     }
 }
 
@@ -473,6 +494,14 @@ pub struct Statement {
     /// The contrast or similarity it asks about.
     pub about: Text,
     pub side: PulseSide,
+    /// Worded negatively ("My work sat waiting for a decision"): agreeing is the bad outcome,
+    /// so every score that combines statements counts an answer `s` as `6 - s`.
+    #[serde(default)]
+    pub reversed: bool,
+    /// No longer asked: a new pulse never picks it, but it stays in the content because past
+    /// pulses name it, and their results are read with its text, side and wording.
+    #[serde(default)]
+    pub retired: bool,
     pub sources: Vec<Text>,
     #[serde(skip)]
     pub origin: Origin,

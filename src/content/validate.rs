@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use super::entry::{Entry, Kind, Reference, Target, TextRule};
-use super::model::{Evidence, QuizAnswer, QuizRule, Says, Similarity, Text, Tip, Trait};
+use super::model::{Evidence, QuizAnswer, QuizRule, Says, Similarity, Source, Text, Tip, Trait};
 use super::Content;
 use crate::diag::{Diagnostic, Location, SourceFile};
 use crate::text::char_len;
@@ -23,7 +23,8 @@ const MIN_SCENARIOS: usize = 2; // "Another scenario" must find a different one
 /// the note and each section name are kept to their share of it.
 pub const QUIZ_NOTE_MAX: usize = 400;
 pub const SECTION_MAX: usize = 60;
-/// A team pulse asks up to three statements a week and rotates through the deck.
+/// A team pulse asks up to three statements a week and rotates through the deck. Only
+/// statements still asked count; a retired one stays for past pulses but is never picked.
 pub const MIN_STATEMENTS: usize = 24;
 /// Each pulse asks about both sides, so each needs enough statements to rotate.
 const MIN_STATEMENTS_PER_SIDE: usize = 8;
@@ -65,6 +66,7 @@ impl<'f, 'a> Validator<'f, 'a> {
         self.references(&content.scenarios, &ids);
         self.references(&content.statements, &ids);
 
+        self.source_credits(content);
         self.distinct_poll_labels(content);
         self.quiz_rules(content);
         self.quiz_evidence(content);
@@ -213,6 +215,23 @@ impl<'f, 'a> Validator<'f, 'a> {
             } else {
                 seen.insert(key, location.to_string());
             }
+        }
+    }
+
+    /// A source that names no author or publisher says so, and why, in its note, so that a
+    /// footer never credits an article with nothing but a title.
+    fn source_credits(&mut self, content: &Content) {
+        for source in content
+            .sources
+            .iter()
+            .filter(|s| s.by.is_none() && s.note.is_none())
+        {
+            let location = self.at(<Source as Entry>::FILE, &source.id);
+            self.report(
+                location,
+                format!("source `{}` has neither `by` nor `note`", source.id),
+                "add by = \"Author (Publisher)\" as the article names them, or a note saying that it names neither".into(),
+            );
         }
     }
 
@@ -571,31 +590,14 @@ impl<'f, 'a> Validator<'f, 'a> {
     }
 
     fn minimum_counts(&mut self, content: &Content) {
-        use super::model::{Contrast, PulseSide, Quote, Similarity, Source, Statement};
+        use super::model::{Contrast, Quote};
         self.at_least::<Source>(content.sources.len(), 1);
         self.at_least::<Contrast>(content.contrasts.len(), MIN_CONTRASTS);
         self.at_least::<Similarity>(content.similarities.len(), 1);
         self.at_least::<Quote>(content.quotes.len(), 1);
         self.at_least::<Tip>(content.tips.len(), MIN_TIPS);
         self.at_least::<super::scenario::Scenario>(content.scenarios.len(), MIN_SCENARIOS);
-        self.at_least::<Statement>(content.statements.len(), MIN_STATEMENTS);
-        for side in PulseSide::BOTH {
-            let count = content.statements.iter().filter(|s| s.side == side).count();
-            if count < MIN_STATEMENTS_PER_SIDE {
-                self.report(
-                    Location {
-                        file: format!("content/{}", <Statement as Entry>::FILE),
-                        line: 1,
-                        column: 1,
-                    },
-                    format!("only {count} {} statements", side.label().to_lowercase()),
-                    format!(
-                        "add at least {MIN_STATEMENTS_PER_SIDE} statements with side = \"{}\"",
-                        side.label().to_lowercase()
-                    ),
-                );
-            }
-        }
+        self.statements_asked(content);
         for side in [super::model::Side::Leader, super::model::Side::Manager] {
             let count = content.traits.iter().filter(|t| t.side == side).count();
             if count < MIN_TRAITS_PER_SIDE {
@@ -609,6 +611,50 @@ impl<'f, 'a> Validator<'f, 'a> {
                     format!(
                         "add at least {MIN_TRAITS_PER_SIDE} traits with side = \"{}\"",
                         side.label().to_lowercase()
+                    ),
+                );
+            }
+        }
+    }
+
+    /// The pulse deck's size, counting only the statements still asked: retired ones are kept
+    /// for past pulses, but a new pulse never picks them.
+    fn statements_asked(&mut self, content: &Content) {
+        use super::model::{PulseSide, Statement};
+        let file = self.files.get(<Statement as Entry>::FILE).map_or_else(
+            || format!("content/{}", <Statement as Entry>::FILE),
+            |f| f.name().to_string(),
+        );
+        let location = || Location {
+            file: file.clone(),
+            line: 1,
+            column: 1,
+        };
+        let asked = content.deck().count();
+        if asked < MIN_STATEMENTS {
+            let retired = content.statements.len() - asked;
+            self.report(
+                location(),
+                format!(
+                    "{asked} [[{}]] entries still asked ({retired} retired), fewer than the {MIN_STATEMENTS} the bot needs",
+                    <Statement as Entry>::TABLE
+                ),
+                format!(
+                    "add at least {} more [[{}]] entries without `retired = true`",
+                    MIN_STATEMENTS - asked,
+                    <Statement as Entry>::TABLE
+                ),
+            );
+        }
+        for side in PulseSide::BOTH {
+            let count = content.deck().filter(|s| s.side == side).count();
+            if count < MIN_STATEMENTS_PER_SIDE {
+                let side = side.label().to_lowercase();
+                self.report(
+                    location(),
+                    format!("only {count} {side} statements still asked (retired ones do not count)"),
+                    format!(
+                        "add at least {MIN_STATEMENTS_PER_SIDE} statements with side = \"{side}\" and without `retired = true`"
                     ),
                 );
             }
@@ -729,6 +775,83 @@ mod tests {
         ] {
             assert!(!is_valid_id(bad), "{bad:?} should be rejected");
         }
+    }
+
+    #[test]
+    fn a_source_with_neither_by_nor_note_is_reported_at_its_id() {
+        let files: Vec<_> = crate::content::bundled_files()
+            .into_iter()
+            .map(|mut file| {
+                if file.name == "sources.toml" {
+                    file.text = file
+                        .text
+                        .replace("by = \"Michelle Kaiser (CEO.com)\"\n", "");
+                }
+                file
+            })
+            .collect();
+        let sources = files
+            .iter()
+            .find(|f| f.name == "sources.toml")
+            .map(|f| f.text.clone())
+            .unwrap_or_default();
+        let line = sources
+            .lines()
+            .position(|l| l == "id = \"ceo-com\"")
+            .map(|i| i + 1)
+            .expect("the ceo-com entry");
+        let problems = match crate::content::parse(&files) {
+            Ok(_) => panic!("a source credited with its title alone"),
+            Err(problems) => problems.to_string(),
+        };
+        assert!(
+            problems.contains(&format!("content/sources.toml:{line}:"))
+                && problems.contains("source `ceo-com` has neither `by` nor `note`"),
+            "{problems}"
+        );
+    }
+
+    #[test]
+    fn retired_statements_do_not_count_toward_the_deck_size() {
+        // Retire every leading statement still asked: the content keeps them all, but a new
+        // pulse would have no leading statement to ask.
+        let files: Vec<_> = crate::content::bundled_files()
+            .into_iter()
+            .map(|mut file| {
+                if file.name == "pulse.toml" {
+                    file.text = file
+                        .text
+                        .split("[[statement]]")
+                        .map(|entry| {
+                            if entry.contains("side = \"leading\"") && !entry.contains("retired") {
+                                entry.replacen("\nsources = ", "\nretired = true\nsources = ", 1)
+                            } else {
+                                entry.to_string()
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                        .join("[[statement]]");
+                }
+                file
+            })
+            .collect();
+        let problems = match crate::content::parse(&files) {
+            Ok(_) => panic!("a deck with no leading statement left to ask"),
+            Err(problems) => problems.to_string(),
+        };
+        assert!(
+            problems.contains("only 0 leading statements still asked"),
+            "{problems}"
+        );
+        assert!(
+            problems.contains("[[statement]] entries still asked")
+                && problems.contains("without `retired = true`"),
+            "{problems}"
+        );
+        assert!(
+            !problems.contains("managing statements"),
+            "the managing side is untouched: {problems}"
+        );
     }
 
     #[test]

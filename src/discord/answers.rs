@@ -29,11 +29,11 @@ const CHANNEL_MESSAGE_WITH_SOURCE: u8 = 4;
 const UPDATE_MESSAGE: u8 = 7;
 
 /// One answer, ready to send: the interaction response's `data`, serialized once.
-pub struct Prepared {
+pub struct Serialized {
     data: Box<RawValue>,
 }
 
-/// An interaction response around a prepared `data`, serialized as serenity's
+/// An interaction response around an answer's `data`, serialized as serenity's
 /// `CreateInteractionResponse` would be.
 #[derive(Serialize)]
 struct Response<'a> {
@@ -42,17 +42,17 @@ struct Response<'a> {
     data: &'a RawValue,
 }
 
-impl Prepared {
-    fn new(reply: &Reply) -> Result<Prepared, serde_json::Error> {
+impl Serialized {
+    fn new(reply: &Reply) -> Result<Serialized, serde_json::Error> {
         let message =
             poise_reply(reply).to_slash_initial_response(CreateInteractionResponseMessage::new());
         let data = serde_json::value::to_raw_value(&message)?;
-        Ok(Prepared { data })
+        Ok(Serialized { data })
     }
 
     /// A reply built now rather than ahead: a private note answering a button.
-    pub fn now(reply: &Reply) -> Result<Prepared, BotError> {
-        Prepared::new(reply).map_err(|e| serenity::Error::Json(e).into())
+    pub fn now(reply: &Reply) -> Result<Serialized, BotError> {
+        Serialized::new(reply).map_err(|e| serenity::Error::Json(e).into())
     }
 
     /// The response to a slash command: a new message with the answer.
@@ -72,7 +72,7 @@ impl Prepared {
     }
 }
 
-/// Every content answer, prepared.
+/// Every content answer, serialized.
 pub struct Answers {
     built: ArcSwap<Built>,
 }
@@ -80,21 +80,21 @@ pub struct Answers {
 /// The answers built from one content.
 struct Built {
     from: Arc<Content>,
-    prepared: HashMap<Shown, Arc<Prepared>>,
+    serialized: HashMap<Shown, Arc<Serialized>>,
 }
 
 impl Built {
     fn new(content: Arc<Content>) -> Built {
-        let prepared = Shown::every(&content)
+        let serialized = Shown::every(&content)
             .into_iter()
             .filter_map(|shown| {
-                let prepared = Prepared::new(&show(&content, &shown).ok()?).ok()?;
-                Some((shown, Arc::new(prepared)))
+                let serialized = Serialized::new(&show(&content, &shown).ok()?).ok()?;
+                Some((shown, Arc::new(serialized)))
             })
             .collect();
         Built {
             from: content,
-            prepared,
+            serialized,
         }
     }
 }
@@ -106,25 +106,25 @@ impl Answers {
         }
     }
 
-    /// The answer to `request` from `content`: what `reply::answer` gives, prepared.
+    /// The answer to `request` from `content`: what `reply::answer` gives, serialized.
     pub fn reply(
         &self,
         content: &Arc<Content>,
         request: Request<'_>,
         rng: &mut impl Rng,
-    ) -> Result<Arc<Prepared>, BotError> {
+    ) -> Result<Arc<Serialized>, BotError> {
         let reply = match decide(content, request, rng)? {
             Decision::Show(shown) => {
                 let built = self.built_from(content);
-                if let Some(prepared) = built.prepared.get(&shown) {
-                    return Ok(Arc::clone(prepared));
+                if let Some(serialized) = built.serialized.get(&shown) {
+                    return Ok(Arc::clone(serialized));
                 }
                 show(content, &shown)?
             }
             Decision::Help(commands) => help(commands),
         };
-        let prepared = Prepared::new(&reply).map_err(serenity::Error::Json)?;
-        Ok(Arc::new(prepared))
+        let serialized = Serialized::new(&reply).map_err(serenity::Error::Json)?;
+        Ok(Arc::new(serialized))
     }
 
     /// The answers built from `content`, built now if the ones at hand come from another.
@@ -142,7 +142,7 @@ impl Answers {
 /// Sends `answer` as the response to the slash command of `ctx`, and tells poise it is
 /// answered. A content command answers once; a second response would be refused by Discord
 /// and reported by the error handler.
-pub async fn respond(ctx: SlashContext<'_>, answer: &Prepared) -> Result<(), BotError> {
+pub async fn respond(ctx: SlashContext<'_>, answer: &Serialized) -> Result<(), BotError> {
     ctx.serenity_context()
         .http
         .create_interaction_response(
@@ -160,7 +160,7 @@ pub async fn respond(ctx: SlashContext<'_>, answer: &Prepared) -> Result<(), Bot
 pub async fn update(
     http: &serenity::Http,
     component: &serenity::ComponentInteraction,
-    answer: &Prepared,
+    answer: &Serialized,
 ) -> Result<(), serenity::Error> {
     http.create_interaction_response(component.id, &component.token, &answer.update(), Vec::new())
         .await
@@ -171,7 +171,7 @@ pub async fn update(
 pub async fn reply_to_button(
     http: &serenity::Http,
     component: &serenity::ComponentInteraction,
-    answer: &Prepared,
+    answer: &Serialized,
 ) -> Result<(), serenity::Error> {
     http.create_interaction_response(
         component.id,
@@ -201,7 +201,7 @@ mod tests {
         serde_json::to_value(value).expect("serializable")
     }
 
-    /// What serenity sends for `reply` through poise: the reference a prepared answer must match.
+    /// What serenity sends for `reply` through poise: the reference a serialized answer must match.
     fn as_serenity_sends(reply: &Reply, update: bool) -> Value {
         let message =
             poise_reply(reply).to_slash_initial_response(CreateInteractionResponseMessage::new());
@@ -239,27 +239,27 @@ mod tests {
             },
         ];
         for request in requests {
-            let prepared = answers
+            let serialized = answers
                 .reply(&content, request, &mut StdRng::seed_from_u64(7))
                 .expect("answered");
             let fresh = answer(&content, request, &mut StdRng::seed_from_u64(7)).expect("answered");
             assert_eq!(
-                json(prepared.message()),
+                json(serialized.message()),
                 as_serenity_sends(&fresh, false),
                 "{request:?}"
             );
             assert_eq!(
-                json(prepared.update()),
+                json(serialized.update()),
                 as_serenity_sends(&fresh, true),
                 "{request:?}"
             );
         }
         let built = Built::new(Arc::clone(&content));
-        assert_eq!(built.prepared.len(), Shown::every(&content).len());
-        for (shown, prepared) in &built.prepared {
+        assert_eq!(built.serialized.len(), Shown::every(&content).len());
+        for (shown, serialized) in &built.serialized {
             let fresh = show(&content, shown).expect("shown from this content");
             assert_eq!(
-                json(prepared.message()),
+                json(serialized.message()),
                 as_serenity_sends(&fresh, false),
                 "{shown:?}"
             );
@@ -276,8 +276,8 @@ mod tests {
         let after = Arc::new(edited);
         let request = Request::Contrast { topic: Some(&id) };
         let rng = &mut StdRng::seed_from_u64(1);
-        let title = |prepared: Arc<Prepared>| {
-            json(prepared.message())["data"]["embeds"][0]["title"].clone()
+        let title = |serialized: Arc<Serialized>| {
+            json(serialized.message())["data"]["embeds"][0]["title"].clone()
         };
         let reloaded = answers.reply(&after, request, rng).expect("answered");
         assert_eq!(title(reloaded), "Retitled in a reload");

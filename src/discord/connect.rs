@@ -15,12 +15,13 @@ use std::time::Duration;
 
 use poise::serenity_prelude as serenity;
 use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 
 use super::{client, describe, Data};
 use crate::config::{Shards, Token};
 use crate::rest::{BotGateway, RestError};
-use crate::retry::{self, GaveUp, Patience, Stop, StopSender};
+use crate::retry::{self, GaveUp, Patience};
 
 /// Longest wait between two attempts to reach Discord.
 pub const RETRY_CAP: Duration = Duration::from_secs(60);
@@ -78,7 +79,7 @@ enum Slot {
 
 /// The handle to a connection: stops it, whichever stage it is in.
 pub struct Connection {
-    stop: StopSender,
+    stop: CancellationToken,
     slot: Arc<Mutex<Slot>>,
 }
 
@@ -86,7 +87,8 @@ impl Connection {
     /// Starts connecting in the background. The task ends only on a failure, or once
     /// [`Connection::shutdown`] has stopped it.
     pub fn start(data: Data, token: Token) -> (Connection, JoinHandle<Result<(), ConnectError>>) {
-        let (stop, stopped) = Stop::new();
+        let stop = CancellationToken::new();
+        let stopped = stop.child_token();
         let slot = Arc::new(Mutex::new(Slot::Connecting));
         let task = tokio::spawn(run(data, token, stopped, slot.clone()));
         (Connection { stop, slot }, task)
@@ -94,7 +96,7 @@ impl Connection {
 
     /// Stops waiting for Discord, or closes the gateway if connected.
     pub async fn shutdown(&self) {
-        self.stop.stop();
+        self.stop.cancel();
         let before = std::mem::replace(&mut *lock(&self.slot), Slot::Stopped);
         if let Slot::Running(manager) = before {
             close_shards(&manager).await;
@@ -131,7 +133,7 @@ fn lock(slot: &Mutex<Slot>) -> MutexGuard<'_, Slot> {
 async fn run(
     data: Data,
     token: Token,
-    stop: Stop,
+    stop: CancellationToken,
     slot: Arc<Mutex<Slot>>,
 ) -> Result<(), ConnectError> {
     let Some(gateway) = reach(&data, &stop).await? else {
@@ -159,10 +161,9 @@ async fn run(
     info!(first, last, total, "connecting to the gateway");
     let running = client.start_shard_range(first..last, total);
     tokio::pin!(running);
-    let mut stopped = stop.clone();
     tokio::select! {
         ended = &mut running => return Ok(ended?),
-        () = stopped.stopped() => {}
+        () = stop.cancelled() => {}
     }
     // Stopping: `Connection::shutdown` closes the shards and the client returns. A shard still
     // opening its socket is not yet known to serenity's shard manager, which then closes
@@ -179,7 +180,7 @@ async fn run(
 /// Asks `GET /gateway/bot` until Discord answers; `None` when stopped first. A stop also
 /// cuts short an attempt under way (a network that drops packets leaves it hanging until the
 /// request times out): the question changes nothing, so nothing is lost by not waiting.
-async fn reach(data: &Data, stop: &Stop) -> Result<Option<BotGateway>, ConnectError> {
+async fn reach(data: &Data, stop: &CancellationToken) -> Result<Option<BotGateway>, ConnectError> {
     let asking = retry::retry(
         data.clock.as_ref(),
         Patience::forever(RETRY_CAP),
@@ -187,10 +188,9 @@ async fn reach(data: &Data, stop: &Stop) -> Result<Option<BotGateway>, ConnectEr
         || data.rest.bot_gateway(),
         |error, wait| warn!(%error, ?wait, "cannot reach Discord; trying again"),
     );
-    let mut stopped = stop.clone();
     let found = tokio::select! {
         found = asking => found,
-        () = stopped.stopped() => return Ok(None),
+        () = stop.cancelled() => return Ok(None),
     };
     match found {
         Ok(gateway) => Ok(Some(gateway)),

@@ -27,6 +27,9 @@ pub enum BotError {
     /// The database failed.
     #[error("database: {0}")]
     Store(#[from] crate::store::StoreError),
+    /// Work drawn off the runtime (a chart) never ran: the bot was stopping.
+    #[error("{0}")]
+    Abandoned(#[from] crate::tasks::Abandoned),
 }
 
 impl From<serenity::Error> for BotError {

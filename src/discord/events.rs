@@ -6,8 +6,7 @@ use tracing::{debug, error, info, warn};
 
 use super::{answers, BotError, Data, APOLOGY};
 use crate::metrics::Outcome;
-use crate::reply::pulse::FormId;
-use crate::reply::{Action, Reply, Request};
+use crate::reply::{Action, CustomId, Reply, Request};
 
 /// The poise event handler.
 pub async fn handle(
@@ -50,18 +49,14 @@ async fn on_button(
     data: &Data,
 ) -> Result<(), BotError> {
     let custom_id = &component.data.custom_id;
-    let click = match (FormId::parse(custom_id), Action::parse(custom_id)) {
-        (Some(form), _) => Click::Form(form),
-        (None, Some(action)) => Click::Action(action),
-        (None, None) => {
-            debug!(%custom_id, "a component this bot did not make");
-            return Ok(());
-        }
+    let Some(click) = CustomId::parse(custom_id) else {
+        debug!(%custom_id, "a component this bot did not make");
+        return Ok(());
     };
     let in_flight = data.in_flight.start();
     let answered = match click {
-        Click::Form(form) => super::pulse_form::handle(ctx, component, data, form).await,
-        Click::Action(action) => answer_click(ctx, component, data, &action).await,
+        CustomId::Form(form) => super::pulse_form::handle(ctx, component, data, form).await,
+        CustomId::Action(action) => answer_click(ctx, component, data, &action).await,
     };
     let outcome = match answered {
         Ok(()) => Outcome::Answered,
@@ -78,14 +73,6 @@ async fn on_button(
     };
     crate::metrics::interaction("button", outcome, Some(in_flight.elapsed()));
     Ok(())
-}
-
-/// What a click on one of our components asks for.
-enum Click {
-    /// A button of a content answer.
-    Action(Action),
-    /// A select or Submit of a pulse's private answer form.
-    Form(FormId),
 }
 
 async fn answer_click(
@@ -116,7 +103,7 @@ async fn answer_click(
 
 /// A private message to whoever clicked; if even that fails, only the log is left.
 async fn tell(ctx: &serenity::Context, component: &ComponentInteraction, text: &str) {
-    let sent = match answers::Prepared::now(&Reply::private_note(text)) {
+    let sent = match answers::Serialized::now(&Reply::private_note(text)) {
         Ok(note) => answers::reply_to_button(&ctx.http, component, &note)
             .await
             .map_err(BotError::from),

@@ -2,44 +2,36 @@
 //!
 //! Each slash command stores an [`InFlight`] guard as poise's invocation data when it starts;
 //! poise drops that data when the dispatch of the interaction ends, however it ends, so the
-//! count cannot leak on an error path. Button clicks hold a guard the same way.
+//! count cannot leak on an error path. Button clicks hold a guard the same way. The counting
+//! is tokio_util's [`TaskTracker`]: a guard holds one of its tokens, without spawning anything.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tokio::sync::Notify;
+use tokio_util::task::task_tracker::TaskTrackerToken;
+use tokio_util::task::TaskTracker;
 
 /// Counts interactions in flight.
 #[derive(Debug, Default)]
-pub struct Tracker {
-    count: AtomicUsize,
-    idle: Notify,
-}
+pub struct Tracker(TaskTracker);
 
 impl Tracker {
     /// Marks one interaction as started; it ends when the guard is dropped.
-    pub fn start(self: &Arc<Tracker>) -> InFlight {
-        self.count.fetch_add(1, Ordering::SeqCst);
+    pub fn start(&self) -> InFlight {
         InFlight {
             started: Instant::now(),
-            tracker: self.clone(),
+            _token: self.0.token(),
         }
     }
 
     pub fn in_flight(&self) -> usize {
-        self.count.load(Ordering::SeqCst)
+        self.0.len()
     }
 
-    /// Waits until nothing is in flight.
+    /// Waits until nothing is in flight. For the shutdown: interactions that start later
+    /// are still counted, and waited for too while this waits.
     pub async fn idle(&self) {
-        loop {
-            let notified = self.idle.notified();
-            if self.in_flight() == 0 {
-                return;
-            }
-            notified.await;
-        }
+        self.0.close();
+        self.0.wait().await;
     }
 }
 
@@ -47,7 +39,7 @@ impl Tracker {
 #[derive(Debug)]
 pub struct InFlight {
     started: Instant,
-    tracker: Arc<Tracker>,
+    _token: TaskTrackerToken,
 }
 
 impl InFlight {
@@ -56,16 +48,10 @@ impl InFlight {
     }
 }
 
-impl Drop for InFlight {
-    fn drop(&mut self) {
-        if self.tracker.count.fetch_sub(1, Ordering::SeqCst) == 1 {
-            self.tracker.idle.notify_waiters();
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
 
     #[tokio::test]

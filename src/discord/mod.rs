@@ -19,7 +19,10 @@ use std::sync::Arc;
 use poise::serenity_prelude as serenity;
 use tracing::info;
 
-pub use commands::{all_commands, command_infos, Command, KindChoice, SideChoice};
+pub use commands::{
+    all_commands, choice, command_infos, grammar, Choice, Command, CommandShape, OptionKind,
+    OptionShape, SideChoice, TraitKindChoice,
+};
 pub use error::{describe, on_error, BotError, APOLOGY};
 
 use crate::clock::SharedClock;
@@ -29,7 +32,7 @@ use crate::live::LiveContent;
 use crate::polls::{Cooldowns, PollKeeper, Polls};
 use crate::reply::CommandInfo;
 use crate::rest::Rest;
-use crate::schedule::Scheduler;
+use crate::schedule::{Scheduler, Schedules};
 use crate::store::Store;
 
 /// The context every command gets.
@@ -46,7 +49,10 @@ pub struct Data {
     /// What `/help` lists, read from the command registry once.
     pub command_infos: Vec<CommandInfo>,
     pub store: Store,
-    pub tips: Scheduler,
+    /// Posts a duty now (`/pulse now`); what commands change goes through `schedules`.
+    pub scheduler: Scheduler,
+    /// Every server's schedules: saved and planned again in one call.
+    pub schedules: Schedules,
     /// Opens and ends polls.
     pub polls: Polls,
     /// Closes polls and posts their recaps; told when a poll message changes.
@@ -69,7 +75,7 @@ pub struct Data {
 pub struct Parts {
     pub content: Arc<LiveContent>,
     pub store: Store,
-    pub tips: Scheduler,
+    pub scheduler: Scheduler,
     pub polls: Polls,
     pub keeper: PollKeeper,
     pub rest: Rest,
@@ -84,8 +90,14 @@ impl Data {
             answers: answers::Answers::new(parts.content.get()),
             content: parts.content,
             command_infos: command_infos(&all_commands()),
+            schedules: Schedules::new(
+                parts.store.clone(),
+                parts.scheduler.clone(),
+                parts.clock.clone(),
+                parts.config.schedule.clone(),
+            ),
             store: parts.store,
-            tips: parts.tips,
+            scheduler: parts.scheduler,
             polls: parts.polls,
             keeper: parts.keeper,
             cooldowns: Cooldowns::new(parts.config.polls.cooldown_seconds),

@@ -13,8 +13,8 @@ use tracing::debug;
 use super::convert::{embed, no_mentions};
 use super::{BotError, Data};
 use crate::pulse::member_hash;
-use crate::reply::pulse::{self as words, answer_form, choose, nothing_chosen, scores, FormId};
-use crate::reply::Reply;
+use crate::reply::pulse::{self as words, answer_form, choose, nothing_chosen, scores};
+use crate::reply::{FormId, Reply};
 use crate::store::PulseRecord;
 
 /// The form's components for what is chosen so far.

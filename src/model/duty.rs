@@ -6,8 +6,24 @@
 
 use std::fmt;
 
-/// A kind of scheduled post.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+use strum::VariantArray;
+
+/// A kind of scheduled post. Its stored name (`weekly_poll`) is strum's snake case of the
+/// variant.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum DutyKind {
     /// The daily tip.
     Tip,
@@ -22,28 +38,16 @@ pub enum DutyKind {
 }
 
 impl DutyKind {
-    pub const ALL: [DutyKind; 5] = [
-        DutyKind::Tip,
-        DutyKind::WeeklyPoll,
-        DutyKind::Pulse,
-        DutyKind::PulseResult,
-        DutyKind::Digest,
-    ];
+    pub const ALL: &'static [DutyKind] = DutyKind::VARIANTS;
 
     /// The word stored in the database and used in metrics labels.
     pub fn as_str(self) -> &'static str {
-        match self {
-            DutyKind::Tip => "tip",
-            DutyKind::WeeklyPoll => "weekly_poll",
-            DutyKind::Pulse => "pulse",
-            DutyKind::PulseResult => "pulse_result",
-            DutyKind::Digest => "digest",
-        }
+        self.into()
     }
 
     /// The duty a stored word names.
     pub fn from_stored(word: &str) -> Option<DutyKind> {
-        DutyKind::ALL.into_iter().find(|kind| kind.as_str() == word)
+        word.parse().ok()
     }
 
     /// How the duty is named in logs and messages: "daily tip", "weekly poll".
@@ -64,8 +68,76 @@ impl fmt::Display for DutyKind {
     }
 }
 
-/// Where one day of a duty stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// A channel permission a scheduled post needs. Which duty needs which is said here, once, for
+/// the setup check and the words of a refusal alike; Discord's bits for them are `discord`'s,
+/// their names `reply`'s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Permission {
+    ViewChannel,
+    SendMessages,
+    EmbedLinks,
+    /// A chart goes out as a file.
+    AttachFiles,
+    SendPolls,
+    /// A tip opens its discussion thread.
+    CreatePublicThreads,
+}
+
+/// What every post needs: to see the channel, write in it and show an embed.
+pub const TO_POST: [Permission; 3] = [
+    Permission::ViewChannel,
+    Permission::SendMessages,
+    Permission::EmbedLinks,
+];
+
+/// `base`, then those of `more` it does not have yet.
+pub fn all_of(base: &[Permission], more: &[Permission]) -> Vec<Permission> {
+    let mut all = base.to_vec();
+    for permission in more {
+        if !all.contains(permission) {
+            all.push(*permission);
+        }
+    }
+    all
+}
+
+impl DutyKind {
+    /// What the duty's posts need in their channel. A tip that opens a thread needs Create
+    /// Public Threads too (`TipOptions`'s needs).
+    pub fn needs(self) -> &'static [Permission] {
+        const POLLS: [Permission; 4] = [
+            Permission::ViewChannel,
+            Permission::SendMessages,
+            Permission::EmbedLinks,
+            Permission::SendPolls,
+        ];
+        const CHARTS: [Permission; 4] = [
+            Permission::ViewChannel,
+            Permission::SendMessages,
+            Permission::EmbedLinks,
+            Permission::AttachFiles,
+        ];
+        match self {
+            DutyKind::Tip | DutyKind::Pulse => &TO_POST,
+            DutyKind::WeeklyPoll => &POLLS,
+            DutyKind::PulseResult | DutyKind::Digest => &CHARTS,
+        }
+    }
+}
+
+/// Where one day of a duty stands. Stored by its name in lower case (`posted`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum DutyStatus {
     /// Claimed: being sent now, or the process stopped while sending (recovered at start).
     Sending,
@@ -79,30 +151,16 @@ pub enum DutyStatus {
 }
 
 impl DutyStatus {
-    pub const ALL: [DutyStatus; 5] = [
-        DutyStatus::Sending,
-        DutyStatus::Posted,
-        DutyStatus::Skipped,
-        DutyStatus::Missed,
-        DutyStatus::Failed,
-    ];
+    pub const ALL: &'static [DutyStatus] = DutyStatus::VARIANTS;
 
     /// The word stored in the database.
     pub fn as_str(self) -> &'static str {
-        match self {
-            DutyStatus::Sending => "sending",
-            DutyStatus::Posted => "posted",
-            DutyStatus::Skipped => "skipped",
-            DutyStatus::Missed => "missed",
-            DutyStatus::Failed => "failed",
-        }
+        self.into()
     }
 
     /// The status a stored word names.
     pub fn from_stored(word: &str) -> Option<DutyStatus> {
-        DutyStatus::ALL
-            .into_iter()
-            .find(|status| status.as_str() == word)
+        word.parse().ok()
     }
 }
 
@@ -112,12 +170,51 @@ mod tests {
 
     #[test]
     fn kinds_and_statuses_read_back_what_they_store() {
-        for kind in DutyKind::ALL {
+        for &kind in DutyKind::ALL {
             assert_eq!(DutyKind::from_stored(kind.as_str()), Some(kind));
         }
-        for status in DutyStatus::ALL {
+        for &status in DutyStatus::ALL {
             assert_eq!(DutyStatus::from_stored(status.as_str()), Some(status));
         }
         assert_eq!(DutyKind::from_stored("tips"), None);
+    }
+
+    #[test]
+    fn the_stored_names_are_the_ones_the_databases_hold() {
+        let kinds: Vec<&str> = DutyKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(
+            kinds,
+            ["tip", "weekly_poll", "pulse", "pulse_result", "digest"]
+        );
+        let statuses: Vec<&str> = DutyStatus::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(
+            statuses,
+            ["sending", "posted", "skipped", "missed", "failed"]
+        );
+        assert_eq!(DutyStatus::from_stored("Posted"), None);
+    }
+
+    #[test]
+    fn every_duty_needs_to_post_and_what_its_posts_carry() {
+        for &kind in DutyKind::ALL {
+            assert!(TO_POST.iter().all(|p| kind.needs().contains(p)), "{kind}");
+        }
+        assert!(DutyKind::WeeklyPoll
+            .needs()
+            .contains(&Permission::SendPolls));
+        assert!(DutyKind::Digest.needs().contains(&Permission::AttachFiles));
+        assert!(DutyKind::PulseResult
+            .needs()
+            .contains(&Permission::AttachFiles));
+        assert!(!DutyKind::Tip.needs().contains(&Permission::AttachFiles));
+        assert_eq!(
+            all_of(&TO_POST, &[Permission::EmbedLinks, Permission::SendPolls]),
+            [
+                Permission::ViewChannel,
+                Permission::SendMessages,
+                Permission::EmbedLinks,
+                Permission::SendPolls
+            ]
+        );
     }
 }

@@ -12,9 +12,23 @@ use serde::{Deserialize, Serialize};
 use crate::limits;
 use crate::text::{check_len, echo};
 
-/// What kind of poll, as stored (so a recap can be rebuilt after a restart).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// What kind of poll, as stored (so a recap can be rebuilt after a restart) by its name in
+/// lower case, in the database (strum) and in JSON (serde) alike.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum PollKind {
     /// "Leader, manager, or both?" about one trait or similarity; one answer is right.
     Quiz,
@@ -27,21 +41,12 @@ pub enum PollKind {
 impl PollKind {
     /// The word stored in the database and shown to people.
     pub fn as_str(self) -> &'static str {
-        match self {
-            PollKind::Quiz => "quiz",
-            PollKind::Pulse => "pulse",
-            PollKind::Scenario => "scenario",
-        }
+        self.into()
     }
 
     /// The kind a stored word names.
     pub fn from_stored(word: &str) -> Option<PollKind> {
-        match word {
-            "quiz" => Some(PollKind::Quiz),
-            "pulse" => Some(PollKind::Pulse),
-            "scenario" => Some(PollKind::Scenario),
-            _ => None,
-        }
+        word.parse().ok()
     }
 }
 
@@ -168,8 +173,11 @@ pub struct TimedPoll {
     pub duration: PollDuration,
 }
 
-/// Where a poll the bot started stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where a poll the bot started stands. Stored by its name in lower case (`recapping`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString, strum::VariantArray,
+)]
+#[strum(serialize_all = "lowercase")]
 pub enum PollState {
     /// Running; the keeper closes it at its time.
     Open,
@@ -184,23 +192,12 @@ pub enum PollState {
 impl PollState {
     /// The word stored in the database.
     pub fn as_str(self) -> &'static str {
-        match self {
-            PollState::Open => "open",
-            PollState::Recapping => "recapping",
-            PollState::Recapped => "recapped",
-            PollState::Failed => "failed",
-        }
+        self.into()
     }
 
     /// The state a stored word names.
     pub fn from_stored(word: &str) -> Option<PollState> {
-        match word {
-            "open" => Some(PollState::Open),
-            "recapping" => Some(PollState::Recapping),
-            "recapped" => Some(PollState::Recapped),
-            "failed" => Some(PollState::Failed),
-            _ => None,
-        }
+        word.parse().ok()
     }
 }
 
@@ -482,5 +479,22 @@ mod tests {
             assert_eq!(PollState::from_stored(state.as_str()), Some(state));
         }
         assert_eq!(PollKind::from_stored("survey"), None);
+    }
+
+    #[test]
+    fn the_stored_names_are_the_ones_the_databases_hold() {
+        use strum::VariantArray as _;
+        let kinds: Vec<&str> = PollKind::VARIANTS.iter().map(|k| k.as_str()).collect();
+        assert_eq!(kinds, ["quiz", "pulse", "scenario"]);
+        let states: Vec<&str> = PollState::VARIANTS.iter().map(|s| s.as_str()).collect();
+        assert_eq!(states, ["open", "recapping", "recapped", "failed"]);
+        for &kind in PollKind::VARIANTS {
+            let json = serde_json::to_string(&kind).expect("json");
+            assert_eq!(
+                json,
+                format!("\"{}\"", kind.as_str()),
+                "serde and strum agree"
+            );
+        }
     }
 }

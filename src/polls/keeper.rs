@@ -18,16 +18,19 @@ use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
 use tokio::sync::{broadcast, mpsc};
+use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 
-use super::api::PollApi;
 use crate::clock::SharedClock;
 use crate::live::LiveContent;
+use crate::model::duty::TO_POST;
+use crate::model::ids::{ChannelId, MessageId};
 use crate::model::poll::PollState;
 use crate::model::shards::Ownership;
+use crate::port::{PollApi, PortError};
 use crate::reply::poll::recap;
-use crate::rest::RestError;
-use crate::retry::{retry, GaveUp, Patience, Stop, StopSender, Transient};
+use crate::reply::poll_notes::RECAP;
+use crate::retry::{retry, GaveUp, Patience, Transient};
 use crate::store::{PollRecord, Store, StoreError};
 use crate::tasks::{self, Control, DueQueue, Setbacks, Worker, EVENT_BUFFER};
 
@@ -74,7 +77,7 @@ enum Command {
 pub struct Unstarted {
     keeper: Keeper,
     commands: mpsc::UnboundedReceiver<Control<Command>>,
-    stop: StopSender,
+    stop: CancellationToken,
 }
 
 impl Unstarted {
@@ -109,7 +112,8 @@ impl PollKeeper {
     pub fn new(deps: PollDeps) -> (PollKeeper, Unstarted) {
         let (sender, receiver) = mpsc::unbounded_channel();
         let (events, _) = broadcast::channel(EVENT_BUFFER);
-        let (stop_sender, stop) = Stop::new();
+        let stop_sender = CancellationToken::new();
+        let stop = stop_sender.child_token();
         let keeper = Keeper {
             deps,
             events: events.clone(),
@@ -154,7 +158,7 @@ struct Keeper {
     deps: PollDeps,
     events: broadcast::Sender<PollEvent>,
     watched: HashSet<u64>,
-    stop: Stop,
+    stop: CancellationToken,
     /// Polls whose job or check failed on the database, to try again shortly.
     setbacks: Setbacks<u64>,
 }
@@ -181,10 +185,9 @@ impl Keeper {
             let wait = crate::retry::backoff(attempt, tasks::SETBACK_CAP, &mut rand::rng());
             attempt += 1;
             warn!(%error, ?wait, "the poll keeper cannot read the database; trying again");
-            let mut stop = self.stop.clone();
             tokio::select! {
                 () = self.deps.clock.sleep(SignedDuration::try_from(wait).unwrap_or(SignedDuration::MAX)) => {}
-                () = stop.stopped() => return None,
+                () = self.stop.cancelled() => return None,
             }
         }
     }
@@ -270,7 +273,7 @@ impl Worker for Keeper {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 enum CountError {
     #[error("{0}")]
-    Rest(#[from] RestError),
+    Port(#[from] PortError),
     #[error("Discord has not marked the count final")]
     NotFinal,
 }
@@ -278,14 +281,14 @@ enum CountError {
 impl Transient for CountError {
     fn is_permanent(&self) -> bool {
         match self {
-            CountError::Rest(error) => error.is_permanent(),
+            CountError::Port(error) => error.is_permanent(),
             CountError::NotFinal => false,
         }
     }
 
     fn retry_after(&self) -> Option<Duration> {
         match self {
-            CountError::Rest(error) => error.retry_after(),
+            CountError::Port(error) => error.retry_after(),
             CountError::NotFinal => None,
         }
     }
@@ -296,19 +299,18 @@ trait Explain {
     fn explain(&self) -> String;
 }
 
-impl Explain for RestError {
+/// A recap needs what every post needs; the poll itself is posted already.
+impl Explain for PortError {
     fn explain(&self) -> String {
-        RestError::explain(self)
+        PortError::explain(self, RECAP, &TO_POST)
     }
 }
 
 impl Explain for CountError {
     fn explain(&self) -> String {
         match self {
-            CountError::Rest(error) => error.explain(),
-            CountError::NotFinal => {
-                "Discord did not mark the poll's count final within a day of its close".into()
-            }
+            CountError::Port(error) => Explain::explain(error),
+            CountError::NotFinal => crate::reply::poll_notes::COUNT_NOT_FINAL.into(),
         }
     }
 }
@@ -316,7 +318,17 @@ impl Explain for CountError {
 struct Job {
     deps: PollDeps,
     events: broadcast::Sender<PollEvent>,
-    stop: Stop,
+    stop: CancellationToken,
+}
+
+/// The poll's channel, as the port takes it.
+fn channel(poll: &PollRecord) -> ChannelId {
+    ChannelId::new(poll.channel_id)
+}
+
+/// The poll's message, as the port takes it.
+fn message(poll: &PollRecord) -> MessageId {
+    MessageId::new(poll.message_id)
 }
 
 impl Job {
@@ -347,7 +359,7 @@ impl Job {
             self.deps.clock.as_ref(),
             Self::patience(poll),
             &self.stop,
-            || self.deps.api.final_counts(poll.channel_id, poll.message_id),
+            || self.deps.api.final_counts(channel(poll), message(poll)),
             |error, wait| debug!(message_id = poll.message_id, %error, ?wait, "poll not readable yet"),
         )
         .await;
@@ -365,7 +377,7 @@ impl Job {
             self.deps.clock.as_ref(),
             Self::patience(poll),
             &self.stop,
-            || self.deps.api.expire(poll.channel_id, poll.message_id),
+            || self.deps.api.expire(channel(poll), message(poll)),
             |error, wait| debug!(message_id = poll.message_id, %error, ?wait, "poll not ended yet"),
         )
         .await;
@@ -397,12 +409,12 @@ impl Job {
                 match self
                     .deps
                     .api
-                    .final_counts(poll.channel_id, poll.message_id)
+                    .final_counts(channel(poll), message(poll))
                     .await
                 {
                     Ok(Some(counts)) => Ok(counts),
                     Ok(None) => Err(CountError::NotFinal),
-                    Err(error) => Err(CountError::Rest(error)),
+                    Err(error) => Err(CountError::Port(error)),
                 }
             },
             |error, wait| debug!(message_id = poll.message_id, %error, ?wait, "count not final yet"),
@@ -437,7 +449,7 @@ impl Job {
             self.deps.clock.as_ref(),
             Self::patience(poll),
             &self.stop,
-            || self.deps.api.post_recap(poll.channel_id, poll.message_id, &reply),
+            || self.deps.api.post_recap(channel(poll), message(poll), &reply),
             |error, wait| debug!(message_id = poll.message_id, %error, ?wait, "recap not accepted yet"),
         )
         .await;
@@ -450,8 +462,9 @@ impl Job {
     async fn recapped(
         &self,
         poll: &PollRecord,
-        recap_id: u64,
+        recap: MessageId,
     ) -> Result<Option<PollEvent>, StoreError> {
+        let recap_id = recap.get();
         self.deps
             .store
             .mark_recapped(poll.message_id, recap_id)
@@ -469,7 +482,7 @@ impl Job {
             self.deps.clock.as_ref(),
             Self::patience(poll),
             &self.stop,
-            || self.deps.api.find_recap(poll.channel_id, poll.message_id, poll.created_at),
+            || self.deps.api.find_recap(channel(poll), message(poll), poll.created_at),
             |error, wait| debug!(message_id = poll.message_id, %error, ?wait, "cannot check for the recap yet"),
         )
         .await;

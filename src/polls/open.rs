@@ -9,11 +9,11 @@ use std::sync::Arc;
 use jiff::Timestamp;
 use tracing::warn;
 
-use super::api::PollApi;
 use super::keeper::PollKeeper;
 use crate::clock::SharedClock;
+use crate::model::ids::{ChannelId, MessageId};
 use crate::model::poll::{PollState, TimedPoll};
-use crate::rest::RestError;
+use crate::port::{PollApi, PortError};
 use crate::store::{PollRecord, Store, StoreError};
 
 /// Where a poll is opened, and by whom.
@@ -45,7 +45,7 @@ pub enum OpenError {
     #[error("the poll built from the content breaks Discord's limits: {}", .0.join("; "))]
     Invalid(Vec<String>),
     #[error("{0}")]
-    Rest(#[from] RestError),
+    Port(#[from] PortError),
     #[error("{0}")]
     Store(#[from] StoreError),
 }
@@ -98,14 +98,15 @@ impl Polls {
                 message_id: open.message_id,
             });
         }
-        let message_id = self.api.post_poll(venue.channel_id, poll).await?;
+        let channel = ChannelId::new(venue.channel_id);
+        let message_id = self.api.post_poll(channel, poll).await?.get();
         let started_at = self.clock.now();
         match self.record(venue, poll, message_id, started_at).await {
             Ok(opened) => Ok(opened),
             Err(error) => {
                 // Not recorded, it would never be closed or recapped: take it back.
                 warn!(channel = venue.channel_id, %error, "a poll that could not be recorded is ended at once");
-                if let Err(expire) = self.api.expire(venue.channel_id, message_id).await {
+                if let Err(expire) = self.api.expire(channel, MessageId::new(message_id)).await {
                     warn!(channel = venue.channel_id, message_id, error = %expire, "could not end it");
                 }
                 Err(error)
@@ -127,7 +128,9 @@ impl Polls {
             Err(OpenError::Store(error)) => Err(error),
             Err(error) => {
                 warn!(channel = venue.channel_id, message_id, %error, "the recovered poll is ended");
-                if let Err(expire) = self.api.expire(venue.channel_id, message_id).await {
+                let (channel, poll) =
+                    (ChannelId::new(venue.channel_id), MessageId::new(message_id));
+                if let Err(expire) = self.api.expire(channel, poll).await {
                     warn!(channel = venue.channel_id, message_id, error = %expire, "could not end it");
                 }
                 Ok(())
@@ -163,11 +166,11 @@ impl Polls {
     /// A poll the bot posted in `channel_id` after `since` asking `question`.
     pub async fn find(
         &self,
-        channel_id: u64,
+        channel: ChannelId,
         since: Timestamp,
         question: &str,
-    ) -> Result<Option<u64>, RestError> {
-        self.api.find_poll(channel_id, since, question).await
+    ) -> Result<Option<MessageId>, PortError> {
+        self.api.find_poll(channel, since, question).await
     }
 
     /// Records the poll (or finds it recorded already) and has the keeper watch it.

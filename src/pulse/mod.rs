@@ -19,15 +19,6 @@ pub const KEY_LEN: usize = 32;
 /// The lowest and highest score a statement can get.
 pub const SCORES: std::ops::RangeInclusive<u8> = 1..=5;
 
-/// What each score means, as the answer form labels it.
-pub const SCORE_LABELS: [&str; 5] = [
-    "1 - Not at all",
-    "2 - Rarely",
-    "3 - Sometimes",
-    "4 - Mostly",
-    "5 - Fully",
-];
-
 /// Statements a pulse may ask; at most 4 fit the answer form (5 rows, one for Submit).
 pub const MIN_QUESTIONS: u8 = 2;
 pub const MAX_QUESTIONS: u8 = 3;
@@ -49,15 +40,11 @@ pub fn member_hash(key: &[u8], member_id: u64) -> Vec<u8> {
 }
 
 /// The statements for the `round`-th pulse of a server: `count` of them, walking the deck in
-/// order, and always at least one of each side.
+/// order, and always at least one of each side. A retired statement is never picked.
 pub fn pick_statements(content: &Content, round: u64, count: u8) -> Vec<&Statement> {
     let count = usize::from(count.clamp(MIN_QUESTIONS, MAX_QUESTIONS));
     let side = |side: PulseSide| -> Vec<&Statement> {
-        content
-            .statements
-            .iter()
-            .filter(|s| s.side == side)
-            .collect()
+        content.deck().filter(|s| s.side == side).collect()
     };
     let (leading, managing) = (side(PulseSide::Leading), side(PulseSide::Managing));
     if leading.is_empty() || managing.is_empty() {
@@ -117,6 +104,107 @@ mod tests {
             }
         }
         assert!(seen.len() >= 20, "the deck rotates: {}", seen.len());
+    }
+
+    /// Every statement id `content/pulse.toml` held on `main` before statements could be
+    /// retired. Servers keep them with past pulses, whose results are read with the statement's
+    /// text, side and wording: none may leave the file (retire it instead).
+    const ASKED_ON_MAIN: [&str; 26] = [
+        "knew-where-we-are-heading",
+        "tasks-had-owners-and-dates",
+        "felt-heard-as-a-person",
+        "processes-helped-not-hindered",
+        "room-to-try-something-new",
+        "everyday-work-ran-smoothly",
+        "saw-how-work-fits-the-future",
+        "this-weeks-plan-was-workable",
+        "felt-the-work-mattered",
+        "knew-what-good-looks-like",
+        "understood-why-things-change",
+        "could-count-on-the-basics",
+        "trusted-to-decide",
+        "got-useful-feedback",
+        "safe-to-raise-a-bold-idea",
+        "risks-were-spotted-early",
+        "people-were-kind-under-pressure",
+        "had-the-skills-for-the-job",
+        "goal-worth-working-for",
+        "progress-was-visible",
+        "straight-talk-from-the-lead",
+        "got-what-i-needed-to-know",
+        "decisions-were-explained",
+        "unblocked-quickly",
+        "learning-was-encouraged",
+        "decisions-came-in-time",
+    ];
+
+    #[test]
+    fn every_statement_ever_asked_is_still_in_the_content() {
+        let content = Content::bundled().expect("content");
+        for id in ASKED_ON_MAIN {
+            assert!(
+                content.statement(id).is_some(),
+                "{id} is named by past pulses: mark it `retired = true` instead of removing it"
+            );
+        }
+        assert!(
+            content.statements.iter().any(|s| s.retired),
+            "the bundled content retires some statements"
+        );
+    }
+
+    #[test]
+    fn some_statements_are_worded_negatively() {
+        let content = Content::bundled().expect("content");
+        for side in PulseSide::BOTH {
+            let reversed = content
+                .deck()
+                .filter(|s| s.side == side && s.reversed)
+                .count();
+            assert!(reversed >= 3, "{side:?}: {reversed} reversed statements");
+        }
+    }
+
+    #[test]
+    fn a_retired_statement_is_never_picked() {
+        let content = Content::bundled().expect("content");
+        let retired: std::collections::HashSet<&str> = content
+            .statements
+            .iter()
+            .filter(|s| s.retired)
+            .map(|s| &*s.id)
+            .collect();
+        assert!(retired.len() >= 15, "{retired:?}");
+        let asked = content.deck().count();
+        let mut seen = std::collections::HashSet::new();
+        // Far more rounds than the deck needs to come round to every statement.
+        for round in 0..1000 {
+            for count in [MIN_QUESTIONS, MAX_QUESTIONS, 0, u8::MAX] {
+                for statement in pick_statements(&content, round, count) {
+                    assert!(
+                        !statement.retired && !retired.contains(&*statement.id),
+                        "round {round}: retired {} was picked",
+                        statement.id
+                    );
+                    seen.insert(statement.id.to_string());
+                }
+            }
+        }
+        assert_eq!(seen.len(), asked, "every statement still asked comes round");
+        // Even the first statement of a side, retired, is passed over.
+        let mut edited = content.clone();
+        let first = edited
+            .statements
+            .iter_mut()
+            .find(|s| !s.retired && s.side == PulseSide::Leading)
+            .expect("a leading statement");
+        first.retired = true;
+        let first = first.id.to_string();
+        for round in 0..200 {
+            assert!(pick_statements(&edited, round, MAX_QUESTIONS)
+                .iter()
+                .all(|s| *s.id != *first));
+        }
     }
 
     #[test]

@@ -1,5 +1,10 @@
 //! What a closed pulse's counts say: per statement the average and spread, per side the score,
 //! and the change since the week before. Only counts come in; no answer is ever one person's.
+//!
+//! A statement worded negatively (`reversed`) keeps its counts as answered, so its own average
+//! reads the way it was asked; wherever statements are combined or compared (a side's score, the
+//! trend, the change since last week, the lowest statement of a week) its answers count the
+//! other way round, `s` as `6 - s`, through [`StatementResult::scored`].
 
 use crate::content::PulseSide;
 
@@ -26,6 +31,13 @@ impl Counts {
         })
     }
 
+    /// The same answers counted the other way round: a 1 becomes a 5, a 2 a 4.
+    pub fn reversed(&self) -> Counts {
+        let mut counts = self.0;
+        counts.reverse();
+        Counts(counts)
+    }
+
     /// The standard deviation of the scores (how far apart the answers are).
     pub fn spread(&self) -> Option<f64> {
         let average = self.average()?;
@@ -45,14 +57,35 @@ impl Counts {
 pub struct StatementResult {
     pub statement_id: String,
     pub side: PulseSide,
+    /// The statement is worded negatively: agreeing is the bad outcome.
+    pub reversed: bool,
+    /// The answers as given, 1 to 5, whichever way the statement is worded.
     pub counts: Counts,
 }
 
-/// The score of one side: the mean over every answer to that side's statements.
+impl StatementResult {
+    /// The answers as they count toward a score, where higher is always better: as given, or
+    /// the other way round for a reversed statement.
+    pub fn scored(&self) -> Counts {
+        if self.reversed {
+            self.counts.reversed()
+        } else {
+            self.counts
+        }
+    }
+
+    /// The mean of [`StatementResult::scored`]: what to compare statements by.
+    pub fn score(&self) -> Option<f64> {
+        self.scored().average()
+    }
+}
+
+/// The score of one side: the mean over every answer to that side's statements, each counted
+/// as scored (a reversed statement's 1 counts as 5).
 pub fn side_score(results: &[StatementResult], side: PulseSide) -> Option<f64> {
     let mut all = Counts::default();
     for result in results.iter().filter(|r| r.side == side) {
-        for (into, count) in all.0.iter_mut().zip(result.counts.0) {
+        for (into, count) in all.0.iter_mut().zip(result.scored().0) {
             *into += count;
         }
     }
@@ -62,21 +95,6 @@ pub fn side_score(results: &[StatementResult], side: PulseSide) -> Option<f64> {
 /// One week of the trend, as the chart draws it: a side without a result (below the
 /// minimum) is `None`, a gap.
 pub use crate::chart::WeekPoint;
-
-/// A number as the result shows it: one decimal.
-pub fn one_decimal(value: f64) -> String {
-    format!("{value:.1}")
-}
-
-/// A change as the result shows it: "+0.4", "-1.0", "no change".
-pub fn change(now: f64, before: f64) -> String {
-    let delta = now - before;
-    if delta.abs() < 0.05 {
-        "no change".to_string()
-    } else {
-        format!("{delta:+.1}")
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -98,22 +116,53 @@ mod tests {
             StatementResult {
                 statement_id: "a".into(),
                 side: PulseSide::Leading,
+                reversed: false,
                 counts: Counts([0, 0, 0, 0, 3]),
             },
             StatementResult {
                 statement_id: "b".into(),
                 side: PulseSide::Leading,
+                reversed: false,
                 counts: Counts([0, 0, 3, 0, 0]),
             },
             StatementResult {
                 statement_id: "c".into(),
                 side: PulseSide::Managing,
+                reversed: false,
                 counts: Counts([3, 0, 0, 0, 0]),
             },
         ];
         assert_eq!(side_score(&results, PulseSide::Leading), Some(4.0));
         assert_eq!(side_score(&results, PulseSide::Managing), Some(1.0));
-        assert_eq!(change(4.0, 3.6), "+0.4");
-        assert_eq!(change(3.0, 3.0), "no change");
+        // How a change reads is `reply::pulse::change`'s (tested there).
+    }
+
+    fn result(side: PulseSide, reversed: bool, counts: [u32; 5]) -> StatementResult {
+        StatementResult {
+            statement_id: format!("{side:?}-{reversed}"),
+            side,
+            reversed,
+            counts: Counts(counts),
+        }
+    }
+
+    #[test]
+    fn a_reversed_statement_counts_the_other_way_round_in_its_side() {
+        // Five members fully agree with "my work sat waiting for a decision": the worst week.
+        let waiting = result(PulseSide::Managing, true, [0, 0, 0, 0, 5]);
+        assert_eq!(waiting.counts.average(), Some(5.0), "shown as answered");
+        assert_eq!(waiting.scored(), Counts([5, 0, 0, 0, 0]));
+        assert_eq!(waiting.score(), Some(1.0));
+        assert_eq!(
+            side_score(std::slice::from_ref(&waiting), PulseSide::Managing),
+            Some(1.0)
+        );
+        // With a positive statement answered 4 by all five: (4 * 5 + 1 * 5) / 10.
+        let plan = result(PulseSide::Managing, false, [0, 0, 0, 5, 0]);
+        assert_eq!(side_score(&[plan, waiting], PulseSide::Managing), Some(2.5));
+        // A 3 stays a 3, and a spread does not depend on the wording.
+        let middle = result(PulseSide::Leading, true, [1, 0, 3, 0, 1]);
+        assert_eq!(middle.score(), middle.counts.average());
+        assert_eq!(middle.scored().spread(), middle.counts.spread());
     }
 }

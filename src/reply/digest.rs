@@ -3,7 +3,8 @@
 //! It reads the week back in three parts: how many answered the team pulse and its leading and
 //! managing scores (with the trend chart, and the same numbers in words); how the week's quiz
 //! and scenario polls went, as the share of voters who picked the answer the articles support,
-//! by topic; and one suggestion: the contrast behind the statement that scored lowest, with a
+//! by topic; and one suggestion: the contrast behind the week's weakest statement (the lowest
+//! score once a negatively worded statement's answers are counted the other way round), with a
 //! tip from it.
 //!
 //! A poll's *topic* is the contrast it is about: a quiz on a trait is about that trait's
@@ -13,19 +14,21 @@
 
 use jiff::civil::Date;
 
+use super::pulse::one_decimal;
 use super::pulse::{trend_lines, with_chart};
 use super::{Accent, Embed, Field, Reply};
 use crate::chart::{self, WeekPoint};
 use crate::content::{Anchor, Content, PulseSide};
 use crate::model::poll::{PollKind, PollTally};
-use crate::pulse::stats::{one_decimal, side_score, StatementResult};
+use crate::pulse::stats::{side_score, StatementResult};
 use crate::text::clip;
 
 /// The week's pulse as the digest shows it.
 #[derive(Debug, Clone)]
 pub struct PulseWeek {
     pub responses: u32,
-    /// Per statement; empty when the results were withheld.
+    /// Per statement; empty when the results were withheld, or when the content has none of
+    /// the statements the pulse asked (retired ones it still has).
     pub results: Vec<StatementResult>,
 }
 
@@ -104,11 +107,17 @@ fn pulse_part(input: &DigestInput<'_>) -> String {
     let Some(pulse) = &input.pulse else {
         return "No team pulse closed this week. `/pulse setup` runs one every week.".into();
     };
-    if pulse.results.is_empty() {
+    if pulse.responses < input.min_responses {
         return format!(
             "{} answered, fewer than {}: the scores are withheld so that nobody's answers can be told apart.",
             people(pulse.responses),
             input.min_responses
+        );
+    }
+    if pulse.results.is_empty() {
+        return format!(
+            "{} answered, but the statements the pulse asked are no longer in the content, so there are no scores to show.",
+            people(pulse.responses)
         );
     }
     let score = |side| side_score(&pulse.results, side).map_or_else(|| "-".into(), one_decimal);
@@ -147,7 +156,7 @@ fn polls_part(content: &Content, polls: &[PollTally]) -> String {
         }
     }
     if topics.is_empty() {
-        return "No quiz or scenario poll got votes this week. `/poll quiz` and `/poll scenario` start one; `/polls schedule` runs one weekly.".into();
+        return "No quiz or scenario poll got votes this week. `/poll quiz` and `/poll scenario` start one; `/polls setup` runs one weekly.".into();
     }
     let lines: Vec<String> = topics
         .iter()
@@ -168,24 +177,28 @@ fn percent(part: u32, whole: u32) -> u32 {
     (f64::from(part) * 100.0 / f64::from(whole)).round() as u32
 }
 
-/// The contrast behind the lowest-scoring statement, and a tip from it.
+/// The contrast behind the weakest statement, and a tip from it. Statements are compared by
+/// their scored answers, so a negatively worded one is weakest when most agreed with it.
 fn suggestion(content: &Content, input: &DigestInput<'_>) -> String {
-    let lowest = input.pulse.as_ref().and_then(|pulse| {
+    let weakest = input.pulse.as_ref().and_then(|pulse| {
         pulse
             .results
             .iter()
-            .filter_map(|r| r.counts.average().map(|avg| (r, avg)))
+            .filter_map(|r| r.score().map(|score| (r, score)))
             .min_by(|a, b| a.1.total_cmp(&b.1))
     });
-    let Some((result, average)) = lowest else {
-        return "Once a pulse shows results, this names the statement that scored lowest and a tip to work on it.".into();
+    let Some((result, _)) = weakest else {
+        return "Once a pulse shows results, this names the week's weakest statement and a tip to work on it.".into();
     };
-    let Some(statement) = content
-        .statements
-        .iter()
-        .find(|s| *s.id == result.statement_id)
-    else {
-        return "The lowest-scoring statement is no longer in the content.".into();
+    // Shown as answered, with the direction that is good when it is worded negatively.
+    let average = result.counts.average().unwrap_or_default();
+    let better = if result.reversed {
+        ", lower is better"
+    } else {
+        ""
+    };
+    let Some(statement) = content.statement(&result.statement_id) else {
+        return "The weakest statement is no longer in the content.".into();
     };
     let about = content.anchor(&statement.about);
     let contrast_id = about
@@ -194,7 +207,7 @@ fn suggestion(content: &Content, input: &DigestInput<'_>) -> String {
         .unwrap_or(&statement.about);
     let title = about.as_ref().map_or(&*statement.about, |a| a.title());
     let mut text = format!(
-        "Lowest this week: \"{}\" ({} of 5). It comes back to {}.",
+        "Weakest this week: \"{}\" ({} of 5{better}). It comes back to {}.",
         statement.text,
         one_decimal(average),
         title
@@ -233,6 +246,23 @@ mod tests {
         StatementResult {
             statement_id: statement.id.to_string(),
             side,
+            reversed: statement.reversed,
+            counts: Counts(counts),
+        }
+    }
+
+    /// The result of the bundled statement `id`, checked to be worded as the test expects.
+    fn result_of(content: &Content, id: &str, reversed: bool, counts: [u32; 5]) -> StatementResult {
+        let statement = content
+            .statements
+            .iter()
+            .find(|s| &*s.id == id)
+            .unwrap_or_else(|| panic!("{id} is in the deck"));
+        assert_eq!(statement.reversed, reversed, "{id}");
+        StatementResult {
+            statement_id: id.to_string(),
+            side: statement.side,
+            reversed,
             counts: Counts(counts),
         }
     }
@@ -433,5 +463,112 @@ mod tests {
             topic_of(&content, PollKind::Scenario, &scenario.id),
             contrast.title.to_string()
         );
+    }
+
+    #[test]
+    fn the_weakest_statement_and_the_scores_count_a_negatively_worded_one_the_other_way_round() {
+        let content = content();
+        // Most agreed their work sat waiting for a decision: 4.8 as answered, the worst week.
+        let waiting = result_of(&content, "waited-on-a-decision", true, [0, 0, 0, 1, 4]);
+        let mine = result_of(&content, "knew-what-was-mine-to-do", false, [0, 0, 2, 2, 0]);
+        let heading = result_of(
+            &content,
+            "knew-where-we-are-heading",
+            false,
+            [0, 0, 1, 2, 1],
+        );
+        let reply = digest(
+            &content,
+            &DigestInput {
+                date: date(2026, 11, 30),
+                pulse: Some(PulseWeek {
+                    responses: 5,
+                    results: vec![heading, waiting, mine],
+                }),
+                trend: &[],
+                min_responses: 3,
+                polls: &[],
+            },
+        );
+        let words = text(&reply);
+        // Managing pools 1 1 1 1 2 (the reversed answers) with 3 3 4 4: 20 / 9.
+        assert!(
+            words.contains("Leading score 4.0 of 5, managing score 2.2 of 5"),
+            "{words}"
+        );
+        assert!(
+            words.contains(
+                "Weakest this week: \"My work sat waiting this week for a decision someone else had to make.\" (4.8 of 5, lower is better)"
+            ),
+            "the highest average as answered is the weakest statement: {words}"
+        );
+    }
+
+    #[test]
+    fn a_pulse_that_asked_retired_statements_is_read_with_them() {
+        // A pulse opened before its statements were retired, and closed after.
+        let content = content();
+        let stuck = content
+            .statement("unblocked-quickly")
+            .expect("kept in the content");
+        assert!(stuck.retired);
+        let unblocked = result_of(&content, "unblocked-quickly", false, [2, 2, 0, 0, 0]);
+        let mattered = result_of(&content, "felt-the-work-mattered", false, [0, 0, 0, 2, 2]);
+        assert_eq!(
+            (unblocked.side, mattered.side),
+            (PulseSide::Managing, PulseSide::Leading)
+        );
+        let reply = digest(
+            &content,
+            &DigestInput {
+                date: date(2026, 11, 30),
+                pulse: Some(PulseWeek {
+                    responses: 4,
+                    results: vec![mattered, unblocked],
+                }),
+                trend: &[],
+                min_responses: 3,
+                polls: &[],
+            },
+        );
+        let words = text(&reply);
+        assert!(
+            words.contains("Leading score 4.5 of 5, managing score 1.5 of 5"),
+            "{words}"
+        );
+        let about = content
+            .anchor(&stuck.about)
+            .expect("its similarity")
+            .title()
+            .to_string();
+        assert!(
+            words.contains(&format!(
+                "Weakest this week: \"{}\" (1.5 of 5). It comes back to {about}.",
+                stuck.text
+            )),
+            "{words}"
+        );
+    }
+
+    #[test]
+    fn a_pulse_whose_statements_left_the_content_is_not_called_withheld() {
+        let content = content();
+        let reply = digest(
+            &content,
+            &DigestInput {
+                date: date(2026, 11, 30),
+                pulse: Some(PulseWeek {
+                    responses: 4,
+                    results: Vec::new(),
+                }),
+                trend: &[],
+                min_responses: 3,
+                polls: &[],
+            },
+        );
+        let words = text(&reply);
+        assert!(words.contains("4 people answered, but"), "{words}");
+        assert!(words.contains("no longer in the content"), "{words}");
+        assert!(!words.contains("withheld"), "{words}");
     }
 }

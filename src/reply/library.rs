@@ -10,7 +10,7 @@ pub fn source_line(content: &Content, ids: &[Text]) -> String {
     let names: Vec<String> = ids
         .iter()
         .filter_map(|id| content.source(id))
-        .map(|source| format!("{} — {}", source.full_title(), source.by))
+        .map(|source| source.credit())
         .collect();
     let label = if names.len() == 1 {
         "Source"
@@ -131,15 +131,20 @@ pub fn similarities_reply(content: &Content) -> Reply {
     })
 }
 
-/// An attributed quote, marked as a paraphrase where it is one.
+/// An attributed quote. Quotation marks go only around a speaker's own words: a paraphrase
+/// is shown without them and marked as one.
 pub fn quote_reply(content: &Content, quote: &Quote) -> Reply {
-    let paraphrase = if quote.verbatim { "" } else { " (paraphrased)" };
+    let description = if quote.verbatim {
+        format!("“{}”\n— **{}**, {}", quote.text, quote.speaker, quote.role)
+    } else {
+        format!(
+            "{}\n— **{}**, {} (paraphrased)",
+            quote.text, quote.speaker, quote.role
+        )
+    };
     Reply::embed(Embed {
         title: None,
-        description: Some(format!(
-            "“{}”\n— **{}**, {}{paraphrase}",
-            quote.text, quote.speaker, quote.role
-        )),
+        description: Some(description),
         fields: vec![Field::new("Why it matters", quote.note.as_str())],
         footer: Some(source_line(content, &quote.sources)),
         accent: Accent::Neutral,
@@ -228,4 +233,57 @@ pub fn tip_reply(content: &Content, tip: &Tip) -> Reply {
         },
         label: "Another tip".into(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn content() -> Content {
+        Content::bundled().expect("bundled content")
+    }
+
+    #[test]
+    fn the_footer_credits_each_article_as_it_names_itself() {
+        let content = content();
+        let ids: Vec<Text> = content.sources.iter().map(|s| s.id.clone()).collect();
+        let footer = source_line(&content, &ids);
+        for credit in [
+            "Leadership vs. management — Michelle Kaiser (CEO.com)",
+            "Leadership vs. Management: 3 Key Differences to Know — Kristina Perunicic (Optimist)",
+            "Leading vs. Managing (title taken from its section headings;",
+            "Key Differences You Should Know (title taken from its first heading;",
+        ] {
+            assert!(footer.contains(credit), "{credit:?} in {footer:?}");
+        }
+        assert!(
+            !footer.contains("HubSpot"),
+            "a guess is not a credit: {footer}"
+        );
+    }
+
+    #[test]
+    fn only_a_speakers_own_words_go_in_quotation_marks() {
+        let content = content();
+        let quote = content.quotes.first().expect("a quote").clone();
+        assert!(quote.verbatim);
+        let said = quote_reply(&content, &quote).embeds[0]
+            .description
+            .clone()
+            .unwrap_or_default();
+        assert!(
+            said.starts_with('“') && !said.contains("(paraphrased)"),
+            "{said}"
+        );
+        let paraphrase = Quote {
+            verbatim: false,
+            ..quote
+        };
+        let retold = quote_reply(&content, &paraphrase).embeds[0]
+            .description
+            .clone()
+            .unwrap_or_default();
+        assert!(!retold.contains('“') && !retold.contains('”'), "{retold}");
+        assert!(retold.contains("(paraphrased)"), "{retold}");
+    }
 }

@@ -5,28 +5,28 @@
 //! serenity builders, and `bridgebot preview` only turns it into terminal text, so both show
 //! exactly the same answer and this layer can be tested without a connection.
 
-mod action;
 pub mod admin;
 pub mod articles;
 pub mod autocomplete;
+mod custom_id;
 pub mod digest;
-pub mod digest_notes;
+pub mod duty_notes;
 mod error;
 mod help;
 pub mod layout;
 mod library;
 pub mod poll;
 pub mod poll_notes;
-pub mod preview;
 pub mod pulse;
 pub mod pulse_notes;
 mod request;
 pub mod scenario;
+pub mod schedules;
 mod text;
 pub mod tips;
 
 pub use crate::model::file::Attachment;
-pub use action::Action;
+pub use custom_id::{Action, CustomId, FormId};
 pub use error::{said, UserError};
 pub use help::{help, CommandInfo};
 pub use library::{contrast_embed, source_line, tip_embed, tip_reply};

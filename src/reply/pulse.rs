@@ -7,9 +7,35 @@ use jiff::Timestamp;
 use super::{Accent, Button, Embed, Field, Reply};
 use crate::chart::{self, ChartError, Png, StatementBar, CHART_FILE};
 use crate::content::{Content, PulseSide};
-use crate::pulse::stats::{change, one_decimal, side_score, Counts, StatementResult, WeekPoint};
-use crate::pulse::SCORE_LABELS;
+use crate::pulse::stats::{side_score, Counts, StatementResult, WeekPoint};
 use crate::reply::Action;
+
+/// Weeks `/pulse trend` shows when not asked for a number.
+pub const TREND_WEEKS: u32 = 12;
+
+/// What each score means, as the answer form labels it.
+pub const SCORE_LABELS: [&str; 5] = [
+    "1 - Not at all",
+    "2 - Rarely",
+    "3 - Sometimes",
+    "4 - Mostly",
+    "5 - Fully",
+];
+
+/// A number as the result shows it: one decimal.
+pub fn one_decimal(value: f64) -> String {
+    format!("{value:.1}")
+}
+
+/// A change as the result shows it: "+0.4", "-1.0", "no change".
+pub fn change(now: f64, before: f64) -> String {
+    let delta = now - before;
+    if delta.abs() < 0.05 {
+        "no change".to_string()
+    } else {
+        format!("{delta:+.1}")
+    }
+}
 
 /// The title of a week's pulse post; also how the post is found again after a crash.
 pub fn pulse_title(week: Date) -> String {
@@ -21,12 +47,10 @@ pub fn result_title(week: Date) -> String {
     format!("Team pulse result: week of {week}")
 }
 
-/// The statement's text, or its id when the content no longer has it.
+/// The statement's text (a retired one's too), or its id when the content no longer has it.
 fn statement_text(content: &Content, id: &str) -> String {
     content
-        .statements
-        .iter()
-        .find(|s| &*s.id == id)
+        .statement(id)
         .map_or_else(|| id.to_string(), |s| s.text.to_string())
 }
 
@@ -114,58 +138,6 @@ pub fn answer_form(content: &Content, statements: &[String]) -> AnswerForm {
     }
 }
 
-/// The state of a member's answer form, carried in its components' custom ids (like every
-/// button of this bot), so nothing about a member is kept anywhere until they press Submit.
-/// `chosen` holds one digit per statement, `_` where none is picked yet.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FormId {
-    /// A score picked in the select of statement `index`.
-    Pick {
-        pulse: i64,
-        index: usize,
-        chosen: String,
-    },
-    Submit {
-        pulse: i64,
-        chosen: String,
-    },
-}
-
-impl FormId {
-    pub fn custom_id(&self) -> String {
-        match self {
-            FormId::Pick {
-                pulse,
-                index,
-                chosen,
-            } => format!("bb:pp:{pulse}:{index}:{chosen}"),
-            FormId::Submit { pulse, chosen } => format!("bb:ps:{pulse}:{chosen}"),
-        }
-    }
-
-    pub fn parse(custom_id: &str) -> Option<FormId> {
-        let valid = |chosen: &str| chosen.chars().all(|c| c == '_' || ('1'..='5').contains(&c));
-        if let Some(rest) = custom_id.strip_prefix("bb:pp:") {
-            let mut parts = rest.splitn(3, ':');
-            let pulse = parts.next()?.parse().ok()?;
-            let index = parts.next()?.parse().ok()?;
-            let chosen = parts.next()?.to_string();
-            return (valid(&chosen) && index < chosen.len()).then_some(FormId::Pick {
-                pulse,
-                index,
-                chosen,
-            });
-        }
-        let rest = custom_id.strip_prefix("bb:ps:")?;
-        let (pulse, chosen) = rest.split_once(':')?;
-        let chosen = chosen.to_string();
-        valid(&chosen).then_some(FormId::Submit {
-            pulse: pulse.parse().ok()?,
-            chosen,
-        })
-    }
-}
-
 /// Nothing picked yet, for `count` statements.
 pub fn nothing_chosen(count: usize) -> String {
     "_".repeat(count)
@@ -239,11 +211,29 @@ pub fn result(
             ..Embed::default()
         });
     }
+    if results.is_empty() {
+        // The content no longer has any statement it asked (see `results_of`).
+        return Reply::embed(Embed {
+            title: Some(title),
+            description: Some(format!(
+                "{responses} people answered, but the statements this pulse asked are no longer \
+                 in the content, so there are no scores to show."
+            )),
+            accent: Accent::Neutral,
+            ..Embed::default()
+        });
+    }
     let mut fields = Vec::new();
     for result in results {
         let counts = result.counts;
         let (Some(average), Some(spread)) = (counts.average(), counts.spread()) else {
             continue;
+        };
+        // A negatively worded statement is shown as asked, with the direction that is good.
+        let better = if result.reversed {
+            ", lower is better"
+        } else {
+            ""
         };
         let spread_words = counts
             .0
@@ -258,7 +248,7 @@ pub fn result(
                 crate::limits::EMBED_FIELD_NAME,
             ),
             format!(
-                "Average {} of 5, spread {} ({} answers; {spread_words})",
+                "Average {} of 5{better}, spread {} ({} answers; {spread_words})",
                 one_decimal(average),
                 one_decimal(spread),
                 counts.total()
@@ -280,10 +270,15 @@ pub fn result(
             format!("{} of 5 ({since})", one_decimal(score)),
         ));
     }
+    let worded_negatively = if results.iter().any(|r| r.reversed) {
+        " A statement marked \"lower is better\" is worded negatively: its average is shown as answered, and the side scores count its answers the other way round (1 as 5)."
+    } else {
+        ""
+    };
     let reply = Reply::embed(Embed {
         title: Some(title),
         description: Some(format!(
-            "{responses} people answered. Averages are out of 5; the spread is how far apart the answers were (0 means everyone agreed). The chart shows the same numbers."
+            "{responses} people answered. Averages are out of 5; the spread is how far apart the answers were (0 means everyone agreed).{worded_negatively} The chart shows the same numbers."
         )),
         fields,
         footer: None,
@@ -295,6 +290,7 @@ pub fn result(
             label: statement_text(content, &result.statement_id),
             average: result.counts.average().unwrap_or(0.0),
             counts: result.counts.0,
+            reversed: result.reversed,
         })
         .collect();
     with_chart(reply, chart::result(&bars))
@@ -309,7 +305,10 @@ pub(crate) fn with_chart(reply: Reply, drawn: Result<Png, ChartError>) -> Reply 
     }
 }
 
-/// A week's results from a closed pulse's counts, in the order it asked.
+/// A week's results from a closed pulse's counts, in the order it asked. A retired statement
+/// counts like any other: it is still in the content. An id the content does not have (a
+/// content folder dropped it) is left out: neither its side nor which way it is worded is
+/// known, so its answers cannot be scored.
 pub fn results_of(
     content: &Content,
     statements: &[String],
@@ -318,7 +317,7 @@ pub fn results_of(
     statements
         .iter()
         .filter_map(|id| {
-            let side = content.statements.iter().find(|s| &*s.id == id)?.side;
+            let statement = content.statement(id)?;
             let counts = counts
                 .iter()
                 .find(|(c, _)| c == id)
@@ -326,7 +325,8 @@ pub fn results_of(
                 .unwrap_or_default();
             Some(StatementResult {
                 statement_id: id.clone(),
-                side,
+                side: statement.side,
+                reversed: statement.reversed,
                 counts,
             })
         })
@@ -389,6 +389,33 @@ pub fn trend(points: &[WeekPoint], min_responses: u32) -> Reply {
 mod tests {
     use super::*;
 
+    fn scored(side: PulseSide, reversed: bool, counts: [u32; 5]) -> StatementResult {
+        StatementResult {
+            statement_id: format!("{side:?}-{reversed}"),
+            side,
+            reversed,
+            counts: Counts(counts),
+        }
+    }
+
+    #[test]
+    fn a_change_reads_with_its_sign_or_as_no_change() {
+        assert_eq!(change(4.0, 3.6), "+0.4");
+        assert_eq!(change(3.0, 3.0), "no change");
+    }
+
+    #[test]
+    fn the_change_since_last_week_follows_the_scored_answers() {
+        // Last week most agreed they waited on a decision (bad); this week most disagreed.
+        let before = [scored(PulseSide::Managing, true, [0, 0, 0, 1, 4])];
+        let now = [scored(PulseSide::Managing, true, [4, 1, 0, 0, 0])];
+        let (now, before) = (
+            side_score(&now, PulseSide::Managing).expect("a score"),
+            side_score(&before, PulseSide::Managing).expect("a score"),
+        );
+        assert_eq!(change(now, before), "+3.6", "fewer waiting is better");
+    }
+
     #[test]
     fn a_post_and_a_result_fit_discord() {
         let content = Content::bundled().expect("content");
@@ -427,6 +454,7 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("Average"));
+        use crate::reply::FormId;
         let pick = FormId::Pick {
             pulse: 9_007_199_254_740_993,
             index: 2,
@@ -527,5 +555,159 @@ mod tests {
             "{} bytes",
             chart.bytes.len()
         );
+    }
+
+    /// A result's words: description and fields.
+    fn words(reply: &Reply) -> String {
+        let embed = &reply.embeds[0];
+        let mut words = embed.description.clone().unwrap_or_default();
+        for field in &embed.fields {
+            words.push_str(&format!("\n{}\n{}", field.name, field.value));
+        }
+        words
+    }
+
+    #[test]
+    fn a_negatively_worded_statement_is_shown_as_answered_and_scored_the_other_way_round() {
+        let content = Content::bundled().expect("content");
+        let ids = vec![
+            "knew-where-we-are-heading".to_string(),
+            "going-through-the-motions".to_string(),
+        ];
+        let motions = content
+            .statements
+            .iter()
+            .find(|s| &*s.id == "going-through-the-motions")
+            .expect("in the deck");
+        assert!(motions.reversed && motions.side == PulseSide::Leading);
+        // This week everyone fully agreed they were going through the motions; last week nobody.
+        let now = results_of(
+            &content,
+            &ids,
+            &[
+                (ids[0].clone(), [0, 0, 0, 5, 0]),
+                (ids[1].clone(), [0, 0, 0, 0, 5]),
+            ],
+        );
+        let before = results_of(
+            &content,
+            &ids,
+            &[
+                (ids[0].clone(), [0, 0, 0, 5, 0]),
+                (ids[1].clone(), [5, 0, 0, 0, 0]),
+            ],
+        );
+        assert!(now[1].reversed && !now[0].reversed);
+        let reply = result(
+            &content,
+            jiff::civil::date(2026, 11, 30),
+            5,
+            3,
+            &now,
+            Some(&before),
+        );
+        let text = words(&reply);
+        assert!(
+            text.contains("Average 5.0 of 5, lower is better, spread 0.0"),
+            "as answered, with the good direction: {text}"
+        );
+        assert!(
+            text.contains("Average 4.0 of 5, spread"),
+            "a positive one says nothing more: {text}"
+        );
+        // Leading pools 4 4 4 4 4 with the reversed 1 1 1 1 1: 2.5; last week 4 and 5: 4.5.
+        assert!(text.contains("2.5 of 5 (-2.0 since last week)"), "{text}");
+        assert!(text.contains("worded negatively"), "{text}");
+        assert!(
+            reply.limit_problems().is_empty(),
+            "{:?}",
+            reply.limit_problems()
+        );
+        assert_eq!(reply.attachments.len(), 1, "the chart");
+    }
+
+    #[test]
+    fn a_past_pulse_that_asked_a_retired_statement_reads_it_as_before() {
+        let content = Content::bundled().expect("content");
+        let retired = content
+            .statement("tasks-had-owners-and-dates")
+            .expect("kept in the content");
+        assert!(retired.retired && retired.side == PulseSide::Managing && !retired.reversed);
+        let asked = vec![
+            retired.id.to_string(),
+            "knew-where-we-are-heading".to_string(),
+        ];
+        let counts = vec![
+            (asked[0].clone(), [0, 0, 0, 1, 2]),
+            (asked[1].clone(), [0, 1, 2, 0, 0]),
+        ];
+        let results = results_of(&content, &asked, &counts);
+        assert_eq!(results.len(), 2, "the retired statement is kept");
+        assert_eq!(
+            (results[0].side, results[0].reversed),
+            (PulseSide::Managing, false)
+        );
+        let week = jiff::civil::date(2026, 11, 30);
+        let reply = result(&content, week, 3, 3, &results, Some(&results));
+        let text = words(&reply);
+        assert!(text.contains(&*retired.text), "its text labels it: {text}");
+        assert!(text.contains("Average 4.7 of 5"), "{text}");
+        assert!(
+            text.contains("Leading score\n2.7 of 5") && text.contains("Managing score\n4.7 of 5"),
+            "{text}"
+        );
+        assert_eq!(reply.attachments.len(), 1, "the chart");
+        // Exactly what the same pulse showed while the statement was still asked.
+        let mut before = content.clone();
+        for statement in &mut before.statements {
+            statement.retired = false;
+        }
+        let then = results_of(&before, &asked, &counts);
+        assert_eq!(then, results);
+        assert_eq!(
+            result(&before, week, 3, 3, &then, Some(&then)),
+            reply,
+            "retiring changes nothing in a past result"
+        );
+    }
+
+    #[test]
+    fn a_past_pulse_naming_an_id_the_content_lacks_still_renders() {
+        let content = Content::bundled().expect("content");
+        // An operator's content folder can drop an id that a past pulse names.
+        let gone = "dropped-by-an-operator".to_string();
+        assert!(content.statement(&gone).is_none());
+        let asked = vec![gone.clone(), "knew-where-we-are-heading".to_string()];
+        let counts = vec![
+            (gone.clone(), [0, 0, 0, 0, 3]),
+            (asked[1].clone(), [0, 1, 2, 0, 0]),
+        ];
+        let results = results_of(&content, &asked, &counts);
+        assert_eq!(results.len(), 1, "the unknown statement is left out");
+        assert_eq!(results[0].statement_id, asked[1]);
+        let week = jiff::civil::date(2026, 11, 30);
+        let reply = result(&content, week, 3, 3, &results, Some(&results));
+        let text = words(&reply);
+        assert!(text.contains("Average 2.7 of 5"), "{text}");
+        assert!(!text.contains(&gone), "{text}");
+        assert!(
+            text.contains("Leading score") && !text.contains("Managing score"),
+            "{text}"
+        );
+        assert!(reply.limit_problems().is_empty());
+        // Every statement gone: the answers are counted, and the result says why nothing shows.
+        let none = results_of(&content, std::slice::from_ref(&gone), &counts);
+        assert!(none.is_empty());
+        let reply = result(&content, week, 3, 3, &none, None);
+        let text = words(&reply);
+        assert!(
+            text.contains("3 people answered") && text.contains("no longer in the content"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("withheld") && !text.contains("Average"),
+            "{text}"
+        );
+        assert!(reply.attachments.is_empty(), "no chart of nothing");
     }
 }

@@ -1,23 +1,12 @@
-//! What the `/pulse` admin commands answer. Never a per-statement number of an open pulse:
-//! only how many answered and when it closes.
+//! What the `/pulse` admin commands answer beyond what every schedule answers
+//! (`schedules.rs`). Never a per-statement number of an open pulse: only how many answered and
+//! when it closes.
 
-use jiff::civil::{Date, Weekday};
+use jiff::civil::Date;
 use jiff::Timestamp;
 
+use super::schedules::when;
 use super::Reply;
-use crate::when::{DailyTime, Zone};
-
-/// A server's pulse settings, as the answers show them.
-#[derive(Debug, Clone)]
-pub struct Settings<'a> {
-    pub channel_id: u64,
-    pub weekday: Weekday,
-    pub time: DailyTime,
-    pub zone: &'a Zone,
-    pub questions: u8,
-    pub open_days: u8,
-    pub paused: bool,
-}
 
 /// How the last pulse's result went, for `/pulse status`.
 #[derive(Debug, Clone)]
@@ -32,7 +21,7 @@ pub struct LastResult {
 }
 
 impl LastResult {
-    fn sentence(&self) -> String {
+    pub(super) fn sentence(&self) -> String {
         use crate::model::duty::DutyStatus;
         let week = self.week;
         let why = self.detail.as_deref().unwrap_or("no reason was recorded");
@@ -68,8 +57,15 @@ pub struct OpenPulse {
     pub closes_at: Timestamp,
 }
 
-fn when(at: Timestamp) -> String {
-    format!("<t:{}:F>", at.as_second())
+impl OpenPulse {
+    pub(super) fn sentence(&self) -> String {
+        format!(
+            "The pulse of the week of {} is open: {} answered so far; it closes {}.",
+            self.week,
+            self.answered,
+            when(self.closes_at)
+        )
+    }
 }
 
 /// `open_for` as a member types it: `2d` or `2` (days, 1 to 6).
@@ -80,80 +76,6 @@ pub fn parse_open_for(text: &str) -> Result<u8, String> {
         .ok()
         .filter(|d| (1..=6).contains(d))
         .ok_or_else(|| format!("`{text}` is not a number of days from 1 to 6: write it like `2d`"))
-}
-
-/// The answer to `/pulse setup`.
-pub fn set_up(settings: &Settings<'_>, next: Option<Timestamp>) -> Reply {
-    Reply::private_note(format!(
-        "A team pulse will open in <#{}> every {:?} at {} ({}), with {} statements, open for {} day(s). Next: {}.",
-        settings.channel_id,
-        settings.weekday,
-        settings.time,
-        settings.zone,
-        settings.questions,
-        settings.open_days,
-        next.map_or_else(|| "not scheduled".into(), when)
-    ))
-}
-
-pub fn not_set_up() -> Reply {
-    Reply::private_note(
-        "There is no team pulse in this server yet. Set one up with `/pulse setup`.",
-    )
-}
-
-/// The answer to `/pulse status`: the schedule and the open pulse's count, nothing more.
-pub fn status(
-    settings: &Settings<'_>,
-    open: Option<OpenPulse>,
-    last: Option<&LastResult>,
-    next: Option<Timestamp>,
-) -> Reply {
-    let state = if settings.paused { "paused" } else { "running" };
-    let open = match open {
-        Some(pulse) => format!(
-            "The pulse of the week of {} is open: {} answered so far; it closes {}.",
-            pulse.week,
-            pulse.answered,
-            when(pulse.closes_at)
-        ),
-        None => "No pulse is open now.".into(),
-    };
-    let last = last
-        .map(|l| format!(" {}", l.sentence()))
-        .unwrap_or_default();
-    Reply::private_note(format!(
-        "Team pulse in <#{}>: {state}, every {:?} at {} ({}). {open}{last} Next: {}.",
-        settings.channel_id,
-        settings.weekday,
-        settings.time,
-        settings.zone,
-        next.map_or_else(|| "not scheduled".into(), when)
-    ))
-}
-
-pub fn paused(done: bool) -> Reply {
-    Reply::private_note(if done {
-        "The team pulse is paused. A pulse already open still closes and gets its result. Resume with `/pulse resume`."
-    } else {
-        "There is no team pulse to pause. Set one up with `/pulse setup`."
-    })
-}
-
-pub fn resumed(done: bool) -> Reply {
-    Reply::private_note(if done {
-        "The team pulse is running again; no pulse is owed for the time it was paused."
-    } else {
-        "There is no team pulse to resume. Set one up with `/pulse setup`."
-    })
-}
-
-pub fn stopped(done: bool) -> Reply {
-    Reply::private_note(if done {
-        "The team pulse is stopped. Past results are kept (counts only); an open pulse is closed when its time is up."
-    } else {
-        "There is no team pulse in this server to stop."
-    })
 }
 
 /// `/pulse now` when the week already has one.
@@ -184,6 +106,10 @@ pub fn on_its_way(channel_id: u64) -> Reply {
         "The team pulse is on its way to <#{channel_id}>; it appears as soon as Discord takes it."
     ))
 }
+
+/// Why `/pulse now` could not post when the database failed (the error itself is logged).
+pub const DATABASE_FAILED: &str =
+    "the database failed (it is in the bot's log); it is tried again at the next start";
 
 /// `/pulse now` could not post.
 pub fn not_started(detail: &str) -> Reply {

@@ -15,17 +15,19 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+use futures::future::BoxFuture;
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 use tracing::{debug, info, warn};
 
-use super::duty::{Arrival, Ctx, Duty, Plan, Prepared, Sending};
+use super::duty::{Arrival, Ctx, Duty, Plan, Planned, Prepared, Sending};
 use super::engine::ScheduleEvent;
-use crate::config::TipsConfig;
+use crate::config::ScheduleConfig;
 use crate::model::duty::{DutyKind, DutyStatus};
+use crate::model::ids::{ChannelId, MessageId};
+use crate::reply::duty_notes::DutyNote;
 use crate::retry::{retry, GaveUp, Patience};
 use crate::store::{DutyClaim, DutyEntry, StoreError};
-use crate::tasks::BoxFuture;
 use crate::when::{Occurrence, Timetable};
 
 /// Posts found in a channel after a claim may be stamped slightly before it by Discord.
@@ -81,11 +83,11 @@ pub(super) fn owed_occurrence(
 }
 
 /// How long after its due time a post is still owed.
-fn catch_up(config: &TipsConfig) -> SignedDuration {
+fn catch_up(config: &ScheduleConfig) -> SignedDuration {
     SignedDuration::from_hours(i64::from(config.catch_up_hours))
 }
 
-pub(super) fn within_catch_up(config: &TipsConfig, due: Timestamp, now: Timestamp) -> bool {
+pub(super) fn within_catch_up(config: &ScheduleConfig, due: Timestamp, now: Timestamp) -> bool {
     now.duration_since(due) <= catch_up(config)
 }
 
@@ -96,11 +98,10 @@ fn deadline(ctx: &Ctx, due: Timestamp) -> Timestamp {
 }
 
 /// Why a day is recorded as missed.
-pub(super) fn missed_detail(ctx: &Ctx) -> String {
-    format!(
-        "the bot was not running from the due time until more than {} hours later",
-        ctx.config.catch_up_hours
-    )
+pub(super) fn missed(ctx: &Ctx) -> DutyNote {
+    DutyNote::Missed {
+        catch_up_hours: ctx.config.catch_up_hours,
+    }
 }
 
 impl<D: Duty> Runner for Delivery<D> {
@@ -120,13 +121,13 @@ impl<D: Duty> Runner for Delivery<D> {
     }
 
     fn servers(&self) -> BoxFuture<'_, Result<Vec<u64>, StoreError>> {
-        Box::pin(self.duty.servers(&self.ctx))
+        Box::pin(D::Settings::servers(&self.ctx))
     }
 
     fn view(&self, guild: u64) -> BoxFuture<'_, Result<Option<View>, StoreError>> {
         Box::pin(async move {
-            Ok(self.duty.plan(&self.ctx, guild).await?.map(|plan| View {
-                schedule: plan.schedule,
+            Ok(D::Settings::plan(&self.ctx, guild).await?.map(|plan| View {
+                schedule: plan.timetable,
                 active_since: plan.active_since,
             }))
         })
@@ -149,10 +150,10 @@ impl<D: Duty> Delivery<D> {
     async fn deliver_now(&self, guild: u64) -> Outcome {
         let ctx = &self.ctx;
         let now = ctx.clock.now();
-        let Some(plan) = self.duty.plan(ctx, guild).await? else {
+        let Some(plan) = D::Settings::plan(ctx, guild).await? else {
             return Ok(None);
         };
-        let Some(owed) = owed_occurrence(&plan.schedule, plan.active_since, now)
+        let Some(owed) = owed_occurrence(&plan.timetable, plan.active_since, now)
             .filter(|o| within_catch_up(&ctx.config, o.at, now))
         else {
             return Ok(None);
@@ -182,10 +183,10 @@ impl<D: Duty> Delivery<D> {
     async fn deliver_on_request(&self, guild: u64) -> Outcome {
         let ctx = &self.ctx;
         let now = ctx.clock.now();
-        let Some(plan) = self.duty.plan(ctx, guild).await? else {
+        let Some(plan) = D::Settings::plan(ctx, guild).await? else {
             return Ok(None);
         };
-        let Some(today) = plan.schedule.asked_for(now) else {
+        let Some(today) = plan.timetable.asked_for(now) else {
             return Ok(None);
         };
         if ctx
@@ -217,7 +218,8 @@ impl<D: Duty> Delivery<D> {
                 cycle,
                 payload,
             } => (item, cycle, payload),
-            Prepared::Broken(detail) => {
+            Prepared::Broken(note) => {
+                let detail = note.to_string();
                 let recorded = ctx
                     .store
                     .record_duty(
@@ -252,7 +254,7 @@ impl<D: Duty> Delivery<D> {
         let post = Sending {
             guild,
             date: owed.date,
-            channel: plan.channel_id,
+            channel: ChannelId::new(plan.channel_id),
             due_at: owed.at,
             claimed_at: now,
             item,
@@ -285,11 +287,13 @@ impl<D: Duty> Delivery<D> {
                 info!(guild = post.guild, date = %post.date, duty = %D::KIND, "shutting down while the post waits to be retried; it is sent at the next start");
                 Ok(None)
             }
-            Err(GaveUp::Refused(error)) => self.fail(post.guild, post.date, &error.explain()).await,
+            Err(GaveUp::Refused(error)) => {
+                let note = error.note(D::KIND.label(), &self.duty.needs(post));
+                self.fail(post.guild, post.date, &note).await
+            }
             Err(GaveUp::OutOfTime(error)) => {
-                let detail =
-                    format!("Discord kept failing until the catch-up window closed ({error})");
-                self.fail(post.guild, post.date, &detail).await
+                let note = DutyNote::KeptFailing(error.to_string());
+                self.fail(post.guild, post.date, &note).await
             }
         }
     }
@@ -297,13 +301,13 @@ impl<D: Duty> Delivery<D> {
     async fn posted(
         &self,
         post: &Sending<D::Payload>,
-        message_id: u64,
+        message_id: MessageId,
         arrival: Arrival,
     ) -> Outcome {
         let ctx = &self.ctx;
         let now = ctx.clock.now();
         ctx.store
-            .finish_duty(D::KIND, post.guild, post.date, Ok(message_id), now)
+            .finish_duty(D::KIND, post.guild, post.date, Ok(message_id.get()), now)
             .await?;
         let late = match arrival {
             Arrival::Sent => now.duration_since(post.due_at) >= LATE_AFTER,
@@ -322,7 +326,7 @@ impl<D: Duty> Delivery<D> {
             duty: D::KIND,
             guild: post.guild,
             date: post.date,
-            message_id,
+            message_id: message_id.get(),
             late,
         }))
     }
@@ -337,13 +341,13 @@ impl<D: Duty> Delivery<D> {
             .and_then(|json| serde_json::from_str::<D::Payload>(json).ok());
         let (Some(channel), Some(payload)) = (entry.channel_id, payload) else {
             return self
-                .fail(entry.guild_id, entry.local_date, "incomplete claim")
+                .fail(entry.guild_id, entry.local_date, &DutyNote::IncompleteClaim)
                 .await;
         };
         let post = Sending {
             guild: entry.guild_id,
             date: entry.local_date,
-            channel,
+            channel: ChannelId::new(channel),
             due_at: entry.due_at,
             claimed_at: entry.recorded_at,
             item: entry.item,
@@ -369,22 +373,24 @@ impl<D: Duty> Delivery<D> {
             Ok(None) => self.send(&post, false).await,
             Err(GaveUp::Stopped(_)) => Ok(None),
             Err(gave_up) => {
-                let detail = format!(
-                    "could not check whether the {} had arrived: {}",
-                    D::KIND,
-                    gave_up.error().explain()
-                );
-                self.fail(post.guild, post.date, &detail).await
+                let note = DutyNote::NotChecked {
+                    duty: D::KIND,
+                    why: gave_up
+                        .error()
+                        .explain(D::KIND.label(), &self.duty.needs(&post)),
+                };
+                self.fail(post.guild, post.date, &note).await
             }
         }
     }
 
-    async fn fail(&self, guild: u64, date: Date, detail: &str) -> Outcome {
+    async fn fail(&self, guild: u64, date: Date, note: &DutyNote) -> Outcome {
+        let detail = note.to_string();
         self.ctx
             .store
-            .finish_duty(D::KIND, guild, date, Err(detail), self.ctx.clock.now())
+            .finish_duty(D::KIND, guild, date, Err(&detail), self.ctx.clock.now())
             .await?;
-        Ok(Some(self.failed(guild, date, detail)))
+        Ok(Some(self.failed(guild, date, &detail)))
     }
 
     fn failed(&self, guild: u64, date: Date, detail: &str) -> ScheduleEvent {

@@ -12,20 +12,32 @@ use serde::{Deserialize, Serialize};
 
 use super::duty::{Arrival, Ctx, Duty, Plan, Prepared, SendError, Sending};
 use super::pulse::{close_due, trend_points};
-use super::{Addressing, Poster};
+use crate::content::Content;
 use crate::model::duty::DutyKind;
+use crate::model::ids::MessageId;
+use crate::model::poll::PollTally;
+use crate::model::schedule::DigestSchedule;
+use crate::port::{Addressing, PortError, Poster};
+use crate::pulse::stats::WeekPoint;
 use crate::reply::digest::{digest, digest_title, DigestInput, PulseWeek};
 use crate::reply::pulse::results_of;
 use crate::reply::Reply;
-use crate::rest::RestError;
-use crate::store::{DigestSchedule, StoreError};
-use crate::when::{Days, Occurrence, Schedule};
+use crate::store::StoreError;
+use crate::tasks::off_runtime;
+use crate::when::Occurrence;
 
 /// Weeks of the trend the digest draws.
 const TREND_WEEKS: u32 = 12;
 
 /// What the digest covers: the week before it is due.
 const WEEK: SignedDuration = SignedDuration::from_hours(24 * 7);
+
+/// What a digest is made of, read from the database.
+struct Read {
+    pulse: Option<PulseWeek>,
+    trend: Vec<WeekPoint>,
+    polls: Vec<PollTally>,
+}
 
 /// The weekly digest.
 pub(super) struct Digest {
@@ -36,50 +48,13 @@ pub(super) struct Digest {
 /// What a digest's claim carries: the local date it is for, which names the post.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct DigestPost {
-    date: String,
-}
-
-/// The weekly schedule a server's digest is posted on.
-pub fn digest_schedule(settings: &DigestSchedule) -> Schedule {
-    Schedule {
-        time: settings.time,
-        zone: settings.zone.clone(),
-        days: Days::Weekly(settings.weekday),
-    }
+    date: jiff::civil::Date,
 }
 
 impl Duty for Digest {
     const KIND: DutyKind = DutyKind::Digest;
     type Settings = DigestSchedule;
     type Payload = DigestPost;
-
-    async fn servers(&self, ctx: &Ctx) -> Result<Vec<u64>, StoreError> {
-        Ok(ctx
-            .store
-            .all_digest_schedules()
-            .await?
-            .into_iter()
-            .map(|s| s.guild_id)
-            .collect())
-    }
-
-    async fn plan(
-        &self,
-        ctx: &Ctx,
-        guild: u64,
-    ) -> Result<Option<Plan<DigestSchedule>>, StoreError> {
-        Ok(ctx
-            .store
-            .digest_schedule(guild)
-            .await?
-            .filter(|s| !s.paused)
-            .map(|settings| Plan {
-                schedule: digest_schedule(&settings).into(),
-                active_since: settings.active_since,
-                channel_id: settings.channel_id,
-                settings,
-            }))
-    }
 
     async fn prepare(
         &self,
@@ -91,17 +66,12 @@ impl Duty for Digest {
         Ok(Prepared::Send {
             item: None,
             cycle: None,
-            payload: DigestPost {
-                date: owed.date.to_string(),
-            },
+            payload: DigestPost { date: owed.date },
         })
     }
 
-    async fn send(&self, ctx: &Ctx, post: &Sending<DigestPost>) -> Result<u64, SendError> {
-        let reply = self
-            .build(ctx, post)
-            .await
-            .map_err(|e| SendError::Store(e.to_string()))?;
+    async fn send(&self, ctx: &Ctx, post: &Sending<DigestPost>) -> Result<MessageId, SendError> {
+        let reply = self.build(ctx, post).await?;
         Ok(self
             .poster
             .post(post.channel, &reply, Addressing::default())
@@ -113,13 +83,8 @@ impl Duty for Digest {
         _ctx: &Ctx,
         post: &Sending<DigestPost>,
         since: Timestamp,
-    ) -> Result<Option<u64>, RestError> {
-        let title = post
-            .payload
-            .date
-            .parse()
-            .map(digest_title)
-            .unwrap_or_default();
+    ) -> Result<Option<MessageId>, PortError> {
+        let title = digest_title(post.payload.date);
         self.poster.find_own(post.channel, since, &title).await
     }
 
@@ -127,7 +92,7 @@ impl Duty for Digest {
         &self,
         _ctx: &Ctx,
         _post: &Sending<DigestPost>,
-        _message_id: u64,
+        _message_id: MessageId,
         _arrival: Arrival,
     ) -> Result<(), StoreError> {
         Ok(())
@@ -135,8 +100,36 @@ impl Duty for Digest {
 }
 
 impl Digest {
-    /// The digest of the week before `post.due_at`.
-    async fn build(&self, ctx: &Ctx, post: &Sending<DigestPost>) -> Result<Reply, StoreError> {
+    /// The digest of the week before `post.due_at`, its chart drawn off the runtime's threads.
+    async fn build(&self, ctx: &Ctx, post: &Sending<DigestPost>) -> Result<Reply, SendError> {
+        let (content, input) = self.read(ctx, post).await.map_err(SendError::from)?;
+        let (date, min_responses) = (post.payload.date, self.min_responses);
+        Ok(off_runtime(move || {
+            let Read {
+                pulse,
+                trend,
+                polls,
+            } = input;
+            digest(
+                &content,
+                &DigestInput {
+                    date,
+                    pulse,
+                    trend: &trend,
+                    min_responses,
+                    polls: &polls,
+                },
+            )
+        })
+        .await?)
+    }
+
+    /// What the digest of the week before `post.due_at` says, read from the database.
+    async fn read(
+        &self,
+        ctx: &Ctx,
+        post: &Sending<DigestPost>,
+    ) -> Result<(Arc<Content>, Read), StoreError> {
         let content = ctx.content.get();
         let until = post.due_at;
         let from = until.saturating_sub(WEEK).unwrap_or(until);
@@ -175,19 +168,12 @@ impl Digest {
         )
         .await?;
         let polls = ctx.store.poll_tallies(post.guild, from, until).await?;
-        let date = post
-            .payload
-            .date
-            .parse()
-            .map_err(|e| StoreError::Corrupt(format!("digest date: {e}")))?;
-        Ok(digest(
-            &content,
-            &DigestInput {
-                date,
+        Ok((
+            content,
+            Read {
                 pulse,
-                trend: &trend,
-                min_responses: self.min_responses,
-                polls: &polls,
+                trend,
+                polls,
             },
         ))
     }

@@ -6,9 +6,10 @@ use jiff::civil::{date, Weekday};
 use super::super::test_support::{at, FakePoster, Harness};
 use super::*;
 use crate::clock::ManualClock;
+use crate::model::schedule::{DigestOptions, Schedule};
 use crate::schedule::ScheduleEvent;
 use crate::store::{DutyClaim, Store};
-use crate::when::{DailyTime, Zone};
+use crate::when::{DailyTime, Days, Recurrence, Zone};
 
 const GUILD: u64 = 1;
 const CHANNEL: u64 = 10;
@@ -16,17 +17,20 @@ const CHANNEL: u64 = 10;
 /// A store with a Friday 16:00 digest whose day was claimed when the bot stopped.
 async fn store_with_claimed_digest() -> Store {
     let store = Store::in_memory().await.expect("store");
-    let settings = DigestSchedule {
+    let settings = Schedule {
         guild_id: GUILD,
         channel_id: CHANNEL,
-        weekday: Weekday::Friday,
-        time: DailyTime::new(16, 0).expect("time"),
-        zone: Zone::utc(),
+        when: Recurrence {
+            time: DailyTime::new(16, 0).expect("time"),
+            zone: Zone::utc(),
+            days: Days::Weekly(Weekday::Friday),
+        },
         paused: false,
         active_since: at("2026-11-30T08:00:00Z"),
+        options: DigestOptions {},
     };
     store
-        .save_digest_schedule(&settings, at("2026-11-30T08:00:00Z"))
+        .save_schedule(&settings, at("2026-11-30T08:00:00Z"))
         .await
         .expect("save");
     let claim = DutyClaim {

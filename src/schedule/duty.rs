@@ -9,15 +9,20 @@ use jiff::civil::Date;
 use jiff::Timestamp;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use tokio_util::sync::CancellationToken;
 
 use super::pacer::Pacer;
 use crate::clock::SharedClock;
-use crate::config::TipsConfig;
+use crate::config::ScheduleConfig;
 use crate::live::LiveContent;
-use crate::model::duty::DutyKind;
-use crate::rest::RestError;
-use crate::retry::{Stop, Transient};
+use crate::model::duty::{DutyKind, Permission};
+use crate::model::ids::{ChannelId, MessageId};
+use crate::model::schedule::{DutyOptions, Schedule};
+use crate::port::PortError;
+use crate::reply::duty_notes::DutyNote;
+use crate::retry::Transient;
 use crate::store::{Store, StoreError};
+use crate::tasks::Abandoned;
 use crate::when::{Occurrence, Timetable};
 
 /// What every duty and the engine share.
@@ -25,15 +30,15 @@ pub(crate) struct Ctx {
     pub store: Store,
     pub clock: SharedClock,
     pub content: Arc<LiveContent>,
-    pub config: TipsConfig,
+    pub config: ScheduleConfig,
     pub pacer: Pacer,
     /// Raised at shutdown: waits to retry end, requests under way finish.
-    pub stop: Stop,
+    pub stop: CancellationToken,
 }
 
 /// A server's settings for a duty, as far as planning needs them.
 pub(crate) struct Plan<S> {
-    pub schedule: Timetable,
+    pub timetable: Timetable,
     /// Nothing is owed for a moment before this (set up or resumed then).
     pub active_since: Timestamp,
     pub channel_id: u64,
@@ -49,7 +54,7 @@ pub(crate) enum Prepared<P> {
         payload: P,
     },
     /// Nothing sendable can be built (the content breaks a limit): the day fails at once.
-    Broken(String),
+    Broken(DutyNote),
 }
 
 /// A claimed day on its way to Discord.
@@ -57,7 +62,7 @@ pub(crate) enum Prepared<P> {
 pub(crate) struct Sending<P> {
     pub guild: u64,
     pub date: Date,
-    pub channel: u64,
+    pub channel: ChannelId,
     pub due_at: Timestamp,
     /// When the claim was written; what was posted after it (less a minute) may be ours.
     pub claimed_at: Timestamp,
@@ -78,21 +83,33 @@ pub(crate) enum Arrival {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub(crate) enum SendError {
     #[error("{0}")]
-    Rest(#[from] RestError),
-    /// Refused for a reason of our own; the words are what people are shown.
+    Port(#[from] PortError),
+    /// Refused for a reason of our own, worded by `reply::duty_notes`.
     #[error("{0}")]
-    Refused(String),
+    Refused(DutyNote),
     /// The database failed before the post could be recorded; it is tried again.
     #[error("{0}")]
-    Store(String),
+    Store(DutyNote),
+    /// The post's chart was not drawn: the bot was stopping. It is tried again (or recovered
+    /// at the next start).
+    #[error("{0}")]
+    Abandoned(#[from] Abandoned),
+}
+
+impl From<StoreError> for SendError {
+    fn from(error: StoreError) -> SendError {
+        SendError::Store(DutyNote::Database(error.to_string()))
+    }
 }
 
 impl SendError {
-    /// The reason in words a server's admins can act on.
-    pub fn explain(&self) -> String {
+    /// Why the post was refused, for the duty log and the status; `what` is the post and
+    /// `needs` what it needs in its channel (see [`PortError::explain`]).
+    pub fn note(&self, what: &str, needs: &[Permission]) -> DutyNote {
         match self {
-            SendError::Rest(error) => error.explain(),
-            SendError::Refused(detail) | SendError::Store(detail) => detail.clone(),
+            SendError::Port(error) => DutyNote::Discord(error.explain(what, needs)),
+            SendError::Refused(note) | SendError::Store(note) => note.clone(),
+            SendError::Abandoned(_) => DutyNote::Stopping,
         }
     }
 }
@@ -100,38 +117,62 @@ impl SendError {
 impl Transient for SendError {
     fn is_permanent(&self) -> bool {
         match self {
-            SendError::Rest(error) => error.is_permanent(),
+            SendError::Port(error) => error.is_permanent(),
             SendError::Refused(_) => true,
-            SendError::Store(_) => false,
+            SendError::Store(_) | SendError::Abandoned(_) => false,
         }
     }
 
     fn retry_after(&self) -> Option<std::time::Duration> {
         match self {
-            SendError::Rest(error) => error.retry_after(),
-            SendError::Refused(_) | SendError::Store(_) => None,
+            SendError::Port(error) => error.retry_after(),
+            SendError::Refused(_) | SendError::Store(_) | SendError::Abandoned(_) => None,
         }
+    }
+}
+
+/// Where a duty's plan comes from. For the duties a server sets up it is the server's
+/// schedule ([`Schedule`]), so such a duty writes nothing to be planned; the pulse result plans
+/// from the pulses themselves.
+pub(crate) trait Planned: Sized + Send + Sync + 'static {
+    /// Every server to plan at start.
+    fn servers(ctx: &Ctx) -> impl Future<Output = Result<Vec<u64>, StoreError>> + Send;
+
+    /// The server's plan; `None` when there is nothing to plan (not set up, paused).
+    fn plan(
+        ctx: &Ctx,
+        guild: u64,
+    ) -> impl Future<Output = Result<Option<Plan<Self>>, StoreError>> + Send;
+}
+
+impl<O: DutyOptions> Planned for Schedule<O> {
+    async fn servers(ctx: &Ctx) -> Result<Vec<u64>, StoreError> {
+        ctx.store.scheduled_servers(O::DUTY).await
+    }
+
+    async fn plan(ctx: &Ctx, guild: u64) -> Result<Option<Plan<Self>>, StoreError> {
+        Ok(ctx
+            .store
+            .schedule::<O>(guild)
+            .await?
+            .filter(|schedule| !schedule.paused)
+            .map(|schedule| Plan {
+                timetable: schedule.when.clone().into(),
+                active_since: schedule.active_since,
+                channel_id: schedule.channel_id,
+                settings: schedule,
+            }))
     }
 }
 
 /// One kind of scheduled post.
 pub(crate) trait Duty: Send + Sync + 'static {
     const KIND: DutyKind;
-    /// The server's settings for this duty.
-    type Settings: Send + Sync + 'static;
+    /// The server's settings for this duty, and how they are planned.
+    type Settings: Planned;
     /// What is claimed and sent, written into the claim so that recovery after a crash sends
     /// (or finds) exactly that.
     type Payload: Serialize + DeserializeOwned + Send + Sync + 'static;
-
-    /// Every server that has this duty set up, at start.
-    fn servers(&self, ctx: &Ctx) -> impl Future<Output = Result<Vec<u64>, StoreError>> + Send;
-
-    /// The server's plan; `None` when there is nothing to plan (not set up, paused).
-    fn plan(
-        &self,
-        ctx: &Ctx,
-        guild: u64,
-    ) -> impl Future<Output = Result<Option<Plan<Self::Settings>>, StoreError>> + Send;
 
     /// Before a day is claimed: `Some(outcome)` when it is settled without a post (a day the
     /// team asked to skip).
@@ -153,12 +194,17 @@ pub(crate) trait Duty: Send + Sync + 'static {
         owed: Occurrence,
     ) -> impl Future<Output = Result<Prepared<Self::Payload>, StoreError>> + Send;
 
+    /// What the post needs in its channel, named when Discord refuses it.
+    fn needs(&self, _post: &Sending<Self::Payload>) -> Vec<Permission> {
+        Self::KIND.needs().to_vec()
+    }
+
     /// Sends the post once; the engine retries. Returns the message id.
     fn send(
         &self,
         ctx: &Ctx,
         post: &Sending<Self::Payload>,
-    ) -> impl Future<Output = Result<u64, SendError>> + Send;
+    ) -> impl Future<Output = Result<MessageId, SendError>> + Send;
 
     /// The post in its channel, if a previous run sent it after `since`.
     fn find(
@@ -166,7 +212,7 @@ pub(crate) trait Duty: Send + Sync + 'static {
         ctx: &Ctx,
         post: &Sending<Self::Payload>,
         since: Timestamp,
-    ) -> impl Future<Output = Result<Option<u64>, RestError>> + Send;
+    ) -> impl Future<Output = Result<Option<MessageId>, PortError>> + Send;
 
     /// Work to do at start, before any claim is recovered or day planned, for the servers
     /// `owns` accepts (the pulse closes what is past its time: its deletion never waits on a
@@ -188,7 +234,7 @@ pub(crate) trait Duty: Send + Sync + 'static {
         &self,
         ctx: &Ctx,
         post: &Sending<Self::Payload>,
-        message_id: u64,
+        message_id: MessageId,
         arrival: Arrival,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }

@@ -11,23 +11,23 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 
-use super::delivery::{missed_detail, owed_occurrence, within_catch_up, Delivery, Outcome, Runner};
+use super::delivery::{missed, owed_occurrence, within_catch_up, Delivery, Outcome, Runner};
 use super::digest::Digest;
 use super::duty::{Ctx, Duty};
 use super::pacer::Pacer;
 use super::pulse::{PulseOpen, PulseResult};
 use super::tip::Tip;
 use super::weekly_poll::WeeklyPoll;
-use super::Poster;
 use crate::clock::SharedClock;
-use crate::config::TipsConfig;
+use crate::config::ScheduleConfig;
 use crate::live::LiveContent;
 use crate::model::duty::{DutyKind, DutyStatus};
 use crate::model::shards::Ownership;
 use crate::polls::Polls;
-use crate::retry::Stop;
+use crate::port::Poster;
 use crate::store::{Store, StoreError};
 use crate::tasks::{self, Control, DueQueue, Setbacks, Worker, EVENT_BUFFER};
 use crate::when::{Occurrence, Timetable};
@@ -39,7 +39,7 @@ pub struct Deps {
     pub clock: SharedClock,
     pub content: Arc<LiveContent>,
     pub poster: Arc<dyn Poster>,
-    pub config: TipsConfig,
+    pub config: ScheduleConfig,
     /// The team pulse's settings.
     pub pulse: crate::config::PulseConfig,
     /// Opens weekly polls and hands them to the keeper to be closed and recapped.
@@ -129,7 +129,7 @@ pub enum Requested {
 pub struct Unstarted {
     engine: Engine,
     commands: mpsc::UnboundedReceiver<Control<Command>>,
-    stop: crate::retry::StopSender,
+    stop: CancellationToken,
 }
 
 impl Unstarted {
@@ -160,7 +160,8 @@ impl Scheduler {
     pub fn new(deps: Deps) -> (Scheduler, Unstarted) {
         let (sender, receiver) = mpsc::unbounded_channel();
         let (events, _) = broadcast::channel(EVENT_BUFFER);
-        let (stop_sender, stop) = Stop::new();
+        let stop_sender = CancellationToken::new();
+        let stop = stop_sender.child_token();
         let engine = Engine::new(deps, events.clone(), stop);
         let handle = Scheduler {
             commands: sender,
@@ -233,7 +234,11 @@ struct Engine {
 }
 
 impl Engine {
-    fn new(deps: Deps, events: broadcast::Sender<ScheduleEvent>, stop: Stop) -> Engine {
+    fn new(
+        deps: Deps,
+        events: broadcast::Sender<ScheduleEvent>,
+        stop: CancellationToken,
+    ) -> Engine {
         let ctx = Arc::new(Ctx {
             pacer: Pacer::new(
                 share_of(deps.config.posts_per_second, deps.ownership),
@@ -330,10 +335,9 @@ impl Engine {
             let wait = crate::retry::backoff(attempt, crate::tasks::SETBACK_CAP, &mut rand::rng());
             attempt += 1;
             warn!(%error, ?wait, "the scheduler cannot read the database; trying again");
-            let mut stop = self.ctx.stop.clone();
             tokio::select! {
                 () = self.ctx.clock.sleep(SignedDuration::try_from(wait).unwrap_or(SignedDuration::MAX)) => {}
-                () = stop.stopped() => return false,
+                () = self.ctx.stop.cancelled() => return false,
             }
         }
     }
@@ -441,7 +445,7 @@ impl Engine {
                     });
                     return Ok(());
                 }
-                let detail = missed_detail(ctx);
+                let detail = missed(ctx).to_string();
                 let recorded = ctx
                     .store
                     .record_duty(
@@ -534,7 +538,7 @@ pub fn next_due(
     active_since: Timestamp,
     done: impl Fn(Date) -> bool,
     now: Timestamp,
-    config: &TipsConfig,
+    config: &ScheduleConfig,
 ) -> Option<Occurrence> {
     let owed = owed_occurrence(schedule, active_since, now)
         .filter(|o| !done(o.date) && within_catch_up(config, o.at, now));

@@ -33,9 +33,10 @@ use proptest::test_runner::TestCaseError;
 use super::*;
 use crate::clock::{Clock as _, ManualClock};
 use crate::model::duty::{DutyKind, DutyStatus};
+use crate::model::schedule::{Schedule, TipSchedule};
 use crate::schedule::test_support::{settings, FakePoster, Harness, Post, UNPACED};
-use crate::store::{DutyEntry, Store, TipSettings};
-use crate::when::{DailyTime, Days, Occurrence, Schedule, Zone};
+use crate::store::{DutyEntry, Store};
+use crate::when::{DailyTime, Days, Occurrence, Recurrence, Zone};
 
 /// Cases per run unless `PROPTEST_CASES` says otherwise: about six seconds of a debug build.
 const CASES: u32 = 64;
@@ -320,19 +321,17 @@ impl ServerSpec {
         index as u64 + 100
     }
 
-    fn schedule(&self) -> Schedule {
-        Schedule {
+    fn schedule(&self) -> Recurrence {
+        Recurrence {
             time: DailyTime::new(self.time.0, self.time.1).expect("valid time"),
             zone: Zone::parse(self.zone).expect("zone"),
             days: self.days,
         }
     }
 
-    fn settings(&self, index: usize, run_start: Timestamp) -> TipSettings {
-        TipSettings {
-            time: DailyTime::new(self.time.0, self.time.1).expect("valid time"),
-            zone: Zone::parse(self.zone).expect("zone"),
-            days: self.days,
+    fn settings(&self, index: usize, run_start: Timestamp) -> TipSchedule {
+        Schedule {
+            when: self.schedule(),
             active_since: run_start - minutes(self.set_up_before),
             ..settings(ServerSpec::guild(index), ServerSpec::channel(index))
         }
@@ -348,8 +347,8 @@ impl Run {
         SignedDuration::from_hours(i64::from(self.catch_up_hours))
     }
 
-    fn config(&self) -> TipsConfig {
-        TipsConfig {
+    fn config(&self) -> ScheduleConfig {
+        ScheduleConfig {
             catch_up_hours: self.catch_up_hours,
             posts_per_second: UNPACED,
         }
@@ -397,7 +396,7 @@ async fn simulate(run: &Run) -> Outcome {
     for (index, server) in run.servers.iter().enumerate() {
         let settings = server.settings(index, run.start);
         store
-            .save_tip_settings(&settings, run.start)
+            .save_schedule(&settings, run.start)
             .await
             .expect("save");
     }
@@ -606,7 +605,7 @@ fn check_server(run: &Run, index: usize, outcome: &Outcome) -> Result<(), TestCa
 /// The poster's posts grouped by the local date each was for: the latest due date at or
 /// before it (a catch-up window is shorter than the shortest gap between two days).
 fn posts_by_day<'p>(
-    schedule: &Schedule,
+    schedule: &Recurrence,
     posts: &[&'p Post],
 ) -> Result<HashMap<Date, Vec<&'p Post>>, TestCaseError> {
     let mut by_day: HashMap<Date, Vec<&Post>> = HashMap::new();

@@ -9,10 +9,11 @@ use crate::clock::{Clock as _, ManualClock};
 use crate::content::Content;
 use crate::model::duty::{DutyKind, DutyStatus};
 use crate::model::poll::{PollDuration, PollKind, TimedPoll};
-use crate::rest::RestError;
+use crate::model::schedule::{PollOptions, Schedule, TipOptions};
+use crate::port::{PortError, Refusal};
 use crate::schedule::test_support::{self, at, settings, FakePoster, Harness};
 use crate::store::{DutyClaim, Store};
-use crate::when::{DailyTime, Days, Zone};
+use crate::when::{DailyTime, Days, Recurrence, Zone};
 use jiff::SignedDuration;
 use jiff::Timestamp;
 
@@ -136,7 +137,7 @@ async fn a_server_set_up_after_todays_time_starts_tomorrow() {
 #[tokio::test]
 async fn skip_skips_the_next_tip_only() {
     let mut server = settings(GUILD, CHANNEL);
-    server.skip_date = Some(date(2026, 11, 30));
+    server.options.skip_date = Some(date(2026, 11, 30));
     let mut h = Harness::fresh(&[server], monday_8am()).await;
     h.planned(GUILD).await;
     h.clock.set(at("2026-11-30T09:00:00Z"));
@@ -149,10 +150,11 @@ async fn skip_skips_the_next_tip_only() {
     assert_eq!(h.poster.posts_in(CHANNEL).len(), 1);
     assert_eq!(
         h.store
-            .tip_settings(GUILD)
+            .schedule::<TipOptions>(GUILD)
             .await
             .expect("read")
             .expect("row")
+            .options
             .skip_date,
         None
     );
@@ -169,7 +171,7 @@ async fn a_paused_server_gets_nothing_until_it_is_resumed() {
     server.paused = false;
     server.active_since = h.clock.now();
     h.store
-        .save_tip_settings(&server, h.clock.now())
+        .save_schedule(&server, h.clock.now())
         .await
         .expect("save");
     h.scheduler.changed(DutyKind::Tip, GUILD);
@@ -183,9 +185,7 @@ async fn a_429_waits_retry_after_on_the_clock_then_posts_once() {
     let mut h = Harness::fresh(&[settings(GUILD, CHANNEL)], monday_8am()).await;
     h.poster.script(
         CHANNEL,
-        vec![Err(RestError::RateLimited {
-            retry_after: Duration::from_secs(30),
-        })],
+        vec![Err(PortError::RetryAfter(Duration::from_secs(30)))],
     );
     let mut attempts = h.poster.attempts();
     h.planned(GUILD).await;
@@ -205,11 +205,7 @@ async fn a_429_waits_retry_after_on_the_clock_then_posts_once() {
 #[tokio::test]
 async fn a_refusal_is_not_retried_and_is_recorded_for_status() {
     let mut h = Harness::fresh(&[settings(GUILD, CHANNEL)], monday_8am()).await;
-    let refused = RestError::Refused {
-        status: 403,
-        code: 50013,
-        message: "Missing Permissions".into(),
-    };
+    let refused = PortError::Refused(Refusal::NotAllowed);
     h.poster.script(CHANNEL, vec![Err(refused)]);
     h.planned(GUILD).await;
     h.clock.set(at("2026-11-30T09:00:00Z"));
@@ -233,8 +229,10 @@ async fn a_failing_server_does_not_delay_another() {
         settings(OTHER_GUILD, OTHER_CHANNEL),
     ];
     let mut h = Harness::fresh(&servers, monday_8am()).await;
-    h.poster
-        .script(CHANNEL, vec![Err(RestError::Server { status: 502 }); 50]);
+    h.poster.script(
+        CHANNEL,
+        vec![Err(PortError::Transient("Discord answered 502".into())); 50],
+    );
     h.planned(GUILD).await;
     h.clock.set(at("2026-11-30T09:00:00Z"));
     let posted = h
@@ -265,7 +263,7 @@ async fn a_failing_server_does_not_delay_another() {
 async fn store_with_claim() -> (Store, String) {
     let store = Store::in_memory().await.expect("store");
     store
-        .save_tip_settings(&settings(GUILD, CHANNEL), monday_8am())
+        .save_schedule(&settings(GUILD, CHANNEL), monday_8am())
         .await
         .expect("save");
     let tip = Content::bundled().expect("content").tips[3].id.to_string();
@@ -365,7 +363,7 @@ async fn a_crash_before_discord_accepted_the_tip_sends_the_claimed_tip() {
 #[tokio::test]
 async fn a_role_is_mentioned_and_allowed_only_when_set() {
     let mut server = settings(GUILD, CHANNEL);
-    server.role_id = Some(555);
+    server.options.role_id = Some(555);
     let mut h = Harness::fresh(&[server], monday_8am()).await;
     h.planned(GUILD).await;
     h.clock.set(at("2026-11-30T09:00:00Z"));
@@ -382,7 +380,7 @@ async fn a_role_is_mentioned_and_allowed_only_when_set() {
 #[tokio::test]
 async fn each_day_gets_a_different_tip() {
     let mut server = settings(GUILD, CHANNEL);
-    server.days = Days::EveryDay;
+    server.when.days = Days::EveryDay;
     let mut h = Harness::fresh(&[server], monday_8am()).await;
     let mut seen = std::collections::HashSet::new();
     for _ in 0..10 {
@@ -400,23 +398,28 @@ async fn each_day_gets_a_different_tip() {
     h.stop().await;
 }
 
-fn weekly(guild: u64, channel: u64) -> crate::store::PollSchedule {
-    crate::store::PollSchedule {
+fn weekly(guild: u64, channel: u64) -> crate::model::schedule::PollSchedule {
+    Schedule {
         guild_id: guild,
         channel_id: channel,
-        kind: PollKind::Quiz,
-        weekday: jiff::civil::Weekday::Monday,
-        time: DailyTime::new(11, 0).expect("time"),
-        zone: Zone::utc(),
-        duration: PollDuration::from_minutes(120).expect("duration"),
+        when: Recurrence {
+            time: DailyTime::new(11, 0).expect("time"),
+            zone: Zone::utc(),
+            days: Days::Weekly(jiff::civil::Weekday::Monday),
+        },
+        paused: false,
         active_since: at("2026-11-01T00:00:00Z"),
+        options: PollOptions {
+            kind: PollKind::Quiz,
+            duration: PollDuration::from_minutes(120).expect("duration"),
+        },
     }
 }
 
 async fn with_weekly_poll(now: Timestamp) -> Harness {
     let store = Store::in_memory().await.expect("store");
     store
-        .save_poll_schedule(&weekly(GUILD, CHANNEL), now)
+        .save_schedule(&weekly(GUILD, CHANNEL), now)
         .await
         .expect("save");
     Harness::start(store, ManualClock::new(now), FakePoster::new()).await
@@ -557,7 +560,7 @@ async fn a_weekly_poll_is_not_posted_again_after_a_restart_that_day() {
 async fn a_weekly_poll_claimed_before_a_crash_is_recorded_not_posted_twice() {
     let store = Store::in_memory().await.expect("store");
     store
-        .save_poll_schedule(&weekly(GUILD, CHANNEL), monday_8am())
+        .save_schedule(&weekly(GUILD, CHANNEL), monday_8am())
         .await
         .expect("save");
     let content = Content::bundled().expect("content");
@@ -717,15 +720,15 @@ async fn a_process_on_a_range_of_shards_plans_and_recovers_only_its_servers() {
     let store = Store::in_memory().await.expect("store");
     for guild in [mine, theirs] {
         store
-            .save_tip_settings(&settings(guild, CHANNEL + guild), monday_8am())
+            .save_schedule(&settings(guild, CHANNEL + guild), monday_8am())
             .await
             .expect("save");
     }
     let tip = Content::bundled().expect("content").tips[0].id.to_string();
     claim_monday_tip(&store, theirs, CHANNEL + theirs, &tip).await;
-    let config = TipsConfig {
+    let config = ScheduleConfig {
         posts_per_second: test_support::UNPACED,
-        ..TipsConfig::default()
+        ..ScheduleConfig::default()
     };
     let ownership = Ownership::Range("0/2".parse().expect("range"));
     let mut h = Harness::start_owning(
@@ -749,5 +752,85 @@ async fn a_process_on_a_range_of_shards_plans_and_recovers_only_its_servers() {
     );
     let entry = h.log(theirs, date(2026, 11, 30)).await.expect("row");
     assert_eq!(entry.status, DutyStatus::Sending, "left to its own process");
+    h.stop().await;
+}
+
+/// The "Not posted" line `/<duty> status` shows for the server, as the status command builds
+/// it from the log.
+async fn not_posted_line(h: &Harness, duty: DutyKind) -> String {
+    use crate::reply::schedules::{self as words, StatusView};
+    let history = crate::schedule::history(&h.store, duty, GUILD)
+        .await
+        .expect("history");
+    let reply = words::status(
+        &words::TIP,
+        &StatusView {
+            channel_id: CHANNEL,
+            when: weekly(GUILD, CHANNEL).when,
+            paused: false,
+            next: None,
+            last_post: None,
+            problem: history.problem,
+            missing_permissions: None,
+            details: Vec::new(),
+        },
+    );
+    reply.embeds[0]
+        .fields
+        .iter()
+        .find(|field| field.name == "Not posted")
+        .map(|field| field.value.clone())
+        .expect("a Not posted line")
+}
+
+fn failed(duty: DutyKind) -> impl Fn(&ScheduleEvent) -> bool {
+    move |e| matches!(e, ScheduleEvent::Failed { duty: d, .. } if *d == duty)
+}
+
+#[tokio::test]
+async fn a_weekly_poll_discord_refuses_says_it_needs_send_polls() {
+    let mut h = with_weekly_poll(monday_8am()).await;
+    h.poster
+        .script(CHANNEL, vec![Err(PortError::Refused(Refusal::NotAllowed))]);
+    h.clock.set(at("2026-11-30T11:00:00Z"));
+    h.expect(failed(DutyKind::WeeklyPoll)).await;
+    let line = not_posted_line(&h, DutyKind::WeeklyPoll).await;
+    assert!(
+        line.contains("not allowed to post the weekly poll") && line.contains("Send Polls"),
+        "{line}"
+    );
+    assert!(!line.contains("Attach Files"), "{line}");
+    assert!(h.poster.polls.lock().expect("lock").is_empty());
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn a_digest_discord_refuses_says_it_needs_attach_files() {
+    use crate::model::schedule::DigestOptions;
+    let store = Store::in_memory().await.expect("store");
+    let digest = Schedule {
+        guild_id: GUILD,
+        channel_id: CHANNEL,
+        when: weekly(GUILD, CHANNEL).when,
+        paused: false,
+        active_since: at("2026-11-01T00:00:00Z"),
+        options: DigestOptions {},
+    };
+    store
+        .save_schedule(&digest, monday_8am())
+        .await
+        .expect("save");
+    let poster = FakePoster::new();
+    poster.script(CHANNEL, vec![Err(PortError::Refused(Refusal::NotAllowed))]);
+    let mut h = Harness::start(store, ManualClock::new(monday_8am()), poster).await;
+    h.clock.set(at("2026-11-30T11:00:00Z"));
+    h.expect(failed(DutyKind::Digest)).await;
+    assert_eq!(*h.poster.attempts().borrow(), 1, "a refusal was retried");
+    let line = not_posted_line(&h, DutyKind::Digest).await;
+    assert!(
+        line.contains("not allowed to post the weekly digest") && line.contains("Attach Files"),
+        "{line}"
+    );
+    assert!(!line.contains("Send Polls"), "{line}");
     h.stop().await;
 }

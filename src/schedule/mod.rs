@@ -3,7 +3,8 @@
 //!
 //! One engine (`engine.rs`, `delivery.rs`) knows how to plan, claim, send, record and recover
 //! a day of any duty; each duty (`tip.rs`, `weekly_poll.rs`) says only where its settings are,
-//! what it posts and how to find it again.
+//! what it posts and how to find it again. Discord is reached only through the port
+//! (`crate::port`).
 
 pub mod deck;
 mod delivery;
@@ -12,14 +13,13 @@ mod duty;
 mod engine;
 mod pacer;
 mod pulse;
+mod settings;
 #[cfg(test)]
 mod test_support;
 mod tip;
 pub mod tip_settings;
 mod weekly_poll;
 
-pub use digest::digest_schedule;
 pub use engine::{next_due, Deps, Requested, ScheduleEvent, Scheduler, Unstarted};
-pub use pulse::{open_for_week, open_schedule, trend_points};
-pub use tip::{next_post, today, Addressing, Poster};
-pub use weekly_poll::next_weekly_poll;
+pub use pulse::{open_for_week, trend_points};
+pub use settings::{history, today, History, LastPost, Schedules};

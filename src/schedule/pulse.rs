@@ -12,24 +12,25 @@
 //! never waits on a post: it runs at start for every pulse past its time (before anything is
 //! sent), whenever the duty is planned, and before a result is claimed.
 
+use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp, Zoned};
 use serde::{Deserialize, Serialize};
 use tracing::info;
 
-use super::duty::{Arrival, Ctx, Duty, Plan, Prepared, SendError, Sending};
+use super::duty::{Arrival, Ctx, Duty, Plan, Planned, Prepared, SendError, Sending};
 use super::engine::ScheduleEvent;
-use super::{Addressing, Poster};
 use crate::content::PulseSide;
 use crate::model::duty::{DutyKind, DutyStatus};
+use crate::model::ids::MessageId;
+use crate::model::schedule::PulseSchedule;
+use crate::port::{Addressing, PortError, Poster};
 use crate::pulse::stats::{side_score, WeekPoint};
 use crate::pulse::{new_key, pick_statements, week_of};
+use crate::reply::duty_notes::DutyNote;
 use crate::reply::pulse::{pulse_post, pulse_title, result, result_title, results_of};
-use crate::rest::RestError;
-use crate::store::{NewPulse, PulseRecord, PulseSchedule, Store, StoreError};
-use crate::when::{Days, Occurrence, Schedule, Timetable};
-
-/// How many past pulses a server can have, at most, for choosing the next statements.
-const HISTORY: u32 = 10_000;
+use crate::store::{NewPulse, PulseRecord, Store, StoreError};
+use crate::tasks::off_runtime;
+use crate::when::{Occurrence, Timetable};
 
 /// Opening the week's pulse.
 pub(super) struct PulseOpen {
@@ -47,29 +48,15 @@ pub(super) struct PulseResult {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct PulsePost {
     pulse_id: i64,
-    /// Its week (`YYYY-MM-DD`), which names the post.
-    week: String,
+    /// Its week, which names the post.
+    week: Date,
 }
 
 /// What a result claims: which pulse it reports on.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct ResultPost {
     pulse_id: i64,
-    week: String,
-}
-
-/// The title a claimed post is found by, from the week it names.
-fn week_title(week: &str, title: fn(jiff::civil::Date) -> String) -> String {
-    week.parse().map(title).unwrap_or_default()
-}
-
-/// The weekly schedule a server's pulse opens on.
-pub fn open_schedule(settings: &PulseSchedule) -> Schedule {
-    Schedule {
-        time: settings.time,
-        zone: settings.zone.clone(),
-        days: Days::Weekly(settings.weekday),
-    }
+    week: Date,
 }
 
 /// When a pulse opened at `opened` closes.
@@ -86,13 +73,12 @@ pub async fn open_for_week(
     settings: &PulseSchedule,
     opened: Timestamp,
 ) -> Result<PulseRecord, StoreError> {
-    let week = week_of(Zoned::new(opened, settings.zone.tz().clone()).date());
+    let week = week_of(Zoned::new(opened, settings.when.zone.tz().clone()).date());
     if let Some(existing) = store.pulse_for_week(settings.guild_id, week).await? {
         return Ok(existing);
     }
-    let round =
-        u64::try_from(store.closed_pulses(settings.guild_id, HISTORY).await?.len()).unwrap_or(0);
-    let statements: Vec<String> = pick_statements(content, round, settings.questions)
+    let round = store.closed_pulse_count(settings.guild_id).await?;
+    let statements: Vec<String> = pick_statements(content, round, settings.options.questions)
         .iter()
         .map(|s| s.id.to_string())
         .collect();
@@ -104,7 +90,7 @@ pub async fn open_for_week(
             channel_id: settings.channel_id,
             statements: &statements,
             opened_at: opened,
-            closes_at: closes_at(opened, settings.open_days),
+            closes_at: closes_at(opened, settings.options.open_days),
             key: &key,
         })
         .await
@@ -137,30 +123,6 @@ impl Duty for PulseOpen {
     /// A pulse just opened is a result due at its close.
     const PLANS_NEXT: Option<DutyKind> = Some(DutyKind::PulseResult);
 
-    async fn servers(&self, ctx: &Ctx) -> Result<Vec<u64>, StoreError> {
-        Ok(ctx
-            .store
-            .all_pulse_schedules()
-            .await?
-            .into_iter()
-            .map(|s| s.guild_id)
-            .collect())
-    }
-
-    async fn plan(&self, ctx: &Ctx, guild: u64) -> Result<Option<Plan<PulseSchedule>>, StoreError> {
-        Ok(ctx
-            .store
-            .pulse_schedule(guild)
-            .await?
-            .filter(|s| !s.paused)
-            .map(|settings| Plan {
-                schedule: open_schedule(&settings).into(),
-                active_since: settings.active_since,
-                channel_id: settings.channel_id,
-                settings,
-            }))
-    }
-
     async fn settle_without_post(
         &self,
         ctx: &Ctx,
@@ -183,7 +145,7 @@ impl Duty for PulseOpen {
                 guild,
                 owed.date,
                 DutyStatus::Skipped,
-                "this week's pulse was started with /pulse now",
+                &DutyNote::OpenedWithPulseNow.to_string(),
                 owed.at,
                 ctx.clock.now(),
             )
@@ -205,21 +167,19 @@ impl Duty for PulseOpen {
         let content = ctx.content.get();
         let pulse = open_for_week(&ctx.store, &content, &plan.settings, ctx.clock.now()).await?;
         if pulse.statements.is_empty() {
-            return Ok(Prepared::Broken(
-                "the content has no pulse statements for both sides".into(),
-            ));
+            return Ok(Prepared::Broken(DutyNote::NoStatements));
         }
         Ok(Prepared::Send {
             item: None,
             cycle: None,
             payload: PulsePost {
                 pulse_id: pulse.id,
-                week: pulse.week.to_string(),
+                week: pulse.week,
             },
         })
     }
 
-    async fn send(&self, ctx: &Ctx, post: &Sending<PulsePost>) -> Result<u64, SendError> {
+    async fn send(&self, ctx: &Ctx, post: &Sending<PulsePost>) -> Result<MessageId, SendError> {
         let pulse = claimed_pulse(ctx, post.payload.pulse_id).await?;
         let content = ctx.content.get();
         let reply = pulse_post(
@@ -241,13 +201,9 @@ impl Duty for PulseOpen {
         _ctx: &Ctx,
         post: &Sending<PulsePost>,
         since: Timestamp,
-    ) -> Result<Option<u64>, RestError> {
+    ) -> Result<Option<MessageId>, PortError> {
         self.poster
-            .find_own(
-                post.channel,
-                since,
-                &week_title(&post.payload.week, pulse_title),
-            )
+            .find_own(post.channel, since, &pulse_title(post.payload.week))
             .await
     }
 
@@ -255,45 +211,29 @@ impl Duty for PulseOpen {
         &self,
         ctx: &Ctx,
         post: &Sending<PulsePost>,
-        message_id: u64,
+        message_id: MessageId,
         _arrival: Arrival,
     ) -> Result<(), StoreError> {
         ctx.store
-            .set_pulse_message(post.payload.pulse_id, message_id)
+            .set_pulse_message(post.payload.pulse_id, message_id.get())
             .await
     }
 }
 
-impl Duty for PulseResult {
-    const KIND: DutyKind = DutyKind::PulseResult;
-    /// Nothing beyond the pulses, which the timetable is made of.
-    type Settings = ();
-    type Payload = ResultPost;
+/// The pulse result's plan: each of the server's open pulses at its close, and the one that
+/// closed last (so that its result, if not posted yet, is owed or recorded missed). It is made
+/// of the pulses themselves, whatever opened them and whether or not a schedule remains.
+pub(crate) struct PulsesClosing;
 
-    /// Closes every pulse past its time before anything is sent or planned: a bot that was
-    /// down across a close deletes the answers first, whatever becomes of the result.
-    async fn before_start(
-        &self,
-        ctx: &Ctx,
-        owns: &(dyn Fn(u64) -> bool + Sync),
-    ) -> Result<(), StoreError> {
-        for pulse in ctx.store.pulses_to_close(ctx.clock.now()).await? {
-            if owns(pulse.guild_id) {
-                close(&ctx.store, &pulse).await?;
-            }
-        }
-        Ok(())
-    }
-
-    async fn servers(&self, ctx: &Ctx) -> Result<Vec<u64>, StoreError> {
+impl Planned for PulsesClosing {
+    /// Servers with a pulse open or closed lately: a result may be owed to each.
+    async fn servers(ctx: &Ctx) -> Result<Vec<u64>, StoreError> {
         let since = ctx.clock.now().saturating_sub(RECENT).unwrap_or_default();
         ctx.store.servers_with_recent_pulses(since).await
     }
 
-    /// Each open pulse is due at its close; the one that closed last stays in the timetable
-    /// so that its result, if not posted yet, is owed (or recorded missed). Also closes what
-    /// is due: planning runs at every start and after every post.
-    async fn plan(&self, ctx: &Ctx, guild: u64) -> Result<Option<Plan<()>>, StoreError> {
+    /// Also closes what is due: planning runs at every start and after every post.
+    async fn plan(ctx: &Ctx, guild: u64) -> Result<Option<Plan<Self>>, StoreError> {
         let now = ctx.clock.now();
         close_due(&ctx.store, guild, now).await?;
         let mut pulses = ctx.store.open_pulses(guild).await?;
@@ -319,19 +259,40 @@ impl Duty for PulseResult {
             })
             .collect();
         Ok(Some(Plan {
-            schedule: Timetable::Fixed(moments),
+            timetable: Timetable::Fixed(moments),
             // The pulse itself is what is owed, whatever the schedule says now.
             active_since: Timestamp::MIN,
             channel_id,
-            settings: (),
+            settings: PulsesClosing,
         }))
+    }
+}
+
+impl Duty for PulseResult {
+    const KIND: DutyKind = DutyKind::PulseResult;
+    type Settings = PulsesClosing;
+    type Payload = ResultPost;
+
+    /// Closes every pulse past its time before anything is sent or planned: a bot that was
+    /// down across a close deletes the answers first, whatever becomes of the result.
+    async fn before_start(
+        &self,
+        ctx: &Ctx,
+        owns: &(dyn Fn(u64) -> bool + Sync),
+    ) -> Result<(), StoreError> {
+        for pulse in ctx.store.pulses_to_close(ctx.clock.now()).await? {
+            if owns(pulse.guild_id) {
+                close(&ctx.store, &pulse).await?;
+            }
+        }
+        Ok(())
     }
 
     async fn prepare(
         &self,
         ctx: &Ctx,
         guild: u64,
-        _plan: &Plan<()>,
+        _plan: &Plan<PulsesClosing>,
         owed: Occurrence,
     ) -> Result<Prepared<ResultPost>, StoreError> {
         close_due(&ctx.store, guild, ctx.clock.now()).await?;
@@ -341,27 +302,24 @@ impl Duty for PulseResult {
             .await?
             .filter(|p| p.closed)
         else {
-            return Ok(Prepared::Broken("the pulse to report on is gone".into()));
+            return Ok(Prepared::Broken(DutyNote::PulseToReportGone));
         };
         Ok(Prepared::Send {
             item: None,
             cycle: None,
             payload: ResultPost {
                 pulse_id: pulse.id,
-                week: pulse.week.to_string(),
+                week: pulse.week,
             },
         })
     }
 
-    async fn send(&self, ctx: &Ctx, post: &Sending<ResultPost>) -> Result<u64, SendError> {
+    async fn send(&self, ctx: &Ctx, post: &Sending<ResultPost>) -> Result<MessageId, SendError> {
         let pulse = claimed_pulse(ctx, post.payload.pulse_id).await?;
-        let store_error = |e: StoreError| SendError::Store(e.to_string());
-        let reply = result_reply(ctx, &pulse, self.min_responses)
-            .await
-            .map_err(store_error)?;
+        let reply = result_reply(ctx, &pulse, self.min_responses).await?;
         let to = Addressing {
             role: None,
-            reply_to: pulse.message_id,
+            reply_to: pulse.message_id.map(MessageId::new),
         };
         Ok(self.poster.post(post.channel, &reply, to).await?)
     }
@@ -371,13 +329,9 @@ impl Duty for PulseResult {
         _ctx: &Ctx,
         post: &Sending<ResultPost>,
         since: Timestamp,
-    ) -> Result<Option<u64>, RestError> {
+    ) -> Result<Option<MessageId>, PortError> {
         self.poster
-            .find_own(
-                post.channel,
-                since,
-                &week_title(&post.payload.week, result_title),
-            )
+            .find_own(post.channel, since, &result_title(post.payload.week))
             .await
     }
 
@@ -385,7 +339,7 @@ impl Duty for PulseResult {
         &self,
         _ctx: &Ctx,
         _post: &Sending<ResultPost>,
-        _message_id: u64,
+        _message_id: MessageId,
         _arrival: Arrival,
     ) -> Result<(), StoreError> {
         Ok(())
@@ -397,45 +351,61 @@ async fn claimed_pulse(ctx: &Ctx, id: i64) -> Result<PulseRecord, SendError> {
     ctx.store
         .pulse(id)
         .await
-        .map_err(|e| SendError::Store(e.to_string()))?
-        .ok_or_else(|| SendError::Refused("the pulse is no longer in the database".into()))
+        .map_err(|e| SendError::Store(DutyNote::Database(e.to_string())))?
+        .ok_or(SendError::Refused(DutyNote::PulseDeleted))
 }
 
-/// The result of a closed pulse, with last week's for the change.
+/// The result of a closed pulse, with last week's for the change; its chart is drawn off the
+/// runtime's threads.
 pub(super) async fn result_reply(
     ctx: &Ctx,
     pulse: &PulseRecord,
     min_responses: u32,
-) -> Result<crate::reply::Reply, StoreError> {
+) -> Result<crate::reply::Reply, SendError> {
     let content = ctx.content.get();
-    let counts = ctx.store.pulse_counts(pulse.id).await?;
+    let counts = ctx
+        .store
+        .pulse_counts(pulse.id)
+        .await
+        .map_err(SendError::from)?;
     let results = results_of(&content, &pulse.statements, &counts);
     let previous = ctx
         .store
         .closed_pulses(pulse.guild_id, 2)
-        .await?
+        .await
+        .map_err(SendError::from)?
         .into_iter()
         .find(|p| p.week < pulse.week && p.responses >= min_responses);
     let previous = match previous {
         Some(p) => Some(results_of(
             &content,
             &p.statements,
-            &ctx.store.pulse_counts(p.id).await?,
+            &ctx.store
+                .pulse_counts(p.id)
+                .await
+                .map_err(SendError::from)?,
         )),
         None => None,
     };
-    Ok(result(
-        &content,
-        pulse.week,
-        pulse.responses,
-        min_responses,
-        &results,
-        previous.as_deref(),
-    ))
+    let (week, responses) = (pulse.week, pulse.responses);
+    Ok(off_runtime(move || {
+        result(
+            &content,
+            week,
+            responses,
+            min_responses,
+            &results,
+            previous.as_deref(),
+        )
+    })
+    .await?)
 }
 
 /// The leading and managing scores of a server's last `weeks` closed pulses, oldest first;
-/// a week below `min_responses` has no scores (a gap, never zero).
+/// a week below `min_responses` has no scores (a gap, never zero). A negatively worded
+/// statement counts the other way round (see `side_score`), and a retired one as before. A week
+/// none of whose statements the content still has (see `results_of`) has nothing to score and is
+/// left out, rather than shown as withheld.
 pub async fn trend_points(
     store: &Store,
     content: &crate::content::Content,
@@ -451,6 +421,9 @@ pub async fn trend_points(
                 &pulse.statements,
                 &store.pulse_counts(pulse.id).await?,
             );
+            if results.is_empty() {
+                continue;
+            }
             (
                 side_score(&results, PulseSide::Leading),
                 side_score(&results, PulseSide::Managing),

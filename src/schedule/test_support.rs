@@ -8,24 +8,25 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex as StdMutex};
 use std::time::Duration;
 
+use futures::future::BoxFuture;
 use jiff::civil::Date;
 use jiff::Timestamp;
 use tokio::sync::{broadcast, watch};
 
 use super::engine::{Deps, ScheduleEvent, Scheduler};
-use super::{Addressing, Poster};
 use crate::clock::{Clock as _, ManualClock};
-use crate::config::TipsConfig;
+use crate::config::ScheduleConfig;
 use crate::live::LiveContent;
 use crate::model::duty::DutyKind;
+use crate::model::ids::{ChannelId, MessageId};
 use crate::model::poll::TimedPoll;
+use crate::model::schedule::{Schedule, TipOptions, TipSchedule};
 use crate::model::shards::Ownership;
-use crate::polls::{PollApi, Polls};
+use crate::polls::Polls;
+use crate::port::{Addressing, PollApi, PortError, Poster};
 use crate::reply::Reply;
-use crate::rest::RestError;
-use crate::store::{DutyEntry, Store, TipSettings};
-use crate::tasks::BoxFuture;
-use crate::when::{DailyTime, Days, Zone};
+use crate::store::{DutyEntry, Store};
+use crate::when::{DailyTime, Days, Recurrence, Zone};
 
 pub(super) fn at(text: &str) -> Timestamp {
     text.parse().expect("timestamp")
@@ -44,11 +45,12 @@ pub(super) struct Post {
     pub(super) at: Option<Timestamp>,
 }
 
-/// A poster that records posts and answers from a script per channel (default: success).
+/// A poster that records posts and answers from a script per channel (default: success); the
+/// script answers posts and polls alike.
 #[derive(Default)]
 pub(super) struct FakePoster {
     pub(super) posts: StdMutex<Vec<Post>>,
-    script: StdMutex<HashMap<u64, VecDeque<Result<u64, RestError>>>>,
+    script: StdMutex<HashMap<u64, VecDeque<Result<u64, PortError>>>>,
     /// Messages already in channels, for recovery: (channel, message id, embed title).
     pub(super) existing: StdMutex<Vec<(u64, u64, String)>>,
     attempts: StdMutex<Option<watch::Sender<u32>>>,
@@ -84,11 +86,20 @@ impl FakePoster {
         Arc::new(poster)
     }
 
-    pub(super) fn script(&self, channel: u64, results: Vec<Result<u64, RestError>>) {
+    pub(super) fn script(&self, channel: u64, results: Vec<Result<u64, PortError>>) {
         self.script
             .lock()
             .expect("lock")
             .insert(channel, results.into());
+    }
+
+    /// The next scripted answer for `channel`, if any.
+    fn scripted(&self, channel: ChannelId) -> Option<Result<u64, PortError>> {
+        self.script
+            .lock()
+            .expect("lock")
+            .get_mut(&channel.get())
+            .and_then(VecDeque::pop_front)
     }
 
     pub(super) fn posts_in(&self, channel: u64) -> Vec<Reply> {
@@ -114,10 +125,10 @@ impl FakePoster {
 impl Poster for FakePoster {
     fn post<'a>(
         &'a self,
-        channel_id: u64,
+        channel: ChannelId,
         tip: &'a Reply,
         to: Addressing,
-    ) -> BoxFuture<'a, Result<u64, RestError>> {
+    ) -> BoxFuture<'a, Result<MessageId, PortError>> {
         Box::pin(async move {
             if self.panic_next_post.swap(false, Ordering::SeqCst) {
                 panic!("a job that panics once");
@@ -125,51 +136,46 @@ impl Poster for FakePoster {
             if let Some(sender) = self.attempts.lock().expect("lock").as_ref() {
                 sender.send_modify(|n| *n += 1);
             }
-            let scripted = self
-                .script
-                .lock()
-                .expect("lock")
-                .get_mut(&channel_id)
-                .and_then(VecDeque::pop_front);
-            let result =
-                scripted.unwrap_or_else(|| Ok(self.next_id.fetch_add(1, Ordering::SeqCst)));
+            let result = self
+                .scripted(channel)
+                .unwrap_or_else(|| Ok(self.next_id.fetch_add(1, Ordering::SeqCst)));
             if let Ok(message_id) = result {
                 self.posts.lock().expect("lock").push(Post {
-                    channel: channel_id,
+                    channel: channel.get(),
                     reply: tip.clone(),
-                    role: to.role,
-                    reply_to: to.reply_to,
+                    role: to.role.map(|role| role.get()),
+                    reply_to: to.reply_to.map(|message| message.get()),
                     message_id,
                     at: self.clock.as_ref().map(ManualClock::now),
                 });
             }
-            result
+            result.map(MessageId::new)
         })
     }
 
     fn find_own<'a>(
         &'a self,
-        channel_id: u64,
+        channel: ChannelId,
         _since: Timestamp,
         title: &'a str,
-    ) -> BoxFuture<'a, Result<Option<u64>, RestError>> {
+    ) -> BoxFuture<'a, Result<Option<MessageId>, PortError>> {
         Box::pin(async move {
             Ok(self
                 .existing
                 .lock()
                 .expect("lock")
                 .iter()
-                .find(|(c, _, t)| *c == channel_id && t == title)
-                .map(|(_, id, _)| *id))
+                .find(|(c, _, t)| *c == channel.get() && t == title)
+                .map(|(_, id, _)| MessageId::new(*id)))
         })
     }
 
     fn start_thread<'a>(
         &'a self,
-        _: u64,
-        _: u64,
+        _: ChannelId,
+        _: MessageId,
         _: &'a str,
-    ) -> BoxFuture<'a, Result<(), RestError>> {
+    ) -> BoxFuture<'a, Result<(), PortError>> {
         Box::pin(async { Ok(()) })
     }
 }
@@ -177,94 +183,102 @@ impl Poster for FakePoster {
 impl PollApi for FakePoster {
     fn post_poll<'a>(
         &'a self,
-        channel_id: u64,
+        channel: ChannelId,
         poll: &'a TimedPoll,
-    ) -> BoxFuture<'a, Result<u64, RestError>> {
+    ) -> BoxFuture<'a, Result<MessageId, PortError>> {
         Box::pin(async move {
             let meanwhile = self.while_posting_a_poll.lock().expect("lock").take();
             if let Some(meanwhile) = meanwhile {
                 meanwhile.await;
             }
-            let id = self.next_id.fetch_add(1, Ordering::SeqCst);
+            let id = match self.scripted(channel) {
+                Some(Err(error)) => return Err(error),
+                Some(Ok(id)) => id,
+                None => self.next_id.fetch_add(1, Ordering::SeqCst),
+            };
             self.polls
                 .lock()
                 .expect("lock")
-                .push((channel_id, poll.spec.question.clone(), id));
-            Ok(id)
+                .push((channel.get(), poll.spec.question.clone(), id));
+            Ok(MessageId::new(id))
         })
     }
 
     fn find_poll<'a>(
         &'a self,
-        channel_id: u64,
+        channel: ChannelId,
         _: Timestamp,
         question: &'a str,
-    ) -> BoxFuture<'a, Result<Option<u64>, RestError>> {
+    ) -> BoxFuture<'a, Result<Option<MessageId>, PortError>> {
         Box::pin(async move {
             Ok(self
                 .polls
                 .lock()
                 .expect("lock")
                 .iter()
-                .find(|(c, q, _)| *c == channel_id && q == question)
-                .map(|(_, _, id)| *id))
+                .find(|(c, q, _)| *c == channel.get() && q == question)
+                .map(|(_, _, id)| MessageId::new(*id)))
         })
     }
 
     fn expire<'a>(
         &'a self,
-        channel_id: u64,
-        message_id: u64,
-    ) -> BoxFuture<'a, Result<(), RestError>> {
+        channel: ChannelId,
+        poll: MessageId,
+    ) -> BoxFuture<'a, Result<(), PortError>> {
         Box::pin(async move {
             self.expired
                 .lock()
                 .expect("lock")
-                .push((channel_id, message_id));
+                .push((channel.get(), poll.get()));
             Ok(())
         })
     }
 
     fn final_counts<'a>(
         &'a self,
-        _: u64,
-        _: u64,
-    ) -> BoxFuture<'a, Result<Option<Vec<u64>>, RestError>> {
+        _: ChannelId,
+        _: MessageId,
+    ) -> BoxFuture<'a, Result<Option<Vec<u64>>, PortError>> {
         Box::pin(async { Ok(None) })
     }
 
     fn post_recap<'a>(
         &'a self,
-        _: u64,
-        _: u64,
+        _: ChannelId,
+        _: MessageId,
         _: &'a Reply,
-    ) -> BoxFuture<'a, Result<u64, RestError>> {
-        Box::pin(async move { Ok(self.next_id.fetch_add(1, Ordering::SeqCst)) })
+    ) -> BoxFuture<'a, Result<MessageId, PortError>> {
+        Box::pin(async move { Ok(MessageId::new(self.next_id.fetch_add(1, Ordering::SeqCst))) })
     }
 
     fn find_recap<'a>(
         &'a self,
-        _: u64,
-        _: u64,
+        _: ChannelId,
+        _: MessageId,
         _: Timestamp,
-    ) -> BoxFuture<'a, Result<Option<u64>, RestError>> {
+    ) -> BoxFuture<'a, Result<Option<MessageId>, PortError>> {
         Box::pin(async { Ok(None) })
     }
 }
 
 /// A server posting at 09:00 UTC on weekdays, set up well before the tests' dates.
-pub(super) fn settings(guild: u64, channel: u64) -> TipSettings {
-    TipSettings {
+pub(super) fn settings(guild: u64, channel: u64) -> TipSchedule {
+    Schedule {
         guild_id: guild,
         channel_id: channel,
-        time: DailyTime::new(9, 0).expect("time"),
-        zone: Zone::utc(),
-        days: Days::Weekdays,
+        when: Recurrence {
+            time: DailyTime::new(9, 0).expect("time"),
+            zone: Zone::utc(),
+            days: Days::Weekdays,
+        },
         paused: false,
-        skip_date: None,
-        role_id: None,
-        thread: false,
         active_since: at("2026-11-01T00:00:00Z"),
+        options: TipOptions {
+            skip_date: None,
+            role_id: None,
+            thread: false,
+        },
     }
 }
 
@@ -288,9 +302,9 @@ impl Harness {
         clock: ManualClock,
         poster: Arc<FakePoster>,
     ) -> Harness {
-        let config = TipsConfig {
+        let config = ScheduleConfig {
             posts_per_second: UNPACED,
-            ..TipsConfig::default()
+            ..ScheduleConfig::default()
         };
         Harness::start_with(store, clock, poster, config).await
     }
@@ -299,7 +313,7 @@ impl Harness {
         store: Store,
         clock: ManualClock,
         poster: Arc<FakePoster>,
-        config: TipsConfig,
+        config: ScheduleConfig,
     ) -> Harness {
         Harness::start_owning(store, clock, poster, config, Ownership::All).await
     }
@@ -309,7 +323,7 @@ impl Harness {
         store: Store,
         clock: ManualClock,
         poster: Arc<FakePoster>,
-        config: TipsConfig,
+        config: ScheduleConfig,
         ownership: Ownership,
     ) -> Harness {
         let content = Arc::new(LiveContent::bundled().expect("content"));
@@ -335,10 +349,10 @@ impl Harness {
         }
     }
 
-    pub(super) async fn fresh(servers: &[TipSettings], now: Timestamp) -> Harness {
+    pub(super) async fn fresh(servers: &[TipSchedule], now: Timestamp) -> Harness {
         let store = Store::in_memory().await.expect("store");
         for server in servers {
-            store.save_tip_settings(server, now).await.expect("save");
+            store.save_schedule(server, now).await.expect("save");
         }
         Harness::start(store, ManualClock::new(now), FakePoster::new()).await
     }

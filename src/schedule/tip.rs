@@ -1,58 +1,22 @@
 //! The daily tip as a duty: one tip a day per server, walking the deck in the server's own
 //! order, with a role mention and a discussion thread when the server asked for them.
 
-use jiff::{Timestamp, Zoned};
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use tracing::{info, warn};
 
-use super::deck;
 use super::duty::{Arrival, Ctx, Duty, Plan, Prepared, SendError, Sending};
-use super::engine::{next_due, ScheduleEvent};
-use crate::config::TipsConfig;
+use super::engine::ScheduleEvent;
 use crate::limits;
-use crate::model::duty::{DutyKind, DutyStatus};
+use crate::model::duty::{DutyKind, DutyStatus, Permission};
+use crate::model::ids::{MessageId, RoleId};
+use crate::model::schedule::{DutyOptions, Schedule, TipOptions, TipSchedule};
+use crate::port::{Addressing, PortError, Poster};
+use crate::reply::duty_notes::DutyNote;
 use crate::reply::tips::daily_tip;
-use crate::reply::Reply;
-use crate::rest::RestError;
-use crate::store::{StoreError, TipSettings};
-use crate::tasks::BoxFuture;
+use crate::store::StoreError;
 use crate::text::clip;
-use crate::when::{Occurrence, Schedule};
-
-/// What a scheduled post may mention and which message it answers.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Addressing {
-    /// The one role mentioned (and the only mention allowed).
-    pub role: Option<u64>,
-    /// The message the post replies to; when that message is gone the post goes out plain.
-    pub reply_to: Option<u64>,
-}
-
-/// How the scheduler reaches Discord for its posts.
-pub trait Poster: Send + Sync + 'static {
-    /// Posts `reply` as `to` says. Returns the message id.
-    fn post<'a>(
-        &'a self,
-        channel_id: u64,
-        reply: &'a Reply,
-        to: Addressing,
-    ) -> BoxFuture<'a, Result<u64, RestError>>;
-    /// The id of a message the bot posted in `channel_id` after `since` with an embed titled
-    /// `title`, if there is one.
-    fn find_own<'a>(
-        &'a self,
-        channel_id: u64,
-        since: Timestamp,
-        title: &'a str,
-    ) -> BoxFuture<'a, Result<Option<u64>, RestError>>;
-    /// Opens a discussion thread on a posted tip.
-    fn start_thread<'a>(
-        &'a self,
-        channel_id: u64,
-        message_id: u64,
-        name: &'a str,
-    ) -> BoxFuture<'a, Result<(), RestError>>;
-}
+use crate::when::Occurrence;
 
 /// The daily tip.
 pub(super) struct Tip {
@@ -68,78 +32,18 @@ pub(crate) struct TipPost {
     thread: bool,
 }
 
-/// The zone-aware schedule of a server's tip.
-pub fn schedule_of(settings: &TipSettings) -> Schedule {
-    Schedule {
-        time: settings.time,
-        zone: settings.zone.clone(),
-        days: settings.days,
-    }
-}
-
-/// The next moment a server's tip will be posted, as `/tips status` and `/tips setup` show it:
-/// a day owed now (inside the catch-up window) counts as now; a day marked to skip does not
-/// count.
-pub fn next_post(
-    settings: &TipSettings,
-    logged: impl Fn(jiff::civil::Date) -> bool,
-    now: Timestamp,
-    config: &TipsConfig,
-) -> Option<Occurrence> {
-    if settings.paused {
-        return None;
-    }
-    let done = |date| logged(date) || settings.skip_date == Some(date);
-    next_due(
-        &schedule_of(settings).into(),
-        settings.active_since,
-        done,
-        now,
-        config,
-    )
-}
-
-/// Today's date in a server's zone.
-pub fn today(settings: &TipSettings, now: Timestamp) -> jiff::civil::Date {
-    Zoned::new(now, settings.zone.tz().clone()).date()
-}
-
 impl Duty for Tip {
     const KIND: DutyKind = DutyKind::Tip;
-    type Settings = TipSettings;
+    type Settings = TipSchedule;
     type Payload = TipPost;
-
-    async fn servers(&self, ctx: &Ctx) -> Result<Vec<u64>, StoreError> {
-        Ok(ctx
-            .store
-            .all_tip_settings()
-            .await?
-            .into_iter()
-            .map(|s| s.guild_id)
-            .collect())
-    }
-
-    async fn plan(&self, ctx: &Ctx, guild: u64) -> Result<Option<Plan<TipSettings>>, StoreError> {
-        Ok(ctx
-            .store
-            .tip_settings(guild)
-            .await?
-            .filter(|s| !s.paused)
-            .map(|settings| Plan {
-                schedule: schedule_of(&settings).into(),
-                active_since: settings.active_since,
-                channel_id: settings.channel_id,
-                settings,
-            }))
-    }
 
     async fn settle_without_post(
         &self,
         ctx: &Ctx,
-        plan: &Plan<TipSettings>,
+        plan: &Plan<TipSchedule>,
         owed: Occurrence,
     ) -> Result<Option<ScheduleEvent>, StoreError> {
-        if plan.settings.skip_date != Some(owed.date) {
+        if !plan.settings.options.skips(owed.date) {
             return Ok(None);
         }
         let guild = plan.settings.guild_id;
@@ -150,16 +54,19 @@ impl Duty for Tip {
                 guild,
                 owed.date,
                 DutyStatus::Skipped,
-                "skipped with /tips skip",
+                &DutyNote::SkippedAsAsked.to_string(),
                 owed.at,
                 now,
             )
             .await?;
-        let settings = TipSettings {
-            skip_date: None,
+        let settings = Schedule {
+            options: TipOptions {
+                skip_date: None,
+                ..plan.settings.options.clone()
+            },
             ..plan.settings.clone()
         };
-        ctx.store.save_tip_settings(&settings, now).await?;
+        ctx.store.save_schedule(&settings, now).await?;
         info!(guild, date = %owed.date, "daily tip skipped as asked");
         Ok(Some(ScheduleEvent::Skipped {
             duty: DutyKind::Tip,
@@ -172,34 +79,37 @@ impl Duty for Tip {
         &self,
         ctx: &Ctx,
         guild: u64,
-        plan: &Plan<TipSettings>,
+        plan: &Plan<TipSchedule>,
         _owed: Occurrence,
     ) -> Result<Prepared<TipPost>, StoreError> {
         let content = ctx.content.get();
-        let cycle = ctx.store.latest_cycle(DutyKind::Tip, guild).await?;
-        let shown = ctx
-            .store
-            .items_in_cycle(DutyKind::Tip, guild, cycle)
-            .await?;
-        let shown = shown.iter().map(String::as_str).collect();
-        let (cycle, tip) = deck::next_tip(&content, guild, cycle, &shown);
+        let (cycle, tip) = super::tip_settings::upcoming(&ctx.store, &content, guild).await?;
         Ok(Prepared::Send {
             item: Some(tip.id.to_string()),
             cycle: Some(cycle),
             payload: TipPost {
-                role_id: plan.settings.role_id,
-                thread: plan.settings.thread,
+                role_id: plan.settings.options.role_id,
+                thread: plan.settings.options.thread,
             },
         })
     }
 
-    async fn send(&self, ctx: &Ctx, post: &Sending<TipPost>) -> Result<u64, SendError> {
+    /// A tip that opens a thread needs Create Public Threads too.
+    fn needs(&self, post: &Sending<TipPost>) -> Vec<Permission> {
+        TipOptions {
+            thread: post.payload.thread,
+            ..TipOptions::default()
+        }
+        .needs()
+    }
+
+    async fn send(&self, ctx: &Ctx, post: &Sending<TipPost>) -> Result<MessageId, SendError> {
         let content = ctx.content.get();
         let tip = post
             .item
             .as_deref()
             .and_then(|id| content.tip(id))
-            .ok_or_else(|| SendError::Refused("the tip is no longer in the content".into()))?;
+            .ok_or(SendError::Refused(DutyNote::TipRemoved))?;
         let reply = daily_tip(&content, tip, post.payload.role_id);
         Ok(self
             .poster
@@ -207,7 +117,7 @@ impl Duty for Tip {
                 post.channel,
                 &reply,
                 Addressing {
-                    role: post.payload.role_id,
+                    role: post.payload.role_id.map(RoleId::new),
                     reply_to: None,
                 },
             )
@@ -219,7 +129,7 @@ impl Duty for Tip {
         ctx: &Ctx,
         post: &Sending<TipPost>,
         since: Timestamp,
-    ) -> Result<Option<u64>, RestError> {
+    ) -> Result<Option<MessageId>, PortError> {
         let content = ctx.content.get();
         let title = post
             .item
@@ -234,7 +144,7 @@ impl Duty for Tip {
         &self,
         ctx: &Ctx,
         post: &Sending<TipPost>,
-        message_id: u64,
+        message_id: MessageId,
         arrival: Arrival,
     ) -> Result<(), StoreError> {
         if !post.payload.thread || arrival == Arrival::Found {

@@ -5,13 +5,16 @@ use jiff::Timestamp;
 
 use super::duty::{Arrival, Ctx, Duty, Plan, Prepared, SendError, Sending};
 use crate::model::duty::DutyKind;
+use crate::model::ids::MessageId;
 use crate::model::poll::{PollKind, PollSpec, TimedPoll};
+use crate::model::schedule::PollSchedule;
 use crate::polls::{OpenError, Polls, Venue};
+use crate::port::PortError;
+use crate::reply::duty_notes::DutyNote;
 use crate::reply::poll::scenario_poll;
 use crate::reply::poll::{pulse, quiz, PulseList};
-use crate::rest::RestError;
-use crate::store::{PollSchedule, StoreError};
-use crate::when::{Days, Occurrence, Schedule};
+use crate::store::StoreError;
+use crate::when::Occurrence;
 
 /// Answers in a scheduled pulse poll.
 const PULSE_ANSWERS: usize = 4;
@@ -21,45 +24,28 @@ pub(super) struct WeeklyPoll {
     pub polls: Polls,
 }
 
-/// The weekly schedule of a server's poll.
-pub fn schedule_of(poll: &PollSchedule) -> Schedule {
-    Schedule {
-        time: poll.time,
-        zone: poll.zone.clone(),
-        days: Days::Weekly(poll.weekday),
-    }
-}
-
-/// When a weekly poll is next posted, for the answer to `/polls schedule`.
-pub fn next_weekly_poll(poll: &PollSchedule, now: Timestamp) -> Option<Timestamp> {
-    schedule_of(poll).next_after(now).map(|o| o.at)
-}
-
-/// The week's poll, built from the content; the words say why when it cannot be.
-fn build(ctx: &Ctx, kind: PollKind) -> Result<PollSpec, String> {
+/// The week's poll, built from the content; the note says why when it cannot be.
+fn build(ctx: &Ctx, kind: PollKind) -> Result<PollSpec, DutyNote> {
     let content = ctx.content.get();
     let mut rng = rand::rng();
     let spec = match kind {
         PollKind::Quiz => quiz(&content, &mut rng),
         PollKind::Pulse => pulse(&content, PulseList::Mixed, PULSE_ANSWERS, false, &mut rng)
-            .map_err(|e| e.to_string())?,
+            .map_err(DutyNote::PollNotBuilt)?,
         PollKind::Scenario => scenario_poll(&content, &mut rng),
     };
     let problems = spec.limit_problems();
     if problems.is_empty() {
         Ok(spec)
     } else {
-        Err(format!(
-            "the poll built from the content breaks Discord's limits: {}",
-            problems.join("; ")
-        ))
+        Err(DutyNote::PollBreaksLimits(problems))
     }
 }
 
 fn venue(post: &Sending<TimedPoll>) -> Venue {
     Venue {
         guild_id: post.guild,
-        channel_id: post.channel,
+        channel_id: post.channel.get(),
         started_by: None,
     }
 }
@@ -69,25 +55,6 @@ impl Duty for WeeklyPoll {
     type Settings = PollSchedule;
     type Payload = TimedPoll;
 
-    async fn servers(&self, ctx: &Ctx) -> Result<Vec<u64>, StoreError> {
-        Ok(ctx
-            .store
-            .all_poll_schedules()
-            .await?
-            .into_iter()
-            .map(|s| s.guild_id)
-            .collect())
-    }
-
-    async fn plan(&self, ctx: &Ctx, guild: u64) -> Result<Option<Plan<PollSchedule>>, StoreError> {
-        Ok(ctx.store.poll_schedule(guild).await?.map(|poll| Plan {
-            schedule: schedule_of(&poll).into(),
-            active_since: poll.active_since,
-            channel_id: poll.channel_id,
-            settings: poll,
-        }))
-    }
-
     async fn prepare(
         &self,
         ctx: &Ctx,
@@ -95,27 +62,33 @@ impl Duty for WeeklyPoll {
         plan: &Plan<PollSchedule>,
         _owed: Occurrence,
     ) -> Result<Prepared<TimedPoll>, StoreError> {
-        Ok(match build(ctx, plan.settings.kind) {
+        Ok(match build(ctx, plan.settings.options.kind) {
             Ok(spec) => Prepared::Send {
                 item: None,
                 cycle: None,
                 payload: TimedPoll {
                     spec,
-                    duration: plan.settings.duration,
+                    duration: plan.settings.options.duration,
                 },
             },
             Err(problem) => Prepared::Broken(problem),
         })
     }
 
-    async fn send(&self, _ctx: &Ctx, post: &Sending<TimedPoll>) -> Result<u64, SendError> {
+    async fn send(&self, _ctx: &Ctx, post: &Sending<TimedPoll>) -> Result<MessageId, SendError> {
         match self.polls.open(venue(post), &post.payload).await {
-            Ok(opened) => Ok(opened.message_id),
-            Err(OpenError::Rest(error)) => Err(SendError::Rest(error)),
-            Err(OpenError::Store(error)) => Err(SendError::Store(format!(
-                "the poll could not be recorded: {error}"
+            Ok(opened) => Ok(MessageId::new(opened.message_id)),
+            Err(OpenError::Port(error)) => Err(SendError::Port(error)),
+            Err(OpenError::Store(error)) => Err(SendError::Store(DutyNote::PollNotRecorded(
+                error.to_string(),
             ))),
-            Err(refused) => Err(SendError::Refused(refused.to_string())),
+            Err(OpenError::ChannelBusy { message_id }) => {
+                Err(SendError::Refused(DutyNote::PollChannelBusy { message_id }))
+            }
+            Err(OpenError::Raced) => Err(SendError::Refused(DutyNote::PollRaced)),
+            Err(OpenError::Invalid(problems)) => {
+                Err(SendError::Refused(DutyNote::PollBreaksLimits(problems)))
+            }
         }
     }
 
@@ -124,7 +97,7 @@ impl Duty for WeeklyPoll {
         _ctx: &Ctx,
         post: &Sending<TimedPoll>,
         since: Timestamp,
-    ) -> Result<Option<u64>, RestError> {
+    ) -> Result<Option<MessageId>, PortError> {
         self.polls
             .find(post.channel, since, &post.payload.spec.question)
             .await
@@ -134,12 +107,17 @@ impl Duty for WeeklyPoll {
         &self,
         _ctx: &Ctx,
         post: &Sending<TimedPoll>,
-        message_id: u64,
+        message_id: MessageId,
         arrival: Arrival,
     ) -> Result<(), StoreError> {
         if arrival == Arrival::Found {
             self.polls
-                .adopt(venue(post), &post.payload, message_id, post.claimed_at)
+                .adopt(
+                    venue(post),
+                    &post.payload,
+                    message_id.get(),
+                    post.claimed_at,
+                )
                 .await?;
         }
         Ok(())

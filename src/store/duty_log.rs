@@ -7,7 +7,7 @@
 use jiff::civil::Date;
 use jiff::Timestamp;
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::FromRow;
 
 use super::values::{date, id_from_db, id_to_db, optional_id, seconds, timestamp};
 use super::{Store, StoreError};
@@ -55,25 +55,41 @@ pub struct DutyClaim {
     pub due_at: Timestamp,
 }
 
+/// A `duty_log` row as the database holds it (see `values.rs` for why the columns are these
+/// types); [`entry_from_row`] makes it a [`DutyEntry`].
+#[derive(FromRow)]
+struct EntryRow {
+    duty: String,
+    guild_id: i64,
+    local_date: String,
+    status: String,
+    item: Option<String>,
+    cycle: Option<i64>,
+    channel_id: Option<i64>,
+    payload: Option<String>,
+    message_id: Option<i64>,
+    detail: Option<String>,
+    due_at: i64,
+    recorded_at: i64,
+}
+
 fn entry_from_row(row: &AnyRow) -> Result<DutyEntry, StoreError> {
-    let duty: String = row.try_get("duty")?;
-    let local_date: String = row.try_get("local_date")?;
-    let status: String = row.try_get("status")?;
+    let row = EntryRow::from_row(row)?;
     Ok(DutyEntry {
-        duty: DutyKind::from_stored(&duty)
-            .ok_or_else(|| StoreError::Corrupt(format!("duty {duty:?}")))?,
-        guild_id: id_from_db(row.try_get("guild_id")?)?,
-        local_date: date(&local_date)?,
-        status: DutyStatus::from_stored(&status)
-            .ok_or_else(|| StoreError::Corrupt(format!("status {status:?}")))?,
-        item: row.try_get("item")?,
-        cycle: optional_id(row.try_get("cycle")?)?,
-        channel_id: optional_id(row.try_get("channel_id")?)?,
-        payload: row.try_get("payload")?,
-        message_id: optional_id(row.try_get("message_id")?)?,
-        detail: row.try_get("detail")?,
-        due_at: timestamp(row.try_get("due_at")?)?,
-        recorded_at: timestamp(row.try_get("recorded_at")?)?,
+        duty: DutyKind::from_stored(&row.duty)
+            .ok_or_else(|| StoreError::Corrupt(format!("duty {:?}", row.duty)))?,
+        guild_id: id_from_db(row.guild_id)?,
+        local_date: date(&row.local_date)?,
+        status: DutyStatus::from_stored(&row.status)
+            .ok_or_else(|| StoreError::Corrupt(format!("status {:?}", row.status)))?,
+        item: row.item,
+        cycle: optional_id(row.cycle)?,
+        channel_id: optional_id(row.channel_id)?,
+        payload: row.payload,
+        message_id: optional_id(row.message_id)?,
+        detail: row.detail,
+        due_at: timestamp(row.due_at)?,
+        recorded_at: timestamp(row.recorded_at)?,
     })
 }
 

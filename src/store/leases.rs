@@ -10,7 +10,7 @@
 
 use jiff::Timestamp;
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::FromRow;
 
 use super::values::{flag, from_flag, seconds, timestamp};
 use super::{Engine, Store, StoreError};
@@ -36,15 +36,25 @@ pub enum Taken {
     Overlaps(Lease),
 }
 
+/// A `shard_leases` row as the database holds it.
+#[derive(FromRow)]
+struct LeaseRow {
+    holder: String,
+    shards: String,
+    until: i64,
+    renewed_at: i64,
+    stopping: i64,
+}
+
 fn lease_from_row(row: &AnyRow) -> Result<Lease, StoreError> {
-    let shards: String = row.try_get("shards")?;
+    let row = LeaseRow::from_row(row)?;
     Ok(Lease {
-        holder: row.try_get("holder")?,
-        shards: Ownership::from_label(&shards)
-            .ok_or_else(|| StoreError::Corrupt(format!("shards {shards:?}")))?,
-        until: timestamp(row.try_get("until")?)?,
-        renewed_at: timestamp(row.try_get("renewed_at")?)?,
-        stopping: from_flag(row.try_get("stopping")?),
+        shards: Ownership::from_label(&row.shards)
+            .ok_or_else(|| StoreError::Corrupt(format!("shards {:?}", row.shards)))?,
+        holder: row.holder,
+        until: timestamp(row.until)?,
+        renewed_at: timestamp(row.renewed_at)?,
+        stopping: from_flag(row.stopping),
     })
 }
 

@@ -16,14 +16,14 @@ mod digest;
 mod duty_log;
 mod leases;
 mod open;
-mod poll_schedules;
 mod polls;
 mod pulse;
 mod reloads;
+mod schedules;
 mod scrub;
+mod servers;
 #[cfg(test)]
 pub(crate) mod testing;
-mod tips;
 mod values;
 
 use std::fs::File;
@@ -31,14 +31,11 @@ use std::sync::{Arc, Mutex};
 
 use sqlx::AnyPool;
 
-pub use digest::DigestSchedule;
 pub use duty_log::{DutyClaim, DutyEntry};
 pub use leases::{Lease, Taken};
-pub use poll_schedules::PollSchedule;
 pub use polls::PollRecord;
-pub use pulse::{NewPulse, PulseRecord, PulseSchedule};
+pub use pulse::{NewPulse, PulseRecord};
 pub use reloads::ReloadNotices;
-pub use tips::TipSettings;
 
 /// Why the database could not be used.
 #[derive(Debug, thiserror::Error)]

@@ -3,7 +3,7 @@
 
 use jiff::Timestamp;
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::FromRow;
 
 use super::values::{
     flag, from_flag, from_json, id_from_db, id_to_db, optional_id, seconds, timestamp, to_json,
@@ -27,35 +27,54 @@ pub struct PollRecord {
     pub created_at: Timestamp,
 }
 
+/// A `polls` row as the database holds it, the columns a [`PollRecord`] is made of (see
+/// `values.rs` for why they are these types).
+#[derive(FromRow)]
+struct PollRow {
+    message_id: i64,
+    guild_id: i64,
+    channel_id: i64,
+    started_by: Option<i64>,
+    kind: String,
+    question: String,
+    answers: String,
+    multiselect: i64,
+    subject: Option<String>,
+    correct: Option<i64>,
+    closes_at: i64,
+    state: String,
+    recap_message_id: Option<i64>,
+    detail: Option<String>,
+    created_at: i64,
+}
+
 fn record_from_row(row: &AnyRow) -> Result<PollRecord, StoreError> {
-    let kind: String = row.try_get("kind")?;
-    let answers: String = row.try_get("answers")?;
-    let state: String = row.try_get("state")?;
-    let correct: Option<i64> = row.try_get("correct")?;
+    let row = PollRow::from_row(row)?;
     Ok(PollRecord {
-        message_id: id_from_db(row.try_get("message_id")?)?,
-        guild_id: id_from_db(row.try_get("guild_id")?)?,
-        channel_id: id_from_db(row.try_get("channel_id")?)?,
-        started_by: optional_id(row.try_get("started_by")?)?,
+        message_id: id_from_db(row.message_id)?,
+        guild_id: id_from_db(row.guild_id)?,
+        channel_id: id_from_db(row.channel_id)?,
+        started_by: optional_id(row.started_by)?,
         spec: PollSpec {
-            kind: PollKind::from_stored(&kind)
-                .ok_or_else(|| StoreError::Corrupt(format!("poll kind {kind:?}")))?,
-            question: row.try_get("question")?,
-            answers: from_json("poll answers", &answers)?,
-            multiselect: from_flag(row.try_get("multiselect")?),
-            subject: row.try_get("subject")?,
-            correct: correct
+            kind: PollKind::from_stored(&row.kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("poll kind {:?}", row.kind)))?,
+            question: row.question,
+            answers: from_json("poll answers", &row.answers)?,
+            multiselect: from_flag(row.multiselect),
+            subject: row.subject,
+            correct: row
+                .correct
                 .map(|c| {
                     usize::try_from(c).map_err(|_| StoreError::Corrupt(format!("answer index {c}")))
                 })
                 .transpose()?,
         },
-        closes_at: timestamp(row.try_get("closes_at")?)?,
-        state: PollState::from_stored(&state)
-            .ok_or_else(|| StoreError::Corrupt(format!("poll state {state:?}")))?,
-        recap_message_id: optional_id(row.try_get("recap_message_id")?)?,
-        detail: row.try_get("detail")?,
-        created_at: timestamp(row.try_get("created_at")?)?,
+        closes_at: timestamp(row.closes_at)?,
+        state: PollState::from_stored(&row.state)
+            .ok_or_else(|| StoreError::Corrupt(format!("poll state {:?}", row.state)))?,
+        recap_message_id: optional_id(row.recap_message_id)?,
+        detail: row.detail,
+        created_at: timestamp(row.created_at)?,
     })
 }
 

@@ -1,37 +1,19 @@
-//! The team pulse's rows: each server's pulse schedule, the pulses, and what an open pulse
-//! keeps so a member can change their answers.
+//! The team pulse's rows: the pulses, and what an open pulse keeps so a member can change
+//! their answers.
 //!
 //! While a pulse is open, `pulse_keys` holds its random key and `pulse_responses` one row per
 //! answer under a keyed hash of the member id (never the id). [`Store::close_pulse`] deletes
 //! both and writes `pulse_counts` (how many chose each score) in one transaction.
 
-use jiff::civil::{Date, Weekday};
+use jiff::civil::Date;
 use jiff::Timestamp;
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::FromRow;
 
 use super::values::{
-    date, flag, from_flag, from_json, id_from_db, id_to_db, optional_id, seconds, timestamp,
-    to_json, weekday_from, weekday_number, zone,
+    date, from_json, id_from_db, id_to_db, optional_id, seconds, timestamp, to_json,
 };
 use super::{Store, StoreError};
-use crate::when::{DailyTime, Zone};
-
-/// A server's weekly team pulse.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PulseSchedule {
-    pub guild_id: u64,
-    pub channel_id: u64,
-    pub weekday: Weekday,
-    pub time: DailyTime,
-    pub zone: Zone,
-    /// Statements asked each week (2 or 3).
-    pub questions: u8,
-    /// Days each pulse stays open (1 to 6).
-    pub open_days: u8,
-    pub paused: bool,
-    pub active_since: Timestamp,
-}
 
 /// One pulse.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,105 +44,48 @@ pub struct NewPulse<'a> {
     pub key: &'a [u8],
 }
 
-fn small(value: i64, what: &str) -> Result<u8, StoreError> {
-    u8::try_from(value).map_err(|_| StoreError::Corrupt(format!("{what} {value}")))
-}
-
-fn schedule_from_row(row: &AnyRow) -> Result<PulseSchedule, StoreError> {
-    let time: String = row.try_get("post_time")?;
-    Ok(PulseSchedule {
-        guild_id: id_from_db(row.try_get("guild_id")?)?,
-        channel_id: id_from_db(row.try_get("channel_id")?)?,
-        weekday: weekday_from(row.try_get("weekday")?)?,
-        time: DailyTime::parse(&time).map_err(StoreError::Corrupt)?,
-        zone: zone(row.try_get("timezone")?)?,
-        questions: small(row.try_get("questions")?, "questions")?,
-        open_days: small(row.try_get("open_days")?, "open days")?,
-        paused: from_flag(row.try_get("paused")?),
-        active_since: timestamp(row.try_get("active_since")?)?,
-    })
+/// A `pulses` row as the database holds it (see `values.rs` for why the columns are these
+/// types).
+#[derive(FromRow)]
+struct PulseRow {
+    id: i64,
+    guild_id: i64,
+    week: String,
+    channel_id: i64,
+    message_id: Option<i64>,
+    statements: String,
+    opened_at: i64,
+    closes_at: i64,
+    status: String,
+    responses: i64,
 }
 
 fn pulse_from_row(row: &AnyRow) -> Result<PulseRecord, StoreError> {
-    let week: String = row.try_get("week")?;
-    let statements: String = row.try_get("statements")?;
-    let status: String = row.try_get("status")?;
-    let responses: i64 = row.try_get("responses")?;
+    let row = PulseRow::from_row(row)?;
     Ok(PulseRecord {
-        id: row.try_get("id")?,
-        guild_id: id_from_db(row.try_get("guild_id")?)?,
-        week: date(&week)?,
-        channel_id: id_from_db(row.try_get("channel_id")?)?,
-        message_id: optional_id(row.try_get("message_id")?)?,
-        statements: from_json("pulse statements", &statements)?,
-        opened_at: timestamp(row.try_get("opened_at")?)?,
-        closes_at: timestamp(row.try_get("closes_at")?)?,
-        closed: status == "closed",
-        responses: u32::try_from(responses)
-            .map_err(|_| StoreError::Corrupt(format!("responses {responses}")))?,
+        id: row.id,
+        guild_id: id_from_db(row.guild_id)?,
+        week: date(&row.week)?,
+        channel_id: id_from_db(row.channel_id)?,
+        message_id: optional_id(row.message_id)?,
+        statements: from_json("pulse statements", &row.statements)?,
+        opened_at: timestamp(row.opened_at)?,
+        closes_at: timestamp(row.closes_at)?,
+        closed: row.status == "closed",
+        responses: u32::try_from(row.responses)
+            .map_err(|_| StoreError::Corrupt(format!("responses {}", row.responses)))?,
     })
 }
 
+/// One `pulse_counts` row: how many chose `score` for a statement.
+#[derive(FromRow)]
+struct CountRow {
+    statement_id: String,
+    score: i64,
+    count: i64,
+}
+
 impl Store {
-    pub async fn save_pulse_schedule(
-        &self,
-        schedule: &PulseSchedule,
-        now: Timestamp,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO pulse_schedules
-                 (guild_id, channel_id, weekday, post_time, timezone, questions, open_days, paused, active_since, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-             ON CONFLICT (guild_id) DO UPDATE SET
-                 channel_id = excluded.channel_id, weekday = excluded.weekday,
-                 post_time = excluded.post_time, timezone = excluded.timezone,
-                 questions = excluded.questions, open_days = excluded.open_days,
-                 paused = excluded.paused, active_since = excluded.active_since,
-                 updated_at = excluded.updated_at",
-        )
-        .bind(id_to_db(schedule.guild_id))
-        .bind(id_to_db(schedule.channel_id))
-        .bind(weekday_number(schedule.weekday))
-        .bind(schedule.time.to_string())
-        .bind(schedule.zone.name())
-        .bind(i64::from(schedule.questions))
-        .bind(i64::from(schedule.open_days))
-        .bind(flag(schedule.paused))
-        .bind(seconds(schedule.active_since))
-        .bind(seconds(now))
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    pub async fn pulse_schedule(&self, guild_id: u64) -> Result<Option<PulseSchedule>, StoreError> {
-        sqlx::query("SELECT * FROM pulse_schedules WHERE guild_id = $1")
-            .bind(id_to_db(guild_id))
-            .fetch_optional(&self.pool)
-            .await?
-            .as_ref()
-            .map(schedule_from_row)
-            .transpose()
-    }
-
-    pub async fn all_pulse_schedules(&self) -> Result<Vec<PulseSchedule>, StoreError> {
-        sqlx::query("SELECT * FROM pulse_schedules ORDER BY guild_id")
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(schedule_from_row)
-            .collect()
-    }
-
-    /// Removes a server's pulse schedule; `false` if it had none. Pulses already held stay.
-    pub async fn delete_pulse_schedule(&self, guild_id: u64) -> Result<bool, StoreError> {
-        let result = sqlx::query("DELETE FROM pulse_schedules WHERE guild_id = $1")
-            .bind(id_to_db(guild_id))
-            .execute(&self.pool)
-            .await?;
-        Ok(result.rows_affected() == 1)
-    }
-
     /// Opens a pulse for a server's week with its key, or returns the one that week already
     /// has (so a retried or recovered post shows the same pulse).
     pub async fn open_pulse(&self, new: &NewPulse<'_>) -> Result<PulseRecord, StoreError> {
@@ -300,6 +225,17 @@ impl Store {
         ids.into_iter().map(id_from_db).collect()
     }
 
+    /// How many pulses of a server have closed.
+    pub async fn closed_pulse_count(&self, guild_id: u64) -> Result<u64, StoreError> {
+        let count: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM pulses WHERE guild_id = $1 AND status = 'closed'",
+        )
+        .bind(id_to_db(guild_id))
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
+
     /// A server's closed pulses, newest first.
     pub async fn closed_pulses(
         &self,
@@ -421,15 +357,17 @@ impl Store {
 
     /// A closed pulse's counts: per statement, how many chose each score (index 0 = score 1).
     pub async fn pulse_counts(&self, pulse_id: i64) -> Result<Vec<(String, [u32; 5])>, StoreError> {
-        let rows = sqlx::query("SELECT statement_id, score, count FROM pulse_counts WHERE pulse_id = $1 ORDER BY statement_id, score")
+        let rows: Vec<CountRow> = sqlx::query_as("SELECT statement_id, score, count FROM pulse_counts WHERE pulse_id = $1 ORDER BY statement_id, score")
             .bind(pulse_id)
             .fetch_all(&self.pool)
             .await?;
         let mut counts: Vec<(String, [u32; 5])> = Vec::new();
-        for row in rows {
-            let statement: String = row.try_get("statement_id")?;
-            let score: i64 = row.try_get("score")?;
-            let count: i64 = row.try_get("count")?;
+        for CountRow {
+            statement_id: statement,
+            score,
+            count,
+        } in rows
+        {
             let slot = usize::try_from(score - 1)
                 .ok()
                 .filter(|s| *s < 5)
@@ -454,8 +392,7 @@ mod tests {
 
     on_both_engines!(
         after_close_nothing_in_any_table_names_or_hashes_a_member,
-        a_week_has_one_pulse_and_reopening_returns_it,
-        schedules_round_trip
+        a_week_has_one_pulse_and_reopening_returns_it
     );
 
     /// A stand-in for the keyed hash (the store keeps whatever bytes it is given).
@@ -655,25 +592,5 @@ mod tests {
             )
             .await;
         }
-    }
-
-    async fn schedules_round_trip(store: TestStore) {
-        let schedule = PulseSchedule {
-            guild_id: 1,
-            channel_id: 10,
-            weekday: Weekday::Monday,
-            time: DailyTime::new(9, 0).expect("time"),
-            zone: Zone::parse("Europe/Berlin").expect("zone"),
-            questions: 3,
-            open_days: 2,
-            paused: false,
-            active_since: at(1_800_000_000),
-        };
-        store
-            .save_pulse_schedule(&schedule, at(1_800_000_000))
-            .await
-            .expect("save");
-        assert_eq!(store.pulse_schedule(1).await.expect("read"), Some(schedule));
-        assert!(store.delete_pulse_schedule(1).await.expect("delete"));
     }
 }

@@ -1,6 +1,14 @@
 //! How the bot's values are written into columns and read back, the same on both engines: ids
 //! as signed 64-bit integers (PostgreSQL `BIGINT`), instants as Unix seconds, flags as 0 or 1,
 //! local dates as `YYYY-MM-DD`, zones by IANA name.
+//!
+//! A row is read in two steps. First into a private struct of the column types the `Any`
+//! driver carries (`i64`, `String`, their `Option`s), which derives `sqlx::FromRow`, so the
+//! column names and types are written once per table. Then, by hand with the functions here,
+//! into the `model` value: the `Any` driver decodes none of `u64`, `Timestamp`, `Date`, `Zone`
+//! or the stored enum names, `model` stays free of sqlx (`tests/content/layers.rs`), and a value that
+//! does not convert (a negative id, an unknown status) is reported as the store's own
+//! `StoreError::Corrupt` naming the value, not as a driver's decode error.
 
 use jiff::civil::{Date, Weekday};
 use jiff::Timestamp;

@@ -7,9 +7,10 @@ use bridgebot::chart::{self, WeekPoint, CHART_FILE};
 use bridgebot::config::{ApiBase, Config};
 use bridgebot::discord::convert::poise_reply;
 use bridgebot::discord::poster::DiscordPoster;
+use bridgebot::model::ids::ChannelId;
+use bridgebot::port::{Addressing, Poster as _};
 use bridgebot::reply::{Embed, Reply};
 use bridgebot::rest::Rest;
-use bridgebot::schedule::{Addressing, Poster as _};
 use fake_discord::{FakeDiscord, RecordedRequest, APP_ID, TEXT_CHANNEL_ID};
 use poise::serenity_prelude as serenity;
 use serenity::{
@@ -63,11 +64,15 @@ async fn a_channel_post_uploads_its_files() {
     let token = config
         .token(|_| Some(support::TOKEN.into()))
         .expect("token");
-    let poster = DiscordPoster::new(Rest::new(&config.discord, &token));
+    let poster = DiscordPoster::new(Rest::new(&config.discord, &token).expect("client"));
     let reply = chart_reply();
     let mark = fake.mark();
     poster
-        .post(TEXT_CHANNEL_ID, &reply, Addressing::default())
+        .post(
+            ChannelId::new(TEXT_CHANNEL_ID),
+            &reply,
+            Addressing::default(),
+        )
         .await
         .expect("the fake accepts the post");
     let request = fake

@@ -32,7 +32,7 @@ const SETUPS: [Setup; 4] = [
     },
     Setup {
         command: "polls",
-        sub: "schedule",
+        sub: "setup",
         options: &[("kind", 0), ("day", 0)],
         confirmed: "poll will run in",
     },

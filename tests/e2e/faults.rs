@@ -5,9 +5,9 @@ use bridgebot::config::Database;
 use std::collections::HashMap;
 
 use bridgebot::clock::{Clock as _, ManualClock};
+use bridgebot::model::schedule::{Schedule, TipOptions};
 use bridgebot::schedule::ScheduleEvent;
-use bridgebot::store::TipSettings;
-use bridgebot::when::{DailyTime, Days, Zone};
+use bridgebot::when::{DailyTime, Days, Recurrence, Zone};
 use fake_discord::{extra_guild_channel_id, extra_guild_id, FakeOptions, Fault, RouteMatcher};
 use jiff::{SignedDuration, Timestamp};
 
@@ -24,22 +24,23 @@ fn nine() -> Timestamp {
 async fn seed(database: &Database) {
     let store = support::open_store(database).await;
     for index in 0..SERVERS {
-        let settings = TipSettings {
+        let settings = Schedule {
             guild_id: extra_guild_id(index),
             channel_id: extra_guild_channel_id(index),
-            time: DailyTime::new(9, 0).expect("time"),
-            zone: Zone::utc(),
-            days: Days::EveryDay,
+            when: Recurrence {
+                time: DailyTime::new(9, 0).expect("time"),
+                zone: Zone::utc(),
+                days: Days::EveryDay,
+            },
             paused: false,
-            skip_date: None,
-            role_id: None,
-            thread: false,
             active_since: nine() - SignedDuration::from_hours(24),
+            options: TipOptions {
+                skip_date: None,
+                role_id: None,
+                thread: false,
+            },
         };
-        store
-            .save_tip_settings(&settings, nine())
-            .await
-            .expect("save");
+        store.save_schedule(&settings, nine()).await.expect("save");
     }
     store.close().await;
 }

@@ -466,8 +466,8 @@ fn weekly_choice(bot: &TestBot, option: &str, label: &str) -> Value {
         .expect("/polls registered");
     let schedule = polls["options"]
         .as_array()
-        .and_then(|s| s.iter().find(|s| s["name"] == "schedule"))
-        .expect("schedule");
+        .and_then(|s| s.iter().find(|s| s["name"] == "setup"))
+        .expect("setup");
     let option = schedule["options"]
         .as_array()
         .and_then(|o| o.iter().find(|o| o["name"] == option))
@@ -483,7 +483,7 @@ async fn schedule_weekly(bot: &TestBot, user: u64) -> Answer {
     let slash = bot
         .fake()
         .slash("polls")
-        .subcommand("schedule")
+        .subcommand("setup")
         .as_user(user)
         .option("channel", TEXT_CHANNEL_ID.to_string())
         .option(
@@ -569,7 +569,7 @@ async fn unscheduling_stops_the_weekly_poll_and_members_cannot_schedule() {
         .ask(
             bot.fake()
                 .slash("polls")
-                .subcommand("unschedule")
+                .subcommand("stop")
                 .as_user(ADMIN_ID),
         )
         .await;

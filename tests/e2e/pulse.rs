@@ -366,7 +366,7 @@ async fn a_bot_down_past_the_catch_up_window_still_closes_the_pulse_and_says_the
         .count();
     assert_eq!(results, 0, "no result was posted");
     let status = pulse(&bot, ADMIN_ID, "status", &[]).await;
-    let text = status.text().unwrap_or_default().to_string();
+    let text = status.embed().to_string();
     assert!(
         text.contains("was not posted") && text.contains("not running"),
         "{text}"

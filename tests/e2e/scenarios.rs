@@ -385,23 +385,23 @@ async fn poll_scenario_opens_a_three_answer_poll_and_its_recap_names_the_support
     bot.shutdown().await;
 }
 
-/// The value Discord sends for the choice `label` of `/polls schedule option`.
+/// The value Discord sends for the choice `label` of `/polls setup option`.
 fn schedule_choice(bot: &TestBot, option: &str, label: &str) -> Value {
     let commands = bot.fake().registered_commands();
     let schedule = commands
         .iter()
         .find(|c| c["name"] == "polls")
         .and_then(|polls| polls["options"].as_array())
-        .and_then(|subs| subs.iter().find(|s| s["name"] == "schedule"))
+        .and_then(|subs| subs.iter().find(|s| s["name"] == "setup"))
         .cloned()
-        .expect("/polls schedule registered");
+        .expect("/polls setup registered");
     schedule["options"]
         .as_array()
         .and_then(|o| o.iter().find(|o| o["name"] == option))
         .and_then(|o| o["choices"].as_array())
         .and_then(|c| c.iter().find(|c| c["name"] == label))
         .map(|c| c["value"].clone())
-        .unwrap_or_else(|| panic!("/polls schedule {option} has no choice {label:?}"))
+        .unwrap_or_else(|| panic!("/polls setup {option} has no choice {label:?}"))
 }
 
 async fn a_weekly_scenario_poll_is_posted_on_its_day() {
@@ -415,7 +415,7 @@ async fn a_weekly_scenario_poll_is_posted_on_its_day() {
     let slash = bot
         .fake()
         .slash("polls")
-        .subcommand("schedule")
+        .subcommand("setup")
         .as_user(ADMIN_ID)
         .option("channel", TEXT_CHANNEL_ID.to_string())
         .option(

@@ -358,7 +358,10 @@ async fn a_slash_command_being_answered_at_shutdown_is_answered_before_the_stop_
             answer.status
         );
         let store = support::open_store(&database).await;
-        let saved = store.tip_settings(GUILD_ID).await.expect("read");
+        let saved = store
+            .schedule::<bridgebot::model::schedule::TipOptions>(GUILD_ID)
+            .await
+            .expect("read");
         assert!(saved.is_some(), "the settings were saved");
         store.close().await;
     })

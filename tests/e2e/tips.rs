@@ -5,9 +5,11 @@ use bridgebot::config::{ApiBase, Config, Database};
 use bridgebot::content::Content;
 use bridgebot::discord::poster::DiscordPoster;
 use bridgebot::model::duty::DutyKind;
+use bridgebot::model::ids::ChannelId;
+use bridgebot::port::{Addressing, Poster as _};
 use bridgebot::reply::{tip_embed, Reply};
 use bridgebot::rest::Rest;
-use bridgebot::schedule::{Addressing, Poster as _, ScheduleEvent};
+use bridgebot::schedule::ScheduleEvent;
 use fake_discord::{
     FakeDiscord, Fault, RouteMatcher, ADMIN_ID, GUILD_ID, HIDDEN_CHANNEL_ID, MEMBER_ID, OWNER_ID,
     TEAM_ROLE_ID, TEXT_CHANNEL_ID, VOICE_CHANNEL_ID,
@@ -456,11 +458,16 @@ async fn post_as_the_bot(fake: &FakeDiscord, tip_id: &str) -> u64 {
     let token = config
         .token(|_| Some(support::TOKEN.into()))
         .expect("token");
-    let poster = DiscordPoster::new(Rest::new(&config.discord, &token));
+    let poster = DiscordPoster::new(Rest::new(&config.discord, &token).expect("client"));
     poster
-        .post(TEXT_CHANNEL_ID, &reply, Addressing::default())
+        .post(
+            ChannelId::new(TEXT_CHANNEL_ID),
+            &reply,
+            Addressing::default(),
+        )
         .await
         .expect("the fake accepts the tip")
+        .get()
 }
 
 /// Every POST of a message into the text channel (answered or refused).

@@ -21,7 +21,10 @@ use serenity::{ChannelType, Permissions};
 use tracing::warn;
 
 use crate::discord::{BotError, Context};
-use crate::reply::tips::not_a_text_channel;
+use crate::model::duty::Permission;
+use crate::reply::schedules::{
+    not_a_text_channel, permission_name, permission_names, ScheduleWords,
+};
 use crate::reply::Reply;
 
 /// How long the REST calls of a check may take together. Discord wants the interaction's first
@@ -32,15 +35,27 @@ const PATIENCE: Duration = Duration::from_secs(2);
 const MISSING_ACCESS: isize = 50001;
 
 /// The channel's id when it is a text or announcement channel; otherwise the member is told
-/// to pick one for `what`.
+/// to pick one for the duty `words` names.
 pub(super) fn text_channel(
     channel: &serenity::PartialChannel,
-    what: &str,
+    words: &ScheduleWords,
 ) -> Result<u64, BotError> {
     if matches!(channel.kind, ChannelType::Text | ChannelType::News) {
         Ok(channel.id.get())
     } else {
-        Err(BotError::user(not_a_text_channel(channel.id.get(), what)))
+        Err(BotError::user(not_a_text_channel(channel.id.get(), words)))
+    }
+}
+
+/// Discord's bit for a permission a duty needs (which duty needs which is `model::duty`'s).
+pub(super) fn bits(permission: Permission) -> Permissions {
+    match permission {
+        Permission::ViewChannel => Permissions::VIEW_CHANNEL,
+        Permission::SendMessages => Permissions::SEND_MESSAGES,
+        Permission::EmbedLinks => Permissions::EMBED_LINKS,
+        Permission::AttachFiles => Permissions::ATTACH_FILES,
+        Permission::SendPolls => Permissions::SEND_POLLS,
+        Permission::CreatePublicThreads => Permissions::CREATE_PUBLIC_THREADS,
     }
 }
 
@@ -57,7 +72,7 @@ pub(super) async fn lacking(
     ctx: Context<'_>,
     guild_id: u64,
     channel_id: u64,
-    needs: &[(Permissions, &'static str)],
+    needs: &[Permission],
 ) -> Option<Vec<&'static str>> {
     let seen = match from_interaction(ctx, channel_id) {
         Some(permissions) => Seen::Has(permissions),
@@ -77,14 +92,15 @@ pub(super) async fn lacking(
 }
 
 /// The names of `needs` that `seen` lacks.
-fn missing(seen: &Seen, needs: &[(Permissions, &'static str)]) -> Vec<&'static str> {
+fn missing(seen: &Seen, needs: &[Permission]) -> Vec<&'static str> {
     needs
         .iter()
-        .filter(|(permission, _)| match seen {
-            Seen::Has(have) => !have.contains(*permission),
-            Seen::Hidden => permission.contains(Permissions::VIEW_CHANNEL),
+        .copied()
+        .filter(|permission| match seen {
+            Seen::Has(have) => !have.contains(bits(*permission)),
+            Seen::Hidden => *permission == Permission::ViewChannel,
         })
-        .map(|(_, name)| *name)
+        .map(permission_name)
         .collect()
 }
 
@@ -134,13 +150,13 @@ pub(super) fn unchecked_note(
     reply: Reply,
     lacking: Option<&[&str]>,
     channel_id: u64,
-    needs: &[(Permissions, &'static str)],
+    needs: &[Permission],
 ) -> Reply {
     match lacking {
         Some(_) => reply,
-        None => {
-            let names: Vec<&str> = needs.iter().map(|(_, name)| *name).collect();
-            reply.with_line(&crate::reply::tips::unchecked(channel_id, &names))
-        }
+        None => reply.with_line(&crate::reply::schedules::unchecked(
+            channel_id,
+            &permission_names(needs),
+        )),
     }
 }

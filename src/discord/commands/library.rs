@@ -61,16 +61,16 @@ impl From<SideChoice> for Side {
 
 /// Which list of a side to show.
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
-pub enum KindChoice {
+pub enum TraitKindChoice {
     Characteristics,
     Skills,
 }
 
-impl From<KindChoice> for TraitKind {
-    fn from(choice: KindChoice) -> TraitKind {
+impl From<TraitKindChoice> for TraitKind {
+    fn from(choice: TraitKindChoice) -> TraitKind {
         match choice {
-            KindChoice::Characteristics => TraitKind::Characteristic,
-            KindChoice::Skills => TraitKind::Skill,
+            TraitKindChoice::Characteristics => TraitKind::Characteristic,
+            TraitKindChoice::Skills => TraitKind::Skill,
         }
     }
 }
@@ -98,7 +98,7 @@ pub async fn traits(
     ctx: SlashContext<'_>,
     #[description = "Leader or manager"] side: SideChoice,
     #[description = "Characteristics or skills (leave empty for both, in short)"] kind: Option<
-        KindChoice,
+        TraitKindChoice,
     >,
 ) -> Result<(), BotError> {
     respond(

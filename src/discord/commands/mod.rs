@@ -3,10 +3,12 @@
 mod admin;
 mod channels;
 mod digest;
+mod grammar;
 mod library;
 mod poll;
 mod polls;
 mod pulse;
+mod schedules;
 mod tips;
 
 use poise::serenity_prelude::Permissions;
@@ -14,7 +16,8 @@ use poise::serenity_prelude::Permissions;
 use super::{BotError, Data};
 use crate::reply::CommandInfo;
 
-pub use library::{KindChoice, SideChoice};
+pub use grammar::{choice, grammar, Choice, CommandShape, OptionKind, OptionShape};
+pub use library::{SideChoice, TraitKindChoice};
 
 /// A command of this bot.
 pub type Command = poise::Command<Data, BotError>;
@@ -58,9 +61,13 @@ async fn send(
     Ok(())
 }
 
-/// The server a guild-only command runs in.
-fn guild(ctx: crate::discord::Context<'_>) -> u64 {
-    ctx.guild_id().map(|g| g.get()).unwrap_or_default()
+/// The server a command runs in: the one way commands read it. Guild-only commands cannot
+/// run anywhere else (poise refuses them first), so for them the error never happens; a
+/// command that also works in direct messages (`/tip`) takes `.ok()`.
+fn guild(ctx: crate::discord::Context<'_>) -> Result<u64, BotError> {
+    ctx.guild_id()
+        .map(|g| g.get())
+        .ok_or_else(|| BotError::user(crate::reply::said::GUILD_ONLY))
 }
 
 /// Every command, in the order `/help` lists them.

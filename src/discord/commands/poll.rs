@@ -6,7 +6,7 @@ use poise::serenity_prelude as serenity;
 use serenity::Permissions;
 use tracing::error;
 
-use super::send;
+use super::{guild, send};
 use crate::discord::{BotError, Context};
 use crate::model::poll::{PollDuration, PollSpec, TimedPoll};
 use crate::polls::{EndError, OpenError, Venue};
@@ -165,7 +165,7 @@ fn duration_of(text: Option<&str>) -> Result<PollDuration, BotError> {
 async fn start(ctx: Context<'_>, spec: PollSpec, duration: PollDuration) -> Result<(), BotError> {
     let data = ctx.data();
     let venue = Venue {
-        guild_id: ctx.guild_id().map(|g| g.get()).unwrap_or_default(),
+        guild_id: guild(ctx)?,
         channel_id: ctx.channel_id().get(),
         started_by: Some(ctx.author().id.get()),
     };
@@ -216,8 +216,8 @@ fn refused_in_words(venue: Venue, refused: OpenError) -> BotError {
             );
             BotError::user(poll_notes::INVALID)
         }
-        OpenError::Rest(error) if error.is_permanent() => BotError::user(poll_notes::REFUSED),
-        OpenError::Rest(_) => BotError::user(poll_notes::TRY_AGAIN),
+        OpenError::Port(error) if error.is_permanent() => BotError::user(poll_notes::REFUSED),
+        OpenError::Port(_) => BotError::user(poll_notes::TRY_AGAIN),
         OpenError::Store(error) => error.into(),
     }
 }

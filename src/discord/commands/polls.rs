@@ -1,31 +1,35 @@
-//! `/polls schedule` and `/polls unschedule` (admins): a weekly poll on the same scheduler,
-//! state and exactly-once rules as the daily tip.
+//! `/polls …` (admins): a weekly poll on the same scheduler, state and exactly-once rules as the
+//! daily tip. `setup` takes the poll's kind and duration; `status`, `pause`, `resume` and
+//! `stop` are every schedule's (`schedules.rs`).
 
 use jiff::civil::Weekday;
 use poise::serenity_prelude as serenity;
-use serenity::Permissions;
 
-use super::channels::{lacking, text_channel, unchecked_note};
-use super::send;
+use super::channels::text_channel;
+use super::schedules::{self, Managed};
 use super::tips::zones;
 use crate::discord::{BotError, Context};
-use crate::model::duty::DutyKind;
 use crate::model::poll::{PollDuration, PollKind};
-use crate::reply::poll_notes::{self, Scheduled};
-use crate::schedule::next_weekly_poll;
-use crate::store::PollSchedule;
-use crate::when::{DailyTime, Days, Zone};
+use crate::model::schedule::{PollOptions, PollSchedule, Schedule};
+use crate::reply::schedules::{self as words, poll_details, poll_summary, ScheduleWords};
+use crate::reply::Field;
+use crate::when::{DailyTime, Days, Recurrence, Zone};
 
-/// What the bot needs in a channel to post polls there.
-const NEEDED: [(Permissions, &str); 3] = [
-    (Permissions::VIEW_CHANNEL, "View Channel"),
-    (Permissions::SEND_MESSAGES, "Send Messages"),
-    (Permissions::SEND_POLLS, "Send Polls"),
-];
+/// The weekly poll, as its commands manage it.
+pub(super) struct WeeklyPolls;
+
+impl Managed for WeeklyPolls {
+    type Options = PollOptions;
+    const WORDS: ScheduleWords = words::WEEKLY_POLL;
+
+    async fn details(_ctx: Context<'_>, schedule: &PollSchedule) -> Result<Vec<Field>, BotError> {
+        Ok(poll_details(&schedule.options))
+    }
+}
 
 /// Which kind of poll.
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
-pub enum KindChoice {
+pub enum PollKindChoice {
     #[name = "Quiz: leader or manager?"]
     Quiz,
     #[name = "Pulse: what do we need more of?"]
@@ -34,12 +38,12 @@ pub enum KindChoice {
     Scenario,
 }
 
-impl From<KindChoice> for PollKind {
-    fn from(choice: KindChoice) -> PollKind {
+impl From<PollKindChoice> for PollKind {
+    fn from(choice: PollKindChoice) -> PollKind {
         match choice {
-            KindChoice::Quiz => PollKind::Quiz,
-            KindChoice::Pulse => PollKind::Pulse,
-            KindChoice::Scenario => PollKind::Scenario,
+            PollKindChoice::Quiz => PollKind::Quiz,
+            PollKindChoice::Pulse => PollKind::Pulse,
+            PollKindChoice::Scenario => PollKind::Scenario,
         }
     }
 }
@@ -74,7 +78,7 @@ impl From<DayChoice> for Weekday {
 #[poise::command(
     slash_command,
     guild_only,
-    subcommands("schedule", "unschedule"),
+    subcommands("setup", "status", "pause", "resume", "stop"),
     subcommand_required
 )]
 pub async fn polls(_ctx: Context<'_>) -> Result<(), BotError> {
@@ -84,12 +88,12 @@ pub async fn polls(_ctx: Context<'_>) -> Result<(), BotError> {
 /// Post a poll every week in a channel, on a day and at a time.
 #[poise::command(slash_command, guild_only)]
 #[allow(clippy::too_many_arguments)]
-pub async fn schedule(
+pub async fn setup(
     ctx: Context<'_>,
     #[description = "The text channel for the weekly poll"]
     #[channel_types("Text", "News")]
     channel: serenity::PartialChannel,
-    #[description = "Which kind of poll"] kind: KindChoice,
+    #[description = "Which kind of poll"] kind: PollKindChoice,
     #[description = "Which day of the week"] day: DayChoice,
     #[description = "Time of day, HH:MM on a 24-hour clock"] time: String,
     #[description = "Time zone, like Europe/Berlin (default UTC)"]
@@ -97,60 +101,52 @@ pub async fn schedule(
     timezone: Option<String>,
     #[description = "How long each poll runs: 30m, 4h, 1d (default 1d)"] duration: Option<String>,
 ) -> Result<(), BotError> {
-    let guild = ctx.guild_id().map(|g| g.get()).unwrap_or_default();
-    let channel_id = text_channel(&channel, "weekly poll")?;
-    let time = DailyTime::parse(&time).map_err(BotError::user)?;
-    let zone = Zone::parse(timezone.as_deref().unwrap_or("UTC")).map_err(BotError::user)?;
-    let duration = duration
-        .as_deref()
-        .map(PollDuration::parse)
-        .transpose()
-        .map_err(BotError::user)?
-        .unwrap_or(PollDuration::DAY);
-    let missing = lacking(ctx, guild, channel_id, &NEEDED).await;
-    if let Some(missing) = missing.as_ref().filter(|m| !m.is_empty()) {
-        return Err(BotError::user(poll_notes::cannot_post_polls(
-            channel_id, missing,
-        )));
-    }
-    let data = ctx.data();
-    let now = data.clock.now();
-    let schedule = PollSchedule {
-        guild_id: guild,
-        channel_id,
-        kind: kind.into(),
-        weekday: day.into(),
-        time,
-        zone,
-        duration,
-        active_since: now,
+    let channel_id = text_channel(&channel, &WeeklyPolls::WORDS)?;
+    let when = Recurrence {
+        time: DailyTime::parse(&time).map_err(BotError::user)?,
+        zone: Zone::parse(timezone.as_deref().unwrap_or("UTC")).map_err(BotError::user)?,
+        days: Days::Weekly(day.into()),
     };
-    data.store.save_poll_schedule(&schedule, now).await?;
-    data.tips.changed(DutyKind::WeeklyPoll, guild);
-    let reply = poll_notes::scheduled(&Scheduled {
-        kind: schedule.kind,
+    let options = PollOptions {
+        kind: kind.into(),
+        duration: duration
+            .as_deref()
+            .map(PollDuration::parse)
+            .transpose()
+            .map_err(BotError::user)?
+            .unwrap_or(PollDuration::DAY),
+    };
+    let summary = poll_summary(channel_id, &when, &options);
+    let schedule = Schedule::new(
+        super::guild(ctx)?,
         channel_id,
-        days: Days::Weekly(schedule.weekday),
-        time: schedule.time,
-        zone: schedule.zone.clone(),
-        duration,
-        next: next_weekly_poll(&schedule, now),
-    });
-    send(
-        ctx,
-        unchecked_note(reply, missing.as_deref(), channel_id, &NEEDED),
-    )
-    .await
+        when,
+        options,
+        ctx.data().clock.now(),
+    );
+    schedules::set_up::<WeeklyPolls>(ctx, schedule, &summary).await
+}
+
+/// Where and when the weekly poll runs, the last one, and any problem.
+#[poise::command(slash_command, guild_only)]
+pub async fn status(ctx: Context<'_>) -> Result<(), BotError> {
+    schedules::status::<WeeklyPolls>(ctx).await
+}
+
+/// Pause the weekly poll.
+#[poise::command(slash_command, guild_only)]
+pub async fn pause(ctx: Context<'_>) -> Result<(), BotError> {
+    schedules::pause::<WeeklyPolls>(ctx).await
+}
+
+/// Resume the weekly poll.
+#[poise::command(slash_command, guild_only)]
+pub async fn resume(ctx: Context<'_>) -> Result<(), BotError> {
+    schedules::resume::<WeeklyPolls>(ctx).await
 }
 
 /// Stop the weekly poll.
 #[poise::command(slash_command, guild_only)]
-pub async fn unschedule(ctx: Context<'_>) -> Result<(), BotError> {
-    let guild = ctx.guild_id().map(|g| g.get()).unwrap_or_default();
-    let data = ctx.data();
-    let removed = data.store.delete_poll_schedule(guild).await?;
-    if removed {
-        data.tips.changed(DutyKind::WeeklyPoll, guild);
-    }
-    send(ctx, poll_notes::unscheduled(removed)).await
+pub async fn stop(ctx: Context<'_>) -> Result<(), BotError> {
+    schedules::stop::<WeeklyPolls>(ctx).await
 }

@@ -1,108 +1,30 @@
-//! `/tip` for everyone, and `/tips …` for admins: the daily tip's settings. Each command maps
-//! its options, calls the rules in `schedule::tip_settings`, and sends what `reply::tips`
-//! says; who may run them is set once, in the command registry.
+//! `/tip` for everyone, and `/tips …` for admins: the daily tip's schedule. `setup`, `status`,
+//! `pause`, `resume` and `stop` are every schedule's (`schedules.rs`); `skip`, `preview`,
+//! `role` and `thread` are the tip's own. Who may run them is set once, in the registry.
 
 use poise::serenity_prelude as serenity;
-use serenity::Permissions;
 
-use super::channels::{lacking, text_channel, unchecked_note};
+use super::channels::{text_channel, unchecked_note};
+use super::schedules::{self, check_channel, save_and_confirm, schedule_or_note, Managed};
 use super::send;
 use crate::discord::{BotError, Context};
-use crate::model::duty::DutyKind;
-use crate::reply::tips::{self as answers, Setup, Status};
-use crate::reply::{answer, autocomplete, Request};
-use crate::schedule::tip_settings::{self, History};
-use crate::store::TipSettings;
-use crate::when::{DailyTime, Days, Zone};
+use crate::model::schedule::DutyOptions as _;
+use crate::model::schedule::{Schedule, TipOptions, TipSchedule};
+use crate::reply::schedules::{self as words, tip_details, tip_summary, ScheduleWords};
+use crate::reply::tips as answers;
+use crate::reply::{answer, autocomplete, Field, Request};
+use crate::schedule::tip_settings;
+use crate::when::{DailyTime, Days, Recurrence, Zone};
 
-/// What the bot needs in a tip channel, with the names Discord shows.
-const NEEDED: [(Permissions, &str); 3] = [
-    (Permissions::VIEW_CHANNEL, "View Channel"),
-    (Permissions::SEND_MESSAGES, "Send Messages"),
-    (Permissions::EMBED_LINKS, "Embed Links"),
-];
-/// Also needed when discussion threads are on.
-const FOR_THREADS: (Permissions, &str) =
-    (Permissions::CREATE_PUBLIC_THREADS, "Create Public Threads");
+/// The daily tip, as its commands manage it.
+pub(super) struct Tips;
 
-fn guild_of(ctx: Context<'_>) -> Result<u64, BotError> {
-    ctx.guild_id()
-        .map(|g| g.get())
-        .ok_or_else(|| BotError::user(answers::SERVER_ONLY))
-}
+impl Managed for Tips {
+    type Options = TipOptions;
+    const WORDS: ScheduleWords = words::TIP;
 
-/// What the bot needs in a tip channel, with threads on or off.
-fn needs(thread: bool) -> Vec<(Permissions, &'static str)> {
-    NEEDED
-        .into_iter()
-        .chain(thread.then_some(FOR_THREADS))
-        .collect()
-}
-
-/// Names of what the bot lacks in a tip channel; `None` when it could not tell.
-async fn missing_in(
-    ctx: Context<'_>,
-    guild_id: u64,
-    channel_id: u64,
-    thread: bool,
-) -> Option<Vec<&'static str>> {
-    lacking(ctx, guild_id, channel_id, &needs(thread)).await
-}
-
-/// The server's settings, or the private note that they do not exist yet.
-async fn settings_or_note(ctx: Context<'_>) -> Result<Option<TipSettings>, BotError> {
-    let guild = guild_of(ctx)?;
-    let settings = ctx.data().store.tip_settings(guild).await?;
-    if settings.is_none() {
-        send(ctx, answers::not_set_up()).await?;
-    }
-    Ok(settings)
-}
-
-/// When the server's next tip goes out, as things stand.
-async fn next_of(
-    ctx: Context<'_>,
-    settings: &TipSettings,
-) -> Result<Option<jiff::Timestamp>, BotError> {
-    let data = ctx.data();
-    let next =
-        tip_settings::next_tip(&data.store, settings, data.clock.now(), &data.config.tips).await?;
-    Ok(next.map(|o| o.at))
-}
-
-/// Saves settings, tells the scheduler, and says what changed with the next tip's time.
-async fn save_and_say(
-    ctx: Context<'_>,
-    settings: &TipSettings,
-    what: &str,
-) -> Result<crate::reply::Reply, BotError> {
-    let data = ctx.data();
-    data.store
-        .save_tip_settings(settings, data.clock.now())
-        .await?;
-    data.tips.changed(DutyKind::Tip, settings.guild_id);
-    let next = next_of(ctx, settings).await?;
-    Ok(answers::changed(what, next))
-}
-
-/// Saves settings, tells the scheduler, and confirms with the next tip's time.
-async fn save_and_confirm(
-    ctx: Context<'_>,
-    settings: &TipSettings,
-    what: &str,
-) -> Result<(), BotError> {
-    let said = save_and_say(ctx, settings, what).await?;
-    send(ctx, said).await
-}
-
-fn setup_view(settings: &TipSettings) -> Setup {
-    Setup {
-        channel_id: settings.channel_id,
-        time: settings.time.to_string(),
-        zone: settings.zone.to_string(),
-        days: settings.days.label().to_string(),
-        role_id: settings.role_id,
-        thread: settings.thread,
+    async fn details(_ctx: Context<'_>, schedule: &TipSchedule) -> Result<Vec<Field>, BotError> {
+        Ok(tip_details(&schedule.options))
     }
 }
 
@@ -150,8 +72,9 @@ pub enum Switch {
 pub async fn tip(ctx: Context<'_>) -> Result<(), BotError> {
     let data = ctx.data();
     let content = data.content();
-    let todays = match ctx.guild_id() {
-        Some(guild) => tip_settings::todays_tip(&data.store, guild.get(), data.clock.now()).await?,
+    // `/tip` works in direct messages too, where there is no server's tip of the day.
+    let todays = match super::guild(ctx).ok() {
+        Some(guild) => tip_settings::todays_tip(&data.store, guild, data.clock.now()).await?,
         None => None,
     };
     let reply = match todays.as_deref().and_then(|id| content.tip(id)) {
@@ -166,7 +89,7 @@ pub async fn tip(ctx: Context<'_>) -> Result<(), BotError> {
     slash_command,
     guild_only,
     subcommands(
-        "setup", "status", "pause", "resume", "skip", "preview", "role", "thread"
+        "setup", "status", "pause", "resume", "stop", "skip", "preview", "role", "thread"
     ),
     subcommand_required
 )]
@@ -187,124 +110,77 @@ pub async fn setup(
     timezone: Option<String>,
     #[description = "Which days (default: weekdays)"] days: Option<DaysChoice>,
 ) -> Result<(), BotError> {
-    let guild = guild_of(ctx)?;
-    let channel_id = text_channel(&channel, "daily tip")?;
-    let time = DailyTime::parse(time.as_deref().unwrap_or("09:00")).map_err(BotError::user)?;
-    let zone = Zone::parse(timezone.as_deref().unwrap_or("UTC")).map_err(BotError::user)?;
-    let data = ctx.data();
-    let existing = data.store.tip_settings(guild).await?;
-    let thread = existing.as_ref().is_some_and(|s| s.thread);
-    let missing = missing_in(ctx, guild, channel_id, thread).await;
-    if let Some(missing) = missing.as_ref().filter(|m| !m.is_empty()) {
-        return Err(BotError::user(answers::channel_refused(
-            channel_id, missing,
-        )));
-    }
-    let now = data.clock.now();
-    let settings = TipSettings {
-        guild_id: guild,
-        channel_id,
-        time,
-        zone,
+    let channel_id = text_channel(&channel, &Tips::WORDS)?;
+    let when = Recurrence {
+        time: DailyTime::parse(time.as_deref().unwrap_or("09:00")).map_err(BotError::user)?,
+        zone: Zone::parse(timezone.as_deref().unwrap_or("UTC")).map_err(BotError::user)?,
         days: days.map_or(Days::Weekdays, Into::into),
-        paused: false,
-        skip_date: None,
-        role_id: existing.as_ref().and_then(|s| s.role_id),
-        thread,
-        active_since: now,
     };
-    data.store.save_tip_settings(&settings, now).await?;
-    data.tips.changed(DutyKind::Tip, guild);
-    let next = next_of(ctx, &settings).await?;
-    let done = answers::setup_done(&setup_view(&settings), next);
-    let note = unchecked_note(done, missing.as_deref(), channel_id, &needs(thread));
-    send(ctx, note).await
+    let data = ctx.data();
+    let guild = super::guild(ctx)?;
+    // A new setup keeps the role and the thread, and forgets a skipped day.
+    let kept = data
+        .schedules
+        .get::<TipOptions>(guild)
+        .await?
+        .map(|s| TipOptions {
+            skip_date: None,
+            ..s.options
+        })
+        .unwrap_or_default();
+    let summary = tip_summary(channel_id, &when);
+    let schedule = Schedule::new(guild, channel_id, when, kept, data.clock.now());
+    schedules::set_up::<Tips>(ctx, schedule, &summary).await
 }
 
 /// Where and when tips are posted, the next and the last one, and any problem.
 #[poise::command(slash_command, guild_only)]
 pub async fn status(ctx: Context<'_>) -> Result<(), BotError> {
-    let Some(settings) = settings_or_note(ctx).await? else {
-        return Ok(());
-    };
-    let History { last_post, problem } =
-        tip_settings::history(&ctx.data().store, settings.guild_id).await?;
-    let last_post = last_post.map(|last| {
-        (
-            last.date,
-            format!(
-                "https://discord.com/channels/{}/{}/{}",
-                settings.guild_id, last.channel_id, last.message_id
-            ),
-        )
-    });
-    let view = Status {
-        setup: setup_view(&settings),
-        paused: settings.paused,
-        skip_date: settings.skip_date,
-        next: next_of(ctx, &settings).await?,
-        last_post,
-        problem,
-        missing_permissions: missing_in(
-            ctx,
-            settings.guild_id,
-            settings.channel_id,
-            settings.thread,
-        )
-        .await,
-    };
-    send(ctx, answers::status(&view)).await
+    schedules::status::<Tips>(ctx).await
 }
 
 /// Stop posting tips until resumed.
 #[poise::command(slash_command, guild_only)]
 pub async fn pause(ctx: Context<'_>) -> Result<(), BotError> {
-    let Some(settings) = settings_or_note(ctx).await? else {
-        return Ok(());
-    };
-    let paused = TipSettings {
-        paused: true,
-        ..settings
-    };
-    save_and_confirm(ctx, &paused, answers::PAUSED).await
+    schedules::pause::<Tips>(ctx).await
 }
 
 /// Start posting tips again after a pause.
 #[poise::command(slash_command, guild_only)]
 pub async fn resume(ctx: Context<'_>) -> Result<(), BotError> {
-    let Some(settings) = settings_or_note(ctx).await? else {
-        return Ok(());
-    };
-    let resumed = tip_settings::resumed(&settings, ctx.data().clock.now());
-    save_and_confirm(ctx, &resumed, answers::RESUMED).await
+    schedules::resume::<Tips>(ctx).await
+}
+
+/// Stop the daily tip (set it up again any time).
+#[poise::command(slash_command, guild_only)]
+pub async fn stop(ctx: Context<'_>) -> Result<(), BotError> {
+    schedules::stop::<Tips>(ctx).await
 }
 
 /// Skip the next tip (only that one).
 #[poise::command(slash_command, guild_only)]
 pub async fn skip(ctx: Context<'_>) -> Result<(), BotError> {
-    let Some(settings) = settings_or_note(ctx).await? else {
+    let Some(schedule) = schedule_or_note::<Tips>(ctx).await? else {
         return Ok(());
     };
-    let data = ctx.data();
-    let skipping =
-        tip_settings::skipping_next(&data.store, &settings, data.clock.now(), &data.config.tips)
-            .await?;
+    let skipping = tip_settings::skipping_next(&ctx.data().schedules, &schedule).await?;
     let Some((skipping, date)) = skipping else {
         return Err(BotError::user(answers::NOTHING_TO_SKIP));
     };
-    save_and_confirm(ctx, &skipping, &answers::skipping(date)).await
+    let said = save_and_confirm::<Tips>(ctx, &skipping, &answers::skipping(date)).await?;
+    send(ctx, said).await
 }
 
 /// Show the next tip, privately, before it is posted.
 #[poise::command(slash_command, guild_only)]
 pub async fn preview(ctx: Context<'_>) -> Result<(), BotError> {
-    let Some(settings) = settings_or_note(ctx).await? else {
+    let Some(schedule) = schedule_or_note::<Tips>(ctx).await? else {
         return Ok(());
     };
     let data = ctx.data();
     let content = data.content();
-    let tip = tip_settings::upcoming(&data.store, &content, settings.guild_id).await?;
-    let next = next_of(ctx, &settings).await?;
+    let (_, tip) = tip_settings::upcoming(&data.store, &content, schedule.guild_id).await?;
+    let next = data.schedules.next_post(&schedule).await?.map(|o| o.at);
     send(ctx, answers::preview(&content, tip, next)).await
 }
 
@@ -316,18 +192,22 @@ pub async fn role(
         serenity::Role,
     >,
 ) -> Result<(), BotError> {
-    let Some(settings) = settings_or_note(ctx).await? else {
+    let Some(schedule) = schedule_or_note::<Tips>(ctx).await? else {
         return Ok(());
     };
     let role_id = role.as_ref().map(|r| r.id.get());
-    if role_id == Some(settings.guild_id) {
+    if role_id == Some(schedule.guild_id) {
         return Err(BotError::user(answers::NOT_EVERYONE));
     }
-    let mentioning = TipSettings {
-        role_id,
-        ..settings
+    let mentioning = Schedule {
+        options: TipOptions {
+            role_id,
+            ..schedule.options.clone()
+        },
+        ..schedule
     };
-    save_and_confirm(ctx, &mentioning, &answers::mentioning(role_id)).await
+    let said = save_and_confirm::<Tips>(ctx, &mentioning, &answers::mentioning(role_id)).await?;
+    send(ctx, said).await
 }
 
 /// Open a discussion thread on each tip, or stop.
@@ -336,30 +216,28 @@ pub async fn thread(
     ctx: Context<'_>,
     #[description = "On or off"] thread: Switch,
 ) -> Result<(), BotError> {
-    let Some(settings) = settings_or_note(ctx).await? else {
+    let Some(schedule) = schedule_or_note::<Tips>(ctx).await? else {
         return Ok(());
     };
     let on = matches!(thread, Switch::On);
+    let channel_id = schedule.channel_id;
+    let threaded = Schedule {
+        options: TipOptions {
+            thread: on,
+            ..schedule.options.clone()
+        },
+        ..schedule
+    };
+    let needs = threaded.options.needs();
     let missing = if on {
-        missing_in(ctx, settings.guild_id, settings.channel_id, true).await
+        check_channel(ctx, channel_id, &needs).await?
     } else {
         Some(Vec::new())
     };
-    if let Some(missing) = missing.as_ref().filter(|m| !m.is_empty()) {
-        return Err(BotError::user(answers::channel_refused(
-            settings.channel_id,
-            missing,
-        )));
-    }
-    let channel_id = settings.channel_id;
-    let threaded = TipSettings {
-        thread: on,
-        ..settings
-    };
-    let said = save_and_say(ctx, &threaded, answers::threads(on)).await?;
+    let said = save_and_confirm::<Tips>(ctx, &threaded, answers::threads(on)).await?;
     send(
         ctx,
-        unchecked_note(said, missing.as_deref(), channel_id, &needs(on)),
+        unchecked_note(said, missing.as_deref(), channel_id, &needs),
     )
     .await
 }

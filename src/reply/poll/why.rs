@@ -145,7 +145,7 @@ mod tests {
         let subject = Subject::find(&content, "leader-makes-key-decisions").expect("quizzed");
         let text = why(&content, subject);
         let expected = "Michelle Kaiser (CEO.com) puts it with leaders (the opening; Key Characteristics of Leaders).\n\
-            *Leading vs. Managing* (after Kotter's *Leading Change*) gives it to both roles (Decision-Making Responsibilities; Problem-Solving and Decision-Making).\n\
+            *Leading vs. Managing* gives it to both roles (Decision-Making Responsibilities; Problem-Solving and Decision-Making).\n\
             *Key Differences You Should Know* puts it with leaders (Leadership vs. Management Skills).\n\
             Kristina Perunicic (Optimist) doesn't take a side.";
         assert!(text.starts_with(expected), "{text}");

@@ -119,24 +119,29 @@ pub async fn open_store(database: &Database) -> Store {
 /// claim of today's tip `tip_id` as a crash between sending and logging leaves it.
 pub async fn seed_tip_claim(store: &Store, tip_id: &str, now: jiff::Timestamp) {
     use bridgebot::model::duty::DutyKind;
-    use bridgebot::store::{DutyClaim, TipSettings};
-    use bridgebot::when::{DailyTime, Days, Zone};
+    use bridgebot::model::schedule::{Schedule, TipOptions};
+    use bridgebot::store::DutyClaim;
+    use bridgebot::when::{DailyTime, Days, Recurrence, Zone};
     use jiff::SignedDuration;
     let due = now - SignedDuration::from_mins(2);
     let local = due.to_zoned(jiff::tz::TimeZone::UTC);
-    let settings = TipSettings {
+    let settings = Schedule {
         guild_id: fake_discord::GUILD_ID,
         channel_id: fake_discord::TEXT_CHANNEL_ID,
-        time: DailyTime::new(local.hour(), local.minute()).expect("time"),
-        zone: Zone::utc(),
-        days: Days::EveryDay,
+        when: Recurrence {
+            time: DailyTime::new(local.hour(), local.minute()).expect("time"),
+            zone: Zone::utc(),
+            days: Days::EveryDay,
+        },
         paused: false,
-        skip_date: None,
-        role_id: None,
-        thread: false,
         active_since: now - SignedDuration::from_hours(48),
+        options: TipOptions {
+            skip_date: None,
+            role_id: None,
+            thread: false,
+        },
     };
-    store.save_tip_settings(&settings, now).await.expect("save");
+    store.save_schedule(&settings, now).await.expect("save");
     let claim = DutyClaim {
         duty: DutyKind::Tip,
         guild_id: fake_discord::GUILD_ID,

@@ -1,0 +1,251 @@
+//! Every custom id the bot puts on a component, and the one codec that writes and reads them.
+//!
+//! Components hold their whole state in the custom id (`bb:contrast:vision-execution`), so a
+//! click can be answered by any process, after any restart, without a lookup. Every id is
+//! `bb:<tag>:<fields>`, written and read only here: a button of an answer ([`Action`]) and the
+//! pulse's private answer form ([`FormId`]) share the prefix, so they share the codec, and a
+//! tag can never mean two things.
+
+/// The prefix of every custom id this bot makes.
+const PREFIX: &str = "bb";
+
+/// The action behind a button.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Show a different contrast than `after`.
+    AnotherContrast { after: String },
+    /// Show a different tip than `after`.
+    AnotherTip { after: String },
+    /// Show a different scenario than `after`.
+    AnotherScenario { after: String },
+    /// Show the one who clicked what the scenario `id` calls for, privately.
+    RevealScenario { id: String },
+    /// Open the private answer form of a team pulse.
+    PulseAnswer { pulse: i64 },
+}
+
+/// The state of a member's pulse answer form, carried in its components' custom ids (like
+/// every button of this bot), so nothing about a member is kept anywhere until they press
+/// Submit. `chosen` holds one digit per statement, `_` where none is picked yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormId {
+    /// A score picked in the select of statement `index`.
+    Pick {
+        pulse: i64,
+        index: usize,
+        chosen: String,
+    },
+    Submit {
+        pulse: i64,
+        chosen: String,
+    },
+}
+
+/// What a custom id of this bot stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CustomId {
+    /// A button of an answer.
+    Action(Action),
+    /// A select or Submit of a pulse's private answer form.
+    Form(FormId),
+}
+
+impl CustomId {
+    /// The custom id Discord hands back on a click.
+    pub fn encode(&self) -> String {
+        let (tag, fields) = match self {
+            CustomId::Action(action) => match action {
+                Action::AnotherContrast { after } => ("contrast", after.clone()),
+                Action::AnotherTip { after } => ("tip", after.clone()),
+                Action::AnotherScenario { after } => ("scenario", after.clone()),
+                Action::RevealScenario { id } => ("scenario-answer", id.clone()),
+                Action::PulseAnswer { pulse } => ("pulse", pulse.to_string()),
+            },
+            CustomId::Form(FormId::Pick {
+                pulse,
+                index,
+                chosen,
+            }) => ("pp", format!("{pulse}:{index}:{chosen}")),
+            CustomId::Form(FormId::Submit { pulse, chosen }) => ("ps", format!("{pulse}:{chosen}")),
+        };
+        format!("{PREFIX}:{tag}:{fields}")
+    }
+
+    /// What a custom id stands for; `None` for ids this bot did not make (or made wrong).
+    pub fn parse(custom_id: &str) -> Option<CustomId> {
+        let rest = custom_id.strip_prefix(PREFIX)?.strip_prefix(':')?;
+        let (tag, fields) = rest.split_once(':')?;
+        let after = || fields.to_string();
+        let action = match tag {
+            "contrast" => Action::AnotherContrast { after: after() },
+            "tip" => Action::AnotherTip { after: after() },
+            "scenario" => Action::AnotherScenario { after: after() },
+            "scenario-answer" => Action::RevealScenario { id: after() },
+            "pulse" => Action::PulseAnswer {
+                pulse: fields.parse().ok()?,
+            },
+            "pp" => return pick(fields).map(CustomId::Form),
+            "ps" => return submit(fields).map(CustomId::Form),
+            _ => return None,
+        };
+        Some(CustomId::Action(action))
+    }
+}
+
+/// Whether `chosen` holds only scores (1 to 5) and `_` for none yet.
+fn valid_choices(chosen: &str) -> bool {
+    chosen.chars().all(|c| c == '_' || ('1'..='5').contains(&c))
+}
+
+/// `pulse:index:chosen`.
+fn pick(fields: &str) -> Option<FormId> {
+    let mut parts = fields.splitn(3, ':');
+    let pulse = parts.next()?.parse().ok()?;
+    let index = parts.next()?.parse().ok()?;
+    let chosen = parts.next()?.to_string();
+    (valid_choices(&chosen) && index < chosen.len()).then_some(FormId::Pick {
+        pulse,
+        index,
+        chosen,
+    })
+}
+
+/// `pulse:chosen`.
+fn submit(fields: &str) -> Option<FormId> {
+    let (pulse, chosen) = fields.split_once(':')?;
+    let chosen = chosen.to_string();
+    valid_choices(&chosen).then_some(FormId::Submit {
+        pulse: pulse.parse().ok()?,
+        chosen,
+    })
+}
+
+impl Action {
+    /// The custom id Discord hands back on a click.
+    pub fn custom_id(&self) -> String {
+        CustomId::Action(self.clone()).encode()
+    }
+
+    /// Whether the answer replaces the message the button sits under; otherwise it is a new
+    /// message (a private one, for a revealed answer).
+    pub fn replaces_message(&self) -> bool {
+        !matches!(self, Action::RevealScenario { .. })
+    }
+
+    /// The action a custom id stands for; `None` for ids that are not an answer's button.
+    pub fn parse(custom_id: &str) -> Option<Action> {
+        match CustomId::parse(custom_id)? {
+            CustomId::Action(action) => Some(action),
+            CustomId::Form(_) => None,
+        }
+    }
+}
+
+impl FormId {
+    /// The custom id of this form component.
+    pub fn custom_id(&self) -> String {
+        CustomId::Form(self.clone()).encode()
+    }
+
+    /// The form state a custom id stands for; `None` for ids that are not the pulse form's.
+    pub fn parse(custom_id: &str) -> Option<FormId> {
+        match CustomId::parse(custom_id)? {
+            CustomId::Form(form) => Some(form),
+            CustomId::Action(_) => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn custom_ids_round_trip() {
+        for action in [
+            Action::AnotherContrast {
+                after: "vision-execution".into(),
+            },
+            Action::AnotherTip {
+                after: "name-the-destination".into(),
+            },
+            Action::AnotherScenario {
+                after: "two-directions".into(),
+            },
+            Action::RevealScenario {
+                id: "two-directions".into(),
+            },
+            Action::PulseAnswer { pulse: 42 },
+        ] {
+            assert_eq!(Action::parse(&action.custom_id()), Some(action));
+        }
+    }
+
+    #[test]
+    fn only_a_revealed_answer_is_a_new_message() {
+        let reveal = Action::RevealScenario { id: "x".into() };
+        assert!(!reveal.replaces_message());
+        assert!(Action::AnotherScenario { after: "x".into() }.replaces_message());
+        assert!(Action::AnotherTip { after: "x".into() }.replaces_message());
+    }
+
+    #[test]
+    fn foreign_ids_are_not_ours() {
+        for id in [
+            "",
+            "bb",
+            "bb:",
+            "bb:unknown:x",
+            "other:contrast:x",
+            "contrast:x",
+            "bb:pulse:x",
+        ] {
+            assert_eq!(Action::parse(id), None, "{id}");
+        }
+    }
+
+    #[test]
+    fn the_wire_format_stays_what_posted_messages_carry() {
+        let ids = [
+            (
+                CustomId::Action(Action::AnotherContrast {
+                    after: "vision-execution".into(),
+                }),
+                "bb:contrast:vision-execution",
+            ),
+            (
+                CustomId::Action(Action::RevealScenario { id: "x".into() }),
+                "bb:scenario-answer:x",
+            ),
+            (
+                CustomId::Action(Action::PulseAnswer { pulse: 7 }),
+                "bb:pulse:7",
+            ),
+            (
+                CustomId::Form(FormId::Pick {
+                    pulse: 7,
+                    index: 1,
+                    chosen: "3_".into(),
+                }),
+                "bb:pp:7:1:3_",
+            ),
+            (
+                CustomId::Form(FormId::Submit {
+                    pulse: 7,
+                    chosen: "34".into(),
+                }),
+                "bb:ps:7:34",
+            ),
+        ];
+        for (id, text) in ids {
+            assert_eq!(id.encode(), text);
+            assert_eq!(CustomId::parse(text), Some(id));
+        }
+        assert_eq!(
+            Action::parse("bb:pp:7:1:3_"),
+            None,
+            "a form id is no button"
+        );
+        assert_eq!(FormId::parse("bb:pulse:7"), None, "a button is no form id");
+    }
+}
