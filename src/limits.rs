@@ -49,6 +49,13 @@ pub const SELECT_OPTIONS: usize = 25;
 /// Action rows in one message.
 pub const ACTION_ROWS: usize = 5;
 
+/// A form's (modal's) text box: the most characters it lets a person type.
+pub const TEXT_INPUT: usize = 4000;
+/// A form's title.
+pub const MODAL_TITLE: usize = 45;
+/// A form text box's label.
+pub const TEXT_INPUT_LABEL: usize = 45;
+
 /// A thread's name.
 pub const THREAD_NAME: usize = 100;
 

@@ -8,6 +8,7 @@ mod entry;
 mod load;
 mod model;
 mod scenario;
+pub mod team;
 mod validate;
 
 use std::path::Path;

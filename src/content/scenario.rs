@@ -10,7 +10,7 @@ use super::entry::{
 use super::model::{Origin, Text};
 
 /// What a moment calls for most.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Calls {
     Leading,

@@ -11,3 +11,4 @@ pub mod poll;
 pub mod schedule;
 pub mod server;
 pub mod shards;
+pub mod team;

@@ -22,6 +22,7 @@ pub mod pulse_notes;
 mod request;
 pub mod scenario;
 pub mod schedules;
+pub mod team;
 mod text;
 pub mod tips;
 

@@ -5,26 +5,37 @@ use jiff::civil::Date;
 use jiff::Timestamp;
 
 use super::schedules::when;
-use super::{tip_embed, Reply};
-use crate::content::{Content, Tip};
+use super::team::team_tip_embed;
+use super::{tip_embed, Embed, Reply};
+use crate::content::team::AnyTip;
+use crate::content::Content;
+
+/// A tip of the deck as it is posted: a bundled one credited to its articles, a team's own to
+/// the team.
+pub fn any_tip_embed(content: &Content, tip: &AnyTip<'_>) -> Embed {
+    match tip {
+        AnyTip::Bundled(tip) => tip_embed(content, tip),
+        AnyTip::Team { tip, credit } => team_tip_embed(tip, credit),
+    }
+}
 
 /// The daily tip as posted: the embed, with the role mention above it when one is set.
-pub fn daily_tip(content: &Content, tip: &Tip, role: Option<u64>) -> Reply {
+pub fn daily_tip(content: &Content, tip: &AnyTip<'_>, role: Option<u64>) -> Reply {
     Reply {
         text: role.map(|role| format!("<@&{role}>")),
-        ..Reply::embed(tip_embed(content, tip))
+        ..Reply::embed(any_tip_embed(content, tip))
     }
 }
 
 /// `/tips preview`: the next tip, privately, with when it goes out.
-pub fn preview(content: &Content, tip: &Tip, next: Option<Timestamp>) -> Reply {
+pub fn preview(content: &Content, tip: &AnyTip<'_>, next: Option<Timestamp>) -> Reply {
     let heading = next.map_or_else(
         || "The next tip (none is scheduled right now):".to_string(),
         |at| format!("The tip for {}:", when(at)),
     );
     Reply {
         text: Some(heading),
-        ..Reply::embed(tip_embed(content, tip))
+        ..Reply::embed(any_tip_embed(content, tip))
     }
     .ephemeral()
 }

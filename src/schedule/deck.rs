@@ -11,7 +11,7 @@ use std::hash::Hasher;
 
 use siphasher::sip::SipHasher13;
 
-use crate::content::{Content, Tip};
+use crate::content::Content;
 
 /// Fixed keys: the order must not change between runs or releases.
 const KEYS: (u64, u64) = (0x6272_6964_6765_626f, 0x7464_6563_6b6f_7264);
@@ -24,53 +24,64 @@ fn rank(guild_id: u64, cycle: u64, tip_id: &str) -> u64 {
     hasher.finish()
 }
 
-/// The next tip for a server: the first in its order for `cycle` not in `shown`; when every
-/// tip of the deck is in `shown`, the first of the next pass. Returns the pass it belongs to.
-pub fn next_tip<'c>(
-    content: &'c Content,
+/// The next tip for a server among `deck` (the ids of every tip it draws from: the bundled
+/// ones, its own, or both): the first in its order for `cycle` not in `shown`; when every tip
+/// of the deck is in `shown`, the first of the next pass. Returns the pass it belongs to;
+/// `None` only for an empty deck.
+pub fn next_tip<'d>(
+    deck: &[&'d str],
     guild_id: u64,
     cycle: u64,
     shown: &HashSet<&str>,
-) -> (u64, &'c Tip) {
-    let unseen = |tip: &&Tip| !shown.contains(tip.id.as_str());
-    match first_in_order(content, guild_id, cycle, unseen) {
-        Some(tip) => (cycle, tip),
+) -> Option<(u64, &'d str)> {
+    match first_in_order(deck, guild_id, cycle, |id| !shown.contains(id)) {
+        Some(id) => Some((cycle, id)),
         None => {
             let next = cycle + 1;
-            let tip = first_in_order(content, guild_id, next, |_| true).unwrap_or(&content.tips[0]);
-            (next, tip)
+            first_in_order(deck, guild_id, next, |_| true).map(|id| (next, id))
         }
     }
 }
 
-fn first_in_order<'c>(
-    content: &'c Content,
+fn first_in_order<'d>(
+    deck: &[&'d str],
     guild_id: u64,
     cycle: u64,
-    keep: impl Fn(&&'c Tip) -> bool,
-) -> Option<&'c Tip> {
-    content
-        .tips
-        .iter()
-        .filter(keep)
-        .min_by_key(|tip| (rank(guild_id, cycle, &tip.id), tip.id.as_str()))
+    keep: impl Fn(&str) -> bool,
+) -> Option<&'d str> {
+    deck.iter()
+        .copied()
+        .filter(|id| keep(id))
+        .min_by_key(|id| (rank(guild_id, cycle, id), *id))
+}
+
+/// The bundled tips' ids, as a deck.
+pub fn bundled(content: &Content) -> Vec<&str> {
+    content.tips.iter().map(|tip| tip.id.as_str()).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Deals one tip onto `log` as the daily tip does: the pass is the last one logged, what it
+    /// has shown is read from the log.
+    fn deal(deck: &[&str], guild: u64, log: &mut Vec<(u64, String)>) {
+        let cycle = log.last().map_or(0, |(c, _)| *c);
+        let shown: HashSet<&str> = log
+            .iter()
+            .filter(|(c, _)| *c == cycle)
+            .map(|(_, id)| id.as_str())
+            .collect();
+        let (cycle, tip) = next_tip(deck, guild, cycle, &shown).expect("a tip");
+        log.push((cycle, tip.to_string()));
+    }
+
     fn walk(content: &Content, guild: u64, days: usize) -> Vec<(u64, String)> {
+        let deck = bundled(content);
         let mut log: Vec<(u64, String)> = Vec::new();
         for _ in 0..days {
-            let cycle = log.last().map_or(0, |(c, _)| *c);
-            let shown: HashSet<&str> = log
-                .iter()
-                .filter(|(c, _)| *c == cycle)
-                .map(|(_, id)| id.as_str())
-                .collect();
-            let (cycle, tip) = next_tip(content, guild, cycle, &shown);
-            log.push((cycle, tip.id.to_string()));
+            deal(&deck, guild, &mut log);
         }
         log
     }
@@ -115,14 +126,7 @@ mod tests {
         added.id = crate::content::Text::new("brand-new-tip");
         content.tips.push(added);
         for _ in 0..content.tips.len() + 5 {
-            let cycle = log.last().map_or(0, |(c, _)| *c);
-            let shown: HashSet<&str> = log
-                .iter()
-                .filter(|(c, _)| *c == cycle)
-                .map(|(_, id)| id.as_str())
-                .collect();
-            let (cycle, tip) = next_tip(&content, 7, cycle, &shown);
-            log.push((cycle, tip.id.to_string()));
+            deal(&bundled(&content), 7, &mut log);
         }
         let first_pass: Vec<&str> = log
             .iter()
@@ -139,5 +143,78 @@ mod tests {
             first_pass.contains(&"brand-new-tip"),
             "the new tip joined the current pass"
         );
+    }
+
+    #[test]
+    fn an_empty_deck_deals_nothing() {
+        assert_eq!(next_tip(&[], 1, 0, &HashSet::new()), None);
+    }
+
+    #[derive(Debug, Clone)]
+    enum Step {
+        Deal,
+        /// A team adds a tip of its own.
+        Add,
+        /// A team removes one of its tips (by position among those it has), shown or not.
+        Remove(usize),
+    }
+
+    fn step() -> impl proptest::strategy::Strategy<Value = Step> {
+        use proptest::prelude::*;
+        prop_oneof![
+            6 => Just(Step::Deal),
+            2 => Just(Step::Add),
+            1 => any::<usize>().prop_map(Step::Remove),
+        ]
+    }
+
+    proptest::proptest! {
+        /// Bundled and team tips in one deck, with the team adding and removing tips in the
+        /// middle of a round: no tip repeats within a pass, and a pass ends only once every tip
+        /// in the deck at that moment has been shown in it.
+        #[test]
+        fn no_tip_repeats_before_the_round_is_through_whatever_is_added_or_removed(
+            guild in proptest::prelude::any::<u64>(),
+            bundled_count in 1usize..6,
+            steps in proptest::collection::vec(step(), 1..120),
+        ) {
+            let bundled: Vec<String> = (0..bundled_count).map(|n| format!("bundled-{n}")).collect();
+            let mut team: Vec<String> = Vec::new();
+            let mut next_team = 0;
+            let mut log: Vec<(u64, String)> = Vec::new();
+            for step in steps {
+                match step {
+                    Step::Add => {
+                        team.push(crate::model::team::item_id(next_team));
+                        next_team += 1;
+                    }
+                    Step::Remove(at) if !team.is_empty() => {
+                        team.remove(at % team.len());
+                    }
+                    Step::Remove(_) => {}
+                    Step::Deal => {
+                        let deck: Vec<&str> =
+                            bundled.iter().chain(&team).map(String::as_str).collect();
+                        let before = log.last().map_or(0, |(c, _)| *c);
+                        deal(&deck, guild, &mut log);
+                        let (cycle, id) = log.last().cloned().expect("dealt");
+                        proptest::prop_assert!(deck.contains(&id.as_str()), "{id} is not in the deck");
+                        let in_pass = log.iter().filter(|(c, i)| *c == cycle && *i == id).count();
+                        proptest::prop_assert_eq!(in_pass, 1, "{} repeated in pass {}", id, cycle);
+                        if cycle != before {
+                            let shown: HashSet<&str> = log
+                                .iter()
+                                .filter(|(c, _)| *c == before)
+                                .map(|(_, i)| i.as_str())
+                                .collect();
+                            proptest::prop_assert!(
+                                deck.iter().all(|d| shown.contains(d)),
+                                "pass {} ended before every tip was shown", before
+                            );
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -7,6 +7,7 @@ use tracing::{info, warn};
 
 use super::duty::{Arrival, Ctx, Duty, Plan, Prepared, SendError, Sending};
 use super::engine::ScheduleEvent;
+use crate::content::team::AnyTip;
 use crate::limits;
 use crate::model::duty::{DutyKind, DutyStatus, Permission};
 use crate::model::ids::{MessageId, RoleId};
@@ -83,10 +84,10 @@ impl Duty for Tip {
         _owed: Occurrence,
     ) -> Result<Prepared<TipPost>, StoreError> {
         let content = ctx.content.get();
-        let (cycle, tip) = super::tip_settings::upcoming(&ctx.store, &content, guild).await?;
+        let dealt = super::tip_settings::upcoming(&ctx.store, &content, guild).await?;
         Ok(Prepared::Send {
-            item: Some(tip.id.to_string()),
-            cycle: Some(cycle),
+            item: Some(dealt.item),
+            cycle: Some(dealt.cycle),
             payload: TipPost {
                 role_id: plan.settings.options.role_id,
                 thread: plan.settings.options.thread,
@@ -105,12 +106,10 @@ impl Duty for Tip {
 
     async fn send(&self, ctx: &Ctx, post: &Sending<TipPost>) -> Result<MessageId, SendError> {
         let content = ctx.content.get();
-        let tip = post
-            .item
-            .as_deref()
-            .and_then(|id| content.tip(id))
+        let tip = tip_of(ctx, &content, post)
+            .await?
             .ok_or(SendError::Refused(DutyNote::TipRemoved))?;
-        let reply = daily_tip(&content, tip, post.payload.role_id);
+        let reply = daily_tip(&content, &tip, post.payload.role_id);
         Ok(self
             .poster
             .post(
@@ -131,11 +130,10 @@ impl Duty for Tip {
         since: Timestamp,
     ) -> Result<Option<MessageId>, PortError> {
         let content = ctx.content.get();
-        let title = post
-            .item
-            .as_deref()
-            .and_then(|id| content.tip(id))
-            .map(|t| t.title.to_string())
+        let title = tip_of(ctx, &content, post)
+            .await
+            .map_err(|error| PortError::Transient(error.to_string()))?
+            .map(|t| t.title().to_string())
             .unwrap_or_default();
         self.poster.find_own(post.channel, since, &title).await
     }
@@ -151,10 +149,10 @@ impl Duty for Tip {
             return Ok(());
         }
         let content = ctx.content.get();
-        let Some(tip) = post.item.as_deref().and_then(|id| content.tip(id)) else {
+        let Some(tip) = tip_of(ctx, &content, post).await? else {
             return Ok(());
         };
-        let name = clip(&tip.title, limits::THREAD_NAME);
+        let name = clip(tip.title(), limits::THREAD_NAME);
         if let Err(error) = self
             .poster
             .start_thread(post.channel, message_id, &name)
@@ -163,5 +161,17 @@ impl Duty for Tip {
             warn!(guild = post.guild, %error, "could not open a thread on the tip");
         }
         Ok(())
+    }
+}
+
+/// The tip a claimed post names, bundled or the server's own; `None` once it was removed.
+async fn tip_of<'c>(
+    ctx: &Ctx,
+    content: &'c crate::content::Content,
+    post: &Sending<TipPost>,
+) -> Result<Option<AnyTip<'c>>, StoreError> {
+    match post.item.as_deref() {
+        Some(item) => super::tip_settings::resolve(&ctx.store, content, post.guild, item).await,
+        None => Ok(None),
     }
 }

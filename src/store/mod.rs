@@ -22,6 +22,7 @@ mod reloads;
 mod schedules;
 mod scrub;
 mod servers;
+mod team;
 #[cfg(test)]
 pub(crate) mod testing;
 mod values;
@@ -36,6 +37,7 @@ pub use leases::{Lease, Taken};
 pub use polls::PollRecord;
 pub use pulse::{NewPulse, PulseRecord};
 pub use reloads::ReloadNotices;
+pub use team::{Added, NewTeamEntry};
 
 /// Why the database could not be used.
 #[derive(Debug, thiserror::Error)]

@@ -7,6 +7,7 @@ use poise::serenity_prelude as serenity;
 use super::channels::{text_channel, unchecked_note};
 use super::schedules::{self, check_channel, save_and_confirm, schedule_or_note, Managed};
 use super::send;
+use crate::content::team::AnyTip;
 use crate::discord::{BotError, Context};
 use crate::model::schedule::DutyOptions as _;
 use crate::model::schedule::{Schedule, TipOptions, TipSchedule};
@@ -74,11 +75,19 @@ pub async fn tip(ctx: Context<'_>) -> Result<(), BotError> {
     let content = data.content();
     // `/tip` works in direct messages too, where there is no server's tip of the day.
     let todays = match super::guild(ctx).ok() {
-        Some(guild) => tip_settings::todays_tip(&data.store, guild, data.clock.now()).await?,
+        Some(guild) => {
+            match tip_settings::todays_tip(&data.store, guild, data.clock.now()).await? {
+                Some(item) => tip_settings::resolve(&data.store, &content, guild, &item).await?,
+                None => None,
+            }
+        }
         None => None,
     };
-    let reply = match todays.as_deref().and_then(|id| content.tip(id)) {
-        Some(tip) => crate::reply::tip_reply(&content, tip),
+    let reply = match todays {
+        Some(AnyTip::Bundled(tip)) => crate::reply::tip_reply(&content, tip),
+        Some(team @ AnyTip::Team { .. }) => {
+            crate::reply::Reply::embed(crate::reply::tips::any_tip_embed(&content, &team))
+        }
         None => answer(&content, Request::RandomTip, &mut rand::rng())?,
     };
     send(ctx, reply).await
@@ -179,9 +188,9 @@ pub async fn preview(ctx: Context<'_>) -> Result<(), BotError> {
     };
     let data = ctx.data();
     let content = data.content();
-    let (_, tip) = tip_settings::upcoming(&data.store, &content, schedule.guild_id).await?;
+    let dealt = tip_settings::upcoming(&data.store, &content, schedule.guild_id).await?;
     let next = data.schedules.next_post(&schedule).await?.map(|o| o.at);
-    send(ctx, answers::preview(&content, tip, next)).await
+    send(ctx, answers::preview(&content, &dealt.tip, next)).await
 }
 
 /// Mention a role on each tip, or stop mentioning one.

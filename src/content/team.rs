@@ -1,0 +1,499 @@
+//! A server's own entries: their shapes, the limits they are held to, and reading and writing
+//! them as a TOML file.
+//!
+//! A team entry is shown the way a bundled one of its kind is, so its texts are held to the
+//! limits of the Discord fields they render into ([`super::entry`]'s, the same the bundled
+//! content meets), and never past what a form's text box takes ([`limits::TEXT_INPUT`]), so
+//! whatever fits the form fits the embed. It carries no article: it is credited to the team.
+//! What a member wrote is untrusted; nothing here trusts it past these checks.
+//!
+//! An export is one file in the shape of `content/` (`[[tip]]`, `[[scenario]]` and
+//! `[[statement]]` tables, the same keys minus those that name articles), and an import reads
+//! it with the same diagnostics as `bridgebot check`: every problem at once, each with its
+//! line and what to change.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+
+use super::entry::{Limit, AS_CHOICE, AS_FIELD, AS_PLACEHOLDER, AS_TITLE};
+use super::model::PulseSide;
+use super::scenario::Calls;
+use super::Content;
+use crate::diag::{Diagnostic, SourceFile};
+use crate::limits;
+use crate::model::team::TeamKind;
+use crate::text::char_len;
+
+/// Most tips a server may add: several months of daily tips of its own, and a list an admin can
+/// still page through.
+pub const MAX_TEAM_TIPS: usize = 300;
+/// Most scenarios a server may add.
+pub const MAX_TEAM_SCENARIOS: usize = 200;
+/// Most pulse statements a server may add.
+pub const MAX_TEAM_STATEMENTS: usize = 100;
+/// The largest file `/content import` reads: far more than the caps above need.
+pub const MAX_IMPORT_BYTES: usize = 512 * 1024;
+/// The name of the file `/content export` attaches and `/content import` expects.
+pub const EXPORT_FILE: &str = "team-content.toml";
+
+/// The cap on a server's entries of `kind`.
+pub fn cap(kind: TeamKind) -> usize {
+    match kind {
+        TeamKind::Tip => MAX_TEAM_TIPS,
+        TeamKind::Scenario => MAX_TEAM_SCENARIOS,
+        TeamKind::Statement => MAX_TEAM_STATEMENTS,
+    }
+}
+
+/// A tip body: an embed description, capped by the form's text box, which is shorter.
+const AS_TIP_BODY: Limit = Limit {
+    max: limits::TEXT_INPUT,
+    renders_as: "a form's text box",
+};
+/// A scenario's situation: the question of its poll in `/poll scenario`.
+const AS_POLL_QUESTION: Limit = Limit {
+    max: limits::POLL_QUESTION,
+    renders_as: "a poll question",
+};
+
+/// A team's own tip.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TeamTip {
+    pub title: String,
+    pub body: String,
+}
+
+/// A team's own scenario: the situation, what each response would do, and which it calls for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TeamScenario {
+    pub name: String,
+    pub situation: String,
+    pub leading: String,
+    pub managing: String,
+    pub calls: Calls,
+}
+
+/// A team's own pulse statement, with the side it counts toward.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TeamStatement {
+    pub text: String,
+    pub side: PulseSide,
+    /// Worded negatively, as a bundled statement may be: agreeing is the bad outcome.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub reversed: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !value
+}
+
+/// One team entry's texts, of any kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TeamBody {
+    Tip(TeamTip),
+    Scenario(TeamScenario),
+    Statement(TeamStatement),
+}
+
+/// One text of an entry, the limit it must respect, and what the form calls it.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldRule<'a> {
+    pub field: &'static str,
+    pub text: &'a str,
+    pub limit: Limit,
+}
+
+/// The longest each field of `kind` may be, in the order a form asks them: a form's text box
+/// is capped at these same numbers.
+pub fn field_limits(kind: TeamKind) -> &'static [(&'static str, Limit)] {
+    match kind {
+        TeamKind::Tip => &[("title", AS_TITLE), ("body", AS_TIP_BODY)],
+        TeamKind::Scenario => &[
+            ("name", AS_CHOICE),
+            ("situation", AS_POLL_QUESTION),
+            ("leading", AS_FIELD),
+            ("managing", AS_FIELD),
+        ],
+        TeamKind::Statement => &[("text", AS_PLACEHOLDER)],
+    }
+}
+
+impl TeamBody {
+    pub fn kind(&self) -> TeamKind {
+        match self {
+            TeamBody::Tip(_) => TeamKind::Tip,
+            TeamBody::Scenario(_) => TeamKind::Scenario,
+            TeamBody::Statement(_) => TeamKind::Statement,
+        }
+    }
+
+    /// How the entry is named in a list or a choice: the tip's title, the scenario's name, the
+    /// statement's text.
+    pub fn headline(&self) -> &str {
+        match self {
+            TeamBody::Tip(tip) => &tip.title,
+            TeamBody::Scenario(scenario) => &scenario.name,
+            TeamBody::Statement(statement) => &statement.text,
+        }
+    }
+
+    /// The text two entries are compared by for near-duplicates.
+    fn gist(&self) -> &str {
+        match self {
+            TeamBody::Tip(tip) => &tip.body,
+            TeamBody::Scenario(scenario) => &scenario.situation,
+            TeamBody::Statement(statement) => &statement.text,
+        }
+    }
+
+    /// Every text, with its field name and limit.
+    pub fn texts(&self) -> Vec<FieldRule<'_>> {
+        let values: Vec<&str> = match self {
+            TeamBody::Tip(tip) => vec![&tip.title, &tip.body],
+            TeamBody::Scenario(s) => vec![&s.name, &s.situation, &s.leading, &s.managing],
+            TeamBody::Statement(s) => vec![&s.text],
+        };
+        field_limits(self.kind())
+            .iter()
+            .zip(values)
+            .map(|(&(field, limit), text)| FieldRule { field, text, limit })
+            .collect()
+    }
+
+    /// Every way the entry breaks a limit, each as a problem and what to change; empty when it
+    /// can be kept.
+    pub fn problems(&self) -> Vec<(String, String)> {
+        let mut problems = Vec::new();
+        for rule in self.texts() {
+            let length = char_len(rule.text);
+            if rule.text.trim().is_empty() {
+                problems.push((
+                    format!("`{}` is empty", rule.field),
+                    format!("write the {} (not only spaces)", rule.field),
+                ));
+            } else if length > rule.limit.max {
+                problems.push((
+                    format!(
+                        "`{}` is {length} characters; it is shown as {}, which takes at most {}",
+                        rule.field, rule.limit.renders_as, rule.limit.max
+                    ),
+                    format!(
+                        "shorten the {} to {} characters",
+                        rule.field, rule.limit.max
+                    ),
+                ));
+            }
+        }
+        problems
+    }
+
+    /// The entry's texts with the spaces around each trimmed, as they are kept.
+    pub fn trimmed(mut self) -> TeamBody {
+        let trim = |text: &mut String| *text = text.trim().to_string();
+        match &mut self {
+            TeamBody::Tip(tip) => {
+                trim(&mut tip.title);
+                trim(&mut tip.body);
+            }
+            TeamBody::Scenario(s) => {
+                for text in [
+                    &mut s.name,
+                    &mut s.situation,
+                    &mut s.leading,
+                    &mut s.managing,
+                ] {
+                    trim(text);
+                }
+            }
+            TeamBody::Statement(s) => trim(&mut s.text),
+        }
+        self
+    }
+
+    /// The texts as the store keeps them.
+    pub fn to_json(&self) -> String {
+        let value = match self {
+            TeamBody::Tip(tip) => serde_json::to_string(tip),
+            TeamBody::Scenario(scenario) => serde_json::to_string(scenario),
+            TeamBody::Statement(statement) => serde_json::to_string(statement),
+        };
+        // Plain strings and enums always serialize.
+        value.unwrap_or_default()
+    }
+
+    /// An entry from what the store keeps.
+    pub fn from_json(kind: TeamKind, fields: &str) -> Result<TeamBody, serde_json::Error> {
+        Ok(match kind {
+            TeamKind::Tip => TeamBody::Tip(serde_json::from_str(fields)?),
+            TeamKind::Scenario => TeamBody::Scenario(serde_json::from_str(fields)?),
+            TeamKind::Statement => TeamBody::Statement(serde_json::from_str(fields)?),
+        })
+    }
+}
+
+/// Who a team entry is credited to, in place of an article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credit {
+    /// An admin wrote it.
+    Team,
+    /// A member suggested it: their display name at the time, shown as text (never a mention).
+    SuggestedBy(String),
+}
+
+impl Credit {
+    pub fn of(suggested_by: Option<&str>) -> Credit {
+        suggested_by.map_or(Credit::Team, |name| Credit::SuggestedBy(name.to_string()))
+    }
+}
+
+/// A tip of the daily deck: a bundled one, or one of the server's own with its credit.
+#[derive(Debug, Clone)]
+pub enum AnyTip<'c> {
+    Bundled(&'c super::Tip),
+    Team { tip: TeamTip, credit: Credit },
+}
+
+impl AnyTip<'_> {
+    pub fn title(&self) -> &str {
+        match self {
+            AnyTip::Bundled(tip) => &tip.title,
+            AnyTip::Team { tip, .. } => &tip.title,
+        }
+    }
+}
+
+/// Words of a text, lowercased, for comparing two texts whatever their punctuation.
+fn words(text: &str) -> HashSet<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Whether two texts say nearly the same: at least four fifths of their words in common.
+fn near(a: &HashSet<String>, b: &HashSet<String>) -> bool {
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    let shared = a.intersection(b).count();
+    let all = a.union(b).count();
+    shared * 5 >= all * 4
+}
+
+/// What an entry resembles, for the person adding it: "the bundled tip “…”" or "your team's
+/// tip “…”".
+pub fn resembles<'a>(
+    body: &TeamBody,
+    content: &Content,
+    team: impl IntoIterator<Item = &'a TeamBody>,
+) -> Option<String> {
+    let gist = words(body.gist());
+    let kind = body.kind();
+    let bundled: Vec<(&str, &str)> = match kind {
+        TeamKind::Tip => content
+            .tips
+            .iter()
+            .map(|t| (t.title.as_str(), t.body.as_str()))
+            .collect(),
+        TeamKind::Scenario => content
+            .scenarios
+            .iter()
+            .map(|s| (s.name.as_str(), s.situation.as_str()))
+            .collect(),
+        TeamKind::Statement => content
+            .statements
+            .iter()
+            .map(|s| (s.text.as_str(), s.text.as_str()))
+            .collect(),
+    };
+    let singular = kind.as_str();
+    if let Some((name, _)) = bundled.iter().find(|(_, text)| near(&gist, &words(text))) {
+        return Some(format!("the bundled {singular} “{name}”"));
+    }
+    team.into_iter()
+        .filter(|other| other.kind() == kind)
+        .find(|other| near(&gist, &words(other.gist())))
+        .map(|other| format!("your team's {singular} “{}”", other.headline()))
+}
+
+/// The export file: every entry in the shape of `content/`, tips first.
+pub fn to_toml(entries: &[TeamBody]) -> String {
+    let mut out = String::from(
+        "# This server's own bridgebot content, in the shape of bridgebot's content/ files.\n\
+         # Edit it and give it back with /content import: the whole file is added, or nothing.\n",
+    );
+    for kind in TeamKind::ALL {
+        for body in entries.iter().filter(|b| b.kind() == kind) {
+            let table = match body {
+                TeamBody::Tip(tip) => toml::to_string(tip),
+                TeamBody::Scenario(scenario) => toml::to_string(scenario),
+                TeamBody::Statement(statement) => toml::to_string(statement),
+            };
+            out.push_str(&format!("\n[[{}]]\n", kind.as_str()));
+            out.push_str(&table.unwrap_or_default());
+        }
+    }
+    out
+}
+
+/// Reads an import: every entry, or every problem at once with its line and what to change.
+/// `file` is the name the diagnostics use.
+pub fn from_toml(file: &str, text: &str) -> Result<Vec<TeamBody>, Vec<Diagnostic>> {
+    let source = SourceFile::new(file, text);
+    let (table, mut problems) = source.parse();
+    let mut found = Vec::new();
+    for (key, value) in table.into_inner() {
+        let Some(kind) = TeamKind::from_stored(key.get_ref()) else {
+            problems.push(source.diagnostic(
+                &key.span(),
+                format!("`{}` is not a kind of entry a team can add", key.get_ref()),
+                "use [[tip]], [[scenario]] or [[statement]] entries only",
+            ));
+            continue;
+        };
+        let span = value.span();
+        let toml::de::DeValue::Array(array) = value.into_inner() else {
+            problems.push(source.diagnostic(
+                &span,
+                format!("`{}` must be a list of entries", kind.as_str()),
+                format!(
+                    "write each entry under its own [[{}]] header",
+                    kind.as_str()
+                ),
+            ));
+            continue;
+        };
+        for element in array.iter().cloned() {
+            let at = source.locate(element.span().start);
+            let body = match kind {
+                TeamKind::Tip => source.deserialize(element).map(TeamBody::Tip),
+                TeamKind::Scenario => source.deserialize(element).map(TeamBody::Scenario),
+                TeamKind::Statement => source.deserialize(element).map(TeamBody::Statement),
+            };
+            match body {
+                Ok(body) => {
+                    let entry = problems.len();
+                    for (problem, fix) in body.problems() {
+                        problems
+                            .push(at.diagnostic(format!("this {}: {problem}", kind.as_str()), fix));
+                    }
+                    if problems.len() == entry {
+                        found.push((at, body.trimmed()));
+                    }
+                }
+                Err(problem) => problems.push(problem),
+            }
+        }
+    }
+    if found.is_empty() && problems.is_empty() {
+        problems.push(source.locate(0).diagnostic(
+            "the file holds no entries",
+            "add [[tip]], [[scenario]] or [[statement]] entries (export first to see the shape)",
+        ));
+    }
+    if problems.is_empty() {
+        found.sort_by_key(|(at, body)| (body.kind(), at.line));
+        Ok(found.into_iter().map(|(_, body)| body).collect())
+    } else {
+        problems.sort_by_key(|d| (d.line, d.column));
+        Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tip(title: &str, body: &str) -> TeamBody {
+        TeamBody::Tip(TeamTip {
+            title: title.into(),
+            body: body.into(),
+        })
+    }
+
+    #[test]
+    fn empty_blank_and_over_long_fields_are_each_reported_with_the_limit() {
+        let problems = tip("   ", &"x".repeat(limits::TEXT_INPUT + 1)).problems();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].0.contains("`title` is empty"), "{problems:?}");
+        assert!(
+            problems[1].0.contains(&limits::TEXT_INPUT.to_string()),
+            "{problems:?}"
+        );
+        assert!(tip(
+            "Name who can say stop",
+            "Before a release, name who can say stop."
+        )
+        .problems()
+        .is_empty());
+    }
+
+    #[test]
+    fn every_field_limit_fits_a_form_text_box() {
+        for kind in TeamKind::ALL {
+            for (field, limit) in field_limits(kind) {
+                assert!(limit.max <= limits::TEXT_INPUT, "{field}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_near_copy_of_a_bundled_or_team_entry_names_what_it_resembles() {
+        let content = Content::bundled().expect("bundled");
+        let bundled = &content.tips[0];
+        let copy = tip("Mine", &format!("{}!", bundled.body.to_uppercase()));
+        let said = resembles(&copy, &content, []).expect("resembles");
+        assert!(said.contains(bundled.title.as_str()), "{said}");
+        let ours = tip(
+            "Stop",
+            "Before a release, name the one person who can say stop.",
+        );
+        let again = tip(
+            "Stop again",
+            "before a release name the one person who can say stop",
+        );
+        let said = resembles(&again, &content, [&ours]).expect("resembles");
+        assert!(said.contains("your team's tip “Stop”"), "{said}");
+        let other = tip(
+            "Other",
+            "Celebrate a finished project with the whole team today.",
+        );
+        assert_eq!(resembles(&other, &content, [&ours]), None);
+    }
+
+    #[test]
+    fn an_export_reads_back_as_the_same_entries() {
+        let entries = vec![
+            tip("Say stop", "Before a release, name who can say \"stop\"."),
+            TeamBody::Scenario(TeamScenario {
+                name: "Late release".into(),
+                situation: "The release slips a week.".into(),
+                leading: "Explain why it matters.".into(),
+                managing: "Re-plan the week.".into(),
+                calls: Calls::Managing,
+            }),
+            TeamBody::Statement(TeamStatement {
+                text: "I knew what mattered most this week.".into(),
+                side: PulseSide::Leading,
+                reversed: false,
+            }),
+        ];
+        let file = to_toml(&entries);
+        assert_eq!(from_toml(EXPORT_FILE, &file).expect("reads back"), entries);
+    }
+
+    #[test]
+    fn an_import_reports_every_mistake_with_its_line() {
+        let file = "[[tip]]\ntitle = \"\"\nbody = \"ok\"\n\n[[tip]]\ntitle = \"t\"\nbdy = \"x\"\n\n[[quote]]\ntext = \"q\"\n";
+        let problems = from_toml("f.toml", file).expect_err("three mistakes");
+        let lines: Vec<usize> = problems.iter().map(|d| d.line).collect();
+        assert_eq!(lines.len(), 3, "{problems:?}");
+        assert_eq!(lines[0], 1);
+        assert!(problems.iter().all(|d| !d.fix.is_empty()));
+        assert!(from_toml("f.toml", "not toml at all [").is_err());
+    }
+}

@@ -1,0 +1,262 @@
+//! A server's own entries as they are shown, and every word of the `/content` commands.
+//!
+//! A team entry looks like a bundled one of its kind; where a bundled entry names its articles,
+//! a team entry is credited to the team, or to the member who suggested it, by name and as
+//! plain text (a footer never renders a mention, and every message goes out with no allowed
+//! mentions).
+
+use super::{Accent, Embed, Reply};
+use crate::content::team::{Credit, TeamBody, TeamTip};
+use crate::diag::Diagnostic;
+use crate::limits;
+use crate::model::server::ContentMix;
+use crate::model::team::{TeamEntry, TeamKind};
+use crate::text::{clip, echo};
+
+/// The footer of a team entry, in place of its articles.
+pub fn credit_line(credit: &Credit) -> String {
+    match credit {
+        Credit::Team => "From your team".to_string(),
+        Credit::SuggestedBy(name) => format!("Suggested by {}", echo(name)),
+    }
+}
+
+/// One of the team's tips, as posted each day.
+pub fn team_tip_embed(tip: &TeamTip, credit: &Credit) -> Embed {
+    Embed {
+        title: Some(tip.title.clone()),
+        description: Some(tip.body.clone()),
+        fields: Vec::new(),
+        footer: Some(credit_line(credit)),
+        accent: Accent::Both,
+    }
+}
+
+/// Any team entry as it would appear: a tip as posted, a scenario's situation with both
+/// responses and what it calls for, a statement with its side.
+pub fn team_entry_embed(body: &TeamBody, credit: &Credit) -> Embed {
+    match body {
+        TeamBody::Tip(tip) => team_tip_embed(tip, credit),
+        TeamBody::Scenario(scenario) => Embed {
+            title: Some(scenario.name.clone()),
+            description: Some(scenario.situation.clone()),
+            fields: vec![
+                super::Field::inline("Leading would", scenario.leading.as_str()),
+                super::Field::inline("Managing would", scenario.managing.as_str()),
+                super::Field::new(
+                    format!("It calls for: {}", scenario.calls.label()),
+                    "as your team decided",
+                ),
+            ],
+            footer: Some(credit_line(credit)),
+            accent: Accent::Both,
+        },
+        TeamBody::Statement(statement) => Embed {
+            title: Some("Team pulse statement".into()),
+            description: Some(statement.text.clone()),
+            fields: vec![super::Field::inline(
+                "Counts toward",
+                statement.side.label(),
+            )],
+            footer: Some(credit_line(credit)),
+            accent: Accent::Both,
+        },
+    }
+}
+
+/// `/content add` done: the entry as it will appear.
+pub fn added(body: &TeamBody) -> Reply {
+    Reply {
+        text: Some(format!(
+            "Added to your team's {}. This is how it will appear:",
+            body.kind().plural()
+        )),
+        ..Reply::embed(team_entry_embed(body, &Credit::Team))
+    }
+    .ephemeral()
+}
+
+/// `/content edit` done.
+pub fn edited(body: &TeamBody) -> Reply {
+    Reply {
+        text: Some("Saved. This is how it will appear:".into()),
+        ..Reply::embed(team_entry_embed(body, &Credit::Team))
+    }
+    .ephemeral()
+}
+
+/// `/content remove` done.
+pub fn removed(kind: TeamKind, headline: &str) -> Reply {
+    Reply::private_note(format!(
+        "Removed “{}” from your team's {}. It will not be posted again.",
+        echo(headline),
+        kind.plural()
+    ))
+}
+
+/// The entry a `/content edit` or `/content remove` names is not the server's.
+pub const NO_SUCH_ENTRY: &str =
+    "Your team has no such entry. Pick one from the list Discord offers as you type.";
+
+/// What the form's texts break, each with what to change.
+pub fn invalid(problems: &[(String, String)]) -> String {
+    let lines: Vec<String> = problems
+        .iter()
+        .map(|(problem, fix)| format!("• {problem}: {fix}."))
+        .collect();
+    format!("Nothing was saved:\n{}", lines.join("\n"))
+}
+
+/// The server already holds `cap` entries of `kind`.
+pub fn over_cap(kind: TeamKind, holds: usize, adding: usize, cap: usize) -> String {
+    format!(
+        "Nothing was added: a server can keep at most {cap} {} of its own, and yours has {holds} (adding {adding}). Remove some with `/content remove` first.",
+        kind.plural()
+    )
+}
+
+/// A near-copy of an entry the server or the bot already has.
+pub fn duplicate(resembles: &str) -> String {
+    format!("Nothing was saved: this is nearly the same as {resembles}. Change it so it says something of its own.")
+}
+
+/// `/content mix` done.
+pub fn mix_set(mix: ContentMix) -> Reply {
+    Reply::private_note(match mix {
+        ContentMix::Both => "The daily tip now draws from the bundled tips and your team's own.",
+        ContentMix::TeamOnly => "The daily tip now draws only from your team's own tips (the bundled ones while your team has none).",
+        ContentMix::BundledOnly => "The daily tip now draws only from the bundled tips; your team's own stay saved.",
+    })
+}
+
+/// Entries listed per page of `/content list`.
+pub const PAGE_SIZE: usize = 10;
+
+/// One page of `/content list`: numbered headlines with who added them and when.
+pub fn list_page(kind: Option<TeamKind>, entries: &[(TeamEntry, TeamBody)], page: usize) -> Reply {
+    let what = kind.map_or("entries", TeamKind::plural);
+    if entries.is_empty() {
+        return Reply::private_note(format!(
+            "Your team has no {what} of its own yet. Add one with `/content add`."
+        ));
+    }
+    let pages = entries.len().div_ceil(PAGE_SIZE);
+    let page = page.min(pages - 1);
+    let lines: Vec<String> = entries
+        .iter()
+        .enumerate()
+        .skip(page * PAGE_SIZE)
+        .take(PAGE_SIZE)
+        .map(|(n, (entry, body))| {
+            let by = entry
+                .suggested_by
+                .as_deref()
+                .map(|name| format!("suggested by {}", echo(name)))
+                .unwrap_or_else(|| format!("added by <@{}>", entry.added_by));
+            format!(
+                "{}. **{}** ({}) · {by} · <t:{}:d>",
+                n + 1,
+                clip(body.headline(), 80),
+                entry.kind.as_str(),
+                entry.added_at.as_second()
+            )
+        })
+        .collect();
+    Reply::embed(Embed {
+        title: Some(format!("Your team's {what}")),
+        description: Some(clip(&lines.join("\n"), limits::EMBED_DESCRIPTION)),
+        fields: Vec::new(),
+        footer: Some(format!(
+            "Page {} of {pages} · {} in all · /content list page:<n> for another page",
+            page + 1,
+            entries.len()
+        )),
+        accent: Accent::Neutral,
+    })
+    .ephemeral()
+}
+
+/// `/content export`: the file, and what it holds.
+pub fn export(file_name: &str, toml: String, count: usize) -> Reply {
+    Reply::private_note(format!(
+        "Your team's {count} entries, in the shape of bridgebot's content files. Edit and give the file back with `/content import`."
+    ))
+    .with_attachment(file_name, toml.into_bytes())
+}
+
+/// `/content import` done.
+pub fn imported(count: usize) -> Reply {
+    Reply::private_note(format!(
+        "Imported {count} entries. They are in the rotation from the next post."
+    ))
+}
+
+/// `/content import` refused: every problem, each with its line and what to change.
+pub fn not_imported(problems: &[Diagnostic]) -> Reply {
+    let lines: Vec<String> = problems.iter().map(|d| format!("{d}")).collect();
+    Reply::embed(Embed {
+        title: Some(format!(
+            "Nothing was imported: {} problem{} found",
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" }
+        )),
+        description: Some(clip(
+            &format!("```\n{}\n```", lines.join("\n").replace('`', "'")),
+            limits::EMBED_DESCRIPTION,
+        )),
+        fields: Vec::new(),
+        footer: Some(
+            "Fix these in the file and import it again: the whole file is added, or nothing."
+                .into(),
+        ),
+        accent: Accent::Neutral,
+    })
+    .ephemeral()
+}
+
+/// The attachment given to `/content import` cannot be read as an export.
+pub fn unreadable_file(why: &str) -> String {
+    format!("Nothing was imported: {why}. Attach the `.toml` file `/content export` gives (at most {} KB), edited as you like.", crate::content::team::MAX_IMPORT_BYTES / 1024)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_suggesters_name_is_credited_as_text_that_cannot_ping_or_break_the_line() {
+        let line = credit_line(&Credit::SuggestedBy("<@123>\n`x`".into()));
+        assert!(line.starts_with("Suggested by "), "{line}");
+        assert!(!line.contains('\n') && !line.contains('`'), "{line}");
+        assert_eq!(credit_line(&Credit::Team), "From your team");
+    }
+
+    #[test]
+    fn a_full_list_page_fits_one_message() {
+        let body = TeamBody::Tip(TeamTip {
+            title: "t".repeat(limits::EMBED_TITLE),
+            body: "b".into(),
+        });
+        let entry = TeamEntry {
+            id: 1,
+            guild_id: 1,
+            kind: TeamKind::Tip,
+            fields: String::new(),
+            added_by: u64::MAX,
+            suggested_by: Some("n".repeat(200)),
+            added_at: jiff::Timestamp::UNIX_EPOCH,
+        };
+        let entries = vec![(entry, body); PAGE_SIZE * 3];
+        let reply = list_page(None, &entries, 2);
+        assert!(
+            reply.limit_problems().is_empty(),
+            "{:?}",
+            reply.limit_problems()
+        );
+        assert!(reply.embeds[0]
+            .footer
+            .as_deref()
+            .unwrap_or("")
+            .contains("Page 3 of 3"));
+    }
+}
