@@ -266,6 +266,69 @@ impl AnyTip<'_> {
     }
 }
 
+impl TeamBody {
+    /// An entry from a form: `pick` is what the command chose before the form opened (a
+    /// scenario's `calls`, a statement's side with `-reversed` when worded negatively), `text`
+    /// what was typed in the text box of each field. `None` when `pick` is not a choice the
+    /// command offers.
+    pub fn from_form(
+        kind: TeamKind,
+        pick: &str,
+        text: impl Fn(&str) -> String,
+    ) -> Option<TeamBody> {
+        Some(match kind {
+            TeamKind::Tip => TeamBody::Tip(TeamTip {
+                title: text("title"),
+                body: text("body"),
+            }),
+            TeamKind::Scenario => TeamBody::Scenario(TeamScenario {
+                name: text("name"),
+                situation: text("situation"),
+                leading: text("leading"),
+                managing: text("managing"),
+                calls: Calls::ALL.into_iter().find(|c| c.id() == pick)?,
+            }),
+            TeamKind::Statement => {
+                let (side, reversed) = match pick.strip_suffix("-reversed") {
+                    Some(side) => (side, true),
+                    None => (pick, false),
+                };
+                TeamBody::Statement(TeamStatement {
+                    text: text("text"),
+                    side: PulseSide::BOTH
+                        .into_iter()
+                        .find(|s| s.label().eq_ignore_ascii_case(side))?,
+                    reversed,
+                })
+            }
+        })
+    }
+
+    /// What the form's custom id carries for this entry (see [`TeamBody::from_form`]).
+    pub fn pick(&self) -> String {
+        match self {
+            TeamBody::Tip(_) => String::new(),
+            TeamBody::Scenario(s) => s.calls.id().to_string(),
+            TeamBody::Statement(s) => {
+                let side = s.side.label().to_lowercase();
+                if s.reversed {
+                    format!("{side}-reversed")
+                } else {
+                    side
+                }
+            }
+        }
+    }
+
+    /// The value of a form field, to prefill the form that edits it.
+    pub fn field(&self, field: &str) -> Option<&str> {
+        self.texts()
+            .into_iter()
+            .find(|rule| rule.field == field)
+            .map(|rule| rule.text)
+    }
+}
+
 /// Words of a text, lowercased, for comparing two texts whatever their punctuation.
 fn words(text: &str) -> HashSet<String> {
     text.split(|c: char| !c.is_alphanumeric())
@@ -430,6 +493,23 @@ mod tests {
         )
         .problems()
         .is_empty());
+    }
+
+    #[test]
+    fn a_form_reads_back_what_its_pick_and_fields_say() {
+        let statement = TeamBody::Statement(TeamStatement {
+            text: "My work waited on a decision.".into(),
+            side: PulseSide::Managing,
+            reversed: true,
+        });
+        let read = TeamBody::from_form(TeamKind::Statement, &statement.pick(), |f| {
+            statement.field(f).unwrap_or_default().to_string()
+        });
+        assert_eq!(read, Some(statement));
+        assert_eq!(
+            TeamBody::from_form(TeamKind::Scenario, "sideways", |_| "x".into()),
+            None
+        );
     }
 
     #[test]

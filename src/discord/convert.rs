@@ -121,3 +121,40 @@ pub fn poll_message(poll: &TimedPoll) -> CreateMessage {
         .poll(poll)
         .allowed_mentions(no_mentions())
 }
+
+/// A form of text boxes, as Discord's modal.
+pub fn modal(form: &crate::reply::team::Form) -> serenity::CreateModal {
+    let rows = form
+        .boxes
+        .iter()
+        .map(|text_box| {
+            let style = if text_box.paragraph {
+                serenity::InputTextStyle::Paragraph
+            } else {
+                serenity::InputTextStyle::Short
+            };
+            let mut input = serenity::CreateInputText::new(style, text_box.label, text_box.field)
+                .max_length(u16::try_from(text_box.max).unwrap_or(u16::MAX))
+                .required(true);
+            if let Some(value) = &text_box.value {
+                input = input.value(value);
+            }
+            CreateActionRow::InputText(input)
+        })
+        .collect();
+    serenity::CreateModal::new(&form.custom_id, &form.title).components(rows)
+}
+
+/// A reply as the message answering an interaction (a form's submit), mentioning nobody.
+pub fn interaction_message(reply: &Reply) -> serenity::CreateInteractionResponseMessage {
+    let mut message = serenity::CreateInteractionResponseMessage::new()
+        .embeds(reply.embeds.iter().map(embed).collect())
+        .components(components(reply))
+        .files(attachments(reply))
+        .ephemeral(reply.ephemeral)
+        .allowed_mentions(no_mentions());
+    if let Some(text) = &reply.text {
+        message = message.content(text);
+    }
+    message
+}

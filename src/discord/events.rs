@@ -1,7 +1,7 @@
 //! Gateway events that are not slash commands: button clicks, and start-up.
 
 use poise::serenity_prelude as serenity;
-use serenity::{ComponentInteraction, FullEvent, Interaction};
+use serenity::{ComponentInteraction, FullEvent, Interaction, ModalInteraction};
 use tracing::{debug, error, info, warn};
 
 use super::{answers, BotError, Data, APOLOGY};
@@ -31,6 +31,9 @@ pub async fn handle(
         FullEvent::InteractionCreate {
             interaction: Interaction::Component(component),
         } => on_button(ctx, component, data).await?,
+        FullEvent::InteractionCreate {
+            interaction: Interaction::Modal(modal),
+        } => on_form(ctx, modal, data).await,
         // A poll message changed: perhaps it ended. The keeper looks (only at its own polls).
         FullEvent::MessageUpdate { event, .. } => data.keeper.check(event.id.get()),
         _ => {}
@@ -57,6 +60,8 @@ async fn on_button(
     let answered = match click {
         CustomId::Form(form) => super::pulse_form::handle(ctx, component, data, form).await,
         CustomId::Action(action) => answer_click(ctx, component, data, &action).await,
+        // Forms are submitted, never clicked.
+        CustomId::Team(_) => return Ok(()),
     };
     let outcome = match answered {
         Ok(()) => Outcome::Answered,
@@ -73,6 +78,36 @@ async fn on_button(
     };
     crate::metrics::interaction("button", outcome, Some(in_flight.elapsed()));
     Ok(())
+}
+
+/// A submitted form of ours: answered like a click, a mistake with its words and a failure
+/// with the apology, both privately.
+async fn on_form(ctx: &serenity::Context, modal: &ModalInteraction, data: &Data) {
+    let custom_id = &modal.data.custom_id;
+    let Some(CustomId::Team(form)) = CustomId::parse(custom_id) else {
+        debug!(%custom_id, "a form this bot did not make");
+        return;
+    };
+    let in_flight = data.in_flight.start();
+    let outcome = match super::team::submitted(ctx, modal, data, form).await {
+        Ok(()) => Outcome::Answered,
+        Err(BotError::User(mistake)) => {
+            tell_form(ctx, modal, &mistake.to_string()).await;
+            Outcome::UserError
+        }
+        Err(error) => {
+            error!(%error, %custom_id, "form failed");
+            tell_form(ctx, modal, APOLOGY).await;
+            Outcome::Failed
+        }
+    };
+    crate::metrics::interaction("form", outcome, Some(in_flight.elapsed()));
+}
+
+async fn tell_form(ctx: &serenity::Context, modal: &ModalInteraction, text: &str) {
+    if let Err(error) = super::team::answer(ctx, modal, &Reply::private_note(text)).await {
+        warn!(%error, "could not answer a form");
+    }
 }
 
 async fn answer_click(

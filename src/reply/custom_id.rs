@@ -6,6 +6,8 @@
 //! pulse's private answer form ([`FormId`]) share the prefix, so they share the codec, and a
 //! tag can never mean two things.
 
+use crate::model::team::TeamKind;
+
 /// The prefix of every custom id this bot makes.
 const PREFIX: &str = "bb";
 
@@ -41,6 +43,17 @@ pub enum FormId {
     },
 }
 
+/// A form (modal) for a server's own entry; what the command chose before it opened (a
+/// scenario's call, a statement's side) rides in its custom id, so the submit needs nothing
+/// kept in between.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TeamForm {
+    /// `/content add`: a new entry of `kind`; `pick` is `""` for a tip.
+    Add { kind: TeamKind, pick: String },
+    /// `/content edit`: new texts for the server's entry `id`.
+    Edit { id: i64 },
+}
+
 /// What a custom id of this bot stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CustomId {
@@ -48,6 +61,8 @@ pub enum CustomId {
     Action(Action),
     /// A select or Submit of a pulse's private answer form.
     Form(FormId),
+    /// A form for a server's own entry.
+    Team(TeamForm),
 }
 
 impl CustomId {
@@ -67,6 +82,10 @@ impl CustomId {
                 chosen,
             }) => ("pp", format!("{pulse}:{index}:{chosen}")),
             CustomId::Form(FormId::Submit { pulse, chosen }) => ("ps", format!("{pulse}:{chosen}")),
+            CustomId::Team(TeamForm::Add { kind, pick }) => {
+                ("ta", format!("{}:{pick}", kind.as_str()))
+            }
+            CustomId::Team(TeamForm::Edit { id }) => ("te", id.to_string()),
         };
         format!("{PREFIX}:{tag}:{fields}")
     }
@@ -86,6 +105,18 @@ impl CustomId {
             },
             "pp" => return pick(fields).map(CustomId::Form),
             "ps" => return submit(fields).map(CustomId::Form),
+            "ta" => {
+                let (kind, pick) = fields.split_once(':')?;
+                return Some(CustomId::Team(TeamForm::Add {
+                    kind: TeamKind::from_stored(kind)?,
+                    pick: pick.to_string(),
+                }));
+            }
+            "te" => {
+                return Some(CustomId::Team(TeamForm::Edit {
+                    id: fields.parse().ok()?,
+                }))
+            }
             _ => return None,
         };
         Some(CustomId::Action(action))
@@ -136,7 +167,7 @@ impl Action {
     pub fn parse(custom_id: &str) -> Option<Action> {
         match CustomId::parse(custom_id)? {
             CustomId::Action(action) => Some(action),
-            CustomId::Form(_) => None,
+            CustomId::Form(_) | CustomId::Team(_) => None,
         }
     }
 }
@@ -151,7 +182,7 @@ impl FormId {
     pub fn parse(custom_id: &str) -> Option<FormId> {
         match CustomId::parse(custom_id)? {
             CustomId::Form(form) => Some(form),
-            CustomId::Action(_) => None,
+            CustomId::Action(_) | CustomId::Team(_) => None,
         }
     }
 }
@@ -236,6 +267,14 @@ mod tests {
                 }),
                 "bb:ps:7:34",
             ),
+            (
+                CustomId::Team(TeamForm::Add {
+                    kind: TeamKind::Scenario,
+                    pick: "managing".into(),
+                }),
+                "bb:ta:scenario:managing",
+            ),
+            (CustomId::Team(TeamForm::Edit { id: 12 }), "bb:te:12"),
         ];
         for (id, text) in ids {
             assert_eq!(id.encode(), text);

@@ -64,6 +64,69 @@ pub fn team_entry_embed(body: &TeamBody, credit: &Credit) -> Embed {
     }
 }
 
+/// A form (modal) of text boxes, as plain data: `discord::convert` builds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Form {
+    pub custom_id: String,
+    pub title: String,
+    pub boxes: Vec<TextBox>,
+}
+
+/// One text box of a form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextBox {
+    /// The field it fills (`title`, `body`...), as the form's submit names it.
+    pub field: &'static str,
+    pub label: &'static str,
+    /// The most characters it takes: the limit the field is held to.
+    pub max: usize,
+    /// Several lines rather than one.
+    pub paragraph: bool,
+    /// What it shows filled in, when editing.
+    pub value: Option<String>,
+}
+
+fn label(field: &str) -> (&'static str, bool) {
+    match field {
+        "title" => ("Title", false),
+        "body" => ("The tip", true),
+        "name" => ("A short name", false),
+        "situation" => ("The situation", true),
+        "leading" => ("What leading would do", true),
+        "managing" => ("What managing would do", true),
+        _ => ("The statement", true),
+    }
+}
+
+/// The form that adds (or, with `prefill`, edits) an entry of `kind`.
+pub fn form(kind: TeamKind, custom_id: String, prefill: Option<&TeamBody>) -> Form {
+    let verb = if prefill.is_some() { "Edit" } else { "Add" };
+    let noun = match kind {
+        TeamKind::Tip => "tip",
+        TeamKind::Scenario => "scenario",
+        TeamKind::Statement => "pulse statement",
+    };
+    Form {
+        custom_id,
+        title: format!("{verb} your team's {noun}"),
+        boxes: crate::content::team::field_limits(kind)
+            .iter()
+            .map(|(field, limit)| {
+                let (label, paragraph) = label(field);
+                TextBox {
+                    field,
+                    label,
+                    max: limit.max,
+                    paragraph,
+                    value: prefill
+                        .and_then(|body| body.field(field))
+                        .map(str::to_string),
+                }
+            })
+            .collect(),
+    }
+}
+
 /// `/content add` done: the entry as it will appear.
 pub fn added(body: &TeamBody) -> Reply {
     Reply {
@@ -229,6 +292,23 @@ mod tests {
         assert!(line.starts_with("Suggested by "), "{line}");
         assert!(!line.contains('\n') && !line.contains('`'), "{line}");
         assert_eq!(credit_line(&Credit::Team), "From your team");
+    }
+
+    #[test]
+    fn every_form_fits_discords_limits_for_forms() {
+        for kind in TeamKind::ALL {
+            let form = form(kind, "bb:ta:tip:".into(), None);
+            assert!(
+                form.title.chars().count() <= limits::MODAL_TITLE,
+                "{}",
+                form.title
+            );
+            assert!(!form.boxes.is_empty() && form.boxes.len() <= limits::ACTION_ROWS);
+            for text_box in &form.boxes {
+                assert!(text_box.label.chars().count() <= limits::TEXT_INPUT_LABEL);
+                assert!(text_box.max <= limits::TEXT_INPUT);
+            }
+        }
     }
 
     #[test]

@@ -23,7 +23,7 @@ const MAY_USE: &[(&str, &[&str])] = &[
     ("log", &["config"]),
     ("chart", &[]),
     // The pure core.
-    ("content", &["diag", "limits", "text"]),
+    ("content", &["diag", "limits", "model", "text"]),
     ("pulse", &["chart", "content"]),
     (
         "reply",

@@ -25,4 +25,5 @@ mod scenarios;
 mod shards;
 mod shutdown;
 mod startup;
+mod team_content;
 mod tips;

@@ -22,6 +22,8 @@ const TYPE_COMMAND: u8 = 2;
 const TYPE_COMPONENT: u8 = 3;
 /// Interaction type: autocomplete.
 const TYPE_AUTOCOMPLETE: u8 = 4;
+/// Interaction type: a modal (form) submitted.
+const TYPE_MODAL_SUBMIT: u8 = 5;
 
 /// An interaction the fake sent, as a test refers to it afterwards.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -528,6 +530,50 @@ impl ButtonClick {
                 None => json!({"custom_id": custom_id, "component_type": 2}),
             };
             (data, Some(message_id))
+        })
+    }
+}
+
+/// A form (modal) submitted, about to be injected; see [`FakeDiscord::submit_modal`].
+#[must_use = "call .send().await to inject the interaction"]
+pub struct ModalSubmit {
+    fd: FakeDiscord,
+    custom_id: String,
+    fields: Vec<(String, String)>,
+    origin: Origin,
+}
+
+impl ModalSubmit {
+    pub(crate) fn new(fd: FakeDiscord, custom_id: &str) -> Self {
+        Self {
+            fd,
+            custom_id: custom_id.to_string(),
+            fields: Vec::new(),
+            origin: Origin::default(),
+        }
+    }
+
+    /// What the person typed in the text box `custom_id` (one action row each, as Discord
+    /// sends them).
+    pub fn field(mut self, custom_id: &str, value: &str) -> Self {
+        self.fields.push((custom_id.to_string(), value.to_string()));
+        self
+    }
+
+    origin_setters!();
+
+    /// Sends the INTERACTION_CREATE (type 5, a modal submit) to the bot.
+    pub async fn send(self) -> InteractionRef {
+        let custom_id = self.custom_id.clone();
+        let rows: Vec<Value> = self
+            .fields
+            .iter()
+            .map(|(id, value)| {
+                json!({"type": 1, "components": [{"type": 4, "custom_id": id, "value": value}]})
+            })
+            .collect();
+        send(&self.fd, TYPE_MODAL_SUBMIT, &self.origin, move |_| {
+            (json!({"custom_id": custom_id, "components": rows}), None)
         })
     }
 }

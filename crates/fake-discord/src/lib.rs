@@ -73,7 +73,9 @@ use tokio::sync::watch;
 
 pub use crate::faults::{Fault, RouteMatcher};
 pub use crate::ids::*;
-pub use crate::interactions::{Autocomplete, ButtonClick, InteractionRef, SlashCommand};
+pub use crate::interactions::{
+    Autocomplete, ButtonClick, InteractionRef, ModalSubmit, SlashCommand,
+};
 pub use crate::multipart::UploadedFile;
 pub use crate::record::{Direction, Frame, Mark, RecordedRequest, Violation, DEFAULT_WAIT};
 pub use crate::world::{ChannelKind, GuildShape, Overwrite, OverwriteTarget};
@@ -504,6 +506,11 @@ impl FakeDiscord {
     /// A button click to inject: `fd.click("again").on_original(&reply).send().await`.
     pub fn click(&self, custom_id: &str) -> ButtonClick {
         ButtonClick::new(self.clone(), custom_id)
+    }
+
+    /// A form (modal) submit to inject: `fd.submit_modal("bb:…").field("title", "x").send().await`.
+    pub fn submit_modal(&self, custom_id: &str) -> ModalSubmit {
+        ModalSubmit::new(self.clone(), custom_id)
     }
 
     /// Sends any op 0 dispatch (`"MESSAGE_UPDATE"`, `"GUILD_DELETE"`...); returns its sequence

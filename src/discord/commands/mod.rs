@@ -2,6 +2,7 @@
 
 mod admin;
 mod channels;
+mod content;
 mod digest;
 mod grammar;
 mod library;
@@ -87,6 +88,7 @@ pub fn all_commands() -> Vec<Command> {
         (polls::polls(), Managers),
         (pulse::pulse(), Managers),
         (digest::digest(), Managers),
+        (content::content(), Managers),
         (admin::admin(), Owners),
         (library::help(), Everyone),
     ]

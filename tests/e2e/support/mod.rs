@@ -398,6 +398,44 @@ impl TestBot {
             .await
     }
 
+    /// Autocomplete of `/command sub option` with `typed` so far: the choices, as
+    /// `(name, value)`.
+    pub async fn autocomplete_sub(
+        &self,
+        command: &str,
+        sub: &str,
+        option: &str,
+        typed: &str,
+    ) -> Vec<(String, String)> {
+        let request = self
+            .fake
+            .autocomplete(command)
+            .subcommand(sub)
+            .focused(option, typed)
+            .as_user(fake_discord::ADMIN_ID);
+        self.ask(request).await.choices()
+    }
+
+    /// The value Discord sends for the choice labelled `label` of `/command sub option` (a
+    /// subcommand's option), read from the command as the bot registered it.
+    pub fn sub_choice_value(&self, command: &str, sub: &str, option: &str, label: &str) -> Value {
+        let commands = self.fake.registered_commands();
+        let choices = commands
+            .iter()
+            .find(|c| c["name"] == command)
+            .and_then(|c| c["options"].as_array())
+            .and_then(|subs| subs.iter().find(|s| s["name"] == sub))
+            .and_then(|s| s["options"].as_array())
+            .and_then(|options| options.iter().find(|o| o["name"] == option))
+            .and_then(|o| o["choices"].as_array())
+            .unwrap_or_else(|| panic!("/{command} {sub} {option} was registered with choices"));
+        choices
+            .iter()
+            .find(|c| c["name"] == label)
+            .map(|c| c["value"].clone())
+            .unwrap_or_else(|| panic!("/{command} {sub} {option} has no choice {label:?}"))
+    }
+
     /// The value Discord sends for the choice labelled `label` of `/command option`, read from
     /// the command as the bot registered it (poise sends choices as INTEGER 0..n).
     pub fn choice_value(&self, command: &str, option: &str, label: &str) -> Value {
@@ -430,6 +468,12 @@ impl Inject for SlashCommand {
 }
 
 impl Inject for Autocomplete {
+    fn inject(self) -> impl Future<Output = InteractionRef> + Send {
+        self.send()
+    }
+}
+
+impl Inject for fake_discord::ModalSubmit {
     fn inject(self) -> impl Future<Output = InteractionRef> + Send {
         self.send()
     }

@@ -1,0 +1,252 @@
+//! `/content`: a server's own tips, scenarios and pulse statements (admins). Adding and editing
+//! open a form (`discord::team` saves its submit); the rest answer at once, privately.
+
+use poise::serenity_prelude as serenity;
+
+use super::{guild, send};
+use crate::content::team::{self as rules, TeamBody, EXPORT_FILE};
+use crate::content::{Calls, PulseSide};
+use crate::discord::team::{entries, open_form};
+use crate::discord::{BotError, Context, SlashContext};
+use crate::model::server::ContentMix;
+use crate::model::team::{item_id, parse_item_id, TeamKind};
+use crate::reply::team::{self as words, form};
+use crate::reply::{autocomplete, CustomId, TeamForm};
+use crate::text::clip;
+
+/// Your server's own tips, scenarios and pulse statements.
+#[poise::command(
+    slash_command,
+    guild_only,
+    subcommands("add", "edit", "remove", "list", "mix", "export"),
+    subcommand_required
+)]
+pub async fn content(_ctx: Context<'_>) -> Result<(), BotError> {
+    Ok(())
+}
+
+/// Add a tip, scenario or pulse statement of your own.
+#[poise::command(
+    slash_command,
+    guild_only,
+    subcommands("add_tip", "add_scenario", "add_statement"),
+    subcommand_required
+)]
+pub async fn add(_ctx: Context<'_>) -> Result<(), BotError> {
+    Ok(())
+}
+
+async fn open_add(ctx: SlashContext<'_>, kind: TeamKind, pick: String) -> Result<(), BotError> {
+    let id = CustomId::Team(TeamForm::Add { kind, pick }).encode();
+    open_form(ctx, &form(kind, id, None)).await
+}
+
+/// Add a tip: a form asks its title and text.
+#[poise::command(slash_command, guild_only, rename = "tip")]
+pub async fn add_tip(ctx: SlashContext<'_>) -> Result<(), BotError> {
+    open_add(ctx, TeamKind::Tip, String::new()).await
+}
+
+/// What a moment calls for, as the command offers it.
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+pub enum CallsChoice {
+    Leading,
+    Managing,
+    Both,
+}
+
+/// Add a scenario: a form asks the situation and what leading and managing would do.
+#[poise::command(slash_command, guild_only, rename = "scenario")]
+pub async fn add_scenario(
+    ctx: SlashContext<'_>,
+    #[description = "What the moment calls for most"] calls: CallsChoice,
+) -> Result<(), BotError> {
+    let calls = match calls {
+        CallsChoice::Leading => Calls::Leading,
+        CallsChoice::Managing => Calls::Managing,
+        CallsChoice::Both => Calls::Both,
+    };
+    open_add(ctx, TeamKind::Scenario, calls.id().to_string()).await
+}
+
+/// Which side a pulse statement counts toward.
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+pub enum SideChoice {
+    Leading,
+    Managing,
+}
+
+/// Add a pulse statement: a form asks its text.
+#[poise::command(slash_command, guild_only, rename = "statement")]
+pub async fn add_statement(
+    ctx: SlashContext<'_>,
+    #[description = "The side its score counts toward"] side: SideChoice,
+    #[description = "Worded negatively, so agreeing is the bad outcome (default no)"]
+    reversed: Option<bool>,
+) -> Result<(), BotError> {
+    let side = match side {
+        SideChoice::Leading => PulseSide::Leading,
+        SideChoice::Managing => PulseSide::Managing,
+    };
+    let mut pick = side.label().to_lowercase();
+    if reversed.unwrap_or(false) {
+        pick.push_str("-reversed");
+    }
+    open_add(ctx, TeamKind::Statement, pick).await
+}
+
+/// The server's entries as autocomplete choices.
+async fn own_entries(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+    let listed = match guild(ctx) {
+        Ok(guild) => entries(ctx.data(), guild, None).await.unwrap_or_default(),
+        Err(_) => Vec::new(),
+    };
+    let named: Vec<(String, String)> = listed
+        .iter()
+        .map(|(entry, body)| {
+            let name = format!("{}: {}", entry.kind.as_str(), body.headline());
+            (item_id(entry.id), clip(&name, crate::limits::CHOICE_NAME))
+        })
+        .collect();
+    let choices = autocomplete::rank(
+        named
+            .iter()
+            .map(|(value, name)| (value.as_str(), name.as_str())),
+        partial,
+    );
+    serenity::CreateAutocompleteResponse::new().set_choices(
+        choices
+            .into_iter()
+            .map(|c| serenity::AutocompleteChoice::new(c.name, c.value))
+            .collect(),
+    )
+}
+
+/// The store id of the entry an `entry` option names.
+fn chosen(entry: &str) -> Result<i64, BotError> {
+    parse_item_id(entry).ok_or_else(|| BotError::user(words::NO_SUCH_ENTRY))
+}
+
+/// Change one of your entries: a form opens with its texts.
+#[poise::command(slash_command, guild_only)]
+pub async fn edit(
+    ctx: SlashContext<'_>,
+    #[description = "The entry to change"]
+    #[autocomplete = "own_entries"]
+    entry: String,
+) -> Result<(), BotError> {
+    let guild = guild(ctx.into())?;
+    let id = chosen(&entry)?;
+    let stored = ctx
+        .data()
+        .store
+        .team_entry(guild, id)
+        .await?
+        .ok_or_else(|| BotError::user(words::NO_SUCH_ENTRY))?;
+    let body = crate::discord::team::decode(&stored)?;
+    let custom_id = CustomId::Team(TeamForm::Edit { id }).encode();
+    open_form(ctx, &form(stored.kind, custom_id, Some(&body))).await
+}
+
+/// Remove one of your entries: it is never posted again.
+#[poise::command(slash_command, guild_only)]
+pub async fn remove(
+    ctx: Context<'_>,
+    #[description = "The entry to remove"]
+    #[autocomplete = "own_entries"]
+    entry: String,
+) -> Result<(), BotError> {
+    let guild = guild(ctx)?;
+    let id = chosen(&entry)?;
+    let store = &ctx.data().store;
+    let stored = store
+        .team_entry(guild, id)
+        .await?
+        .ok_or_else(|| BotError::user(words::NO_SUCH_ENTRY))?;
+    let body = crate::discord::team::decode(&stored)?;
+    if !store.remove_team_entry(guild, id).await? {
+        return Err(BotError::user(words::NO_SUCH_ENTRY));
+    }
+    send(ctx, words::removed(stored.kind, body.headline())).await
+}
+
+/// The kinds `/content list` can show.
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+pub enum KindChoice {
+    Tips,
+    Scenarios,
+    #[name = "Pulse statements"]
+    Statements,
+}
+
+impl From<KindChoice> for TeamKind {
+    fn from(choice: KindChoice) -> TeamKind {
+        match choice {
+            KindChoice::Tips => TeamKind::Tip,
+            KindChoice::Scenarios => TeamKind::Scenario,
+            KindChoice::Statements => TeamKind::Statement,
+        }
+    }
+}
+
+/// List your own entries, newest last, with who added them and when.
+#[poise::command(slash_command, guild_only)]
+pub async fn list(
+    ctx: Context<'_>,
+    #[description = "Only this kind (default all)"] kind: Option<KindChoice>,
+    #[description = "Which page (default 1)"]
+    #[min = 1]
+    #[max = 100]
+    page: Option<u32>,
+) -> Result<(), BotError> {
+    let guild = guild(ctx)?;
+    let kind = kind.map(TeamKind::from);
+    let listed = entries(ctx.data(), guild, kind).await?;
+    let page = usize::try_from(page.unwrap_or(1).saturating_sub(1)).unwrap_or(0);
+    send(ctx, words::list_page(kind, &listed, page)).await
+}
+
+/// Where the daily tip draws from, as the command offers it.
+#[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
+pub enum MixChoice {
+    #[name = "Bundled and ours (default)"]
+    Both,
+    #[name = "Ours only"]
+    TeamOnly,
+    #[name = "Bundled only"]
+    BundledOnly,
+}
+
+/// Choose whether the daily tip draws from the bundled tips, your own, or both.
+#[poise::command(slash_command, guild_only)]
+pub async fn mix(
+    ctx: Context<'_>,
+    #[description = "Which tips the daily tip draws from"] draws: MixChoice,
+) -> Result<(), BotError> {
+    let guild = guild(ctx)?;
+    let data = ctx.data();
+    let mix = match draws {
+        MixChoice::Both => ContentMix::Both,
+        MixChoice::TeamOnly => ContentMix::TeamOnly,
+        MixChoice::BundledOnly => ContentMix::BundledOnly,
+    };
+    let settings = crate::model::server::ServerSettings {
+        content_mix: mix,
+        ..data.store.server(guild).await?
+    };
+    data.store.save_server(&settings, data.clock.now()).await?;
+    send(ctx, words::mix_set(mix)).await
+}
+
+/// Download your own entries as a file in the shape of bridgebot's content files.
+#[poise::command(slash_command, guild_only)]
+pub async fn export(ctx: Context<'_>) -> Result<(), BotError> {
+    let guild = guild(ctx)?;
+    let listed = entries(ctx.data(), guild, None).await?;
+    let bodies: Vec<TeamBody> = listed.into_iter().map(|(_, body)| body).collect();
+    send(
+        ctx,
+        words::export(EXPORT_FILE, rules::to_toml(&bodies), bodies.len()),
+    )
+    .await
+}

@@ -1,0 +1,189 @@
+//! A server's own entries on the Discord side: the form a `/content add` or `/content edit`
+//! opens, and its submit, which checks the texts (limits, near-copies, the server's cap) and
+//! saves them. What is said is `reply::team`'s; the rules are `content::team`'s.
+
+use poise::serenity_prelude as serenity;
+use serenity::{CreateInteractionResponse, ModalInteraction};
+
+use super::convert::{interaction_message, modal};
+use super::{BotError, Data};
+use crate::content::team::{cap, resembles, TeamBody};
+use crate::model::team::{TeamEntry, TeamKind};
+use crate::reply::team::{self as words, Form};
+use crate::reply::{said, Reply, TeamForm};
+use crate::store::{Added, NewTeamEntry, StoreError};
+
+/// A stored entry's texts.
+pub(crate) fn decode(entry: &TeamEntry) -> Result<TeamBody, StoreError> {
+    TeamBody::from_json(entry.kind, &entry.fields)
+        .map_err(|e| StoreError::Corrupt(format!("team entry {}: {e}", entry.id)))
+}
+
+/// A server's entries with their texts, of one kind or all.
+pub(crate) async fn entries(
+    data: &Data,
+    guild: u64,
+    kind: Option<TeamKind>,
+) -> Result<Vec<(TeamEntry, TeamBody)>, BotError> {
+    let mut listed = Vec::new();
+    for entry in data.store.team_entries(guild, kind).await? {
+        let body = decode(&entry)?;
+        listed.push((entry, body));
+    }
+    Ok(listed)
+}
+
+/// Opens `form` as the answer to a slash command.
+pub(crate) async fn open_form(ctx: super::SlashContext<'_>, form: &Form) -> Result<(), BotError> {
+    ctx.interaction
+        .create_response(ctx.http(), CreateInteractionResponse::Modal(modal(form)))
+        .await?;
+    ctx.has_sent_initial_response
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    Ok(())
+}
+
+/// Checks entries about to be added to a server, each against the limits, the bundled content
+/// and what the server (and the entries before it) already hold; the first mistake, in words.
+pub(crate) async fn check_new(
+    data: &Data,
+    guild: u64,
+    bodies: &[TeamBody],
+    except: Option<i64>,
+) -> Result<(), BotError> {
+    let content = data.content();
+    let held: Vec<TeamBody> = entries(data, guild, None)
+        .await?
+        .into_iter()
+        .filter(|(entry, _)| Some(entry.id) != except)
+        .map(|(_, body)| body)
+        .collect();
+    for (n, body) in bodies.iter().enumerate() {
+        let problems = body.problems();
+        if !problems.is_empty() {
+            return Err(BotError::user(words::invalid(&problems)));
+        }
+        if let Some(like) = resembles(body, &content, held.iter().chain(&bodies[..n])) {
+            return Err(BotError::user(words::duplicate(&like)));
+        }
+    }
+    Ok(())
+}
+
+/// Adds checked entries to a server, all or none; the member is told when the cap is reached.
+pub(crate) async fn add(
+    data: &Data,
+    guild: u64,
+    bodies: &[TeamBody],
+    added_by: u64,
+    suggested_by: Option<&str>,
+) -> Result<Vec<i64>, BotError> {
+    let new: Vec<NewTeamEntry> = bodies
+        .iter()
+        .map(|body| NewTeamEntry {
+            kind: body.kind(),
+            fields: body.to_json(),
+            suggested_by: suggested_by.map(str::to_string),
+        })
+        .collect();
+    match data
+        .store
+        .add_team_entries(guild, &new, added_by, cap, data.clock.now())
+        .await?
+    {
+        Added::All(ids) => Ok(ids),
+        Added::OverCap { kind, holds } => {
+            let adding = bodies.iter().filter(|b| b.kind() == kind).count();
+            Err(BotError::user(words::over_cap(
+                kind,
+                holds,
+                adding,
+                cap(kind),
+            )))
+        }
+    }
+}
+
+/// What a form's text box `field` holds in a submit.
+fn typed(modal: &ModalInteraction, field: &str) -> String {
+    modal
+        .data
+        .components
+        .iter()
+        .flat_map(|row| &row.components)
+        .find_map(|component| match component {
+            serenity::ActionRowComponent::InputText(input) if input.custom_id == field => {
+                input.value.clone()
+            }
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// A submitted form for a server's own entry: checked, saved, and answered privately.
+pub(crate) async fn submitted(
+    ctx: &serenity::Context,
+    modal: &ModalInteraction,
+    data: &Data,
+    form: TeamForm,
+) -> Result<(), BotError> {
+    let guild = modal
+        .guild_id
+        .map(|g| g.get())
+        .ok_or_else(|| BotError::user(said::GUILD_ONLY))?;
+    let manages = modal
+        .member
+        .as_ref()
+        .and_then(|m| m.permissions)
+        .is_some_and(|p| p.manage_guild());
+    if !manages {
+        return Err(BotError::user(said::only_members_with(None)));
+    }
+    let reply = match form {
+        TeamForm::Add { kind, pick } => {
+            let body = TeamBody::from_form(kind, &pick, |f| typed(modal, f))
+                .ok_or_else(|| BotError::user(said::OUTDATED_COMMAND))?
+                .trimmed();
+            let bodies = [body];
+            check_new(data, guild, &bodies, None).await?;
+            add(data, guild, &bodies, modal.user.id.get(), None).await?;
+            words::added(&bodies[0])
+        }
+        TeamForm::Edit { id } => {
+            let entry = data
+                .store
+                .team_entry(guild, id)
+                .await?
+                .ok_or_else(|| BotError::user(words::NO_SUCH_ENTRY))?;
+            let pick = decode(&entry)?.pick();
+            let body = TeamBody::from_form(entry.kind, &pick, |f| typed(modal, f))
+                .ok_or_else(|| BotError::user(said::OUTDATED_COMMAND))?
+                .trimmed();
+            check_new(data, guild, std::slice::from_ref(&body), Some(id)).await?;
+            if !data
+                .store
+                .edit_team_entry(guild, id, &body.to_json())
+                .await?
+            {
+                return Err(BotError::user(words::NO_SUCH_ENTRY));
+            }
+            words::edited(&body)
+        }
+    };
+    answer(ctx, modal, &reply).await
+}
+
+/// Answers a form's submit with `reply`.
+pub(crate) async fn answer(
+    ctx: &serenity::Context,
+    modal: &ModalInteraction,
+    reply: &Reply,
+) -> Result<(), BotError> {
+    modal
+        .create_response(
+            &ctx.http,
+            CreateInteractionResponse::Message(interaction_message(reply)),
+        )
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,220 @@
+//! A server's own content end to end: an admin adds a tip through the form, it is the next
+//! daily tip (the server draws from its own tips only, so the deck is its one tip), the export
+//! holds it, and once removed it never comes up again; the form refuses bad input and anyone
+//! without Manage Server.
+
+use bridgebot::clock::ManualClock;
+use bridgebot::model::team::TeamKind;
+use bridgebot::schedule::ScheduleEvent;
+use fake_discord::{ADMIN_ID, GUILD_ID, MEMBER_ID, TEXT_CHANNEL_ID};
+use jiff::Timestamp;
+use serde_json::Value;
+
+use crate::support::events::next_event;
+use crate::support::{on_both_engines, Answer, TestBot, CALLBACK_MESSAGE};
+
+/// Callback type: a form (modal) opens.
+const CALLBACK_MODAL: u64 = 9;
+
+const TITLE: &str = "Name who can say stop";
+const BODY: &str = "Before a release, agree on the one person who may call it off, and tell the whole team who it is.";
+
+fn at(text: &str) -> Timestamp {
+    text.parse().expect("timestamp")
+}
+
+async fn start() -> TestBot {
+    TestBot::builder()
+        .clock(ManualClock::new(at("2026-11-30T08:00:00Z")))
+        .start()
+        .await
+}
+
+/// `/content <path…>` as `user` with `options`, answered.
+async fn content(bot: &TestBot, user: u64, path: &[&str], options: &[(&str, Value)]) -> Answer {
+    let slash = path
+        .iter()
+        .fold(bot.fake().slash("content").as_user(user), |s, p| {
+            s.subcommand(p)
+        });
+    let slash = options
+        .iter()
+        .fold(slash, |s, (name, value)| s.option(name, value.clone()));
+    bot.ask(slash).await
+}
+
+/// Opens the tip form as the admin and returns its custom id.
+async fn open_tip_form(bot: &TestBot) -> String {
+    let form = content(bot, ADMIN_ID, &["add", "tip"], &[]).await;
+    form.assert_accepted(CALLBACK_MODAL);
+    let data = form.data();
+    let inputs: Vec<&Value> = data["components"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .flat_map(|row| row["components"].as_array().expect("inputs"))
+        .collect();
+    assert_eq!(inputs.len(), 2, "{data}");
+    assert_eq!(inputs[0]["custom_id"], "title");
+    assert_eq!(
+        inputs[0]["max_length"], 256,
+        "the title's limit as an embed title"
+    );
+    assert_eq!(inputs[1]["max_length"], 4000, "a text box takes 4000");
+    data["custom_id"].as_str().expect("custom id").to_string()
+}
+
+async fn submit(bot: &TestBot, user: u64, form: &str, title: &str, body: &str) -> Answer {
+    let answer = bot
+        .ask(
+            bot.fake()
+                .submit_modal(form)
+                .as_user(user)
+                .field("title", title)
+                .field("body", body),
+        )
+        .await;
+    answer
+        .assert_accepted(CALLBACK_MESSAGE)
+        .assert_mentions_nobody();
+    assert!(answer.is_ephemeral(), "{}", answer.body());
+    answer
+}
+
+/// The titles of the tips posted in the channel (not the answers to commands), in order.
+async fn tip_titles_posted(bot: &TestBot) -> Vec<String> {
+    let route = format!("/channels/{TEXT_CHANNEL_ID}/messages");
+    bot.fake()
+        .requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.route() == route && r.status == Some(200))
+        .filter_map(|r| {
+            r.body.as_ref()?["embeds"][0]["title"]
+                .as_str()
+                .map(str::to_string)
+        })
+        .collect()
+}
+
+async fn a_team_tip_is_dealt_credited_exported_and_once_removed_never_comes_up() {
+    let bot = start().await;
+    let mut events = bot.running().schedule_events();
+    let ours = bot.sub_choice_value("content", "mix", "draws", "Ours only");
+    content(&bot, ADMIN_ID, &["mix"], &[("draws", ours)])
+        .await
+        .assert_accepted(CALLBACK_MESSAGE);
+    let form = open_tip_form(&bot).await;
+    let added = submit(&bot, ADMIN_ID, &form, &format!("  {TITLE} "), BODY).await;
+    assert_eq!(added.embed()["title"], TITLE, "kept trimmed");
+    assert_eq!(added.embed()["footer"]["text"], "From your team");
+
+    let setup = bot
+        .ask(
+            bot.fake()
+                .slash("tips")
+                .subcommand("setup")
+                .as_user(ADMIN_ID)
+                .option("channel", TEXT_CHANNEL_ID.to_string())
+                .option("time", "09:00")
+                .option("timezone", "UTC"),
+        )
+        .await;
+    setup.assert_accepted(CALLBACK_MESSAGE);
+    next_event(&mut events, "the tip planned", |e| {
+        matches!(e, ScheduleEvent::Planned { next: Some(_), .. })
+    })
+    .await;
+    bot.clock().expect("manual").set(at("2026-11-30T09:00:00Z"));
+    next_event(&mut events, "the first tip posted", |e| {
+        matches!(e, ScheduleEvent::Posted { .. })
+    })
+    .await;
+    let posts = bot.fake().channel_messages(TEXT_CHANNEL_ID);
+    let post = posts.last().expect("a post");
+    assert_eq!(
+        post["embeds"][0]["title"], TITLE,
+        "the team's one tip is dealt"
+    );
+    assert_eq!(post["embeds"][0]["footer"]["text"], "From your team");
+
+    let export = content(&bot, ADMIN_ID, &["export"], &[]).await;
+    export.assert_accepted(CALLBACK_MESSAGE);
+    let file = export
+        .request
+        .files
+        .iter()
+        .find(|f| f.filename.as_deref() == Some("team-content.toml"))
+        .expect("the export is attached");
+    let text = String::from_utf8(file.bytes.clone()).expect("utf-8");
+    assert!(text.contains("[[tip]]") && text.contains(TITLE), "{text}");
+
+    let choices = bot
+        .autocomplete_sub("content", "remove", "entry", "stop")
+        .await;
+    let (name, value) = choices.first().cloned().expect("the tip is offered");
+    assert!(name.contains(TITLE), "{name}");
+    let removed = content(&bot, ADMIN_ID, &["remove"], &[("entry", value.into())]).await;
+    assert!(
+        removed.text().unwrap_or("").contains("Removed"),
+        "{}",
+        removed.body()
+    );
+    let store = bot.running().store();
+    assert!(store
+        .team_entries(GUILD_ID, Some(TeamKind::Tip))
+        .await
+        .expect("read")
+        .is_empty());
+
+    for day in ["2026-12-01", "2026-12-02", "2026-12-03"] {
+        bot.clock()
+            .expect("manual")
+            .set(at(&format!("{day}T09:00:00Z")));
+        next_event(&mut events, "the day's tip posted", |e| {
+            matches!(e, ScheduleEvent::Posted { .. })
+        })
+        .await;
+    }
+    let titles = tip_titles_posted(&bot).await;
+    assert_eq!(titles.len(), 4, "{titles:?}");
+    assert!(
+        titles[1..].iter().all(|t| t != TITLE),
+        "a removed tip came up again: {titles:?}"
+    );
+    bot.shutdown().await;
+}
+
+async fn the_form_refuses_blank_and_over_long_texts_and_members_without_manage_server() {
+    let bot = start().await;
+    let form = open_tip_form(&bot).await;
+    let blank = submit(&bot, ADMIN_ID, &form, "   ", BODY).await;
+    let said = blank.text().unwrap_or_default();
+    assert!(
+        said.contains("Nothing was saved") && said.contains("`title` is empty"),
+        "{said}"
+    );
+    let long = submit(&bot, ADMIN_ID, &form, TITLE, &"x".repeat(4001)).await;
+    let said = long.text().unwrap_or_default();
+    assert!(said.contains("4000"), "{said}");
+    let member = submit(&bot, MEMBER_ID, &form, TITLE, BODY).await;
+    let said = member.text().unwrap_or_default();
+    assert!(said.contains("Manage Server"), "{said}");
+    let added = submit(&bot, ADMIN_ID, &form, TITLE, BODY).await;
+    assert_eq!(added.embed()["title"], TITLE);
+    let again = submit(&bot, ADMIN_ID, &form, "Another name", &BODY.to_uppercase()).await;
+    let said = again.text().unwrap_or_default();
+    assert!(
+        said.contains(&format!("your team's tip “{TITLE}”")),
+        "{said}"
+    );
+    let store = bot.running().store();
+    let kept = store.team_entries(GUILD_ID, None).await.expect("read");
+    assert_eq!(kept.len(), 1, "only the good one is kept");
+    assert_eq!(kept[0].added_by, ADMIN_ID);
+    bot.shutdown().await;
+}
+
+on_both_engines!(
+    a_team_tip_is_dealt_credited_exported_and_once_removed_never_comes_up,
+    the_form_refuses_blank_and_over_long_texts_and_members_without_manage_server,
+);
