@@ -130,6 +130,10 @@ impl Bot {
             }
             Engine::Sqlite => None,
         };
+        // A server gone past the grace period is deleted before anything of it is planned.
+        if let Err(error) = crate::schedule::retention::sweep(&store, clock.now()).await {
+            warn!(%error, "could not delete the data of removed servers; trying again later");
+        }
         let poster = Arc::new(DiscordPoster::new(rest.clone()));
         let (keeper, keeper_task) = PollKeeper::new(PollDeps {
             store: store.clone(),
@@ -154,6 +158,8 @@ impl Bot {
             polls: polls.clone(),
             ownership,
         });
+        let retention =
+            crate::schedule::retention::start(store.clone(), clock.clone(), scheduler.clone());
         let (schedule_events, poll_events) = (scheduler.subscribe(), keeper.subscribe());
         if let Some(listen) = config.metrics.listen {
             crate::metrics::install(listen, &ownership).map_err(RunError::Metrics)?;
@@ -164,7 +170,9 @@ impl Bot {
         let (scheduler_task, keeper_task) = (scheduler_task.start(), keeper_task.start());
         let fanout = crate::reload_fanout::start(&store, content.clone(), clock.clone());
         let in_flight = Arc::new(Tracker::default());
+        let (server_changes, _) = broadcast::channel(64);
         let data = Data::new(Parts {
+            server_changes: server_changes.clone(),
             in_flight: in_flight.clone(),
             content: content.clone(),
             store: store.clone(),
@@ -189,6 +197,8 @@ impl Bot {
             content,
             in_flight,
             lease,
+            retention,
+            server_changes,
             _fanout: fanout,
         })
     }
@@ -247,6 +257,9 @@ pub struct RunningBot {
     in_flight: Arc<Tracker>,
     /// The hold on this process's shards, on a shared database.
     lease: Option<Held>,
+    /// Deletes the data of servers removed past the grace period; aborted at shutdown.
+    retention: JoinHandle<()>,
+    server_changes: broadcast::Sender<crate::model::server::ServerChange>,
     /// Passes reloads between this process and the bot's others; stops when dropped.
     _fanout: crate::reload_fanout::Fanout,
 }
@@ -278,6 +291,12 @@ impl RunningBot {
         &self.content
     }
 
+    /// What happens to the bot's place in servers (removed, back, an outage, forgotten), from
+    /// the call on.
+    pub fn server_events(&self) -> broadcast::Receiver<crate::model::server::ServerChange> {
+        self.server_changes.subscribe()
+    }
+
     /// What the poll keeper does; the first call hears everything since the start.
     pub fn poll_events(&self) -> broadcast::Receiver<PollEvent> {
         let first = self
@@ -297,6 +316,7 @@ impl RunningBot {
         }
         self.scheduler.shutdown();
         self.keeper.shutdown();
+        self.retention.abort();
         self.connection.shutdown().await;
         let in_flight = self.in_flight.clone();
         let owed = async { tokio::join!(self.scheduler_task, self.keeper_task, in_flight.idle()) };

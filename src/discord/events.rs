@@ -34,6 +34,12 @@ pub async fn handle(
         FullEvent::InteractionCreate {
             interaction: Interaction::Modal(modal),
         } => on_form(ctx, modal, data).await,
+        FullEvent::GuildDelete { incomplete, .. } => {
+            super::team::server_left(data, incomplete.id.get(), incomplete.unavailable).await;
+        }
+        FullEvent::GuildCreate { guild, .. } => {
+            super::team::server_present(data, guild.id.get()).await;
+        }
         // A poll message changed: perhaps it ended. The keeper looks (only at its own polls).
         FullEvent::MessageUpdate { event, .. } => data.keeper.check(event.id.get()),
         _ => {}
@@ -123,6 +129,9 @@ async fn answer_click(
         Action::RevealScenario { id } => Request::RevealScenario { id },
         Action::PulseAnswer { pulse } => {
             return super::pulse_form::open(ctx, component, data, *pulse).await;
+        }
+        Action::ForgetServer { guild } => {
+            return super::team::forget_confirmed(ctx, component, data, *guild).await;
         }
     };
     let answer = data

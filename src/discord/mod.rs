@@ -66,6 +66,8 @@ pub struct Data {
     pub config: Config,
     /// Interactions being answered now.
     pub in_flight: Arc<inflight::Tracker>,
+    /// Where the bot's place in each server changes is told.
+    pub server_changes: tokio::sync::broadcast::Sender<crate::model::server::ServerChange>,
     /// Whether a gateway session was established before (so the next one is a reconnect).
     pub(crate) connected_before: std::sync::atomic::AtomicBool,
     /// Pulses whose answer count on the post is being edited.
@@ -83,6 +85,7 @@ pub struct Parts {
     pub clock: SharedClock,
     pub config: Config,
     pub in_flight: Arc<inflight::Tracker>,
+    pub server_changes: tokio::sync::broadcast::Sender<crate::model::server::ServerChange>,
 }
 
 impl Data {
@@ -108,6 +111,7 @@ impl Data {
             connected_before: std::sync::atomic::AtomicBool::new(false),
             count_edits: coalesce::Coalesce::new(),
             in_flight: parts.in_flight,
+            server_changes: parts.server_changes,
         }
     }
 

@@ -8,6 +8,7 @@ use serenity::{CreateInteractionResponse, ModalInteraction};
 use super::convert::{interaction_message, modal};
 use super::{BotError, Data};
 use crate::content::team::{cap, resembles, TeamBody};
+use crate::model::server::ServerChange;
 use crate::model::team::{TeamEntry, TeamKind};
 use crate::reply::team::{self as words, Form};
 use crate::reply::{said, Reply, TeamForm};
@@ -185,5 +186,92 @@ pub(crate) async fn answer(
             CreateInteractionResponse::Message(interaction_message(reply)),
         )
         .await?;
+    Ok(())
+}
+
+/// A `GUILD_DELETE`: an outage (`unavailable`) changes nothing; a removal starts the grace
+/// period after which the server's data is deleted (`schedule::retention`).
+pub(crate) async fn server_left(data: &Data, guild: u64, unavailable: bool) {
+    if unavailable {
+        tracing::info!(
+            guild,
+            "server unavailable (a Discord outage); its data stays"
+        );
+        let _ = data.server_changes.send(ServerChange::Unavailable(guild));
+        return;
+    }
+    let now = data.clock.now();
+    let marked = async {
+        let settings = data.store.server(guild).await?;
+        if settings.removed_at.is_none() {
+            let removed = crate::model::server::ServerSettings {
+                removed_at: Some(now),
+                ..settings
+            };
+            data.store.save_server(&removed, now).await?;
+        }
+        Ok::<(), StoreError>(())
+    };
+    match marked.await {
+        Ok(()) => {
+            tracing::info!(
+                guild,
+                "removed from a server; its data goes in 30 days unless it adds the bot back"
+            );
+            let _ = data.server_changes.send(ServerChange::Removed(guild));
+        }
+        Err(error) => tracing::error!(guild, %error, "could not note the removal from a server"),
+    }
+}
+
+/// A `GUILD_CREATE`: a server the bot was removed from and is back in keeps its data.
+pub(crate) async fn server_present(data: &Data, guild: u64) {
+    let back = async {
+        let settings = data.store.server(guild).await?;
+        if settings.removed_at.is_some() {
+            let back = crate::model::server::ServerSettings {
+                removed_at: None,
+                ..settings
+            };
+            data.store.save_server(&back, data.clock.now()).await?;
+            tracing::info!(guild, "added back to a server before its data was deleted");
+        }
+        Ok::<(), StoreError>(())
+    };
+    match back.await {
+        Ok(()) => {
+            let _ = data.server_changes.send(ServerChange::Present(guild));
+        }
+        Err(error) => tracing::error!(guild, %error, "could not note a server's return"),
+    }
+}
+
+/// The click confirming `/forget-server`: only a member with Manage Server in that same server
+/// erases it; the scheduler then finds nothing left to plan for it.
+pub(crate) async fn forget_confirmed(
+    ctx: &serenity::Context,
+    component: &serenity::ComponentInteraction,
+    data: &Data,
+    guild: u64,
+) -> Result<(), BotError> {
+    let manages = component
+        .member
+        .as_ref()
+        .and_then(|m| m.permissions)
+        .is_some_and(|p| p.manage_guild());
+    if component.guild_id.map(|g| g.get()) != Some(guild) || !manages {
+        return Err(BotError::user(said::only_members_with(None)));
+    }
+    data.store.forget_server(guild).await?;
+    for &duty in crate::model::duty::DutyKind::ALL {
+        data.scheduler.changed(duty, guild);
+    }
+    tracing::info!(guild, "deleted everything of a server, as its admin asked");
+    let _ = data.server_changes.send(ServerChange::Forgotten(guild));
+    let done = words::forgotten(component.user.id.get(), data.clock.now());
+    let message = serenity::CreateInteractionResponse::UpdateMessage(
+        interaction_message(&done).components(Vec::new()),
+    );
+    component.create_response(&ctx.http, message).await?;
     Ok(())
 }

@@ -67,3 +67,17 @@ impl ServerSettings {
         }
     }
 }
+
+/// What happened to the bot's place in a server, as the gateway told it; published for tests
+/// and logs (`RunningBot::server_events`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServerChange {
+    /// The server is out of reach in a Discord outage: nothing changes.
+    Unavailable(u64),
+    /// The bot was removed: its data goes after the grace period.
+    Removed(u64),
+    /// The bot is in the server (again): a pending removal is called off.
+    Present(u64),
+    /// Everything of the server was deleted, as its admin asked.
+    Forgotten(u64),
+}

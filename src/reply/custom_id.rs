@@ -24,6 +24,9 @@ pub enum Action {
     RevealScenario { id: String },
     /// Open the private answer form of a team pulse.
     PulseAnswer { pulse: i64 },
+    /// Delete everything the bot keeps about server `guild` now (the confirmation of
+    /// `/forget-server`).
+    ForgetServer { guild: u64 },
 }
 
 /// The state of a member's pulse answer form, carried in its components' custom ids (like
@@ -75,6 +78,7 @@ impl CustomId {
                 Action::AnotherScenario { after } => ("scenario", after.clone()),
                 Action::RevealScenario { id } => ("scenario-answer", id.clone()),
                 Action::PulseAnswer { pulse } => ("pulse", pulse.to_string()),
+                Action::ForgetServer { guild } => ("forget", guild.to_string()),
             },
             CustomId::Form(FormId::Pick {
                 pulse,
@@ -102,6 +106,9 @@ impl CustomId {
             "scenario-answer" => Action::RevealScenario { id: after() },
             "pulse" => Action::PulseAnswer {
                 pulse: fields.parse().ok()?,
+            },
+            "forget" => Action::ForgetServer {
+                guild: fields.parse().ok()?,
             },
             "pp" => return pick(fields).map(CustomId::Form),
             "ps" => return submit(fields).map(CustomId::Form),
@@ -207,6 +214,7 @@ mod tests {
                 id: "two-directions".into(),
             },
             Action::PulseAnswer { pulse: 42 },
+            Action::ForgetServer { guild: u64::MAX },
         ] {
             assert_eq!(Action::parse(&action.custom_id()), Some(action));
         }

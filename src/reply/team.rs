@@ -282,6 +282,28 @@ pub fn unreadable_file(why: &str) -> String {
     format!("Nothing was imported: {why}. Attach the `.toml` file `/content export` gives (at most {} KB), edited as you like.", crate::content::team::MAX_IMPORT_BYTES / 1024)
 }
 
+/// The label of the button that confirms `/forget-server`.
+pub const FORGET_LABEL: &str = "Delete everything now";
+
+/// `/forget-server`: what goes, and the button that confirms it.
+pub fn forget_asked(guild: u64) -> Reply {
+    Reply::private_note(
+        "This deletes everything bridgebot keeps about this server, at once and for good: its settings, every schedule, its own tips, scenarios and pulse statements, its pulses and their counts, its polls and the log of what was posted. Nothing is posted in a channel. Click below to go ahead, or just dismiss this message.",
+    )
+    .with_button(super::Button {
+        action: super::Action::ForgetServer { guild },
+        label: FORGET_LABEL.into(),
+    })
+}
+
+/// `/forget-server` done: who asked, and when.
+pub fn forgotten(by: u64, at: jiff::Timestamp) -> Reply {
+    Reply::private_note(format!(
+        "Deleted: bridgebot keeps nothing about this server any more (asked by <@{by}> <t:{}:f>). Its commands start from the defaults.",
+        at.as_second()
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@ mod duty;
 mod engine;
 mod pacer;
 mod pulse;
+pub mod retention;
 mod settings;
 #[cfg(test)]
 mod test_support;

@@ -213,6 +213,30 @@ impl Store {
         Ok(())
     }
 
+    /// How many rows the database holds about a server, in every table that keeps any: what
+    /// [`Store::forget_server`] leaves is zero.
+    pub async fn rows_of_server(&self, guild_id: u64) -> Result<i64, StoreError> {
+        let mut rows = 0;
+        for table in ["pulse_responses", "pulse_keys", "pulse_counts"] {
+            let count: i64 = sqlx::query_scalar(&format!(
+                "SELECT COUNT(*) FROM {table} WHERE pulse_id IN (SELECT id FROM pulses WHERE guild_id = $1)"
+            ))
+            .bind(id_to_db(guild_id))
+            .fetch_one(&self.pool)
+            .await?;
+            rows += count;
+        }
+        for table in SERVER_TABLES {
+            let count: i64 =
+                sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE guild_id = $1"))
+                    .bind(id_to_db(guild_id))
+                    .fetch_one(&self.pool)
+                    .await?;
+            rows += count;
+        }
+        Ok(rows)
+    }
+
     /// The servers the bot was removed from at or before `before`, whose data is due to go.
     pub async fn servers_removed_before(&self, before: Timestamp) -> Result<Vec<u64>, StoreError> {
         let ids: Vec<i64> = sqlx::query_scalar(
@@ -334,7 +358,9 @@ mod tests {
             store.servers_removed_before(now()).await.expect("due"),
             vec![7, 8]
         );
+        assert!(store.rows_of_server(7).await.expect("count") >= 2);
         store.forget_server(7).await.expect("forget");
+        assert_eq!(store.rows_of_server(7).await.expect("count"), 0);
         assert!(store.team_entries(7, None).await.expect("list").is_empty());
         assert_eq!(store.server(7).await.expect("read"), ServerSettings::new(7));
         assert_eq!(store.team_entries(8, None).await.expect("list").len(), 1);

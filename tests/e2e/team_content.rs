@@ -4,6 +4,7 @@
 //! without Manage Server.
 
 use bridgebot::clock::ManualClock;
+use bridgebot::model::server::ServerChange;
 use bridgebot::model::team::TeamKind;
 use bridgebot::schedule::ScheduleEvent;
 use fake_discord::{ADMIN_ID, GUILD_ID, MEMBER_ID, TEXT_CHANNEL_ID};
@@ -217,4 +218,193 @@ async fn the_form_refuses_blank_and_over_long_texts_and_members_without_manage_s
 on_both_engines!(
     a_team_tip_is_dealt_credited_exported_and_once_removed_never_comes_up,
     the_form_refuses_blank_and_over_long_texts_and_members_without_manage_server,
+);
+
+/// Gives the server a tip of its own and a daily tip that has posted once, so it has rows in
+/// several tables.
+async fn a_server_with_data(bot: &TestBot) {
+    let form = open_tip_form(bot).await;
+    submit(bot, ADMIN_ID, &form, TITLE, BODY).await;
+    let mut events = bot.running().schedule_events();
+    bot.ask(
+        bot.fake()
+            .slash("tips")
+            .subcommand("setup")
+            .as_user(ADMIN_ID)
+            .option("channel", TEXT_CHANNEL_ID.to_string())
+            .option("time", "09:00")
+            .option("timezone", "UTC"),
+    )
+    .await
+    .assert_accepted(CALLBACK_MESSAGE);
+    next_event(&mut events, "the tip planned", |e| {
+        matches!(e, ScheduleEvent::Planned { next: Some(_), .. })
+    })
+    .await;
+    bot.clock().expect("manual").set(at("2026-11-30T09:00:00Z"));
+    next_event(&mut events, "the tip posted", |e| {
+        matches!(e, ScheduleEvent::Posted { .. })
+    })
+    .await;
+}
+
+async fn removed_from(bot: &TestBot, unavailable: bool) -> ServerChange {
+    let mut changes = bot.running().server_events();
+    let mut event = serde_json::json!({"id": GUILD_ID.to_string()});
+    if unavailable {
+        event["unavailable"] = true.into();
+    }
+    bot.fake().dispatch("GUILD_DELETE", event);
+    next_event(&mut changes, "the removal noted", |e| {
+        matches!(e, ServerChange::Removed(_) | ServerChange::Unavailable(_))
+    })
+    .await
+}
+
+async fn a_server_removed_and_not_back_in_30_days_has_no_rows_left() {
+    let mut bot = start().await;
+    a_server_with_data(&bot).await;
+    assert_eq!(
+        removed_from(&bot, true).await,
+        ServerChange::Unavailable(GUILD_ID)
+    );
+    let store = bot.running().store();
+    assert_eq!(
+        store.server(GUILD_ID).await.expect("read").removed_at,
+        None,
+        "an outage is no removal"
+    );
+    assert_eq!(
+        removed_from(&bot, false).await,
+        ServerChange::Removed(GUILD_ID)
+    );
+    let removed_at = store.server(GUILD_ID).await.expect("read").removed_at;
+    assert_eq!(removed_at, Some(at("2026-11-30T09:00:00Z")));
+
+    assert!(store.rows_of_server(GUILD_ID).await.expect("count") >= 3);
+    // Gone past the grace period: the start-up sweep deletes it before the bot connects.
+    bot.clock().expect("manual").set(at("2026-12-30T09:00:01Z"));
+    bot.restart_after(|_, _| async {}).await;
+    assert_eq!(
+        bot.running()
+            .store()
+            .rows_of_server(GUILD_ID)
+            .await
+            .expect("count"),
+        0,
+        "30 days after the removal nothing of the server is left"
+    );
+    bot.shutdown().await;
+}
+
+async fn a_server_added_back_within_30_days_keeps_everything() {
+    let mut bot = start().await;
+    a_server_with_data(&bot).await;
+    assert_eq!(
+        removed_from(&bot, false).await,
+        ServerChange::Removed(GUILD_ID)
+    );
+    bot.clock().expect("manual").set(at("2026-12-29T09:00:00Z"));
+    let before = bot
+        .running()
+        .store()
+        .rows_of_server(GUILD_ID)
+        .await
+        .expect("count");
+    // The bot connects again and the server is in its READY: it was added back.
+    bot.restart_after(|_, _| async {}).await;
+    let mut changes = bot.running().server_events();
+    let store = bot.running().store();
+    if store
+        .server(GUILD_ID)
+        .await
+        .expect("read")
+        .removed_at
+        .is_some()
+    {
+        next_event(&mut changes, "the server noted back", |e| {
+            *e == ServerChange::Present(GUILD_ID)
+        })
+        .await;
+    }
+    assert_eq!(store.server(GUILD_ID).await.expect("read").removed_at, None);
+    assert_eq!(store.rows_of_server(GUILD_ID).await.expect("count"), before);
+    assert_eq!(
+        store
+            .team_entries(GUILD_ID, None)
+            .await
+            .expect("read")
+            .len(),
+        1
+    );
+    bot.shutdown().await;
+}
+
+async fn forget_server_deletes_everything_at_once_after_a_confirming_click() {
+    let bot = start().await;
+    a_server_with_data(&bot).await;
+    let asked = bot
+        .ask(bot.fake().slash("forget-server").as_user(ADMIN_ID))
+        .await;
+    asked.assert_accepted(CALLBACK_MESSAGE);
+    assert!(asked.is_ephemeral());
+    let button = asked.custom_ids()[0].to_string();
+    assert!(
+        bot.running()
+            .store()
+            .rows_of_server(GUILD_ID)
+            .await
+            .expect("count")
+            > 0
+    );
+    let refused = bot
+        .ask(
+            bot.fake()
+                .click(&button)
+                .on_original(asked.interaction())
+                .as_user(MEMBER_ID),
+        )
+        .await;
+    assert!(
+        refused.text().unwrap_or_default().contains("Manage Server"),
+        "{}",
+        refused.body()
+    );
+    assert!(
+        bot.running()
+            .store()
+            .rows_of_server(GUILD_ID)
+            .await
+            .expect("count")
+            > 0
+    );
+    let done = bot
+        .ask(
+            bot.fake()
+                .click(&button)
+                .on_original(asked.interaction())
+                .as_user(ADMIN_ID),
+        )
+        .await;
+    assert!(
+        done.text().unwrap_or_default().contains("Deleted"),
+        "{}",
+        done.body()
+    );
+    assert!(done.custom_ids().is_empty(), "the button is gone");
+    assert_eq!(
+        bot.running()
+            .store()
+            .rows_of_server(GUILD_ID)
+            .await
+            .expect("count"),
+        0
+    );
+    bot.shutdown().await;
+}
+
+on_both_engines!(
+    a_server_removed_and_not_back_in_30_days_has_no_rows_left,
+    a_server_added_back_within_30_days_keeps_everything,
+    forget_server_deletes_everything_at_once_after_a_confirming_click,
 );

@@ -250,3 +250,10 @@ pub async fn export(ctx: Context<'_>) -> Result<(), BotError> {
     )
     .await
 }
+
+/// Delete everything bridgebot keeps about this server, now (asks you to confirm).
+#[poise::command(slash_command, guild_only, rename = "forget-server")]
+pub async fn forget_server(ctx: Context<'_>) -> Result<(), BotError> {
+    let guild = guild(ctx)?;
+    send(ctx, words::forget_asked(guild)).await
+}

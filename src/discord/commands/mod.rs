@@ -89,6 +89,7 @@ pub fn all_commands() -> Vec<Command> {
         (pulse::pulse(), Managers),
         (digest::digest(), Managers),
         (content::content(), Managers),
+        (content::forget_server(), Managers),
         (admin::admin(), Owners),
         (library::help(), Everyone),
     ]
