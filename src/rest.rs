@@ -241,6 +241,24 @@ struct ErrorBody {
     retry_after: Option<f64>,
 }
 
+/// Why a file a member attached could not be fetched.
+#[derive(Debug, thiserror::Error)]
+pub enum DownloadError {
+    /// The address is not Discord's file server (nor, with `api_base` set, its stand-in).
+    #[error("this is not a file Discord serves")]
+    NotDiscord,
+    /// Discord answered with an error status: the file has expired or was deleted.
+    #[error("Discord no longer serves this file (status {0})")]
+    Gone(u16),
+    #[error("the file is larger than {0} bytes")]
+    TooLarge(usize),
+    #[error("the file could not be fetched: {0}")]
+    Failed(String),
+}
+
+/// Discord's file servers, where a member's attachment lives.
+const ATTACHMENT_HOSTS: [&str; 2] = ["cdn.discordapp.com", "media.discordapp.net"];
+
 /// The client could not be built: reqwest could not set up TLS (or its timeout).
 #[derive(Debug, thiserror::Error)]
 #[error("could not build the HTTP client for Discord's REST API: {0}")]
@@ -289,6 +307,58 @@ impl Rest {
                 .map_or(DISCORD_BASE.to_string(), |b| b.as_str().to_string()),
             authorization,
         })
+    }
+
+    /// Whether a member's attachment at `url` may be fetched: over https from Discord's file
+    /// servers, or, with `[discord] api_base` set (a proxy, or the tests' fake on loopback),
+    /// from that same scheme, host and port. Nothing else is ever fetched.
+    pub fn may_fetch(&self, url: &str) -> bool {
+        let Ok(url) = url::Url::parse(url) else {
+            return false;
+        };
+        if url.scheme() == "https"
+            && url
+                .host_str()
+                .is_some_and(|h| ATTACHMENT_HOSTS.contains(&h))
+        {
+            return true;
+        }
+        let Ok(base) = url::Url::parse(&self.base) else {
+            return false;
+        };
+        self.base != DISCORD_BASE
+            && url.scheme() == base.scheme()
+            && url.host_str() == base.host_str()
+            && url.port_or_known_default() == base.port_or_known_default()
+    }
+
+    /// Fetches a member's attachment (never with the bot's token), refusing one larger than
+    /// `max` bytes or from anywhere [`Rest::may_fetch`] does not allow.
+    pub async fn download(&self, url: &str, max: usize) -> Result<Vec<u8>, DownloadError> {
+        if !self.may_fetch(url) {
+            return Err(DownloadError::NotDiscord);
+        }
+        let mut response = self
+            .client
+            .get(url)
+            .send()
+            .await
+            .map_err(|e| DownloadError::Failed(described(&e)))?;
+        if !response.status().is_success() {
+            return Err(DownloadError::Gone(response.status().as_u16()));
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| DownloadError::Failed(described(&e)))?
+        {
+            bytes.extend_from_slice(&chunk);
+            if bytes.len() > max {
+                return Err(DownloadError::TooLarge(max));
+            }
+        }
+        Ok(bytes)
     }
 
     /// Posts a message in a channel. `body` is a serenity `CreateMessage` (or any JSON); with
@@ -563,6 +633,26 @@ mod tests {
                 retry_after: DEFAULT_RETRY_AFTER
             }
         );
+    }
+
+    #[test]
+    fn only_discords_file_servers_or_the_configured_stand_in_are_fetched() {
+        let token = crate::config::Config::default()
+            .token(|_| Some("t".into()))
+            .expect("token");
+        let discord = Rest::new(&DiscordConfig::default(), &token).expect("client");
+        assert!(discord.may_fetch("https://cdn.discordapp.com/attachments/1/2/a.toml"));
+        assert!(!discord.may_fetch("http://cdn.discordapp.com/attachments/1/2/a.toml"));
+        assert!(!discord.may_fetch("https://example.com/a.toml"));
+        assert!(!discord.may_fetch("http://127.0.0.1:9/a.toml"));
+        let proxied = DiscordConfig {
+            api_base: Some(crate::config::ApiBase::parse("http://127.0.0.1:4000").expect("url")),
+            ..DiscordConfig::default()
+        };
+        let proxied = Rest::new(&proxied, &token).expect("client");
+        assert!(proxied.may_fetch("http://127.0.0.1:4000/attachments/1/a.toml"));
+        assert!(!proxied.may_fetch("http://127.0.0.1:4001/attachments/1/a.toml"));
+        assert!(!proxied.may_fetch("http://10.0.0.1:4000/a.toml"));
     }
 
     #[test]

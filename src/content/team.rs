@@ -347,6 +347,59 @@ fn near(a: &HashSet<String>, b: &HashSet<String>) -> bool {
     shared * 5 >= all * 4
 }
 
+/// What a server's entries may not nearly repeat: the bundled entries and the server's own, each
+/// with its words counted once, so checking a file of hundreds of entries stays quick.
+pub struct Known {
+    entries: Vec<(TeamKind, String, HashSet<String>)>,
+}
+
+impl Known {
+    /// The bundled entries and `team`'s.
+    pub fn new<'a>(content: &Content, team: impl IntoIterator<Item = &'a TeamBody>) -> Known {
+        let mut entries = Vec::new();
+        let mut bundled = |kind: TeamKind, name: &str, gist: &str| {
+            entries.push((
+                kind,
+                format!("the bundled {} “{name}”", kind.as_str()),
+                words(gist),
+            ));
+        };
+        for tip in &content.tips {
+            bundled(TeamKind::Tip, &tip.title, &tip.body);
+        }
+        for scenario in &content.scenarios {
+            bundled(TeamKind::Scenario, &scenario.name, &scenario.situation);
+        }
+        for statement in &content.statements {
+            bundled(TeamKind::Statement, &statement.text, &statement.text);
+        }
+        let mut known = Known { entries };
+        for body in team {
+            known.add(body);
+        }
+        known
+    }
+
+    /// Counts `body` as known, so a later entry may not nearly repeat it.
+    pub fn add(&mut self, body: &TeamBody) {
+        let kind = body.kind();
+        self.entries.push((
+            kind,
+            format!("your team's {} “{}”", kind.as_str(), body.headline()),
+            words(body.gist()),
+        ));
+    }
+
+    /// What `body` nearly repeats, named for the person adding it.
+    pub fn resembled(&self, body: &TeamBody) -> Option<&str> {
+        let gist = words(body.gist());
+        self.entries
+            .iter()
+            .find(|(kind, _, known)| *kind == body.kind() && near(&gist, known))
+            .map(|(_, name, _)| name.as_str())
+    }
+}
+
 /// What an entry resembles, for the person adding it: "the bundled tip “…”" or "your team's
 /// tip “…”".
 pub fn resembles<'a>(
@@ -354,33 +407,9 @@ pub fn resembles<'a>(
     content: &Content,
     team: impl IntoIterator<Item = &'a TeamBody>,
 ) -> Option<String> {
-    let gist = words(body.gist());
-    let kind = body.kind();
-    let bundled: Vec<(&str, &str)> = match kind {
-        TeamKind::Tip => content
-            .tips
-            .iter()
-            .map(|t| (t.title.as_str(), t.body.as_str()))
-            .collect(),
-        TeamKind::Scenario => content
-            .scenarios
-            .iter()
-            .map(|s| (s.name.as_str(), s.situation.as_str()))
-            .collect(),
-        TeamKind::Statement => content
-            .statements
-            .iter()
-            .map(|s| (s.text.as_str(), s.text.as_str()))
-            .collect(),
-    };
-    let singular = kind.as_str();
-    if let Some((name, _)) = bundled.iter().find(|(_, text)| near(&gist, &words(text))) {
-        return Some(format!("the bundled {singular} “{name}”"));
-    }
-    team.into_iter()
-        .filter(|other| other.kind() == kind)
-        .find(|other| near(&gist, &words(other.gist())))
-        .map(|other| format!("your team's {singular} “{}”", other.headline()))
+    Known::new(content, team)
+        .resembled(body)
+        .map(str::to_string)
 }
 
 /// The export file: every entry in the shape of `content/`, tips first.

@@ -7,7 +7,7 @@ use serenity::{CreateInteractionResponse, ModalInteraction};
 
 use super::convert::{interaction_message, modal};
 use super::{BotError, Data};
-use crate::content::team::{cap, resembles, TeamBody};
+use crate::content::team::{cap, Known, TeamBody};
 use crate::model::server::ServerChange;
 use crate::model::team::{TeamEntry, TeamKind};
 use crate::reply::team::{self as words, Form};
@@ -44,8 +44,10 @@ pub(crate) async fn open_form(ctx: super::SlashContext<'_>, form: &Form) -> Resu
     Ok(())
 }
 
-/// Checks entries about to be added to a server, each against the limits, the bundled content
-/// and what the server (and the entries before it) already hold; the first mistake, in words.
+/// Checks entries about to be added to a server: the cap of each kind first (a file of too
+/// many is refused before anything else), then each entry against the limits, the bundled
+/// content and what the server (and the entries before it) already hold; the first mistake,
+/// in words.
 pub(crate) async fn check_new(
     data: &Data,
     guild: u64,
@@ -59,14 +61,30 @@ pub(crate) async fn check_new(
         .filter(|(entry, _)| Some(entry.id) != except)
         .map(|(_, body)| body)
         .collect();
-    for (n, body) in bodies.iter().enumerate() {
+    if except.is_none() {
+        for kind in TeamKind::ALL {
+            let holds = held.iter().filter(|b| b.kind() == kind).count();
+            let adding = bodies.iter().filter(|b| b.kind() == kind).count();
+            if adding > 0 && holds + adding > cap(kind) {
+                return Err(BotError::user(words::over_cap(
+                    kind,
+                    holds,
+                    adding,
+                    cap(kind),
+                )));
+            }
+        }
+    }
+    let mut known = Known::new(&content, &held);
+    for body in bodies {
         let problems = body.problems();
         if !problems.is_empty() {
             return Err(BotError::user(words::invalid(&problems)));
         }
-        if let Some(like) = resembles(body, &content, held.iter().chain(&bodies[..n])) {
-            return Err(BotError::user(words::duplicate(&like)));
+        if let Some(like) = known.resembled(body) {
+            return Err(BotError::user(words::duplicate(like)));
         }
+        known.add(body);
     }
     Ok(())
 }

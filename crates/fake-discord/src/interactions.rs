@@ -280,7 +280,7 @@ impl CommandInput {
 /// Ids of users, channels and roles go as strings, whatever the test passed.
 fn normalize_value(kind: u64, value: &Value) -> Value {
     match (kind, value) {
-        (6..=9, Value::Number(n)) => Value::String(n.to_string()),
+        (6..=9 | 11, Value::Number(n)) => Value::String(n.to_string()),
         _ => value.clone(),
     }
 }
@@ -319,6 +319,11 @@ fn resolve(
     if matches!(kind, 8 | 9) {
         if let Some((_, role)) = world.role_json_by_id(id) {
             put("roles", role);
+        }
+    }
+    if kind == 11 {
+        if let Some(upload) = world.attachments.get(&id) {
+            put("attachments", upload.json(id));
         }
     }
 }

@@ -508,6 +508,31 @@ impl FakeDiscord {
         ButtonClick::new(self.clone(), custom_id)
     }
 
+    /// A file a member attaches to an interaction: pass the returned id as the value of an
+    /// ATTACHMENT option. The fake serves it from its own address, as Discord's CDN would.
+    pub fn add_attachment(&self, filename: &str, content_type: &str, bytes: &[u8]) -> u64 {
+        let id = self.shared().ids.next();
+        let url = format!("{}/attachments/{id}/{filename}", self.api_base());
+        self.shared().world().attachments.insert(
+            id,
+            world::Upload {
+                filename: filename.to_string(),
+                content_type: content_type.to_string(),
+                bytes: bytes.to_vec(),
+                url,
+                served: true,
+            },
+        );
+        id
+    }
+
+    /// Stops serving an attachment (404), as Discord does once its link has expired.
+    pub fn expire_attachment(&self, id: u64) {
+        if let Some(upload) = self.shared().world().attachments.get_mut(&id) {
+            upload.served = false;
+        }
+    }
+
     /// A form (modal) submit to inject: `fd.submit_modal("bb:…").field("title", "x").send().await`.
     pub fn submit_modal(&self, custom_id: &str) -> ModalSubmit {
         ModalSubmit::new(self.clone(), custom_id)

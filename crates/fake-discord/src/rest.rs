@@ -248,6 +248,12 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
         route,
         query: parts.uri.query().map(str::to_string),
     };
+    if let Some(served) = attachment(&shared, &incoming) {
+        shared
+            .log
+            .finish_request(index, served.status().as_u16(), None);
+        return served;
+    }
     check_authorization(&shared, &incoming, authorization.as_deref());
     check_upload(&shared, &incoming, &form, is_multipart);
     // Answered in its own task so the request is finished (and recorded as such) even if the
@@ -274,6 +280,25 @@ fn header_string(headers: &HeaderMap, name: header::HeaderName) -> Option<String
         .get(name)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
+}
+
+/// A member's attachment, served like Discord's CDN (no token needed): the file, or 404 once
+/// it has expired. `None` for every other route.
+fn attachment(shared: &Shared, req: &Incoming) -> Option<Response> {
+    let rest = req.path.strip_prefix("/attachments/")?;
+    if req.method != "GET" {
+        return None;
+    }
+    let id: u64 = rest.split('/').next()?.parse().ok()?;
+    let world = shared.world();
+    Some(match world.attachments.get(&id).filter(|u| u.served) {
+        Some(upload) => (
+            [(header::CONTENT_TYPE, upload.content_type.clone())],
+            upload.bytes.clone(),
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    })
 }
 
 /// Bot routes need `Authorization: Bot <token>`; interaction routes need none.

@@ -178,6 +178,34 @@ pub(crate) struct World {
     pub(crate) interactions: InteractionRegistry,
     /// Roles a test allowed the bot to ping (see `FakeDiscord::allow_role_mention`).
     pub(crate) allowed_role_mentions: BTreeSet<u64>,
+    /// Files members attached, served like Discord's CDN (see `FakeDiscord::add_attachment`).
+    pub(crate) attachments: BTreeMap<u64, Upload>,
+}
+
+/// A file a member attached to an interaction.
+#[derive(Clone, Debug)]
+pub(crate) struct Upload {
+    pub(crate) filename: String,
+    pub(crate) content_type: String,
+    pub(crate) bytes: Vec<u8>,
+    /// Where the fake serves it (its own address).
+    pub(crate) url: String,
+    /// Whether it is still served; Discord's attachment links expire.
+    pub(crate) served: bool,
+}
+
+impl Upload {
+    /// The attachment object Discord puts in `resolved.attachments`.
+    pub(crate) fn json(&self, id: u64) -> serde_json::Value {
+        serde_json::json!({
+            "id": id.to_string(),
+            "filename": self.filename,
+            "size": self.bytes.len(),
+            "url": self.url,
+            "proxy_url": self.url,
+            "content_type": self.content_type,
+        })
+    }
 }
 
 impl World {
@@ -191,6 +219,7 @@ impl World {
             commands: CommandRegistry::default(),
             interactions: InteractionRegistry::default(),
             allowed_role_mentions: BTreeSet::new(),
+            attachments: BTreeMap::new(),
         };
         for (id, name, bot) in [
             (BOT_USER_ID, "bridgebot", true),

@@ -18,7 +18,7 @@ use crate::text::clip;
 #[poise::command(
     slash_command,
     guild_only,
-    subcommands("add", "edit", "remove", "list", "mix", "export"),
+    subcommands("add", "edit", "remove", "list", "mix", "export", "import"),
     subcommand_required
 )]
 pub async fn content(_ctx: Context<'_>) -> Result<(), BotError> {
@@ -249,6 +249,43 @@ pub async fn export(ctx: Context<'_>) -> Result<(), BotError> {
         words::export(EXPORT_FILE, rules::to_toml(&bodies), bodies.len()),
     )
     .await
+}
+
+/// Add entries from a file shaped like `/content export`'s: all of it, or nothing.
+#[poise::command(slash_command, guild_only)]
+pub async fn import(
+    ctx: Context<'_>,
+    #[description = "The .toml file, as /content export gives it"] file: serenity::Attachment,
+) -> Result<(), BotError> {
+    let guild = guild(ctx)?;
+    let unreadable = |why: String| BotError::user(words::unreadable_file(&why));
+    if !file.filename.to_lowercase().ends_with(".toml") {
+        return Err(unreadable(format!(
+            "“{}” is not a .toml file",
+            crate::text::echo(&file.filename)
+        )));
+    }
+    let size = usize::try_from(file.size).unwrap_or(usize::MAX);
+    if size > rules::MAX_IMPORT_BYTES {
+        return Err(unreadable(format!("the file is {} KB", size / 1024)));
+    }
+    // Fetching the file can take longer than Discord waits for a first answer.
+    ctx.defer_ephemeral().await?;
+    let data = ctx.data();
+    let bytes = data
+        .rest
+        .download(&file.url, rules::MAX_IMPORT_BYTES)
+        .await
+        .map_err(|error| unreadable(error.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|_| unreadable("the file is not text".into()))?;
+    let bodies = match rules::from_toml(&file.filename, &text) {
+        Ok(bodies) => bodies,
+        Err(problems) => return send(ctx, words::not_imported(&problems)).await,
+    };
+    crate::discord::team::check_new(data, guild, &bodies, None).await?;
+    let added =
+        crate::discord::team::add(data, guild, &bodies, ctx.author().id.get(), None).await?;
+    send(ctx, words::imported(added.len())).await
 }
 
 /// Delete everything bridgebot keeps about this server, now (asks you to confirm).
