@@ -111,3 +111,36 @@ pub fn weekly_digest(content: &Content) -> Reply {
         Some("Sample data: preview has no server, so this is an example team's week.".into());
     reply
 }
+
+/// `/content add …`: an example of the team's own entry of `kind` as it would appear, since
+/// the form that asks its texts needs Discord. `pick` is what the command chose.
+pub fn team_entry(kind: crate::model::team::TeamKind, pick: &str) -> Reply {
+    use crate::content::team::{Credit, TeamBody};
+    use crate::model::team::TeamKind;
+    let text = |field: &str| {
+        match field {
+            "title" => "Name who can stop a release",
+            "body" => "Before the next release, agree on the one person who may call it off, and tell the whole team who that is.",
+            "name" => "The demo that slipped",
+            "situation" => "Two days before a customer demo, the feature it shows is half done.",
+            "leading" => "Remind the team why this customer matters and ask what they would cut.",
+            "managing" => "List what is left, drop what the demo can live without, and give each task an owner.",
+            _ => "I knew who could stop a release if it was not ready.",
+        }
+        .to_string()
+    };
+    let Some(body) = TeamBody::from_form(kind, pick, text) else {
+        return Reply::private_note("Pick one of the choices the command offers.");
+    };
+    let noun = match kind {
+        TeamKind::Tip => "tip",
+        TeamKind::Scenario => "scenario",
+        TeamKind::Statement => "pulse statement",
+    };
+    Reply {
+        text: Some(format!(
+            "Example: in Discord a form asks the texts; this is how your team's own {noun} would appear."
+        )),
+        ..Reply::embed(crate::reply::team::team_entry_embed(&body, &Credit::Team))
+    }
+}

@@ -17,6 +17,7 @@ pub use line::CommandLine;
 
 use crate::content::{Content, Side, TraitKind};
 use crate::discord::{self, Choice, CommandShape, OptionKind, SideChoice, TraitKindChoice};
+use crate::model::team::TeamKind;
 use crate::reply::pulse::TREND_WEEKS;
 use crate::reply::{answer, to_plain_text, CommandInfo, Reply, Request};
 
@@ -116,6 +117,21 @@ impl Preview {
             ["digest"] => {
                 typed()?;
                 return Ok(example::weekly_digest(content));
+            }
+            ["content", "add", kind] => {
+                let typed = typed()?;
+                let (kind, pick) = match *kind {
+                    "scenario" => (
+                        TeamKind::Scenario,
+                        typed.chosen("calls").unwrap_or_default().to_lowercase(),
+                    ),
+                    "statement" => (
+                        TeamKind::Statement,
+                        typed.chosen("side").unwrap_or_default().to_lowercase(),
+                    ),
+                    _ => (TeamKind::Tip, String::new()),
+                };
+                return Ok(example::team_entry(kind, &pick));
             }
             ["contrast"] => Request::Contrast {
                 topic: typed()?.text("topic"),
@@ -318,6 +334,14 @@ impl<'l> Typed<'l> {
         }
     }
 
+    /// The registered name of the choice picked for `name`.
+    fn chosen(&self, name: &str) -> Option<&str> {
+        match self.get(name) {
+            Some(Value::Choice(chosen)) => Some(chosen),
+            _ => None,
+        }
+    }
+
     /// A choice option's typed value, as the command's own parameter type converts it.
     fn optional_choice<C, T>(&self, name: &str) -> Result<Option<T>, PreviewError>
     where
@@ -414,6 +438,26 @@ mod tests {
             preview.reply(&content, "/digest setup", &mut rng),
             Err(PreviewError::NeedsServer(_))
         ));
+    }
+
+    #[test]
+    fn a_team_tip_and_scenario_preview_as_a_servers_own_would_appear() {
+        let content = Content::bundled().expect("content");
+        let preview = Preview::new();
+        let tip = preview
+            .text(&content, "/content add tip", &mut rand::rng())
+            .expect("previews");
+        assert!(tip.contains("From your team"), "{tip}");
+        assert!(tip.contains("Example"), "{tip}");
+        let scenario = preview
+            .text(
+                &content,
+                "/content add scenario calls:Managing",
+                &mut rand::rng(),
+            )
+            .expect("previews");
+        assert!(scenario.contains("It calls for: Managing"), "{scenario}");
+        assert!(scenario.contains("From your team"), "{scenario}");
     }
 
     #[test]
