@@ -74,3 +74,57 @@ pub fn item_id(id: i64) -> String {
 pub fn parse_item_id(item: &str) -> Option<i64> {
     item.strip_prefix(ITEM_PREFIX)?.parse().ok()
 }
+
+/// Where a server reviews its members' suggestions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReviewSettings {
+    pub channel_id: u64,
+    /// Members with this role may decide, besides those with Manage Server.
+    pub reviewer_role_id: Option<u64>,
+}
+
+/// Where a suggestion stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuggestionStatus {
+    Waiting,
+    Approved,
+    Declined,
+}
+
+impl SuggestionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SuggestionStatus::Waiting => "waiting",
+            SuggestionStatus::Approved => "approved",
+            SuggestionStatus::Declined => "declined",
+        }
+    }
+
+    pub fn from_stored(word: &str) -> Option<SuggestionStatus> {
+        [
+            SuggestionStatus::Waiting,
+            SuggestionStatus::Approved,
+            SuggestionStatus::Declined,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == word)
+    }
+}
+
+/// A member's suggestion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    pub id: i64,
+    pub guild_id: u64,
+    pub kind: TeamKind,
+    /// The texts as JSON, in the shape of its kind.
+    pub fields: String,
+    pub member_id: u64,
+    /// The member's display name when they sent it, credited as text.
+    pub member_name: String,
+    pub sent_at: Timestamp,
+    pub review_message_id: Option<u64>,
+    pub status: SuggestionStatus,
+    pub decided_by: Option<u64>,
+    pub decided_at: Option<Timestamp>,
+}

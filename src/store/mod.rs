@@ -37,7 +37,7 @@ pub use leases::{Lease, Taken};
 pub use polls::PollRecord;
 pub use pulse::{NewPulse, PulseRecord};
 pub use reloads::ReloadNotices;
-pub use team::{Added, NewTeamEntry};
+pub use team::{Added, NewSuggestion, NewTeamEntry, SuggestionCounts};
 
 /// Why the database could not be used.
 #[derive(Debug, thiserror::Error)]

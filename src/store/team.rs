@@ -5,9 +5,10 @@ use jiff::Timestamp;
 use sqlx::any::AnyRow;
 use sqlx::FromRow;
 
+use super::values::optional_id;
 use super::values::{id_from_db, id_to_db, seconds, timestamp};
 use super::{Store, StoreError};
-use crate::model::team::{TeamEntry, TeamKind};
+use crate::model::team::{ReviewSettings, Suggestion, SuggestionStatus, TeamEntry, TeamKind};
 
 /// A `team_entries` row as the database holds it.
 #[derive(FromRow)]
@@ -54,7 +55,9 @@ pub enum Added {
 }
 
 /// Every table that keeps rows of a server by its id, in the order they are emptied.
-const SERVER_TABLES: [&str; 6] = [
+const SERVER_TABLES: [&str; 8] = [
+    "suggestions",
+    "review_settings",
     "team_entries",
     "duty_log",
     "polls",
@@ -250,12 +253,222 @@ impl Store {
     }
 }
 
+/// A `suggestions` row as the database holds it.
+#[derive(FromRow)]
+struct SuggestionRow {
+    id: i64,
+    guild_id: i64,
+    kind: String,
+    fields: String,
+    member_id: i64,
+    member_name: String,
+    sent_at: i64,
+    review_message_id: Option<i64>,
+    status: String,
+    decided_by: Option<i64>,
+    decided_at: Option<i64>,
+}
+
+fn suggestion_from_row(row: &AnyRow) -> Result<Suggestion, StoreError> {
+    let row = SuggestionRow::from_row(row)?;
+    Ok(Suggestion {
+        id: row.id,
+        guild_id: id_from_db(row.guild_id)?,
+        kind: TeamKind::from_stored(&row.kind)
+            .ok_or_else(|| StoreError::Corrupt(format!("suggestion kind {:?}", row.kind)))?,
+        fields: row.fields,
+        member_id: id_from_db(row.member_id)?,
+        member_name: row.member_name,
+        sent_at: timestamp(row.sent_at)?,
+        review_message_id: optional_id(row.review_message_id)?,
+        status: SuggestionStatus::from_stored(&row.status)
+            .ok_or_else(|| StoreError::Corrupt(format!("suggestion status {:?}", row.status)))?,
+        decided_by: optional_id(row.decided_by)?,
+        decided_at: row.decided_at.map(timestamp).transpose()?,
+    })
+}
+
+/// A suggestion about to be stored.
+#[derive(Debug, Clone)]
+pub struct NewSuggestion<'a> {
+    pub guild_id: u64,
+    pub kind: TeamKind,
+    pub fields: &'a str,
+    pub member_id: u64,
+    pub member_name: &'a str,
+}
+
+/// How many suggestions wait, and how many a member sent lately.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SuggestionCounts {
+    /// Waiting in the server.
+    pub server_waiting: usize,
+    /// The member's, waiting.
+    pub member_waiting: usize,
+    /// The member's, sent since the time asked about; and the oldest of them.
+    pub member_recent: usize,
+    pub oldest_recent: Option<Timestamp>,
+}
+
+impl Store {
+    /// Where a server reviews suggestions; `None` until an admin set it up.
+    pub async fn review_settings(
+        &self,
+        guild_id: u64,
+    ) -> Result<Option<ReviewSettings>, StoreError> {
+        let row: Option<(i64, Option<i64>)> = sqlx::query_as(
+            "SELECT channel_id, reviewer_role_id FROM review_settings WHERE guild_id = $1",
+        )
+        .bind(id_to_db(guild_id))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|(channel, role)| {
+            Ok(ReviewSettings {
+                channel_id: id_from_db(channel)?,
+                reviewer_role_id: optional_id(role)?,
+            })
+        })
+        .transpose()
+    }
+
+    pub async fn save_review_settings(
+        &self,
+        guild_id: u64,
+        settings: ReviewSettings,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO review_settings (guild_id, channel_id, reviewer_role_id, updated_at)
+             VALUES ($1, $2, $3, $4)
+             ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id,
+                 reviewer_role_id = excluded.reviewer_role_id, updated_at = excluded.updated_at",
+        )
+        .bind(id_to_db(guild_id))
+        .bind(id_to_db(settings.channel_id))
+        .bind(settings.reviewer_role_id.map(id_to_db))
+        .bind(seconds(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The counts a new suggestion is held to.
+    pub async fn suggestion_counts(
+        &self,
+        guild_id: u64,
+        member_id: u64,
+        since: Timestamp,
+    ) -> Result<SuggestionCounts, StoreError> {
+        let count = |n: i64| usize::try_from(n).unwrap_or(usize::MAX);
+        let server_waiting: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM suggestions WHERE guild_id = $1 AND status = 'waiting'",
+        )
+        .bind(id_to_db(guild_id))
+        .fetch_one(&self.pool)
+        .await?;
+        let member_waiting: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM suggestions
+             WHERE guild_id = $1 AND member_id = $2 AND status = 'waiting'",
+        )
+        .bind(id_to_db(guild_id))
+        .bind(id_to_db(member_id))
+        .fetch_one(&self.pool)
+        .await?;
+        let recent: Vec<i64> = sqlx::query_scalar(
+            "SELECT sent_at FROM suggestions
+             WHERE guild_id = $1 AND member_id = $2 AND sent_at > $3 ORDER BY sent_at",
+        )
+        .bind(id_to_db(guild_id))
+        .bind(id_to_db(member_id))
+        .bind(seconds(since))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(SuggestionCounts {
+            server_waiting: count(server_waiting),
+            member_waiting: count(member_waiting),
+            member_recent: recent.len(),
+            oldest_recent: recent.first().copied().map(timestamp).transpose()?,
+        })
+    }
+
+    /// Stores a waiting suggestion; its id.
+    pub async fn add_suggestion(
+        &self,
+        new: &NewSuggestion<'_>,
+        now: Timestamp,
+    ) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO suggestions (guild_id, kind, fields, member_id, member_name, sent_at, status)
+             VALUES ($1, $2, $3, $4, $5, $6, 'waiting') RETURNING id",
+        )
+        .bind(id_to_db(new.guild_id))
+        .bind(new.kind.as_str())
+        .bind(new.fields)
+        .bind(id_to_db(new.member_id))
+        .bind(new.member_name)
+        .bind(seconds(now))
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// Notes the review post of a suggestion.
+    pub async fn set_review_message(&self, id: i64, message_id: u64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE suggestions SET review_message_id = $1 WHERE id = $2")
+            .bind(id_to_db(message_id))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// A server's suggestion.
+    pub async fn suggestion(
+        &self,
+        guild_id: u64,
+        id: i64,
+    ) -> Result<Option<Suggestion>, StoreError> {
+        sqlx::query("SELECT * FROM suggestions WHERE guild_id = $1 AND id = $2")
+            .bind(id_to_db(guild_id))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(suggestion_from_row)
+            .transpose()
+    }
+
+    /// Claims the decision on a waiting suggestion: `true` for the one caller whose update
+    /// moved it out of `waiting` (two reviewers at once: one wins).
+    pub async fn decide_suggestion(
+        &self,
+        guild_id: u64,
+        id: i64,
+        status: SuggestionStatus,
+        by: u64,
+        at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE suggestions SET status = $1, decided_by = $2, decided_at = $3
+             WHERE guild_id = $4 AND id = $5 AND status = 'waiting'",
+        )
+        .bind(status.as_str())
+        .bind(id_to_db(by))
+        .bind(seconds(at))
+        .bind(id_to_db(guild_id))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::store::testing::{on_both_engines, TestStore};
 
     on_both_engines!(
+        a_suggestion_is_decided_once_however_many_reviewers_race,
         entries_are_added_listed_edited_and_removed_per_server,
         an_addition_past_the_cap_adds_nothing,
         forgetting_a_server_leaves_no_row_of_it_and_keeps_the_others,
@@ -320,6 +533,49 @@ mod tests {
             .expect("not its own"));
         assert!(store.remove_team_entry(7, ids[0]).await.expect("remove"));
         assert_eq!(store.team_entries(7, None).await.expect("list").len(), 1);
+    }
+
+    async fn a_suggestion_is_decided_once_however_many_reviewers_race(store: TestStore) {
+        let new = NewSuggestion {
+            guild_id: 7,
+            kind: TeamKind::Tip,
+            fields: "{}",
+            member_id: 3,
+            member_name: "Ana",
+        };
+        let id = store.add_suggestion(&new, now()).await.expect("add");
+        let counts = store
+            .suggestion_counts(7, 3, now() - jiff::SignedDuration::from_hours(24))
+            .await
+            .expect("counts");
+        assert_eq!(
+            (
+                counts.server_waiting,
+                counts.member_waiting,
+                counts.member_recent
+            ),
+            (1, 1, 1)
+        );
+        let races = (0..8u64).map(|reviewer| {
+            let store = store.clone();
+            async move {
+                let verdict = if reviewer % 2 == 0 {
+                    SuggestionStatus::Approved
+                } else {
+                    SuggestionStatus::Declined
+                };
+                store
+                    .decide_suggestion(7, id, verdict, reviewer, now())
+                    .await
+                    .expect("decide")
+            }
+        });
+        let won = futures::future::join_all(races).await;
+        assert_eq!(won.iter().filter(|w| **w).count(), 1, "{won:?}");
+        let decided = store.suggestion(7, id).await.expect("read").expect("kept");
+        assert_ne!(decided.status, SuggestionStatus::Waiting);
+        assert!(decided.decided_by.is_some());
+        assert!(store.suggestion(8, id).await.expect("read").is_none());
     }
 
     async fn an_addition_past_the_cap_adds_nothing(store: TestStore) {
