@@ -32,6 +32,12 @@ pub const MAX_TEAM_TIPS: usize = 300;
 pub const MAX_TEAM_SCENARIOS: usize = 200;
 /// Most pulse statements a server may add.
 pub const MAX_TEAM_STATEMENTS: usize = 100;
+/// Most suggestions one member may have waiting for review at once.
+pub const MAX_WAITING_PER_MEMBER: usize = 3;
+/// Most suggestions one member may send in a day (24 hours).
+pub const MAX_SUGGESTIONS_PER_DAY: usize = 5;
+/// Most suggestions a server may have waiting for review: past it, reviewers catch up first.
+pub const MAX_WAITING_PER_SERVER: usize = 50;
 /// The largest file `/content import` reads: far more than the caps above need.
 pub const MAX_IMPORT_BYTES: usize = 512 * 1024;
 /// The name of the file `/content export` attaches and `/content import` expects.

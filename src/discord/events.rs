@@ -133,6 +133,12 @@ async fn answer_click(
         Action::ForgetServer { guild } => {
             return super::team::forget_confirmed(ctx, component, data, *guild).await;
         }
+        Action::Review {
+            suggestion,
+            verdict,
+        } => {
+            return super::suggestions::review(ctx, component, data, *suggestion, *verdict).await;
+        }
     };
     let answer = data
         .answers

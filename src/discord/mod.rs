@@ -13,6 +13,7 @@ mod events;
 pub mod inflight;
 pub mod poster;
 mod pulse_form;
+pub(crate) mod suggestions;
 pub(crate) mod team;
 
 use std::sync::Arc;

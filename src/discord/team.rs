@@ -139,7 +139,19 @@ fn typed(modal: &ModalInteraction, field: &str) -> String {
         .unwrap_or_default()
 }
 
-/// A submitted form for a server's own entry: checked, saved, and answered privately.
+/// The entry a submitted form holds, trimmed.
+pub(crate) fn typed_body(
+    modal: &ModalInteraction,
+    kind: TeamKind,
+    pick: &str,
+) -> Result<TeamBody, BotError> {
+    Ok(TeamBody::from_form(kind, pick, |f| typed(modal, f))
+        .ok_or_else(|| BotError::user(said::OUTDATED_COMMAND))?
+        .trimmed())
+}
+
+/// A submitted form for a server's own entry: checked, saved, and answered privately. A
+/// member's suggestion and a reviewer's edit go to `suggestions`.
 pub(crate) async fn submitted(
     ctx: &serenity::Context,
     modal: &ModalInteraction,
@@ -150,6 +162,15 @@ pub(crate) async fn submitted(
         .guild_id
         .map(|g| g.get())
         .ok_or_else(|| BotError::user(said::GUILD_ONLY))?;
+    let form = match form {
+        TeamForm::Suggest { kind, pick } => {
+            return super::suggestions::submitted(ctx, modal, data, guild, kind, &pick).await;
+        }
+        TeamForm::Review { id } => {
+            return super::suggestions::edited(ctx, modal, data, guild, id).await;
+        }
+        form @ (TeamForm::Add { .. } | TeamForm::Edit { .. }) => form,
+    };
     let manages = modal
         .member
         .as_ref()
@@ -160,9 +181,7 @@ pub(crate) async fn submitted(
     }
     let reply = match form {
         TeamForm::Add { kind, pick } => {
-            let body = TeamBody::from_form(kind, &pick, |f| typed(modal, f))
-                .ok_or_else(|| BotError::user(said::OUTDATED_COMMAND))?
-                .trimmed();
+            let body = typed_body(modal, kind, &pick)?;
             let bodies = [body];
             check_new(data, guild, &bodies, None).await?;
             add(data, guild, &bodies, modal.user.id.get(), None).await?;
@@ -175,9 +194,7 @@ pub(crate) async fn submitted(
                 .await?
                 .ok_or_else(|| BotError::user(words::NO_SUCH_ENTRY))?;
             let pick = decode(&entry)?.pick();
-            let body = TeamBody::from_form(entry.kind, &pick, |f| typed(modal, f))
-                .ok_or_else(|| BotError::user(said::OUTDATED_COMMAND))?
-                .trimmed();
+            let body = typed_body(modal, entry.kind, &pick)?;
             check_new(data, guild, std::slice::from_ref(&body), Some(id)).await?;
             if !data
                 .store
@@ -188,6 +205,7 @@ pub(crate) async fn submitted(
             }
             words::edited(&body)
         }
+        TeamForm::Suggest { .. } | TeamForm::Review { .. } => return Ok(()),
     };
     answer(ctx, modal, &reply).await
 }

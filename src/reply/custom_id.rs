@@ -27,6 +27,8 @@ pub enum Action {
     /// Delete everything the bot keeps about server `guild` now (the confirmation of
     /// `/forget-server`).
     ForgetServer { guild: u64 },
+    /// A reviewer's decision on a member's suggestion.
+    Review { suggestion: i64, verdict: Verdict },
 }
 
 /// The state of a member's pulse answer form, carried in its components' custom ids (like
@@ -55,6 +57,19 @@ pub enum TeamForm {
     Add { kind: TeamKind, pick: String },
     /// `/content edit`: new texts for the server's entry `id`.
     Edit { id: i64 },
+    /// `/suggest`: a member's suggestion of `kind`.
+    Suggest { kind: TeamKind, pick: String },
+    /// "Edit and approve" on a review post: the reviewer's texts for suggestion `id`.
+    Review { id: i64 },
+}
+
+/// What a reviewer decides on a suggestion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Approve,
+    /// Opens a form with the texts; its submit approves them.
+    EditAndApprove,
+    Decline,
 }
 
 /// What a custom id of this bot stands for.
@@ -79,6 +94,17 @@ impl CustomId {
                 Action::RevealScenario { id } => ("scenario-answer", id.clone()),
                 Action::PulseAnswer { pulse } => ("pulse", pulse.to_string()),
                 Action::ForgetServer { guild } => ("forget", guild.to_string()),
+                Action::Review {
+                    suggestion,
+                    verdict,
+                } => {
+                    let letter = match verdict {
+                        Verdict::Approve => "a",
+                        Verdict::EditAndApprove => "e",
+                        Verdict::Decline => "d",
+                    };
+                    ("review", format!("{suggestion}:{letter}"))
+                }
             },
             CustomId::Form(FormId::Pick {
                 pulse,
@@ -90,6 +116,10 @@ impl CustomId {
                 ("ta", format!("{}:{pick}", kind.as_str()))
             }
             CustomId::Team(TeamForm::Edit { id }) => ("te", id.to_string()),
+            CustomId::Team(TeamForm::Suggest { kind, pick }) => {
+                ("sg", format!("{}:{pick}", kind.as_str()))
+            }
+            CustomId::Team(TeamForm::Review { id }) => ("sr", id.to_string()),
         };
         format!("{PREFIX}:{tag}:{fields}")
     }
@@ -110,6 +140,18 @@ impl CustomId {
             "forget" => Action::ForgetServer {
                 guild: fields.parse().ok()?,
             },
+            "review" => {
+                let (id, letter) = fields.split_once(':')?;
+                Action::Review {
+                    suggestion: id.parse().ok()?,
+                    verdict: match letter {
+                        "a" => Verdict::Approve,
+                        "e" => Verdict::EditAndApprove,
+                        "d" => Verdict::Decline,
+                        _ => return None,
+                    },
+                }
+            }
             "pp" => return pick(fields).map(CustomId::Form),
             "ps" => return submit(fields).map(CustomId::Form),
             "ta" => {
@@ -121,6 +163,18 @@ impl CustomId {
             }
             "te" => {
                 return Some(CustomId::Team(TeamForm::Edit {
+                    id: fields.parse().ok()?,
+                }))
+            }
+            "sg" => {
+                let (kind, pick) = fields.split_once(':')?;
+                return Some(CustomId::Team(TeamForm::Suggest {
+                    kind: TeamKind::from_stored(kind)?,
+                    pick: pick.to_string(),
+                }));
+            }
+            "sr" => {
+                return Some(CustomId::Team(TeamForm::Review {
                     id: fields.parse().ok()?,
                 }))
             }
@@ -215,6 +269,10 @@ mod tests {
             },
             Action::PulseAnswer { pulse: 42 },
             Action::ForgetServer { guild: u64::MAX },
+            Action::Review {
+                suggestion: 9,
+                verdict: Verdict::EditAndApprove,
+            },
         ] {
             assert_eq!(Action::parse(&action.custom_id()), Some(action));
         }
@@ -283,6 +341,14 @@ mod tests {
                 "bb:ta:scenario:managing",
             ),
             (CustomId::Team(TeamForm::Edit { id: 12 }), "bb:te:12"),
+            (CustomId::Team(TeamForm::Review { id: 12 }), "bb:sr:12"),
+            (
+                CustomId::Action(Action::Review {
+                    suggestion: 12,
+                    verdict: Verdict::Decline,
+                }),
+                "bb:review:12:d",
+            ),
         ];
         for (id, text) in ids {
             assert_eq!(id.encode(), text);

@@ -27,7 +27,7 @@ mod text;
 pub mod tips;
 
 pub use crate::model::file::Attachment;
-pub use custom_id::{Action, CustomId, FormId, TeamForm};
+pub use custom_id::{Action, CustomId, FormId, TeamForm, Verdict};
 pub use error::{said, UserError};
 pub use help::{help, CommandInfo};
 pub use library::{contrast_embed, source_line, tip_embed, tip_reply};

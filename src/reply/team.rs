@@ -304,6 +304,122 @@ pub fn forgotten(by: u64, at: jiff::Timestamp) -> Reply {
     ))
 }
 
+/// `/suggest` with no review channel set.
+pub const NO_REVIEW_CHANNEL: &str = "Suggestions are not open here yet: an admin must choose where they are reviewed with `/suggestions setup` first.";
+/// A click on a review button by someone who may not decide.
+pub const ONLY_REVIEWERS: &str =
+    "Only reviewers can do this (members with Manage Server, or the reviewer role).";
+
+/// `/suggestions setup` done.
+pub fn review_set(channel: u64, role: Option<u64>) -> Reply {
+    let who = role.map_or_else(
+        || "members with Manage Server".to_string(),
+        |role| format!("members with Manage Server or <@&{role}>"),
+    );
+    Reply::private_note(format!(
+        "Members' suggestions will be posted in <#{channel}> for {who} to approve, edit or decline. Nothing a member suggests appears anywhere else before that."
+    ))
+}
+
+/// A member's suggestion was sent.
+pub fn suggestion_sent() -> Reply {
+    Reply::private_note(
+        "Thanks: your suggestion was sent to the reviewers. Nothing appears in a public channel unless one of them approves it.",
+    )
+}
+
+/// A member has as many suggestions waiting as they may.
+pub fn too_many_waiting(waiting: usize, max: usize) -> String {
+    format!("You have {waiting} suggestions waiting for review (at most {max} at a time). You can send more once the reviewers have decided on one.")
+}
+
+/// A member sent as many suggestions today as they may.
+pub fn too_many_today(max: usize, again: jiff::Timestamp) -> String {
+    format!(
+        "You have sent {max} suggestions in the last 24 hours, the most a day. You can send more <t:{}:R>.",
+        again.as_second()
+    )
+}
+
+/// The server has as many suggestions waiting as it may.
+pub fn server_queue_full(max: usize) -> String {
+    format!("{max} suggestions are already waiting for review here, the most a server keeps waiting. You can send yours once the reviewers have caught up.")
+}
+
+/// The review post of a suggestion: who sent it, the entry as it would appear, what it
+/// resembles, and the three buttons.
+pub fn review_post(
+    id: i64,
+    body: &TeamBody,
+    member: u64,
+    member_name: &str,
+    resembles: Option<&str>,
+) -> Reply {
+    let mut text = format!(
+        "Suggested {} from <@{member}> ({}). Reviewers: approve it, edit and approve it, or decline it.",
+        body.kind().as_str(),
+        echo(member_name)
+    );
+    if let Some(like) = resembles {
+        text.push_str(&format!("\nIt is nearly the same as {like}."));
+    }
+    let button = |verdict, label: &str| super::Button {
+        action: super::Action::Review {
+            suggestion: id,
+            verdict,
+        },
+        label: label.into(),
+    };
+    Reply {
+        text: Some(text),
+        ..Reply::embed(team_entry_embed(
+            body,
+            &Credit::SuggestedBy(member_name.to_string()),
+        ))
+    }
+    .with_button(button(super::Verdict::Approve, "Approve"))
+    .with_button(button(super::Verdict::EditAndApprove, "Edit and approve"))
+    .with_button(button(super::Verdict::Decline, "Decline"))
+}
+
+/// The review post once decided: who decided what and when, and no buttons.
+pub fn review_decided(
+    body: &TeamBody,
+    member_name: &str,
+    approved: bool,
+    by: u64,
+    at: jiff::Timestamp,
+) -> Reply {
+    let what = if approved { "Approved" } else { "Declined" };
+    Reply {
+        text: Some(format!("{what} by <@{by}> <t:{}:f>.", at.as_second())),
+        ..Reply::embed(team_entry_embed(
+            body,
+            &Credit::SuggestedBy(member_name.to_string()),
+        ))
+    }
+}
+
+/// A reviewer clicked on a suggestion someone else decided first.
+pub fn already_decided(approved: bool, by: Option<u64>) -> String {
+    let what = if approved { "approved" } else { "declined" };
+    match by {
+        Some(by) => format!(
+            "Another reviewer, <@{by}>, already {what} this suggestion; nothing was changed."
+        ),
+        None => format!("This suggestion was already {what}; nothing was changed."),
+    }
+}
+
+/// The reviewer's answer once their decision is recorded.
+pub fn decided_note(approved: bool) -> Reply {
+    Reply::private_note(if approved {
+        "Approved: it is now one of your team's own entries, credited to the member who suggested it."
+    } else {
+        "Declined: it will not be used."
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

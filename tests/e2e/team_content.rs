@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use serde_json::Value;
 
 use crate::support::events::next_event;
-use crate::support::{on_both_engines, Answer, TestBot, CALLBACK_MESSAGE};
+use crate::support::{on_both_engines, Answer, TestBot, CALLBACK_MESSAGE, CALLBACK_UPDATE_MESSAGE};
 
 /// Callback type: a form (modal) opens.
 const CALLBACK_MODAL: u64 = 9;
@@ -539,4 +539,241 @@ async fn a_bad_file_is_refused_with_what_to_attach_and_stores_nothing() {
 on_both_engines!(
     an_import_with_three_mistakes_answers_all_three_with_lines_and_stores_nothing,
     a_bad_file_is_refused_with_what_to_attach_and_stores_nothing,
+);
+
+/// The review post the bot made in `channel`, last first: its message id and body.
+fn review_post(bot: &TestBot, channel: u64) -> (u64, Value) {
+    let route = format!("/channels/{channel}/messages");
+    let request = bot
+        .fake()
+        .requests()
+        .into_iter()
+        .rev()
+        .find(|r| r.method == "POST" && r.route() == route && r.status == Some(200))
+        .expect("a review post");
+    let id = request.response.as_ref().expect("an answer")["id"]
+        .as_str()
+        .and_then(|id| id.parse().ok())
+        .expect("a message id");
+    (id, request.body.expect("a body"))
+}
+
+fn buttons_of(body: &Value) -> Vec<String> {
+    body["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().into_iter().flatten())
+        .filter_map(|c| c["custom_id"].as_str().map(str::to_string))
+        .collect()
+}
+
+async fn suggest_tip(bot: &TestBot, title: &str) -> Answer {
+    let form = bot
+        .ask(
+            bot.fake()
+                .slash("suggest")
+                .subcommand("tip")
+                .as_user(MEMBER_ID),
+        )
+        .await;
+    form.assert_accepted(CALLBACK_MODAL);
+    let custom_id = form.data()["custom_id"].as_str().expect("id").to_string();
+    submit(bot, MEMBER_ID, &custom_id, title, BODY).await
+}
+
+async fn a_members_suggestion_is_reviewed_edited_approved_and_becomes_the_daily_tip() {
+    let bot = start().await;
+    let none = bot
+        .ask(
+            bot.fake()
+                .slash("suggest")
+                .subcommand("tip")
+                .as_user(MEMBER_ID),
+        )
+        .await;
+    assert!(
+        none.text()
+            .unwrap_or_default()
+            .contains("/suggestions setup"),
+        "{}",
+        none.body()
+    );
+    let reviews = bot.fake().add_text_channel(GUILD_ID, "reviews");
+    let set = bot
+        .ask(
+            bot.fake()
+                .slash("suggestions")
+                .subcommand("setup")
+                .as_user(ADMIN_ID)
+                .option("channel", reviews.to_string()),
+        )
+        .await;
+    set.assert_accepted(CALLBACK_MESSAGE);
+
+    let sent = suggest_tip(&bot, "Say who can stop").await;
+    assert!(sent
+        .text()
+        .unwrap_or_default()
+        .contains("sent to the reviewers"));
+    let public = format!("/channels/{TEXT_CHANNEL_ID}/messages");
+    assert!(
+        !bot.fake()
+            .requests()
+            .iter()
+            .any(|r| r.method == "POST" && r.route() == public),
+        "nothing reaches a public channel before approval"
+    );
+    let (message, post) = review_post(&bot, reviews);
+    assert_eq!(post["embeds"][0]["footer"]["text"], "Suggested by member");
+    assert_eq!(post["allowed_mentions"]["parse"], serde_json::json!([]));
+    let buttons = buttons_of(&post);
+    assert_eq!(buttons.len(), 3, "{post}");
+
+    let refused = bot
+        .ask(
+            bot.fake()
+                .click(&buttons[0])
+                .on_message(reviews, message)
+                .as_user(MEMBER_ID),
+        )
+        .await;
+    assert!(
+        refused
+            .text()
+            .unwrap_or_default()
+            .contains("Only reviewers"),
+        "{}",
+        refused.body()
+    );
+
+    let edit = bot
+        .ask(
+            bot.fake()
+                .click(&buttons[1])
+                .on_message(reviews, message)
+                .as_user(ADMIN_ID),
+        )
+        .await;
+    edit.assert_accepted(CALLBACK_MODAL);
+    let prefilled: Vec<String> = edit.data()["components"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|row| row["components"][0]["value"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(
+        prefilled,
+        vec!["Say who can stop".to_string(), BODY.to_string()]
+    );
+    let form = edit.data()["custom_id"].as_str().expect("id").to_string();
+    let approved = submit(&bot, ADMIN_ID, &form, TITLE, BODY).await;
+    assert!(approved.text().unwrap_or_default().contains("Approved"));
+    let edited = bot.fake().message(message).expect("the review post");
+    assert!(
+        edited["content"]
+            .as_str()
+            .unwrap_or_default()
+            .contains(&format!("Approved by <@{ADMIN_ID}>")),
+        "{edited}"
+    );
+    assert!(buttons_of(&edited).is_empty(), "its buttons go: {edited}");
+    let ours = bot.sub_choice_value("content", "mix", "draws", "Ours only");
+    content(&bot, ADMIN_ID, &["mix"], &[("draws", ours)]).await;
+    let mut events = bot.running().schedule_events();
+    bot.ask(
+        bot.fake()
+            .slash("tips")
+            .subcommand("setup")
+            .as_user(ADMIN_ID)
+            .option("channel", TEXT_CHANNEL_ID.to_string())
+            .option("time", "09:00")
+            .option("timezone", "UTC"),
+    )
+    .await;
+    next_event(&mut events, "the tip planned", |e| {
+        matches!(e, ScheduleEvent::Planned { next: Some(_), .. })
+    })
+    .await;
+    bot.clock().expect("manual").set(at("2026-11-30T09:00:00Z"));
+    next_event(&mut events, "the tip posted", |e| {
+        matches!(e, ScheduleEvent::Posted { .. })
+    })
+    .await;
+    let titles = tip_titles_posted(&bot).await;
+    assert_eq!(
+        titles,
+        vec![TITLE.to_string()],
+        "the approved, edited tip is dealt"
+    );
+    let export = content(&bot, ADMIN_ID, &["export"], &[]).await;
+    let file = &export.request.files[0];
+    assert!(String::from_utf8_lossy(&file.bytes).contains(TITLE));
+    bot.shutdown().await;
+}
+
+async fn a_member_is_told_when_they_have_too_many_suggestions_waiting() {
+    let bot = start().await;
+    let reviews = bot.fake().add_text_channel(GUILD_ID, "reviews");
+    bot.ask(
+        bot.fake()
+            .slash("suggestions")
+            .subcommand("setup")
+            .as_user(ADMIN_ID)
+            .option("channel", reviews.to_string()),
+    )
+    .await;
+    for n in 0..3 {
+        let sent = suggest_tip(&bot, &format!("Idea {n}")).await;
+        assert!(
+            sent.text().unwrap_or_default().contains("sent"),
+            "{}",
+            sent.body()
+        );
+    }
+    let fourth = suggest_tip(&bot, "Idea 4").await;
+    let said = fourth.text().unwrap_or_default();
+    assert!(
+        said.contains("3 suggestions waiting") && said.contains("at most 3"),
+        "{said}"
+    );
+
+    // Two reviewers click at the same moment, one to approve and one to decline: one wins.
+    let (message, post) = review_post(&bot, reviews);
+    let buttons = buttons_of(&post);
+    let approve = bot
+        .fake()
+        .click(&buttons[0])
+        .on_message(reviews, message)
+        .as_user(ADMIN_ID)
+        .send()
+        .await;
+    let decline = bot
+        .fake()
+        .click(&buttons[2])
+        .on_message(reviews, message)
+        .as_user(fake_discord::OWNER_ID)
+        .send()
+        .await;
+    let answers = [bot.answer_to(&approve).await, bot.answer_to(&decline).await];
+    let won = answers
+        .iter()
+        .filter(|a| a.kind() == CALLBACK_UPDATE_MESSAGE)
+        .count();
+    let told = answers
+        .iter()
+        .filter(|a| a.text().unwrap_or_default().contains("already"))
+        .count();
+    assert_eq!(
+        (won, told),
+        (1, 1),
+        "{:?}",
+        answers.map(|a| a.body().clone())
+    );
+    bot.shutdown().await;
+}
+
+on_both_engines!(
+    a_members_suggestion_is_reviewed_edited_approved_and_becomes_the_daily_tip,
+    a_member_is_told_when_they_have_too_many_suggestions_waiting,
 );

@@ -294,3 +294,76 @@ pub async fn forget_server(ctx: Context<'_>) -> Result<(), BotError> {
     let guild = guild(ctx)?;
     send(ctx, words::forget_asked(guild)).await
 }
+
+/// Suggest a tip or scenario for this server; reviewers decide before anyone sees it.
+#[poise::command(
+    slash_command,
+    guild_only,
+    subcommands("suggest_tip", "suggest_scenario"),
+    subcommand_required
+)]
+pub async fn suggest(_ctx: Context<'_>) -> Result<(), BotError> {
+    Ok(())
+}
+
+async fn open_suggestion(
+    ctx: SlashContext<'_>,
+    kind: TeamKind,
+    pick: String,
+) -> Result<(), BotError> {
+    let guild = guild(ctx.into())?;
+    if ctx.data().store.review_settings(guild).await?.is_none() {
+        return Err(BotError::user(words::NO_REVIEW_CHANNEL));
+    }
+    let id = CustomId::Team(TeamForm::Suggest { kind, pick }).encode();
+    open_form(ctx, &form(kind, id, None)).await
+}
+
+/// Suggest a tip: a form asks its title and text.
+#[poise::command(slash_command, guild_only, rename = "tip")]
+pub async fn suggest_tip(ctx: SlashContext<'_>) -> Result<(), BotError> {
+    open_suggestion(ctx, TeamKind::Tip, String::new()).await
+}
+
+/// Suggest a scenario: a form asks the situation and what leading and managing would do.
+#[poise::command(slash_command, guild_only, rename = "scenario")]
+pub async fn suggest_scenario(
+    ctx: SlashContext<'_>,
+    #[description = "What the moment calls for most"] calls: CallsChoice,
+) -> Result<(), BotError> {
+    let calls = match calls {
+        CallsChoice::Leading => Calls::Leading,
+        CallsChoice::Managing => Calls::Managing,
+        CallsChoice::Both => Calls::Both,
+    };
+    open_suggestion(ctx, TeamKind::Scenario, calls.id().to_string()).await
+}
+
+/// Where members' suggestions are reviewed (admins).
+#[poise::command(slash_command, guild_only, subcommands("setup"), subcommand_required)]
+pub async fn suggestions(_ctx: Context<'_>) -> Result<(), BotError> {
+    Ok(())
+}
+
+/// Choose the channel where suggestions are reviewed, and a reviewer role besides Manage Server.
+#[poise::command(slash_command, guild_only)]
+pub async fn setup(
+    ctx: Context<'_>,
+    #[description = "The channel review posts go to (keep it to reviewers)"]
+    #[channel_types("Text")]
+    channel: serenity::PartialChannel,
+    #[description = "A role whose members may decide too (default: Manage Server only)"]
+    reviewer_role: Option<serenity::Role>,
+) -> Result<(), BotError> {
+    let guild = guild(ctx)?;
+    let data = ctx.data();
+    let role = reviewer_role.map(|r| r.id.get()).filter(|r| *r != guild);
+    let settings = crate::model::team::ReviewSettings {
+        channel_id: channel.id.get(),
+        reviewer_role_id: role,
+    };
+    data.store
+        .save_review_settings(guild, settings, data.clock.now())
+        .await?;
+    send(ctx, words::review_set(settings.channel_id, role)).await
+}

@@ -90,6 +90,8 @@ pub fn all_commands() -> Vec<Command> {
         (digest::digest(), Managers),
         (content::content(), Managers),
         (content::forget_server(), Managers),
+        (content::suggestions(), Managers),
+        (content::suggest(), Everyone),
         (admin::admin(), Owners),
         (library::help(), Everyone),
     ]
