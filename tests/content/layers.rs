@@ -1,7 +1,8 @@
-//! The layer map of `docs/ARCHITECTURE.md`, checked against the code: every top-level module
-//! of `src/` may use only the modules its row names, and only the modules named in
+//! The layer map of `docs/ARCHITECTURE.md` (its table, read from the file, so the document is
+//! the map), checked against the code: every top-level module of `src/` may use only the
+//! modules its row names, and only the modules named in
 //! [`CRATES_ONLY_IN`] may use the crates that tie code to Discord or to SQL. A new dependency
-//! between modules is a change to this table (and to the map), never an accident; in particular
+//! between modules is a change to that table, never an accident; in particular
 //! nothing below `discord` reaches `discord`, `app`, `cli` or `preview`, and `store` knows
 //! nothing above the values it keeps.
 //!
@@ -14,87 +15,45 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// Each module and the modules it may use. `app`, `cli`, `preview` (a command-line feature,
-/// which reads its grammar from `discord`'s registry) and `discord` sit on top and may use
-/// anything; `main.rs` only calls `cli`.
-const MAY_USE: &[(&str, &[&str])] = &[
-    // Leaves: plain values and helpers.
-    ("text", &[]),
-    ("limits", &[]),
-    ("clock", &[]),
-    ("diag", &[]),
-    ("when", &["text"]),
-    ("model", &["limits", "text", "when"]),
-    ("config", &["diag", "model"]),
-    ("log", &["config"]),
-    ("chart", &[]),
-    // The pure core.
-    ("content", &["diag", "limits", "text"]),
-    ("pulse", &["chart", "content"]),
-    (
-        "reply",
-        &[
-            "chart", "content", "diag", "limits", "model", "pulse", "text", "when",
-        ],
-    ),
-    ("live", &["content", "diag", "reply"]),
-    ("files", &["reply"]),
-    // State and the owed-request machinery.
-    ("store", &["model", "when"]),
-    ("retry", &["clock"]),
-    ("rest", &["config", "model", "retry"]),
-    ("tasks", &["clock", "retry"]),
-    ("lease", &["clock", "model", "retry", "store"]),
-    ("reload_fanout", &["clock", "live", "retry", "store"]),
-    // The port the background work reaches Discord through; `discord` implements it.
-    ("port", &["model", "reply", "retry"]),
-    // The background work, reaching Discord only through the port.
-    (
-        "polls",
-        &[
-            "clock", "live", "model", "port", "reply", "retry", "store", "tasks",
-        ],
-    ),
-    (
-        "schedule",
-        &[
-            "clock", "config", "content", "limits", "live", "model", "polls", "port", "pulse",
-            "reply", "retry", "store", "tasks", "text", "when",
-        ],
-    ),
-    ("metrics", &["model", "polls", "schedule"]),
-    // Discord's side: the commands, events and the port's implementation. It uses everything
-    // below it, never what starts the bot.
-    (
-        "discord",
-        &[
-            "chart",
-            "clock",
-            "config",
-            "content",
-            "diag",
-            "files",
-            "lease",
-            "limits",
-            "live",
-            "log",
-            "metrics",
-            "model",
-            "polls",
-            "port",
-            "pulse",
-            "reload_fanout",
-            "reply",
-            "rest",
-            "retry",
-            "schedule",
-            "store",
-            "tasks",
-            "text",
-            "when",
-        ],
-    ),
-];
+/// The layer map: the table between the `layer map` markers of `docs/ARCHITECTURE.md`, one
+/// row per module (or several modules sharing a row) and the modules it may use.
+fn layer_map() -> BTreeMap<String, BTreeSet<String>> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/ARCHITECTURE.md");
+    let text = fs::read_to_string(&path).expect("docs/ARCHITECTURE.md");
+    parse_layer_map(&text).unwrap_or_else(|problem| panic!("{}: {problem}", path.display()))
+}
+
+fn parse_layer_map(text: &str) -> Result<BTreeMap<String, BTreeSet<String>>, String> {
+    const START: &str = "<!-- layer map: read by tests/content/layers.rs -->";
+    const END: &str = "<!-- end of layer map -->";
+    let start = text
+        .find(START)
+        .ok_or("no layer map (its start marker is missing)")?;
+    let body = &text[start + START.len()..];
+    let body = &body[..body.find(END).ok_or("the layer map has no end marker")?];
+    let mut map = BTreeMap::new();
+    for line in body.lines().map(str::trim).filter(|l| l.starts_with('|')) {
+        let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+        let [modules, may_use] = cells[..] else {
+            return Err(format!("a row of the layer map is not two cells: {line}"));
+        };
+        if modules == "module" || modules.starts_with("---") {
+            continue;
+        }
+        let may_use: BTreeSet<String> = if may_use == "nothing of the crate" {
+            BTreeSet::new()
+        } else {
+            may_use.split(',').map(|m| m.trim().to_string()).collect()
+        };
+        for module in modules.split(',') {
+            let module = module.trim().trim_matches('`').to_string();
+            if map.insert(module.clone(), may_use.clone()).is_some() {
+                return Err(format!("`{module}` has two rows in the layer map"));
+            }
+        }
+    }
+    Ok(map)
+}
 
 /// Modules that may use anything: what starts the bot (`app`), the command line (`cli`) and
 /// its offline `preview`; `lib.rs` declares the modules and `main.rs` only calls `cli`.
@@ -434,7 +393,7 @@ fn root_reexports(lib: &str) -> BTreeMap<String, String> {
 
 #[test]
 fn every_module_uses_only_what_the_layer_map_allows() {
-    let allowed: BTreeMap<&str, &[&str]> = MAY_USE.iter().copied().collect();
+    let allowed = layer_map();
     let mut files = Vec::new();
     rust_files(&src(), &mut files);
     let modules: BTreeSet<String> = files.iter().map(|file| module_of(file)).collect();
@@ -447,7 +406,7 @@ fn every_module_uses_only_what_the_layer_map_allows() {
         }
         let Some(may_use) = allowed.get(module.as_str()) else {
             problems.push(format!(
-                "{}: module `{module}` is not in the layer map (tests/content/layers.rs MAY_USE)",
+                "{}: module `{module}` is not in the layer map (docs/ARCHITECTURE.md)",
                 file.display()
             ));
             continue;
@@ -458,7 +417,7 @@ fn every_module_uses_only_what_the_layer_map_allows() {
             if !modules.contains(&used) {
                 continue;
             }
-            if used != module && !may_use.contains(&used.as_str()) {
+            if used != module && !may_use.contains(&used) {
                 problems.push(format!(
                     "{}: `{module}` uses `crate::{used}`, which the layer map does not allow",
                     file.display()
@@ -531,12 +490,43 @@ fn a_name_the_crate_root_reexports_counts_as_its_module() {
 
 #[test]
 fn nothing_below_discord_may_use_discord_app_cli_or_preview() {
-    for (module, may_use) in MAY_USE {
+    let map = layer_map();
+    for (module, may_use) in &map {
         for top in TOP.iter().chain(&["discord"]) {
             assert!(
-                !may_use.contains(top),
+                !may_use.contains(*top),
                 "the layer map lets `{module}` use `{top}`"
             );
         }
     }
+}
+
+#[test]
+fn the_layer_map_names_only_modules_that_exist() {
+    let mut files = Vec::new();
+    rust_files(&src(), &mut files);
+    let modules: BTreeSet<String> = files.iter().map(|file| module_of(file)).collect();
+    let map = layer_map();
+    for (module, may_use) in &map {
+        assert!(
+            modules.contains(module),
+            "the layer map has a row for `{module}`, which is not a module of src/"
+        );
+        for used in may_use {
+            assert!(
+                modules.contains(used),
+                "`{module}`'s row names `{used}`, which is not a module of src/"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_layer_map_row_may_share_a_rule_and_a_missing_marker_is_an_error() {
+    let text = "<!-- layer map: read by tests/content/layers.rs -->\n| module | may use |\n| --- | --- |\n\
+                | `a`, `b` | nothing of the crate |\n| `c` | a, b |\n<!-- end of layer map -->\n";
+    let map = parse_layer_map(text).expect("parses");
+    assert!(map["a"].is_empty() && map["b"].is_empty());
+    assert_eq!(names(&map["c"]), ["a", "b"]);
+    assert!(parse_layer_map("no map here").is_err());
 }
