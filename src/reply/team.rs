@@ -157,6 +157,19 @@ pub fn removed(kind: TeamKind, headline: &str) -> Reply {
     ))
 }
 
+/// How an entry is offered as an autocomplete choice: its kind and headline, clipped.
+pub fn choice_name(kind: TeamKind, headline: &str) -> String {
+    clip(
+        &format!("{}: {headline}", kind.as_str()),
+        limits::CHOICE_NAME,
+    )
+}
+
+/// Why an attachment that is not a `.toml` file is refused.
+pub fn not_toml(file_name: &str) -> String {
+    format!("“{}” is not a .toml file", echo(file_name))
+}
+
 /// The entry a `/content edit` or `/content remove` names is not the server's.
 pub const NO_SUCH_ENTRY: &str =
     "Your team has no such entry. Pick one from the list Discord offers as you type.";

@@ -12,7 +12,6 @@ use crate::model::server::ContentMix;
 use crate::model::team::{item_id, parse_item_id, TeamKind};
 use crate::reply::team::{self as words, form};
 use crate::reply::{autocomplete, CustomId, TeamForm};
-use crate::text::clip;
 
 /// Your server's own tips, scenarios and pulse statements.
 #[poise::command(
@@ -104,8 +103,10 @@ async fn own_entries(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocom
     let named: Vec<(String, String)> = listed
         .iter()
         .map(|(entry, body)| {
-            let name = format!("{}: {}", entry.kind.as_str(), body.headline());
-            (item_id(entry.id), clip(&name, crate::limits::CHOICE_NAME))
+            (
+                item_id(entry.id),
+                words::choice_name(entry.kind, body.headline()),
+            )
         })
         .collect();
     let choices = autocomplete::rank(
@@ -260,10 +261,7 @@ pub async fn import(
     let guild = guild(ctx)?;
     let unreadable = |why: String| BotError::user(words::unreadable_file(&why));
     if !file.filename.to_lowercase().ends_with(".toml") {
-        return Err(unreadable(format!(
-            "“{}” is not a .toml file",
-            crate::text::echo(&file.filename)
-        )));
+        return Err(unreadable(words::not_toml(&file.filename)));
     }
     let size = usize::try_from(file.size).unwrap_or(usize::MAX);
     if size > rules::MAX_IMPORT_BYTES {
