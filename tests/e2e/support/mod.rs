@@ -311,6 +311,8 @@ impl TestBot {
         self.fake.assert_no_violations();
     }
 
+    // `RunError` carries serenity's error, which is large; a test only unwraps it.
+    #[allow(clippy::result_large_err)]
     async fn stop(&mut self) {
         if let Some(running) = self.running.take() {
             tokio::time::timeout(STOP_WAIT, running.shutdown())
@@ -321,6 +323,8 @@ impl TestBot {
     }
 
     /// Starts the bot and waits, from `since`, for READY and the command registration.
+    // `RunError` carries serenity's error, which is large; a test only unwraps it.
+    #[allow(clippy::result_large_err)]
     async fn launch(&mut self, since: Mark) {
         let token: Token = self
             .config
