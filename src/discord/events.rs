@@ -133,6 +133,9 @@ async fn answer_click(
         Action::ForgetServer { guild } => {
             return super::team::forget_confirmed(ctx, component, data, *guild).await;
         }
+        Action::ListPage { kind, page } => {
+            return super::team::list_turned(ctx, component, data, *kind, *page).await;
+        }
         Action::Review {
             suggestion,
             verdict,

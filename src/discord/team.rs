@@ -311,3 +311,34 @@ pub(crate) async fn forget_confirmed(
     component.create_response(&ctx.http, message).await?;
     Ok(())
 }
+
+/// A page button of `/content list` (on the admin's private answer): that page, in place.
+pub(crate) async fn list_turned(
+    ctx: &serenity::Context,
+    component: &serenity::ComponentInteraction,
+    data: &Data,
+    kind: Option<TeamKind>,
+    page: usize,
+) -> Result<(), BotError> {
+    let guild = component
+        .guild_id
+        .map(|g| g.get())
+        .ok_or_else(|| BotError::user(said::GUILD_ONLY))?;
+    let manages = component
+        .member
+        .as_ref()
+        .and_then(|m| m.permissions)
+        .is_some_and(|p| p.manage_guild());
+    if !manages {
+        return Err(BotError::user(said::only_members_with(None)));
+    }
+    let listed = entries(data, guild, kind).await?;
+    let page = words::list_page(kind, &listed, page);
+    component
+        .create_response(
+            &ctx.http,
+            CreateInteractionResponse::UpdateMessage(interaction_message(&page)),
+        )
+        .await?;
+    Ok(())
+}

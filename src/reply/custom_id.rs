@@ -29,6 +29,8 @@ pub enum Action {
     ForgetServer { guild: u64 },
     /// A reviewer's decision on a member's suggestion.
     Review { suggestion: i64, verdict: Verdict },
+    /// Page `page` (from 0) of `/content list`, of one kind or all.
+    ListPage { kind: Option<TeamKind>, page: usize },
 }
 
 /// The state of a member's pulse answer form, carried in its components' custom ids (like
@@ -105,6 +107,10 @@ impl CustomId {
                     };
                     ("review", format!("{suggestion}:{letter}"))
                 }
+                Action::ListPage { kind, page } => (
+                    "list",
+                    format!("{}:{page}", kind.map_or("all", TeamKind::as_str)),
+                ),
             },
             CustomId::Form(FormId::Pick {
                 pulse,
@@ -140,6 +146,16 @@ impl CustomId {
             "forget" => Action::ForgetServer {
                 guild: fields.parse().ok()?,
             },
+            "list" => {
+                let (kind, page) = fields.split_once(':')?;
+                Action::ListPage {
+                    kind: match kind {
+                        "all" => None,
+                        kind => Some(TeamKind::from_stored(kind)?),
+                    },
+                    page: page.parse().ok()?,
+                }
+            }
             "review" => {
                 let (id, letter) = fields.split_once(':')?;
                 Action::Review {
@@ -272,6 +288,14 @@ mod tests {
             Action::Review {
                 suggestion: 9,
                 verdict: Verdict::EditAndApprove,
+            },
+            Action::ListPage {
+                kind: None,
+                page: 3,
+            },
+            Action::ListPage {
+                kind: Some(TeamKind::Statement),
+                page: 0,
             },
         ] {
             assert_eq!(Action::parse(&action.custom_id()), Some(action));

@@ -238,18 +238,29 @@ pub fn list_page(kind: Option<TeamKind>, entries: &[(TeamEntry, TeamBody)], page
             )
         })
         .collect();
-    Reply::embed(Embed {
+    let mut reply = Reply::embed(Embed {
         title: Some(format!("Your team's {what}")),
         description: Some(clip(&lines.join("\n"), limits::EMBED_DESCRIPTION)),
         fields: Vec::new(),
         footer: Some(format!(
-            "Page {} of {pages} · {} in all · /content list page:<n> for another page",
+            "Page {} of {pages} · {} in all",
             page + 1,
             entries.len()
         )),
         accent: Accent::Neutral,
     })
-    .ephemeral()
+    .ephemeral();
+    let turn = |page: usize, label: &str| super::Button {
+        action: super::Action::ListPage { kind, page },
+        label: label.into(),
+    };
+    if page > 0 {
+        reply = reply.with_button(turn(page - 1, "Previous page"));
+    }
+    if page + 1 < pages {
+        reply = reply.with_button(turn(page + 1, "Next page"));
+    }
+    reply
 }
 
 /// `/content export`: the file, and what it holds.

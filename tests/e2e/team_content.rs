@@ -777,3 +777,67 @@ on_both_engines!(
     a_members_suggestion_is_reviewed_edited_approved_and_becomes_the_daily_tip,
     a_member_is_told_when_they_have_too_many_suggestions_waiting,
 );
+
+async fn the_list_pages_through_the_entries_with_buttons() {
+    let bot = start().await;
+    let bodies = [
+        "Ask the newest member what confused them in their first week.",
+        "Close the sprint review with one thing to stop doing.",
+        "Write the goal of the quarter on the board where everyone sits.",
+        "Thank one colleague by name for work nobody saw.",
+        "Move a recurring meeting to a shorter slot and see what changes.",
+        "Let a junior engineer run the next planning session.",
+        "Share the customer complaint of the week with the whole group.",
+        "Pick the riskiest task and pair on it today.",
+        "Name the decision you keep putting off and set a date for it.",
+        "Cancel one status report that nobody reads.",
+        "Walk a new hire through how a release actually ships.",
+        "End Friday by listing what got unblocked this week.",
+    ];
+    let file: String = bodies
+        .iter()
+        .enumerate()
+        .map(|(n, body)| format!("[[tip]]\ntitle = \"Tip {n}\"\nbody = \"{body}\"\n\n"))
+        .collect();
+    let imported = import(&bot, "tips.toml", "application/toml", file.as_bytes()).await;
+    assert!(words_of(&imported).contains("Imported 12"), "{imported}");
+    let list = content(&bot, ADMIN_ID, &["list"], &[]).await;
+    list.assert_accepted(CALLBACK_MESSAGE);
+    assert!(list.is_ephemeral());
+    assert!(list.embed()["footer"]["text"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("Page 1 of 2"));
+    let next = list.custom_ids();
+    assert_eq!(next.len(), 1, "only a next page from the first");
+    let refused = bot
+        .ask(
+            bot.fake()
+                .click(next[0])
+                .on_original(list.interaction())
+                .as_user(MEMBER_ID),
+        )
+        .await;
+    assert!(refused.text().unwrap_or_default().contains("Manage Server"));
+    let turned = bot
+        .ask(
+            bot.fake()
+                .click(next[0])
+                .on_original(list.interaction())
+                .as_user(ADMIN_ID),
+        )
+        .await;
+    turned.assert_accepted(CALLBACK_UPDATE_MESSAGE);
+    let page = turned.embed();
+    assert!(page["footer"]["text"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("Page 2 of 2"));
+    assert!(page["description"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("Tip 11"));
+    bot.shutdown().await;
+}
+
+on_both_engines!(the_list_pages_through_the_entries_with_buttons);
