@@ -12,7 +12,8 @@ pub struct CommandInfo {
     pub admin: bool,
 }
 
-/// The command list, for everyone first and then for admins.
+/// The command list, for everyone first and then, in an embed of its own (one embed's
+/// description would not hold both), for admins.
 pub fn help(commands: &[CommandInfo]) -> Reply {
     let section = |admin: bool| -> String {
         commands
@@ -22,21 +23,25 @@ pub fn help(commands: &[CommandInfo]) -> Reply {
             .collect::<Vec<_>>()
             .join("\n")
     };
-    let mut description = section(false);
-    let admin = section(true);
-    if !admin.is_empty() {
-        description
-            .push_str("\n\n**For admins** (Manage Server; `/admin` is for the bot's owners)\n");
-        description.push_str(&admin);
-    }
-    Reply::embed(Embed {
+    let mut reply = Reply::embed(Embed {
         title: Some("bridgebot commands".into()),
-        description: Some(description),
+        description: Some(section(false)),
         fields: Vec::new(),
         footer: Some("Leading and managing: both needed, most people do both.".into()),
         accent: Accent::Neutral,
     })
-    .ephemeral()
+    .ephemeral();
+    let admin = section(true);
+    if !admin.is_empty() {
+        reply.embeds.push(Embed {
+            title: Some("For admins (Manage Server; `/admin` is for the bot's owners)".into()),
+            description: Some(admin),
+            fields: Vec::new(),
+            footer: None,
+            accent: Accent::Neutral,
+        });
+    }
+    reply
 }
 
 #[cfg(test)]
@@ -58,7 +63,12 @@ mod tests {
             },
         ];
         let reply = help(&commands);
-        let text = reply.embeds[0].description.clone().unwrap_or_default();
+        let text: String = reply
+            .embeds
+            .iter()
+            .filter_map(|e| e.description.clone())
+            .collect::<Vec<_>>()
+            .join("\n");
         let contrast = text.find("/contrast").expect("listed");
         let setup = text.find("/tips setup").expect("listed");
         assert!(contrast < setup);

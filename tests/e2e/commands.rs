@@ -462,19 +462,30 @@ async fn help_is_private_and_lists_every_command() {
         "/help is ephemeral: {}",
         answer.body()
     );
-    let description = text(answer.embed(), "description");
+    // Everyone's commands, then the admins' in an embed of their own.
+    let description: String = answer
+        .embeds()
+        .iter()
+        .map(|embed| text(embed, "description"))
+        .collect::<Vec<_>>()
+        .join("\n");
     for command in bridgebot::discord::all_commands() {
         assert!(
             description.contains(&format!("`/{}", command.name)),
             "/{} missing from {description:?}",
             command.name
         );
-        // A command with subcommands is listed by its subcommands, each with its own line.
-        let listed: Vec<_> = if command.subcommands.is_empty() {
-            vec![command]
-        } else {
-            command.subcommands
-        };
+        // A command with subcommands is listed by its subcommands (a group's by theirs), each
+        // with its own line.
+        let mut listed = Vec::new();
+        let mut groups = vec![command];
+        while let Some(group) = groups.pop() {
+            if group.subcommands.is_empty() {
+                listed.push(group);
+            } else {
+                groups.extend(group.subcommands);
+            }
+        }
         for entry in listed {
             let said = entry.description.unwrap_or_default();
             assert!(description.contains(said.as_ref()), "{said:?} missing");

@@ -189,7 +189,11 @@ mod tests {
             .expect("listed");
         assert_eq!(contrast.usage, "/contrast [topic]");
         let help = crate::reply::help(&infos);
-        assert!(help.limit_problems().is_empty());
+        assert!(
+            help.limit_problems().is_empty(),
+            "{:?}",
+            help.limit_problems()
+        );
         assert!(
             help.embeds[0]
                 .description
