@@ -158,8 +158,6 @@ impl Bot {
             polls: polls.clone(),
             ownership,
         });
-        let retention =
-            crate::schedule::retention::start(store.clone(), clock.clone(), scheduler.clone());
         let (schedule_events, poll_events) = (scheduler.subscribe(), keeper.subscribe());
         if let Some(listen) = config.metrics.listen {
             crate::metrics::install(listen, &ownership).map_err(RunError::Metrics)?;
@@ -197,7 +195,6 @@ impl Bot {
             content,
             in_flight,
             lease,
-            retention,
             server_changes,
             _fanout: fanout,
         })
@@ -257,8 +254,6 @@ pub struct RunningBot {
     in_flight: Arc<Tracker>,
     /// The hold on this process's shards, on a shared database.
     lease: Option<Held>,
-    /// Deletes the data of servers removed past the grace period; aborted at shutdown.
-    retention: JoinHandle<()>,
     server_changes: broadcast::Sender<crate::model::server::ServerChange>,
     /// Passes reloads between this process and the bot's others; stops when dropped.
     _fanout: crate::reload_fanout::Fanout,
@@ -316,7 +311,6 @@ impl RunningBot {
         }
         self.scheduler.shutdown();
         self.keeper.shutdown();
-        self.retention.abort();
         self.connection.shutdown().await;
         let in_flight = self.in_flight.clone();
         let owed = async { tokio::join!(self.scheduler_task, self.keeper_task, in_flight.idle()) };

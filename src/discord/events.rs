@@ -17,6 +17,11 @@ pub async fn handle(
     match event {
         FullEvent::Ready { data_about_bot } => {
             info!(user = %data_about_bot.user.name, guilds = data_about_bot.guilds.len(), "connected to Discord");
+            crate::schedule::retention::sweep_now(
+                data.store.clone(),
+                data.clock.now(),
+                data.scheduler.clone(),
+            );
             if data
                 .connected_before
                 .swap(true, std::sync::atomic::Ordering::Relaxed)

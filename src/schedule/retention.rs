@@ -2,23 +2,19 @@
 //! (a `GUILD_DELETE` that was not an outage) keeps everything for [`GRACE`], so a server that
 //! adds the bot back (after a mistake, or a test) finds its settings again; after that everything of the server
 //! is deleted (`Store::forget_server`). The sweep runs at every start, before anything is
-//! planned, and every [`EVERY`] on the injected clock while the bot runs.
-
-use std::sync::Arc;
+//! planned, and each time the bot connects to Discord (every READY, which a long-running bot
+//! gets again at each new gateway session). It keeps no timer of its own: a sleeper on the
+//! injected clock would be one more thing every clock-driving test meets.
 
 use jiff::{SignedDuration, Timestamp};
 use tracing::{info, warn};
 
 use super::Scheduler;
-use crate::clock::Clock;
 use crate::model::duty::DutyKind;
 use crate::store::{Store, StoreError};
 
 /// How long a removed server's data is kept: 30 days.
 pub const GRACE: SignedDuration = SignedDuration::from_hours(30 * 24);
-/// How often a running bot looks for servers past the grace period.
-pub const EVERY: SignedDuration = SignedDuration::from_hours(6);
-
 /// Deletes every server removed at least [`GRACE`] before `now`; the servers it deleted.
 pub async fn sweep(store: &Store, now: Timestamp) -> Result<Vec<u64>, StoreError> {
     let due = store.servers_removed_before(now - GRACE).await?;
@@ -32,31 +28,23 @@ pub async fn sweep(store: &Store, now: Timestamp) -> Result<Vec<u64>, StoreError
     Ok(due)
 }
 
-/// Sweeps every [`EVERY`] until the returned task is aborted; a failed sweep is logged and
-/// tried again at the next turn. The scheduler is told of each server deleted, so it drops
-/// what it had planned for it.
-pub fn start(
-    store: Store,
-    clock: Arc<dyn Clock>,
-    scheduler: Scheduler,
-) -> tokio::task::JoinHandle<()> {
+/// Sweeps in the background, telling the scheduler of each server deleted so it drops what
+/// it had planned for it; a failure is logged and the next sweep tries again.
+pub fn sweep_now(store: Store, now: Timestamp, scheduler: Scheduler) {
     tokio::spawn(async move {
-        loop {
-            clock.sleep(EVERY).await;
-            match sweep(&store, clock.now()).await {
-                Ok(deleted) => {
-                    for guild in deleted {
-                        for &duty in DutyKind::ALL {
-                            scheduler.changed(duty, guild);
-                        }
+        match sweep(&store, now).await {
+            Ok(deleted) => {
+                for guild in deleted {
+                    for &duty in DutyKind::ALL {
+                        scheduler.changed(duty, guild);
                     }
                 }
-                Err(error) => {
-                    warn!(%error, "could not delete the data of removed servers; trying again later");
-                }
+            }
+            Err(error) => {
+                warn!(%error, "could not delete the data of removed servers; trying again later");
             }
         }
-    })
+    });
 }
 
 #[cfg(test)]
