@@ -135,10 +135,7 @@ async fn seed_pulse_and_digest(store: &Store, content: &Content, index: usize, d
         },
         paused: false,
         active_since: due - SignedDuration::from_hours(48),
-        options: PulseOptions {
-            questions: 2,
-            open_days: 1,
-        },
+        options: PulseOptions::new(2, 1),
     };
     store.save_schedule(&pulse, due).await.expect("seed pulse");
     let open = open_for_week(store, content, &pulse, yesterday)

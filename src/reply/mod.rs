@@ -19,6 +19,7 @@ pub mod poll;
 pub mod poll_notes;
 pub mod pulse;
 pub mod pulse_notes;
+pub mod pulse_reminder;
 mod request;
 pub mod scenario;
 pub mod schedules;

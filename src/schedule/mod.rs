@@ -13,6 +13,7 @@ mod duty;
 mod engine;
 mod pacer;
 mod pulse;
+mod pulse_reminder;
 mod settings;
 #[cfg(test)]
 mod test_support;

@@ -120,8 +120,8 @@ impl Duty for PulseOpen {
     const KIND: DutyKind = DutyKind::Pulse;
     type Settings = PulseSchedule;
     type Payload = PulsePost;
-    /// A pulse just opened is a result due at its close.
-    const PLANS_NEXT: Option<DutyKind> = Some(DutyKind::PulseResult);
+    /// A pulse just opened is a result due at its close, and a reminder before.
+    const PLANS_NEXT: &'static [DutyKind] = &[DutyKind::PulseResult, DutyKind::PulseReminder];
 
     async fn settle_without_post(
         &self,
@@ -347,7 +347,7 @@ impl Duty for PulseResult {
 }
 
 /// The pulse a claimed post is about; gone from the database means the post cannot be made.
-async fn claimed_pulse(ctx: &Ctx, id: i64) -> Result<PulseRecord, SendError> {
+pub(super) async fn claimed_pulse(ctx: &Ctx, id: i64) -> Result<PulseRecord, SendError> {
     ctx.store
         .pulse(id)
         .await

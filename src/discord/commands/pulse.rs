@@ -12,10 +12,10 @@ use super::tips::zones;
 use super::{guild, send};
 use crate::discord::{BotError, Context};
 use crate::model::duty::{DutyKind, DutyStatus};
-use crate::model::schedule::{PulseOptions, PulseSchedule, Schedule};
+use crate::model::schedule::{PulseOptions, PulseSchedule, Schedule, DEFAULT_REMIND_HOURS};
 use crate::pulse::week_of;
 use crate::pulse::{MAX_QUESTIONS, MIN_QUESTIONS};
-use crate::reply::pulse_notes::{self as notes, parse_open_for};
+use crate::reply::pulse_notes::{self as notes, parse_open_for, parse_remind_before};
 use crate::reply::schedules::{self as words, pulse_details, pulse_summary, ScheduleWords};
 use crate::reply::Field;
 use crate::schedule::{trend_points, Requested, ScheduleEvent};
@@ -90,6 +90,11 @@ pub async fn setup(
     #[max = 3]
     questions: Option<u8>,
     #[description = "How long it stays open, 1d to 6d (default 2d)"] open_for: Option<String>,
+    #[description = "When to remind before it closes, like 24h or 1d, or off (default 24h)"]
+    remind_before: Option<String>,
+    #[description = "A role the reminder mentions (default: it mentions nobody)"] role: Option<
+        serenity::Role,
+    >,
 ) -> Result<(), BotError> {
     let channel_id = text_channel(&channel, &Pulses::WORDS)?;
     let when = Recurrence {
@@ -107,7 +112,15 @@ pub async fn setup(
             .transpose()
             .map_err(BotError::user)?
             .unwrap_or(2),
+        remind_hours: match remind_before.as_deref() {
+            Some(text) => parse_remind_before(text).map_err(BotError::user)?,
+            None => Some(DEFAULT_REMIND_HOURS),
+        },
+        role_id: role.as_ref().map(|r| r.id.get()),
     };
+    if options.role_id == Some(guild(ctx)?) {
+        return Err(BotError::user(notes::REMINDER_NOT_EVERYONE));
+    }
     let summary = pulse_summary(channel_id, &when, &options);
     let schedule = Schedule::new(
         guild(ctx)?,
