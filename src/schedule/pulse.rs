@@ -97,7 +97,7 @@ pub async fn open_for_week(
 }
 
 /// How long after its close a pulse's server is still planned for its result at start.
-const RECENT: SignedDuration = SignedDuration::from_hours(24 * 8);
+pub(super) const RECENT: SignedDuration = SignedDuration::from_hours(24 * 8);
 
 /// Closes every pulse of the server whose time is up.
 pub(super) async fn close_due(store: &Store, guild: u64, now: Timestamp) -> Result<(), StoreError> {

@@ -14,7 +14,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use super::duty::{Arrival, Ctx, Duty, Plan, Planned, Prepared, SendError, Sending};
-use super::pulse::claimed_pulse;
+use super::pulse::{claimed_pulse, RECENT};
 use crate::model::duty::DutyKind;
 use crate::model::ids::{MessageId, RoleId};
 use crate::model::schedule::PulseOptions;
@@ -54,9 +54,10 @@ pub(crate) fn reminder_at(opened: Timestamp, closes: Timestamp, hours: u8) -> Op
 }
 
 impl Planned for PulsesReminding {
-    /// Servers with a pulse open now.
+    /// Servers with a pulse open or closed lately (planned to nothing, which says so).
     async fn servers(ctx: &Ctx) -> Result<Vec<u64>, StoreError> {
-        ctx.store.servers_with_recent_pulses(ctx.clock.now()).await
+        let since = ctx.clock.now().saturating_sub(RECENT).unwrap_or_default();
+        ctx.store.servers_with_recent_pulses(since).await
     }
 
     async fn plan(ctx: &Ctx, guild: u64) -> Result<Option<Plan<Self>>, StoreError> {

@@ -185,7 +185,11 @@ async fn a_crash_before_discord_accepted_the_reminder_sends_it_once() {
     )
     .await;
     h.expect(reminder_posted).await;
-    assert_eq!(h.poster.posts_in(CHANNEL).len(), 1, "sent after the restart");
+    assert_eq!(
+        h.poster.posts_in(CHANNEL).len(),
+        1,
+        "sent after the restart"
+    );
     let store = h.stop().await;
     let mut h = Harness::start(
         store,

@@ -21,6 +21,7 @@ mod digest;
 mod faults;
 mod polls;
 mod pulse;
+mod pulse_loop;
 mod scenarios;
 mod shards;
 mod shutdown;

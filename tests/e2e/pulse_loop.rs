@@ -1,0 +1,183 @@
+//! The pulse's reminder end to end, on both engines: a reply to the pulse a day before it
+//! closes, counting answers without naming anyone, mentioning only the role the server asked
+//! for, posted once; never when turned off or when the pulse closed first.
+
+use bridgebot::model::duty::DutyKind;
+use bridgebot::schedule::ScheduleEvent;
+use fake_discord::{ADMIN_ID, TEAM_ROLE_ID, TEXT_CHANNEL_ID};
+use serde_json::Value;
+
+use crate::support::events::next_event;
+use crate::support::on_both_engines;
+use crate::support::pulse::*;
+use crate::support::{TestBot, CALLBACK_MESSAGE};
+
+/// A pulse every Monday at 09:00 UTC, two statements, open two days, with `extra` options.
+async fn set_up_with(bot: &TestBot, extra: &[(&str, Value)]) {
+    let mut options: Vec<(&str, Value)> = vec![
+        ("channel", TEXT_CHANNEL_ID.to_string().into()),
+        ("day", 0.into()),
+        ("time", "09:00".into()),
+        ("questions", 2.into()),
+        ("open_for", "2d".into()),
+    ];
+    options.extend(extra.iter().cloned());
+    let answer = pulse(bot, ADMIN_ID, "setup", &options).await;
+    answer
+        .assert_accepted(CALLBACK_MESSAGE)
+        .assert_mentions_nobody();
+    assert!(
+        answer.text().unwrap_or_default().contains("reminder:"),
+        "{}",
+        answer.body()
+    );
+}
+
+/// The reminder posts in the channel so far.
+fn reminders(bot: &TestBot) -> Vec<Value> {
+    bot.fake()
+        .channel_messages(TEXT_CHANNEL_ID)
+        .into_iter()
+        .filter(|m| {
+            m["embeds"][0]["title"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("Team pulse reminder"))
+        })
+        .collect()
+}
+
+fn reminder_planned_for_nothing(e: &ScheduleEvent) -> bool {
+    matches!(
+        e,
+        ScheduleEvent::Planned {
+            duty: DutyKind::PulseReminder,
+            next: None,
+            ..
+        }
+    )
+}
+
+async fn a_reminder_replies_to_the_pulse_once_counting_answers_and_mentions_only_its_role() {
+    let mut bot = start().await;
+    bot.fake().allow_role_mention(TEAM_ROLE_ID);
+    let mut events = bot.running().schedule_events();
+    set_up_with(&bot, &[("role", TEAM_ROLE_ID.to_string().into())]).await;
+    clock(&bot).set(at("2026-11-30T09:00:00Z"));
+    let message = posted(&mut events, DutyKind::Pulse).await;
+    next_event(
+        &mut events,
+        "the reminder planned a day before the close",
+        |e| {
+            matches!(
+                e,
+                ScheduleEvent::Planned { duty: DutyKind::PulseReminder, next: Some(next), .. }
+                    if *next == at("2026-12-01T09:00:00Z")
+            )
+        },
+    )
+    .await;
+    for member in &MEMBERS[..2] {
+        answer(&bot, message, *member, &[4, 2]).await;
+    }
+    let mark = bot.fake().mark();
+    clock(&bot).set(at("2026-12-01T09:00:00Z"));
+    let reminder = posted(&mut events, DutyKind::PulseReminder).await;
+    let body = bot
+        .fake()
+        .wait_request(mark, |r| {
+            r.method == "POST"
+                && r.route()
+                    .ends_with(&format!("/channels/{TEXT_CHANNEL_ID}/messages"))
+        })
+        .await
+        .body
+        .expect("body");
+    assert_eq!(
+        body["allowed_mentions"]["roles"],
+        serde_json::json!([TEAM_ROLE_ID.to_string()]),
+        "{body}"
+    );
+    assert_eq!(body["allowed_mentions"]["parse"], serde_json::json!([]));
+    let post = bot.fake().message(reminder).expect("the reminder");
+    assert_eq!(
+        post["message_reference"]["message_id"].as_str(),
+        Some(message.to_string().as_str()),
+        "a reply to the pulse: {post}"
+    );
+    let text = embed_text(&post);
+    assert!(text.contains("2 people have answered so far"), "{text}");
+    assert!(text.contains("1 more person"), "{text}");
+    // Nothing about who answered (one member's id is the role's in the fake, so the mention
+    // is left out of this look).
+    let shown = format!("{}{}", post["embeds"], post["components"]);
+    for member in MEMBERS {
+        assert!(!shown.contains(&member.to_string()), "{shown}");
+    }
+    assert!(
+        message_custom_ids(&post)
+            .iter()
+            .any(
+                |id| message_custom_ids(&bot.fake().message(message).expect("pulse")).contains(id)
+            ),
+        "the pulse's own answer button: {post}"
+    );
+    // A restart before the close, then the close: the reminder stays one.
+    clock(&bot).set(at("2026-12-01T10:00:00Z"));
+    bot.restart().await;
+    let mut events = bot.running().schedule_events();
+    clock(&bot).set(at("2026-12-02T09:00:00Z"));
+    posted(&mut events, DutyKind::PulseResult).await;
+    assert_eq!(reminders(&bot).len(), 1, "one reminder");
+    bot.fake().assert_no_violations();
+    bot.shutdown().await;
+}
+
+async fn a_reminder_turned_off_is_not_posted() {
+    let bot = start().await;
+    let mut events = bot.running().schedule_events();
+    set_up_with(&bot, &[("remind_before", "off".into())]).await;
+    clock(&bot).set(at("2026-11-30T09:00:00Z"));
+    posted(&mut events, DutyKind::Pulse).await;
+    next_event(
+        &mut events,
+        "no reminder planned",
+        reminder_planned_for_nothing,
+    )
+    .await;
+    clock(&bot).set(at("2026-12-01T09:00:00Z"));
+    clock(&bot).set(at("2026-12-02T09:00:00Z"));
+    posted(&mut events, DutyKind::PulseResult).await;
+    assert!(reminders(&bot).is_empty(), "{:?}", reminders(&bot));
+    bot.shutdown().await;
+}
+
+/// Reminded four hours before the close; the bot is down from just after the pulse opened until
+/// half an hour after it closed, still inside the reminder's catch-up window. The pulse is
+/// closed at start, so its reminder is owed no more (nor recorded missed).
+async fn a_pulse_closed_before_its_reminder_could_go_gets_none() {
+    let mut bot = start().await;
+    let mut events = bot.running().schedule_events();
+    set_up_with(&bot, &[("remind_before", "4h".into())]).await;
+    clock(&bot).set(at("2026-11-30T09:00:00Z"));
+    posted(&mut events, DutyKind::Pulse).await;
+    let later = clock(&bot).clone();
+    bot.restart_after(|_, _| async move { later.set(at("2026-12-02T09:30:00Z")) })
+        .await;
+    let mut events = bot.running().schedule_events();
+    // Planned at start, before the result's job runs.
+    next_event(
+        &mut events,
+        "no reminder planned",
+        reminder_planned_for_nothing,
+    )
+    .await;
+    posted(&mut events, DutyKind::PulseResult).await;
+    assert!(reminders(&bot).is_empty(), "{:?}", reminders(&bot));
+    bot.shutdown().await;
+}
+
+on_both_engines!(
+    a_reminder_replies_to_the_pulse_once_counting_answers_and_mentions_only_its_role,
+    a_reminder_turned_off_is_not_posted,
+    a_pulse_closed_before_its_reminder_could_go_gets_none,
+);
