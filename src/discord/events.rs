@@ -89,6 +89,9 @@ async fn answer_click(
         Action::PulseAnswer { pulse } => {
             return super::pulse_form::open(ctx, component, data, *pulse).await;
         }
+        Action::FocusOpen { .. } | Action::FocusStatement { .. } | Action::FocusAction { .. } => {
+            return super::pulse_focus::handle(ctx, component, data, action).await;
+        }
     };
     let answer = data
         .answers

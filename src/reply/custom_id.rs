@@ -22,6 +22,16 @@ pub enum Action {
     RevealScenario { id: String },
     /// Open the private answer form of a team pulse.
     PulseAnswer { pulse: i64 },
+    /// The lead starts choosing the focus from a pulse's result.
+    FocusOpen { pulse: i64 },
+    /// The lead picked statement `statement` (its index in the pulse) to focus on.
+    FocusStatement { pulse: i64, statement: usize },
+    /// The lead picked action `action` (its index among those offered) for the statement.
+    FocusAction {
+        pulse: i64,
+        statement: usize,
+        action: usize,
+    },
 }
 
 /// The state of a member's pulse answer form, carried in its components' custom ids (like
@@ -60,6 +70,15 @@ impl CustomId {
                 Action::AnotherScenario { after } => ("scenario", after.clone()),
                 Action::RevealScenario { id } => ("scenario-answer", id.clone()),
                 Action::PulseAnswer { pulse } => ("pulse", pulse.to_string()),
+                Action::FocusOpen { pulse } => ("fo", pulse.to_string()),
+                Action::FocusStatement { pulse, statement } => {
+                    ("fs", format!("{pulse}:{statement}"))
+                }
+                Action::FocusAction {
+                    pulse,
+                    statement,
+                    action,
+                } => ("fa", format!("{pulse}:{statement}:{action}")),
             },
             CustomId::Form(FormId::Pick {
                 pulse,
@@ -84,6 +103,24 @@ impl CustomId {
             "pulse" => Action::PulseAnswer {
                 pulse: fields.parse().ok()?,
             },
+            "fo" => Action::FocusOpen {
+                pulse: fields.parse().ok()?,
+            },
+            "fs" => {
+                let (pulse, statement) = fields.split_once(':')?;
+                Action::FocusStatement {
+                    pulse: pulse.parse().ok()?,
+                    statement: statement.parse().ok()?,
+                }
+            }
+            "fa" => {
+                let mut parts = fields.splitn(3, ':');
+                Action::FocusAction {
+                    pulse: parts.next()?.parse().ok()?,
+                    statement: parts.next()?.parse().ok()?,
+                    action: parts.next()?.parse().ok()?,
+                }
+            }
             "pp" => return pick(fields).map(CustomId::Form),
             "ps" => return submit(fields).map(CustomId::Form),
             _ => return None,
@@ -176,8 +213,30 @@ mod tests {
                 id: "two-directions".into(),
             },
             Action::PulseAnswer { pulse: 42 },
+            Action::FocusOpen { pulse: 42 },
+            Action::FocusStatement {
+                pulse: 42,
+                statement: 2,
+            },
+            Action::FocusAction {
+                pulse: 42,
+                statement: 2,
+                action: 3,
+            },
         ] {
             assert_eq!(Action::parse(&action.custom_id()), Some(action));
+        }
+        assert_eq!(
+            Action::FocusAction {
+                pulse: 7,
+                statement: 1,
+                action: 0
+            }
+            .custom_id(),
+            "bb:fa:7:1:0"
+        );
+        for wrong in ["bb:fs:7", "bb:fa:7:1", "bb:fo:x", "bb:fs:7:-1"] {
+            assert_eq!(Action::parse(wrong), None, "{wrong}");
         }
     }
 

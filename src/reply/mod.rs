@@ -18,6 +18,7 @@ mod library;
 pub mod poll;
 pub mod poll_notes;
 pub mod pulse;
+pub mod pulse_focus;
 pub mod pulse_notes;
 pub mod pulse_reminder;
 mod request;

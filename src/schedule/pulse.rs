@@ -388,7 +388,7 @@ pub(super) async fn result_reply(
         None => None,
     };
     let (week, responses) = (pulse.week, pulse.responses);
-    Ok(off_runtime(move || {
+    let reply = off_runtime(move || {
         result(
             &content,
             week,
@@ -398,7 +398,22 @@ pub(super) async fn result_reply(
             previous.as_deref(),
         )
     })
-    .await?)
+    .await?;
+    Ok(with_focus_button(reply, pulse, min_responses))
+}
+
+/// A result that shows scores carries the lead's "Choose our focus" button.
+fn with_focus_button(
+    mut reply: crate::reply::Reply,
+    pulse: &PulseRecord,
+    min_responses: u32,
+) -> crate::reply::Reply {
+    if pulse.responses >= min_responses {
+        reply
+            .buttons
+            .push(crate::reply::pulse_focus::focus_button(pulse.id));
+    }
+    reply
 }
 
 /// The leading and managing scores of a server's last `weeks` closed pulses, oldest first;

@@ -1,16 +1,18 @@
-//! The pulse's reminder end to end, on both engines: a reply to the pulse a day before it
-//! closes, counting answers without naming anyone, mentioning only the role the server asked
-//! for, posted once; never when turned off or when the pulse closed first.
+//! The pulse's loop end to end, on both engines. The reminder: a reply to the pulse a day
+//! before it closes, counting answers without naming anyone, mentioning only the role the
+//! server asked for, posted once; never when turned off or when the pulse closed first. The
+//! focus: only the lead chooses it from the result, privately; it is posted as a reply to the
+//! result, and choosing again edits that post.
 
 use bridgebot::model::duty::DutyKind;
 use bridgebot::schedule::ScheduleEvent;
-use fake_discord::{ADMIN_ID, TEAM_ROLE_ID, TEXT_CHANNEL_ID};
+use fake_discord::{ADMIN_ID, MEMBER_ID, TEAM_ROLE_ID, TEXT_CHANNEL_ID};
 use serde_json::Value;
 
 use crate::support::events::next_event;
 use crate::support::on_both_engines;
 use crate::support::pulse::*;
-use crate::support::{TestBot, CALLBACK_MESSAGE};
+use crate::support::{Answer, TestBot, CALLBACK_MESSAGE};
 
 /// A pulse every Monday at 09:00 UTC, two statements, open two days, with `extra` options.
 async fn set_up_with(bot: &TestBot, extra: &[(&str, Value)]) {
@@ -175,6 +177,142 @@ async fn a_pulse_closed_before_its_reminder_could_go_gets_none() {
     assert!(reminders(&bot).is_empty(), "{:?}", reminders(&bot));
     bot.shutdown().await;
 }
+
+/// The focus posts in the channel so far.
+fn focus_posts(bot: &TestBot) -> Vec<Value> {
+    bot.fake()
+        .channel_messages(TEXT_CHANNEL_ID)
+        .into_iter()
+        .filter(|m| {
+            m["embeds"][0]["title"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("Our focus"))
+        })
+        .collect()
+}
+
+/// `user` presses the result's "Choose our focus" button.
+async fn press_focus(bot: &TestBot, result: u64, user: u64) -> Answer {
+    let post = bot.fake().message(result).expect("the result");
+    let button = message_custom_ids(&post)
+        .into_iter()
+        .find(|id| id.starts_with("bb:fo:"))
+        .expect("the focus button");
+    bot.ask(
+        bot.fake()
+            .click(&button)
+            .on_message(TEXT_CHANNEL_ID, result)
+            .as_user(user),
+    )
+    .await
+}
+
+/// The lead picks statement button `statement` then action button `action` in the private
+/// steps `steps` opened; the last private answer.
+async fn choose(bot: &TestBot, steps: Answer, statement: usize, action: usize) -> Answer {
+    assert!(steps.is_ephemeral(), "private: {}", steps.body());
+    let pick = steps.custom_ids()[statement].to_string();
+    assert!(pick.starts_with("bb:fs:"), "{pick}");
+    let actions = bot
+        .ask(
+            bot.fake()
+                .click(&pick)
+                .on_original(steps.interaction())
+                .as_user(ADMIN_ID),
+        )
+        .await;
+    let pick = actions.custom_ids()[action].to_string();
+    assert!(pick.starts_with("bb:fa:"), "{pick}");
+    bot.ask(
+        bot.fake()
+            .click(&pick)
+            .on_original(actions.interaction())
+            .as_user(ADMIN_ID),
+    )
+    .await
+}
+
+async fn the_lead_chooses_a_focus_posted_as_a_reply_to_the_result_and_a_member_cannot() {
+    let bot = start().await;
+    let mut events = bot.running().schedule_events();
+    set_up_with(&bot, &[]).await;
+    clock(&bot).set(at("2026-11-30T09:00:00Z"));
+    let message = posted(&mut events, DutyKind::Pulse).await;
+    for member in &MEMBERS[..3] {
+        answer(&bot, message, *member, &[5, 1]).await;
+    }
+    clock(&bot).set(at("2026-12-02T09:00:00Z"));
+    let result = posted(&mut events, DutyKind::PulseResult).await;
+
+    let refused = press_focus(&bot, result, MEMBER_ID).await;
+    assert!(refused.is_ephemeral());
+    assert!(
+        refused
+            .text()
+            .unwrap_or_default()
+            .contains("Only the team's lead"),
+        "{}",
+        refused.body()
+    );
+    assert!(refused.custom_ids().is_empty());
+
+    let steps = press_focus(&bot, result, ADMIN_ID).await;
+    assert!(
+        steps.text().unwrap_or_default().contains("scored lowest"),
+        "{}",
+        steps.body()
+    );
+    let done = choose(&bot, steps, 0, 0).await;
+    assert!(
+        done.text()
+            .unwrap_or_default()
+            .contains("posted as a reply"),
+        "{}",
+        done.body()
+    );
+    let posts = focus_posts(&bot);
+    assert_eq!(posts.len(), 1, "{posts:?}");
+    assert_eq!(
+        posts[0]["message_reference"]["message_id"].as_str(),
+        Some(result.to_string().as_str()),
+        "a reply to the result: {}",
+        posts[0]
+    );
+    let first = embed_text(&posts[0]);
+
+    // Choosing again edits that post.
+    let steps = press_focus(&bot, result, ADMIN_ID).await;
+    let done = choose(&bot, steps, 0, 1).await;
+    assert!(
+        done.text().unwrap_or_default().contains("new choice"),
+        "{}",
+        done.body()
+    );
+    let posts = focus_posts(&bot);
+    assert_eq!(posts.len(), 1, "one focus per pulse: {posts:?}");
+    assert_ne!(embed_text(&posts[0]), first, "edited to the new action");
+    bot.fake().assert_no_violations();
+    bot.shutdown().await;
+}
+
+async fn a_result_below_the_minimum_has_no_focus_button() {
+    let bot = start().await;
+    let mut events = bot.running().schedule_events();
+    set_up_with(&bot, &[]).await;
+    clock(&bot).set(at("2026-11-30T09:00:00Z"));
+    let message = posted(&mut events, DutyKind::Pulse).await;
+    answer(&bot, message, MEMBERS[0], &[5, 1]).await;
+    clock(&bot).set(at("2026-12-02T09:00:00Z"));
+    let result = posted(&mut events, DutyKind::PulseResult).await;
+    let ids = message_custom_ids(&bot.fake().message(result).expect("result"));
+    assert!(!ids.iter().any(|id| id.starts_with("bb:fo:")), "{ids:?}");
+    bot.shutdown().await;
+}
+
+on_both_engines!(
+    the_lead_chooses_a_focus_posted_as_a_reply_to_the_result_and_a_member_cannot,
+    a_result_below_the_minimum_has_no_focus_button,
+);
 
 on_both_engines!(
     a_reminder_replies_to_the_pulse_once_counting_answers_and_mentions_only_its_role,
