@@ -173,6 +173,39 @@ pub fn focus_post(content: &Content, week: Date, statement_id: &str, action: &st
     })
 }
 
+/// What marks the follow-up statement among a pulse's statement ids: the rest of the id is
+/// the sentence itself, so the form, the post and the counts carry it like any statement while
+/// the content, which does not know it, keeps it out of the leading and managing scores.
+const FOLLOW_UP: &str = "followup:";
+
+/// The follow-up statement a pulse asks about last week's focus, as a statement id.
+pub fn follow_up_id(action: &str) -> String {
+    format!("{FOLLOW_UP}Last week we chose to try \"{action}\". It made a difference.")
+}
+
+/// The sentence of a follow-up statement id; `None` for any other statement.
+pub fn follow_up_text(id: &str) -> Option<&str> {
+    id.strip_prefix(FOLLOW_UP)
+}
+
+/// The follow-up's line on the result: the statement and how the team rated it, or that it is
+/// withheld like the rest below the minimum.
+pub fn follow_up_field(id: &str, counts: &crate::pulse::stats::Counts, shown: bool) -> Field {
+    let text = follow_up_text(id).unwrap_or(id);
+    let value = match counts.average() {
+        Some(average) if shown => format!(
+            "{text}\nAverage {} of 5 from {} answers (not part of the leading and managing scores).",
+            super::pulse::one_decimal(average),
+            counts.total()
+        ),
+        _ => format!("{text}\nWithheld: too few answers."),
+    };
+    Field::new(
+        "Last week's focus",
+        clip(&value, crate::limits::EMBED_FIELD_VALUE),
+    )
+}
+
 /// After the lead chose: posted, or the earlier post edited.
 pub fn focus_posted(replaced: bool) -> Reply {
     Reply::private_note(if replaced {
@@ -226,6 +259,31 @@ mod tests {
                 assert!(button.action.custom_id().len() <= crate::limits::CUSTOM_ID);
             }
         }
+    }
+
+    #[test]
+    fn a_follow_up_id_carries_its_sentence_and_no_content_statement_is_one() {
+        let id = follow_up_id("Say the destination plainly");
+        assert_eq!(
+            follow_up_text(&id),
+            Some(
+                "Last week we chose to try \"Say the destination plainly\". It made a difference."
+            )
+        );
+        let content = content();
+        assert!(content.statement(&id).is_none(), "kept out of the scores");
+        assert!(content
+            .statements
+            .iter()
+            .all(|s| follow_up_text(&s.id).is_none()));
+        let field = follow_up_field(&id, &Counts([0, 0, 1, 1, 1]), true);
+        assert!(
+            field.value.contains("Average 4.0 of 5 from 3 answers"),
+            "{}",
+            field.value
+        );
+        let withheld = follow_up_field(&id, &Counts([0, 0, 1, 1, 0]), false);
+        assert!(withheld.value.contains("Withheld"), "{}", withheld.value);
     }
 
     #[test]

@@ -78,10 +78,11 @@ pub async fn open_for_week(
         return Ok(existing);
     }
     let round = store.closed_pulse_count(settings.guild_id).await?;
-    let statements: Vec<String> = pick_statements(content, round, settings.options.questions)
+    let mut statements: Vec<String> = pick_statements(content, round, settings.options.questions)
         .iter()
         .map(|s| s.id.to_string())
         .collect();
+    statements.extend(follow_up(store, settings.guild_id).await?);
     let key = new_key();
     store
         .open_pulse(&NewPulse {
@@ -94,6 +95,17 @@ pub async fn open_for_week(
             key: &key,
         })
         .await
+}
+
+/// The follow-up statement about the focus chosen from the server's last result, if any.
+async fn follow_up(store: &Store, guild: u64) -> Result<Option<String>, StoreError> {
+    let Some(last) = store.last_closed_pulse(guild).await? else {
+        return Ok(None);
+    };
+    Ok(store
+        .focus(last.id)
+        .await?
+        .map(|focus| crate::reply::pulse_focus::follow_up_id(&focus.action)))
 }
 
 /// How long after its close a pulse's server is still planned for its result at start.
@@ -387,6 +399,16 @@ pub(super) async fn result_reply(
         )),
         None => None,
     };
+    let follow_up = counts
+        .iter()
+        .find(|(id, _)| crate::reply::pulse_focus::follow_up_text(id).is_some())
+        .map(|(id, counts)| {
+            crate::reply::pulse_focus::follow_up_field(
+                id,
+                &crate::pulse::stats::Counts(*counts),
+                pulse.responses >= min_responses,
+            )
+        });
     let (week, responses) = (pulse.week, pulse.responses);
     let reply = off_runtime(move || {
         result(
@@ -399,7 +421,11 @@ pub(super) async fn result_reply(
         )
     })
     .await?;
-    Ok(with_focus_button(reply, pulse, min_responses))
+    let mut reply = with_focus_button(reply, pulse, min_responses);
+    if let (Some(field), Some(embed)) = (follow_up, reply.embeds.first_mut()) {
+        embed.fields.push(field);
+    }
+    Ok(reply)
 }
 
 /// A result that shows scores carries the lead's "Choose our focus" button.

@@ -309,9 +309,108 @@ async fn a_result_below_the_minimum_has_no_focus_button() {
     bot.shutdown().await;
 }
 
+/// Week one: a pulse three members answer, its result, and the lead's focus (first statement
+/// offered, first action).
+async fn a_week_with_a_focus(
+    bot: &TestBot,
+    events: &mut tokio::sync::broadcast::Receiver<ScheduleEvent>,
+) {
+    clock(bot).set(at("2026-11-30T09:00:00Z"));
+    let message = posted(events, DutyKind::Pulse).await;
+    for member in &MEMBERS[..3] {
+        answer(bot, message, *member, &[5, 1]).await;
+    }
+    clock(bot).set(at("2026-12-02T09:00:00Z"));
+    let result = posted(events, DutyKind::PulseResult).await;
+    let steps = press_focus(bot, result, ADMIN_ID).await;
+    choose(bot, steps, 0, 0).await;
+    assert_eq!(focus_posts(bot).len(), 1);
+}
+
+/// The next week's pulse asks the follow-up beside its statements; it is answered through the
+/// same form under the same keyed hash, shown on the result apart from the scores, and deleted
+/// at the close with the rest: neither the key, nor a hash, nor a member id is left in the
+/// database's files, and no answer row remains.
+async fn the_follow_up_is_asked_next_week_shown_apart_and_deleted_at_the_close() {
+    let mut bot = start().await;
+    let mut events = bot.running().schedule_events();
+    set_up_with(&bot, &[]).await;
+    a_week_with_a_focus(&bot, &mut events).await;
+
+    clock(&bot).set(at("2026-12-07T09:00:00Z"));
+    let message = posted(&mut events, DutyKind::Pulse).await;
+    let post = embed_text(&bot.fake().message(message).expect("pulse"));
+    assert!(post.contains("Last week we chose to try"), "{post}");
+    let members = &MEMBERS[..3];
+    for member in members {
+        answer(&bot, message, *member, &[3, 3, 5]).await;
+    }
+    let (pulse_id, key, hashes) = secrets(&bot, members).await;
+    let mut needles: Vec<(String, Vec<u8>)> = vec![("the key".into(), key)];
+    for (member, hash) in members.iter().zip(&hashes) {
+        needles.push((format!("the hash of member {member}"), hash.clone()));
+        needles.push((
+            format!("member {member} as text"),
+            member.to_string().into_bytes(),
+        ));
+        needles.push((
+            format!("member {member} as an integer"),
+            i64::try_from(*member).expect("fits").to_le_bytes().to_vec(),
+        ));
+        needles.push((
+            format!("member {member} as a big-endian integer"),
+            i64::try_from(*member).expect("fits").to_be_bytes().to_vec(),
+        ));
+    }
+    let needles: Vec<(&str, &[u8])> = needles
+        .iter()
+        .map(|(what, bytes)| (what.as_str(), bytes.as_slice()))
+        .collect();
+    let open = occurrences(&database_files(&bot.database()).await, &needles);
+    assert!(
+        open.iter().any(|f| f.starts_with("the key"))
+            && open.iter().any(|f| f.starts_with("the hash")),
+        "while open the files hold the key and the hashes, or this test could not fail: {open:?}"
+    );
+    let store = bot.running().store();
+    assert_eq!(store.pulse_answered(pulse_id).await.expect("count"), 3);
+
+    clock(&bot).set(at("2026-12-09T09:00:00Z"));
+    let result = posted(&mut events, DutyKind::PulseResult).await;
+    let result = embed_text(&bot.fake().message(result).expect("result"));
+    assert!(
+        result.contains("Last week's focus") && result.contains("Average 5.0 of 5 from 3 answers"),
+        "{result}"
+    );
+    // The two statements (3s) make the scores; the follow-up (5s) does not.
+    assert!(
+        result.contains("\"3.0 of 5 (") && !result.contains("\"5.0 of 5 ("),
+        "{result}"
+    );
+    let store = bot.running().store();
+    assert_eq!(store.pulse_key(pulse_id).await.expect("read"), None);
+    assert_eq!(
+        store.pulse_answered(pulse_id).await.expect("count"),
+        0,
+        "no answer row left"
+    );
+    let left = occurrences(&database_files(&bot.database()).await, &needles);
+    assert!(
+        left.is_empty(),
+        "after the close, with the bot running: {left:?}"
+    );
+    let stopped = bot
+        .restart_after(|database, _| async move { database_files(&database).await })
+        .await;
+    let left = occurrences(&stopped, &needles);
+    assert!(left.is_empty(), "with the bot stopped: {left:?}");
+    bot.shutdown().await;
+}
+
 on_both_engines!(
     the_lead_chooses_a_focus_posted_as_a_reply_to_the_result_and_a_member_cannot,
     a_result_below_the_minimum_has_no_focus_button,
+    the_follow_up_is_asked_next_week_shown_apart_and_deleted_at_the_close,
 );
 
 on_both_engines!(
