@@ -12,28 +12,7 @@ use serde_json::Value;
 use crate::support::events::next_event;
 use crate::support::on_both_engines;
 use crate::support::pulse::*;
-use crate::support::{Answer, TestBot, CALLBACK_MESSAGE};
-
-/// A pulse every Monday at 09:00 UTC, two statements, open two days, with `extra` options.
-async fn set_up_with(bot: &TestBot, extra: &[(&str, Value)]) {
-    let mut options: Vec<(&str, Value)> = vec![
-        ("channel", TEXT_CHANNEL_ID.to_string().into()),
-        ("day", 0.into()),
-        ("time", "09:00".into()),
-        ("questions", 2.into()),
-        ("open_for", "2d".into()),
-    ];
-    options.extend(extra.iter().cloned());
-    let answer = pulse(bot, ADMIN_ID, "setup", &options).await;
-    answer
-        .assert_accepted(CALLBACK_MESSAGE)
-        .assert_mentions_nobody();
-    assert!(
-        answer.text().unwrap_or_default().contains("reminder:"),
-        "{}",
-        answer.body()
-    );
-}
+use crate::support::TestBot;
 
 /// The reminder posts in the channel so far.
 fn reminders(bot: &TestBot) -> Vec<Value> {
@@ -178,60 +157,6 @@ async fn a_pulse_closed_before_its_reminder_could_go_gets_none() {
     bot.shutdown().await;
 }
 
-/// The focus posts in the channel so far.
-fn focus_posts(bot: &TestBot) -> Vec<Value> {
-    bot.fake()
-        .channel_messages(TEXT_CHANNEL_ID)
-        .into_iter()
-        .filter(|m| {
-            m["embeds"][0]["title"]
-                .as_str()
-                .is_some_and(|t| t.starts_with("Our focus"))
-        })
-        .collect()
-}
-
-/// `user` presses the result's "Choose our focus" button.
-async fn press_focus(bot: &TestBot, result: u64, user: u64) -> Answer {
-    let post = bot.fake().message(result).expect("the result");
-    let button = message_custom_ids(&post)
-        .into_iter()
-        .find(|id| id.starts_with("bb:fo:"))
-        .expect("the focus button");
-    bot.ask(
-        bot.fake()
-            .click(&button)
-            .on_message(TEXT_CHANNEL_ID, result)
-            .as_user(user),
-    )
-    .await
-}
-
-/// The lead picks statement button `statement` then action button `action` in the private
-/// steps `steps` opened; the last private answer.
-async fn choose(bot: &TestBot, steps: Answer, statement: usize, action: usize) -> Answer {
-    assert!(steps.is_ephemeral(), "private: {}", steps.body());
-    let pick = steps.custom_ids()[statement].to_string();
-    assert!(pick.starts_with("bb:fs:"), "{pick}");
-    let actions = bot
-        .ask(
-            bot.fake()
-                .click(&pick)
-                .on_original(steps.interaction())
-                .as_user(ADMIN_ID),
-        )
-        .await;
-    let pick = actions.custom_ids()[action].to_string();
-    assert!(pick.starts_with("bb:fa:"), "{pick}");
-    bot.ask(
-        bot.fake()
-            .click(&pick)
-            .on_original(actions.interaction())
-            .as_user(ADMIN_ID),
-    )
-    .await
-}
-
 async fn the_lead_chooses_a_focus_posted_as_a_reply_to_the_result_and_a_member_cannot() {
     let bot = start().await;
     let mut events = bot.running().schedule_events();
@@ -307,24 +232,6 @@ async fn a_result_below_the_minimum_has_no_focus_button() {
     let ids = message_custom_ids(&bot.fake().message(result).expect("result"));
     assert!(!ids.iter().any(|id| id.starts_with("bb:fo:")), "{ids:?}");
     bot.shutdown().await;
-}
-
-/// Week one: a pulse three members answer, its result, and the lead's focus (first statement
-/// offered, first action).
-async fn a_week_with_a_focus(
-    bot: &TestBot,
-    events: &mut tokio::sync::broadcast::Receiver<ScheduleEvent>,
-) {
-    clock(bot).set(at("2026-11-30T09:00:00Z"));
-    let message = posted(events, DutyKind::Pulse).await;
-    for member in &MEMBERS[..3] {
-        answer(bot, message, *member, &[5, 1]).await;
-    }
-    clock(bot).set(at("2026-12-02T09:00:00Z"));
-    let result = posted(events, DutyKind::PulseResult).await;
-    let steps = press_focus(bot, result, ADMIN_ID).await;
-    choose(bot, steps, 0, 0).await;
-    assert_eq!(focus_posts(bot).len(), 1);
 }
 
 /// The next week's pulse asks the follow-up beside its statements; it is answered through the
