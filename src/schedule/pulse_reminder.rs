@@ -13,7 +13,7 @@ use std::sync::Arc;
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
-use super::duty::{Arrival, Ctx, Duty, Plan, Planned, Prepared, SendError, Sending};
+use super::duty::{Ctx, Duty, Plan, Planned, Prepared, SendError, Sending};
 use super::pulse::{claimed_pulse, RECENT};
 use crate::model::duty::DutyKind;
 use crate::model::ids::{MessageId, RoleId};
@@ -156,16 +156,6 @@ impl Duty for PulseReminder {
         self.poster
             .find_own(post.channel, since, &reminder_title(post.payload.week))
             .await
-    }
-
-    async fn after_post(
-        &self,
-        _ctx: &Ctx,
-        _post: &Sending<ReminderPost>,
-        _message_id: MessageId,
-        _arrival: Arrival,
-    ) -> Result<(), StoreError> {
-        Ok(())
     }
 }
 
