@@ -206,6 +206,80 @@ pub fn follow_up_field(id: &str, counts: &crate::pulse::stats::Counts, shown: bo
     )
 }
 
+/// How the team rated a focus in the follow-up a week later.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FollowUp {
+    /// The next pulse has not closed yet (or did not ask it).
+    NotYet,
+    /// Asked, but too few answered for it to be shown.
+    Withheld,
+    /// The average of the follow-up's answers, 1 to 5.
+    Rated(f64),
+}
+
+/// One focus of `/pulse focus`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FocusLine {
+    /// The week of the pulse it was chosen from.
+    pub week: Date,
+    pub statement_id: String,
+    pub action: String,
+    pub follow_up: FollowUp,
+}
+
+/// `/pulse focus`: the focus now and the ones before, latest first, with their follow-ups.
+pub fn focus_history(content: &Content, lines: &[FocusLine]) -> Reply {
+    let Some((current, past)) = lines.split_first() else {
+        return Reply::private_note(
+            "No focus has been chosen yet. When a pulse result shows scores, the lead presses \
+             \"Choose our focus\" on it.",
+        );
+    };
+    let line = |focus: &FocusLine| {
+        let rated = match focus.follow_up {
+            FollowUp::NotYet => "not rated yet".to_string(),
+            FollowUp::Withheld => "rated by too few to show".to_string(),
+            FollowUp::Rated(average) => {
+                format!(
+                    "rated {} of 5 a week later",
+                    super::pulse::one_decimal(average)
+                )
+            }
+        };
+        clip(
+            &format!(
+                "\"{}\" on \"{}\" ({rated})",
+                focus.action,
+                statement_text(content, &focus.statement_id)
+            ),
+            crate::limits::EMBED_FIELD_VALUE,
+        )
+    };
+    let mut fields = vec![Field::new(
+        format!("Now: from the week of {}", current.week),
+        line(current),
+    )];
+    fields.extend(
+        past.iter()
+            .take(crate::limits::EMBED_FIELDS - 1)
+            .map(|focus| Field::new(format!("Week of {}", focus.week), line(focus))),
+    );
+    Reply {
+        embeds: vec![Embed {
+            title: Some("Our focus, week by week".into()),
+            description: Some(
+                "What the team chose to try after each result, and how it rated that a week later."
+                    .into(),
+            ),
+            fields,
+            footer: None,
+            accent: Accent::Both,
+        }],
+        ephemeral: true,
+        ..Reply::default()
+    }
+}
+
 /// After the lead chose: posted, or the earlier post edited.
 pub fn focus_posted(replaced: bool) -> Reply {
     Reply::private_note(if replaced {
@@ -284,6 +358,34 @@ mod tests {
         );
         let withheld = follow_up_field(&id, &Counts([0, 0, 1, 1, 0]), false);
         assert!(withheld.value.contains("Withheld"), "{}", withheld.value);
+    }
+
+    #[test]
+    fn the_history_shows_the_current_focus_first_and_each_follow_up() {
+        let content = content();
+        let statement = content.deck().next().expect("a statement").id.to_string();
+        let line = |day: i8, follow_up| FocusLine {
+            week: jiff::civil::date(2026, 11, day),
+            statement_id: statement.clone(),
+            action: "Say the destination plainly".into(),
+            follow_up,
+        };
+        let reply = focus_history(
+            &content,
+            &[
+                line(30, FollowUp::NotYet),
+                line(23, FollowUp::Rated(4.0)),
+                line(16, FollowUp::Withheld),
+            ],
+        );
+        let fields = &reply.embeds[0].fields;
+        assert_eq!(fields[0].name, "Now: from the week of 2026-11-30");
+        assert!(fields[0].value.contains("not rated yet"));
+        assert!(fields[1].value.contains("rated 4.0 of 5 a week later"));
+        assert!(fields[2].value.contains("too few"));
+        assert!(focus_history(&content, &[])
+            .text
+            .is_some_and(|t| t.contains("No focus")));
     }
 
     #[test]

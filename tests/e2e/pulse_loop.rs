@@ -236,7 +236,7 @@ async fn a_result_below_the_minimum_has_no_focus_button() {
 
 /// The next week's pulse asks the follow-up beside its statements; it is answered through the
 /// same form under the same keyed hash, shown on the result apart from the scores, and deleted
-/// at the close with the rest: neither the key, nor a hash, nor a member id is left in the
+/// at the close with the rest (and `/pulse focus` shows its score): neither the key, nor a hash, nor a member id is left in the
 /// database's files, and no answer row remains.
 async fn the_follow_up_is_asked_next_week_shown_apart_and_deleted_at_the_close() {
     let mut bot = start().await;
@@ -306,6 +306,10 @@ async fn the_follow_up_is_asked_next_week_shown_apart_and_deleted_at_the_close()
         left.is_empty(),
         "after the close, with the bot running: {left:?}"
     );
+    // `/pulse focus` shows the focus with its follow-up score.
+    let history = pulse(&bot, ADMIN_ID, "focus", &[]).await;
+    let shown = history.embeds()[0].to_string();
+    assert!(shown.contains("rated 5.0 of 5 a week later"), "{shown}");
     let stopped = bot
         .restart_after(|database, _| async move { database_files(&database).await })
         .await;

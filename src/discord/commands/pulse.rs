@@ -65,7 +65,7 @@ impl Managed for Pulses {
 #[poise::command(
     slash_command,
     guild_only,
-    subcommands("setup", "now", "status", "trend", "pause", "resume", "stop"),
+    subcommands("setup", "now", "status", "trend", "focus", "pause", "resume", "stop"),
     subcommand_required
 )]
 pub async fn pulse(_ctx: Context<'_>) -> Result<(), BotError> {
@@ -216,3 +216,24 @@ pub async fn trend(
     let shown = off_runtime(move || crate::reply::pulse::trend(&points, min)).await?;
     send(ctx, shown).await
 }
+
+/// The team's focus now and before, with how the team rated each a week later.
+#[poise::command(slash_command, guild_only)]
+pub async fn focus(ctx: Context<'_>) -> Result<(), BotError> {
+    let data = ctx.data();
+    let lines = crate::schedule::focus_lines(
+        &data.store,
+        guild(ctx)?,
+        FOCUSES_SHOWN,
+        data.config.pulse.min_responses,
+    )
+    .await?;
+    send(
+        ctx,
+        crate::reply::pulse_focus::focus_history(&data.content(), &lines),
+    )
+    .await
+}
+
+/// How many focuses `/pulse focus` shows.
+const FOCUSES_SHOWN: u32 = 8;
