@@ -227,6 +227,48 @@ pub struct FocusLine {
     pub follow_up: FollowUp,
 }
 
+/// One focus in a line: the action, the statement, and how the follow-up went.
+fn focus_line(content: &Content, focus: &FocusLine) -> String {
+    let rated = match focus.follow_up {
+        FollowUp::NotYet => "not rated yet".to_string(),
+        FollowUp::Withheld => "rated by too few to show".to_string(),
+        FollowUp::Rated(average) => {
+            format!(
+                "rated {} of 5 a week later",
+                super::pulse::one_decimal(average)
+            )
+        }
+    };
+    clip(
+        &format!(
+            "\"{}\" on \"{}\" ({rated})",
+            focus.action,
+            statement_text(content, &focus.statement_id)
+        ),
+        crate::limits::EMBED_FIELD_VALUE,
+    )
+}
+
+/// The digest's part about the focus: the latest and the one before with its follow-up; with
+/// none chosen, where to choose one (the digest's suggestion names the lowest statement).
+pub fn digest_focus_field(content: &Content, lines: &[FocusLine]) -> Field {
+    let value = match lines {
+        [] => {
+            "No focus chosen yet. On a result with scores the lead presses \"Choose our focus\"; \
+               \"Where to look next\" names a good place to start."
+                .to_string()
+        }
+        [latest, rest @ ..] => {
+            let mut text = format!("Latest: {}", focus_line(content, latest));
+            if let Some(before) = rest.first() {
+                text.push_str(&format!("\nBefore: {}", focus_line(content, before)));
+            }
+            text
+        }
+    };
+    Field::new("Our focus", clip(&value, crate::limits::EMBED_FIELD_VALUE))
+}
+
 /// `/pulse focus`: the focus now and the ones before, latest first, with their follow-ups.
 pub fn focus_history(content: &Content, lines: &[FocusLine]) -> Reply {
     let Some((current, past)) = lines.split_first() else {
@@ -235,26 +277,7 @@ pub fn focus_history(content: &Content, lines: &[FocusLine]) -> Reply {
              \"Choose our focus\" on it.",
         );
     };
-    let line = |focus: &FocusLine| {
-        let rated = match focus.follow_up {
-            FollowUp::NotYet => "not rated yet".to_string(),
-            FollowUp::Withheld => "rated by too few to show".to_string(),
-            FollowUp::Rated(average) => {
-                format!(
-                    "rated {} of 5 a week later",
-                    super::pulse::one_decimal(average)
-                )
-            }
-        };
-        clip(
-            &format!(
-                "\"{}\" on \"{}\" ({rated})",
-                focus.action,
-                statement_text(content, &focus.statement_id)
-            ),
-            crate::limits::EMBED_FIELD_VALUE,
-        )
-    };
+    let line = |focus: &FocusLine| focus_line(content, focus);
     let mut fields = vec![Field::new(
         format!("Now: from the week of {}", current.week),
         line(current),
@@ -386,6 +409,47 @@ mod tests {
         assert!(focus_history(&content, &[])
             .text
             .is_some_and(|t| t.contains("No focus")));
+    }
+
+    #[test]
+    fn the_digest_part_names_the_latest_focus_and_the_rating_of_the_one_before() {
+        let content = content();
+        let statement = content.deck().next().expect("a statement").id.to_string();
+        let line = |day: i8, action: &str, follow_up| FocusLine {
+            week: jiff::civil::date(2026, 11, day),
+            statement_id: statement.clone(),
+            action: action.into(),
+            follow_up,
+        };
+        let field = digest_focus_field(
+            &content,
+            &[
+                line(30, "Agree three working rules", FollowUp::NotYet),
+                line(23, "Say the destination plainly", FollowUp::Rated(3.5)),
+            ],
+        );
+        assert!(
+            field
+                .value
+                .starts_with("Latest: \"Agree three working rules\""),
+            "{}",
+            field.value
+        );
+        assert!(
+            field
+                .value
+                .contains("Before: \"Say the destination plainly\""),
+            "{}",
+            field.value
+        );
+        assert!(
+            field.value.contains("rated 3.5 of 5 a week later"),
+            "{}",
+            field.value
+        );
+        assert!(digest_focus_field(&content, &[])
+            .value
+            .contains("Choose our focus"));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::support::events::next_event;
 use crate::support::on_both_engines;
 use crate::support::pulse::*;
-use crate::support::TestBot;
+use crate::support::{TestBot, CALLBACK_MESSAGE};
 
 /// The reminder posts in the channel so far.
 fn reminders(bot: &TestBot) -> Vec<Value> {
@@ -318,10 +318,61 @@ async fn the_follow_up_is_asked_next_week_shown_apart_and_deleted_at_the_close()
     bot.shutdown().await;
 }
 
+/// The digest's "Our focus" field, from its message.
+fn focus_part(bot: &TestBot, digest: u64) -> String {
+    let message = bot.fake().message(digest).expect("the digest");
+    message["embeds"][0]["fields"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["name"] == "Our focus")
+        .map(|f| f["value"].as_str().unwrap_or_default().to_string())
+        .unwrap_or_else(|| panic!("no focus part: {message}"))
+}
+
+async fn the_digest_shows_the_focus_then_how_the_team_rated_it() {
+    let bot = start().await;
+    let mut events = bot.running().schedule_events();
+    set_up_with(&bot, &[]).await;
+    bot.ask(
+        bot.fake()
+            .slash("digest")
+            .subcommand("setup")
+            .as_user(ADMIN_ID)
+            .option("channel", TEXT_CHANNEL_ID.to_string())
+            .option("day", 4)
+            .option("time", "16:00"),
+    )
+    .await
+    .assert_accepted(CALLBACK_MESSAGE);
+    a_week_with_a_focus(&bot, &mut events).await;
+    clock(&bot).set(at("2026-12-04T16:00:00Z"));
+    let digest = posted(&mut events, DutyKind::Digest).await;
+    let part = focus_part(&bot, digest);
+    assert!(
+        part.starts_with("Latest: ") && part.contains("not rated yet"),
+        "{part}"
+    );
+
+    clock(&bot).set(at("2026-12-07T09:00:00Z"));
+    let message = posted(&mut events, DutyKind::Pulse).await;
+    for member in &MEMBERS[..3] {
+        answer(&bot, message, *member, &[3, 3, 4]).await;
+    }
+    clock(&bot).set(at("2026-12-09T09:00:00Z"));
+    posted(&mut events, DutyKind::PulseResult).await;
+    clock(&bot).set(at("2026-12-11T16:00:00Z"));
+    let digest = posted(&mut events, DutyKind::Digest).await;
+    let part = focus_part(&bot, digest);
+    assert!(part.contains("rated 4.0 of 5 a week later"), "{part}");
+    bot.shutdown().await;
+}
+
 on_both_engines!(
     the_lead_chooses_a_focus_posted_as_a_reply_to_the_result_and_a_member_cannot,
     a_result_below_the_minimum_has_no_focus_button,
     the_follow_up_is_asked_next_week_shown_apart_and_deleted_at_the_close,
+    the_digest_shows_the_focus_then_how_the_team_rated_it,
 );
 
 on_both_engines!(
