@@ -1,6 +1,7 @@
 //! Choosing the team's focus from a pulse's result: the lead's private steps (statement, then
 //! action) and the focus post, a reply to the result, edited when the lead chooses again. Only
-//! the lead (Manage Server) may; anyone else is told privately who can. Nothing records who
+//! the lead (Manage Server, or the lead role of `/pulse setup`) may; anyone else is told
+//! privately who can. Nothing records who
 //! chose.
 
 use poise::serenity_prelude as serenity;
@@ -16,13 +17,23 @@ use crate::reply::{Action, Reply};
 use crate::store::PulseRecord;
 
 /// Whether whoever clicked may choose the team's focus: Discord's Manage Server permission,
-/// as the interaction states it.
-fn is_lead(component: &ComponentInteraction) -> bool {
-    component
-        .member
-        .as_ref()
-        .and_then(|m| m.permissions)
-        .is_some_and(|p| p.manage_guild())
+/// as the interaction states it, or the lead role set with `/pulse setup`.
+async fn is_lead(data: &Data, component: &ComponentInteraction) -> Result<bool, BotError> {
+    let Some(member) = component.member.as_ref() else {
+        return Ok(false);
+    };
+    if member.permissions.is_some_and(|p| p.manage_guild()) {
+        return Ok(true);
+    }
+    let Some(guild) = component.guild_id else {
+        return Ok(false);
+    };
+    let lead_role = data
+        .schedules
+        .get::<crate::model::schedule::PulseOptions>(guild.get())
+        .await?
+        .and_then(|s| s.options.lead_role_id);
+    Ok(lead_role.is_some_and(|role| member.roles.iter().any(|r| r.get() == role)))
 }
 
 /// A new private message answering the click.
@@ -70,7 +81,7 @@ pub async fn handle(
         | Action::FocusAction { pulse, .. } => *pulse,
         _ => return Ok(()),
     };
-    if !is_lead(component) {
+    if !is_lead(data, component).await? {
         return tell(ctx, component, &words::lead_only()).await;
     }
     let Some(pulse) = scored_pulse(data, component, pulse).await? else {

@@ -151,6 +151,9 @@ pub struct PulseOptions {
     /// The role the reminder mentions; none, and it mentions nobody.
     #[serde(default)]
     pub role_id: Option<u64>,
+    /// Members with this role may choose the team's focus, besides those with Manage Server.
+    #[serde(default)]
+    pub lead_role_id: Option<u64>,
 }
 
 impl PulseOptions {
@@ -162,6 +165,7 @@ impl PulseOptions {
             open_days,
             remind_hours: default_remind_hours(),
             role_id: None,
+            lead_role_id: None,
         }
     }
 }

@@ -78,8 +78,8 @@ fn statement_text(content: &Content, id: &str) -> String {
 /// Only the lead chooses the focus.
 pub fn lead_only() -> Reply {
     Reply::private_note(
-        "Only the team's lead chooses the focus: someone with the Manage Server permission. \
-         Ask them to press the button.",
+        "Only the team's lead chooses the focus: someone with the Manage Server permission, or \
+         the lead role set with `/pulse setup`. Ask them to press the button.",
     )
 }
 

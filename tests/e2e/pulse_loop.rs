@@ -220,6 +220,36 @@ async fn the_lead_chooses_a_focus_posted_as_a_reply_to_the_result_and_a_member_c
     bot.shutdown().await;
 }
 
+/// A member without Manage Server but with the lead role set at setup may choose the focus.
+async fn the_lead_role_may_choose_the_focus() {
+    let bot = start().await;
+    let mut events = bot.running().schedule_events();
+    set_up_with(&bot, &[("lead_role", TEAM_ROLE_ID.to_string().into())]).await;
+    clock(&bot).set(at("2026-11-30T09:00:00Z"));
+    let message = posted(&mut events, DutyKind::Pulse).await;
+    for member in &MEMBERS[..3] {
+        answer(&bot, message, *member, &[5, 1]).await;
+    }
+    clock(&bot).set(at("2026-12-02T09:00:00Z"));
+    let result = posted(&mut events, DutyKind::PulseResult).await;
+    let steps = press_focus(&bot, result, MEMBER_ID).await;
+    assert!(
+        steps.text().unwrap_or_default().contains("scored lowest"),
+        "{}",
+        steps.body()
+    );
+    let refused = press_focus(&bot, result, MEMBERS[1]).await;
+    assert!(
+        refused
+            .text()
+            .unwrap_or_default()
+            .contains("Only the team's lead"),
+        "without the role: {}",
+        refused.body()
+    );
+    bot.shutdown().await;
+}
+
 async fn a_result_below_the_minimum_has_no_focus_button() {
     let bot = start().await;
     let mut events = bot.running().schedule_events();
@@ -371,6 +401,7 @@ async fn the_digest_shows_the_focus_then_how_the_team_rated_it() {
 on_both_engines!(
     the_lead_chooses_a_focus_posted_as_a_reply_to_the_result_and_a_member_cannot,
     a_result_below_the_minimum_has_no_focus_button,
+    the_lead_role_may_choose_the_focus,
     the_follow_up_is_asked_next_week_shown_apart_and_deleted_at_the_close,
     the_digest_shows_the_focus_then_how_the_team_rated_it,
 );

@@ -95,6 +95,8 @@ pub async fn setup(
     #[description = "A role the reminder mentions (default: it mentions nobody)"] role: Option<
         serenity::Role,
     >,
+    #[description = "A role whose members may choose the team's focus, besides Manage Server"]
+    lead_role: Option<serenity::Role>,
 ) -> Result<(), BotError> {
     let channel_id = text_channel(&channel, &Pulses::WORDS)?;
     let when = Recurrence {
@@ -117,6 +119,7 @@ pub async fn setup(
             None => Some(DEFAULT_REMIND_HOURS),
         },
         role_id: role.as_ref().map(|r| r.id.get()),
+        lead_role_id: lead_role.as_ref().map(|r| r.id.get()),
     };
     if options.role_id == Some(guild(ctx)?) {
         return Err(BotError::user(notes::REMINDER_NOT_EVERYONE));
