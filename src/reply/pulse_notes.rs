@@ -78,6 +78,10 @@ pub fn parse_open_for(text: &str) -> Result<u8, String> {
         .ok_or_else(|| format!("`{text}` is not a number of days from 1 to 6: write it like `2d`"))
 }
 
+/// `/pulse setup` with the server's @everyone role.
+pub const NOT_EVERYONE: &str =
+    "The pulse never mentions @everyone. Pick a role made for the purpose, or leave `role` empty.";
+
 /// `/pulse now` when the week already has one.
 pub fn already_this_week(week: Date) -> Reply {
     Reply::private_note(format!(

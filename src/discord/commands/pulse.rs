@@ -90,8 +90,13 @@ pub async fn setup(
     #[max = 3]
     questions: Option<u8>,
     #[description = "How long it stays open, 1d to 6d (default 2d)"] open_for: Option<String>,
+    #[description = "A role to mention on each pulse (default: none)"] role: Option<serenity::Role>,
 ) -> Result<(), BotError> {
     let channel_id = text_channel(&channel, &Pulses::WORDS)?;
+    let role_id = role.as_ref().map(|r| r.id.get());
+    if role_id == Some(guild(ctx)?) {
+        return Err(BotError::user(notes::NOT_EVERYONE));
+    }
     let when = Recurrence {
         time: DailyTime::parse(&time).map_err(BotError::user)?,
         zone: Zone::parse(timezone.as_deref().unwrap_or("UTC")).map_err(BotError::user)?,
@@ -107,6 +112,7 @@ pub async fn setup(
             .transpose()
             .map_err(BotError::user)?
             .unwrap_or(2),
+        role_id,
     };
     let summary = pulse_summary(channel_id, &when, &options);
     let schedule = Schedule::new(
