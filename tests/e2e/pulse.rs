@@ -3,7 +3,7 @@
 
 use bridgebot::model::duty::DutyKind;
 use bridgebot::schedule::ScheduleEvent;
-use fake_discord::{ADMIN_ID, MEMBER_ID, TEXT_CHANNEL_ID};
+use fake_discord::{ADMIN_ID, MEMBER_ID, TEAM_ROLE_ID, TEXT_CHANNEL_ID};
 use serde_json::Value;
 
 use crate::support::events::next_event;
@@ -275,6 +275,60 @@ async fn the_form_names_each_statement_after_a_pick_and_reopened_shows_only_the_
         late.body()
     );
     assert!(late.custom_ids().is_empty(), "{}", late.body());
+    bot.fake().assert_no_violations();
+    bot.shutdown().await;
+}
+
+async fn the_post_mentions_the_setup_role_and_says_when_it_closes_and_what_the_result_needs() {
+    let bot = start().await;
+    bot.fake().allow_role_mention(TEAM_ROLE_ID);
+    let mut events = bot.running().schedule_events();
+    let answer = pulse(
+        &bot,
+        ADMIN_ID,
+        "setup",
+        &[
+            ("channel", TEXT_CHANNEL_ID.to_string().into()),
+            ("day", 0.into()),
+            ("time", "09:00".into()),
+            ("role", TEAM_ROLE_ID.to_string().into()),
+        ],
+    )
+    .await;
+    answer.assert_accepted(CALLBACK_MESSAGE);
+    assert!(
+        answer
+            .text()
+            .unwrap_or_default()
+            .contains(&format!("mentioning <@&{TEAM_ROLE_ID}>")),
+        "{}",
+        answer.body()
+    );
+    let mark = bot.fake().mark();
+    clock(&bot).set(at("2026-11-30T09:00:00Z"));
+    let message = posted(&mut events, DutyKind::Pulse).await;
+    let sent = bot
+        .fake()
+        .wait_request(mark, |r| {
+            r.method == "POST" && r.route() == format!("/channels/{TEXT_CHANNEL_ID}/messages")
+        })
+        .await
+        .body
+        .expect("a JSON body");
+    assert_eq!(sent["content"], format!("<@&{TEAM_ROLE_ID}>"));
+    assert_eq!(
+        sent["allowed_mentions"]["roles"],
+        serde_json::json!([TEAM_ROLE_ID.to_string()]),
+        "the role is the only mention allowed"
+    );
+    let post = embed_text(&bot.fake().message(message).expect("post"));
+    assert!(
+        post.contains("<t:1796202000:F>"),
+        "closes in two days: {post}"
+    );
+    assert!(post.contains("at least 3 answers"), "{post}");
+    assert!(post.contains("reply to this post"), "{post}");
+    assert!(post.contains("the person running the bot"), "{post}");
     bot.fake().assert_no_violations();
     bot.shutdown().await;
 }
@@ -565,6 +619,7 @@ on_both_engines!(
 );
 
 on_both_engines!(
+    the_post_mentions_the_setup_role_and_says_when_it_closes_and_what_the_result_needs,
     the_form_names_each_statement_after_a_pick_and_reopened_shows_only_the_member_their_answers,
     five_answer_one_changes_and_the_result_replies_with_the_right_averages,
     two_answers_withhold_the_results,
