@@ -422,20 +422,46 @@ pub fn trend_title(weeks: usize) -> String {
     format!("Team pulse: the last {weeks} week(s)")
 }
 
-/// The trend week by week in words, one line a week, oldest first: what the chart shows.
+/// How a week whose results were withheld reads, in the text and in the chart's legend.
+pub fn withheld_words(min_responses: u32) -> String {
+    format!("withheld (fewer than {min_responses} answers)")
+}
+
+/// The trend week by week in words, one line a week, oldest first: what the chart shows. Weeks
+/// without a pulse between two that had one (paused, say) are one line, as the chart leaves
+/// their place empty.
 pub(crate) fn trend_lines(points: &[WeekPoint], min_responses: u32) -> Vec<String> {
-    points
-        .iter()
-        .map(|p| match (p.leading, p.managing) {
-            (None, None) => format!("{}: withheld (fewer than {min_responses} answers)", p.week),
+    let mut lines = Vec::new();
+    let mut previous: Option<Date> = None;
+    for p in points {
+        if let Some(gap) = previous.and_then(|before| weeks_without_a_pulse(before, p.week)) {
+            lines.push(gap);
+        }
+        previous = Some(p.week);
+        lines.push(match (p.leading, p.managing) {
+            (None, None) => format!("{}: {}", p.week, withheld_words(min_responses)),
             (leading, managing) => format!(
                 "{}: leading {}, managing {}",
                 p.week,
                 leading.map_or_else(|| "-".into(), one_decimal),
                 managing.map_or_else(|| "-".into(), one_decimal)
             ),
-        })
-        .collect()
+        });
+    }
+    lines
+}
+
+/// "2026-12-21: no pulse", or "2026-12-21 to 2027-01-04: no pulse", for the weeks strictly
+/// between `before` and `after`; `None` when they follow each other.
+fn weeks_without_a_pulse(before: Date, after: Date) -> Option<String> {
+    let week = jiff::Span::new().weeks(1);
+    let first = before.checked_add(week).ok()?;
+    let last = after.checked_sub(week).ok()?;
+    match first.cmp(&last) {
+        std::cmp::Ordering::Greater => None,
+        std::cmp::Ordering::Equal => Some(format!("{first}: no pulse")),
+        std::cmp::Ordering::Less => Some(format!("{first} to {last}: no pulse")),
+    }
 }
 
 /// `/pulse trend`: the leading and managing scores week by week, as text. A week below the
@@ -466,7 +492,7 @@ pub fn trend(points: &[WeekPoint], min_responses: u32) -> Reply {
     if points.is_empty() {
         return reply;
     }
-    with_chart(reply, chart::trend(points))
+    with_chart(reply, chart::trend(points, &withheld_words(min_responses)))
 }
 
 #[cfg(test)]
@@ -809,6 +835,33 @@ mod tests {
             panic!("one chart attached: {trend:?}");
         };
         assert_eq!(png_size(&chart.bytes), Some(chart::TREND_SIZE));
+        let paused = [
+            WeekPoint {
+                week: jiff::civil::date(2026, 12, 14),
+                leading: Some(3.0),
+                managing: Some(3.0),
+            },
+            WeekPoint {
+                week: jiff::civil::date(2027, 1, 11),
+                leading: Some(3.5),
+                managing: None,
+            },
+            WeekPoint {
+                week: jiff::civil::date(2027, 1, 25),
+                leading: None,
+                managing: None,
+            },
+        ];
+        assert_eq!(
+            trend_lines(&paused, 3),
+            [
+                "2026-12-14: leading 3.0, managing 3.0",
+                "2026-12-21 to 2027-01-04: no pulse",
+                "2027-01-11: leading 3.5, managing -",
+                "2027-01-18: no pulse",
+                "2027-01-25: withheld (fewer than 3 answers)",
+            ]
+        );
         assert!(
             chart.bytes.len() < 100 * 1024,
             "{} bytes",
