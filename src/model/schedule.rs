@@ -148,7 +148,7 @@ pub struct PulseOptions {
     /// A row saved before reminders existed reads the default.
     #[serde(default = "default_remind_hours")]
     pub remind_hours: Option<u8>,
-    /// The role the reminder mentions; none, and it mentions nobody.
+    /// A role mentioned on each pulse post and its reminder; none, and they mention nobody.
     #[serde(default)]
     pub role_id: Option<u64>,
     /// Members with this role may choose the team's focus, besides those with Manage Server.

@@ -78,6 +78,10 @@ pub fn parse_open_for(text: &str) -> Result<u8, String> {
         .ok_or_else(|| format!("`{text}` is not a number of days from 1 to 6: write it like `2d`"))
 }
 
+/// `/pulse setup` with the server's @everyone role.
+pub const NOT_EVERYONE: &str =
+    "The pulse never mentions @everyone. Pick a role made for the purpose, or leave `role` empty.";
+
 /// `/pulse now` when the week already has one.
 pub fn already_this_week(week: Date) -> Reply {
     Reply::private_note(format!(
@@ -167,24 +171,16 @@ pub fn parse_remind_before(text: &str) -> Result<Option<u8>, String> {
 }
 
 /// The reminder as the setup and the status say it.
-pub fn reminder_setting(hours: Option<u8>, role: Option<u64>) -> String {
-    let mention = match role {
-        Some(role) => format!(", mentioning <@&{role}>"),
-        None => String::new(),
-    };
+pub fn reminder_setting(hours: Option<u8>) -> String {
     match hours {
-        Some(1) => format!("1 hour before it closes{mention}"),
+        Some(1) => "1 hour before it closes".to_string(),
         Some(hours) if hours % 24 == 0 && hours > 24 => {
-            format!("{} days before it closes{mention}", hours / 24)
+            format!("{} days before it closes", hours / 24)
         }
-        Some(hours) => format!("{hours} hours before it closes{mention}"),
+        Some(hours) => format!("{hours} hours before it closes"),
         None => "off".to_string(),
     }
 }
-
-/// The pulse reminder never mentions @everyone.
-pub const REMINDER_NOT_EVERYONE: &str =
-    "The pulse reminder never mentions @everyone. Pick a role made for the purpose, or leave `role` empty.";
 
 #[cfg(test)]
 mod reminder_tests {
@@ -203,14 +199,8 @@ mod reminder_tests {
                 "{error}"
             );
         }
-        assert_eq!(
-            reminder_setting(Some(24), None),
-            "24 hours before it closes"
-        );
-        assert_eq!(
-            reminder_setting(Some(48), Some(5)),
-            "2 days before it closes, mentioning <@&5>"
-        );
-        assert_eq!(reminder_setting(None, Some(5)), "off");
+        assert_eq!(reminder_setting(Some(24)), "24 hours before it closes");
+        assert_eq!(reminder_setting(Some(48)), "2 days before it closes");
+        assert_eq!(reminder_setting(None), "off");
     }
 }

@@ -12,15 +12,14 @@ pub fn reminder_title(week: Date) -> String {
     format!("Team pulse reminder: week of {week}")
 }
 
-/// The reminder as posted, a reply to the pulse. `role` is mentioned above the embed when the
-/// server asked for it.
+/// The reminder as posted, a reply to the pulse (the role the server asked for is added with
+/// [`Reply::mentioning`], as on the pulse post).
 pub fn reminder(
     pulse_id: i64,
     week: Date,
     answered: u32,
     min_responses: u32,
     closes_at: Timestamp,
-    role: Option<u64>,
 ) -> Reply {
     let so_far = match answered {
         0 => "Nobody has answered yet.".to_string(),
@@ -39,7 +38,6 @@ pub fn reminder(
     };
     let closes = closes_at.as_second();
     Reply {
-        text: role.map(|role| format!("<@&{role}>")),
         embeds: vec![Embed {
             title: Some(reminder_title(week)),
             description: Some(format!(
@@ -79,14 +77,14 @@ mod tests {
     fn a_reminder_counts_says_how_many_more_and_when_it_closes() {
         let closes = Timestamp::from_second(1_800_000_000).expect("ts");
         let week = jiff::civil::date(2026, 11, 30);
-        let reply = reminder(7, week, 2, 3, closes, None);
+        let reply = reminder(7, week, 2, 3, closes);
         let said = text(&reply);
         assert!(said.contains("2 people have answered so far"), "{said}");
         assert!(said.contains("Results are shown from 3 answers"), "{said}");
         assert!(said.contains("1 more person"), "{said}");
         assert!(said.contains("<t:1800000000:R>"), "{said}");
         assert_eq!(reply.embeds[0].title, Some(reminder_title(week)));
-        assert_eq!(reply.text, None, "no role asked for, no mention");
+        assert_eq!(reply.text, None, "no mention of its own");
         assert!(matches!(
             reply.buttons[..],
             [Button {
@@ -94,11 +92,7 @@ mod tests {
                 ..
             }]
         ));
-        let enough = text(&reminder(7, week, 4, 3, closes, Some(55)));
+        let enough = text(&reminder(7, week, 4, 3, closes));
         assert!(enough.contains("this week will have them"), "{enough}");
-        assert_eq!(
-            reminder(7, week, 0, 3, closes, Some(55)).text.as_deref(),
-            Some("<@&55>")
-        );
     }
 }

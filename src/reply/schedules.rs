@@ -138,11 +138,14 @@ pub fn poll_summary(channel_id: u64, when: &Recurrence, options: &PollOptions) -
 /// What a pulse setup set.
 pub fn pulse_summary(channel_id: u64, when: &Recurrence, options: &PulseOptions) -> String {
     format!(
-        "A team pulse will open in {}, with {} statements, open for {}; reminder: {}.",
+        "A team pulse will open in {}, with {} statements, open for {}{}; reminder: {}.",
         where_and_when(channel_id, when),
         options.questions,
         days(options.open_days),
-        super::pulse_notes::reminder_setting(options.remind_hours, options.role_id)
+        options
+            .role_id
+            .map_or_else(String::new, |role| format!(", mentioning <@&{role}>")),
+        super::pulse_notes::reminder_setting(options.remind_hours)
     )
 }
 
@@ -360,7 +363,7 @@ pub fn pulse_details(
         Field::inline("Open for", days(options.open_days)),
         Field::inline(
             "Reminder",
-            super::pulse_notes::reminder_setting(options.remind_hours, options.role_id),
+            super::pulse_notes::reminder_setting(options.remind_hours),
         ),
     ];
     fields.push(Field::new(

@@ -263,6 +263,7 @@ impl Engine {
                 &ctx,
                 PulseOpen {
                     poster: deps.poster.clone(),
+                    min_responses: deps.pulse.min_responses,
                 },
             ),
             runner(

@@ -138,8 +138,8 @@ impl Duty for PulseReminder {
             answered,
             self.min_responses,
             pulse.closes_at,
-            post.payload.role_id,
-        );
+        )
+        .mentioning(post.payload.role_id);
         let to = Addressing {
             role: post.payload.role_id.map(RoleId::new),
             reply_to: pulse.message_id.map(MessageId::new),

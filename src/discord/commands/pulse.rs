@@ -92,13 +92,16 @@ pub async fn setup(
     #[description = "How long it stays open, 1d to 6d (default 2d)"] open_for: Option<String>,
     #[description = "When to remind before it closes, like 24h or 1d, or off (default 24h)"]
     remind_before: Option<String>,
-    #[description = "A role the reminder mentions (default: it mentions nobody)"] role: Option<
-        serenity::Role,
-    >,
+    #[description = "A role to mention on each pulse and its reminder (default: none)"]
+    role: Option<serenity::Role>,
     #[description = "A role whose members may choose the team's focus, besides Manage Server"]
     lead_role: Option<serenity::Role>,
 ) -> Result<(), BotError> {
     let channel_id = text_channel(&channel, &Pulses::WORDS)?;
+    let role_id = role.as_ref().map(|r| r.id.get());
+    if role_id == Some(guild(ctx)?) {
+        return Err(BotError::user(notes::NOT_EVERYONE));
+    }
     let when = Recurrence {
         time: DailyTime::parse(&time).map_err(BotError::user)?,
         zone: Zone::parse(timezone.as_deref().unwrap_or("UTC")).map_err(BotError::user)?,
@@ -118,12 +121,9 @@ pub async fn setup(
             Some(text) => parse_remind_before(text).map_err(BotError::user)?,
             None => Some(DEFAULT_REMIND_HOURS),
         },
-        role_id: role.as_ref().map(|r| r.id.get()),
+        role_id,
         lead_role_id: lead_role.as_ref().map(|r| r.id.get()),
     };
-    if options.role_id == Some(guild(ctx)?) {
-        return Err(BotError::user(notes::REMINDER_NOT_EVERYONE));
-    }
     let summary = pulse_summary(channel_id, &when, &options);
     let schedule = Schedule::new(
         guild(ctx)?,

@@ -354,3 +354,26 @@ pub async fn a_week_with_a_focus(bot: &TestBot, events: &mut broadcast::Receiver
     choose(bot, steps, 0, 0).await;
     assert_eq!(focus_posts(bot).len(), 1);
 }
+
+/// What each select of a form shows once closed: the label of its picked option, or its
+/// placeholder when nothing is picked (what Discord draws in the collapsed menu).
+pub fn shown_in_selects(form: &Value) -> Vec<String> {
+    form["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().into_iter().flatten())
+        .filter(|c| c["options"].is_array())
+        .map(|select| {
+            select["options"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|o| o["default"].as_bool() == Some(true))
+                .and_then(|o| o["label"].as_str())
+                .or(select["placeholder"].as_str())
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect()
+}
