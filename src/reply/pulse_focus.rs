@@ -52,10 +52,13 @@ pub fn focus_actions(content: &Content, statement_id: &str) -> Vec<String> {
         .as_ref()
         .and_then(|a| a.contrast_id())
         .unwrap_or(&statement.about);
-    let fits = |side: TipSide| match (statement.side, side) {
-        (_, TipSide::Both) => true,
-        (PulseSide::Leading, TipSide::Leader) | (PulseSide::Managing, TipSide::Manager) => true,
-        _ => false,
+    let fits = |side: TipSide| {
+        matches!(
+            (statement.side, side),
+            (_, TipSide::Both)
+                | (PulseSide::Leading, TipSide::Leader)
+                | (PulseSide::Managing, TipSide::Manager)
+        )
     };
     let mut actions: Vec<String> = content
         .tips_building_on(contrast_id)
