@@ -1,4 +1,5 @@
-//! Gateway events that are not slash commands: button clicks, and start-up.
+//! Gateway events that are not slash commands: button clicks, start-up, and the bot joining
+//! or leaving a server.
 
 use poise::serenity_prelude as serenity;
 use serenity::{ComponentInteraction, FullEvent, Interaction};
@@ -31,6 +32,12 @@ pub async fn handle(
         FullEvent::InteractionCreate {
             interaction: Interaction::Component(component),
         } => on_button(ctx, component, data).await?,
+        FullEvent::GuildCreate { guild, .. } => {
+            super::welcome::on_guild_create(ctx, guild, data).await?;
+        }
+        FullEvent::GuildDelete { incomplete, .. } => {
+            super::welcome::on_guild_delete(incomplete, data).await?;
+        }
         // A poll message changed: perhaps it ended. The keeper looks (only at its own polls).
         FullEvent::MessageUpdate { event, .. } => data.keeper.check(event.id.get()),
         _ => {}

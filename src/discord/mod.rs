@@ -13,6 +13,7 @@ mod events;
 pub mod inflight;
 pub mod poster;
 mod pulse_form;
+mod welcome;
 
 use std::sync::Arc;
 

@@ -22,8 +22,10 @@ pub mod pulse_notes;
 mod request;
 pub mod scenario;
 pub mod schedules;
+pub mod settings;
 mod text;
 pub mod tips;
+pub mod welcome;
 
 pub use crate::model::file::Attachment;
 pub use custom_id::{Action, CustomId, FormId};

@@ -331,7 +331,7 @@ async fn bad_setup_input_says_what_to_enter_and_saves_nothing() {
     let bot = start_at(monday_8am()).await;
     let channel = ("channel", Value::from(TEXT_CHANNEL_ID.to_string()));
     let cases: [(&[(&str, Value)], &str); 4] = [
-        (&[channel.clone(), ("time", "25:99".into())], "HH:MM"),
+        (&[channel.clone(), ("time", "25:99".into())], "9am"),
         (
             &[channel.clone(), ("timezone", "Mars/Olympus".into())],
             "Europe/Berlin",

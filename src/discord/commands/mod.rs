@@ -9,6 +9,7 @@ mod poll;
 mod polls;
 mod pulse;
 mod schedules;
+mod settings;
 mod tips;
 
 use poise::serenity_prelude::Permissions;
@@ -87,6 +88,7 @@ pub fn all_commands() -> Vec<Command> {
         (polls::polls(), Managers),
         (pulse::pulse(), Managers),
         (digest::digest(), Managers),
+        (settings::settings(), Managers),
         (admin::admin(), Owners),
         (library::help(), Everyone),
     ]

@@ -20,7 +20,7 @@ use crate::reply::schedules::{self as words, pulse_details, pulse_summary, Sched
 use crate::reply::Field;
 use crate::schedule::{trend_points, Requested, ScheduleEvent};
 use crate::tasks::off_runtime;
-use crate::when::{DailyTime, Days, Recurrence, Zone};
+use crate::when::{Days, Recurrence};
 
 /// How long `/pulse now` waits for the post before saying it is on its way.
 const NOW_PATIENCE: std::time::Duration = std::time::Duration::from_secs(10);
@@ -81,8 +81,8 @@ pub async fn setup(
     #[channel_types("Text", "News")]
     channel: serenity::PartialChannel,
     #[description = "Which day of the week it opens"] day: DayChoice,
-    #[description = "Time of day, HH:MM on a 24-hour clock"] time: String,
-    #[description = "Time zone, like Europe/Berlin (default UTC)"]
+    #[description = "Time of day, like 9am, 9:00 or 21:30"] time: String,
+    #[description = "Time zone, like Europe/Berlin (default: the server's, from /settings timezone)"]
     #[autocomplete = "zones"]
     timezone: Option<String>,
     #[description = "Statements asked each week, 2 or 3 (default 3)"]
@@ -92,9 +92,10 @@ pub async fn setup(
     #[description = "How long it stays open, 1d to 6d (default 2d)"] open_for: Option<String>,
 ) -> Result<(), BotError> {
     let channel_id = text_channel(&channel, &Pulses::WORDS)?;
+    let (time, zone) = schedules::time_and_zone(ctx, &time, timezone.as_deref()).await?;
     let when = Recurrence {
-        time: DailyTime::parse(&time).map_err(BotError::user)?,
-        zone: Zone::parse(timezone.as_deref().unwrap_or("UTC")).map_err(BotError::user)?,
+        time,
+        zone,
         days: Days::Weekly(day.into()),
     };
     let options = PulseOptions {

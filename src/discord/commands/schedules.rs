@@ -11,6 +11,7 @@ use crate::model::duty::Permission;
 use crate::model::schedule::{DutyOptions, Schedule};
 use crate::reply::schedules::{self as words, ScheduleWords, StatusView};
 use crate::reply::Field;
+use crate::when::{DailyTime, Zone};
 
 /// A duty whose schedule a command group manages.
 pub(super) trait Managed {
@@ -22,6 +23,27 @@ pub(super) trait Managed {
         ctx: Context<'_>,
         schedule: &Schedule<Self::Options>,
     ) -> impl std::future::Future<Output = Result<Vec<Field>, BotError>> + Send;
+}
+
+/// A setup's time of day and zone: the zone given, else the server's own
+/// (`/settings timezone`), else UTC.
+pub(super) async fn time_and_zone(
+    ctx: Context<'_>,
+    time: &str,
+    timezone: Option<&str>,
+) -> Result<(DailyTime, Zone), BotError> {
+    let time = DailyTime::parse(time).map_err(BotError::user)?;
+    let zone = match timezone {
+        Some(name) => Zone::parse(name).map_err(BotError::user)?,
+        None => ctx
+            .data()
+            .store
+            .server(guild(ctx)?)
+            .await?
+            .zone
+            .unwrap_or_else(Zone::utc),
+    };
+    Ok((time, zone))
 }
 
 /// The server's schedule, or the private note that it has none yet.

@@ -1,0 +1,192 @@
+//! A server's first minutes with the bot: the welcome (once per server), `/help` as a member
+//! and as an admin sees it, the server's remembered time zone, and "Another" buttons that
+//! leave a public answer alone.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use bridgebot::clock::ManualClock;
+use fake_discord::{
+    extra_guild_channel_id, extra_guild_id, FakeOptions, RecordedRequest, ADMIN_ID, GUILD_ID,
+    MEMBER_ID, SECOND_TEXT_CHANNEL_ID, TEXT_CHANNEL_ID,
+};
+use jiff::{SignedDuration, Timestamp};
+use serde_json::Value;
+
+use crate::support::on_both_engines;
+use crate::support::{TestBot, CALLBACK_MESSAGE};
+
+/// Monday 2026-11-30, 08:00 UTC.
+fn monday_8am() -> Timestamp {
+    "2026-11-30T08:00:00Z".parse().expect("timestamp")
+}
+
+fn system_time(at: Timestamp) -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(u64::try_from(at.as_second()).expect("after 1970"))
+}
+
+fn clock(bot: &TestBot) -> &ManualClock {
+    bot.clock().expect("started with a manual clock")
+}
+
+fn is_welcome_in(channel: u64) -> impl Fn(&RecordedRequest) -> bool {
+    move |r| {
+        r.method == "POST"
+            && r.route() == format!("/channels/{channel}/messages")
+            && r.body.as_ref().is_some_and(|b| {
+                b["embeds"][0]["title"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("bridgebot"))
+            })
+    }
+}
+
+fn welcomes_in(bot: &TestBot, channel: u64) -> usize {
+    let welcome = is_welcome_in(channel);
+    bot.fake().requests().iter().filter(|r| welcome(r)).count()
+}
+
+/// Waits (up to 10 s) until the bot has noted its removal from the main server.
+async fn removal_noted(bot: &TestBot) {
+    let store = bot.running().store();
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while store
+            .server(GUILD_ID)
+            .await
+            .expect("read")
+            .removed_at
+            .is_none()
+        {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await
+    .expect("the removal is noted within 10 s");
+}
+
+/// The welcome of a server the bot was added to, in the server's system channel; not again
+/// after a restart, nor when the bot is removed and added back the same day; again when it is
+/// added back days later. A server without a system channel is greeted in its first channel.
+async fn the_welcome_comes_once_per_server_and_not_after_a_restart_or_a_quick_readd() {
+    let mut bot = TestBot::builder()
+        .clock(ManualClock::new(monday_8am()))
+        .fake_options(FakeOptions {
+            extra_guilds: 1,
+            ..FakeOptions::default()
+        })
+        .start()
+        .await;
+    let fake = bot.fake().clone();
+    // The bot was already in both servers (since 2024): nobody is greeted out of the blue.
+    fake.set_system_channel(GUILD_ID, Some(SECOND_TEXT_CHANNEL_ID));
+    let mark = fake.mark();
+    fake.add_guild_again(GUILD_ID, system_time(monday_8am()));
+    let welcome = fake
+        .wait_request(mark, is_welcome_in(SECOND_TEXT_CHANNEL_ID))
+        .await;
+    let body = welcome.body.as_ref().expect("json");
+    let text = body["embeds"][0]["description"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(text.contains("1. `/settings timezone"), "{text}");
+    assert!(text.contains("`/help`"), "{text}");
+    let mentions = &body["allowed_mentions"];
+    assert!(
+        mentions["parse"].as_array().is_none_or(Vec::is_empty),
+        "{mentions}"
+    );
+
+    // A restart sends GUILD_CREATE again; removed and added back an hour later, too.
+    bot.restart().await;
+    clock(&bot).advance(SignedDuration::from_hours(1));
+    fake.remove_guild(GUILD_ID);
+    fake.add_guild_again(
+        GUILD_ID,
+        system_time(monday_8am() + SignedDuration::from_hours(1)),
+    );
+    // A server added after those events is greeted: by then they were handled.
+    let mark = fake.mark();
+    fake.add_guild_again(extra_guild_id(0), system_time(monday_8am()));
+    fake.wait_request(mark, is_welcome_in(extra_guild_channel_id(0)))
+        .await;
+    assert_eq!(welcomes_in(&bot, SECOND_TEXT_CHANNEL_ID), 1);
+    assert_eq!(welcomes_in(&bot, TEXT_CHANNEL_ID), 0);
+
+    // Removed, and added back two days later: a new start, greeted again.
+    fake.remove_guild(GUILD_ID);
+    removal_noted(&bot).await;
+    clock(&bot).advance(SignedDuration::from_hours(48));
+    let back = monday_8am() + SignedDuration::from_hours(49);
+    let mark = fake.mark();
+    fake.add_guild_again(GUILD_ID, system_time(back));
+    fake.wait_request(mark, is_welcome_in(SECOND_TEXT_CHANNEL_ID))
+        .await;
+    assert_eq!(welcomes_in(&bot, SECOND_TEXT_CHANNEL_ID), 2);
+    bot.shutdown().await;
+}
+
+/// `/settings timezone` is remembered (across a restart) and a setup without a zone uses it.
+async fn a_setup_without_a_zone_uses_the_server_s_remembered_zone() {
+    let mut bot = TestBot::builder()
+        .clock(ManualClock::new(monday_8am()))
+        .start()
+        .await;
+    let fake = bot.fake().clone();
+    let settings = |options: &[(&str, Value)]| {
+        options.iter().fold(
+            fake.slash("settings")
+                .subcommand("timezone")
+                .as_user(ADMIN_ID),
+            |slash, (name, value)| slash.option(name, value.clone()),
+        )
+    };
+    let set = bot.ask(settings(&[("zone", "europe/berlin".into())])).await;
+    set.assert_accepted(CALLBACK_MESSAGE);
+    assert!(set.is_ephemeral());
+    assert!(
+        set.text().unwrap_or_default().contains("now Europe/Berlin"),
+        "{}",
+        set.body()
+    );
+    bot.restart().await;
+    let shown = bot.ask(settings(&[])).await;
+    assert!(
+        shown.text().unwrap_or_default().contains("Europe/Berlin"),
+        "{}",
+        shown.body()
+    );
+    let setup = bot
+        .ask(
+            bot.fake()
+                .slash("tips")
+                .subcommand("setup")
+                .as_user(ADMIN_ID)
+                .option("channel", TEXT_CHANNEL_ID.to_string())
+                .option("time", "10am"),
+        )
+        .await;
+    let text = setup.text().unwrap_or_default();
+    assert!(text.contains("10:00 (Europe/Berlin)"), "{text}");
+    // 10:00 in Berlin on Monday 30 November is 09:00 UTC.
+    let next: Timestamp = "2026-11-30T09:00:00Z".parse().expect("timestamp");
+    assert!(
+        text.contains(&format!("<t:{}:F>", next.as_second())),
+        "{text}"
+    );
+    // A member cannot change it.
+    let refused = bot
+        .ask(
+            bot.fake()
+                .slash("settings")
+                .subcommand("timezone")
+                .as_user(MEMBER_ID)
+                .option("zone", "Asia/Tokyo"),
+        )
+        .await;
+    assert!(refused.is_ephemeral(), "{}", refused.body());
+    bot.shutdown().await;
+}
+
+on_both_engines!(
+    the_welcome_comes_once_per_server_and_not_after_a_restart_or_a_quick_readd,
+    a_setup_without_a_zone_uses_the_server_s_remembered_zone,
+);
