@@ -7,7 +7,7 @@ use tracing::{debug, error, info, warn};
 
 use super::{answers, BotError, Data, APOLOGY};
 use crate::metrics::Outcome;
-use crate::reply::{Action, CustomId, Reply, Request};
+use crate::reply::{Action, CustomId, HelpGroup, HelpPage, Reply, Request};
 
 /// The poise event handler.
 pub async fn handle(
@@ -45,9 +45,9 @@ pub async fn handle(
     Ok(())
 }
 
-/// A click on one of our components: the message is edited in place with the new answer, or,
-/// for a revealed scenario answer or the pulse's form, a private message answers the one who
-/// clicked. Every click is
+/// A click on one of our components: a private message is edited in place with the next
+/// answer; under a message the channel reads (and for a revealed scenario answer or the pulse's
+/// form) a private message answers the one who clicked, and the public one stays as it is. Every click is
 /// answered and counted: a mistake with its words, a failure with the apology, both privately
 /// to whoever clicked.
 async fn on_button(
@@ -96,13 +96,35 @@ async fn answer_click(
         Action::PulseAnswer { pulse } => {
             return super::pulse_form::open(ctx, component, data, *pulse).await;
         }
+        Action::Help { group } => Request::Help {
+            commands: &data.command_infos,
+            page: HelpPage {
+                // A screen this bot no longer has: the first one.
+                group: HelpGroup::from_key(group).unwrap_or(HelpGroup::Start),
+                viewer: super::access(
+                    data,
+                    component.user.id,
+                    component.member.as_ref().and_then(|m| m.permissions),
+                    false,
+                ),
+            },
+        },
     };
-    let answer = data
-        .answers
-        .reply(&data.content(), request, &mut rand::rng())?;
-    if action.replaces_message() {
+    let content = data.content();
+    let private = component
+        .message
+        .flags
+        .is_some_and(|f| f.contains(serenity::MessageFlags::EPHEMERAL));
+    if action.replaces_message() && private {
+        // Only the one who clicked sees this message: it becomes the next answer.
+        let answer = data.answers.reply(&content, request, &mut rand::rng())?;
         answers::update(&ctx.http, component, &answer).await?;
     } else {
+        // The channel reads this message: the one who clicked gets the next answer privately
+        // and the message stays as everyone saw it.
+        let answer = data
+            .answers
+            .private_reply(&content, request, &mut rand::rng())?;
         answers::reply_to_button(&ctx.http, component, &answer).await?;
     }
     Ok(())

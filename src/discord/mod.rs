@@ -122,6 +122,25 @@ impl Data {
     }
 }
 
+/// What `/help` shows a member: the admin commands to those with Manage Server, the owners'
+/// commands to the bot's owners (`[discord] owners`, or `owner` when the caller knows the
+/// application's owners too).
+pub fn access(
+    data: &Data,
+    user: serenity::UserId,
+    permissions: Option<serenity::Permissions>,
+    owner: bool,
+) -> crate::reply::Access {
+    use crate::reply::Access;
+    if owner || data.config.discord.owners.iter().any(|o| o.0 == user.get()) {
+        Access::Owners
+    } else if permissions.is_some_and(|p| p.manage_guild() || p.administrator()) {
+        Access::Managers
+    } else {
+        Access::Everyone
+    }
+}
+
 /// The gateway intents the bot asks for: servers (GUILD_CREATE and the rest, which the bot
 /// reads past: see [`cache_settings`]), and message updates (a poll that ended shows up as
 /// one). No privileged intents, no message content.

@@ -139,9 +139,10 @@ impl Preview {
             ["scenario"] => Request::Scenario {
                 name: typed()?.text("name"),
             },
-            ["help"] => typed().map(|_| Request::Help {
-                commands: &self.commands,
-            })?,
+            ["help"] => {
+                typed()?;
+                return Ok(self.every_help_screen());
+            }
             _ if !shape.subcommands.is_empty() => {
                 return Err(PreviewError::PickSubcommand {
                     command: line.path.join(" "),
@@ -152,6 +153,31 @@ impl Preview {
         };
         Ok(answer(content, request, rng)
             .unwrap_or_else(|error| Reply::private_note(error.to_string())))
+    }
+
+    /// `/help` as an admin who owns the bot sees it: every screen, one below the other.
+    fn every_help_screen(&self) -> Reply {
+        use strum::IntoEnumIterator;
+        let screens: Vec<Reply> = crate::reply::HelpGroup::iter()
+            .map(|group| {
+                crate::reply::help(
+                    &self.commands,
+                    crate::reply::HelpPage {
+                        group,
+                        viewer: crate::reply::Access::Owners,
+                    },
+                )
+            })
+            .collect();
+        Reply {
+            embeds: screens.iter().flat_map(|s| s.embeds.clone()).collect(),
+            buttons: screens
+                .first()
+                .map(|s| s.buttons.clone())
+                .unwrap_or_default(),
+            ephemeral: true,
+            ..Reply::default()
+        }
     }
 
     /// The registered command a line names: its command and subcommand words must exist.
@@ -507,6 +533,11 @@ mod tests {
             Err(PreviewError::PickSubcommand { .. })
         ));
         let help = preview.text(&content, "/help", &mut rng).expect("help");
-        assert!(help.contains("/traits side [kind]"), "{help}");
+        assert!(
+            help.contains("`/traits` What leaders or managers are known for"),
+            "{help}"
+        );
+        assert!(help.contains("*needs side; you can add kind*"), "{help}");
+        assert!(help.contains("/admin reload"), "{help}");
     }
 }

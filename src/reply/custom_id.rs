@@ -22,6 +22,8 @@ pub enum Action {
     RevealScenario { id: String },
     /// Open the private answer form of a team pulse.
     PulseAnswer { pulse: i64 },
+    /// Show the `/help` screen of a group (its [`super::help::HelpGroup::key`]).
+    Help { group: String },
 }
 
 /// The state of a member's pulse answer form, carried in its components' custom ids (like
@@ -60,6 +62,7 @@ impl CustomId {
                 Action::AnotherScenario { after } => ("scenario", after.clone()),
                 Action::RevealScenario { id } => ("scenario-answer", id.clone()),
                 Action::PulseAnswer { pulse } => ("pulse", pulse.to_string()),
+                Action::Help { group } => ("help", group.clone()),
             },
             CustomId::Form(FormId::Pick {
                 pulse,
@@ -84,6 +87,7 @@ impl CustomId {
             "pulse" => Action::PulseAnswer {
                 pulse: fields.parse().ok()?,
             },
+            "help" => Action::Help { group: after() },
             "pp" => return pick(fields).map(CustomId::Form),
             "ps" => return submit(fields).map(CustomId::Form),
             _ => return None,
@@ -126,8 +130,9 @@ impl Action {
         CustomId::Action(self.clone()).encode()
     }
 
-    /// Whether the answer replaces the message the button sits under; otherwise it is a new
-    /// message (a private one, for a revealed answer).
+    /// Whether the answer replaces the message the button sits under when that message is the
+    /// clicker's own private one; otherwise (and always under a message the channel reads) it
+    /// is a new private message.
     pub fn replaces_message(&self) -> bool {
         !matches!(self, Action::RevealScenario { .. })
     }

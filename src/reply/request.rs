@@ -10,7 +10,7 @@ use rand::seq::IndexedRandom;
 use rand::Rng;
 
 use super::autocomplete::{self, Resolution};
-use super::help::{help, CommandInfo};
+use super::help::{help, CommandInfo, HelpPage};
 use super::library::{
     contrast_reply, example_reply, question_reply, questions_index, quote_reply,
     similarities_reply, tip_reply, traits_reply,
@@ -40,8 +40,11 @@ pub enum Request<'a> {
     RandomTip,
     /// The "Another tip" button.
     AnotherTip { after: &'a str },
-    /// `/help`, listing the commands it is given.
-    Help { commands: &'a [CommandInfo] },
+    /// `/help` (or one of its buttons): a screen of the commands it is given.
+    Help {
+        commands: &'a [CommandInfo],
+        page: HelpPage,
+    },
     /// `/scenario [name]`: the named scenario, or a random one.
     Scenario { name: Option<&'a str> },
     /// The "Another scenario" button.
@@ -115,7 +118,7 @@ impl Shown {
 pub enum Decision<'a> {
     Show(Shown),
     /// `/help` shows the commands it is given rather than content.
-    Help(&'a [CommandInfo]),
+    Help(&'a [CommandInfo], HelpPage),
 }
 
 /// The answer to `request`; `rng` decides every random pick.
@@ -126,7 +129,7 @@ pub fn answer(
 ) -> Result<Reply, UserError> {
     match decide(content, request, rng)? {
         Decision::Show(shown) => show(content, &shown),
-        Decision::Help(commands) => Ok(help(commands)),
+        Decision::Help(commands, page) => Ok(help(commands, page)),
     }
 }
 
@@ -191,7 +194,7 @@ pub fn decide<'a>(
         Request::AnotherTip { after } => {
             Shown::Tip(id(&pick_other(&content.tips, after, |t| &t.id, rng).id))
         }
-        Request::Help { commands } => return Ok(Decision::Help(commands)),
+        Request::Help { commands, page } => return Ok(Decision::Help(commands, page)),
         Request::Scenario { name: Some(name) } => {
             let items = content
                 .scenarios

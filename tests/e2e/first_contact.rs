@@ -13,7 +13,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde_json::Value;
 
 use crate::support::on_both_engines;
-use crate::support::{TestBot, CALLBACK_MESSAGE};
+use crate::support::{TestBot, CALLBACK_MESSAGE, CALLBACK_UPDATE_MESSAGE};
 
 /// Monday 2026-11-30, 08:00 UTC.
 fn monday_8am() -> Timestamp {
@@ -183,6 +183,119 @@ async fn a_setup_without_a_zone_uses_the_server_s_remembered_zone() {
         )
         .await;
     assert!(refused.is_ephemeral(), "{}", refused.body());
+    bot.shutdown().await;
+}
+
+/// Every screen of `/help` as `user` sees it, by clicking through its buttons: (label, text).
+async fn help_screens(bot: &TestBot, user: u64) -> Vec<(String, String)> {
+    let fake = bot.fake();
+    let asked = bot.ask(fake.slash("help").as_user(user)).await;
+    asked
+        .assert_accepted(CALLBACK_MESSAGE)
+        .assert_mentions_nobody();
+    assert!(asked.is_ephemeral(), "{}", asked.body());
+    let description = |answer: &crate::support::Answer| {
+        answer.embed()["description"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let mut screens = vec![("first".to_string(), description(&asked))];
+    let buttons: Vec<String> = asked
+        .custom_ids()
+        .iter()
+        .map(|s| (*s).to_string())
+        .collect();
+    for id in buttons {
+        let answer = bot
+            .ask(
+                fake.click(&id)
+                    .as_user(user)
+                    .on_original(&asked.interaction),
+            )
+            .await;
+        answer.assert_accepted(CALLBACK_UPDATE_MESSAGE);
+        screens.push((id, description(&answer)));
+    }
+    screens
+}
+
+#[tokio::test]
+async fn help_shows_a_member_what_the_bot_is_for_and_only_what_they_can_use() {
+    let bot = TestBot::start().await;
+    let screens = help_screens(&bot, MEMBER_ID).await;
+    assert_eq!(screens.len(), 5, "the first screen and four groups");
+    assert!(screens[0].1.contains("leading"), "{}", screens[0].1);
+    let all: String = screens.iter().map(|(_, text)| text.as_str()).collect();
+    for everyone in ["`/contrast`", "`/scenario`", "`/poll quiz`", "`/tip`"] {
+        assert!(all.contains(everyone), "{everyone} missing:\n{all}");
+    }
+    for admin in [
+        "/tips setup",
+        "/pulse setup",
+        "/settings timezone zone",
+        "/admin",
+    ] {
+        assert!(
+            !all.contains(&format!("`{admin}`")),
+            "{admin} shown to a member"
+        );
+    }
+    assert!(!all.contains('['), "options in words: {all}");
+    bot.shutdown().await;
+}
+
+#[tokio::test]
+async fn help_shows_an_admin_the_first_steps_and_every_setup() {
+    let bot = TestBot::start().await;
+    let screens = help_screens(&bot, ADMIN_ID).await;
+    assert_eq!(screens.len(), 6, "the first screen and five groups");
+    let start = &screens[0].1;
+    assert!(start.contains("1. `/settings timezone"), "{start}");
+    let all: String = screens.iter().map(|(_, text)| text.as_str()).collect();
+    for admin in [
+        "`/tips setup`",
+        "`/pulse setup`",
+        "`/polls setup`",
+        "`/digest setup`",
+        "`/settings timezone`",
+    ] {
+        assert!(all.contains(admin), "{admin} missing:\n{all}");
+    }
+    assert!(!all.contains("`/admin reload`"), "only the bot's owners");
+    bot.shutdown().await;
+}
+
+/// Someone else's "Another contrast" under a member's public answer: a private answer for the
+/// one who clicked, and the public message as the channel saw it.
+#[tokio::test]
+async fn another_by_someone_else_leaves_the_public_answer_as_it_was() {
+    let bot = TestBot::start().await;
+    let fake = bot.fake();
+    let asked = bot
+        .ask(
+            fake.slash("contrast")
+                .as_user(MEMBER_ID)
+                .option("topic", "vision-execution"),
+        )
+        .await;
+    assert!(!asked.is_ephemeral());
+    let before = fake.original_response(&asked.interaction).expect("posted");
+    let click = bot
+        .ask(
+            fake.click("bb:contrast:vision-execution")
+                .as_user(ADMIN_ID)
+                .on_original(&asked.interaction),
+        )
+        .await;
+    click
+        .assert_accepted(CALLBACK_MESSAGE)
+        .assert_mentions_nobody();
+    assert!(click.is_ephemeral(), "{}", click.body());
+    assert_ne!(click.embed()["title"], before["embeds"][0]["title"]);
+    let after = fake.original_response(&asked.interaction).expect("posted");
+    assert_eq!(after["embeds"], before["embeds"]);
+    assert_eq!(after["components"], before["components"]);
     bot.shutdown().await;
 }
 
