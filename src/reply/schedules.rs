@@ -543,14 +543,14 @@ mod tests {
             days: Days::Weekly(Weekday::Friday),
         };
         let options = PollOptions {
-            kind: PollKind::Pulse,
+            kind: PollKind::Needs,
             duration: PollDuration::DAY,
         };
         let reply = set_up(&WEEKLY_POLL, &poll_summary(10, &when, &options), None);
         let text = reply.text.expect("text");
         assert!(
             text.starts_with(
-                "A pulse poll will run in <#10> at 15:30 (UTC), every Friday, open for 1 day.\nNo poll is scheduled."
+                "A needs poll will run in <#10> at 15:30 (UTC), every Friday, open for 1 day.\nNo poll is scheduled."
             ),
             "{text}"
         );

@@ -443,7 +443,7 @@ async fn a_weekly_scenario_poll_is_posted_on_its_day() {
         )
         .option("day", schedule_choice(&bot, "day", "Monday"))
         .option("time", "11:00")
-        .option("duration", "30m");
+        .option("open_for", "30m");
     let answer = bot.ask(slash).await;
     assert!(
         answer

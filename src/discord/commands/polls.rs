@@ -32,8 +32,8 @@ impl Managed for WeeklyPolls {
 pub enum PollKindChoice {
     #[name = "Quiz: leader or manager?"]
     Quiz,
-    #[name = "Pulse: what do we need more of?"]
-    Pulse,
+    #[name = "Needs: what do we need more of?"]
+    Needs,
     #[name = "Scenario: lead, manage, or both?"]
     Scenario,
 }
@@ -42,7 +42,7 @@ impl From<PollKindChoice> for PollKind {
     fn from(choice: PollKindChoice) -> PollKind {
         match choice {
             PollKindChoice::Quiz => PollKind::Quiz,
-            PollKindChoice::Pulse => PollKind::Pulse,
+            PollKindChoice::Needs => PollKind::Needs,
             PollKindChoice::Scenario => PollKind::Scenario,
         }
     }
@@ -99,7 +99,8 @@ pub async fn setup(
     #[description = "Time zone, like Europe/Berlin (default: the server's, from /settings timezone)"]
     #[autocomplete = "zones"]
     timezone: Option<String>,
-    #[description = "How long each poll runs: 30m, 4h, 1d (default 1d)"] duration: Option<String>,
+    #[description = "How long each poll stays open, like 30m, 4h or 2d (default 1d)"]
+    open_for: Option<String>,
 ) -> Result<(), BotError> {
     let channel_id = text_channel(&channel, &WeeklyPolls::WORDS)?;
     let (time, zone) = schedules::time_and_zone(ctx, &time, timezone.as_deref()).await?;
@@ -110,7 +111,7 @@ pub async fn setup(
     };
     let options = PollOptions {
         kind: kind.into(),
-        duration: duration
+        duration: open_for
             .as_deref()
             .map(PollDuration::parse)
             .transpose()

@@ -89,7 +89,9 @@ pub async fn setup(
     #[min = 2]
     #[max = 3]
     questions: Option<u8>,
-    #[description = "How long it stays open, 1d to 6d (default 2d)"] open_for: Option<String>,
+    #[description = "How long it stays open, like 2d, from 1d to 6d (default 2d)"] open_for: Option<
+        String,
+    >,
 ) -> Result<(), BotError> {
     let channel_id = text_channel(&channel, &Pulses::WORDS)?;
     let (time, zone) = schedules::time_and_zone(ctx, &time, timezone.as_deref()).await?;
