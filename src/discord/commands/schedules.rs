@@ -4,12 +4,12 @@
 //! through [`Managed`]; what a duty has of its own (the tip's role, the pulse's open pulse)
 //! is its [`Managed::details`].
 
-use super::channels::{lacking, unchecked_note};
+use super::channels::lacking;
 use super::{guild, send};
 use crate::discord::{BotError, Context};
 use crate::model::duty::Permission;
 use crate::model::schedule::{DutyOptions, Schedule};
-use crate::reply::schedules::{self as words, ScheduleWords, StatusView};
+use crate::reply::schedules::{self as words, permission_names, ScheduleWords, StatusView};
 use crate::reply::Field;
 use crate::when::{DailyTime, Zone};
 
@@ -83,12 +83,13 @@ pub(super) async fn set_up<M: Managed>(
     let schedules = &ctx.data().schedules;
     schedules.save(&schedule).await?;
     let next = schedules.next_post(&schedule).await?.map(|o| o.at);
-    let done = words::set_up(&M::WORDS, summary, next);
-    send(
-        ctx,
-        unchecked_note(done, missing.as_deref(), schedule.channel_id, &needs),
-    )
-    .await
+    let needs = permission_names(&needs);
+    let check = words::ChannelCheck {
+        channel_id: schedule.channel_id,
+        needs: &needs,
+        missing: missing.as_deref(),
+    };
+    send(ctx, words::set_up(&M::WORDS, summary, next, check)).await
 }
 
 /// Saves a changed schedule and confirms `what`, with the next post.
