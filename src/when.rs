@@ -23,6 +23,9 @@ pub struct DailyTime {
 }
 
 impl DailyTime {
+    /// 09:00, the daily tip's time unless it is given another.
+    pub const NINE_AM: DailyTime = DailyTime { hour: 9, minute: 0 };
+
     pub const fn new(hour: i8, minute: i8) -> Option<DailyTime> {
         if hour >= 0 && hour < 24 && minute >= 0 && minute < 60 {
             Some(DailyTime { hour, minute })

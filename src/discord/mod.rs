@@ -22,7 +22,7 @@ use tracing::info;
 
 pub use commands::{
     all_commands, choice, command_infos, grammar, Choice, Command, CommandShape, OptionKind,
-    OptionShape, SideChoice, TraitKindChoice,
+    OptionShape, PollKindChoice, SideChoice, TraitKindChoice,
 };
 pub use error::{describe, on_error, BotError, APOLOGY};
 

@@ -116,7 +116,7 @@ fn pulse_part(input: &DigestInput<'_>) -> String {
     }
     if pulse.results.is_empty() {
         return format!(
-            "{} answered, but the statements the pulse asked are no longer in the content, so there are no scores to show.",
+            "{} answered, but the statements the pulse asked were removed from the bot's texts, so there are no scores to show.",
             people(pulse.responses)
         );
     }
@@ -198,7 +198,7 @@ fn suggestion(content: &Content, input: &DigestInput<'_>) -> String {
         ""
     };
     let Some(statement) = content.statement(&result.statement_id) else {
-        return "The weakest statement is no longer in the content.".into();
+        return "The weakest statement was removed from the bot's texts.".into();
     };
     let about = content.anchor(&statement.about);
     let contrast_id = about
@@ -568,7 +568,7 @@ mod tests {
         );
         let words = text(&reply);
         assert!(words.contains("4 people answered, but"), "{words}");
-        assert!(words.contains("no longer in the content"), "{words}");
+        assert!(words.contains("removed from the bot's texts"), "{words}");
         assert!(!words.contains("withheld"), "{words}");
     }
 }

@@ -241,7 +241,7 @@ pub fn resumed(words: &ScheduleWords, next: Option<Option<Timestamp>>) -> Reply 
         Some(next) => changed(
             words,
             &format!(
-                "The {} is on again; nothing is owed for the time it was paused.",
+                "The {} is on again; the days it was paused are not made up.",
                 words.thing
             ),
             next,

@@ -19,6 +19,7 @@ use crate::reply::{Access, CommandInfo, OptionInfo};
 
 pub use grammar::{choice, grammar, Choice, CommandShape, OptionKind, OptionShape};
 pub use library::{SideChoice, TraitKindChoice};
+pub use polls::PollKindChoice;
 
 /// A command of this bot.
 pub type Command = poise::Command<Data, BotError>;

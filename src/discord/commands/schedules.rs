@@ -148,7 +148,7 @@ pub(super) async fn pause<M: Managed>(ctx: Context<'_>) -> Result<(), BotError> 
     send(ctx, words::paused(&M::WORDS, paused.map(|_| ()))).await
 }
 
-/// `resume`: nothing is owed for the time it was paused.
+/// `resume`: the days it was paused are not made up.
 pub(super) async fn resume<M: Managed>(ctx: Context<'_>) -> Result<(), BotError> {
     let schedules = &ctx.data().schedules;
     let resumed = schedules.resume::<M::Options>(guild(ctx)?).await?;

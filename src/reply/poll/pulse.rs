@@ -130,7 +130,7 @@ fn check_answer_count(answers: usize) -> Result<(), UserError> {
 }
 
 fn list_too_short(list: NeedsList, has: usize, asked: usize) -> UserError {
-    let entries = if has == 1 { "entry" } else { "entries" };
+    let entries = if has == 1 { "trait" } else { "traits" };
     let label = list.label();
     let mixed = NeedsList::Mixed.label();
     let message = match (has < limits::POLL_MIN_ANSWERS, list == NeedsList::Mixed) {
@@ -278,7 +278,7 @@ mod tests {
         .expect_err("only 3 skills");
         let message = invalid_message(error);
         assert!(
-            message.contains("The Skills list has 3 entries"),
+            message.contains("The Skills list has 3 traits"),
             "{message}"
         );
         assert!(message.contains("5 answers"), "{message}");
@@ -307,10 +307,7 @@ mod tests {
         )
         .expect_err("only 4 traits");
         let message = invalid_message(error);
-        assert!(
-            message.contains("The Mixed list has 4 entries"),
-            "{message}"
-        );
+        assert!(message.contains("The Mixed list has 4 traits"), "{message}");
         assert!(message.ends_with("Try `answers:4` or fewer."), "{message}");
     }
 
@@ -334,7 +331,7 @@ mod tests {
         )
         .expect_err("one skill");
         let message = invalid_message(error);
-        assert!(message.contains("has 1 entry, too few"), "{message}");
+        assert!(message.contains("has 1 trait, too few"), "{message}");
         assert!(message.contains("Try the Mixed list."), "{message}");
     }
 }

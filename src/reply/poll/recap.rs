@@ -12,7 +12,7 @@ const QUIZ_RECAP_TITLE: &str = "Quiz results";
 const PULSE_RECAP_TITLE: &str = "Team pulse results";
 const NOBODY_VOTED: &str = "Nobody voted this time.";
 /// Said in place of a quiz's reason when content no longer has the entry it asked about.
-const REASON_GONE: &str = "The entry this quiz asked about is no longer in the library.";
+const REASON_GONE: &str = "The trait this quiz asked about was removed from the bot's texts.";
 
 /// The recap posted as a reply to the poll when it closes. `counts[i]` = votes for `answers[i]`;
 /// a missing count is taken as no votes, and extra ones are ignored.
