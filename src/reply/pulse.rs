@@ -335,7 +335,14 @@ pub fn results_of(
 
 /// The title of the trend answer.
 pub fn trend_title(weeks: usize) -> String {
-    format!("Team pulse: the last {weeks} week(s)")
+    format!(
+        "Team pulse: the last {}",
+        if weeks == 1 {
+            "week".to_string()
+        } else {
+            format!("{weeks} weeks")
+        }
+    )
 }
 
 /// The trend week by week in words, one line a week, oldest first: what the chart shows.

@@ -87,7 +87,7 @@ async fn set_up(bot: &TestBot) {
             ("channel", TEXT_CHANNEL_ID.to_string().into()),
             ("day", 0.into()),
             ("time", "09:00".into()),
-            ("questions", 2.into()),
+            ("statements", 2.into()),
             ("open_for", "2d".into()),
         ],
     )

@@ -88,7 +88,7 @@ pub async fn setup(
     #[description = "Statements asked each week, 2 or 3 (default 3)"]
     #[min = 2]
     #[max = 3]
-    questions: Option<u8>,
+    statements: Option<u8>,
     #[description = "How long it stays open, like 2d, from 1d to 6d (default 2d)"] open_for: Option<
         String,
     >,
@@ -101,7 +101,7 @@ pub async fn setup(
         days: Days::Weekly(day.into()),
     };
     let options = PulseOptions {
-        questions: questions
+        questions: statements
             .unwrap_or(MAX_QUESTIONS)
             .clamp(MIN_QUESTIONS, MAX_QUESTIONS),
         open_days: open_for
