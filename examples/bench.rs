@@ -46,16 +46,18 @@ use std::time::{Duration, Instant};
 use bridgebot::app::{Bot, RunningBot};
 use bridgebot::clock::ManualClock;
 use bridgebot::config::{ApiBase, Config, Database, Shards, Snowflake};
-use bridgebot::model::schedule::{Schedule, TipOptions};
 use bridgebot::schedule::ScheduleEvent;
 use bridgebot::store::Store;
-use bridgebot::when::{DailyTime, Days, Recurrence, Zone};
 use fake_discord::{
     extra_guild_channel_id, extra_guild_id, FakeDiscord, FakeOptions, GuildShape, Mark, GUILD_ID,
 };
 use jiff::Timestamp;
 use poise::serenity_prelude as serenity;
 use tokio::sync::broadcast;
+
+#[path = "support/seed.rs"]
+mod seed;
+use seed::seed_daily_tips;
 
 const TOKEN: &str = "bench-token";
 /// Discord's deadline for a first answer.
@@ -701,7 +703,7 @@ async fn fan_out_split(servers: usize, processes: u32) -> FanOut {
     let store = Store::open_postgres(postgres.url(), "the bench database")
         .await
         .expect("database");
-    seed_tips(&store, servers, due).await;
+    seed_and_close(store, servers, due).await;
     let per = SPLIT_SHARDS / processes;
     let children: Vec<Child> = (0..processes)
         .map(|n| {
@@ -804,35 +806,20 @@ async fn run_with_real_time(clock: ManualClock, from: Timestamp, started: Instan
     }
 }
 
-async fn seed_servers(database: &Path, servers: usize, due: Timestamp) {
-    let store = Store::open(database).await.expect("database");
-    seed_tips(&store, servers, due).await;
-}
-
 /// Gives servers `0..servers` a daily tip at `due`'s minute (UTC), set up half an hour before
 /// (so the first tip owed is the one at `due`), and closes the store.
-async fn seed_tips(store: &Store, servers: usize, due: Timestamp) {
-    let since = due - jiff::SignedDuration::from_mins(30);
-    let local = due.to_zoned(jiff::tz::TimeZone::UTC);
-    for index in 0..servers {
-        let settings = Schedule {
-            guild_id: extra_guild_id(index),
-            channel_id: extra_guild_channel_id(index),
-            when: Recurrence {
-                time: DailyTime::new(local.hour(), local.minute()).expect("time"),
-                zone: Zone::utc(),
-                days: Days::EveryDay,
-            },
-            paused: false,
-            active_since: since,
-            options: TipOptions {
-                skip_date: None,
-                role_id: None,
-                thread: false,
-            },
-        };
-        store.save_schedule(&settings, since).await.expect("save");
-    }
+async fn seed_servers(database: &Path, servers: usize, due: Timestamp) {
+    seed_and_close(Store::open(database).await.expect("database"), servers, due).await;
+}
+
+async fn seed_and_close(store: Store, servers: usize, due: Timestamp) {
+    seed_daily_tips(
+        &store,
+        servers,
+        due,
+        due - jiff::SignedDuration::from_mins(30),
+    )
+    .await;
     store.close().await;
 }
 

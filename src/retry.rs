@@ -29,9 +29,10 @@ pub trait Transient: Display + Debug {
     fn retry_after(&self) -> Option<Duration>;
 }
 
-/// The delay before retry number `attempt` (0-based) after a transient failure: full jitter
-/// over an exponentially growing window (at most `cap`), so many servers failing together
-/// spread out.
+/// The delay before retry number `attempt` (0-based) after a transient failure: "equal
+/// jitter" over an exponentially growing window (at most `cap`): half the window is waited
+/// for sure, the other half is random, so many servers failing together spread out while no
+/// retry comes back at once.
 pub fn backoff(attempt: u32, cap: Duration, rng: &mut impl Rng) -> Duration {
     let window = BASE
         .saturating_mul(2u32.saturating_pow(attempt.min(16)))

@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use bridgebot::content::Content;
 use bridgebot::model::duty::{DutyKind, DutyStatus};
-use bridgebot::model::schedule::{DigestOptions, PulseOptions, Schedule, TipOptions};
+use bridgebot::model::schedule::{DigestOptions, PulseOptions, Schedule};
 use bridgebot::pulse::member_hash;
 use bridgebot::schedule::open_for_week;
 use bridgebot::store::Store;
@@ -32,6 +32,10 @@ use bridgebot::when::{DailyTime, Days, Recurrence, Zone};
 use fake_discord::{extra_guild_channel_id, extra_guild_id, FakeDiscord, FakeOptions, GUILD_ID};
 use jiff::{SignedDuration, Timestamp};
 use rand::Rng;
+
+#[path = "../examples/support/seed.rs"]
+mod seed;
+use seed::seed_daily_tips;
 
 fn env_count(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -170,28 +174,10 @@ async fn seed_pulse_and_digest(store: &Store, content: &Content, index: usize, d
         .expect("seed digest");
 }
 
-/// Gives servers `0..servers` a daily tip due in the minute of `now` (UTC).
+/// Gives servers `0..servers` a daily tip due in the minute of `now` (UTC), set up an hour
+/// before.
 async fn seed_tips(store: &Store, servers: usize, now: Timestamp) {
-    let minute = now.to_zoned(jiff::tz::TimeZone::UTC);
-    for index in 0..servers {
-        let settings = Schedule {
-            guild_id: extra_guild_id(index),
-            channel_id: extra_guild_channel_id(index),
-            when: Recurrence {
-                time: DailyTime::new(minute.hour(), minute.minute()).expect("time"),
-                zone: Zone::utc(),
-                days: Days::EveryDay,
-            },
-            paused: false,
-            active_since: now - SignedDuration::from_hours(1),
-            options: TipOptions {
-                skip_date: None,
-                role_id: None,
-                thread: false,
-            },
-        };
-        store.save_schedule(&settings, now).await.expect("seed");
-    }
+    seed_daily_tips(store, servers, now, now - SignedDuration::from_hours(1)).await;
 }
 
 /// Which servers lack their tip and which got two, by the fake's successful posts.

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
-use super::duty::{Arrival, Ctx, Duty, Plan, Prepared, SendError, Sending};
+use super::duty::{Ctx, Duty, Plan, Prepared, SendError, Sending};
 use super::pulse::{close_due, trend_points};
 use crate::content::Content;
 use crate::model::duty::DutyKind;
@@ -86,16 +86,6 @@ impl Duty for Digest {
     ) -> Result<Option<MessageId>, PortError> {
         let title = digest_title(post.payload.date);
         self.poster.find_own(post.channel, since, &title).await
-    }
-
-    async fn after_post(
-        &self,
-        _ctx: &Ctx,
-        _post: &Sending<DigestPost>,
-        _message_id: MessageId,
-        _arrival: Arrival,
-    ) -> Result<(), StoreError> {
-        Ok(())
     }
 }
 

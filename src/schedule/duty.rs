@@ -229,12 +229,15 @@ pub(crate) trait Duty: Send + Sync + 'static {
     /// gives its result a time to be due).
     const PLANS_NEXT: Option<DutyKind> = None;
 
-    /// What follows a post once it is recorded (a discussion thread, a poll to watch).
+    /// What follows a post once it is recorded (a discussion thread, a poll to watch);
+    /// nothing by default.
     fn after_post(
         &self,
-        ctx: &Ctx,
-        post: &Sending<Self::Payload>,
-        message_id: MessageId,
-        arrival: Arrival,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+        _ctx: &Ctx,
+        _post: &Sending<Self::Payload>,
+        _message_id: MessageId,
+        _arrival: Arrival,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        async { Ok(()) }
+    }
 }

@@ -334,16 +334,6 @@ impl Duty for PulseResult {
             .find_own(post.channel, since, &result_title(post.payload.week))
             .await
     }
-
-    async fn after_post(
-        &self,
-        _ctx: &Ctx,
-        _post: &Sending<ResultPost>,
-        _message_id: MessageId,
-        _arrival: Arrival,
-    ) -> Result<(), StoreError> {
-        Ok(())
-    }
 }
 
 /// The pulse a claimed post is about; gone from the database means the post cannot be made.

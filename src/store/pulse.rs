@@ -578,19 +578,5 @@ mod tests {
             .is_some());
     }
 
-    mod results_logged_by_day_move_to_their_pulse_week {
-        #[tokio::test]
-        async fn sqlite() {
-            super::results_logged_by_day_move_to_their_pulse_week(super::Engine::Sqlite).await;
-        }
-
-        #[tokio::test]
-        async fn postgres() {
-            test_postgres::run(
-                test_postgres::Engine::Postgres,
-                super::results_logged_by_day_move_to_their_pulse_week,
-            )
-            .await;
-        }
-    }
+    on_both_engines!(results_logged_by_day_move_to_their_pulse_week);
 }

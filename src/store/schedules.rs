@@ -416,19 +416,5 @@ mod tests {
         );
     }
 
-    mod every_setting_of_the_four_old_tables_survives_the_upgrade {
-        #[tokio::test]
-        async fn sqlite() {
-            super::every_setting_of_the_four_old_tables_survives_the_upgrade(super::Engine::Sqlite)
-                .await;
-        }
-
-        #[tokio::test]
-        async fn postgres() {
-            super::every_setting_of_the_four_old_tables_survives_the_upgrade(
-                super::Engine::Postgres,
-            )
-            .await;
-        }
-    }
+    on_both_engines!(every_setting_of_the_four_old_tables_survives_the_upgrade);
 }
