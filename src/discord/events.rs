@@ -93,6 +93,7 @@ async fn answer_click(
         Action::AnotherTip { after } => Request::AnotherTip { after },
         Action::AnotherScenario { after } => Request::AnotherScenario { after },
         Action::RevealScenario { id } => Request::RevealScenario { id },
+        Action::Sources { ids } => Request::Sources { ids },
         Action::PulseAnswer { pulse } => {
             return super::pulse_form::open(ctx, component, data, *pulse).await;
         }

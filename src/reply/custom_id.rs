@@ -22,6 +22,8 @@ pub enum Action {
     RevealScenario { id: String },
     /// Open the private answer form of a team pulse.
     PulseAnswer { pulse: i64 },
+    /// Show, privately, the articles `ids` (comma-separated source ids) in full.
+    Sources { ids: String },
     /// Show the `/help` screen of a group (its [`super::help::HelpGroup::key`]).
     Help { group: String },
 }
@@ -63,6 +65,7 @@ impl CustomId {
                 Action::RevealScenario { id } => ("scenario-answer", id.clone()),
                 Action::PulseAnswer { pulse } => ("pulse", pulse.to_string()),
                 Action::Help { group } => ("help", group.clone()),
+                Action::Sources { ids } => ("sources", ids.clone()),
             },
             CustomId::Form(FormId::Pick {
                 pulse,
@@ -88,6 +91,7 @@ impl CustomId {
                 pulse: fields.parse().ok()?,
             },
             "help" => Action::Help { group: after() },
+            "sources" => Action::Sources { ids: after() },
             "pp" => return pick(fields).map(CustomId::Form),
             "ps" => return submit(fields).map(CustomId::Form),
             _ => return None,
@@ -134,7 +138,7 @@ impl Action {
     /// clicker's own private one; otherwise (and always under a message the channel reads) it
     /// is a new private message.
     pub fn replaces_message(&self) -> bool {
-        !matches!(self, Action::RevealScenario { .. })
+        !matches!(self, Action::RevealScenario { .. } | Action::Sources { .. })
     }
 
     /// The action a custom id stands for; `None` for ids that are not an answer's button.

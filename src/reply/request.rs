@@ -51,6 +51,8 @@ pub enum Request<'a> {
     AnotherScenario { after: &'a str },
     /// The "What does it call for?" button under a scenario.
     RevealScenario { id: &'a str },
+    /// The "Sources" button: the articles `ids` (comma-separated) in full.
+    Sources { ids: &'a str },
 }
 
 /// What an answer shows once every choice in a request is made: a typed name resolved to its
@@ -79,6 +81,8 @@ pub enum Shown {
     Scenario(String),
     /// What a scenario calls for, by id.
     ScenarioAnswer(String),
+    /// Articles in full, by their comma-separated ids.
+    Sources(String),
 }
 
 impl Shown {
@@ -215,6 +219,7 @@ pub fn decide<'a>(
             Shown::Scenario(id(&pick_other(&content.scenarios, after, |s| &s.id, rng).id))
         }
         Request::RevealScenario { id } => Shown::ScenarioAnswer(id.to_owned()),
+        Request::Sources { ids } => Shown::Sources(ids.to_owned()),
     };
     Ok(Decision::Show(shown))
 }
@@ -252,6 +257,7 @@ pub fn show(content: &Content, shown: &Shown) -> Result<Reply, UserError> {
                 .scenario(id)
                 .ok_or_else(|| missing("scenario", id))?,
         ),
+        Shown::Sources(ids) => super::library::sources_reply(content, ids),
         Shown::ScenarioAnswer(id) => scenario_answer_reply(
             content,
             content

@@ -12,7 +12,7 @@ use crate::content::{Content, Tip};
 pub fn daily_tip(content: &Content, tip: &Tip, role: Option<u64>) -> Reply {
     Reply {
         text: role.map(|role| format!("<@&{role}>")),
-        ..Reply::embed(tip_embed(content, tip))
+        ..super::library::with_sources(Reply::embed(tip_embed(content, tip)), &tip.sources)
     }
 }
 

@@ -51,7 +51,8 @@ fn field(name: &str, value: &str, inline: bool) -> (String, String, bool) {
     (name.to_string(), value.to_string(), inline)
 }
 
-/// Checks that the footer credits every source in `ids`, by title and author or note.
+/// Checks that the footer names every source in `ids` by its short name (the "Sources"
+/// button shows them in full).
 fn assert_credits(embed: &Value, content: &Content, ids: &[Text]) {
     let footer = embed["footer"]["text"].as_str().unwrap_or_default();
     assert!(footer.starts_with("Source"), "footer: {footer:?}");
@@ -59,10 +60,10 @@ fn assert_credits(embed: &Value, content: &Content, ids: &[Text]) {
         let source = content
             .source(id)
             .unwrap_or_else(|| panic!("source {id} exists"));
+        let name = bridgebot::reply::articles::footer_name(source);
         assert!(
-            footer.contains(&source.credit()),
-            "footer {footer:?} does not credit {}",
-            source.credit()
+            footer.contains(&name),
+            "footer {footer:?} does not name {name}"
         );
     }
 }
@@ -94,10 +95,12 @@ fn assert_shows_contrast(answer: &Answer, content: &Content, contrast: &Contrast
         ]
     );
     assert_credits(embed, content, &contrast.sources);
-    assert_eq!(
-        answer.custom_ids(),
-        [format!("bb:contrast:{}", contrast.id)]
-    );
+    let mut buttons = vec![format!("bb:contrast:{}", contrast.id)];
+    if contrast.sources.len() > 1 {
+        let ids: Vec<&str> = contrast.sources.iter().map(Text::as_str).collect();
+        buttons.push(format!("bb:sources:{}", ids.join(",")));
+    }
+    assert_eq!(answer.custom_ids(), buttons);
 }
 
 /// The contrast whose title the answer shows.

@@ -45,17 +45,11 @@ fn welcomes_in(bot: &TestBot, channel: u64) -> usize {
     bot.fake().requests().iter().filter(|r| welcome(r)).count()
 }
 
-/// Waits (up to 10 s) until the bot has noted its removal from the main server.
-async fn removal_noted(bot: &TestBot) {
+/// Waits (up to 10 s) until the bot has noted its removal from the main server at `at`.
+async fn removal_noted(bot: &TestBot, at: Timestamp) {
     let store = bot.running().store();
     tokio::time::timeout(Duration::from_secs(10), async {
-        while store
-            .server(GUILD_ID)
-            .await
-            .expect("read")
-            .removed_at
-            .is_none()
-        {
+        while store.server(GUILD_ID).await.expect("read").removed_at != Some(at) {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
     })
@@ -112,8 +106,9 @@ async fn the_welcome_comes_once_per_server_and_not_after_a_restart_or_a_quick_re
     assert_eq!(welcomes_in(&bot, TEXT_CHANNEL_ID), 0);
 
     // Removed, and added back two days later: a new start, greeted again.
+    clock(&bot).advance(SignedDuration::from_mins(1));
     fake.remove_guild(GUILD_ID);
-    removal_noted(&bot).await;
+    removal_noted(&bot, monday_8am() + SignedDuration::from_mins(61)).await;
     clock(&bot).advance(SignedDuration::from_hours(48));
     let back = monday_8am() + SignedDuration::from_hours(49);
     let mark = fake.mark();
@@ -296,6 +291,37 @@ async fn another_by_someone_else_leaves_the_public_answer_as_it_was() {
     let after = fake.original_response(&asked.interaction).expect("posted");
     assert_eq!(after["embeds"], before["embeds"]);
     assert_eq!(after["components"], before["components"]);
+    bot.shutdown().await;
+}
+
+/// A reply resting on several articles names them briefly and has a "Sources" button that
+/// shows each in full, privately, leaving the public answer as it is.
+#[tokio::test]
+async fn the_sources_button_shows_each_article_in_full_privately() {
+    let bot = TestBot::start().await;
+    let fake = bot.fake();
+    let asked = bot.ask(fake.slash("similarities")).await;
+    let sources = asked
+        .custom_ids()
+        .into_iter()
+        .find(|id| id.starts_with("bb:sources:"))
+        .expect("a Sources button")
+        .to_string();
+    let footer = asked.embed()["footer"]["text"].as_str().unwrap_or_default();
+    assert!(!footer.contains("title taken from"), "{footer}");
+    let shown = bot
+        .ask(fake.click(&sources).on_original(&asked.interaction))
+        .await;
+    shown
+        .assert_accepted(CALLBACK_MESSAGE)
+        .assert_mentions_nobody();
+    assert!(shown.is_ephemeral(), "{}", shown.body());
+    let text = shown.embed()["description"].as_str().unwrap_or_default();
+    assert!(text.contains("Michelle Kaiser (CEO.com)"), "{text}");
+    assert!(
+        text.contains("title taken from"),
+        "the notes, in full: {text}"
+    );
     bot.shutdown().await;
 }
 
