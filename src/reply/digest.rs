@@ -216,7 +216,8 @@ fn suggestion(content: &Content, input: &DigestInput<'_>) -> String {
     if !tips.is_empty() {
         let pick = usize::try_from(input.date.day_of_year()).unwrap_or(0) % tips.len();
         let tip = tips[pick];
-        text.push_str(&format!("\nTry this: **{}** {}", tip.title, tip.body));
+        // The title on a line of its own, so it never reads as the first words of the tip.
+        text.push_str(&format!("\nTry this: **{}**\n{}", tip.title, tip.body));
     }
     text
 }
@@ -350,6 +351,11 @@ mod tests {
             "{words}"
         );
         assert!(words.contains("Try this: **"), "{words}");
+        let tried = words
+            .lines()
+            .find(|line| line.starts_with("Try this: **"))
+            .unwrap_or_default();
+        assert!(tried.ends_with("**"), "the tip's text starts on its own line: {tried}");
         assert_eq!(reply.attachments.len(), 1, "the trend chart");
         assert!(reply.embeds[0].total_chars() <= crate::limits::EMBED_TOTAL);
     }
