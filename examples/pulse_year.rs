@@ -57,6 +57,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             options: PulseOptions {
                 questions: 3,
                 open_days: 2,
+                role_id: None,
             },
         };
         store.save_schedule(&settings, first).await?;

@@ -142,6 +142,7 @@ async fn seed_pulse_and_digest(store: &Store, content: &Content, index: usize, d
         options: PulseOptions {
             questions: 2,
             open_days: 1,
+            role_id: None,
         },
     };
     store.save_schedule(&pulse, due).await.expect("seed pulse");

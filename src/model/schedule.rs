@@ -137,6 +137,9 @@ pub struct PulseOptions {
     pub questions: u8,
     /// Days each pulse stays open (1 to 6).
     pub open_days: u8,
+    /// A role mentioned on each pulse post.
+    #[serde(default)]
+    pub role_id: Option<u64>,
 }
 
 impl DutyOptions for PulseOptions {
@@ -212,7 +215,8 @@ mod tests {
         assert!(!schedule.options.skips(jiff::civil::date(2026, 12, 2)));
         assert!(!PulseOptions {
             questions: 3,
-            open_days: 2
+            open_days: 2,
+            role_id: None,
         }
         .skips(jiff::civil::date(2026, 12, 1)));
     }
@@ -226,6 +230,7 @@ mod tests {
         let pulse = PulseOptions {
             questions: 3,
             open_days: 2,
+            role_id: None,
         };
         assert!(pulse.needs().contains(&Permission::AttachFiles));
     }

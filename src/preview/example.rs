@@ -1,5 +1,5 @@
 //! The example team `preview` shows where an answer needs a server's own history: twelve
-//! weeks of pulse scores (a steady rise, one week withheld), one week's pulse of five answers,
+//! pulses of scores (a steady rise, one week withheld, two weeks paused over the new year), one week's pulse of five answers,
 //! a quiz and a scenario poll. Kept here, beside the command that needs it, so no production
 //! module carries made-up data; the answers themselves are built by `reply` exactly as the bot
 //! builds a server's.
@@ -13,7 +13,12 @@ use crate::reply::{pulse, Reply};
 
 /// The example team's last week.
 fn last_week() -> jiff::civil::Date {
-    jiff::civil::date(2026, 11, 30)
+    jiff::civil::date(2027, 1, 18)
+}
+
+/// The weeks the example team paused the pulse: the two over the turn of the year.
+fn paused(week: jiff::civil::Date) -> bool {
+    week == jiff::civil::date(2026, 12, 21) || week == jiff::civil::date(2026, 12, 28)
 }
 
 /// The fewest answers a result needs, as a bot on the default config shows it.
@@ -30,18 +35,29 @@ pub fn trend(weeks: usize) -> Reply {
     reply
 }
 
-/// The example team's weeks up to [`last_week`]: a steady rise, one week withheld.
+/// The example team's last `weeks` pulses up to [`last_week`]: a steady rise, one week
+/// withheld, and the pulse paused over the turn of the year (no pulse, so no point).
 fn weeks_up_to_last(weeks: usize) -> Vec<WeekPoint> {
-    let last = last_week();
-    (0..weeks)
-        .map(|n| {
-            let back = i64::try_from(weeks - 1 - n).unwrap_or(0);
+    let mut dates: Vec<jiff::civil::Date> = Vec::with_capacity(weeks);
+    let mut week = last_week();
+    while dates.len() < weeks {
+        if !paused(week) {
+            dates.push(week);
+        }
+        match week.checked_sub(jiff::Span::new().weeks(1)) {
+            Ok(before) => week = before,
+            Err(_) => break,
+        }
+    }
+    dates.reverse();
+    dates
+        .into_iter()
+        .enumerate()
+        .map(|(n, week)| {
             let step = f64::from(u8::try_from(n % 12).unwrap_or(0));
             let withheld = n + 4 == weeks;
             WeekPoint {
-                week: last
-                    .checked_sub(jiff::Span::new().weeks(back))
-                    .unwrap_or(last),
+                week,
                 leading: (!withheld).then_some(3.0 + step / 10.0),
                 managing: (!withheld).then_some(3.6 - step / 20.0),
             }
@@ -97,7 +113,7 @@ pub fn weekly_digest(content: &Content) -> Reply {
     let mut reply = digest(
         content,
         &DigestInput {
-            date: jiff::civil::date(2026, 12, 4),
+            date: jiff::civil::date(2027, 1, 22),
             pulse: Some(PulseWeek {
                 responses: 5,
                 results,
@@ -257,6 +273,7 @@ fn setup_reply(duty: Duty, input: SetupInput<'_>) -> Result<Reply, String> {
                     .map(pulse_notes::parse_open_for)
                     .transpose()?
                     .unwrap_or(2),
+                role_id: None,
             },
         ),
         Duty::Digest => schedules::digest_summary(channel, &when),
@@ -306,6 +323,7 @@ pub fn status(duty: Duty) -> Reply {
             &PulseOptions {
                 questions: 3,
                 open_days: 2,
+                role_id: None,
             },
             Some(&pulse_notes::OpenPulse {
                 week: jiff::civil::date(2026, 11, 30),

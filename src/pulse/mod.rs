@@ -28,6 +28,11 @@ pub fn new_key() -> [u8; KEY_LEN] {
     rand::random()
 }
 
+/// Answers a pulse needs before its result shows how many gave each score (and the chart of
+/// it); with fewer, but at least `[pulse] min_responses`, it shows averages only, so that the
+/// spread of three or four people's answers cannot tell them apart.
+pub const SCORE_COUNTS_FROM: u32 = 5;
+
 /// The keyed hash an open pulse stores instead of a member's id.
 pub fn member_hash(key: &[u8], member_id: u64) -> Vec<u8> {
     // HMAC accepts a key of any length, so this cannot fail.

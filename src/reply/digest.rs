@@ -15,7 +15,7 @@
 use jiff::civil::Date;
 
 use super::pulse::one_decimal;
-use super::pulse::{trend_lines, with_chart};
+use super::pulse::{trend_lines, with_chart, withheld_words};
 use super::{Accent, Embed, Field, Reply};
 use crate::chart::{self, WeekPoint};
 use crate::content::{Anchor, Content, PulseSide};
@@ -97,7 +97,10 @@ pub fn digest(content: &Content, input: &DigestInput<'_>) -> Reply {
         .iter()
         .any(|p| p.leading.is_some() || p.managing.is_some());
     if has_scores {
-        with_chart(reply, chart::trend(input.trend))
+        with_chart(
+            reply,
+            chart::trend(input.trend, &withheld_words(input.min_responses)),
+        )
     } else {
         reply
     }
@@ -355,7 +358,10 @@ mod tests {
             .lines()
             .find(|line| line.starts_with("Try this: **"))
             .unwrap_or_default();
-        assert!(tried.ends_with("**"), "the tip's text starts on its own line: {tried}");
+        assert!(
+            tried.ends_with("**"),
+            "the tip's text starts on its own line: {tried}"
+        );
         assert_eq!(reply.attachments.len(), 1, "the trend chart");
         assert!(reply.embeds[0].total_chars() <= crate::limits::EMBED_TOTAL);
     }

@@ -74,6 +74,15 @@ impl Reply {
         self
     }
 
+    /// The post with `role` mentioned above it (the only mention its message allows), or as
+    /// it was when no role is set.
+    pub fn mentioning(mut self, role: Option<u64>) -> Reply {
+        if let Some(role) = role {
+            self.text = Some(format!("<@&{role}>"));
+        }
+        self
+    }
+
     pub fn with_attachment(mut self, name: impl Into<String>, bytes: Vec<u8>) -> Reply {
         self.attachments.push(Attachment {
             name: name.into(),

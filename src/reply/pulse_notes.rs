@@ -82,6 +82,10 @@ pub fn parse_open_for(text: &str) -> Result<u8, String> {
         })
 }
 
+/// `/pulse setup` with the server's @everyone role.
+pub const NOT_EVERYONE: &str =
+    "The pulse never mentions @everyone. Pick a role made for the purpose, or leave `role` empty.";
+
 /// `/pulse now` when the week already has one.
 pub fn already_this_week(week: Date) -> Reply {
     Reply::private_note(format!(

@@ -177,10 +177,13 @@ pub fn poll_summary(channel_id: u64, when: &Recurrence, options: &PollOptions) -
 /// What a pulse setup set.
 pub fn pulse_summary(channel_id: u64, when: &Recurrence, options: &PulseOptions) -> String {
     format!(
-        "A team pulse will open in {}, with {} statements, open for {}.",
+        "A team pulse will open in {}, with {} statements, open for {}{}.",
         where_and_when(channel_id, when),
         options.questions,
-        days(options.open_days)
+        days(options.open_days),
+        options
+            .role_id
+            .map_or_else(String::new, |role| format!(", mentioning <@&{role}>"))
     )
 }
 

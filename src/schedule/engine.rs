@@ -262,6 +262,7 @@ impl Engine {
                 &ctx,
                 PulseOpen {
                     poster: deps.poster.clone(),
+                    min_responses: deps.pulse.min_responses,
                 },
             ),
             runner(

@@ -21,7 +21,7 @@ use super::duty::{Arrival, Ctx, Duty, Plan, Planned, Prepared, SendError, Sendin
 use super::engine::ScheduleEvent;
 use crate::content::PulseSide;
 use crate::model::duty::{DutyKind, DutyStatus};
-use crate::model::ids::MessageId;
+use crate::model::ids::{MessageId, RoleId};
 use crate::model::schedule::PulseSchedule;
 use crate::port::{Addressing, PortError, Poster};
 use crate::pulse::stats::{side_score, WeekPoint};
@@ -35,6 +35,8 @@ use crate::when::{Occurrence, Timetable};
 /// Opening the week's pulse.
 pub(super) struct PulseOpen {
     pub poster: std::sync::Arc<dyn Poster>,
+    /// What its post says a result needs.
+    pub min_responses: u32,
 }
 
 /// Closing it and posting the result.
@@ -50,6 +52,9 @@ pub(crate) struct PulsePost {
     pulse_id: i64,
     /// Its week, which names the post.
     week: Date,
+    /// The role its post mentions.
+    #[serde(default)]
+    role_id: Option<u64>,
 }
 
 /// What a result claims: which pulse it reports on.
@@ -175,6 +180,7 @@ impl Duty for PulseOpen {
             payload: PulsePost {
                 pulse_id: pulse.id,
                 week: pulse.week,
+                role_id: plan.settings.options.role_id,
             },
         })
     }
@@ -189,11 +195,14 @@ impl Duty for PulseOpen {
             &pulse.statements,
             0,
             pulse.closes_at,
-        );
-        Ok(self
-            .poster
-            .post(post.channel, &reply, Addressing::default())
-            .await?)
+            self.min_responses,
+        )
+        .mentioning(post.payload.role_id);
+        let to = Addressing {
+            role: post.payload.role_id.map(RoleId::new),
+            reply_to: None,
+        };
+        Ok(self.poster.post(post.channel, &reply, to).await?)
     }
 
     async fn find(

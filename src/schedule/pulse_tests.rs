@@ -34,6 +34,7 @@ async fn store_with_claimed_result() -> Store {
         options: PulseOptions {
             questions: 2,
             open_days: 2,
+            role_id: None,
         },
     };
     store.save_schedule(&settings, opened).await.expect("save");

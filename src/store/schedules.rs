@@ -193,6 +193,7 @@ mod tests {
             PulseOptions {
                 questions: 2,
                 open_days: 3,
+                role_id: None,
             },
             at(3_000),
         )
@@ -400,6 +401,7 @@ mod tests {
                 options: PulseOptions {
                     questions: 2,
                     open_days: 3,
+                    role_id: None,
                 },
             })
         );

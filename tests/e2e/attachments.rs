@@ -30,7 +30,7 @@ fn chart_reply() -> Reply {
             managing: (week != 4).then_some(3.5),
         })
         .collect();
-    let png = chart::trend(&weeks).expect("renders");
+    let png = chart::trend(&weeks, "withheld (fewer than 3 answers)").expect("renders");
     Reply::embed(Embed {
         title: Some("Team pulse".into()),
         ..Embed::default()

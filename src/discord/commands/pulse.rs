@@ -92,8 +92,13 @@ pub async fn setup(
     #[description = "How long it stays open, like 2d, from 1d to 6d (default 2d)"] open_for: Option<
         String,
     >,
+    #[description = "A role to mention on each pulse (default: none)"] role: Option<serenity::Role>,
 ) -> Result<(), BotError> {
     let channel_id = text_channel(&channel, &Pulses::WORDS)?;
+    let role_id = role.as_ref().map(|r| r.id.get());
+    if role_id == Some(guild(ctx)?) {
+        return Err(BotError::user(notes::NOT_EVERYONE));
+    }
     let (time, zone) = schedules::time_and_zone(ctx, &time, timezone.as_deref()).await?;
     let when = Recurrence {
         time,
@@ -110,6 +115,7 @@ pub async fn setup(
             .transpose()
             .map_err(BotError::user)?
             .unwrap_or(2),
+        role_id,
     };
     let summary = pulse_summary(channel_id, &when, &options);
     let schedule = Schedule::new(

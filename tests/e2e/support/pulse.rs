@@ -264,3 +264,26 @@ pub fn occurrences(files: &[(String, Vec<u8>)], needles: &[(&str, &[u8])]) -> Ve
     }
     found
 }
+
+/// What each select of a form shows once closed: the label of its picked option, or its
+/// placeholder when nothing is picked (what Discord draws in the collapsed menu).
+pub fn shown_in_selects(form: &Value) -> Vec<String> {
+    form["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().into_iter().flatten())
+        .filter(|c| c["options"].is_array())
+        .map(|select| {
+            select["options"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|o| o["default"].as_bool() == Some(true))
+                .and_then(|o| o["label"].as_str())
+                .or(select["placeholder"].as_str())
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect()
+}
