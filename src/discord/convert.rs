@@ -101,7 +101,7 @@ pub fn channel_message(reply: &Reply, allowed: CreateAllowedMentions) -> CreateM
 }
 
 /// A message carrying a native poll. Discord counts durations in whole hours (at least one);
-/// a shorter poll is ended early by the poll keeper.
+/// a shorter poll is ended early by the poll keeper, and its text says when.
 pub fn poll_message(poll: &TimedPoll) -> CreateMessage {
     let spec = &poll.spec;
     let answers = spec
@@ -109,6 +109,7 @@ pub fn poll_message(poll: &TimedPoll) -> CreateMessage {
         .iter()
         .map(|a| CreatePollAnswer::new().text(&a.text))
         .collect();
+    let poll_duration = poll.duration;
     let hours = u64::from(poll.duration.discord_hours());
     let mut poll = CreatePoll::new()
         .question(&spec.question)
@@ -117,7 +118,11 @@ pub fn poll_message(poll: &TimedPoll) -> CreateMessage {
     if spec.multiselect {
         poll = poll.allow_multiselect();
     }
-    CreateMessage::new()
+    let message = CreateMessage::new()
         .poll(poll)
-        .allowed_mentions(no_mentions())
+        .allowed_mentions(no_mentions());
+    match crate::reply::poll_notes::closes_early(poll_duration) {
+        Some(note) => message.content(note),
+        None => message,
+    }
 }

@@ -1,4 +1,5 @@
-//! Gateway events that are not slash commands: button clicks, and start-up.
+//! Gateway events that are not slash commands: button clicks, start-up, and the bot joining
+//! or leaving a server.
 
 use poise::serenity_prelude as serenity;
 use serenity::{ComponentInteraction, FullEvent, Interaction};
@@ -6,7 +7,7 @@ use tracing::{debug, error, info, warn};
 
 use super::{answers, BotError, Data, APOLOGY};
 use crate::metrics::Outcome;
-use crate::reply::{Action, CustomId, Reply, Request};
+use crate::reply::{Action, CustomId, HelpGroup, HelpPage, Reply, Request};
 
 /// The poise event handler.
 pub async fn handle(
@@ -31,6 +32,12 @@ pub async fn handle(
         FullEvent::InteractionCreate {
             interaction: Interaction::Component(component),
         } => on_button(ctx, component, data).await?,
+        FullEvent::GuildCreate { guild, .. } => {
+            super::welcome::on_guild_create(ctx, guild, data).await?;
+        }
+        FullEvent::GuildDelete { incomplete, .. } => {
+            super::welcome::on_guild_delete(incomplete, data).await?;
+        }
         // A poll message changed: perhaps it ended. The keeper looks (only at its own polls).
         FullEvent::MessageUpdate { event, .. } => data.keeper.check(event.id.get()),
         _ => {}
@@ -38,9 +45,9 @@ pub async fn handle(
     Ok(())
 }
 
-/// A click on one of our components: the message is edited in place with the new answer, or,
-/// for a revealed scenario answer or the pulse's form, a private message answers the one who
-/// clicked. Every click is
+/// A click on one of our components: a private message is edited in place with the next
+/// answer; under a message the channel reads (and for a revealed scenario answer or the pulse's
+/// form) a private message answers the one who clicked, and the public one stays as it is. Every click is
 /// answered and counted: a mistake with its words, a failure with the apology, both privately
 /// to whoever clicked.
 async fn on_button(
@@ -86,19 +93,42 @@ async fn answer_click(
         Action::AnotherTip { after } => Request::AnotherTip { after },
         Action::AnotherScenario { after } => Request::AnotherScenario { after },
         Action::RevealScenario { id } => Request::RevealScenario { id },
+        Action::Sources { ids } => Request::Sources { ids },
         Action::PulseAnswer { pulse } => {
             return super::pulse_form::open(ctx, component, data, *pulse).await;
         }
         Action::FocusOpen { .. } | Action::FocusStatement { .. } | Action::FocusAction { .. } => {
             return super::pulse_focus::handle(ctx, component, data, action).await;
         }
+        Action::Help { group } => Request::Help {
+            commands: &data.command_infos,
+            page: HelpPage {
+                // A screen this bot no longer has: the first one.
+                group: HelpGroup::from_key(group).unwrap_or(HelpGroup::Start),
+                viewer: super::access(
+                    data,
+                    component.user.id,
+                    component.member.as_ref().and_then(|m| m.permissions),
+                    false,
+                ),
+            },
+        },
     };
-    let answer = data
-        .answers
-        .reply(&data.content(), request, &mut rand::rng())?;
-    if action.replaces_message() {
+    let content = data.content();
+    let private = component
+        .message
+        .flags
+        .is_some_and(|f| f.contains(serenity::MessageFlags::EPHEMERAL));
+    if action.replaces_message() && private {
+        // Only the one who clicked sees this message: it becomes the next answer.
+        let answer = data.answers.reply(&content, request, &mut rand::rng())?;
         answers::update(&ctx.http, component, &answer).await?;
     } else {
+        // The channel reads this message: the one who clicked gets the next answer privately
+        // and the message stays as everyone saw it.
+        let answer = data
+            .answers
+            .private_reply(&content, request, &mut rand::rng())?;
         answers::reply_to_button(&ctx.http, component, &answer).await?;
     }
     Ok(())

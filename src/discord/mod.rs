@@ -14,6 +14,7 @@ pub mod inflight;
 pub mod poster;
 mod pulse_focus;
 mod pulse_form;
+mod welcome;
 
 use std::sync::Arc;
 
@@ -22,7 +23,7 @@ use tracing::info;
 
 pub use commands::{
     all_commands, choice, command_infos, grammar, Choice, Command, CommandShape, OptionKind,
-    OptionShape, SideChoice, TraitKindChoice,
+    OptionShape, PollKindChoice, SideChoice, TraitKindChoice,
 };
 pub use error::{describe, on_error, BotError, APOLOGY};
 
@@ -119,6 +120,25 @@ impl Data {
     /// The content as loaded now; a reload swaps it without disturbing readers.
     pub fn content(&self) -> Arc<Content> {
         self.content.get()
+    }
+}
+
+/// What `/help` shows a member: the admin commands to those with Manage Server, the owners'
+/// commands to the bot's owners (`[discord] owners`, or `owner` when the caller knows the
+/// application's owners too).
+pub fn access(
+    data: &Data,
+    user: serenity::UserId,
+    permissions: Option<serenity::Permissions>,
+    owner: bool,
+) -> crate::reply::Access {
+    use crate::reply::Access;
+    if owner || data.config.discord.owners.iter().any(|o| o.0 == user.get()) {
+        Access::Owners
+    } else if permissions.is_some_and(|p| p.manage_guild() || p.administrator()) {
+        Access::Managers
+    } else {
+        Access::Everyone
     }
 }
 

@@ -163,3 +163,262 @@ pub fn weekly_digest(content: &Content) -> Reply {
         Some("Sample data: preview has no server, so this is an example team's week.".into());
     reply
 }
+
+/// The example server the admin commands are previewed in: its channel, its time zone (as
+/// `/settings timezone` would have set it) and the moment it is "now".
+mod server {
+    use jiff::Timestamp;
+
+    pub const CHANNEL: u64 = 100;
+    pub const GUILD: u64 = 1;
+    pub const ZONE: &str = "Europe/Berlin";
+
+    /// Monday 30 November 2026, 08:00 UTC.
+    pub fn now() -> Timestamp {
+        Timestamp::from_second(1_796_025_600).unwrap_or(Timestamp::UNIX_EPOCH)
+    }
+}
+
+/// A duty an admin sets up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Duty {
+    Tip,
+    WeeklyPoll,
+    Pulse,
+    Digest,
+}
+
+impl Duty {
+    /// The duty of a command group: `tips`, `polls`, `pulse`, `digest`.
+    pub fn of(group: &str) -> Option<Duty> {
+        match group {
+            "tips" => Some(Duty::Tip),
+            "polls" => Some(Duty::WeeklyPoll),
+            "pulse" => Some(Duty::Pulse),
+            "digest" => Some(Duty::Digest),
+            _ => None,
+        }
+    }
+
+    fn words(self) -> &'static schedules::ScheduleWords {
+        match self {
+            Duty::Tip => &schedules::TIP,
+            Duty::WeeklyPoll => &schedules::WEEKLY_POLL,
+            Duty::Pulse => &schedules::PULSE,
+            Duty::Digest => &schedules::DIGEST,
+        }
+    }
+
+    fn kind(self) -> DutyKind {
+        match self {
+            Duty::Tip => DutyKind::Tip,
+            Duty::WeeklyPoll => DutyKind::WeeklyPoll,
+            Duty::Pulse => DutyKind::Pulse,
+            Duty::Digest => DutyKind::Digest,
+        }
+    }
+}
+
+use crate::model::duty::DutyKind;
+use crate::model::poll::PollDuration;
+use crate::model::schedule::{PollOptions, PulseOptions, TipOptions};
+use crate::reply::{pulse_notes, schedules};
+use crate::when::{DailyTime, Days, Recurrence, Zone};
+
+/// What a setup was typed with (the channel is the example server's).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SetupInput<'a> {
+    pub time: Option<&'a str>,
+    pub timezone: Option<&'a str>,
+    /// A weekday's name, as the `day` choice is registered.
+    pub day: Option<&'a str>,
+    pub open_for: Option<&'a str>,
+    /// The weekly poll's kind, by its stored word (`quiz`, `pulse`, `scenario`).
+    pub kind: Option<crate::model::poll::PollKind>,
+}
+
+/// Says the answer is the example server's.
+fn sample_note() -> String {
+    format!(
+        "Sample server: preview has none, so this is an example server (channel <#{}>, time zone {} from `/settings timezone`, now {}).",
+        server::CHANNEL,
+        server::ZONE,
+        schedules::discord_time(server::now(), 'F'),
+    )
+}
+
+fn sample_line(text: &str) -> String {
+    format!("{}\n{text}", sample_note())
+}
+
+fn weekday(name: Option<&str>) -> jiff::civil::Weekday {
+    use jiff::civil::Weekday;
+    [
+        Weekday::Monday,
+        Weekday::Tuesday,
+        Weekday::Wednesday,
+        Weekday::Thursday,
+        Weekday::Friday,
+        Weekday::Saturday,
+        Weekday::Sunday,
+    ]
+    .into_iter()
+    .find(|day| Some(schedules::weekday_name(*day)) == name)
+    .unwrap_or(Weekday::Monday)
+}
+
+/// `/… setup` in the example server: the answer the bot gives, or the private note its
+/// mistake gets.
+pub fn setup(duty: Duty, input: SetupInput<'_>) -> Reply {
+    match setup_reply(duty, input) {
+        Ok(reply) => reply,
+        Err(mistake) => Reply::private_note(mistake),
+    }
+}
+
+fn setup_reply(duty: Duty, input: SetupInput<'_>) -> Result<Reply, String> {
+    let time = DailyTime::parse(input.time.unwrap_or("09:00"))?;
+    let zone = Zone::parse(input.timezone.unwrap_or(server::ZONE))?;
+    let days = match duty {
+        Duty::Tip => Days::Weekdays,
+        _ => Days::Weekly(weekday(input.day)),
+    };
+    let when = Recurrence { time, zone, days };
+    let channel = server::CHANNEL;
+    let summary = match duty {
+        Duty::Tip => schedules::tip_summary(channel, &when),
+        Duty::WeeklyPoll => schedules::poll_summary(
+            channel,
+            &when,
+            &PollOptions {
+                kind: input.kind.unwrap_or(crate::model::poll::PollKind::Quiz),
+                duration: input
+                    .open_for
+                    .map(PollDuration::parse)
+                    .transpose()?
+                    .unwrap_or(PollDuration::DAY),
+            },
+        ),
+        Duty::Pulse => schedules::pulse_summary(
+            channel,
+            &when,
+            &PulseOptions {
+                questions: 3,
+                open_days: input
+                    .open_for
+                    .map(pulse_notes::parse_open_for)
+                    .transpose()?
+                    .unwrap_or(2),
+                remind_hours: Some(crate::model::schedule::DEFAULT_REMIND_HOURS),
+                role_id: None,
+                lead_role_id: None,
+            },
+        ),
+        Duty::Digest => schedules::digest_summary(channel, &when),
+    };
+    let next = when.next_after(server::now()).map(|o| o.at);
+    let needs = schedules::permission_names(duty.kind().needs());
+    let reply = schedules::set_up(
+        duty.words(),
+        &summary,
+        next,
+        schedules::ChannelCheck {
+            channel_id: channel,
+            needs: &needs,
+            missing: Some(&[]),
+        },
+    );
+    Ok(Reply {
+        text: reply.text.as_deref().map(sample_line),
+        ..reply
+    })
+}
+
+/// `/… status` in the example server: set up at 09:00 on its days, posted last time, and the
+/// day before that refused by Discord, so every line of the status shows.
+pub fn status(duty: Duty) -> Reply {
+    let (days, last, missed) = match duty {
+        Duty::Tip => (Days::Weekdays, (2026, 11, 26), (2026, 11, 27)),
+        _ => (
+            Days::Weekly(jiff::civil::Weekday::Monday),
+            (2026, 11, 16),
+            (2026, 11, 23),
+        ),
+    };
+    let when = Recurrence {
+        time: DailyTime::NINE_AM,
+        zone: Zone::parse(server::ZONE).unwrap_or_else(|_| Zone::utc()),
+        days,
+    };
+    let kind = duty.kind();
+    let details = match duty {
+        Duty::Tip => schedules::tip_details(&TipOptions::default()),
+        Duty::WeeklyPoll => schedules::poll_details(&PollOptions {
+            kind: crate::model::poll::PollKind::Quiz,
+            duration: PollDuration::DAY,
+        }),
+        Duty::Pulse => schedules::pulse_details(
+            &PulseOptions {
+                questions: 3,
+                open_days: 2,
+                remind_hours: Some(crate::model::schedule::DEFAULT_REMIND_HOURS),
+                role_id: None,
+                lead_role_id: None,
+            },
+            Some(&pulse_notes::OpenPulse {
+                week: jiff::civil::date(2026, 11, 30),
+                answered: 4,
+                closes_at: server::now() + jiff::SignedDuration::from_hours(36),
+            }),
+            None,
+        ),
+        Duty::Digest => Vec::new(),
+    };
+    let view = schedules::StatusView {
+        channel_id: server::CHANNEL,
+        next: when.next_after(server::now()).map(|o| o.at),
+        when,
+        paused: false,
+        last_post: Some((
+            jiff::civil::date(last.0, last.1, last.2),
+            schedules::message_link(server::GUILD, server::CHANNEL, 200),
+        )),
+        problem: Some((
+            jiff::civil::date(missed.0, missed.1, missed.2),
+            schedules::not_allowed_to_post(kind.label(), kind.needs()),
+        )),
+        missing_permissions: Some(vec!["Send Messages"]),
+        details,
+    };
+    Reply {
+        text: Some(sample_note()),
+        ..schedules::status(duty.words(), &view)
+    }
+}
+
+/// `pause`, `resume` and `stop` in the example server.
+pub fn change(duty: Duty, verb: &str) -> Option<Reply> {
+    let words = duty.words();
+    let next = Recurrence {
+        time: DailyTime::NINE_AM,
+        zone: Zone::parse(server::ZONE).unwrap_or_else(|_| Zone::utc()),
+        days: Days::Weekdays,
+    }
+    .next_after(server::now())
+    .map(|o| o.at);
+    match verb {
+        "pause" => Some(schedules::paused(words, Some(()))),
+        "resume" => Some(schedules::resumed(words, Some(next))),
+        "stop" => Some(schedules::stopped(words, true)),
+        _ => None,
+    }
+}
+
+/// `/settings timezone` in the example server.
+pub fn timezone(zone: Option<&str>) -> Reply {
+    match zone.map(Zone::parse) {
+        None => crate::reply::settings::zone_shown(Zone::parse(server::ZONE).ok().as_ref()),
+        Some(Ok(zone)) => crate::reply::settings::zone_set(zone.name()),
+        Some(Err(mistake)) => Reply::private_note(mistake),
+    }
+}

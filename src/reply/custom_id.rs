@@ -32,6 +32,10 @@ pub enum Action {
         statement: usize,
         action: usize,
     },
+    /// Show, privately, the articles `ids` (comma-separated source ids) in full.
+    Sources { ids: String },
+    /// Show the `/help` screen of a group (its [`super::help::HelpGroup::key`]).
+    Help { group: String },
 }
 
 /// The state of a member's pulse answer form, carried in its components' custom ids (like
@@ -79,6 +83,8 @@ impl CustomId {
                     statement,
                     action,
                 } => ("fa", format!("{pulse}:{statement}:{action}")),
+                Action::Help { group } => ("help", group.clone()),
+                Action::Sources { ids } => ("sources", ids.clone()),
             },
             CustomId::Form(FormId::Pick {
                 pulse,
@@ -121,6 +127,8 @@ impl CustomId {
                     action: parts.next()?.parse().ok()?,
                 }
             }
+            "help" => Action::Help { group: after() },
+            "sources" => Action::Sources { ids: after() },
             "pp" => return pick(fields).map(CustomId::Form),
             "ps" => return submit(fields).map(CustomId::Form),
             _ => return None,
@@ -163,10 +171,11 @@ impl Action {
         CustomId::Action(self.clone()).encode()
     }
 
-    /// Whether the answer replaces the message the button sits under; otherwise it is a new
-    /// message (a private one, for a revealed answer).
+    /// Whether the answer replaces the message the button sits under when that message is the
+    /// clicker's own private one; otherwise (and always under a message the channel reads) it
+    /// is a new private message.
     pub fn replaces_message(&self) -> bool {
-        !matches!(self, Action::RevealScenario { .. })
+        !matches!(self, Action::RevealScenario { .. } | Action::Sources { .. })
     }
 
     /// The action a custom id stands for; `None` for ids that are not an answer's button.

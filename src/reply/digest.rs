@@ -119,7 +119,7 @@ fn pulse_part(input: &DigestInput<'_>) -> String {
     }
     if pulse.results.is_empty() {
         return format!(
-            "{} answered, but the statements the pulse asked are no longer in the content, so there are no scores to show.",
+            "{} answered, but the statements the pulse asked were removed from the bot's texts, so there are no scores to show.",
             people(pulse.responses)
         );
     }
@@ -201,7 +201,7 @@ fn suggestion(content: &Content, input: &DigestInput<'_>) -> String {
         ""
     };
     let Some(statement) = content.statement(&result.statement_id) else {
-        return "The weakest statement is no longer in the content.".into();
+        return "The weakest statement was removed from the bot's texts.".into();
     };
     let about = content.anchor(&statement.about);
     let contrast_id = about
@@ -219,7 +219,8 @@ fn suggestion(content: &Content, input: &DigestInput<'_>) -> String {
     if !tips.is_empty() {
         let pick = usize::try_from(input.date.day_of_year()).unwrap_or(0) % tips.len();
         let tip = tips[pick];
-        text.push_str(&format!("\nTry this: **{}** {}", tip.title, tip.body));
+        // The title on a line of its own, so it never reads as the first words of the tip.
+        text.push_str(&format!("\nTry this: **{}**\n{}", tip.title, tip.body));
     }
     text
 }
@@ -353,6 +354,14 @@ mod tests {
             "{words}"
         );
         assert!(words.contains("Try this: **"), "{words}");
+        let tried = words
+            .lines()
+            .find(|line| line.starts_with("Try this: **"))
+            .unwrap_or_default();
+        assert!(
+            tried.ends_with("**"),
+            "the tip's text starts on its own line: {tried}"
+        );
         assert_eq!(reply.attachments.len(), 1, "the trend chart");
         assert!(reply.embeds[0].total_chars() <= crate::limits::EMBED_TOTAL);
     }
@@ -571,7 +580,7 @@ mod tests {
         );
         let words = text(&reply);
         assert!(words.contains("4 people answered, but"), "{words}");
-        assert!(words.contains("no longer in the content"), "{words}");
+        assert!(words.contains("removed from the bot's texts"), "{words}");
         assert!(!words.contains("withheld"), "{words}");
     }
 }

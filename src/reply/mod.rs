@@ -24,13 +24,15 @@ pub mod pulse_reminder;
 mod request;
 pub mod scenario;
 pub mod schedules;
+pub mod settings;
 mod text;
 pub mod tips;
+pub mod welcome;
 
 pub use crate::model::file::Attachment;
 pub use custom_id::{Action, CustomId, FormId};
 pub use error::{said, UserError};
-pub use help::{help, CommandInfo};
+pub use help::{help, Access, CommandInfo, HelpGroup, HelpPage, OptionInfo};
 pub use library::{contrast_embed, source_line, tip_embed, tip_reply};
 pub use request::{answer, decide, show, Decision, Request, Shown};
 pub use text::to_plain_text;

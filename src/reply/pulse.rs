@@ -422,7 +422,14 @@ pub fn results_of(
 
 /// The title of the trend answer.
 pub fn trend_title(weeks: usize) -> String {
-    format!("Team pulse: the last {weeks} week(s)")
+    format!(
+        "Team pulse: the last {}",
+        if weeks == 1 {
+            "week".to_string()
+        } else {
+            format!("{weeks} weeks")
+        }
+    )
 }
 
 /// How a week whose results were withheld reads, in the text and in the chart's legend.

@@ -68,14 +68,18 @@ impl OpenPulse {
     }
 }
 
-/// `open_for` as a member types it: `2d` or `2` (days, 1 to 6).
+/// The pulse's `open_for` in the one duration format every `open_for` takes (`2d`, `48h`,
+/// `2 days`: [`PollDuration::parse`]), as whole days from 1 to 6.
 pub fn parse_open_for(text: &str) -> Result<u8, String> {
-    let digits = text.trim().trim_end_matches(['d', 'D']).trim();
-    digits
-        .parse::<u8>()
-        .ok()
-        .filter(|d| (1..=6).contains(d))
-        .ok_or_else(|| format!("`{text}` is not a number of days from 1 to 6: write it like `2d`"))
+    let duration = crate::model::poll::PollDuration::parse(text)?;
+    let minutes = duration.minutes();
+    let days = minutes / (24 * 60);
+    (minutes % (24 * 60) == 0 && (1..=6).contains(&days))
+        .then(|| u8::try_from(days).ok())
+        .flatten()
+        .ok_or_else(|| {
+            format!("A team pulse stays open for whole days, from 1d to 6d: write it like 2d, not {duration}.")
+        })
 }
 
 /// `/pulse setup` with the server's @everyone role.
@@ -134,7 +138,10 @@ mod tests {
     #[test]
     fn open_for_takes_one_to_six_days() {
         assert_eq!(parse_open_for("2d"), Ok(2));
-        assert_eq!(parse_open_for("6"), Ok(6));
+        assert_eq!(parse_open_for("6d"), Ok(6));
+        assert_eq!(parse_open_for("48h"), Ok(2));
+        assert!(parse_open_for("6").is_err(), "a bare number, as everywhere");
+        assert!(parse_open_for("36h").is_err());
         assert!(parse_open_for("7d").is_err());
         assert!(parse_open_for("0d").is_err());
         assert!(parse_open_for("two").is_err());

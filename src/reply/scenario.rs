@@ -65,14 +65,15 @@ pub fn scenario_answer_reply(content: &Content, scenario: &Scenario) -> Reply {
             format!("`/contrast topic:{}` ({})", contrast.id, contrast.title),
         ));
     }
-    Reply::embed(Embed {
+    let reply = Reply::embed(Embed {
         title: Some(scenario.name.to_string()),
         description: Some(scenario.situation.to_string()),
         fields,
         footer: Some(source_line(content, &scenario.sources)),
         accent: accent_of(scenario.calls),
     })
-    .ephemeral()
+    .ephemeral();
+    super::library::with_sources(reply, &scenario.sources)
 }
 
 #[cfg(test)]
@@ -111,7 +112,12 @@ mod tests {
                 format!("It calls for: {}", scenario.calls.label())
             );
             assert_eq!(fields[2].value, scenario.why.as_str());
-            assert!(reply.buttons.is_empty());
+            // At most the Sources button: nothing that would change a message.
+            assert!(
+                reply.buttons.iter().all(|b| b.label == "Sources"),
+                "{:?}",
+                reply.buttons
+            );
         }
     }
 }

@@ -10,7 +10,8 @@ use crate::content::{Content, Tip};
 
 /// The daily tip as posted: the embed, with the role mention above it when one is set.
 pub fn daily_tip(content: &Content, tip: &Tip, role: Option<u64>) -> Reply {
-    Reply::embed(tip_embed(content, tip)).mentioning(role)
+    super::library::with_sources(Reply::embed(tip_embed(content, tip)), &tip.sources)
+        .mentioning(role)
 }
 
 /// `/tips preview`: the next tip, privately, with when it goes out.

@@ -308,7 +308,7 @@ mod tests {
 
     async fn every_kind_of_poll_can_be_scheduled(store: TestStore) {
         let now = at(1_800_000_000);
-        for kind in [PollKind::Quiz, PollKind::Pulse, PollKind::Scenario] {
+        for kind in [PollKind::Quiz, PollKind::Needs, PollKind::Scenario] {
             let schedule = Schedule::new(
                 1,
                 10,

@@ -19,6 +19,7 @@ mod channel_check;
 mod commands;
 mod digest;
 mod faults;
+mod first_contact;
 mod polls;
 mod pulse;
 mod pulse_loop;

@@ -429,7 +429,7 @@ async fn pulse_now_after_the_weekly_time_closes_at_its_own_time() {
             ("channel", TEXT_CHANNEL_ID.to_string().into()),
             ("day", 6.into()), // Sunday, the last choice
             ("time", "17:05".into()),
-            ("questions", 2.into()),
+            ("statements", 2.into()),
             ("open_for", "2d".into()),
         ],
     )

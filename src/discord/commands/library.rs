@@ -174,13 +174,25 @@ pub async fn scenario(
     .await
 }
 
-/// Every bridgebot command, one line each.
+/// What bridgebot is for, where to start, and its commands by group.
 #[poise::command(slash_command)]
 pub async fn help(ctx: SlashContext<'_>) -> Result<(), BotError> {
+    let owners = &ctx.framework().options().owners;
+    let interaction = ctx.interaction;
+    let viewer = crate::discord::access(
+        ctx.data(),
+        interaction.user.id,
+        interaction.member.as_ref().and_then(|m| m.permissions),
+        owners.contains(&interaction.user.id),
+    );
     respond(
         ctx,
         Request::Help {
             commands: &ctx.data().command_infos,
+            page: crate::reply::HelpPage {
+                group: crate::reply::HelpGroup::Start,
+                viewer,
+            },
         },
     )
     .await

@@ -20,7 +20,7 @@ use crate::reply::schedules::{self as words, pulse_details, pulse_summary, Sched
 use crate::reply::Field;
 use crate::schedule::{trend_points, Requested, ScheduleEvent};
 use crate::tasks::off_runtime;
-use crate::when::{DailyTime, Days, Recurrence, Zone};
+use crate::when::{Days, Recurrence};
 
 /// How long `/pulse now` waits for the post before saying it is on its way.
 const NOW_PATIENCE: std::time::Duration = std::time::Duration::from_secs(10);
@@ -81,14 +81,14 @@ pub async fn setup(
     #[channel_types("Text", "News")]
     channel: serenity::PartialChannel,
     #[description = "Which day of the week it opens"] day: DayChoice,
-    #[description = "Time of day, HH:MM on a 24-hour clock"] time: String,
-    #[description = "Time zone, like Europe/Berlin (default UTC)"]
+    #[description = "Time of day, like 9am, 9:00 or 21:30"] time: String,
+    #[description = "Time zone, like Europe/Berlin (default: the server's, from /settings timezone)"]
     #[autocomplete = "zones"]
     timezone: Option<String>,
     #[description = "Statements asked each week, 2 or 3 (default 3)"]
     #[min = 2]
     #[max = 3]
-    questions: Option<u8>,
+    statements: Option<u8>,
     #[description = "How long it stays open, 1d to 6d (default 2d)"] open_for: Option<String>,
     #[description = "When to remind before it closes, like 24h or 1d, or off (default 24h)"]
     remind_before: Option<String>,
@@ -102,13 +102,14 @@ pub async fn setup(
     if role_id == Some(guild(ctx)?) {
         return Err(BotError::user(notes::NOT_EVERYONE));
     }
+    let (time, zone) = schedules::time_and_zone(ctx, &time, timezone.as_deref()).await?;
     let when = Recurrence {
-        time: DailyTime::parse(&time).map_err(BotError::user)?,
-        zone: Zone::parse(timezone.as_deref().unwrap_or("UTC")).map_err(BotError::user)?,
+        time,
+        zone,
         days: Days::Weekly(day.into()),
     };
     let options = PulseOptions {
-        questions: questions
+        questions: statements
             .unwrap_or(MAX_QUESTIONS)
             .clamp(MIN_QUESTIONS, MAX_QUESTIONS),
         open_days: open_for

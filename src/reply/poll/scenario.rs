@@ -19,7 +19,7 @@ pub const SCENARIO_QUESTION: &str = "What does this moment call for most?";
 
 const RECAP_TITLE: &str = "Scenario results";
 /// Said in place of the reason when content no longer has the scenario the poll asked about.
-const REASON_GONE: &str = "The scenario this poll asked about is no longer in the library.";
+const REASON_GONE: &str = "The scenario this poll asked about was removed from the bot's texts.";
 
 /// A poll about a random scenario. Validated content always has scenarios; on content without
 /// any, the spec has no subject and [`PollSpec::limit_problems`] says so.

@@ -85,7 +85,7 @@ pub async fn set_up(bot: &TestBot) {
             ("channel", TEXT_CHANNEL_ID.to_string().into()),
             ("day", 0.into()), // Monday, the first choice
             ("time", "09:00".into()),
-            ("questions", 2.into()),
+            ("statements", 2.into()),
             ("open_for", "2d".into()),
         ],
     )
@@ -271,7 +271,7 @@ pub async fn set_up_with(bot: &TestBot, extra: &[(&str, Value)]) {
         ("channel", TEXT_CHANNEL_ID.to_string().into()),
         ("day", 0.into()),
         ("time", "09:00".into()),
-        ("questions", 2.into()),
+        ("statements", 2.into()),
         ("open_for", "2d".into()),
     ];
     options.extend(extra.iter().cloned());
