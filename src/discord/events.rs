@@ -110,6 +110,9 @@ async fn answer_click(
                 ),
             },
         },
+        Action::FocusOpen { .. } | Action::FocusStatement { .. } | Action::FocusAction { .. } => {
+            return super::pulse_focus::handle(ctx, component, data, action).await;
+        }
     };
     let content = data.content();
     let private = component

@@ -12,6 +12,7 @@ mod error;
 mod events;
 pub mod inflight;
 pub mod poster;
+mod pulse_focus;
 mod pulse_form;
 mod welcome;
 

@@ -9,7 +9,7 @@ use crate::content::{Content, PulseSide};
 use crate::model::poll::{PollKind, PollTally};
 use crate::pulse::stats::{side_score, Counts, StatementResult, WeekPoint};
 use crate::reply::digest::{digest, DigestInput, PulseWeek};
-use crate::reply::{pulse, Reply};
+use crate::reply::{pulse, pulse_focus as focus, Reply};
 
 /// The example team's last week.
 fn last_week() -> jiff::civil::Date {
@@ -65,10 +65,39 @@ fn weeks_up_to_last(weeks: usize) -> Vec<WeekPoint> {
         .collect()
 }
 
-/// The weekly digest as the example team would get it: its weeks from [`trend`]'s, a pulse
-/// of five answers, one quiz and one scenario poll.
-pub fn weekly_digest(content: &Content) -> Reply {
-    let mut weeks = weeks_up_to_last(pulse::TREND_WEEKS as usize);
+/// The example team's pulse loop: the reminder a day before the pulse closes, the result with
+/// its "Choose our focus" button, and the focus its lead chose, saying it is an example.
+pub fn pulse_loop(content: &Content) -> Reply {
+    let week = last_week();
+    let results = example_results(content);
+    let closes = jiff::Timestamp::from_second(1_796_634_000).unwrap_or_default();
+    let reminder = crate::reply::pulse_reminder::reminder(1, week, 2, min_responses(), closes);
+    let mut result = pulse::result(content, week, 5, min_responses(), &results, None);
+    result.buttons.push(focus::focus_button(1));
+    let lowest = focus::lowest(&results)
+        .first()
+        .map(|i| results[*i].statement_id.clone())
+        .unwrap_or_default();
+    let action = focus::focus_actions(content, &lowest)
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let chosen = focus::focus_post(content, week, &lowest, &action);
+    Reply {
+        text: Some(
+            "Sample data: preview has no server, so this is an example team's pulse: the reminder \
+             before it closes, the result with its focus button, and the focus its lead chose."
+                .into(),
+        ),
+        embeds: [reminder.embeds, result.embeds, chosen.embeds].concat(),
+        buttons: [reminder.buttons, result.buttons].concat(),
+        attachments: result.attachments,
+        ephemeral: false,
+    }
+}
+
+/// One statement of each side with the example week's answers.
+fn example_results(content: &Content) -> Vec<StatementResult> {
     let result = |side: PulseSide, counts: [u32; 5]| {
         content
             .deck()
@@ -80,13 +109,20 @@ pub fn weekly_digest(content: &Content) -> Reply {
                 counts: Counts(counts),
             })
     };
-    let results = [
+    [
         result(PulseSide::Leading, [0, 1, 1, 2, 1]),
         result(PulseSide::Managing, [1, 2, 1, 1, 0]),
     ]
     .into_iter()
     .flatten()
-    .collect::<Vec<_>>();
+    .collect()
+}
+
+/// The weekly digest as the example team would get it: its weeks from [`trend`]'s, a pulse
+/// of five answers, one quiz and one scenario poll.
+pub fn weekly_digest(content: &Content) -> Reply {
+    let mut weeks = weeks_up_to_last(pulse::TREND_WEEKS as usize);
+    let results = example_results(content);
     if let Some(this_week) = weeks.last_mut() {
         this_week.leading = side_score(&results, PulseSide::Leading);
         this_week.managing = side_score(&results, PulseSide::Managing);
@@ -274,6 +310,8 @@ fn setup_reply(duty: Duty, input: SetupInput<'_>) -> Result<Reply, String> {
                     .transpose()?
                     .unwrap_or(2),
                 role_id: None,
+                remind_hours: Some(crate::model::schedule::DEFAULT_REMIND_HOURS),
+                lead_role_id: None,
             },
         ),
         Duty::Digest => schedules::digest_summary(channel, &when),
@@ -324,6 +362,8 @@ pub fn status(duty: Duty) -> Reply {
                 questions: 3,
                 open_days: 2,
                 role_id: None,
+                remind_hours: Some(crate::model::schedule::DEFAULT_REMIND_HOURS),
+                lead_role_id: None,
             },
             Some(&pulse_notes::OpenPulse {
                 week: jiff::civil::date(2026, 11, 30),

@@ -115,6 +115,10 @@ impl Preview {
                 });
                 return Ok(example::trend(usize::try_from(weeks).unwrap_or(0)));
             }
+            ["pulse", "now"] => {
+                typed()?;
+                return Ok(example::pulse_loop(content));
+            }
             ["digest"] => {
                 typed()?;
                 return Ok(example::weekly_digest(content));
@@ -453,6 +457,31 @@ mod tests {
             preview.reply(&content, "/pulse now", &mut rng),
             Err(PreviewError::NeedsServer(_))
         ));
+    }
+
+    #[test]
+    fn pulse_now_previews_the_loop_reminder_result_with_its_focus_button_and_focus_post() {
+        let content = Content::bundled().expect("content");
+        let mut rng = rand::rng();
+        let reply = Preview::new()
+            .reply(&content, "/pulse now", &mut rng)
+            .expect("previewed");
+        let titles: Vec<&str> = reply
+            .embeds
+            .iter()
+            .filter_map(|e| e.title.as_deref())
+            .collect();
+        assert!(titles[0].starts_with("Team pulse reminder"), "{titles:?}");
+        assert!(titles[1].starts_with("Team pulse result"), "{titles:?}");
+        assert!(
+            titles.last().is_some_and(|t| t.starts_with("Our focus")),
+            "{titles:?}"
+        );
+        assert!(reply.buttons.iter().any(|b| b.label == "Choose our focus"));
+        assert!(reply
+            .text
+            .as_deref()
+            .is_some_and(|t| t.starts_with("Sample data")));
     }
 
     #[test]

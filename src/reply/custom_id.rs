@@ -26,6 +26,16 @@ pub enum Action {
     Sources { ids: String },
     /// Show the `/help` screen of a group (its [`super::help::HelpGroup::key`]).
     Help { group: String },
+    /// The lead starts choosing the focus from a pulse's result.
+    FocusOpen { pulse: i64 },
+    /// The lead picked statement `statement` (its index in the pulse) to focus on.
+    FocusStatement { pulse: i64, statement: usize },
+    /// The lead picked action `action` (its index among those offered) for the statement.
+    FocusAction {
+        pulse: i64,
+        statement: usize,
+        action: usize,
+    },
 }
 
 /// The state of a member's pulse answer form, carried in its components' custom ids (like
@@ -66,6 +76,15 @@ impl CustomId {
                 Action::PulseAnswer { pulse } => ("pulse", pulse.to_string()),
                 Action::Help { group } => ("help", group.clone()),
                 Action::Sources { ids } => ("sources", ids.clone()),
+                Action::FocusOpen { pulse } => ("fo", pulse.to_string()),
+                Action::FocusStatement { pulse, statement } => {
+                    ("fs", format!("{pulse}:{statement}"))
+                }
+                Action::FocusAction {
+                    pulse,
+                    statement,
+                    action,
+                } => ("fa", format!("{pulse}:{statement}:{action}")),
             },
             CustomId::Form(FormId::Pick {
                 pulse,
@@ -92,6 +111,24 @@ impl CustomId {
             },
             "help" => Action::Help { group: after() },
             "sources" => Action::Sources { ids: after() },
+            "fo" => Action::FocusOpen {
+                pulse: fields.parse().ok()?,
+            },
+            "fs" => {
+                let (pulse, statement) = fields.split_once(':')?;
+                Action::FocusStatement {
+                    pulse: pulse.parse().ok()?,
+                    statement: statement.parse().ok()?,
+                }
+            }
+            "fa" => {
+                let mut parts = fields.splitn(3, ':');
+                Action::FocusAction {
+                    pulse: parts.next()?.parse().ok()?,
+                    statement: parts.next()?.parse().ok()?,
+                    action: parts.next()?.parse().ok()?,
+                }
+            }
             "pp" => return pick(fields).map(CustomId::Form),
             "ps" => return submit(fields).map(CustomId::Form),
             _ => return None,
@@ -185,8 +222,30 @@ mod tests {
                 id: "two-directions".into(),
             },
             Action::PulseAnswer { pulse: 42 },
+            Action::FocusOpen { pulse: 42 },
+            Action::FocusStatement {
+                pulse: 42,
+                statement: 2,
+            },
+            Action::FocusAction {
+                pulse: 42,
+                statement: 2,
+                action: 3,
+            },
         ] {
             assert_eq!(Action::parse(&action.custom_id()), Some(action));
+        }
+        assert_eq!(
+            Action::FocusAction {
+                pulse: 7,
+                statement: 1,
+                action: 0
+            }
+            .custom_id(),
+            "bb:fa:7:1:0"
+        );
+        for wrong in ["bb:fs:7", "bb:fa:7:1", "bb:fo:x", "bb:fs:7:-1"] {
+            assert_eq!(Action::parse(wrong), None, "{wrong}");
         }
     }
 

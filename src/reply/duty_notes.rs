@@ -29,6 +29,8 @@ pub enum DutyNote {
     PulseToReportGone,
     /// The pulse a claimed post is about is no longer in the database.
     PulseDeleted,
+    /// The pulse closed before its reminder could go out.
+    PulseClosedBeforeReminder,
     /// The weekly poll could not be built from the content.
     PollNotBuilt(UserError),
     /// The poll built from the content breaks Discord's limits (the problems found).
@@ -70,6 +72,9 @@ impl fmt::Display for DutyNote {
             }
             DutyNote::PulseToReportGone => f.write_str("the pulse to report on is gone"),
             DutyNote::PulseDeleted => f.write_str("the pulse was no longer on record"),
+            DutyNote::PulseClosedBeforeReminder => {
+                f.write_str("the pulse closed before its reminder could be posted")
+            }
             DutyNote::PollNotBuilt(error) => write!(f, "{error}"),
             DutyNote::PollBreaksLimits(problems) => write!(
                 f,
@@ -112,6 +117,7 @@ pub fn duty_name(duty: DutyKind) -> &'static str {
         DutyKind::WeeklyPoll => "weekly poll",
         DutyKind::Pulse => "team pulse",
         DutyKind::PulseResult => "team pulse result",
+        DutyKind::PulseReminder => "team pulse reminder",
         DutyKind::Digest => "weekly digest",
     }
 }
@@ -144,6 +150,7 @@ mod tests {
             },
             DutyNote::Discord("I am not allowed to post there".into()),
             DutyNote::Stopping,
+            DutyNote::PulseClosedBeforeReminder,
         ];
         for note in &notes {
             let words = note.to_string();

@@ -50,6 +50,9 @@ pub fn result_title(week: Date) -> String {
 
 /// The statement's text (a retired one's too), or its id when the content no longer has it.
 fn statement_text(content: &Content, id: &str) -> String {
+    if let Some(follow_up) = super::pulse_focus::follow_up_text(id) {
+        return follow_up.to_string();
+    }
     content
         .statement(id)
         .map_or_else(|| id.to_string(), |s| s.text.to_string())

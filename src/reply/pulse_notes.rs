@@ -147,3 +147,67 @@ mod tests {
         assert!(parse_open_for("two").is_err());
     }
 }
+
+/// Longest lead a reminder may have: six days, the longest a pulse stays open.
+pub const MAX_REMIND_HOURS: u8 = 144;
+
+/// `remind_before` as a member types it: `24h`, `24` (hours), `1d` (days), or `off`. `None`
+/// means no reminder.
+pub fn parse_remind_before(text: &str) -> Result<Option<u8>, String> {
+    let trimmed = text.trim().to_ascii_lowercase();
+    if trimmed == "off" {
+        return Ok(None);
+    }
+    let (digits, per) = match trimmed.strip_suffix('d') {
+        Some(days) => (days, 24),
+        None => (trimmed.trim_end_matches('h'), 1),
+    };
+    digits
+        .trim()
+        .parse::<u16>()
+        .ok()
+        .and_then(|n| n.checked_mul(per))
+        .and_then(|hours| u8::try_from(hours).ok())
+        .filter(|hours| (1..=MAX_REMIND_HOURS).contains(hours))
+        .map(Some)
+        .ok_or_else(|| {
+            format!(
+                "`{text}` is not a time before the close: write it like `24h` or `1d` (1 hour to 6 days), or `off` for no reminder"
+            )
+        })
+}
+
+/// The reminder as the setup and the status say it.
+pub fn reminder_setting(hours: Option<u8>) -> String {
+    match hours {
+        Some(1) => "1 hour before it closes".to_string(),
+        Some(hours) if hours % 24 == 0 && hours > 24 => {
+            format!("{} days before it closes", hours / 24)
+        }
+        Some(hours) => format!("{hours} hours before it closes"),
+        None => "off".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod reminder_tests {
+    use super::*;
+
+    #[test]
+    fn remind_before_reads_hours_days_and_off_and_refuses_the_rest() {
+        assert_eq!(parse_remind_before("24h"), Ok(Some(24)));
+        assert_eq!(parse_remind_before(" 12 "), Ok(Some(12)));
+        assert_eq!(parse_remind_before("2d"), Ok(Some(48)));
+        assert_eq!(parse_remind_before("OFF"), Ok(None));
+        for wrong in ["0h", "7d", "145h", "soon", "-3h", ""] {
+            let error = parse_remind_before(wrong).expect_err(wrong);
+            assert!(
+                error.contains("`24h`") && error.contains("`off`"),
+                "{error}"
+            );
+        }
+        assert_eq!(reminder_setting(Some(24)), "24 hours before it closes");
+        assert_eq!(reminder_setting(Some(48)), "2 days before it closes");
+        assert_eq!(reminder_setting(None), "off");
+    }
+}

@@ -177,13 +177,14 @@ pub fn poll_summary(channel_id: u64, when: &Recurrence, options: &PollOptions) -
 /// What a pulse setup set.
 pub fn pulse_summary(channel_id: u64, when: &Recurrence, options: &PulseOptions) -> String {
     format!(
-        "A team pulse will open in {}, with {} statements, open for {}{}.",
+        "A team pulse will open in {}, with {} statements, open for {}{}; reminder: {}.",
         where_and_when(channel_id, when),
         options.questions,
         days(options.open_days),
         options
             .role_id
-            .map_or_else(String::new, |role| format!(", mentioning <@&{role}>"))
+            .map_or_else(String::new, |role| format!(", mentioning <@&{role}>")),
+        super::pulse_notes::reminder_setting(options.remind_hours)
     )
 }
 
@@ -399,6 +400,10 @@ pub fn pulse_details(
     let mut fields = vec![
         Field::inline("Statements", options.questions.to_string()),
         Field::inline("Open for", days(options.open_days)),
+        Field::inline(
+            "Reminder",
+            super::pulse_notes::reminder_setting(options.remind_hours),
+        ),
     ];
     fields.push(Field::new(
         "This week",

@@ -83,10 +83,11 @@ pub async fn open_for_week(
         return Ok(existing);
     }
     let round = store.closed_pulse_count(settings.guild_id).await?;
-    let statements: Vec<String> = pick_statements(content, round, settings.options.questions)
+    let mut statements: Vec<String> = pick_statements(content, round, settings.options.questions)
         .iter()
         .map(|s| s.id.to_string())
         .collect();
+    statements.extend(follow_up(store, settings.guild_id).await?);
     let key = new_key();
     store
         .open_pulse(&NewPulse {
@@ -101,8 +102,19 @@ pub async fn open_for_week(
         .await
 }
 
+/// The follow-up statement about the focus chosen from the server's last result, if any.
+async fn follow_up(store: &Store, guild: u64) -> Result<Option<String>, StoreError> {
+    let Some(last) = store.last_closed_pulse(guild).await? else {
+        return Ok(None);
+    };
+    Ok(store
+        .focus(last.id)
+        .await?
+        .map(|focus| crate::reply::pulse_focus::follow_up_id(&focus.action)))
+}
+
 /// How long after its close a pulse's server is still planned for its result at start.
-const RECENT: SignedDuration = SignedDuration::from_hours(24 * 8);
+pub(super) const RECENT: SignedDuration = SignedDuration::from_hours(24 * 8);
 
 /// Closes every pulse of the server whose time is up.
 pub(super) async fn close_due(store: &Store, guild: u64, now: Timestamp) -> Result<(), StoreError> {
@@ -125,8 +137,8 @@ impl Duty for PulseOpen {
     const KIND: DutyKind = DutyKind::Pulse;
     type Settings = PulseSchedule;
     type Payload = PulsePost;
-    /// A pulse just opened is a result due at its close.
-    const PLANS_NEXT: Option<DutyKind> = Some(DutyKind::PulseResult);
+    /// A pulse just opened is a result due at its close, and a reminder before.
+    const PLANS_NEXT: &'static [DutyKind] = &[DutyKind::PulseResult, DutyKind::PulseReminder];
 
     async fn settle_without_post(
         &self,
@@ -346,7 +358,7 @@ impl Duty for PulseResult {
 }
 
 /// The pulse a claimed post is about; gone from the database means the post cannot be made.
-async fn claimed_pulse(ctx: &Ctx, id: i64) -> Result<PulseRecord, SendError> {
+pub(super) async fn claimed_pulse(ctx: &Ctx, id: i64) -> Result<PulseRecord, SendError> {
     ctx.store
         .pulse(id)
         .await
@@ -386,8 +398,18 @@ pub(super) async fn result_reply(
         )),
         None => None,
     };
+    let follow_up = counts
+        .iter()
+        .find(|(id, _)| crate::reply::pulse_focus::follow_up_text(id).is_some())
+        .map(|(id, counts)| {
+            crate::reply::pulse_focus::follow_up_field(
+                id,
+                &crate::pulse::stats::Counts(*counts),
+                pulse.responses >= min_responses,
+            )
+        });
     let (week, responses) = (pulse.week, pulse.responses);
-    Ok(off_runtime(move || {
+    let reply = off_runtime(move || {
         result(
             &content,
             week,
@@ -397,7 +419,26 @@ pub(super) async fn result_reply(
             previous.as_deref(),
         )
     })
-    .await?)
+    .await?;
+    let mut reply = with_focus_button(reply, pulse, min_responses);
+    if let (Some(field), Some(embed)) = (follow_up, reply.embeds.first_mut()) {
+        embed.fields.push(field);
+    }
+    Ok(reply)
+}
+
+/// A result that shows scores carries the lead's "Choose our focus" button.
+fn with_focus_button(
+    mut reply: crate::reply::Reply,
+    pulse: &PulseRecord,
+    min_responses: u32,
+) -> crate::reply::Reply {
+    if pulse.responses >= min_responses {
+        reply
+            .buttons
+            .push(crate::reply::pulse_focus::focus_button(pulse.id));
+    }
+    reply
 }
 
 /// The leading and managing scores of a server's last `weeks` closed pulses, oldest first;

@@ -190,11 +190,7 @@ mod tests {
             guild,
             12,
             when(Days::Weekly(Weekday::Monday)),
-            PulseOptions {
-                questions: 2,
-                open_days: 3,
-                role_id: None,
-            },
+            PulseOptions::new(2, 3),
             at(3_000),
         )
         .paused();
@@ -398,11 +394,7 @@ mod tests {
                 when: when(Days::Weekly(Weekday::Monday)),
                 paused: true,
                 active_since: at(3_000),
-                options: PulseOptions {
-                    questions: 2,
-                    open_days: 3,
-                    role_id: None,
-                },
+                options: PulseOptions::new(2, 3),
             })
         );
         assert_eq!(

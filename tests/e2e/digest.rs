@@ -189,6 +189,7 @@ async fn the_digest_is_posted_once_with_the_week_s_needs_polls_and_a_suggestion(
         "each poll's supported answer had 2 of its votes: {text}"
     );
     assert!(text.contains("Weakest this week: \""), "{text}");
+    assert!(text.contains("No focus chosen yet"), "{text}");
     assert!(
         text.contains("(2.0 of 5)"),
         "the statement everyone rated 2: {text}"

@@ -22,6 +22,7 @@ mod faults;
 mod first_contact;
 mod polls;
 mod pulse;
+mod pulse_loop;
 mod scenarios;
 mod shards;
 mod shutdown;
