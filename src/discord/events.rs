@@ -97,9 +97,6 @@ async fn answer_click(
         Action::PulseAnswer { pulse } => {
             return super::pulse_form::open(ctx, component, data, *pulse).await;
         }
-        Action::FocusOpen { .. } | Action::FocusStatement { .. } | Action::FocusAction { .. } => {
-            return super::pulse_focus::handle(ctx, component, data, action).await;
-        }
         Action::Help { group } => Request::Help {
             commands: &data.command_infos,
             page: HelpPage {
@@ -113,6 +110,9 @@ async fn answer_click(
                 ),
             },
         },
+        Action::FocusOpen { .. } | Action::FocusStatement { .. } | Action::FocusAction { .. } => {
+            return super::pulse_focus::handle(ctx, component, data, action).await;
+        }
     };
     let content = data.content();
     let private = component

@@ -309,8 +309,8 @@ fn setup_reply(duty: Duty, input: SetupInput<'_>) -> Result<Reply, String> {
                     .map(pulse_notes::parse_open_for)
                     .transpose()?
                     .unwrap_or(2),
-                remind_hours: Some(crate::model::schedule::DEFAULT_REMIND_HOURS),
                 role_id: None,
+                remind_hours: Some(crate::model::schedule::DEFAULT_REMIND_HOURS),
                 lead_role_id: None,
             },
         ),
@@ -361,8 +361,8 @@ pub fn status(duty: Duty) -> Reply {
             &PulseOptions {
                 questions: 3,
                 open_days: 2,
-                remind_hours: Some(crate::model::schedule::DEFAULT_REMIND_HOURS),
                 role_id: None,
+                remind_hours: Some(crate::model::schedule::DEFAULT_REMIND_HOURS),
                 lead_role_id: None,
             },
             Some(&pulse_notes::OpenPulse {

@@ -22,6 +22,10 @@ pub enum Action {
     RevealScenario { id: String },
     /// Open the private answer form of a team pulse.
     PulseAnswer { pulse: i64 },
+    /// Show, privately, the articles `ids` (comma-separated source ids) in full.
+    Sources { ids: String },
+    /// Show the `/help` screen of a group (its [`super::help::HelpGroup::key`]).
+    Help { group: String },
     /// The lead starts choosing the focus from a pulse's result.
     FocusOpen { pulse: i64 },
     /// The lead picked statement `statement` (its index in the pulse) to focus on.
@@ -32,10 +36,6 @@ pub enum Action {
         statement: usize,
         action: usize,
     },
-    /// Show, privately, the articles `ids` (comma-separated source ids) in full.
-    Sources { ids: String },
-    /// Show the `/help` screen of a group (its [`super::help::HelpGroup::key`]).
-    Help { group: String },
 }
 
 /// The state of a member's pulse answer form, carried in its components' custom ids (like
@@ -74,6 +74,8 @@ impl CustomId {
                 Action::AnotherScenario { after } => ("scenario", after.clone()),
                 Action::RevealScenario { id } => ("scenario-answer", id.clone()),
                 Action::PulseAnswer { pulse } => ("pulse", pulse.to_string()),
+                Action::Help { group } => ("help", group.clone()),
+                Action::Sources { ids } => ("sources", ids.clone()),
                 Action::FocusOpen { pulse } => ("fo", pulse.to_string()),
                 Action::FocusStatement { pulse, statement } => {
                     ("fs", format!("{pulse}:{statement}"))
@@ -83,8 +85,6 @@ impl CustomId {
                     statement,
                     action,
                 } => ("fa", format!("{pulse}:{statement}:{action}")),
-                Action::Help { group } => ("help", group.clone()),
-                Action::Sources { ids } => ("sources", ids.clone()),
             },
             CustomId::Form(FormId::Pick {
                 pulse,
@@ -109,6 +109,8 @@ impl CustomId {
             "pulse" => Action::PulseAnswer {
                 pulse: fields.parse().ok()?,
             },
+            "help" => Action::Help { group: after() },
+            "sources" => Action::Sources { ids: after() },
             "fo" => Action::FocusOpen {
                 pulse: fields.parse().ok()?,
             },
@@ -127,8 +129,6 @@ impl CustomId {
                     action: parts.next()?.parse().ok()?,
                 }
             }
-            "help" => Action::Help { group: after() },
-            "sources" => Action::Sources { ids: after() },
             "pp" => return pick(fields).map(CustomId::Form),
             "ps" => return submit(fields).map(CustomId::Form),
             _ => return None,

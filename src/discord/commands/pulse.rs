@@ -89,7 +89,9 @@ pub async fn setup(
     #[min = 2]
     #[max = 3]
     statements: Option<u8>,
-    #[description = "How long it stays open, 1d to 6d (default 2d)"] open_for: Option<String>,
+    #[description = "How long it stays open, like 2d, from 1d to 6d (default 2d)"] open_for: Option<
+        String,
+    >,
     #[description = "When to remind before it closes, like 24h or 1d, or off (default 24h)"]
     remind_before: Option<String>,
     #[description = "A role to mention on each pulse and its reminder (default: none)"]
