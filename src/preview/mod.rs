@@ -115,7 +115,7 @@ impl Preview {
                 });
                 return Ok(example::trend(usize::try_from(weeks).unwrap_or(0)));
             }
-            ["pulse", "now"] => {
+            ["pulse", "focus"] => {
                 typed()?;
                 return Ok(example::pulse_loop(content));
             }
@@ -460,11 +460,11 @@ mod tests {
     }
 
     #[test]
-    fn pulse_now_previews_the_loop_reminder_result_with_its_focus_button_and_focus_post() {
+    fn pulse_focus_previews_the_loop_reminder_result_with_its_focus_button_and_focus_post() {
         let content = Content::bundled().expect("content");
         let mut rng = rand::rng();
         let reply = Preview::new()
-            .reply(&content, "/pulse now", &mut rng)
+            .reply(&content, "/pulse focus", &mut rng)
             .expect("previewed");
         let titles: Vec<&str> = reply
             .embeds
