@@ -28,6 +28,9 @@ use super::{Engine, Store, StoreError};
 /// try already waits the connection's busy timeout (5 s) for the readers to move on.
 const CHECKPOINT_TRIES: u32 = 3;
 
+/// How long a scrub on PostgreSQL waits for other sessions' older snapshots to end.
+const SNAPSHOT_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 impl Store {
     /// Removes the bytes of deleted pulse keys and answers from the database's files (see the
     /// module documentation). Run after every pulse close and at start.
@@ -35,6 +38,7 @@ impl Store {
         match self.engine {
             Engine::Sqlite => self.truncate_wal().await,
             Engine::Postgres => {
+                self.wait_for_older_snapshots().await?;
                 // One statement: VACUUM runs outside any transaction block.
                 sqlx::raw_sql("VACUUM FULL pulse_keys, pulse_responses")
                     .execute(&self.pool)
@@ -49,6 +53,38 @@ impl Store {
     pub(super) async fn scrub_logged(&self) {
         if let Err(error) = self.scrub_deleted().await {
             warn!(%error, "could not clear deleted pulse answers from the database files yet; trying again at the next close or start");
+        }
+    }
+
+    /// Waits (at most [`SNAPSHOT_WAIT`]) until no other session of this database holds a
+    /// snapshot taken before now. `VACUUM FULL` copies a deleted row that some open snapshot
+    /// could still see into the rewritten table, so a query of another job running across the
+    /// close would otherwise keep the deleted key and hashes in the new file until the next
+    /// close. Snapshots taken after the close cannot see the deleted rows and do not matter.
+    async fn wait_for_older_snapshots(&self) -> Result<(), StoreError> {
+        let deadline = std::time::Instant::now() + SNAPSHOT_WAIT;
+        let closed_at: jiff::Timestamp = {
+            let micros: i64 = sqlx::query_scalar(
+                "SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint",
+            )
+            .fetch_one(&self.pool)
+            .await?;
+            jiff::Timestamp::from_microsecond(micros).unwrap_or_default()
+        };
+        loop {
+            let older: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM pg_stat_activity
+                  WHERE datname = current_database() AND pid <> pg_backend_pid()
+                    AND backend_xmin IS NOT NULL
+                    AND (extract(epoch FROM xact_start) * 1000000)::bigint <= $1",
+            )
+            .bind(closed_at.as_microsecond())
+            .fetch_one(&self.pool)
+            .await?;
+            if older == 0 || std::time::Instant::now() >= deadline {
+                return Ok(());
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
     }
 
