@@ -28,6 +28,9 @@ use super::{Engine, Store, StoreError};
 /// try already waits the connection's busy timeout (5 s) for the readers to move on.
 const CHECKPOINT_TRIES: u32 = 3;
 
+/// How many times a scrub on PostgreSQL rewrites the tables while deleted rows stay in them.
+const REWRITE_TRIES: u32 = 20;
+
 /// How long a scrub on PostgreSQL waits for other sessions' older snapshots to end.
 const SNAPSHOT_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
@@ -39,10 +42,16 @@ impl Store {
             Engine::Sqlite => self.truncate_wal().await,
             Engine::Postgres => {
                 self.wait_for_older_snapshots().await?;
-                // One statement: VACUUM runs outside any transaction block.
-                sqlx::raw_sql("VACUUM FULL pulse_keys, pulse_responses")
-                    .execute(&self.pool)
-                    .await?;
+                for _ in 0..REWRITE_TRIES {
+                    // One statement: VACUUM runs outside any transaction block.
+                    sqlx::raw_sql("VACUUM FULL pulse_keys, pulse_responses")
+                        .execute(&self.pool)
+                        .await?;
+                    if !self.rewrite_kept_dead_rows().await? {
+                        break;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
                 Ok(())
             }
         }
@@ -57,7 +66,7 @@ impl Store {
     }
 
     /// Waits (at most [`SNAPSHOT_WAIT`]) until no other session of this database holds a
-    /// snapshot taken before now. `VACUUM FULL` copies a deleted row that some open snapshot
+    /// snapshot or an open write from before now. `VACUUM FULL` copies a deleted row that some open snapshot
     /// could still see into the rewritten table, so a query of another job running across the
     /// close would otherwise keep the deleted key and hashes in the new file until the next
     /// close. Snapshots taken after the close cannot see the deleted rows and do not matter.
@@ -75,7 +84,7 @@ impl Store {
             let older: i64 = sqlx::query_scalar(
                 "SELECT count(*) FROM pg_stat_activity
                   WHERE datname = current_database() AND pid <> pg_backend_pid()
-                    AND backend_xmin IS NOT NULL
+                    AND (backend_xmin IS NOT NULL OR backend_xid IS NOT NULL)
                     AND (extract(epoch FROM xact_start) * 1000000)::bigint <= $1",
             )
             .bind(closed_at.as_microsecond())
@@ -86,6 +95,19 @@ impl Store {
             }
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
+    }
+
+    /// Whether a table with no row left still has bytes after its rewrite: the rewrite then
+    /// kept deleted rows some session could still see, and is done again.
+    async fn rewrite_kept_dead_rows(&self) -> Result<bool, StoreError> {
+        let kept: bool = sqlx::query_scalar(
+            "SELECT (NOT EXISTS (SELECT 1 FROM pulse_keys) AND pg_relation_size('pulse_keys') > 0)
+                 OR (NOT EXISTS (SELECT 1 FROM pulse_responses)
+                     AND pg_relation_size('pulse_responses') > 0)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(kept)
     }
 
     /// Copies the write-ahead log into the main file and truncates it to zero bytes.
