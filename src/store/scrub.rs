@@ -31,6 +31,10 @@ const CHECKPOINT_TRIES: u32 = 3;
 /// How many times a scrub on PostgreSQL rewrites the tables while deleted rows stay in them.
 const REWRITE_TRIES: u32 = 20;
 
+/// How often a scrub on PostgreSQL looks again at what it waits for (real time: it waits on
+/// the database server, not on the bot's schedule).
+const SCRUB_POLL: std::time::Duration = std::time::Duration::from_millis(50);
+
 /// How long a scrub on PostgreSQL waits for other sessions' older snapshots to end.
 const SNAPSHOT_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
@@ -50,7 +54,7 @@ impl Store {
                     if !self.rewrite_kept_dead_rows().await? {
                         break;
                     }
-                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    tokio::time::sleep(SCRUB_POLL).await;
                 }
                 Ok(())
             }
@@ -66,20 +70,17 @@ impl Store {
     }
 
     /// Waits (at most [`SNAPSHOT_WAIT`]) until no other session of this database holds a
-    /// snapshot or an open write from before now. `VACUUM FULL` copies a deleted row that some open snapshot
-    /// could still see into the rewritten table, so a query of another job running across the
-    /// close would otherwise keep the deleted key and hashes in the new file until the next
-    /// close. Snapshots taken after the close cannot see the deleted rows and do not matter.
+    /// snapshot or an open write from before now. `VACUUM FULL` copies a deleted row that some
+    /// open snapshot could still see into the rewritten table, so a query of another job
+    /// running across the close would otherwise keep the deleted key and hashes in the new
+    /// file. Snapshots taken after the close cannot see the deleted rows and do not matter.
     async fn wait_for_older_snapshots(&self) -> Result<(), StoreError> {
         let deadline = std::time::Instant::now() + SNAPSHOT_WAIT;
-        let closed_at: jiff::Timestamp = {
-            let micros: i64 = sqlx::query_scalar(
-                "SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint",
-            )
-            .fetch_one(&self.pool)
-            .await?;
-            jiff::Timestamp::from_microsecond(micros).unwrap_or_default()
-        };
+        // The server's own clock, in microseconds, as `xact_start` is compared below.
+        let closed_at: i64 =
+            sqlx::query_scalar("SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint")
+                .fetch_one(&self.pool)
+                .await?;
         loop {
             let older: i64 = sqlx::query_scalar(
                 "SELECT count(*) FROM pg_stat_activity
@@ -87,13 +88,13 @@ impl Store {
                     AND (backend_xmin IS NOT NULL OR backend_xid IS NOT NULL)
                     AND (extract(epoch FROM xact_start) * 1000000)::bigint <= $1",
             )
-            .bind(closed_at.as_microsecond())
+            .bind(closed_at)
             .fetch_one(&self.pool)
             .await?;
             if older == 0 || std::time::Instant::now() >= deadline {
                 return Ok(());
             }
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            tokio::time::sleep(SCRUB_POLL).await;
         }
     }
 
