@@ -536,15 +536,20 @@ mod tests {
         assert_eq!(change(now, before), "+3.6", "fewer waiting is better");
     }
 
-    #[test]
-    fn a_post_and_a_result_fit_discord() {
-        let content = Content::bundled().expect("content");
-        let ids: Vec<String> = content
+    /// The ids of the content's first three statements, as a pulse of three asks them.
+    fn first_statement_ids(content: &Content) -> Vec<String> {
+        content
             .statements
             .iter()
             .take(3)
             .map(|s| s.id.to_string())
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn a_post_and_a_result_fit_discord() {
+        let content = Content::bundled().expect("content");
+        let ids = first_statement_ids(&content);
         let week = jiff::civil::date(2026, 11, 30);
         let post = pulse_post(
             &content,
@@ -621,12 +626,7 @@ mod tests {
     #[test]
     fn the_form_numbers_its_statements_and_every_option_names_the_statement_it_rates() {
         let content = Content::bundled().expect("content");
-        let ids: Vec<String> = content
-            .statements
-            .iter()
-            .take(3)
-            .map(|s| s.id.to_string())
-            .collect();
+        let ids = first_statement_ids(&content);
         let form = answer_form(&content, &ids, false);
         for (i, id) in ids.iter().enumerate() {
             let numbered = format!("{}. {}", i + 1, statement_text(&content, id));
@@ -807,12 +807,7 @@ mod tests {
     #[test]
     fn a_shown_result_and_a_trend_attach_their_chart_and_a_withheld_result_none() {
         let content = Content::bundled().expect("content");
-        let ids: Vec<String> = content
-            .statements
-            .iter()
-            .take(3)
-            .map(|s| s.id.to_string())
-            .collect();
+        let ids = first_statement_ids(&content);
         let week = jiff::civil::date(2026, 11, 30);
         let counts: Vec<(String, [u32; 5])> =
             ids.iter().map(|id| (id.clone(), [0, 1, 2, 1, 1])).collect();
