@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 use bridgebot::chart::{self, ChartError, Png, StatementBar, WeekPoint};
 
 const RUNS: usize = 50;
+/// How the bot words a withheld week on the default config.
+const WITHHELD: &str = "withheld (fewer than 3 answers)";
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
@@ -23,13 +25,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let weeks = twelve_weeks()?;
     let bars = three_statements();
     let first = Instant::now();
-    chart::trend(&weeks)?;
+    chart::trend(&weeks, WITHHELD)?;
     println!(
         "first render (font registration included): {:?}",
         first.elapsed()
     );
 
-    let trend = measure("trend, 12 weeks", || chart::trend(&weeks))?;
+    let trend = measure("trend, 12 weeks", || chart::trend(&weeks, WITHHELD))?;
     let result = measure("result, 3 statements", || chart::result(&bars))?;
     if let Some(dir) = out {
         std::fs::create_dir_all(&dir)?;
@@ -61,7 +63,7 @@ fn measure(name: &str, render: impl Fn() -> Result<Png, ChartError>) -> Result<P
     Ok(png)
 }
 
-/// Twelve weeks with a withheld week and a week with only one side asked.
+/// Twelve weeks with a withheld week, a week with only one side asked and a focus chosen.
 fn twelve_weeks() -> Result<Vec<WeekPoint>, jiff::Error> {
     let leading = [3.2, 3.4, 3.1, 0.0, 3.6, 3.8, 3.7, 4.0, 3.9, 4.1, 4.0, 4.2];
     let managing = [2.8, 2.9, 3.3, 0.0, 3.0, 0.0, 3.4, 3.2, 3.5, 3.3, 3.7, 3.6];
@@ -72,6 +74,7 @@ fn twelve_weeks() -> Result<Vec<WeekPoint>, jiff::Error> {
                 week: first.checked_add(jiff::Span::new().weeks(week as i64))?,
                 leading: Some(leading[week]).filter(|s| *s > 0.0),
                 managing: Some(managing[week]).filter(|s| *s > 0.0),
+                focus: week == 6,
             })
         })
         .collect()
@@ -85,8 +88,8 @@ fn three_statements() -> Vec<StatementBar> {
             [1, 0, 3, 3, 1],
         ),
         (
-            "When I was stuck, someone helped me get moving again",
-            [0, 2, 2, 2, 2],
+            "My work sat waiting this week for a decision someone else had to make",
+            [2, 3, 2, 1, 0],
         ),
     ]
     .into_iter()
@@ -97,7 +100,7 @@ fn three_statements() -> Vec<StatementBar> {
             label: label.to_string(),
             average: f64::from(sum) / f64::from(total),
             counts,
-            reversed: false,
+            reversed: label.starts_with("My work sat waiting"),
         }
     })
     .collect()

@@ -54,10 +54,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             },
             paused: false,
             active_since: first,
-            options: PulseOptions {
-                questions: 3,
-                open_days: 2,
-            },
+            options: PulseOptions::new(3, 2),
         };
         store.save_schedule(&settings, first).await?;
         for week in 0..WEEKS {

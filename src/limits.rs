@@ -44,6 +44,8 @@ pub const CUSTOM_ID: usize = 100;
 pub const BUTTONS_PER_ROW: usize = 5;
 /// Characters in a select menu's placeholder.
 pub const SELECT_PLACEHOLDER: usize = 150;
+/// Characters in a select menu option's label.
+pub const SELECT_OPTION_LABEL: usize = 100;
 /// Options in one select menu.
 pub const SELECT_OPTIONS: usize = 25;
 /// Action rows in one message.

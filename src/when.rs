@@ -23,6 +23,9 @@ pub struct DailyTime {
 }
 
 impl DailyTime {
+    /// 09:00, the daily tip's time unless it is given another.
+    pub const NINE_AM: DailyTime = DailyTime { hour: 9, minute: 0 };
+
     pub const fn new(hour: i8, minute: i8) -> Option<DailyTime> {
         if hour >= 0 && hour < 24 && minute >= 0 && minute < 60 {
             Some(DailyTime { hour, minute })
@@ -31,20 +34,46 @@ impl DailyTime {
         }
     }
 
-    /// `HH:MM` or `H:MM` on a 24-hour clock.
+    /// A time of day as people write it: `09:00`, `9:00` and `21:30` on a 24-hour clock, or
+    /// `9am`, `9 pm`, `9:30am` and `12pm` on a 12-hour one.
     pub fn parse(text: &str) -> Result<DailyTime, String> {
         let bad = || {
             format!(
-                "“{}” is not a time of day. Write it as HH:MM on a 24-hour clock, like 09:00 or 17:30.",
+                "“{}” is not a time of day. Write it like 09:00, 9:00, 21:30 or 9am.",
                 crate::text::clip(text.trim(), 40)
             )
         };
-        let (hour, minute) = text.trim().split_once(':').ok_or_else(bad)?;
+        let lower = text.trim().to_ascii_lowercase();
+        let (clock, half) = match lower
+            .strip_suffix("am")
+            .map(|rest| (rest, Some(false)))
+            .or_else(|| lower.strip_suffix("pm").map(|rest| (rest, Some(true))))
+        {
+            Some((rest, half)) => (rest.trim_end(), half),
+            None => (lower.as_str(), None),
+        };
         let number = |part: &str| -> Option<i8> {
             (1..=2).contains(&part.len()).then_some(())?;
+            part.bytes().all(|b| b.is_ascii_digit()).then_some(())?;
             part.parse().ok()
         };
-        let (hour, minute) = number(hour).zip(number(minute)).ok_or_else(bad)?;
+        let (hour, minute) = match (clock.split_once(':'), half) {
+            (Some((hour, minute)), _) => (hour, Some(minute)),
+            // A bare hour is a time only with am or pm: "9" alone could be either.
+            (None, Some(_)) => (clock, None),
+            (None, None) => return Err(bad()),
+        };
+        let hour = number(hour).ok_or_else(bad)?;
+        let minute = match minute {
+            Some(minute) if minute.len() == 2 => number(minute).ok_or_else(bad)?,
+            Some(_) => return Err(bad()),
+            None => 0,
+        };
+        let hour = match half {
+            None => hour,
+            Some(_) if !(1..=12).contains(&hour) => return Err(bad()),
+            Some(pm) => hour % 12 + if pm { 12 } else { 0 },
+        };
         DailyTime::new(hour, minute).ok_or_else(bad)
     }
 
@@ -329,18 +358,32 @@ mod tests {
     }
 
     #[test]
-    fn times_parse_from_hh_mm_and_reject_the_rest() {
-        assert_eq!(
-            DailyTime::parse("09:00"),
-            Ok(DailyTime::new(9, 0).expect("t"))
-        );
-        assert_eq!(
-            DailyTime::parse(" 7:05 "),
-            Ok(DailyTime::new(7, 5).expect("t"))
-        );
-        for bad in ["25:99", "24:00", "9", "09:5x", "-1:30", "", "12:345", "9am"] {
+    fn times_parse_as_people_write_them_and_reject_the_rest() {
+        for (text, hour, minute) in [
+            ("09:00", 9, 0),
+            ("9:00", 9, 0),
+            (" 7:05 ", 7, 5),
+            ("21:30", 21, 30),
+            ("9am", 9, 0),
+            ("9 AM", 9, 0),
+            ("9:30pm", 21, 30),
+            ("12pm", 12, 0),
+            ("12am", 0, 0),
+            ("12:15 am", 0, 15),
+            ("0:00", 0, 0),
+        ] {
+            assert_eq!(
+                DailyTime::parse(text),
+                Ok(DailyTime::new(hour, minute).expect("t")),
+                "{text}"
+            );
+        }
+        for bad in [
+            "25:99", "24:00", "9", "09:5x", "-1:30", "", "12:345", "13pm", "0am", "9:5", "9:5am",
+            "am", "+9:00", "9h",
+        ] {
             let error = DailyTime::parse(bad).expect_err(bad);
-            assert!(error.contains("HH:MM"), "{error}");
+            assert!(error.contains("09:00, 9:00, 21:30 or 9am"), "{error}");
         }
     }
 

@@ -75,10 +75,11 @@ fn preview_of_help_lists_the_commands_from_the_registry() {
     let output = bridgebot(&["preview", "/help"], dir.path());
     let text = stdout(&output);
     for command in [
-        "/contrast [topic]",
-        "/traits side [kind]",
-        "/tips setup channel",
-        "/tip",
+        "`/contrast` One difference",
+        "`/traits` What leaders or managers",
+        "*needs side; you can add kind*",
+        "`/tips setup`",
+        "`/tip`",
     ] {
         assert!(text.contains(command), "{command} missing:\n{text}");
     }

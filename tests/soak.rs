@@ -2,7 +2,8 @@
 //! many servers are being posted, restarted, and killed again, at least 50 times; then it
 //! runs to the end. No server may get two tips for the day, and none may lose its tip. Every
 //! fifth server also has a team pulse closing and a weekly digest due in the same minute:
-//! each gets its pulse result and its digest exactly once too.
+//! each gets its pulse result and its digest exactly once too; and another fifth a pulse open
+//! two days whose reminder (a day before the close) is due then, posted exactly once.
 //!
 //! The second soak splits the bot across three processes on one PostgreSQL database, each
 //! holding two of six shards: 3,000 servers whose tips fall due together, a process killed
@@ -76,6 +77,7 @@ fn spawn_logged(config: &std::path::Path, log: Option<&std::path::Path>) -> Chil
 enum Kind {
     Tip,
     PulseResult,
+    PulseReminder,
     Digest,
 }
 
@@ -87,6 +89,8 @@ fn kind_of(request: &fake_discord::RecordedRequest) -> Kind {
         .unwrap_or_default();
     if title.starts_with("Team pulse result") {
         Kind::PulseResult
+    } else if title.starts_with("Team pulse reminder") {
+        Kind::PulseReminder
     } else if title.starts_with("Weekly digest") {
         Kind::Digest
     } else {
@@ -121,6 +125,34 @@ fn has_pulse(index: usize) -> bool {
     index.is_multiple_of(5)
 }
 
+/// Servers whose pulse (open two days since yesterday) is owed its reminder now.
+fn has_reminder(index: usize) -> bool {
+    index % 5 == 2
+}
+
+/// Gives server `index` a pulse that opened yesterday at this minute, open two days and
+/// reminded a day before it closes: now.
+async fn seed_reminder(store: &Store, content: &Content, index: usize, due: Timestamp) {
+    let local = due.to_zoned(jiff::tz::TimeZone::UTC);
+    let yesterday = due - SignedDuration::from_hours(24);
+    let pulse = Schedule {
+        guild_id: extra_guild_id(index),
+        channel_id: extra_guild_channel_id(index),
+        when: Recurrence {
+            time: DailyTime::new(local.hour(), local.minute()).expect("time"),
+            zone: Zone::utc(),
+            days: Days::Weekly(yesterday.to_zoned(jiff::tz::TimeZone::UTC).weekday()),
+        },
+        paused: false,
+        active_since: due - SignedDuration::from_hours(48),
+        options: PulseOptions::new(2, 2),
+    };
+    store.save_schedule(&pulse, due).await.expect("seed pulse");
+    open_for_week(store, content, &pulse, yesterday)
+        .await
+        .expect("open the pulse");
+}
+
 /// Gives server `index` a pulse that opened yesterday at this minute and closes now, answered
 /// by three members, and a digest due now.
 async fn seed_pulse_and_digest(store: &Store, content: &Content, index: usize, due: Timestamp) {
@@ -139,10 +171,7 @@ async fn seed_pulse_and_digest(store: &Store, content: &Content, index: usize, d
         },
         paused: false,
         active_since: due - SignedDuration::from_hours(48),
-        options: PulseOptions {
-            questions: 2,
-            open_days: 1,
-        },
+        options: PulseOptions::new(2, 1),
     };
     store.save_schedule(&pulse, due).await.expect("seed pulse");
     let open = open_for_week(store, content, &pulse, yesterday)
@@ -239,6 +268,9 @@ async fn kill_9_at_random_moments_never_doubles_or_loses_a_tip_a_result_or_a_dig
     for index in (0..servers).filter(|i| has_pulse(*i)) {
         seed_pulse_and_digest(&store, &content, index, minute_start).await;
     }
+    for index in (0..servers).filter(|i| has_reminder(*i)) {
+        seed_reminder(&store, &content, index, minute_start).await;
+    }
     seed_tips(&store, servers, now).await;
     store.close().await;
 
@@ -255,7 +287,12 @@ async fn kill_9_at_random_moments_never_doubles_or_loses_a_tip_a_result_or_a_dig
         tokio::time::sleep(pause).await;
         child.kill().expect("kill -9");
         child.wait().expect("reaped");
-        for kind in [Kind::Tip, Kind::PulseResult, Kind::Digest] {
+        for kind in [
+            Kind::Tip,
+            Kind::PulseResult,
+            Kind::PulseReminder,
+            Kind::Digest,
+        ] {
             let so_far = posts_per_channel(&fake, kind);
             let doubled = so_far.values().filter(|n| **n > 1).count();
             assert_eq!(doubled, 0, "round {round}: a server got two of {kind:?}");
@@ -264,11 +301,13 @@ async fn kill_9_at_random_moments_never_doubles_or_loses_a_tip_a_result_or_a_dig
     // Then let it finish.
     let mut child = spawn(&config);
     let with_pulse = (0..servers).filter(|i| has_pulse(*i)).count();
+    let with_reminder = (0..servers).filter(|i| has_reminder(*i)).count();
     let deadline = Instant::now() + Duration::from_secs(60 + servers as u64 / 30);
     loop {
         let done = posts_per_channel(&fake, Kind::Tip).len() >= servers
             && posts_per_channel(&fake, Kind::PulseResult).len() >= with_pulse
-            && posts_per_channel(&fake, Kind::Digest).len() >= with_pulse;
+            && posts_per_channel(&fake, Kind::Digest).len() >= with_pulse
+            && posts_per_channel(&fake, Kind::PulseReminder).len() >= with_reminder;
         if done || Instant::now() > deadline {
             break;
         }
@@ -277,12 +316,17 @@ async fn kill_9_at_random_moments_never_doubles_or_loses_a_tip_a_result_or_a_dig
     child.kill().expect("stop");
     child.wait().expect("reaped");
 
-    for kind in [Kind::PulseResult, Kind::Digest] {
+    for (kind, owed) in [
+        (Kind::PulseResult, has_pulse as fn(usize) -> bool),
+        (Kind::Digest, has_pulse),
+        (Kind::PulseReminder, has_reminder),
+    ] {
         let counts = posts_per_channel(&fake, kind);
         let lost = (0..servers)
-            .filter(|i| has_pulse(*i) && !counts.contains_key(&extra_guild_channel_id(*i)))
+            .filter(|i| owed(*i) && !counts.contains_key(&extra_guild_channel_id(*i)))
             .count();
         let doubled = counts.values().filter(|n| **n > 1).count();
+        let with_pulse = (0..servers).filter(|i| owed(*i)).count();
         println!(
             "soak: {kind:?}: {with_pulse} owed, posted {}, lost {lost}, doubled {doubled}",
             counts.len()
@@ -333,6 +377,20 @@ async fn kill_9_at_random_moments_never_doubles_or_loses_a_tip_a_result_or_a_dig
                     .expect("a row for the day");
                 assert_eq!(entry.status, DutyStatus::Posted, "{duty} of server {index}");
             }
+        }
+        if has_reminder(index) {
+            // Logged under its pulse's week, which opened yesterday.
+            let week = bridgebot::pulse::week_of(today.yesterday().expect("a day before"));
+            let entry = store
+                .duty_entry(DutyKind::PulseReminder, extra_guild_id(index), week)
+                .await
+                .expect("read")
+                .expect("a row for the reminder");
+            assert_eq!(
+                entry.status,
+                DutyStatus::Posted,
+                "reminder of server {index}"
+            );
         }
     }
     store.close().await;

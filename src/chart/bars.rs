@@ -14,18 +14,25 @@ use super::font::text;
 use super::style::{self, GRID, INK, MUTED, ON_SCORES, PAPER, SCORES};
 use super::{ChartError, StatementBar};
 
-pub const WIDTH: u32 = 800;
-const HEADER: u32 = 56;
+pub const WIDTH: u32 = 640;
+/// The title and the legend line.
+const HEADER: u32 = 128;
 /// The second legend line, drawn when a statement is worded negatively.
-const REVERSED_LEGEND: u32 = 28;
-const ROW: u32 = 64;
+const REVERSED_LEGEND: u32 = 44;
+/// Lines a statement's label wraps to at most; the last is cut with an ellipsis.
+const LABEL_LINES: usize = 3;
+const LINE_HEIGHT: u32 = 32;
+const BAR_HEIGHT: i32 = 40;
+/// Space under a row's bar.
+const ROW_GAP: u32 = 28;
 const FOOTER: u32 = 12;
 const LEFT: i32 = 16;
-const BAR_END: i32 = 680;
-const BAR_TOP: i32 = 28;
-const BAR_HEIGHT: i32 = 24;
+const BAR_END: i32 = 510;
+/// The legend's swatches start here, after their caption.
+const LEGEND_X: i32 = 330;
+const SWATCH: i32 = 52;
 /// A segment narrower than this shows no count.
-const MIN_COUNTED: i32 = 20;
+const MIN_COUNTED: i32 = 30;
 
 /// The height of the header above the rows: one legend line, two with a reversed statement.
 fn header(bars: &[StatementBar]) -> u32 {
@@ -36,9 +43,69 @@ fn header(bars: &[StatementBar]) -> u32 {
     }
 }
 
-/// The chart's height for `bars` (an empty chart keeps one row for its note).
-pub fn height(bars: &[StatementBar]) -> u32 {
-    header(bars) + ROW * bars.len().max(1) as u32 + FOOTER
+/// A statement's label in lines of at most `width` pixels, at most [`LABEL_LINES`] of them.
+fn wrap(label: &str, width: u32) -> Result<Vec<String>, ChartError> {
+    let style = text(style::SMALL, INK);
+    let fits = |line: &str| -> Result<bool, ChartError> {
+        let (w, _) = style
+            .font
+            .box_size(line)
+            .map_err(|e| ChartError::Draw(e.to_string()))?;
+        Ok(w <= width)
+    };
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in label.split_whitespace() {
+        let tried = if current.is_empty() {
+            word.to_string()
+        } else {
+            format!("{current} {word}")
+        };
+        if current.is_empty() || fits(&tried)? {
+            current = tried;
+        } else {
+            lines.push(std::mem::replace(&mut current, word.to_string()));
+        }
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    if lines.len() > LABEL_LINES {
+        let rest = lines.split_off(LABEL_LINES - 1).join(" ");
+        lines.push(rest);
+    }
+    if let Some(last) = lines.last_mut() {
+        while !fits(last)? && last.chars().count() > 1 {
+            let mut chars: Vec<char> = last.chars().collect();
+            if chars.last() == Some(&'…') {
+                chars.pop();
+            }
+            chars.pop();
+            *last = chars.into_iter().collect::<String>().trim_end().to_string() + "…";
+        }
+    }
+    Ok(lines)
+}
+
+/// Each row's label lines, as drawn.
+pub fn labels(bars: &[StatementBar]) -> Result<Vec<Vec<String>>, ChartError> {
+    bars.iter()
+        .map(|bar| wrap(&row_label(bar), (WIDTH as i32 - 2 * LEFT) as u32))
+        .collect()
+}
+
+fn row_height(lines: usize) -> u32 {
+    LINE_HEIGHT * lines.max(1) as u32 + 8 + BAR_HEIGHT as u32 + ROW_GAP
+}
+
+/// The chart's height for rows labelled `labels` (an empty chart keeps one row for its note).
+pub fn height(bars: &[StatementBar], labels: &[Vec<String>]) -> u32 {
+    let rows: u32 = if labels.is_empty() {
+        row_height(1)
+    } else {
+        labels.iter().map(|lines| row_height(lines.len())).sum()
+    };
+    header(bars) + rows + FOOTER
 }
 
 /// One piece of a statement's bar, left to right: the answer it counts, how many gave it, and
@@ -72,32 +139,33 @@ pub fn row_label(bar: &StatementBar) -> String {
     }
 }
 
-pub fn draw(bars: &[StatementBar], area: &Area) -> Result<(), ChartError> {
+pub fn draw(bars: &[StatementBar], labels: &[Vec<String>], area: &Area) -> Result<(), ChartError> {
     area.fill(&PAPER)?;
-    draw_legend(area, "Answer", 14, false)?;
+    area.draw(&Text::new(
+        "Answers per statement",
+        (LEFT, 12),
+        text(style::TITLE, INK),
+    ))?;
+    draw_legend(area, "Answer", 64, false)?;
     if bars.iter().any(|bar| bar.reversed) {
         draw_legend(
             area,
             "When lower is better",
-            14 + REVERSED_LEGEND as i32,
+            64 + REVERSED_LEGEND as i32,
             true,
         )?;
     }
-    area.draw(&Text::new(
-        "Answers per statement",
-        (LEFT, 16),
-        text(style::TITLE, INK),
-    ))?;
-    let top = header(bars) as i32;
+    let mut top = header(bars) as i32;
     if bars.is_empty() {
         area.draw(&Text::new(
             "No statements",
-            (LEFT, top + BAR_TOP),
+            (LEFT, top),
             text(style::LABEL, MUTED),
         ))?;
     }
-    for (row, bar) in bars.iter().enumerate() {
-        draw_row(area, top + ROW as i32 * row as i32, bar)?;
+    for (bar, lines) in bars.iter().zip(labels) {
+        draw_row(area, top, bar, lines)?;
+        top += row_height(lines.len()) as i32;
     }
     Ok(())
 }
@@ -106,37 +174,37 @@ pub fn draw(bars: &[StatementBar], area: &Area) -> Result<(), ChartError> {
 /// 5 to 1 on the line for negatively worded statements.
 fn draw_legend(area: &Area, caption: &str, y: i32, reversed: bool) -> Result<(), ChartError> {
     let centred = Pos::new(HPos::Center, VPos::Center);
-    let mut x = 520;
+    let height = 34;
     area.draw(&Text::new(
         caption.to_string(),
-        (x - 8, y + 11),
+        (LEGEND_X - 12, y + height / 2),
         text(style::SMALL, MUTED).pos(Pos::new(HPos::Right, VPos::Center)),
     ))?;
+    let mut x = LEGEND_X;
     for (position, colour) in SCORES.iter().enumerate() {
         let answer = if reversed { 5 - position } else { position + 1 };
-        area.draw(&Rectangle::new([(x, y), (x + 40, y + 22)], colour.filled()))?;
-        area.draw(&Rectangle::new([(x, y), (x + 40, y + 22)], GRID))?;
+        let corners = [(x, y), (x + SWATCH - 4, y + height)];
+        area.draw(&Rectangle::new(corners, colour.filled()))?;
+        area.draw(&Rectangle::new(corners, GRID))?;
         area.draw(&Text::new(
             answer.to_string(),
-            (x + 20, y + 11),
+            (x + (SWATCH - 4) / 2, y + height / 2),
             text(style::SMALL, ON_SCORES[position]).pos(centred),
         ))?;
-        x += 44;
+        x += SWATCH;
     }
     Ok(())
 }
 
-fn draw_row(area: &Area, top: i32, bar: &StatementBar) -> Result<(), ChartError> {
-    let label_style = text(style::LABEL, INK);
-    let label = fit(
-        area,
-        &row_label(bar),
-        &label_style,
-        (WIDTH as i32 - 2 * LEFT) as u32,
-    )?;
-    area.draw(&Text::new(label, (LEFT, top + 6), label_style))?;
-
-    let bar_top = top + BAR_TOP;
+fn draw_row(area: &Area, top: i32, bar: &StatementBar, lines: &[String]) -> Result<(), ChartError> {
+    for (n, line) in lines.iter().enumerate() {
+        area.draw(&Text::new(
+            line.clone(),
+            (LEFT, top + LINE_HEIGHT as i32 * n as i32),
+            text(style::SMALL, INK),
+        ))?;
+    }
+    let bar_top = top + LINE_HEIGHT as i32 * lines.len().max(1) as i32 + 8;
     let bar_bottom = bar_top + BAR_HEIGHT;
     let total: u32 = bar.counts.iter().sum();
     let average = if total == 0 {
@@ -146,7 +214,7 @@ fn draw_row(area: &Area, top: i32, bar: &StatementBar) -> Result<(), ChartError>
     };
     area.draw(&Text::new(
         average,
-        (BAR_END + 14, bar_top + BAR_HEIGHT / 2),
+        (BAR_END + 12, bar_top + BAR_HEIGHT / 2),
         text(style::LABEL, INK).pos(Pos::new(HPos::Left, VPos::Center)),
     ))?;
     if total > 0 {
@@ -177,20 +245,4 @@ fn draw_row(area: &Area, top: i32, bar: &StatementBar) -> Result<(), ChartError>
         GRID,
     ))?;
     Ok(())
-}
-
-/// The label, cut with an ellipsis where it would run past `width` pixels.
-fn fit(area: &Area, label: &str, style: &TextStyle, width: u32) -> Result<String, ChartError> {
-    if area.estimate_text_size(label, style)?.0 <= width {
-        return Ok(label.to_string());
-    }
-    let mut chars: Vec<char> = label.chars().collect();
-    while !chars.is_empty() {
-        chars.pop();
-        let cut: String = chars.iter().collect::<String>().trim_end().to_string() + "…";
-        if area.estimate_text_size(&cut, style)?.0 <= width {
-            return Ok(cut);
-        }
-    }
-    Ok("…".to_string())
 }

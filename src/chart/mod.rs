@@ -30,6 +30,9 @@ pub struct WeekPoint {
     pub week: Date,
     pub leading: Option<f64>,
     pub managing: Option<f64>,
+    /// The lead chose a focus from this week's result: the chart marks the week, so a lead
+    /// sees whether the lines moved after it.
+    pub focus: bool,
 }
 
 /// One statement of a closed pulse: its label, the average answer (1.0 to 5.0) and how many
@@ -67,15 +70,19 @@ pub enum ChartError {
     Encode(#[from] png::EncodingError),
 }
 
-/// The leading and managing scores week by week, as a line chart with a gap for each
-/// missing score. Weeks are drawn in the order given.
-pub fn trend(points: &[WeekPoint]) -> Result<Png, ChartError> {
+/// The leading and managing scores week by week, oldest first, as a line chart on a calendar
+/// axis: a week without a pulse is an empty place, a missing score breaks its line, and a
+/// week with neither score is hatched and named in the legend by `withheld` (the words the
+/// text beside the chart uses for it).
+pub fn trend(points: &[WeekPoint], withheld: &str) -> Result<Png, ChartError> {
     for point in points {
         for score in [point.leading, point.managing].into_iter().flatten() {
             check_score(score)?;
         }
     }
-    canvas::render(line::WIDTH, line::HEIGHT, |area| line::draw(points, area))
+    canvas::render(line::WIDTH, line::HEIGHT, |area| {
+        line::draw(points, withheld, area)
+    })
 }
 
 /// One pulse's statements: for each, how the answers spread over 1 to 5 and their average.
@@ -89,8 +96,10 @@ pub fn result(bars: &[StatementBar]) -> Result<Png, ChartError> {
             check_score(bar.average)?;
         }
     }
-    canvas::render(bars::WIDTH, bars::height(bars), |area| {
-        bars::draw(bars, area)
+    font::ensure()?;
+    let labels = bars::labels(bars)?;
+    canvas::render(bars::WIDTH, bars::height(bars, &labels), |area| {
+        bars::draw(bars, &labels, area)
     })
 }
 

@@ -2,6 +2,8 @@
 
 use super::*;
 
+const WITHHELD: &str = "withheld (fewer than 3 answers)";
+
 fn week(index: i64, leading: Option<f64>, managing: Option<f64>) -> WeekPoint {
     WeekPoint {
         week: jiff::civil::date(2026, 1, 5)
@@ -9,6 +11,7 @@ fn week(index: i64, leading: Option<f64>, managing: Option<f64>) -> WeekPoint {
             .expect("in range"),
         leading,
         managing,
+        focus: false,
     }
 }
 
@@ -52,7 +55,7 @@ fn assert_valid(png: &Png) {
 #[test]
 fn trend_renders_any_number_of_weeks() {
     for count in [0, 1, 12, 52] {
-        let png = trend(&weeks(count)).unwrap_or_else(|e| panic!("{count} weeks: {e}"));
+        let png = trend(&weeks(count), WITHHELD).unwrap_or_else(|e| panic!("{count} weeks: {e}"));
         assert_valid(&png);
         assert_eq!((png.width, png.height), TREND_SIZE, "{count} weeks");
     }
@@ -61,20 +64,20 @@ fn trend_renders_any_number_of_weeks() {
 #[test]
 fn trend_renders_when_every_week_is_withheld() {
     let withheld: Vec<WeekPoint> = (0..12).map(|i| week(i, None, None)).collect();
-    assert_valid(&trend(&withheld).expect("renders"));
+    assert_valid(&trend(&withheld, WITHHELD).expect("renders"));
 }
 
 #[test]
 fn twelve_weeks_weigh_under_100_kb() {
-    let png = trend(&weeks(12)).expect("renders");
+    let png = trend(&weeks(12), WITHHELD).expect("renders");
     assert!(png.bytes.len() < 100_000, "{} bytes", png.bytes.len());
 }
 
 #[test]
 fn a_chart_is_the_same_bytes_every_time() {
     assert_eq!(
-        trend(&weeks(12)).expect("renders"),
-        trend(&weeks(12)).expect("renders")
+        trend(&weeks(12), WITHHELD).expect("renders"),
+        trend(&weeks(12), WITHHELD).expect("renders")
     );
 }
 
@@ -85,17 +88,17 @@ fn a_withheld_week_differs_from_a_low_one() {
     low[2].leading = Some(1.0);
     withheld[2].leading = None;
     assert_ne!(
-        trend(&low).expect("renders"),
-        trend(&withheld).expect("renders")
+        trend(&low, WITHHELD).expect("renders"),
+        trend(&withheld, WITHHELD).expect("renders")
     );
 }
 
 #[test]
 fn scores_outside_one_to_five_are_refused() {
     let bad = [week(0, Some(0.0), None)];
-    assert!(matches!(trend(&bad), Err(ChartError::Score(_))));
+    assert!(matches!(trend(&bad, WITHHELD), Err(ChartError::Score(_))));
     let nan = [week(0, None, Some(f64::NAN))];
-    assert!(matches!(trend(&nan), Err(ChartError::Score(_))));
+    assert!(matches!(trend(&nan, WITHHELD), Err(ChartError::Score(_))));
 }
 
 fn bar(label: &str, counts: [u32; 5]) -> StatementBar {
@@ -129,7 +132,7 @@ fn result_grows_with_its_statements() {
     ];
     let png = result(&bars).expect("renders");
     assert_valid(&png);
-    assert_eq!(png.width, 800);
+    assert_eq!(png.width, 640);
     let one = result(&bars[..1]).expect("renders");
     assert!(png.height > one.height);
     assert_valid(&result(&[]).expect("renders"));
@@ -177,6 +180,42 @@ fn a_negatively_worded_statement_reads_worst_to_best_like_every_other_row() {
     let png = result(&[asked.clone(), reversed.clone()]).expect("renders");
     assert_valid(&png);
     let plain = result(&[asked.clone(), asked]).expect("renders");
-    assert_eq!(png.height, plain.height + 28, "a second legend line");
+    assert_eq!(png.height, plain.height + 44, "a second legend line");
     assert!((reversed.average - 4.2).abs() < 1e-9);
+}
+
+#[test]
+fn a_long_statement_wraps_to_at_most_three_lines_that_fit_and_a_short_one_stays_on_one() {
+    font::ensure().expect("the font");
+    let long = bar(
+        &"a statement that goes on and on ".repeat(8),
+        [1, 1, 1, 1, 1],
+    );
+    let short = bar("Short", [1, 1, 1, 1, 1]);
+    let labels = bars::labels(&[long.clone(), short.clone()]).expect("wraps");
+    assert_eq!(labels[0].len(), 3, "{:?}", labels[0]);
+    assert!(labels[0][2].ends_with('…'), "{:?}", labels[0]);
+    assert_eq!(labels[1], vec!["Short".to_string()]);
+    let style = font::text(style::SMALL, style::INK);
+    for line in &labels[0] {
+        let (width, _) = style.font.box_size(line).expect("measured");
+        assert!(width <= bars::WIDTH - 32, "{line}: {width}");
+    }
+    assert!(result(&[long]).expect("renders").height > result(&[short]).expect("renders").height);
+}
+
+#[test]
+fn a_week_with_a_focus_is_marked_on_the_trend() {
+    let plain = weeks(8);
+    let mut marked = plain.clone();
+    marked[4].focus = true;
+    let (plain, marked) = (
+        trend(&plain, WITHHELD).expect("plain"),
+        trend(&marked, WITHHELD).expect("marked"),
+    );
+    assert_valid(&marked);
+    assert_ne!(
+        plain.bytes, marked.bytes,
+        "the focus week and its legend are drawn"
+    );
 }

@@ -346,7 +346,7 @@ pub struct Trait {
     /// without one the recap closes with `detail`.
     #[serde(default)]
     pub quiz_note: Option<Text>,
-    /// Traits whose labels mean the same thing share a group; a pulse poll offers at most
+    /// Traits whose labels mean the same thing share a group; a needs poll offers at most
     /// one trait of each group.
     #[serde(default)]
     pub pulse_group: Option<Text>,
@@ -387,7 +387,7 @@ impl Trait {
         self.quiz_note.as_deref().unwrap_or(&self.detail)
     }
 
-    /// What keeps a pulse poll from offering two labels that mean the same: the trait's
+    /// What keeps a needs poll from offering two labels that mean the same: the trait's
     /// group, or its own id when it has none.
     pub fn pulse_key(&self) -> &str {
         self.pulse_group.as_deref().unwrap_or(&self.id)

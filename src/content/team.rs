@@ -20,7 +20,7 @@ use super::entry::{Limit, AS_CHOICE, AS_FIELD, AS_PLACEHOLDER, AS_TITLE};
 use super::model::PulseSide;
 use super::scenario::Calls;
 use super::Content;
-use crate::diag::{Diagnostic, SourceFile};
+use crate::diag::{Diagnostic, Location, SourceFile};
 use crate::limits;
 use crate::model::team::TeamKind;
 use crate::text::char_len;
@@ -441,6 +441,33 @@ pub fn to_toml(entries: &[TeamBody]) -> String {
 /// Reads an import: every entry, or every problem at once with its line and what to change.
 /// `file` is the name the diagnostics use.
 pub fn from_toml(file: &str, text: &str) -> Result<Vec<TeamBody>, Vec<Diagnostic>> {
+    read_located(file, text).map(|found| found.into_iter().map(|(_, body)| body).collect())
+}
+
+/// Reads an import for a server that already has `known`: the file's problems, and then every
+/// entry that nearly repeats one of ours, one the server has or one earlier in the file, each
+/// at its line, all at once.
+pub fn import(file: &str, text: &str, mut known: Known) -> Result<Vec<TeamBody>, Vec<Diagnostic>> {
+    let found = read_located(file, text)?;
+    let mut problems = Vec::new();
+    for (at, body) in &found {
+        match known.resembled(body) {
+            Some(like) => problems.push(at.diagnostic(
+                format!("this {} is nearly the same as {like}", body.kind().as_str()),
+                "change it so it says something of its own, or leave it out",
+            )),
+            None => known.add(body),
+        }
+    }
+    if problems.is_empty() {
+        Ok(found.into_iter().map(|(_, body)| body).collect())
+    } else {
+        problems.sort_by_key(|d| (d.line, d.column));
+        Err(problems)
+    }
+}
+
+fn read_located(file: &str, text: &str) -> Result<Vec<(Location, TeamBody)>, Vec<Diagnostic>> {
     let source = SourceFile::new(file, text);
     let (table, mut problems) = source.parse();
     let mut found = Vec::new();
@@ -495,7 +522,7 @@ pub fn from_toml(file: &str, text: &str) -> Result<Vec<TeamBody>, Vec<Diagnostic
     }
     if problems.is_empty() {
         found.sort_by_key(|(at, body)| (body.kind(), at.line));
-        Ok(found.into_iter().map(|(_, body)| body).collect())
+        Ok(found)
     } else {
         problems.sort_by_key(|d| (d.line, d.column));
         Err(problems)
@@ -610,5 +637,39 @@ mod tests {
         assert_eq!(lines[0], 1);
         assert!(problems.iter().all(|d| !d.fix.is_empty()));
         assert!(from_toml("f.toml", "not toml at all [").is_err());
+    }
+
+    #[test]
+    fn an_import_names_every_near_copy_at_its_line() {
+        let content = Content::bundled().expect("content");
+        let bundled = &content.tips[0];
+        let ours = tip(
+            "Say who can stop a release",
+            "Before each release, name the one person who may call it off.",
+        );
+        let file = format!(
+            "[[tip]]\ntitle = {:?}\nbody = {:?}\n\n[[tip]]\ntitle = \"Fresh\"\nbody = \"Walk the floor on Fridays and ask one person what slowed them down this week.\"\n\n[[tip]]\ntitle = \"Again\"\nbody = \"Before each release, name the one person who may call it off.\"\n",
+            bundled.title.as_str(),
+            bundled.body.as_str(),
+        );
+        let problems =
+            import("f.toml", &file, Known::new(&content, [&ours])).expect_err("two copies");
+        let lines: Vec<usize> = problems.iter().map(|d| d.line).collect();
+        assert_eq!(lines, [1, 9], "{problems:?}");
+        assert!(
+            problems[0].problem.contains("the bundled tip"),
+            "{problems:?}"
+        );
+        assert!(
+            problems[1].problem.contains("your team's tip"),
+            "{problems:?}"
+        );
+        let fresh = "[[tip]]\ntitle = \"Fresh\"\nbody = \"Walk the floor on Fridays and ask one person what slowed them down this week.\"\n";
+        assert_eq!(
+            import("f.toml", fresh, Known::new(&content, [&ours]))
+                .expect("new")
+                .len(),
+            1
+        );
     }
 }

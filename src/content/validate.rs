@@ -17,7 +17,7 @@ pub const ID_MAX_LEN: usize = 48;
 /// The fewest entries each list needs for the commands built on it.
 const MIN_CONTRASTS: usize = 2; // "Another contrast" must find a different one
 const MIN_TIPS: usize = 2; // "Another tip" likewise
-const MIN_TRAITS_PER_SIDE: usize = 2; // a quiz or pulse poll needs two answers
+const MIN_TRAITS_PER_SIDE: usize = 2; // a quiz or needs poll needs two answers
 const MIN_SCENARIOS: usize = 2; // "Another scenario" must find a different one
 /// A quiz recap's "why" is one embed field holding a line per article, then the quiz note:
 /// the note and each section name are kept to their share of it.

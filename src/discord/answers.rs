@@ -121,10 +121,26 @@ impl Answers {
                 }
                 show(content, &shown)?
             }
-            Decision::Help(commands) => help(commands),
+            Decision::Help(commands, page) => help(commands, page),
         };
         let serialized = Serialized::new(&reply).map_err(serenity::Error::Json)?;
         Ok(Arc::new(serialized))
+    }
+
+    /// The answer to `request` as a private message of its own: what a button under a message
+    /// the whole channel reads answers with, so that one member's click does not change it
+    /// for everyone.
+    pub fn private_reply(
+        &self,
+        content: &Arc<Content>,
+        request: Request<'_>,
+        rng: &mut impl Rng,
+    ) -> Result<Serialized, BotError> {
+        let reply = match decide(content, request, rng)? {
+            Decision::Show(shown) => show(content, &shown)?,
+            Decision::Help(commands, page) => help(commands, page),
+        };
+        Serialized::now(&reply.ephemeral())
     }
 
     /// The answers built from `content`, built now if the ones at hand come from another.
@@ -232,7 +248,13 @@ mod tests {
             Request::Example { name: None },
             Request::Faq { question: None },
             Request::RandomTip,
-            Request::Help { commands: &[] },
+            Request::Help {
+                commands: &[],
+                page: crate::reply::HelpPage {
+                    group: crate::reply::HelpGroup::Start,
+                    viewer: crate::reply::Access::Everyone,
+                },
+            },
             Request::Scenario { name: None },
             Request::RevealScenario {
                 id: "two-directions",

@@ -3,6 +3,7 @@
 //! Every builder made here carries empty allowed mentions, so no content can ever ping
 //! anyone, whatever it contains.
 
+use crate::limits;
 use poise::serenity_prelude as serenity;
 use serenity::{
     ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateAttachment, CreateButton,
@@ -48,16 +49,21 @@ fn components(reply: &Reply) -> Vec<CreateActionRow> {
     if reply.buttons.is_empty() {
         return Vec::new();
     }
-    let buttons = reply
+    reply
         .buttons
-        .iter()
-        .map(|button| {
-            CreateButton::new(button.action.custom_id())
-                .label(&button.label)
-                .style(ButtonStyle::Secondary)
+        .chunks(limits::BUTTONS_PER_ROW)
+        .map(|row| {
+            CreateActionRow::Buttons(
+                row.iter()
+                    .map(|button| {
+                        CreateButton::new(button.action.custom_id())
+                            .label(&button.label)
+                            .style(ButtonStyle::Secondary)
+                    })
+                    .collect(),
+            )
         })
-        .collect();
-    vec![CreateActionRow::Buttons(buttons)]
+        .collect()
 }
 
 /// The reply's files, for serenity to upload as `files[n]` parts beside the message JSON.
@@ -101,7 +107,7 @@ pub fn channel_message(reply: &Reply, allowed: CreateAllowedMentions) -> CreateM
 }
 
 /// A message carrying a native poll. Discord counts durations in whole hours (at least one);
-/// a shorter poll is ended early by the poll keeper.
+/// a shorter poll is ended early by the poll keeper, and its text says when.
 pub fn poll_message(poll: &TimedPoll) -> CreateMessage {
     let spec = &poll.spec;
     let answers = spec
@@ -109,6 +115,7 @@ pub fn poll_message(poll: &TimedPoll) -> CreateMessage {
         .iter()
         .map(|a| CreatePollAnswer::new().text(&a.text))
         .collect();
+    let poll_duration = poll.duration;
     let hours = u64::from(poll.duration.discord_hours());
     let mut poll = CreatePoll::new()
         .question(&spec.question)
@@ -117,9 +124,13 @@ pub fn poll_message(poll: &TimedPoll) -> CreateMessage {
     if spec.multiselect {
         poll = poll.allow_multiselect();
     }
-    CreateMessage::new()
+    let message = CreateMessage::new()
         .poll(poll)
-        .allowed_mentions(no_mentions())
+        .allowed_mentions(no_mentions());
+    match crate::reply::poll_notes::closes_early(poll_duration) {
+        Some(note) => message.content(note),
+        None => message,
+    }
 }
 
 /// A form of text boxes, as Discord's modal.

@@ -1,4 +1,5 @@
-//! Gateway events that are not slash commands: button clicks, and start-up.
+//! Gateway events that are not slash commands: button clicks, start-up, and the bot joining
+//! or leaving a server.
 
 use poise::serenity_prelude as serenity;
 use serenity::{ComponentInteraction, FullEvent, Interaction, ModalInteraction};
@@ -6,7 +7,7 @@ use tracing::{debug, error, info, warn};
 
 use super::{answers, BotError, Data, APOLOGY};
 use crate::metrics::Outcome;
-use crate::reply::{Action, CustomId, Reply, Request};
+use crate::reply::{Action, CustomId, HelpGroup, HelpPage, Reply, Request};
 
 /// The poise event handler.
 pub async fn handle(
@@ -43,7 +44,13 @@ pub async fn handle(
             super::team::server_left(data, incomplete.id.get(), incomplete.unavailable).await;
         }
         FullEvent::GuildCreate { guild, .. } => {
-            super::team::server_present(data, guild.id.get()).await;
+            // The welcome first: whether to greet again depends on when the bot was removed,
+            // which noting its presence forgets.
+            let welcomed = super::welcome::on_guild_create(ctx, guild, data).await;
+            let joined = jiff::Timestamp::from_second(guild.joined_at.unix_timestamp())
+                .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+            super::team::server_present(data, guild.id.get(), joined).await;
+            welcomed?;
         }
         // A poll message changed: perhaps it ended. The keeper looks (only at its own polls).
         FullEvent::MessageUpdate { event, .. } => data.keeper.check(event.id.get()),
@@ -52,9 +59,9 @@ pub async fn handle(
     Ok(())
 }
 
-/// A click on one of our components: the message is edited in place with the new answer, or,
-/// for a revealed scenario answer or the pulse's form, a private message answers the one who
-/// clicked. Every click is
+/// A click on one of our components: a private message is edited in place with the next
+/// answer; under a message the channel reads (and for a revealed scenario answer or the pulse's
+/// form) a private message answers the one who clicked, and the public one stays as it is. Every click is
 /// answered and counted: a mistake with its words, a failure with the apology, both privately
 /// to whoever clicked.
 async fn on_button(
@@ -72,7 +79,7 @@ async fn on_button(
         CustomId::Form(form) => super::pulse_form::handle(ctx, component, data, form).await,
         CustomId::Action(action) => answer_click(ctx, component, data, &action).await,
         // Forms are submitted, never clicked.
-        CustomId::Team(_) => return Ok(()),
+        CustomId::Team(_) | CustomId::FocusOwn { .. } => return Ok(()),
     };
     let outcome = match answered {
         Ok(()) => Outcome::Answered,
@@ -95,12 +102,18 @@ async fn on_button(
 /// with the apology, both privately.
 async fn on_form(ctx: &serenity::Context, modal: &ModalInteraction, data: &Data) {
     let custom_id = &modal.data.custom_id;
-    let Some(CustomId::Team(form)) = CustomId::parse(custom_id) else {
-        debug!(%custom_id, "a form this bot did not make");
-        return;
-    };
     let in_flight = data.in_flight.start();
-    let outcome = match super::team::submitted(ctx, modal, data, form).await {
+    let submitted = match CustomId::parse(custom_id) {
+        Some(CustomId::Team(form)) => super::team::submitted(ctx, modal, data, form).await,
+        Some(CustomId::FocusOwn { pulse, statement }) => {
+            super::pulse_focus::own_submitted(ctx, modal, data, pulse, statement).await
+        }
+        _ => {
+            debug!(%custom_id, "a form this bot did not make");
+            return;
+        }
+    };
+    let outcome = match submitted {
         Ok(()) => Outcome::Answered,
         Err(BotError::User(mistake)) => {
             tell_form(ctx, modal, &mistake.to_string()).await;
@@ -127,11 +140,19 @@ async fn answer_click(
     data: &Data,
     action: &Action,
 ) -> Result<(), BotError> {
+    let private = component
+        .message
+        .flags
+        .is_some_and(|f| f.contains(serenity::MessageFlags::EPHEMERAL));
+    if super::team_scenarios::clicked(ctx, component, data, action, private).await? {
+        return Ok(());
+    }
     let request = match action {
         Action::AnotherContrast { after } => Request::AnotherContrast { after },
         Action::AnotherTip { after } => Request::AnotherTip { after },
         Action::AnotherScenario { after } => Request::AnotherScenario { after },
         Action::RevealScenario { id } => Request::RevealScenario { id },
+        Action::Sources { ids } => Request::Sources { ids },
         Action::PulseAnswer { pulse } => {
             return super::pulse_form::open(ctx, component, data, *pulse).await;
         }
@@ -147,13 +168,37 @@ async fn answer_click(
         } => {
             return super::suggestions::review(ctx, component, data, *suggestion, *verdict).await;
         }
+        Action::Help { group } => Request::Help {
+            commands: &data.command_infos,
+            page: HelpPage {
+                // A screen this bot no longer has: the first one.
+                group: HelpGroup::from_key(group).unwrap_or(HelpGroup::Start),
+                viewer: super::access(
+                    data,
+                    component.user.id,
+                    component.member.as_ref().and_then(|m| m.permissions),
+                    false,
+                ),
+            },
+        },
+        Action::FocusOpen { .. }
+        | Action::FocusStatement { .. }
+        | Action::FocusAction { .. }
+        | Action::FocusOwn { .. } => {
+            return super::pulse_focus::handle(ctx, component, data, action).await;
+        }
     };
-    let answer = data
-        .answers
-        .reply(&data.content(), request, &mut rand::rng())?;
-    if action.replaces_message() {
+    let content = data.content();
+    if action.replaces_message() && private {
+        // Only the one who clicked sees this message: it becomes the next answer.
+        let answer = data.answers.reply(&content, request, &mut rand::rng())?;
         answers::update(&ctx.http, component, &answer).await?;
     } else {
+        // The channel reads this message: the one who clicked gets the next answer privately
+        // and the message stays as everyone saw it.
+        let answer = data
+            .answers
+            .private_reply(&content, request, &mut rand::rng())?;
         answers::reply_to_button(&ctx.http, component, &answer).await?;
     }
     Ok(())

@@ -12,9 +12,12 @@ mod error;
 mod events;
 pub mod inflight;
 pub mod poster;
+mod pulse_focus;
 mod pulse_form;
 pub(crate) mod suggestions;
 pub(crate) mod team;
+mod team_scenarios;
+mod welcome;
 
 use std::sync::Arc;
 
@@ -23,7 +26,7 @@ use tracing::info;
 
 pub use commands::{
     all_commands, choice, command_infos, grammar, Choice, Command, CommandShape, OptionKind,
-    OptionShape, SideChoice, TraitKindChoice,
+    OptionShape, PollKindChoice, SideChoice, TraitKindChoice,
 };
 pub use error::{describe, on_error, BotError, APOLOGY};
 
@@ -124,6 +127,25 @@ impl Data {
     /// The content as loaded now; a reload swaps it without disturbing readers.
     pub fn content(&self) -> Arc<Content> {
         self.content.get()
+    }
+}
+
+/// What `/help` shows a member: the admin commands to those with Manage Server, the owners'
+/// commands to the bot's owners (`[discord] owners`, or `owner` when the caller knows the
+/// application's owners too).
+pub fn access(
+    data: &Data,
+    user: serenity::UserId,
+    permissions: Option<serenity::Permissions>,
+    owner: bool,
+) -> crate::reply::Access {
+    use crate::reply::Access;
+    if owner || data.config.discord.owners.iter().any(|o| o.0 == user.get()) {
+        Access::Owners
+    } else if permissions.is_some_and(|p| p.manage_guild() || p.administrator()) {
+        Access::Managers
+    } else {
+        Access::Everyone
     }
 }
 

@@ -1,6 +1,8 @@
 //! The private answer form of a team pulse: the "Answer anonymously" button opens it, each
 //! select updates it in place, Submit stores the answers under the member's keyed hash and
-//! refreshes the count on the pulse post. Nothing here logs who answered or what.
+//! refreshes the count on the pulse post. A member who answered already finds their own
+//! answers picked in the form (read back by that same hash, only while the pulse is open, and
+//! only into a form nobody else sees). Nothing here logs who answered or what.
 
 use poise::serenity_prelude as serenity;
 use serenity::{
@@ -13,13 +15,20 @@ use tracing::debug;
 use super::convert::{embed, no_mentions};
 use super::{BotError, Data};
 use crate::pulse::member_hash;
-use crate::reply::pulse::{self as words, answer_form, choose, nothing_chosen, scores};
+use crate::reply::pulse::{
+    self as words, answer_form, choose, chosen_from, nothing_chosen, scores,
+};
 use crate::reply::{FormId, Reply};
 use crate::store::PulseRecord;
 
 /// The form's components for what is chosen so far.
-fn form_rows(data: &Data, pulse: &PulseRecord, chosen: &str) -> (String, Vec<CreateActionRow>) {
-    let form = answer_form(&data.content(), &pulse.statements);
+fn form_rows(
+    data: &Data,
+    pulse: &PulseRecord,
+    chosen: &str,
+    answered_before: bool,
+) -> (String, Vec<CreateActionRow>) {
+    let form = answer_form(&data.content(), &pulse.statements, answered_before);
     let picked: Vec<char> = chosen.chars().collect();
     let mut rows: Vec<CreateActionRow> = form
         .questions
@@ -75,6 +84,20 @@ async fn respond(
     Ok(())
 }
 
+/// The member's own answers to an open pulse as the form's picks, if they have answered.
+async fn earlier_answers(
+    data: &Data,
+    pulse: &PulseRecord,
+    member: u64,
+) -> Result<Option<String>, BotError> {
+    let Some(key) = data.store.pulse_key(pulse.id).await? else {
+        return Ok(None);
+    };
+    let hash = member_hash(&key, member);
+    let answers = data.store.member_pulse_answers(pulse.id, &hash).await?;
+    Ok(chosen_from(&pulse.statements, &answers))
+}
+
 async fn open_pulse(data: &Data, pulse: i64) -> Result<Option<PulseRecord>, BotError> {
     let now = data.clock.now();
     Ok(data
@@ -99,7 +122,10 @@ pub async fn open(
         )
         .await;
     };
-    let (text, rows) = form_rows(data, &pulse, &nothing_chosen(pulse.statements.len()));
+    let earlier = earlier_answers(data, &pulse, component.user.id.get()).await?;
+    let answered_before = earlier.is_some();
+    let chosen = earlier.unwrap_or_else(|| nothing_chosen(pulse.statements.len()));
+    let (text, rows) = form_rows(data, &pulse, &chosen, answered_before);
     let message = CreateInteractionResponseMessage::new()
         .ephemeral(true)
         .allowed_mentions(no_mentions())
@@ -170,7 +196,10 @@ async fn pick(
         _ => None,
     };
     let chosen = score.map_or(chosen.to_string(), |s| choose(chosen, index, s));
-    let (text, rows) = form_rows(data, &record, &chosen);
+    let answered_before = earlier_answers(data, &record, component.user.id.get())
+        .await?
+        .is_some();
+    let (text, rows) = form_rows(data, &record, &chosen, answered_before);
     Ok(Step::Form(
         CreateInteractionResponseMessage::new()
             .content(text)
@@ -243,6 +272,7 @@ async fn edit_count(ctx: &serenity::Context, data: &Data, pulse: &PulseRecord) {
         &pulse.statements,
         answered,
         pulse.closes_at,
+        data.config.pulse.min_responses,
     );
     let edit = EditMessage::new().embeds(post.embeds.iter().map(embed).collect());
     if let Err(error) = ctx

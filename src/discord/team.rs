@@ -124,7 +124,7 @@ pub(crate) async fn add(
 }
 
 /// What a form's text box `field` holds in a submit.
-fn typed(modal: &ModalInteraction, field: &str) -> String {
+pub(crate) fn typed(modal: &ModalInteraction, field: &str) -> String {
     modal
         .data
         .components
@@ -236,19 +236,7 @@ pub(crate) async fn server_left(data: &Data, guild: u64, unavailable: bool) {
         let _ = data.server_changes.send(ServerChange::Unavailable(guild));
         return;
     }
-    let now = data.clock.now();
-    let marked = async {
-        let settings = data.store.server(guild).await?;
-        if settings.removed_at.is_none() {
-            let removed = crate::model::server::ServerSettings {
-                removed_at: Some(now),
-                ..settings
-            };
-            data.store.save_server(&removed, now).await?;
-        }
-        Ok::<(), StoreError>(())
-    };
-    match marked.await {
+    match data.store.server_removed(guild, data.clock.now()).await {
         Ok(()) => {
             tracing::info!(
                 guild,
@@ -260,21 +248,14 @@ pub(crate) async fn server_left(data: &Data, guild: u64, unavailable: bool) {
     }
 }
 
-/// A `GUILD_CREATE`: a server the bot was removed from and is back in keeps its data.
-pub(crate) async fn server_present(data: &Data, guild: u64) {
-    let back = async {
-        let settings = data.store.server(guild).await?;
-        if settings.removed_at.is_some() {
-            let back = crate::model::server::ServerSettings {
-                removed_at: None,
-                ..settings
-            };
-            data.store.save_server(&back, data.clock.now()).await?;
-            tracing::info!(guild, "added back to a server before its data was deleted");
-        }
-        Ok::<(), StoreError>(())
-    };
-    match back.await {
+/// A `GUILD_CREATE`: a server the bot was removed from and is back in (it joined since) keeps
+/// its data.
+pub(crate) async fn server_present(data: &Data, guild: u64, joined: jiff::Timestamp) {
+    match data
+        .store
+        .server_present(guild, joined, data.clock.now())
+        .await
+    {
         Ok(()) => {
             let _ = data.server_changes.send(ServerChange::Present(guild));
         }

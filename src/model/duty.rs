@@ -33,6 +33,8 @@ pub enum DutyKind {
     Pulse,
     /// Closing the week's team pulse and posting its result.
     PulseResult,
+    /// Reminding the team, before the pulse closes, how many have answered.
+    PulseReminder,
     /// The weekly digest for the team's lead.
     Digest,
 }
@@ -57,6 +59,7 @@ impl DutyKind {
             DutyKind::WeeklyPoll => "weekly poll",
             DutyKind::Pulse => "team pulse",
             DutyKind::PulseResult => "team pulse result",
+            DutyKind::PulseReminder => "team pulse reminder",
             DutyKind::Digest => "weekly digest",
         }
     }
@@ -118,7 +121,7 @@ impl DutyKind {
             Permission::AttachFiles,
         ];
         match self {
-            DutyKind::Tip | DutyKind::Pulse => &TO_POST,
+            DutyKind::Tip | DutyKind::Pulse | DutyKind::PulseReminder => &TO_POST,
             DutyKind::WeeklyPoll => &POLLS,
             DutyKind::PulseResult | DutyKind::Digest => &CHARTS,
         }
@@ -184,7 +187,14 @@ mod tests {
         let kinds: Vec<&str> = DutyKind::ALL.iter().map(|k| k.as_str()).collect();
         assert_eq!(
             kinds,
-            ["tip", "weekly_poll", "pulse", "pulse_result", "digest"]
+            [
+                "tip",
+                "weekly_poll",
+                "pulse",
+                "pulse_result",
+                "pulse_reminder",
+                "digest"
+            ]
         );
         let statuses: Vec<&str> = DutyStatus::ALL.iter().map(|s| s.as_str()).collect();
         assert_eq!(

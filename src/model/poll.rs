@@ -32,14 +32,18 @@ use crate::text::{check_len, echo};
 pub enum PollKind {
     /// "Leader, manager, or both?" about one trait or similarity; one answer is right.
     Quiz,
-    /// "What does our team need more of?" over a few traits; no answer is right.
-    Pulse,
+    /// "What does our team need more of?" over a few traits; no answer is right. Stored as
+    /// "pulse" (rows and payloads keep that word); people read "needs", since "pulse" is the
+    /// anonymous weekly survey.
+    #[serde(rename = "pulse")]
+    #[strum(serialize = "pulse")]
+    Needs,
     /// "What does this moment call for most?" about one scenario; one answer is supported.
     Scenario,
 }
 
 impl PollKind {
-    /// The word stored in the database and shown to people.
+    /// The word stored in the database (what people read is its `Display`).
     pub fn as_str(self) -> &'static str {
         self.into()
     }
@@ -51,8 +55,13 @@ impl PollKind {
 }
 
 impl fmt::Display for PollKind {
+    /// The kind as people read it: "quiz", "needs", "scenario".
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.write_str(match self {
+            PollKind::Quiz => "quiz",
+            PollKind::Needs => "needs",
+            PollKind::Scenario => "scenario",
+        })
     }
 }
 
@@ -138,9 +147,9 @@ impl PollSpec {
                     problems.push(format!("a {kind} poll takes one answer per person"));
                 }
             }
-            PollKind::Pulse => {
+            PollKind::Needs => {
                 if self.subject.is_some() || self.correct.is_some() {
-                    problems.push("a pulse poll has no subject or correct answer".into());
+                    problems.push("a needs poll has no subject or correct answer".into());
                 }
             }
         }
@@ -467,7 +476,7 @@ mod tests {
 
     #[test]
     fn kinds_and_states_read_back_what_they_store() {
-        for kind in [PollKind::Quiz, PollKind::Pulse, PollKind::Scenario] {
+        for kind in [PollKind::Quiz, PollKind::Needs, PollKind::Scenario] {
             assert_eq!(PollKind::from_stored(kind.as_str()), Some(kind));
         }
         for state in [

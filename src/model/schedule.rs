@@ -130,6 +130,13 @@ impl DutyOptions for PollOptions {
     const DUTY: DutyKind = DutyKind::WeeklyPoll;
 }
 
+/// Hours before a pulse closes that its reminder is posted, unless the server said otherwise.
+pub const DEFAULT_REMIND_HOURS: u8 = 24;
+
+fn default_remind_hours() -> Option<u8> {
+    Some(DEFAULT_REMIND_HOURS)
+}
+
 /// The team pulse's options.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PulseOptions {
@@ -137,6 +144,30 @@ pub struct PulseOptions {
     pub questions: u8,
     /// Days each pulse stays open (1 to 6).
     pub open_days: u8,
+    /// Hours before the close that a reminder is posted; `None` when the server turned it off.
+    /// A row saved before reminders existed reads the default.
+    #[serde(default = "default_remind_hours")]
+    pub remind_hours: Option<u8>,
+    /// A role mentioned on each pulse post and its reminder; none, and they mention nobody.
+    #[serde(default)]
+    pub role_id: Option<u64>,
+    /// Members with this role may choose the team's focus, besides those with Manage Server.
+    #[serde(default)]
+    pub lead_role_id: Option<u64>,
+}
+
+impl PulseOptions {
+    /// `questions` statements open `open_days` days, reminded at the default time, mentioning
+    /// nobody.
+    pub fn new(questions: u8, open_days: u8) -> PulseOptions {
+        PulseOptions {
+            questions,
+            open_days,
+            remind_hours: default_remind_hours(),
+            role_id: None,
+            lead_role_id: None,
+        }
+    }
 }
 
 impl DutyOptions for PulseOptions {
@@ -210,11 +241,25 @@ mod tests {
         schedule.options.skip_date = Some(jiff::civil::date(2026, 12, 1));
         assert!(schedule.options.skips(jiff::civil::date(2026, 12, 1)));
         assert!(!schedule.options.skips(jiff::civil::date(2026, 12, 2)));
-        assert!(!PulseOptions {
-            questions: 3,
-            open_days: 2
-        }
-        .skips(jiff::civil::date(2026, 12, 1)));
+        assert!(!PulseOptions::new(3, 2).skips(jiff::civil::date(2026, 12, 1)));
+    }
+
+    #[test]
+    fn a_pulse_saved_before_reminders_reads_the_default_reminder_and_off_stays_off() {
+        let old: PulseOptions =
+            serde_json::from_str(r#"{"questions":3,"open_days":2}"#).expect("old row");
+        assert_eq!(old, PulseOptions::new(3, 2));
+        assert_eq!(old.remind_hours, Some(DEFAULT_REMIND_HOURS));
+        let off = PulseOptions {
+            remind_hours: None,
+            ..PulseOptions::new(2, 1)
+        };
+        let read: PulseOptions =
+            serde_json::from_str(&serde_json::to_string(&off).expect("json")).expect("read");
+        assert_eq!(
+            read.remind_hours, None,
+            "off is kept, not read as the default"
+        );
     }
 
     #[test]
@@ -223,10 +268,7 @@ mod tests {
         assert!(!options.needs().contains(&Permission::CreatePublicThreads));
         options.thread = true;
         assert!(options.needs().contains(&Permission::CreatePublicThreads));
-        let pulse = PulseOptions {
-            questions: 3,
-            open_days: 2,
-        };
+        let pulse = PulseOptions::new(3, 2);
         assert!(pulse.needs().contains(&Permission::AttachFiles));
     }
 }

@@ -5,8 +5,9 @@
 //! of the registered commands ([`discord::grammar`]: names, subcommands, options, choices and
 //! bounds, exactly what Discord is told), so it accepts what Discord's command bar accepts and
 //! cannot drift from it; the line's shape is read in `line.rs`. Where an answer needs a
-//! server's own history (`/pulse trend`, the weekly digest), it shows the example team of
-//! `example.rs` and says so; the other server commands need Discord.
+//! server (`/pulse trend`, the weekly digest, every setup, status, pause, resume and stop,
+//! `/settings timezone`), it shows the example team and server of `example.rs` and says so,
+//! so an admin's words can be read and tested without one; the rest need Discord.
 
 mod example;
 mod line;
@@ -17,6 +18,7 @@ pub use line::CommandLine;
 
 use crate::content::{Content, Side, TraitKind};
 use crate::discord::{self, Choice, CommandShape, OptionKind, SideChoice, TraitKindChoice};
+use crate::model::poll::PollKind;
 use crate::model::team::TeamKind;
 use crate::reply::pulse::TREND_WEEKS;
 use crate::reply::{answer, to_plain_text, CommandInfo, Reply, Request};
@@ -114,6 +116,10 @@ impl Preview {
                 });
                 return Ok(example::trend(usize::try_from(weeks).unwrap_or(0)));
             }
+            ["pulse", "focus"] => {
+                typed()?;
+                return Ok(example::pulse_loop(content));
+            }
             ["digest"] => {
                 typed()?;
                 return Ok(example::weekly_digest(content));
@@ -132,6 +138,36 @@ impl Preview {
                     _ => (TeamKind::Tip, String::new()),
                 };
                 return Ok(example::team_entry(kind, &pick));
+            }
+            [group, "setup"] if example::Duty::of(group).is_some() => {
+                let typed = typed()?;
+                let duty = example::Duty::of(group).ok_or(PreviewError::NotACommand)?;
+                return Ok(example::setup(
+                    duty,
+                    example::SetupInput {
+                        time: typed.text("time"),
+                        timezone: typed.text("timezone"),
+                        day: typed.chosen("day"),
+                        open_for: typed.text("open_for"),
+                        kind: typed.optional_choice::<discord::PollKindChoice, PollKind>("kind")?,
+                    },
+                ));
+            }
+            [group, "status"] if example::Duty::of(group).is_some() => {
+                typed()?;
+                let duty = example::Duty::of(group).ok_or(PreviewError::NotACommand)?;
+                return Ok(example::status(duty));
+            }
+            [group, verb @ ("pause" | "resume" | "stop")] if example::Duty::of(group).is_some() => {
+                typed()?;
+                let duty = example::Duty::of(group).ok_or(PreviewError::NotACommand)?;
+                if let Some(reply) = example::change(duty, verb) {
+                    return Ok(reply);
+                }
+                return Err(PreviewError::NeedsServer(line.path.join(" ")));
+            }
+            ["settings", "timezone"] => {
+                return Ok(example::timezone(typed()?.text("zone")));
             }
             ["contrast"] => Request::Contrast {
                 topic: typed()?.text("topic"),
@@ -155,9 +191,10 @@ impl Preview {
             ["scenario"] => Request::Scenario {
                 name: typed()?.text("name"),
             },
-            ["help"] => typed().map(|_| Request::Help {
-                commands: &self.commands,
-            })?,
+            ["help"] => {
+                typed()?;
+                return Ok(self.every_help_screen());
+            }
             _ if !shape.subcommands.is_empty() => {
                 return Err(PreviewError::PickSubcommand {
                     command: line.path.join(" "),
@@ -168,6 +205,31 @@ impl Preview {
         };
         Ok(answer(content, request, rng)
             .unwrap_or_else(|error| Reply::private_note(error.to_string())))
+    }
+
+    /// `/help` as an admin who owns the bot sees it: every screen, one below the other.
+    fn every_help_screen(&self) -> Reply {
+        use strum::IntoEnumIterator;
+        let screens: Vec<Reply> = crate::reply::HelpGroup::iter()
+            .map(|group| {
+                crate::reply::help(
+                    &self.commands,
+                    crate::reply::HelpPage {
+                        group,
+                        viewer: crate::reply::Access::Owners,
+                    },
+                )
+            })
+            .collect();
+        Reply {
+            embeds: screens.iter().flat_map(|s| s.embeds.clone()).collect(),
+            buttons: screens
+                .first()
+                .map(|s| s.buttons.clone())
+                .unwrap_or_default(),
+            ephemeral: true,
+            ..Reply::default()
+        }
     }
 
     /// The registered command a line names: its command and subcommand words must exist.
@@ -327,17 +389,17 @@ impl<'l> Typed<'l> {
         }
     }
 
-    fn integer(&self, name: &str) -> Option<i64> {
+    /// A choice option's registered name, as typed.
+    fn chosen(&self, name: &str) -> Option<&str> {
         match self.get(name) {
-            Some(Value::Integer(n)) => Some(*n),
+            Some(Value::Choice(chosen)) => Some(chosen),
             _ => None,
         }
     }
 
-    /// The registered name of the choice picked for `name`.
-    fn chosen(&self, name: &str) -> Option<&str> {
+    fn integer(&self, name: &str) -> Option<i64> {
         match self.get(name) {
-            Some(Value::Choice(chosen)) => Some(chosen),
+            Some(Value::Integer(n)) => Some(*n),
             _ => None,
         }
     }
@@ -408,9 +470,34 @@ mod tests {
             Err(PreviewError::BadChoice { .. })
         ));
         assert!(matches!(
-            preview.reply(&content, "/pulse status", &mut rng),
+            preview.reply(&content, "/pulse now", &mut rng),
             Err(PreviewError::NeedsServer(_))
         ));
+    }
+
+    #[test]
+    fn pulse_focus_previews_the_loop_reminder_result_with_its_focus_button_and_focus_post() {
+        let content = Content::bundled().expect("content");
+        let mut rng = rand::rng();
+        let reply = Preview::new()
+            .reply(&content, "/pulse focus", &mut rng)
+            .expect("previewed");
+        let titles: Vec<&str> = reply
+            .embeds
+            .iter()
+            .filter_map(|e| e.title.as_deref())
+            .collect();
+        assert!(titles[0].starts_with("Team pulse reminder"), "{titles:?}");
+        assert!(titles[1].starts_with("Team pulse result"), "{titles:?}");
+        assert!(
+            titles.last().is_some_and(|t| t.starts_with("Our focus")),
+            "{titles:?}"
+        );
+        assert!(reply.buttons.iter().any(|b| b.label == "Choose our focus"));
+        assert!(reply
+            .text
+            .as_deref()
+            .is_some_and(|t| t.starts_with("Sample data")));
     }
 
     #[test]
@@ -436,7 +523,7 @@ mod tests {
         assert!(text.contains("Weakest this week"), "{text}");
         assert!(matches!(
             preview.reply(&content, "/digest setup", &mut rng),
-            Err(PreviewError::NeedsServer(_))
+            Err(PreviewError::MissingOption { .. })
         ));
     }
 
@@ -458,6 +545,72 @@ mod tests {
             .expect("previews");
         assert!(scenario.contains("It calls for: Managing"), "{scenario}");
         assert!(scenario.contains("From your team"), "{scenario}");
+    }
+
+    #[test]
+    fn every_setup_and_status_previews_for_the_example_server_and_says_so() {
+        let content = Content::bundled().expect("content");
+        let preview = Preview::new();
+        let mut rng = StdRng::seed_from_u64(1);
+        for (group, setup) in [
+            ("tips", "/tips setup channel:#team time:9am"),
+            (
+                "polls",
+                "/polls setup channel:#team kind:Needs day:Friday time:15:30",
+            ),
+            (
+                "pulse",
+                "/pulse setup channel:#team day:Thursday time:16:00 open_for:2d",
+            ),
+            (
+                "digest",
+                "/digest setup channel:#leads day:Friday time:17:00",
+            ),
+        ] {
+            let text = preview.text(&content, setup, &mut rng).expect(setup);
+            for part in [
+                "Sample server",
+                "(Europe/Berlin)",
+                "**What members will see:**",
+                ":F> (<t:",
+                ":R>)",
+                "**Can I post there?** Yes",
+                "**Next step:**",
+            ] {
+                assert!(text.contains(part), "{setup}: {part} missing:\n{text}");
+            }
+            let status = preview
+                .reply(&content, &format!("/{group} status"), &mut rng)
+                .expect("status");
+            assert_eq!(status.embeds.len(), 1, "one embed, the same shape");
+            let fields: Vec<&str> = status.embeds[0]
+                .fields
+                .iter()
+                .map(|f| f.name.as_str())
+                .collect();
+            for name in ["Where and when", "State", "Not posted", "Can I post there?"] {
+                assert!(fields.contains(&name), "/{group} status: {fields:?}");
+            }
+            assert!(status.limit_problems().is_empty());
+            for verb in ["pause", "resume", "stop"] {
+                let said = preview
+                    .text(&content, &format!("/{group} {verb}"), &mut rng)
+                    .expect(verb);
+                assert!(!said.is_empty() && !said.contains("owed"), "{said}");
+            }
+        }
+        let mistake = preview
+            .text(&content, "/tips setup channel:#team time:25:99", &mut rng)
+            .expect("the bot's private note");
+        assert!(mistake.contains("9am"), "{mistake}");
+        let needs = preview
+            .text(
+                &content,
+                "/polls setup channel:#team kind:Needs day:Friday time:15:30",
+                &mut rng,
+            )
+            .expect("setup");
+        assert!(needs.contains("A needs poll"), "{needs}");
     }
 
     #[test]
@@ -512,7 +665,7 @@ mod tests {
             Err(PreviewError::UnknownCommand(_))
         ));
         assert!(matches!(
-            preview.text(&content, "/tips status", &mut rng),
+            preview.text(&content, "/tips skip", &mut rng),
             Err(PreviewError::NeedsServer(_))
         ));
     }
@@ -551,6 +704,11 @@ mod tests {
             Err(PreviewError::PickSubcommand { .. })
         ));
         let help = preview.text(&content, "/help", &mut rng).expect("help");
-        assert!(help.contains("/traits side [kind]"), "{help}");
+        assert!(
+            help.contains("`/traits` What leaders or managers are known for"),
+            "{help}"
+        );
+        assert!(help.contains("*needs side; you can add kind*"), "{help}");
+        assert!(help.contains("/admin reload"), "{help}");
     }
 }

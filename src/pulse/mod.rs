@@ -8,9 +8,12 @@
 
 pub mod stats;
 
+use std::borrow::Cow;
+
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
+use crate::content::team::TeamStatement;
 use crate::content::{Content, PulseSide, Statement};
 
 /// Bytes in a pulse's random key.
@@ -27,6 +30,11 @@ pub const MAX_QUESTIONS: u8 = 3;
 pub fn new_key() -> [u8; KEY_LEN] {
     rand::random()
 }
+
+/// Answers a pulse needs before its result shows how many gave each score (and the chart of
+/// it); with fewer, but at least `[pulse] min_responses`, it shows averages only, so that the
+/// spread of three or four people's answers cannot tell them apart.
+pub const SCORE_COUNTS_FROM: u32 = 5;
 
 /// The keyed hash an open pulse stores instead of a member's id.
 pub fn member_hash(key: &[u8], member_id: u64) -> Vec<u8> {
@@ -67,6 +75,70 @@ pub fn pick_statements(content: &Content, round: u64, count: u8) -> Vec<&Stateme
     picked
 }
 
+/// How a server's own statement is named in a pulse: the statement itself, so the pulse, its
+/// answers and its counts carry its text and side after the server edits or removes it.
+const TEAM_PREFIX: &str = "team:";
+
+/// The id a pulse knows a server's own statement by.
+pub fn team_statement_id(statement: &TeamStatement) -> String {
+    // Serializing a struct of strings, a side and a flag cannot fail.
+    let json = serde_json::to_string(statement).unwrap_or_default();
+    format!("{TEAM_PREFIX}{json}")
+}
+
+/// The server's own statement a pulse id names; `None` for a bundled one.
+pub fn team_statement(id: &str) -> Option<TeamStatement> {
+    serde_json::from_str(id.strip_prefix(TEAM_PREFIX)?).ok()
+}
+
+/// A server's own statements take one place in every pulse, in turn: the `round`-th replaces
+/// the last picked statement of its side, so both sides are still asked.
+pub fn with_team_statement(
+    picked: &[&Statement],
+    team: &[TeamStatement],
+    round: u64,
+) -> Vec<String> {
+    let mut ids: Vec<String> = picked.iter().map(|s| s.id.to_string()).collect();
+    if team.is_empty() {
+        return ids;
+    }
+    let turn = usize::try_from(round % team.len() as u64).unwrap_or(0);
+    let ours = &team[turn];
+    if let Some(slot) = picked.iter().rposition(|s| s.side == ours.side) {
+        ids[slot] = team_statement_id(ours);
+    }
+    ids
+}
+
+/// What a result needs of a statement a pulse asked: its words, the side it counts toward,
+/// which way it is worded and the contrast it asks about (a server's own names none).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Asked<'c> {
+    pub text: Cow<'c, str>,
+    pub side: PulseSide,
+    pub reversed: bool,
+    pub about: Option<&'c str>,
+}
+
+/// The statement behind a pulse's statement id, bundled or the server's own; `None` for an id
+/// the content no longer has (and for a follow-up, which counts toward neither side).
+pub fn asked<'c>(content: &'c Content, id: &str) -> Option<Asked<'c>> {
+    if let Some(ours) = team_statement(id) {
+        return Some(Asked {
+            text: Cow::Owned(ours.text),
+            side: ours.side,
+            reversed: ours.reversed,
+            about: None,
+        });
+    }
+    content.statement(id).map(|s| Asked {
+        text: Cow::Borrowed(&*s.text),
+        side: s.side,
+        reversed: s.reversed,
+        about: Some(&*s.about),
+    })
+}
+
 /// The Monday of the local week a date belongs to: a server has at most one pulse per week.
 pub fn week_of(date: jiff::civil::Date) -> jiff::civil::Date {
     let back = i64::from(date.weekday().to_monday_zero_offset());
@@ -86,6 +158,50 @@ mod tests {
         assert_ne!(a, member_hash(&key, 1235));
         assert_ne!(a, member_hash(&new_key(), 1234));
         assert_eq!(a.len(), 32);
+    }
+
+    #[test]
+    fn a_servers_own_statements_take_one_place_in_turn_and_both_sides_stay() {
+        let content = Content::bundled().expect("content");
+        let ours = |text: &str, side| TeamStatement {
+            text: text.into(),
+            side,
+            reversed: false,
+        };
+        let team = [
+            ours("We said no to one request this week.", PulseSide::Managing),
+            ours("I knew why this week's work mattered.", PulseSide::Leading),
+        ];
+        for round in 0..6 {
+            for count in [2, 3] {
+                let picked = pick_statements(&content, round, count);
+                let ids = with_team_statement(&picked, &team, round);
+                assert_eq!(ids.len(), usize::from(count));
+                let team_ids: Vec<_> = ids.iter().filter_map(|id| team_statement(id)).collect();
+                assert_eq!(
+                    team_ids,
+                    [team[(round % 2) as usize].clone()],
+                    "round {round}"
+                );
+                let sides: Vec<PulseSide> = ids
+                    .iter()
+                    .filter_map(|id| asked(&content, id))
+                    .map(|a| a.side)
+                    .collect();
+                assert!(
+                    sides.contains(&PulseSide::Leading) && sides.contains(&PulseSide::Managing)
+                );
+            }
+        }
+        let picked = pick_statements(&content, 0, 3);
+        assert_eq!(
+            with_team_statement(&picked, &[], 0),
+            picked.iter().map(|s| s.id.to_string()).collect::<Vec<_>>(),
+            "without its own statements a pulse asks only ours"
+        );
+        let asked_ours = asked(&content, &team_statement_id(&team[0])).expect("read back");
+        assert_eq!(asked_ours.text, team[0].text);
+        assert_eq!(asked_ours.about, None);
     }
 
     #[test]

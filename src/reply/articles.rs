@@ -15,6 +15,15 @@ pub fn article_name(source: &Source) -> String {
     }
 }
 
+/// The article as a footer names it (a footer shows no italics): its author and publisher
+/// where it names them, else its title.
+pub fn footer_name(source: &Source) -> String {
+    match &source.by {
+        Some(by) => by.to_string(),
+        None => source.full_title(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -31,6 +31,22 @@ pub enum Action {
     Review { suggestion: i64, verdict: Verdict },
     /// Page `page` (from 0) of `/content list`, of one kind or all.
     ListPage { kind: Option<TeamKind>, page: usize },
+    /// Show, privately, the articles `ids` (comma-separated source ids) in full.
+    Sources { ids: String },
+    /// Show the `/help` screen of a group (its [`super::help::HelpGroup::key`]).
+    Help { group: String },
+    /// The lead starts choosing the focus from a pulse's result.
+    FocusOpen { pulse: i64 },
+    /// The lead picked statement `statement` (its index in the pulse) to focus on.
+    FocusStatement { pulse: i64, statement: usize },
+    /// The lead picked action `action` (its index among those offered) for the statement.
+    FocusAction {
+        pulse: i64,
+        statement: usize,
+        action: usize,
+    },
+    /// The lead wants to write the team's own action for the statement: a form opens.
+    FocusOwn { pulse: i64, statement: usize },
 }
 
 /// The state of a member's pulse answer form, carried in its components' custom ids (like
@@ -83,6 +99,8 @@ pub enum CustomId {
     Form(FormId),
     /// A form for a server's own entry.
     Team(TeamForm),
+    /// The form of the lead's own action for statement `statement` of pulse `pulse`.
+    FocusOwn { pulse: i64, statement: usize },
 }
 
 impl CustomId {
@@ -111,7 +129,20 @@ impl CustomId {
                     "list",
                     format!("{}:{page}", kind.map_or("all", TeamKind::as_str)),
                 ),
+                Action::Help { group } => ("help", group.clone()),
+                Action::Sources { ids } => ("sources", ids.clone()),
+                Action::FocusOpen { pulse } => ("fo", pulse.to_string()),
+                Action::FocusStatement { pulse, statement } => {
+                    ("fs", format!("{pulse}:{statement}"))
+                }
+                Action::FocusAction {
+                    pulse,
+                    statement,
+                    action,
+                } => ("fa", format!("{pulse}:{statement}:{action}")),
+                Action::FocusOwn { pulse, statement } => ("fw", format!("{pulse}:{statement}")),
             },
+            CustomId::FocusOwn { pulse, statement } => ("fx", format!("{pulse}:{statement}")),
             CustomId::Form(FormId::Pick {
                 pulse,
                 index,
@@ -167,6 +198,40 @@ impl CustomId {
                         _ => return None,
                     },
                 }
+            }
+            "help" => Action::Help { group: after() },
+            "sources" => Action::Sources { ids: after() },
+            "fo" => Action::FocusOpen {
+                pulse: fields.parse().ok()?,
+            },
+            "fs" => {
+                let (pulse, statement) = fields.split_once(':')?;
+                Action::FocusStatement {
+                    pulse: pulse.parse().ok()?,
+                    statement: statement.parse().ok()?,
+                }
+            }
+            "fa" => {
+                let mut parts = fields.splitn(3, ':');
+                Action::FocusAction {
+                    pulse: parts.next()?.parse().ok()?,
+                    statement: parts.next()?.parse().ok()?,
+                    action: parts.next()?.parse().ok()?,
+                }
+            }
+            "fw" => {
+                let (pulse, statement) = fields.split_once(':')?;
+                Action::FocusOwn {
+                    pulse: pulse.parse().ok()?,
+                    statement: statement.parse().ok()?,
+                }
+            }
+            "fx" => {
+                let (pulse, statement) = fields.split_once(':')?;
+                return Some(CustomId::FocusOwn {
+                    pulse: pulse.parse().ok()?,
+                    statement: statement.parse().ok()?,
+                });
             }
             "pp" => return pick(fields).map(CustomId::Form),
             "ps" => return submit(fields).map(CustomId::Form),
@@ -234,17 +299,18 @@ impl Action {
         CustomId::Action(self.clone()).encode()
     }
 
-    /// Whether the answer replaces the message the button sits under; otherwise it is a new
-    /// message (a private one, for a revealed answer).
+    /// Whether the answer replaces the message the button sits under when that message is the
+    /// clicker's own private one; otherwise (and always under a message the channel reads) it
+    /// is a new private message.
     pub fn replaces_message(&self) -> bool {
-        !matches!(self, Action::RevealScenario { .. })
+        !matches!(self, Action::RevealScenario { .. } | Action::Sources { .. })
     }
 
     /// The action a custom id stands for; `None` for ids that are not an answer's button.
     pub fn parse(custom_id: &str) -> Option<Action> {
         match CustomId::parse(custom_id)? {
             CustomId::Action(action) => Some(action),
-            CustomId::Form(_) | CustomId::Team(_) => None,
+            CustomId::Form(_) | CustomId::Team(_) | CustomId::FocusOwn { .. } => None,
         }
     }
 }
@@ -259,7 +325,7 @@ impl FormId {
     pub fn parse(custom_id: &str) -> Option<FormId> {
         match CustomId::parse(custom_id)? {
             CustomId::Form(form) => Some(form),
-            CustomId::Action(_) | CustomId::Team(_) => None,
+            CustomId::Action(_) | CustomId::Team(_) | CustomId::FocusOwn { .. } => None,
         }
     }
 }
@@ -297,8 +363,39 @@ mod tests {
                 kind: Some(TeamKind::Statement),
                 page: 0,
             },
+            Action::FocusOpen { pulse: 42 },
+            Action::FocusStatement {
+                pulse: 42,
+                statement: 2,
+            },
+            Action::FocusAction {
+                pulse: 42,
+                statement: 2,
+                action: 3,
+            },
+            Action::FocusOwn {
+                pulse: 42,
+                statement: 1,
+            },
         ] {
             assert_eq!(Action::parse(&action.custom_id()), Some(action));
+        }
+        let own = CustomId::FocusOwn {
+            pulse: 42,
+            statement: 1,
+        };
+        assert_eq!(CustomId::parse(&own.encode()), Some(own));
+        assert_eq!(
+            Action::FocusAction {
+                pulse: 7,
+                statement: 1,
+                action: 0
+            }
+            .custom_id(),
+            "bb:fa:7:1:0"
+        );
+        for wrong in ["bb:fs:7", "bb:fa:7:1", "bb:fo:x", "bb:fs:7:-1"] {
+            assert_eq!(Action::parse(wrong), None, "{wrong}");
         }
     }
 

@@ -15,7 +15,7 @@
 use jiff::civil::Date;
 
 use super::pulse::one_decimal;
-use super::pulse::{trend_lines, with_chart};
+use super::pulse::{trend_lines, with_chart, withheld_words};
 use super::{Accent, Embed, Field, Reply};
 use crate::chart::{self, WeekPoint};
 use crate::content::{Anchor, Content, PulseSide};
@@ -52,6 +52,9 @@ pub fn digest_title(date: Date) -> String {
 /// What a poll is about, as the digest groups it.
 pub fn topic_of(content: &Content, kind: PollKind, subject: &str) -> String {
     let contrast_title = |id: &str| content.contrast(id).map(|c| c.title.to_string());
+    if let Some(ours) = super::poll::team_scenario_of(subject) {
+        return ours.name;
+    }
     let named = match kind {
         PollKind::Scenario => content.scenario(subject).and_then(|scenario| {
             scenario
@@ -97,7 +100,10 @@ pub fn digest(content: &Content, input: &DigestInput<'_>) -> Reply {
         .iter()
         .any(|p| p.leading.is_some() || p.managing.is_some());
     if has_scores {
-        with_chart(reply, chart::trend(input.trend))
+        with_chart(
+            reply,
+            chart::trend(input.trend, &withheld_words(input.min_responses)),
+        )
     } else {
         reply
     }
@@ -116,7 +122,7 @@ fn pulse_part(input: &DigestInput<'_>) -> String {
     }
     if pulse.results.is_empty() {
         return format!(
-            "{} answered, but the statements the pulse asked are no longer in the content, so there are no scores to show.",
+            "{} answered, but the statements the pulse asked were removed from the bot's texts, so there are no scores to show.",
             people(pulse.responses)
         );
     }
@@ -197,26 +203,32 @@ fn suggestion(content: &Content, input: &DigestInput<'_>) -> String {
     } else {
         ""
     };
-    let Some(statement) = content.statement(&result.statement_id) else {
-        return "The weakest statement is no longer in the content.".into();
+    let Some(statement) = crate::pulse::asked(content, &result.statement_id) else {
+        return "The weakest statement is no longer among the bot's statements, so no tip goes with it.".into();
     };
-    let about = content.anchor(&statement.about);
+    let score = format!("{} of 5{better}", one_decimal(average));
+    let Some(about_id) = statement.about else {
+        return format!(
+            "Weakest this week: \"{}\" ({score}), one of your team's own statements. The result's **Choose our focus** button offers tips for it.",
+            statement.text
+        );
+    };
+    let about = content.anchor(about_id);
     let contrast_id = about
         .as_ref()
         .and_then(|a| a.contrast_id())
-        .unwrap_or(&statement.about);
-    let title = about.as_ref().map_or(&*statement.about, |a| a.title());
+        .unwrap_or(about_id);
+    let title = about.as_ref().map_or(about_id, |a| a.title());
     let mut text = format!(
-        "Weakest this week: \"{}\" ({} of 5{better}). It comes back to {}.",
-        statement.text,
-        one_decimal(average),
-        title
+        "Weakest this week: \"{}\" ({score}). It comes back to {}.",
+        statement.text, title
     );
     let tips: Vec<_> = content.tips_building_on(contrast_id).collect();
     if !tips.is_empty() {
         let pick = usize::try_from(input.date.day_of_year()).unwrap_or(0) % tips.len();
         let tip = tips[pick];
-        text.push_str(&format!("\nTry this: **{}** {}", tip.title, tip.body));
+        // The title on a line of its own, so it never reads as the first words of the tip.
+        text.push_str(&format!("\nTry this: **{}**\n{}", tip.title, tip.body));
     }
     text
 }
@@ -307,11 +319,13 @@ mod tests {
                 week: date(2026, 11, 23),
                 leading: None,
                 managing: None,
+                focus: false,
             },
             WeekPoint {
                 week: date(2026, 11, 30),
                 leading: Some(4.0),
                 managing: Some(2.0),
+                focus: false,
             },
         ];
         let input = DigestInput {
@@ -350,6 +364,14 @@ mod tests {
             "{words}"
         );
         assert!(words.contains("Try this: **"), "{words}");
+        let tried = words
+            .lines()
+            .find(|line| line.starts_with("Try this: **"))
+            .unwrap_or_default();
+        assert!(
+            tried.ends_with("**"),
+            "the tip's text starts on its own line: {tried}"
+        );
         assert_eq!(reply.attachments.len(), 1, "the trend chart");
         assert!(reply.embeds[0].total_chars() <= crate::limits::EMBED_TOTAL);
     }
@@ -425,6 +447,7 @@ mod tests {
                 week: date(2026, 1, 5) + jiff::Span::new().weeks(i),
                 leading: Some(3.3),
                 managing: None,
+                focus: false,
             })
             .collect();
         let reply = digest(
@@ -568,7 +591,7 @@ mod tests {
         );
         let words = text(&reply);
         assert!(words.contains("4 people answered, but"), "{words}");
-        assert!(words.contains("no longer in the content"), "{words}");
+        assert!(words.contains("removed from the bot's texts"), "{words}");
         assert!(!words.contains("withheld"), "{words}");
     }
 }

@@ -29,6 +29,8 @@ pub enum DutyNote {
     PulseToReportGone,
     /// The pulse a claimed post is about is no longer in the database.
     PulseDeleted,
+    /// The pulse closed before its reminder could go out.
+    PulseClosedBeforeReminder,
     /// The weekly poll could not be built from the content.
     PollNotBuilt(UserError),
     /// The poll built from the content breaks Discord's limits (the problems found).
@@ -64,16 +66,19 @@ impl fmt::Display for DutyNote {
                 f,
                 "the bot was not running from the due time until more than {catch_up_hours} hours later"
             ),
-            DutyNote::TipRemoved => f.write_str("the tip is no longer in the content"),
+            DutyNote::TipRemoved => f.write_str("the tip was removed from the bot's texts before it was posted"),
             DutyNote::NoStatements => {
-                f.write_str("the content has no pulse statements for both sides")
+                f.write_str("the bot's texts have no pulse statements for both sides")
             }
             DutyNote::PulseToReportGone => f.write_str("the pulse to report on is gone"),
-            DutyNote::PulseDeleted => f.write_str("the pulse is no longer in the database"),
+            DutyNote::PulseDeleted => f.write_str("the pulse was no longer on record"),
+            DutyNote::PulseClosedBeforeReminder => {
+                f.write_str("the pulse closed before its reminder could be posted")
+            }
             DutyNote::PollNotBuilt(error) => write!(f, "{error}"),
             DutyNote::PollBreaksLimits(problems) => write!(
                 f,
-                "the poll built from the content breaks Discord's limits: {}",
+                "the poll would break Discord's limits: {}",
                 problems.join("; ")
             ),
             DutyNote::PollChannelBusy { message_id } => write!(
@@ -87,7 +92,7 @@ impl fmt::Display for DutyNote {
                 write!(f, "the poll could not be recorded: {error}")
             }
             DutyNote::Database(error) => write!(f, "the database failed: {error}"),
-            DutyNote::IncompleteClaim => f.write_str("incomplete claim"),
+            DutyNote::IncompleteClaim => f.write_str("the bot stopped halfway through preparing this post, and what it had written down was not enough to finish it"),
             DutyNote::KeptFailing(error) => write!(
                 f,
                 "Discord kept failing until the catch-up window closed ({error})"
@@ -112,6 +117,7 @@ pub fn duty_name(duty: DutyKind) -> &'static str {
         DutyKind::WeeklyPoll => "weekly poll",
         DutyKind::Pulse => "team pulse",
         DutyKind::PulseResult => "team pulse result",
+        DutyKind::PulseReminder => "team pulse reminder",
         DutyKind::Digest => "weekly digest",
     }
 }
@@ -144,6 +150,7 @@ mod tests {
             },
             DutyNote::Discord("I am not allowed to post there".into()),
             DutyNote::Stopping,
+            DutyNote::PulseClosedBeforeReminder,
         ];
         for note in &notes {
             let words = note.to_string();

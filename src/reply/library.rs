@@ -5,12 +5,13 @@ use crate::content::{
     Content, Contrast, Example, Question, Quote, Side, Text, Tip, TipSide, Trait, TraitKind,
 };
 
-/// The footer naming the articles an entry rests on.
+/// The footer naming the articles an entry rests on, each by its short name; their titles and
+/// notes are behind the "Sources" button ([`with_sources`]) where there are several.
 pub fn source_line(content: &Content, ids: &[Text]) -> String {
     let names: Vec<String> = ids
         .iter()
         .filter_map(|id| content.source(id))
-        .map(|source| source.credit())
+        .map(super::articles::footer_name)
         .collect();
     let label = if names.len() == 1 {
         "Source"
@@ -18,6 +19,41 @@ pub fn source_line(content: &Content, ids: &[Text]) -> String {
         "Sources"
     };
     format!("{label}: {}", names.join("; "))
+}
+
+/// `reply` with a "Sources" button when it rests on several articles: the button shows each
+/// one's full title, author and note, privately, instead of a long footer.
+pub fn with_sources(reply: Reply, ids: &[Text]) -> Reply {
+    if ids.len() < 2 {
+        return reply;
+    }
+    reply.with_button(Button {
+        action: Action::Sources {
+            ids: ids.iter().map(Text::as_str).collect::<Vec<_>>().join(","),
+        },
+        label: "Sources".into(),
+    })
+}
+
+/// What the "Sources" button shows: each article in full, privately.
+pub fn sources_reply(content: &Content, ids: &str) -> Reply {
+    let lines: Vec<String> = ids
+        .split(',')
+        .filter_map(|id| content.source(id))
+        .map(|source| format!("• {}", source.credit()))
+        .collect();
+    Reply::embed(Embed {
+        title: Some("Sources".into()),
+        description: Some(if lines.is_empty() {
+            "These articles are no longer among the bot's texts.".into()
+        } else {
+            lines.join("\n")
+        }),
+        fields: Vec::new(),
+        footer: None,
+        accent: Accent::Neutral,
+    })
+    .ephemeral()
 }
 
 /// The sources of several entries, each once, in order of first mention.
@@ -48,12 +84,13 @@ pub fn contrast_embed(content: &Content, contrast: &Contrast) -> Embed {
 
 /// A contrast with the button that swaps in another one.
 pub fn contrast_reply(content: &Content, contrast: &Contrast) -> Reply {
-    Reply::embed(contrast_embed(content, contrast)).with_button(Button {
+    let reply = Reply::embed(contrast_embed(content, contrast)).with_button(Button {
         action: Action::AnotherContrast {
             after: contrast.id.to_string(),
         },
         label: "Another contrast".into(),
-    })
+    });
+    with_sources(reply, &contrast.sources)
 }
 
 fn accent_of(side: Side) -> Accent {
@@ -88,7 +125,7 @@ pub fn traits_reply(content: &Content, side: Side, kind: Option<TraitKind>) -> R
             accent: accent_of(side),
         },
     };
-    Reply::embed(embed)
+    with_sources(Reply::embed(embed), &sources)
 }
 
 fn traits_overview(chosen: &[&Trait], side: Side) -> String {
@@ -110,7 +147,7 @@ fn traits_overview(chosen: &[&Trait], side: Side) -> String {
 /// Where leading and managing overlap.
 pub fn similarities_reply(content: &Content) -> Reply {
     let sources = distinct_sources(content.similarities.iter().map(|s| s.sources.as_slice()));
-    Reply::embed(Embed {
+    let reply = Reply::embed(Embed {
         title: Some("What leading and managing share".into()),
         description: None,
         fields: content
@@ -128,7 +165,8 @@ pub fn similarities_reply(content: &Content) -> Reply {
             .collect(),
         footer: Some(source_line(content, &sources)),
         accent: Accent::Both,
-    })
+    });
+    with_sources(reply, &sources)
 }
 
 /// An attributed quote. Quotation marks go only around a speaker's own words: a paraphrase
@@ -142,13 +180,14 @@ pub fn quote_reply(content: &Content, quote: &Quote) -> Reply {
             quote.text, quote.speaker, quote.role
         )
     };
-    Reply::embed(Embed {
+    let reply = Reply::embed(Embed {
         title: None,
         description: Some(description),
         fields: vec![Field::new("Why it matters", quote.note.as_str())],
         footer: Some(source_line(content, &quote.sources)),
         accent: Accent::Neutral,
-    })
+    });
+    with_sources(reply, &quote.sources)
 }
 
 /// A worked example: the story, each side's part, and the lesson.
@@ -167,24 +206,26 @@ pub fn example_reply(content: &Content, example: &Example) -> Reply {
     if !related.is_empty() {
         fields.push(Field::new("Contrasts", related.join(", ")));
     }
-    Reply::embed(Embed {
+    let reply = Reply::embed(Embed {
         title: Some(example.title.to_string()),
         description: Some(example.story.to_string()),
         fields,
         footer: Some(source_line(content, &example.sources)),
         accent: Accent::Both,
-    })
+    });
+    with_sources(reply, &example.sources)
 }
 
 /// One question with its answer.
 pub fn question_reply(content: &Content, question: &Question) -> Reply {
-    Reply::embed(Embed {
+    let reply = Reply::embed(Embed {
         title: Some(question.question.to_string()),
         description: Some(question.answer.to_string()),
         fields: Vec::new(),
         footer: Some(source_line(content, &question.sources)),
         accent: Accent::Both,
-    })
+    });
+    with_sources(reply, &question.sources)
 }
 
 /// The list of questions, for `/faq` without a question.
@@ -227,12 +268,13 @@ pub fn tip_embed(content: &Content, tip: &Tip) -> Embed {
 
 /// A tip with the button that shows another one.
 pub fn tip_reply(content: &Content, tip: &Tip) -> Reply {
-    Reply::embed(tip_embed(content, tip)).with_button(Button {
+    let reply = Reply::embed(tip_embed(content, tip)).with_button(Button {
         action: Action::AnotherTip {
             after: tip.id.to_string(),
         },
         label: "Another tip".into(),
-    })
+    });
+    with_sources(reply, &tip.sources)
 }
 
 #[cfg(test)]
@@ -248,14 +290,27 @@ mod tests {
         let content = content();
         let ids: Vec<Text> = content.sources.iter().map(|s| s.id.clone()).collect();
         let footer = source_line(&content, &ids);
+        assert_eq!(
+            footer,
+            "Sources: Michelle Kaiser (CEO.com); Kristina Perunicic (Optimist); Leading vs. Managing; Key Differences You Should Know"
+        );
+        let sources = sources_reply(
+            &content,
+            &ids.iter().map(Text::as_str).collect::<Vec<_>>().join(","),
+        );
+        let full = sources.embeds[0].description.clone().unwrap_or_default();
         for credit in [
             "Leadership vs. management — Michelle Kaiser (CEO.com)",
             "Leadership vs. Management: 3 Key Differences to Know — Kristina Perunicic (Optimist)",
             "Leading vs. Managing (title taken from its section headings;",
             "Key Differences You Should Know (title taken from its first heading;",
         ] {
-            assert!(footer.contains(credit), "{credit:?} in {footer:?}");
+            assert!(full.contains(credit), "{credit:?} in {full:?}");
         }
+        assert!(sources.ephemeral);
+        let button = with_sources(Reply::default(), &ids);
+        assert_eq!(button.buttons[0].label, "Sources");
+        assert!(with_sources(Reply::default(), &ids[..1]).buttons.is_empty());
         assert!(
             !footer.contains("HubSpot"),
             "a guess is not a credit: {footer}"

@@ -18,18 +18,22 @@ mod library;
 pub mod poll;
 pub mod poll_notes;
 pub mod pulse;
+pub mod pulse_focus;
 pub mod pulse_notes;
+pub mod pulse_reminder;
 mod request;
 pub mod scenario;
 pub mod schedules;
+pub mod settings;
 pub mod team;
 mod text;
 pub mod tips;
+pub mod welcome;
 
 pub use crate::model::file::Attachment;
 pub use custom_id::{Action, CustomId, FormId, TeamForm, Verdict};
 pub use error::{said, UserError};
-pub use help::{help, CommandInfo};
+pub use help::{help, Access, CommandInfo, HelpGroup, HelpPage, OptionInfo};
 pub use library::{contrast_embed, source_line, tip_embed, tip_reply};
 pub use request::{answer, decide, show, Decision, Request, Shown};
 pub use text::to_plain_text;
@@ -70,6 +74,15 @@ impl Reply {
 
     pub fn with_button(mut self, button: Button) -> Reply {
         self.buttons.push(button);
+        self
+    }
+
+    /// The post with `role` mentioned above it (the only mention its message allows), or as
+    /// it was when no role is set.
+    pub fn mentioning(mut self, role: Option<u64>) -> Reply {
+        if let Some(role) = role {
+            self.text = Some(format!("<@&{role}>"));
+        }
         self
     }
 
@@ -143,10 +156,11 @@ impl Reply {
                 limits::EMBED_TOTAL
             ));
         }
-        if self.buttons.len() > limits::BUTTONS_PER_ROW {
+        if self.buttons.len() > limits::BUTTONS_PER_ROW * limits::ACTION_ROWS {
             problems.push(format!(
-                "{} buttons, more than one row of {}",
+                "{} buttons, more than {} rows of {}",
                 self.buttons.len(),
+                limits::ACTION_ROWS,
                 limits::BUTTONS_PER_ROW
             ));
         }

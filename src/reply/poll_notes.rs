@@ -17,6 +17,16 @@ pub fn started(guild: u64, channel: u64, message: u64, closes_at: Timestamp) -> 
     ))
 }
 
+/// Said in the text of a poll shorter than Discord's shortest (an hour): Discord's own timer
+/// shows "1h left" for it, so the post says when it really closes. `None` for any other poll.
+pub fn closes_early(duration: crate::model::poll::PollDuration) -> Option<String> {
+    duration.ends_early().then(|| {
+        format!(
+            "This poll closes {duration} after it opens, whatever Discord's timer on it says: I end it then and post the results."
+        )
+    })
+}
+
 /// The channel already has a poll running.
 pub fn channel_busy(guild: u64, channel: u64, message: u64) -> String {
     format!(
@@ -33,7 +43,7 @@ pub const RACED: &str = "Another poll started in this channel at the same moment
 
 /// The content could not make a poll Discord accepts.
 pub const INVALID: &str =
-    "I could not build a valid poll from the content just now. Please try another kind of poll.";
+    "I could not build a poll Discord accepts from my texts just now. Please try another kind of poll.";
 
 /// Discord refused the poll for good.
 pub const REFUSED: &str = "Discord did not accept the poll here. Check that I can view this channel and send messages and polls in it (the channel's settings, Permissions), then try again.";
@@ -67,6 +77,15 @@ pub const ENDING: &str = "Ending the poll now; the results follow as a reply to 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_poll_shorter_than_an_hour_says_when_it_really_closes() {
+        use crate::model::poll::PollDuration;
+        let short = PollDuration::from_minutes(30).expect("duration");
+        let text = closes_early(short).expect("said");
+        assert!(text.contains("30 minutes after it opens"), "{text}");
+        assert_eq!(closes_early(PollDuration::DAY), None);
+    }
 
     #[test]
     fn refusals_say_what_to_do_without_internals() {

@@ -68,15 +68,23 @@ impl OpenPulse {
     }
 }
 
-/// `open_for` as a member types it: `2d` or `2` (days, 1 to 6).
+/// The pulse's `open_for` in the one duration format every `open_for` takes (`2d`, `48h`,
+/// `2 days`: [`PollDuration::parse`]), as whole days from 1 to 6.
 pub fn parse_open_for(text: &str) -> Result<u8, String> {
-    let digits = text.trim().trim_end_matches(['d', 'D']).trim();
-    digits
-        .parse::<u8>()
-        .ok()
-        .filter(|d| (1..=6).contains(d))
-        .ok_or_else(|| format!("`{text}` is not a number of days from 1 to 6: write it like `2d`"))
+    let duration = crate::model::poll::PollDuration::parse(text)?;
+    let minutes = duration.minutes();
+    let days = minutes / (24 * 60);
+    (minutes % (24 * 60) == 0 && (1..=6).contains(&days))
+        .then(|| u8::try_from(days).ok())
+        .flatten()
+        .ok_or_else(|| {
+            format!("A team pulse stays open for whole days, from 1d to 6d: write it like 2d, not {duration}.")
+        })
 }
+
+/// `/pulse setup` with the server's @everyone role.
+pub const NOT_EVERYONE: &str =
+    "The pulse never mentions @everyone. Pick a role made for the purpose, or leave `role` empty.";
 
 /// `/pulse now` when the week already has one.
 pub fn already_this_week(week: Date) -> Reply {
@@ -130,9 +138,76 @@ mod tests {
     #[test]
     fn open_for_takes_one_to_six_days() {
         assert_eq!(parse_open_for("2d"), Ok(2));
-        assert_eq!(parse_open_for("6"), Ok(6));
+        assert_eq!(parse_open_for("6d"), Ok(6));
+        assert_eq!(parse_open_for("48h"), Ok(2));
+        assert!(parse_open_for("6").is_err(), "a bare number, as everywhere");
+        assert!(parse_open_for("36h").is_err());
         assert!(parse_open_for("7d").is_err());
         assert!(parse_open_for("0d").is_err());
         assert!(parse_open_for("two").is_err());
+    }
+}
+
+/// Longest lead a reminder may have: six days, the longest a pulse stays open.
+pub const MAX_REMIND_HOURS: u8 = 144;
+
+/// `remind_before` as a member types it: `24h`, `24` (hours), `1d` (days), or `off`. `None`
+/// means no reminder.
+pub fn parse_remind_before(text: &str) -> Result<Option<u8>, String> {
+    let trimmed = text.trim().to_ascii_lowercase();
+    if trimmed == "off" {
+        return Ok(None);
+    }
+    let (digits, per) = match trimmed.strip_suffix('d') {
+        Some(days) => (days, 24),
+        None => (trimmed.trim_end_matches('h'), 1),
+    };
+    digits
+        .trim()
+        .parse::<u16>()
+        .ok()
+        .and_then(|n| n.checked_mul(per))
+        .and_then(|hours| u8::try_from(hours).ok())
+        .filter(|hours| (1..=MAX_REMIND_HOURS).contains(hours))
+        .map(Some)
+        .ok_or_else(|| {
+            format!(
+                "`{text}` is not a time before the close: write it like `24h` or `1d` (1 hour to 6 days), or `off` for no reminder"
+            )
+        })
+}
+
+/// The reminder as the setup and the status say it.
+pub fn reminder_setting(hours: Option<u8>) -> String {
+    match hours {
+        Some(1) => "1 hour before it closes".to_string(),
+        Some(hours) if hours % 24 == 0 && hours > 24 => {
+            format!("{} days before it closes", hours / 24)
+        }
+        Some(hours) => format!("{hours} hours before it closes"),
+        None => "off".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod reminder_tests {
+    use super::*;
+
+    #[test]
+    fn remind_before_reads_hours_days_and_off_and_refuses_the_rest() {
+        assert_eq!(parse_remind_before("24h"), Ok(Some(24)));
+        assert_eq!(parse_remind_before(" 12 "), Ok(Some(12)));
+        assert_eq!(parse_remind_before("2d"), Ok(Some(48)));
+        assert_eq!(parse_remind_before("OFF"), Ok(None));
+        for wrong in ["0h", "7d", "145h", "soon", "-3h", ""] {
+            let error = parse_remind_before(wrong).expect_err(wrong);
+            assert!(
+                error.contains("`24h`") && error.contains("`off`"),
+                "{error}"
+            );
+        }
+        assert_eq!(reminder_setting(Some(24)), "24 hours before it closes");
+        assert_eq!(reminder_setting(Some(48)), "2 days before it closes");
+        assert_eq!(reminder_setting(None), "off");
     }
 }

@@ -10,7 +10,7 @@ use rand::seq::IndexedRandom;
 use rand::Rng;
 
 use super::autocomplete::{self, Resolution};
-use super::help::{help, CommandInfo};
+use super::help::{help, CommandInfo, HelpPage};
 use super::library::{
     contrast_reply, example_reply, question_reply, questions_index, quote_reply,
     similarities_reply, tip_reply, traits_reply,
@@ -40,14 +40,19 @@ pub enum Request<'a> {
     RandomTip,
     /// The "Another tip" button.
     AnotherTip { after: &'a str },
-    /// `/help`, listing the commands it is given.
-    Help { commands: &'a [CommandInfo] },
+    /// `/help` (or one of its buttons): a screen of the commands it is given.
+    Help {
+        commands: &'a [CommandInfo],
+        page: HelpPage,
+    },
     /// `/scenario [name]`: the named scenario, or a random one.
     Scenario { name: Option<&'a str> },
     /// The "Another scenario" button.
     AnotherScenario { after: &'a str },
     /// The "What does it call for?" button under a scenario.
     RevealScenario { id: &'a str },
+    /// The "Sources" button: the articles `ids` (comma-separated) in full.
+    Sources { ids: &'a str },
 }
 
 /// What an answer shows once every choice in a request is made: a typed name resolved to its
@@ -76,6 +81,8 @@ pub enum Shown {
     Scenario(String),
     /// What a scenario calls for, by id.
     ScenarioAnswer(String),
+    /// Articles in full, by their comma-separated ids.
+    Sources(String),
 }
 
 impl Shown {
@@ -115,7 +122,7 @@ impl Shown {
 pub enum Decision<'a> {
     Show(Shown),
     /// `/help` shows the commands it is given rather than content.
-    Help(&'a [CommandInfo]),
+    Help(&'a [CommandInfo], HelpPage),
 }
 
 /// The answer to `request`; `rng` decides every random pick.
@@ -126,7 +133,7 @@ pub fn answer(
 ) -> Result<Reply, UserError> {
     match decide(content, request, rng)? {
         Decision::Show(shown) => show(content, &shown),
-        Decision::Help(commands) => Ok(help(commands)),
+        Decision::Help(commands, page) => Ok(help(commands, page)),
     }
 }
 
@@ -191,7 +198,7 @@ pub fn decide<'a>(
         Request::AnotherTip { after } => {
             Shown::Tip(id(&pick_other(&content.tips, after, |t| &t.id, rng).id))
         }
-        Request::Help { commands } => return Ok(Decision::Help(commands)),
+        Request::Help { commands, page } => return Ok(Decision::Help(commands, page)),
         Request::Scenario { name: Some(name) } => {
             let items = content
                 .scenarios
@@ -212,6 +219,7 @@ pub fn decide<'a>(
             Shown::Scenario(id(&pick_other(&content.scenarios, after, |s| &s.id, rng).id))
         }
         Request::RevealScenario { id } => Shown::ScenarioAnswer(id.to_owned()),
+        Request::Sources { ids } => Shown::Sources(ids.to_owned()),
     };
     Ok(Decision::Show(shown))
 }
@@ -249,6 +257,7 @@ pub fn show(content: &Content, shown: &Shown) -> Result<Reply, UserError> {
                 .scenario(id)
                 .ok_or_else(|| missing("scenario", id))?,
         ),
+        Shown::Sources(ids) => super::library::sources_reply(content, ids),
         Shown::ScenarioAnswer(id) => scenario_answer_reply(
             content,
             content

@@ -26,6 +26,10 @@ pub struct ScheduleWords {
     pub command: &'static str,
     /// What goes on after a pause or a stop, if anything.
     pub still_owed: Option<&'static str>,
+    /// What members see each time it is posted.
+    pub members_see: &'static str,
+    /// What to do after setting it up.
+    pub next_step: &'static str,
 }
 
 pub const TIP: ScheduleWords = ScheduleWords {
@@ -34,6 +38,8 @@ pub const TIP: ScheduleWords = ScheduleWords {
     post: "tip",
     command: "tips",
     still_owed: None,
+    members_see: "a short tip with its source and an \"Another tip\" button that answers privately.",
+    next_step: "set up the anonymous weekly team pulse with `/pulse setup channel: day: time:`. See this any time with `/tips status`.",
 };
 
 pub const WEEKLY_POLL: ScheduleWords = ScheduleWords {
@@ -42,6 +48,8 @@ pub const WEEKLY_POLL: ScheduleWords = ScheduleWords {
     post: "poll",
     command: "polls",
     still_owed: Some("A poll already running still gets its results."),
+    members_see: "a native Discord poll to vote in, and its results as a reply when it closes.",
+    next_step: "see it any time with `/polls status`; try one right now with `/poll quiz`.",
 };
 
 pub const PULSE: ScheduleWords = ScheduleWords {
@@ -50,6 +58,8 @@ pub const PULSE: ScheduleWords = ScheduleWords {
     post: "pulse",
     command: "pulse",
     still_owed: Some("A pulse already open still closes when its time is up and gets its result."),
+    members_see: "a post with an Answer button: each member scores a few statements from 1 to 5, privately and anonymously; the team's result is posted when it closes.",
+    next_step: "tell the team where it opens and that answers are anonymous. See how it stands with `/pulse status`; for a weekly summary, `/digest setup`.",
 };
 
 pub const DIGEST: ScheduleWords = ScheduleWords {
@@ -58,6 +68,9 @@ pub const DIGEST: ScheduleWords = ScheduleWords {
     post: "digest",
     command: "digest",
     still_owed: None,
+    members_see:
+        "a summary of the team's week: the pulse, the quiz and scenario polls, and one suggestion.",
+    next_step: "see it any time with `/digest status`.",
 };
 
 /// A Discord timestamp: shown in each reader's own time zone and language.
@@ -110,13 +123,39 @@ fn next_line(words: &ScheduleWords, next: Option<Timestamp>) -> String {
     }
 }
 
-/// The answer to a successful setup: `summary` says what was set, then the next post.
-pub fn set_up(words: &ScheduleWords, summary: &str, next: Option<Timestamp>) -> Reply {
+/// What a setup found about the bot in its channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChannelCheck<'a> {
+    pub channel_id: u64,
+    /// What the duty needs there, by name.
+    pub needs: &'a [&'a str],
+    /// What the bot lacks there; `None` when it could not tell.
+    pub missing: Option<&'a [&'a str]>,
+}
+
+/// The answer to a successful setup, the same for every duty: what was set (`summary`), what
+/// members will see and when the first is, whether the bot can post there, and the next step.
+pub fn set_up(
+    words: &ScheduleWords,
+    summary: &str,
+    next: Option<Timestamp>,
+    check: ChannelCheck<'_>,
+) -> Reply {
+    let first = match next {
+        Some(at) => format!("The first: {}.", when(at)),
+        None => format!("No {} is scheduled.", words.post),
+    };
+    let can_post = match check.missing {
+        None => unchecked(check.channel_id, check.needs),
+        Some([]) => format!("Yes: I have {} there.", listed(check.needs)),
+        Some(missing) => format!(
+            "Not yet: I am missing {} there. A server admin can grant it in the channel's settings (Permissions).",
+            listed(missing)
+        ),
+    };
     Reply::private_note(format!(
-        "{summary}\n{}\nSee everything with `/{} status`; change it with `/{} setup` again.",
-        next_line(words, next),
-        words.command,
-        words.command
+        "{summary}\n**What members will see:** {} {first}\n**Can I post there?** {can_post}\n**Next step:** {}",
+        words.members_see, words.next_step
     ))
 }
 
@@ -138,10 +177,14 @@ pub fn poll_summary(channel_id: u64, when: &Recurrence, options: &PollOptions) -
 /// What a pulse setup set.
 pub fn pulse_summary(channel_id: u64, when: &Recurrence, options: &PulseOptions) -> String {
     format!(
-        "A team pulse will open in {}, with {} statements, open for {}.",
+        "A team pulse will open in {}, with {} statements, open for {}{}; reminder: {}.",
         where_and_when(channel_id, when),
         options.questions,
-        days(options.open_days)
+        days(options.open_days),
+        options
+            .role_id
+            .map_or_else(String::new, |role| format!(", mentioning <@&{role}>")),
+        super::pulse_notes::reminder_setting(options.remind_hours)
     )
 }
 
@@ -202,7 +245,7 @@ pub fn resumed(words: &ScheduleWords, next: Option<Option<Timestamp>>) -> Reply 
         Some(next) => changed(
             words,
             &format!(
-                "The {} is on again; nothing is owed for the time it was paused.",
+                "The {} is on again; the days it was paused are not made up.",
                 words.thing
             ),
             next,
@@ -357,6 +400,10 @@ pub fn pulse_details(
     let mut fields = vec![
         Field::inline("Statements", options.questions.to_string()),
         Field::inline("Open for", days(options.open_days)),
+        Field::inline(
+            "Reminder",
+            super::pulse_notes::reminder_setting(options.remind_hours),
+        ),
     ];
     fields.push(Field::new(
         "This week",
@@ -454,9 +501,43 @@ mod tests {
     #[test]
     fn setup_names_the_place_the_time_and_the_next_post_as_discord_timestamps() {
         let at = Timestamp::from_second(1_800_000_000).expect("ts");
-        let text = set_up(&TIP, &tip_summary(10, &weekdays()), Some(at))
+        let check = ChannelCheck {
+            channel_id: 10,
+            needs: &["View Channel", "Send Messages"],
+            missing: Some(&[]),
+        };
+        let text = set_up(&TIP, &tip_summary(10, &weekdays()), Some(at), check)
             .text
             .expect("text");
+        assert!(
+            text.contains("**What members will see:** a short tip"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "**Can I post there?** Yes: I have View Channel and Send Messages there."
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("**Next step:** set up the anonymous weekly team pulse"),
+            "{text}"
+        );
+        for words in [TIP, WEEKLY_POLL, PULSE, DIGEST] {
+            let unchecked = set_up(
+                &words,
+                "Set.",
+                None,
+                ChannelCheck {
+                    missing: None,
+                    ..check
+                },
+            )
+            .text
+            .expect("text");
+            assert!(unchecked.contains("could not check"), "{unchecked}");
+            assert!(unchecked.contains("**Next step:**"), "{unchecked}");
+        }
         assert!(text.contains("<#10> at 09:00 (Europe/Berlin)"), "{text}");
         assert!(
             text.contains("<t:1800000000:F>") && text.contains("<t:1800000000:R>"),
@@ -543,14 +624,23 @@ mod tests {
             days: Days::Weekly(Weekday::Friday),
         };
         let options = PollOptions {
-            kind: PollKind::Pulse,
+            kind: PollKind::Needs,
             duration: PollDuration::DAY,
         };
-        let reply = set_up(&WEEKLY_POLL, &poll_summary(10, &when, &options), None);
+        let reply = set_up(
+            &WEEKLY_POLL,
+            &poll_summary(10, &when, &options),
+            None,
+            ChannelCheck {
+                channel_id: 10,
+                needs: &[],
+                missing: Some(&[]),
+            },
+        );
         let text = reply.text.expect("text");
         assert!(
             text.starts_with(
-                "A pulse poll will run in <#10> at 15:30 (UTC), every Friday, open for 1 day.\nNo poll is scheduled."
+                "A needs poll will run in <#10> at 15:30 (UTC), every Friday, open for 1 day.\n**What members will see:** a native Discord poll"
             ),
             "{text}"
         );

@@ -21,10 +21,13 @@ pub fn any_tip_embed(content: &Content, tip: &AnyTip<'_>) -> Embed {
 
 /// The daily tip as posted: the embed, with the role mention above it when one is set.
 pub fn daily_tip(content: &Content, tip: &AnyTip<'_>, role: Option<u64>) -> Reply {
-    Reply {
-        text: role.map(|role| format!("<@&{role}>")),
-        ..Reply::embed(any_tip_embed(content, tip))
+    let posted = Reply::embed(any_tip_embed(content, tip));
+    match tip {
+        // A team's own tip names no article, so it has no Sources button.
+        AnyTip::Bundled(tip) => super::library::with_sources(posted, &tip.sources),
+        AnyTip::Team { .. } => posted,
     }
+    .mentioning(role)
 }
 
 /// `/tips preview`: the next tip, privately, with when it goes out.

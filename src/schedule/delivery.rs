@@ -48,8 +48,8 @@ pub(super) struct View {
 /// A duty as the engine drives it, whatever its settings and payload.
 pub(super) trait Runner: Send + Sync + 'static {
     fn kind(&self) -> DutyKind;
-    /// The duty to plan again after a job of this one ends ([`Duty::PLANS_NEXT`]).
-    fn plans_next(&self) -> Option<DutyKind>;
+    /// The duties to plan again after a job of this one ends ([`Duty::PLANS_NEXT`]).
+    fn plans_next(&self) -> &'static [DutyKind];
     /// [`Duty::before_start`].
     fn before_start<'a>(
         &'a self,
@@ -109,7 +109,7 @@ impl<D: Duty> Runner for Delivery<D> {
         D::KIND
     }
 
-    fn plans_next(&self) -> Option<DutyKind> {
+    fn plans_next(&self) -> &'static [DutyKind] {
         D::PLANS_NEXT
     }
 

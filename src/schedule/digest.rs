@@ -94,7 +94,11 @@ impl Digest {
     async fn build(&self, ctx: &Ctx, post: &Sending<DigestPost>) -> Result<Reply, SendError> {
         let (content, input) = self.read(ctx, post).await.map_err(SendError::from)?;
         let (date, min_responses) = (post.payload.date, self.min_responses);
-        Ok(off_runtime(move || {
+        let focus = super::focus::focus_lines(&ctx.store, post.guild, 2, min_responses)
+            .await
+            .map_err(SendError::from)?;
+        let focus = crate::reply::pulse_focus::digest_focus_field(&content, &focus);
+        let mut reply = off_runtime(move || {
             let Read {
                 pulse,
                 trend,
@@ -111,7 +115,11 @@ impl Digest {
                 },
             )
         })
-        .await?)
+        .await?;
+        if let Some(embed) = reply.embeds.first_mut() {
+            embed.fields.push(focus);
+        }
+        Ok(reply)
     }
 
     /// What the digest of the week before `post.due_at` says, read from the database.

@@ -225,9 +225,9 @@ pub(crate) trait Duty: Send + Sync + 'static {
         async { Ok(()) }
     }
 
-    /// Another duty of the same server to plan again after this one's job (opening a pulse
-    /// gives its result a time to be due).
-    const PLANS_NEXT: Option<DutyKind> = None;
+    /// Other duties of the same server to plan again after this one's job (opening a pulse
+    /// gives its result and its reminder a time to be due).
+    const PLANS_NEXT: &'static [DutyKind] = &[];
 
     /// What follows a post once it is recorded (a discussion thread, a poll to watch);
     /// nothing by default.

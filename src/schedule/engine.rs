@@ -19,6 +19,7 @@ use super::digest::Digest;
 use super::duty::{Ctx, Duty};
 use super::pacer::Pacer;
 use super::pulse::{PulseOpen, PulseResult};
+use super::pulse_reminder::PulseReminder;
 use super::tip::Tip;
 use super::weekly_poll::WeeklyPoll;
 use crate::clock::SharedClock;
@@ -262,11 +263,19 @@ impl Engine {
                 &ctx,
                 PulseOpen {
                     poster: deps.poster.clone(),
+                    min_responses: deps.pulse.min_responses,
                 },
             ),
             runner(
                 &ctx,
                 PulseResult {
+                    poster: deps.poster.clone(),
+                    min_responses: deps.pulse.min_responses,
+                },
+            ),
+            runner(
+                &ctx,
+                PulseReminder {
                     poster: deps.poster.clone(),
                     min_responses: deps.pulse.min_responses,
                 },
@@ -517,8 +526,9 @@ impl Worker for Engine {
             Some(again) => queue.plan(key, again),
             None => self.plan_logged(queue, key).await,
         }
-        if let Some(next) = self.runner(key.1).and_then(|r| r.plans_next()) {
-            self.plan_logged(queue, (key.0, next)).await;
+        let next = self.runner(key.1).map_or(&[][..], |r| r.plans_next());
+        for duty in next {
+            self.plan_logged(queue, (key.0, *duty)).await;
         }
     }
 

@@ -11,8 +11,10 @@ mod delivery;
 mod digest;
 mod duty;
 mod engine;
+mod focus;
 mod pacer;
 mod pulse;
+mod pulse_reminder;
 pub mod retention;
 mod settings;
 #[cfg(test)]
@@ -22,5 +24,6 @@ pub mod tip_settings;
 mod weekly_poll;
 
 pub use engine::{next_due, Deps, Requested, ScheduleEvent, Scheduler, Unstarted};
+pub use focus::focus_lines;
 pub use pulse::{open_for_week, trend_points};
 pub use settings::{history, today, History, LastPost, Schedules};

@@ -19,13 +19,15 @@ use tracing::info;
 
 use super::duty::{Arrival, Ctx, Duty, Plan, Planned, Prepared, SendError, Sending};
 use super::engine::ScheduleEvent;
+use crate::content::team::{TeamBody, TeamStatement};
 use crate::content::PulseSide;
 use crate::model::duty::{DutyKind, DutyStatus};
-use crate::model::ids::MessageId;
+use crate::model::ids::{MessageId, RoleId};
 use crate::model::schedule::PulseSchedule;
+use crate::model::team::TeamKind;
 use crate::port::{Addressing, PortError, Poster};
 use crate::pulse::stats::{side_score, WeekPoint};
-use crate::pulse::{new_key, pick_statements, week_of};
+use crate::pulse::{new_key, pick_statements, week_of, with_team_statement};
 use crate::reply::duty_notes::DutyNote;
 use crate::reply::pulse::{pulse_post, pulse_title, result, result_title, results_of};
 use crate::store::{NewPulse, PulseRecord, Store, StoreError};
@@ -35,6 +37,8 @@ use crate::when::{Occurrence, Timetable};
 /// Opening the week's pulse.
 pub(super) struct PulseOpen {
     pub poster: std::sync::Arc<dyn Poster>,
+    /// What its post says a result needs.
+    pub min_responses: u32,
 }
 
 /// Closing it and posting the result.
@@ -50,6 +54,9 @@ pub(crate) struct PulsePost {
     pulse_id: i64,
     /// Its week, which names the post.
     week: Date,
+    /// The role its post mentions.
+    #[serde(default)]
+    role_id: Option<u64>,
 }
 
 /// What a result claims: which pulse it reports on.
@@ -78,10 +85,10 @@ pub async fn open_for_week(
         return Ok(existing);
     }
     let round = store.closed_pulse_count(settings.guild_id).await?;
-    let statements: Vec<String> = pick_statements(content, round, settings.options.questions)
-        .iter()
-        .map(|s| s.id.to_string())
-        .collect();
+    let picked = pick_statements(content, round, settings.options.questions);
+    let team = team_statements(store, settings.guild_id).await?;
+    let mut statements = with_team_statement(&picked, &team, round);
+    statements.extend(follow_up(store, settings.guild_id).await?);
     let key = new_key();
     store
         .open_pulse(&NewPulse {
@@ -96,8 +103,34 @@ pub async fn open_for_week(
         .await
 }
 
+/// The server's own statements, oldest first; one it cannot read is passed over.
+async fn team_statements(store: &Store, guild: u64) -> Result<Vec<TeamStatement>, StoreError> {
+    Ok(store
+        .team_entries(guild, Some(TeamKind::Statement))
+        .await?
+        .iter()
+        .filter_map(
+            |entry| match TeamBody::from_json(entry.kind, &entry.fields) {
+                Ok(TeamBody::Statement(statement)) => Some(statement),
+                _ => None,
+            },
+        )
+        .collect())
+}
+
+/// The follow-up statement about the focus chosen from the server's last result, if any.
+async fn follow_up(store: &Store, guild: u64) -> Result<Option<String>, StoreError> {
+    let Some(last) = store.last_closed_pulse(guild).await? else {
+        return Ok(None);
+    };
+    Ok(store
+        .focus(last.id)
+        .await?
+        .map(|focus| crate::reply::pulse_focus::follow_up_id(&focus.action)))
+}
+
 /// How long after its close a pulse's server is still planned for its result at start.
-const RECENT: SignedDuration = SignedDuration::from_hours(24 * 8);
+pub(super) const RECENT: SignedDuration = SignedDuration::from_hours(24 * 8);
 
 /// Closes every pulse of the server whose time is up.
 pub(super) async fn close_due(store: &Store, guild: u64, now: Timestamp) -> Result<(), StoreError> {
@@ -120,8 +153,8 @@ impl Duty for PulseOpen {
     const KIND: DutyKind = DutyKind::Pulse;
     type Settings = PulseSchedule;
     type Payload = PulsePost;
-    /// A pulse just opened is a result due at its close.
-    const PLANS_NEXT: Option<DutyKind> = Some(DutyKind::PulseResult);
+    /// A pulse just opened is a result due at its close, and a reminder before.
+    const PLANS_NEXT: &'static [DutyKind] = &[DutyKind::PulseResult, DutyKind::PulseReminder];
 
     async fn settle_without_post(
         &self,
@@ -175,6 +208,7 @@ impl Duty for PulseOpen {
             payload: PulsePost {
                 pulse_id: pulse.id,
                 week: pulse.week,
+                role_id: plan.settings.options.role_id,
             },
         })
     }
@@ -189,11 +223,14 @@ impl Duty for PulseOpen {
             &pulse.statements,
             0,
             pulse.closes_at,
-        );
-        Ok(self
-            .poster
-            .post(post.channel, &reply, Addressing::default())
-            .await?)
+            self.min_responses,
+        )
+        .mentioning(post.payload.role_id);
+        let to = Addressing {
+            role: post.payload.role_id.map(RoleId::new),
+            reply_to: None,
+        };
+        Ok(self.poster.post(post.channel, &reply, to).await?)
     }
 
     async fn find(
@@ -337,7 +374,7 @@ impl Duty for PulseResult {
 }
 
 /// The pulse a claimed post is about; gone from the database means the post cannot be made.
-async fn claimed_pulse(ctx: &Ctx, id: i64) -> Result<PulseRecord, SendError> {
+pub(super) async fn claimed_pulse(ctx: &Ctx, id: i64) -> Result<PulseRecord, SendError> {
     ctx.store
         .pulse(id)
         .await
@@ -377,8 +414,18 @@ pub(super) async fn result_reply(
         )),
         None => None,
     };
+    let follow_up = counts
+        .iter()
+        .find(|(id, _)| crate::reply::pulse_focus::follow_up_text(id).is_some())
+        .map(|(id, counts)| {
+            crate::reply::pulse_focus::follow_up_field(
+                id,
+                &crate::pulse::stats::Counts(*counts),
+                pulse.responses >= min_responses,
+            )
+        });
     let (week, responses) = (pulse.week, pulse.responses);
-    Ok(off_runtime(move || {
+    let reply = off_runtime(move || {
         result(
             &content,
             week,
@@ -388,7 +435,26 @@ pub(super) async fn result_reply(
             previous.as_deref(),
         )
     })
-    .await?)
+    .await?;
+    let mut reply = with_focus_button(reply, pulse, min_responses);
+    if let (Some(field), Some(embed)) = (follow_up, reply.embeds.first_mut()) {
+        embed.fields.push(field);
+    }
+    Ok(reply)
+}
+
+/// A result that shows scores carries the lead's "Choose our focus" button.
+fn with_focus_button(
+    mut reply: crate::reply::Reply,
+    pulse: &PulseRecord,
+    min_responses: u32,
+) -> crate::reply::Reply {
+    if pulse.responses >= min_responses {
+        reply
+            .buttons
+            .push(crate::reply::pulse_focus::focus_button(pulse.id));
+    }
+    reply
 }
 
 /// The leading and managing scores of a server's last `weeks` closed pulses, oldest first;
@@ -425,6 +491,7 @@ pub async fn trend_points(
             week: pulse.week,
             leading,
             managing,
+            focus: store.focus(pulse.id).await?.is_some(),
         });
     }
     points.reverse();

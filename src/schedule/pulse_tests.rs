@@ -31,10 +31,7 @@ async fn store_with_claimed_result() -> Store {
         },
         paused: false,
         active_since: at("2026-11-30T08:00:00Z"),
-        options: PulseOptions {
-            questions: 2,
-            open_days: 2,
-        },
+        options: PulseOptions::new(2, 2),
     };
     store.save_schedule(&settings, opened).await.expect("save");
     let content = crate::content::Content::bundled().expect("content");

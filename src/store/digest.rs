@@ -91,8 +91,8 @@ mod tests {
                         entry_id: "manager".into(),
                     },
                 ],
-                subject: (kind != PollKind::Pulse).then(|| "leader-sets-mission".to_string()),
-                correct: (kind != PollKind::Pulse).then_some(0),
+                subject: (kind != PollKind::Needs).then(|| "leader-sets-mission".to_string()),
+                correct: (kind != PollKind::Needs).then_some(0),
                 multiselect: false,
             },
             closes_at: at(closes_at),
@@ -115,7 +115,7 @@ mod tests {
                 Some(&[5, 0][..]),
             ),
             (
-                poll(3, 1, PollKind::Pulse, week_start + 300),
+                poll(3, 1, PollKind::Needs, week_start + 300),
                 Some(&[2, 2][..]),
             ),
             (
@@ -148,7 +148,7 @@ mod tests {
         assert_eq!(
             seen,
             [(PollKind::Quiz, 10, 3), (PollKind::Scenario, 5, 5)],
-            "the pulse poll has no supported answer; other weeks, servers and open polls are left out"
+            "the needs poll has no supported answer; other weeks, servers and open polls are left out"
         );
     }
 }

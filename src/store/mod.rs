@@ -14,6 +14,7 @@
 
 mod digest;
 mod duty_log;
+mod focus;
 mod leases;
 mod open;
 mod polls;
@@ -33,6 +34,7 @@ use std::sync::{Arc, Mutex};
 use sqlx::AnyPool;
 
 pub use duty_log::{DutyClaim, DutyEntry};
+pub use focus::FocusRecord;
 pub use leases::{Lease, Taken};
 pub use polls::PollRecord;
 pub use pulse::{NewPulse, PulseRecord};

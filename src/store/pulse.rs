@@ -300,6 +300,32 @@ impl Store {
         Ok(true)
     }
 
+    /// One member's answers to an open pulse, found by their keyed hash: (statement, score),
+    /// nothing once it has closed. Only the member's own form reads them, to show them what
+    /// they gave.
+    pub async fn member_pulse_answers(
+        &self,
+        pulse_id: i64,
+        member_hash: &[u8],
+    ) -> Result<Vec<(String, u8)>, StoreError> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT statement_id, score FROM pulse_responses WHERE pulse_id = $1 AND member_hash = $2",
+        )
+        .bind(pulse_id)
+        .bind(member_hash)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(statement, score)| {
+                u8::try_from(score)
+                    .ok()
+                    .filter(|s| (1..=5).contains(s))
+                    .map(|s| (statement, s))
+                    .ok_or_else(|| StoreError::Corrupt(format!("score {score}")))
+            })
+            .collect()
+    }
+
     /// How many members have answered an open pulse.
     pub async fn pulse_answered(&self, pulse_id: i64) -> Result<u32, StoreError> {
         let count: i64 = sqlx::query_scalar(
@@ -454,6 +480,20 @@ mod tests {
             .await
             .expect("save");
         assert_eq!(store.pulse_answered(pulse.id).await.expect("count"), 5);
+        let mut mine = store
+            .member_pulse_answers(pulse.id, &member_hash(&key, members[0]))
+            .await
+            .expect("read");
+        mine.sort();
+        assert_eq!(
+            mine, changed,
+            "a member's own answers, as they last gave them"
+        );
+        assert!(store
+            .member_pulse_answers(pulse.id, &member_hash(&key, 9))
+            .await
+            .expect("read")
+            .is_empty());
 
         let hashes: Vec<String> = members
             .iter()
@@ -470,6 +510,14 @@ mod tests {
             .close_pulse(pulse.id)
             .await
             .expect("closing twice changes nothing"));
+        assert!(
+            store
+                .member_pulse_answers(pulse.id, &member_hash(&key, members[0]))
+                .await
+                .expect("read")
+                .is_empty(),
+            "nothing to show a member once it has closed"
+        );
         let after = store.every_value().await.expect("dump");
         let key_text = format!("{:02x?}", key.to_vec());
         for (column, value) in &after {

@@ -190,10 +190,7 @@ mod tests {
             guild,
             12,
             when(Days::Weekly(Weekday::Monday)),
-            PulseOptions {
-                questions: 2,
-                open_days: 3,
-            },
+            PulseOptions::new(2, 3),
             at(3_000),
         )
         .paused();
@@ -311,7 +308,7 @@ mod tests {
 
     async fn every_kind_of_poll_can_be_scheduled(store: TestStore) {
         let now = at(1_800_000_000);
-        for kind in [PollKind::Quiz, PollKind::Pulse, PollKind::Scenario] {
+        for kind in [PollKind::Quiz, PollKind::Needs, PollKind::Scenario] {
             let schedule = Schedule::new(
                 1,
                 10,
@@ -397,10 +394,7 @@ mod tests {
                 when: when(Days::Weekly(Weekday::Monday)),
                 paused: true,
                 active_since: at(3_000),
-                options: PulseOptions {
-                    questions: 2,
-                    open_days: 3,
-                },
+                options: PulseOptions::new(2, 3),
             })
         );
         assert_eq!(

@@ -28,6 +28,16 @@ use super::{Engine, Store, StoreError};
 /// try already waits the connection's busy timeout (5 s) for the readers to move on.
 const CHECKPOINT_TRIES: u32 = 3;
 
+/// How many times a scrub on PostgreSQL rewrites the tables while deleted rows stay in them.
+const REWRITE_TRIES: u32 = 20;
+
+/// How often a scrub on PostgreSQL looks again at what it waits for (real time: it waits on
+/// the database server, not on the bot's schedule).
+const SCRUB_POLL: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// How long a scrub on PostgreSQL waits for other sessions' older snapshots to end.
+const SNAPSHOT_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 impl Store {
     /// Removes the bytes of deleted pulse keys and answers from the database's files (see the
     /// module documentation). Run after every pulse close and at start.
@@ -35,10 +45,17 @@ impl Store {
         match self.engine {
             Engine::Sqlite => self.truncate_wal().await,
             Engine::Postgres => {
-                // One statement: VACUUM runs outside any transaction block.
-                sqlx::raw_sql("VACUUM FULL pulse_keys, pulse_responses")
-                    .execute(&self.pool)
-                    .await?;
+                self.wait_for_older_snapshots().await?;
+                for _ in 0..REWRITE_TRIES {
+                    // One statement: VACUUM runs outside any transaction block.
+                    sqlx::raw_sql("VACUUM FULL pulse_keys, pulse_responses")
+                        .execute(&self.pool)
+                        .await?;
+                    if !self.rewrite_kept_dead_rows().await? {
+                        break;
+                    }
+                    tokio::time::sleep(SCRUB_POLL).await;
+                }
                 Ok(())
             }
         }
@@ -50,6 +67,48 @@ impl Store {
         if let Err(error) = self.scrub_deleted().await {
             warn!(%error, "could not clear deleted pulse answers from the database files yet; trying again at the next close or start");
         }
+    }
+
+    /// Waits (at most [`SNAPSHOT_WAIT`]) until no other session of this database holds a
+    /// snapshot or an open write from before now. `VACUUM FULL` copies a deleted row that some
+    /// open snapshot could still see into the rewritten table, so a query of another job
+    /// running across the close would otherwise keep the deleted key and hashes in the new
+    /// file. Snapshots taken after the close cannot see the deleted rows and do not matter.
+    async fn wait_for_older_snapshots(&self) -> Result<(), StoreError> {
+        let deadline = std::time::Instant::now() + SNAPSHOT_WAIT;
+        // The server's own clock, in microseconds, as `xact_start` is compared below.
+        let closed_at: i64 =
+            sqlx::query_scalar("SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint")
+                .fetch_one(&self.pool)
+                .await?;
+        loop {
+            let older: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM pg_stat_activity
+                  WHERE datname = current_database() AND pid <> pg_backend_pid()
+                    AND (backend_xmin IS NOT NULL OR backend_xid IS NOT NULL)
+                    AND (extract(epoch FROM xact_start) * 1000000)::bigint <= $1",
+            )
+            .bind(closed_at)
+            .fetch_one(&self.pool)
+            .await?;
+            if older == 0 || std::time::Instant::now() >= deadline {
+                return Ok(());
+            }
+            tokio::time::sleep(SCRUB_POLL).await;
+        }
+    }
+
+    /// Whether a table with no row left still has bytes after its rewrite: the rewrite then
+    /// kept deleted rows some session could still see, and is done again.
+    async fn rewrite_kept_dead_rows(&self) -> Result<bool, StoreError> {
+        let kept: bool = sqlx::query_scalar(
+            "SELECT (NOT EXISTS (SELECT 1 FROM pulse_keys) AND pg_relation_size('pulse_keys') > 0)
+                 OR (NOT EXISTS (SELECT 1 FROM pulse_responses)
+                     AND pg_relation_size('pulse_responses') > 0)",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(kept)
     }
 
     /// Copies the write-ahead log into the main file and truncates it to zero bytes.

@@ -61,6 +61,70 @@ impl Store {
         .await?;
         Ok(())
     }
+
+    /// Takes the right to greet a server: true once per server, and again only when the bot
+    /// was removed before `readded_after` (added back after a long absence, it meets what is in
+    /// effect a new team). Claiming also notes that the bot is in the server again.
+    pub async fn claim_welcome(
+        &self,
+        guild_id: u64,
+        now: Timestamp,
+        readded_after: Timestamp,
+    ) -> Result<bool, StoreError> {
+        Ok(sqlx::query(
+            "INSERT INTO servers (guild_id, content_mix, welcomed_at, updated_at)
+             VALUES ($1, 'both', $2, $2)
+             ON CONFLICT (guild_id) DO UPDATE SET
+                 welcomed_at = excluded.welcomed_at, removed_at = NULL,
+                 updated_at = excluded.updated_at
+             WHERE servers.welcomed_at IS NULL
+                OR (servers.removed_at IS NOT NULL AND servers.removed_at <= $3)",
+        )
+        .bind(id_to_db(guild_id))
+        .bind(seconds(now))
+        .bind(seconds(readded_after))
+        .execute(&self.pool)
+        .await?
+        .rows_affected()
+            > 0)
+    }
+
+    /// Notes that the bot is in a server it joined at `joined`: a removal noted at or before
+    /// then is forgotten. A later removal stands: Discord's GUILD_CREATE of a session that
+    /// began before the removal can be handled after it, and it says when the bot joined.
+    pub async fn server_present(
+        &self,
+        guild_id: u64,
+        joined: Timestamp,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE servers SET removed_at = NULL, updated_at = $3
+             WHERE guild_id = $1 AND removed_at IS NOT NULL AND removed_at <= $2",
+        )
+        .bind(id_to_db(guild_id))
+        .bind(seconds(joined))
+        .bind(seconds(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Notes that the bot was removed from a server (its settings stay until
+    /// `schedule::retention` deletes them).
+    pub async fn server_removed(&self, guild_id: u64, now: Timestamp) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO servers (guild_id, content_mix, removed_at, updated_at)
+             VALUES ($1, 'both', $2, $2)
+             ON CONFLICT (guild_id) DO UPDATE SET
+                 removed_at = excluded.removed_at, updated_at = excluded.updated_at",
+        )
+        .bind(id_to_db(guild_id))
+        .bind(seconds(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -69,7 +133,66 @@ mod tests {
     use crate::store::testing::{on_both_engines, TestStore};
     use crate::when::Zone;
 
-    on_both_engines!(a_server_that_set_nothing_has_the_defaults_and_its_settings_round_trip);
+    on_both_engines!(
+        a_server_that_set_nothing_has_the_defaults_and_its_settings_round_trip,
+        a_server_is_welcomed_once_and_again_only_when_readded_after_a_long_absence,
+    );
+
+    async fn a_server_is_welcomed_once_and_again_only_when_readded_after_a_long_absence(
+        store: TestStore,
+    ) {
+        let guild = 42;
+        let at = |s: i64| Timestamp::from_second(1_800_000_000 + s).expect("ts");
+        let day = 86_400;
+        assert!(store
+            .claim_welcome(guild, at(0), at(-day))
+            .await
+            .expect("claim"));
+        assert!(!store
+            .claim_welcome(guild, at(10), at(10 - day))
+            .await
+            .expect("again"));
+        // Removed and added back within the day: no second welcome, and present again.
+        store.server_removed(guild, at(100)).await.expect("removed");
+        assert!(!store
+            .claim_welcome(guild, at(200), at(200 - day))
+            .await
+            .expect("re-added"));
+        // A GUILD_CREATE from before the removal changes nothing; a join after it does.
+        store
+            .server_present(guild, at(50), at(200))
+            .await
+            .expect("present");
+        assert_eq!(
+            store.server(guild).await.expect("read").removed_at,
+            Some(at(100))
+        );
+        store
+            .server_present(guild, at(150), at(200))
+            .await
+            .expect("present");
+        assert_eq!(store.server(guild).await.expect("read").removed_at, None);
+        // Removed, and added back two days later.
+        store.server_removed(guild, at(300)).await.expect("removed");
+        assert!(store
+            .claim_welcome(guild, at(300 + 2 * day), at(300 + day))
+            .await
+            .expect("back"));
+        let settings = store.server(guild).await.expect("read");
+        assert_eq!(settings.welcomed_at, Some(at(300 + 2 * day)));
+        assert_eq!(settings.removed_at, None);
+        // A zone set before the bot greeted is kept.
+        let other = ServerSettings {
+            zone: Some(Zone::parse("Asia/Tokyo").expect("zone")),
+            ..ServerSettings::new(7)
+        };
+        store.save_server(&other, at(0)).await.expect("save");
+        assert!(store
+            .claim_welcome(7, at(1), at(1 - day))
+            .await
+            .expect("claim"));
+        assert_eq!(store.server(7).await.expect("read").zone, other.zone);
+    }
 
     async fn a_server_that_set_nothing_has_the_defaults_and_its_settings_round_trip(
         store: TestStore,

@@ -55,13 +55,14 @@ pub enum Added {
 }
 
 /// Every table that keeps rows of a server by its id, in the order they are emptied.
-const SERVER_TABLES: [&str; 8] = [
+const SERVER_TABLES: [&str; 9] = [
     "suggestions",
     "review_settings",
     "team_entries",
     "duty_log",
     "polls",
     "schedules",
+    "pulse_focus",
     "pulses",
     "servers",
 ];
@@ -476,6 +477,25 @@ mod tests {
 
     fn now() -> Timestamp {
         Timestamp::from_second(1_800_000_000).expect("ts")
+    }
+
+    #[tokio::test]
+    async fn every_table_with_a_server_id_is_emptied_when_a_server_is_forgotten() {
+        let store = crate::store::testing::sqlite().await;
+        let mut tables: Vec<String> = sqlx::query_scalar(
+            "SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) c
+             WHERE m.type = 'table' AND c.name = 'guild_id' ORDER BY m.name",
+        )
+        .fetch_all(&store.pool)
+        .await
+        .expect("schema");
+        let mut listed: Vec<String> = SERVER_TABLES.iter().map(|t| t.to_string()).collect();
+        listed.sort();
+        tables.sort();
+        assert_eq!(
+            tables, listed,
+            "a table keeps rows by guild_id that forget_server leaves"
+        );
     }
 
     fn tip(fields: &str) -> NewTeamEntry {

@@ -1,5 +1,5 @@
 //! The bundled content as a whole: it loads, the tip deck is big and varied, the quiz never
-//! marks a defensible answer wrong, pulse polls never offer two labels that mean the same,
+//! marks a defensible answer wrong, needs polls never offer two labels that mean the same,
 //! and the text follows the style guide's hard rules.
 
 use std::collections::{BTreeSet, HashMap};
@@ -201,7 +201,7 @@ fn every_entry_names_a_source_article() {
     assert!(content.traits.iter().all(|t| !t.sources.is_empty()));
 }
 
-// ----- Labels: quiz fairness and pulse polls -----
+// ----- Labels: quiz fairness and needs polls -----
 
 /// Words a label is made of that say nothing about what it means.
 const LABEL_STOP: [&str; 22] = [

@@ -28,9 +28,10 @@ fn chart_reply() -> Reply {
                 .expect("in range"),
             leading: Some(3.0 + 0.1 * week as f64),
             managing: (week != 4).then_some(3.5),
+            focus: false,
         })
         .collect();
-    let png = chart::trend(&weeks).expect("renders");
+    let png = chart::trend(&weeks, "withheld (fewer than 3 answers)").expect("renders");
     Reply::embed(Embed {
         title: Some("Team pulse".into()),
         ..Embed::default()

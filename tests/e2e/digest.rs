@@ -87,7 +87,7 @@ async fn set_up(bot: &TestBot) {
             ("channel", TEXT_CHANNEL_ID.to_string().into()),
             ("day", 0.into()),
             ("time", "09:00".into()),
-            ("questions", 2.into()),
+            ("statements", 2.into()),
             ("open_for", "2d".into()),
         ],
     )
@@ -152,7 +152,7 @@ fn poll_shares(text: &str) -> (u64, u64) {
         .fold((0, 0), |(s, v), (a, b)| (s + a, v + b))
 }
 
-async fn the_digest_is_posted_once_with_the_week_s_pulse_polls_and_a_suggestion() {
+async fn the_digest_is_posted_once_with_the_week_s_needs_polls_and_a_suggestion() {
     let bot = TestBot::builder()
         .clock(ManualClock::new(at("2026-11-30T08:00:00Z")))
         .start()
@@ -189,6 +189,7 @@ async fn the_digest_is_posted_once_with_the_week_s_pulse_polls_and_a_suggestion(
         "each poll's supported answer had 2 of its votes: {text}"
     );
     assert!(text.contains("Weakest this week: \""), "{text}");
+    assert!(text.contains("No focus chosen yet"), "{text}");
     assert!(
         text.contains("(2.0 of 5)"),
         "the statement everyone rated 2: {text}"
@@ -280,6 +281,6 @@ async fn a_member_without_manage_server_cannot_set_up_or_stop_the_digest() {
 }
 
 on_both_engines!(
-    the_digest_is_posted_once_with_the_week_s_pulse_polls_and_a_suggestion,
+    the_digest_is_posted_once_with_the_week_s_needs_polls_and_a_suggestion,
     a_quiet_week_s_digest_says_so_and_points_at_the_commands,
 );

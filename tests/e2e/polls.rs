@@ -157,7 +157,15 @@ async fn quiz_posts_a_valid_native_poll_asking_leader_manager_or_both() {
 async fn a_five_minute_poll_is_ended_by_the_bot_at_five_minutes_and_recapped() {
     let bot = bot().await;
     let mut events = bot.running().poll_events();
-    let message = started(&bot, "quiz", &[("duration", "5m".into())]).await;
+    let message = started(&bot, "quiz", &[("open_for", "5m".into())]).await;
+    let posted = bot.fake().message(message).expect("the poll message");
+    assert!(
+        posted["content"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("closes 5 minutes after it opens"),
+        "Discord shows 1h left, so the text says when: {posted}"
+    );
     let closes = start() + SignedDuration::from_mins(5);
     next_event(
         &mut events,
@@ -200,8 +208,8 @@ async fn a_finalized_message_update_leads_to_exactly_one_recap_with_the_right_pe
     let mut events = bot.running().poll_events();
     let message = started(
         &bot,
-        "pulse",
-        &[("answers", 3.into()), ("duration", "2h".into())],
+        "needs",
+        &[("answers", 3.into()), ("open_for", "2h".into())],
     )
     .await;
     bot.fake()
@@ -235,7 +243,7 @@ async fn the_bot_reads_the_poll_again_until_discord_says_the_count_is_final() {
     })
     .await;
     let mut events = bot.running().poll_events();
-    let message = started(&bot, "quiz", &[("duration", "5m".into())]).await;
+    let message = started(&bot, "quiz", &[("open_for", "5m".into())]).await;
     bot.fake()
         .set_poll_votes(TEXT_CHANNEL_ID, message, &[(2, 2)]);
     let closes = start() + SignedDuration::from_mins(5);
@@ -269,7 +277,7 @@ fn clock_now(bot: &TestBot) -> Timestamp {
 
 async fn a_restart_with_an_open_poll_closes_and_recaps_it_once() {
     let mut bot = bot().await;
-    let message = started(&bot, "quiz", &[("duration", "5m".into())]).await;
+    let message = started(&bot, "quiz", &[("open_for", "5m".into())]).await;
     bot.restart().await;
     let mut events = bot.running().poll_events();
     let closes = start() + SignedDuration::from_mins(5);
@@ -317,7 +325,7 @@ async fn without_send_polls_the_bot_explains_and_posts_nothing() {
 async fn a_second_poll_in_the_channel_points_at_the_open_one() {
     let bot = bot().await;
     let message = started(&bot, "quiz", &[]).await;
-    let second = poll(&bot, "pulse", OWNER_ID, TEXT_CHANNEL_ID, &[]).await;
+    let second = poll(&bot, "needs", OWNER_ID, TEXT_CHANNEL_ID, &[]).await;
     assert!(second.is_ephemeral());
     let text = second.text().unwrap_or_default();
     assert!(
@@ -351,7 +359,7 @@ async fn a_member_must_wait_before_starting_another_poll() {
 async fn a_member_who_can_manage_the_server_is_not_held_by_the_cooldown() {
     let bot = bot().await;
     started_by(&bot, ADMIN_ID, "quiz", &[]).await;
-    let again = poll(&bot, "pulse", ADMIN_ID, SECOND_TEXT_CHANNEL_ID, &[]).await;
+    let again = poll(&bot, "needs", ADMIN_ID, SECOND_TEXT_CHANNEL_ID, &[]).await;
     assert!(
         again.text().unwrap_or_default().contains("Poll started"),
         "{}",
@@ -363,7 +371,7 @@ async fn a_member_who_can_manage_the_server_is_not_held_by_the_cooldown() {
 #[tokio::test]
 async fn a_one_minute_quiz_does_not_hold_up_the_members_next_poll() {
     let bot = bot().await;
-    started_by(&bot, MEMBER_ID, "quiz", &[("duration", "1m".into())]).await;
+    started_by(&bot, MEMBER_ID, "quiz", &[("open_for", "1m".into())]).await;
     clock(&bot).set(start() + SignedDuration::from_secs(61));
     let next = poll(&bot, "quiz", MEMBER_ID, SECOND_TEXT_CHANNEL_ID, &[]).await;
     assert!(
@@ -403,7 +411,7 @@ async fn bad_poll_options_say_what_to_enter() {
         "quiz",
         MEMBER_ID,
         TEXT_CHANNEL_ID,
-        &[("duration", "soon".into())],
+        &[("open_for", "soon".into())],
     )
     .await;
     assert!(bad.is_ephemeral());
@@ -417,7 +425,7 @@ async fn bad_poll_options_say_what_to_enter() {
         "quiz",
         MEMBER_ID,
         TEXT_CHANNEL_ID,
-        &[("duration", "8d".into())],
+        &[("open_for", "8d".into())],
     )
     .await;
     assert!(
@@ -432,7 +440,7 @@ async fn bad_poll_options_say_what_to_enter() {
 async fn only_the_starter_or_an_admin_can_end_a_poll_early() {
     let bot = bot().await;
     let mut events = bot.running().poll_events();
-    let message = started_by(&bot, ADMIN_ID, "quiz", &[("duration", "1d".into())]).await;
+    let message = started_by(&bot, ADMIN_ID, "quiz", &[("open_for", "1d".into())]).await;
     let member = poll(&bot, "end", MEMBER_ID, TEXT_CHANNEL_ID, &[]).await;
     assert!(
         member
@@ -492,7 +500,7 @@ async fn schedule_weekly(bot: &TestBot, user: u64) -> Answer {
         )
         .option("day", weekly_choice(bot, "day", "Monday"))
         .option("time", "11:00")
-        .option("duration", "30m");
+        .option("open_for", "30m");
     bot.ask(slash).await
 }
 

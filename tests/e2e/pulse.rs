@@ -3,7 +3,7 @@
 
 use bridgebot::model::duty::DutyKind;
 use bridgebot::schedule::ScheduleEvent;
-use fake_discord::{ADMIN_ID, MEMBER_ID, TEXT_CHANNEL_ID};
+use fake_discord::{ADMIN_ID, MEMBER_ID, TEAM_ROLE_ID, TEXT_CHANNEL_ID};
 use serde_json::Value;
 
 use crate::support::events::next_event;
@@ -175,6 +175,164 @@ async fn submitting_before_rating_every_statement_is_answered_privately_with_wha
     bot.shutdown().await;
 }
 
+async fn the_form_names_each_statement_after_a_pick_and_reopened_shows_only_the_member_their_answers(
+) {
+    let bot = start().await;
+    let mut events = bot.running().schedule_events();
+    set_up(&bot).await;
+    clock(&bot).set(at("2026-11-30T09:00:00Z"));
+    let message = posted(&mut events, DutyKind::Pulse).await;
+    let open = message_custom_ids(&bot.fake().message(message).expect("post")).remove(0);
+    let open_as = |member: u64| {
+        bot.fake()
+            .click(&open)
+            .on_message(TEXT_CHANNEL_ID, message)
+            .as_user(member)
+    };
+    let form = bot.ask(open_as(MEMBERS[0])).await;
+    let text = form.text().unwrap_or_default().to_string();
+    assert!(
+        text.contains("\n1. ") && text.contains("\n2. "),
+        "numbered: {text}"
+    );
+    assert!(!text.contains("answered this pulse already"), "{text}");
+    let shown = shown_in_selects(form.data());
+    assert!(
+        shown[0].starts_with("1. ") && shown[1].starts_with("2. "),
+        "{shown:?}"
+    );
+
+    // A pick in the second menu: that menu still says which statement it rates.
+    let second = form.custom_ids()[1].to_string();
+    let picked = bot
+        .ask(
+            bot.fake()
+                .click(&second)
+                .on_original(form.interaction())
+                .as_user(MEMBERS[0])
+                .select(&["4"]),
+        )
+        .await;
+    let shown = shown_in_selects(picked.data());
+    assert_eq!(shown[1], "Statement 2: 4 - Mostly", "{}", picked.body());
+    assert!(shown[0].starts_with("1. "), "{shown:?}");
+    assert!(
+        picked.text().unwrap_or_default().contains("\n2. "),
+        "the statements stay listed"
+    );
+
+    answer(&bot, message, MEMBERS[0], &[5, 2]).await;
+    // Reopened: it says so, with the member's own answers picked, to that member only.
+    let again = bot.ask(open_as(MEMBERS[0])).await;
+    assert!(again.is_ephemeral());
+    let text = again.text().unwrap_or_default();
+    assert!(
+        text.contains("You have answered this pulse already")
+            && text.contains("Submitting again replaces them"),
+        "{text}"
+    );
+    assert_eq!(
+        shown_in_selects(again.data()),
+        ["Statement 1: 5 - Fully", "Statement 2: 2 - Rarely"]
+    );
+    let other = bot.ask(open_as(MEMBERS[1])).await;
+    assert!(!other
+        .text()
+        .unwrap_or_default()
+        .contains("answered this pulse already"));
+    let shown = shown_in_selects(other.data());
+    assert!(
+        shown[0].starts_with("1. ") && shown[1].starts_with("2. "),
+        "another member sees nothing picked: {shown:?}"
+    );
+    // Changing one answer keeps the note, and Submit replaces the earlier answers.
+    let first = again.custom_ids()[0].to_string();
+    let changed = bot
+        .ask(
+            bot.fake()
+                .click(&first)
+                .on_original(again.interaction())
+                .as_user(MEMBERS[0])
+                .select(&["3"]),
+        )
+        .await;
+    assert!(changed
+        .text()
+        .unwrap_or_default()
+        .contains("answered this pulse already"));
+    assert_eq!(
+        shown_in_selects(changed.data()),
+        ["Statement 1: 3 - Sometimes", "Statement 2: 2 - Rarely"]
+    );
+
+    // Once closed, nothing is shown back.
+    clock(&bot).set(at("2026-12-02T09:00:00Z"));
+    posted(&mut events, DutyKind::PulseResult).await;
+    let late = bot.ask(open_as(MEMBERS[0])).await;
+    assert!(
+        late.text().unwrap_or_default().contains("has closed"),
+        "{}",
+        late.body()
+    );
+    assert!(late.custom_ids().is_empty(), "{}", late.body());
+    bot.fake().assert_no_violations();
+    bot.shutdown().await;
+}
+
+async fn the_post_mentions_the_setup_role_and_says_when_it_closes_and_what_the_result_needs() {
+    let bot = start().await;
+    bot.fake().allow_role_mention(TEAM_ROLE_ID);
+    let mut events = bot.running().schedule_events();
+    let answer = pulse(
+        &bot,
+        ADMIN_ID,
+        "setup",
+        &[
+            ("channel", TEXT_CHANNEL_ID.to_string().into()),
+            ("day", 0.into()),
+            ("time", "09:00".into()),
+            ("role", TEAM_ROLE_ID.to_string().into()),
+        ],
+    )
+    .await;
+    answer.assert_accepted(CALLBACK_MESSAGE);
+    assert!(
+        answer
+            .text()
+            .unwrap_or_default()
+            .contains(&format!("mentioning <@&{TEAM_ROLE_ID}>")),
+        "{}",
+        answer.body()
+    );
+    let mark = bot.fake().mark();
+    clock(&bot).set(at("2026-11-30T09:00:00Z"));
+    let message = posted(&mut events, DutyKind::Pulse).await;
+    let sent = bot
+        .fake()
+        .wait_request(mark, |r| {
+            r.method == "POST" && r.route() == format!("/channels/{TEXT_CHANNEL_ID}/messages")
+        })
+        .await
+        .body
+        .expect("a JSON body");
+    assert_eq!(sent["content"], format!("<@&{TEAM_ROLE_ID}>"));
+    assert_eq!(
+        sent["allowed_mentions"]["roles"],
+        serde_json::json!([TEAM_ROLE_ID.to_string()]),
+        "the role is the only mention allowed"
+    );
+    let post = embed_text(&bot.fake().message(message).expect("post"));
+    assert!(
+        post.contains("<t:1796202000:F>"),
+        "closes in two days: {post}"
+    );
+    assert!(post.contains("at least 3 answers"), "{post}");
+    assert!(post.contains("reply to this post"), "{post}");
+    assert!(post.contains("the person running the bot"), "{post}");
+    bot.fake().assert_no_violations();
+    bot.shutdown().await;
+}
+
 #[tokio::test]
 async fn a_member_without_manage_server_cannot_set_up_stop_or_see_status() {
     let bot = start().await;
@@ -271,7 +429,7 @@ async fn pulse_now_after_the_weekly_time_closes_at_its_own_time() {
             ("channel", TEXT_CHANNEL_ID.to_string().into()),
             ("day", 6.into()), // Sunday, the last choice
             ("time", "17:05".into()),
-            ("questions", 2.into()),
+            ("statements", 2.into()),
             ("open_for", "2d".into()),
         ],
     )
@@ -461,6 +619,8 @@ on_both_engines!(
 );
 
 on_both_engines!(
+    the_post_mentions_the_setup_role_and_says_when_it_closes_and_what_the_result_needs,
+    the_form_names_each_statement_after_a_pick_and_reopened_shows_only_the_member_their_answers,
     five_answer_one_changes_and_the_result_replies_with_the_right_averages,
     two_answers_withhold_the_results,
     a_restart_while_open_keeps_every_answer_and_opens_no_second_pulse,

@@ -42,8 +42,14 @@ fn shown<'c>(answer: &Answer, content: &'c Content) -> &'c Scenario {
 /// Checks that `answer` shows the situation of `scenario` publicly, keeps its answer back and
 /// carries the reveal and "Another scenario" buttons.
 fn assert_shows_situation(answer: &Answer, scenario: &Scenario) {
-    answer.assert_mentions_nobody();
     assert!(!answer.is_ephemeral(), "the channel sees the situation");
+    assert_shows_situation_to_someone(answer, scenario);
+}
+
+/// Checks that `answer` shows the situation of `scenario`, keeps its answer back and carries
+/// the reveal and "Another scenario" buttons, whoever sees it.
+fn assert_shows_situation_to_someone(answer: &Answer, scenario: &Scenario) {
+    answer.assert_mentions_nobody();
     let embed = answer.embed();
     assert_eq!(text(embed, "title"), scenario.name.as_str());
     assert_eq!(text(embed, "description"), scenario.situation.as_str());
@@ -240,7 +246,7 @@ async fn revealing_a_scenario_reloaded_away_is_answered_privately() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn another_scenario_edits_the_message_with_a_different_one() {
+async fn another_scenario_answers_privately_with_a_different_one() {
     let content = content();
     let bot = TestBot::start().await;
     let fake = bot.fake();
@@ -248,24 +254,37 @@ async fn another_scenario_edits_the_message_with_a_different_one() {
         .command("scenario", &[("name", json!("two-directions"))])
         .await;
     let mut current = "two-directions".to_string();
+    let mut under = asked.interaction.clone();
     for click in 0..4 {
         let answer = bot
             .ask(
                 fake.click(&format!("bb:scenario:{current}"))
-                    .on_original(&asked.interaction),
+                    .on_original(&under),
             )
             .await;
-        answer.assert_accepted(CALLBACK_UPDATE_MESSAGE);
+        // The first click is under the public answer: a private one; then that one changes.
+        if click == 0 {
+            answer.assert_accepted(CALLBACK_MESSAGE);
+            assert!(answer.is_ephemeral(), "{}", answer.body());
+            under = answer.interaction.clone();
+        } else {
+            answer.assert_accepted(CALLBACK_UPDATE_MESSAGE);
+        }
         let scenario = shown(&answer, &content);
         assert_ne!(
             scenario.id.as_str(),
             current,
             "click {click} showed the same one"
         );
-        assert_shows_situation(&answer, scenario);
+        assert_shows_situation_to_someone(&answer, scenario);
         current = scenario.id.to_string();
     }
-    assert_eq!(fake.channel_messages(TEXT_CHANNEL_ID).len(), 1);
+    let public = fake.original_response(&asked.interaction).expect("posted");
+    assert_eq!(
+        public["embeds"],
+        asked.data()["embeds"],
+        "the channel's message is as it was"
+    );
     bot.shutdown().await;
 }
 
@@ -424,7 +443,7 @@ async fn a_weekly_scenario_poll_is_posted_on_its_day() {
         )
         .option("day", schedule_choice(&bot, "day", "Monday"))
         .option("time", "11:00")
-        .option("duration", "30m");
+        .option("open_for", "30m");
     let answer = bot.ask(slash).await;
     assert!(
         answer

@@ -331,7 +331,7 @@ async fn bad_setup_input_says_what_to_enter_and_saves_nothing() {
     let bot = start_at(monday_8am()).await;
     let channel = ("channel", Value::from(TEXT_CHANNEL_ID.to_string()));
     let cases: [(&[(&str, Value)], &str); 4] = [
-        (&[channel.clone(), ("time", "25:99".into())], "HH:MM"),
+        (&[channel.clone(), ("time", "25:99".into())], "9am"),
         (
             &[channel.clone(), ("timezone", "Mars/Olympus".into())],
             "Europe/Berlin",
@@ -579,12 +579,13 @@ async fn timezone_autocomplete_ranks_matching_zones_and_offers_nothing_for_nonse
 }
 
 #[tokio::test]
-async fn another_tip_edits_the_message_with_a_different_tip() {
+async fn another_tip_answers_the_clicker_privately_with_a_different_tip() {
     let bot = start_at(monday_8am()).await;
     let first = bot.ask(bot.fake().slash("tip")).await;
-    let mut title = first.embed()["title"].clone();
-    let interaction = first.interaction().clone();
-    for _ in 0..3 {
+    let public_title = first.embed()["title"].clone();
+    let mut title = public_title.clone();
+    let mut interaction = first.interaction().clone();
+    for n in 0..3 {
         let click = bot
             .ask(
                 bot.fake()
@@ -592,13 +593,26 @@ async fn another_tip_edits_the_message_with_a_different_tip() {
                     .on_original(&interaction),
             )
             .await;
-        click
-            .assert_accepted(support::CALLBACK_UPDATE_MESSAGE)
-            .assert_mentions_nobody();
+        // Under the public tip a private one; under that private one, it changes in place.
+        let kind = if n == 0 {
+            CALLBACK_MESSAGE
+        } else {
+            support::CALLBACK_UPDATE_MESSAGE
+        };
+        click.assert_accepted(kind).assert_mentions_nobody();
+        if n == 0 {
+            assert!(click.is_ephemeral(), "{}", click.body());
+            interaction = click.interaction().clone();
+        }
         let next = click.embed()["title"].clone();
         assert_ne!(next, title, "the same tip twice in a row");
         title = next;
     }
+    let public = bot
+        .fake()
+        .original_response(first.interaction())
+        .expect("the tip message exists");
+    assert_eq!(public["embeds"][0]["title"], public_title);
     bot.shutdown().await;
 }
 

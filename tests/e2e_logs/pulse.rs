@@ -1,4 +1,5 @@
-//! No log line, at the most verbose level, puts a member next to an answer of the team pulse.
+//! No log line, at the most verbose level, puts a member next to an answer of the team pulse,
+//! its follow-up statement included.
 //! In the log tests' binary: it sets a log subscriber for its thread, and tests running beside
 //! it on other threads, with none, could leave the log lines it looks for unheard (`main.rs`).
 
@@ -26,6 +27,18 @@ async fn no_log_line_at_trace_puts_a_member_next_to_an_answer() {
         answer(&bot, message, member, &[3, 5]).await;
     }
     clock(&bot).set(at("2026-12-02T09:00:00Z"));
+    let result = posted(&mut events, DutyKind::PulseResult).await;
+    // The lead chooses a focus, and the next week's pulse asks its follow-up too.
+    let steps = press_focus(&bot, result, fake_discord::ADMIN_ID).await;
+    choose(&bot, steps, 0, 0).await;
+    clock(&bot).set(at("2026-12-07T09:00:00Z"));
+    let message = posted(&mut events, DutyKind::Pulse).await;
+    let post = embed_text(&bot.fake().message(message).expect("pulse"));
+    assert!(post.contains("Last week we chose to try"), "{post}");
+    for member in MEMBERS {
+        answer(&bot, message, member, &[2, 4, 5]).await;
+    }
+    clock(&bot).set(at("2026-12-09T09:00:00Z"));
     posted(&mut events, DutyKind::PulseResult).await;
     bot.shutdown().await;
     let text = captured.text();

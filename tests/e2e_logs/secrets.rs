@@ -94,7 +94,7 @@ async fn scenario() {
     bot.ask(
         fake.slash("poll")
             .subcommand("quiz")
-            .option("duration", "5m"),
+            .option("open_for", "5m"),
     )
     .await;
     bot.shutdown().await;

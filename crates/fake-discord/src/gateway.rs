@@ -338,9 +338,9 @@ fn identify(shared: &Shared, connection: u64, tx: &mpsc::UnboundedSender<Outboun
         let ready = world.ready_json(&session_id, &shared.gateway_url(), [id, total], &on_shard);
         let guilds: Vec<Value> = world
             .guilds
-            .keys()
-            .filter(|guild| on_shard(**guild))
-            .filter_map(|guild| world.guild_create_json(*guild))
+            .values()
+            .filter(|guild| on_shard(guild.id) && !guild.bot_removed)
+            .filter_map(|guild| world.guild_create_json(guild.id))
             .collect();
         (ready, guilds)
     };

@@ -606,6 +606,54 @@ impl FakeDiscord {
         self.dispatch("CHANNEL_UPDATE", json);
     }
 
+    /// Names `channel_id` the system channel of `guild_id` (sent in the next GUILD_CREATE).
+    /// Panics if the guild is unknown.
+    pub fn set_system_channel(&self, guild_id: u64, channel_id: Option<u64>) {
+        let mut world = self.shared().world();
+        let guild = world
+            .guilds
+            .get_mut(&guild_id)
+            .unwrap_or_else(|| panic!("fake discord: no guild {guild_id}"));
+        guild.system_channel_id = channel_id;
+    }
+
+    /// Sets when the bot joined `guild_id` (sent in GUILD_CREATE). Panics if unknown.
+    pub fn set_joined_at(&self, guild_id: u64, at: std::time::SystemTime) {
+        let mut world = self.shared().world();
+        let guild = world
+            .guilds
+            .get_mut(&guild_id)
+            .unwrap_or_else(|| panic!("fake discord: no guild {guild_id}"));
+        guild.joined_at = at;
+    }
+
+    /// The bot added to `guild_id` again at `at`: GUILD_CREATE with the server as it is now.
+    /// Panics if the guild is unknown.
+    pub fn add_guild_again(&self, guild_id: u64, at: std::time::SystemTime) {
+        self.set_joined_at(guild_id, at);
+        if let Some(guild) = self.shared().world().guilds.get_mut(&guild_id) {
+            guild.bot_removed = false;
+        }
+        let json = self
+            .shared()
+            .world()
+            .guild_create_json(guild_id)
+            .unwrap_or_else(|| panic!("fake discord: no guild {guild_id}"));
+        self.dispatch("GUILD_CREATE", json);
+    }
+
+    /// The bot is removed from `guild_id` (GUILD_DELETE, not an outage); later sessions leave
+    /// it out until [`FakeDiscord::add_guild_again`].
+    pub fn remove_guild(&self, guild_id: u64) {
+        if let Some(guild) = self.shared().world().guilds.get_mut(&guild_id) {
+            guild.bot_removed = true;
+        }
+        self.dispatch(
+            "GUILD_DELETE",
+            serde_json::json!({"id": guild_id.to_string()}),
+        );
+    }
+
     /// Adds a text channel to `guild_id`, sends CHANNEL_CREATE, and returns its id.
     pub fn add_text_channel(&self, guild_id: u64, name: &str) -> u64 {
         let id = self.shared().ids.next();

@@ -121,6 +121,13 @@ pub(crate) struct Guild {
     /// The ids of its channels and threads, kept by [`World::insert_channel`] and
     /// [`World::remove_channel`], so a guild's channels are found without a scan of all of them.
     pub(crate) channel_ids: BTreeSet<u64>,
+    /// The channel Discord names for the server's own notices; none unless a test sets one.
+    pub(crate) system_channel_id: Option<u64>,
+    /// When the bot joined it (GUILD_CREATE's `joined_at`); a fixed day in 2024 unless set.
+    pub(crate) joined_at: SystemTime,
+    /// The bot was removed from it: a new session neither lists it in READY nor sends its
+    /// GUILD_CREATE, until the bot is added again.
+    pub(crate) bot_removed: bool,
 }
 
 /// What each extra guild ([`crate::FakeOptions::extra_guilds`]) holds besides its four members
@@ -298,6 +305,9 @@ impl World {
                 roles,
                 members,
                 channel_ids: BTreeSet::new(),
+                system_channel_id: None,
+                joined_at: joined_at(),
+                bot_removed: false,
             },
         );
         let hidden = vec![Overwrite::deny_everyone(GUILD_ID, perms::VIEW_CHANNEL)];
@@ -350,6 +360,9 @@ impl World {
                 roles,
                 members,
                 channel_ids: BTreeSet::new(),
+                system_channel_id: None,
+                joined_at: joined_at(),
+                bot_removed: false,
             },
         );
         for n in 0..shape.channels.max(1) {
@@ -649,7 +662,7 @@ impl World {
             "features": [],
             "mfa_level": 0,
             "application_id": null,
-            "system_channel_id": null,
+            "system_channel_id": guild.system_channel_id.map(|id| id.to_string()),
             "system_channel_flags": 0,
             "rules_channel_id": null,
             "max_presences": null,
@@ -697,7 +710,7 @@ impl World {
             .map(|m| self.member_json(guild_id, m.user_id, None))
             .collect();
         let extra = json!({
-            "joined_at": iso8601(joined_at()),
+            "joined_at": iso8601(guild.joined_at),
             "large": false,
             "unavailable": false,
             "member_count": guild.members.len(),
@@ -726,9 +739,9 @@ impl World {
     ) -> Value {
         let guilds: Vec<Value> = self
             .guilds
-            .keys()
-            .filter(|id| on_shard(**id))
-            .map(|id| json!({"id": id.to_string(), "unavailable": true}))
+            .values()
+            .filter(|guild| on_shard(guild.id) && !guild.bot_removed)
+            .map(|guild| json!({"id": guild.id.to_string(), "unavailable": true}))
             .collect();
         json!({
             "v": 10,

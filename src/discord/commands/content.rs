@@ -276,7 +276,13 @@ pub async fn import(
         .await
         .map_err(|error| unreadable(error.to_string()))?;
     let text = String::from_utf8(bytes).map_err(|_| unreadable("the file is not text".into()))?;
-    let bodies = match rules::from_toml(&file.filename, &text) {
+    let held: Vec<TeamBody> = crate::discord::team::entries(data, guild, None)
+        .await?
+        .into_iter()
+        .map(|(_, body)| body)
+        .collect();
+    let known = rules::Known::new(&data.content(), &held);
+    let bodies = match rules::import(&file.filename, &text, known) {
         Ok(bodies) => bodies,
         Err(problems) => return send(ctx, words::not_imported(&problems)).await,
     };

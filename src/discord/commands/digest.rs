@@ -12,7 +12,7 @@ use crate::discord::{BotError, Context};
 use crate::model::schedule::{DigestOptions, DigestSchedule, Schedule};
 use crate::reply::schedules::{self as words, digest_summary, ScheduleWords};
 use crate::reply::Field;
-use crate::when::{DailyTime, Days, Recurrence, Zone};
+use crate::when::{Days, Recurrence};
 
 /// The weekly digest, as its commands manage it.
 pub(super) struct Digests;
@@ -48,15 +48,16 @@ pub async fn setup(
     #[channel_types("Text", "News")]
     channel: serenity::PartialChannel,
     #[description = "Which day of the week it is posted"] day: DayChoice,
-    #[description = "Time of day, HH:MM on a 24-hour clock"] time: String,
-    #[description = "Time zone, like Europe/Berlin (default UTC)"]
+    #[description = "Time of day, like 9am, 9:00 or 21:30"] time: String,
+    #[description = "Time zone, like Europe/Berlin (default: the server's, from /settings timezone)"]
     #[autocomplete = "zones"]
     timezone: Option<String>,
 ) -> Result<(), BotError> {
     let channel_id = text_channel(&channel, &Digests::WORDS)?;
+    let (time, zone) = schedules::time_and_zone(ctx, &time, timezone.as_deref()).await?;
     let when = Recurrence {
-        time: DailyTime::parse(&time).map_err(BotError::user)?,
-        zone: Zone::parse(timezone.as_deref().unwrap_or("UTC")).map_err(BotError::user)?,
+        time,
+        zone,
         days: Days::Weekly(day.into()),
     };
     let summary = digest_summary(channel_id, &when);

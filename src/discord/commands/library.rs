@@ -40,7 +40,8 @@ async fn questions(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompl
 }
 
 async fn scenario_names(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
-    suggestions(autocomplete::scenarios(&ctx.data().content(), partial))
+    let guild = ctx.guild_id().map(|g| g.get());
+    suggestions(crate::discord::team_scenarios::choices(ctx.data(), guild, partial).await)
 }
 
 /// Which side's list to show.
@@ -165,6 +166,13 @@ pub async fn scenario(
     #[autocomplete = "scenario_names"]
     name: Option<String>,
 ) -> Result<(), BotError> {
+    let guild = ctx.guild_id().map(|g| g.get());
+    let data = ctx.data();
+    if let Some(theirs) =
+        crate::discord::team_scenarios::for_command(data, guild, name.as_deref()).await?
+    {
+        return answers::respond(ctx, &answers::Serialized::now(&theirs)?).await;
+    }
     respond(
         ctx,
         Request::Scenario {
@@ -174,13 +182,25 @@ pub async fn scenario(
     .await
 }
 
-/// Every bridgebot command, one line each.
+/// What bridgebot is for, where to start, and its commands by group.
 #[poise::command(slash_command)]
 pub async fn help(ctx: SlashContext<'_>) -> Result<(), BotError> {
+    let owners = &ctx.framework().options().owners;
+    let interaction = ctx.interaction;
+    let viewer = crate::discord::access(
+        ctx.data(),
+        interaction.user.id,
+        interaction.member.as_ref().and_then(|m| m.permissions),
+        owners.contains(&interaction.user.id),
+    );
     respond(
         ctx,
         Request::Help {
             commands: &ctx.data().command_infos,
+            page: crate::reply::HelpPage {
+                group: crate::reply::HelpGroup::Start,
+                viewer,
+            },
         },
     )
     .await

@@ -10,15 +10,17 @@ mod poll;
 mod polls;
 mod pulse;
 mod schedules;
+mod settings;
 mod tips;
 
 use poise::serenity_prelude::Permissions;
 
 use super::{BotError, Data};
-use crate::reply::CommandInfo;
+use crate::reply::{Access, CommandInfo, OptionInfo};
 
 pub use grammar::{choice, grammar, Choice, CommandShape, OptionKind, OptionShape};
 pub use library::{SideChoice, TraitKindChoice};
+pub use polls::PollKindChoice;
 
 /// A command of this bot.
 pub type Command = poise::Command<Data, BotError>;
@@ -92,6 +94,7 @@ pub fn all_commands() -> Vec<Command> {
         (content::forget_server(), Managers),
         (content::suggestions(), Managers),
         (content::suggest(), Everyone),
+        (settings::settings(), Managers),
         (admin::admin(), Owners),
         (library::help(), Everyone),
     ]
@@ -104,50 +107,48 @@ pub fn all_commands() -> Vec<Command> {
 pub fn command_infos(commands: &[Command]) -> Vec<CommandInfo> {
     let mut infos = Vec::new();
     for command in commands {
-        collect_infos(command, "", false, &mut infos);
+        collect_infos(command, "", Access::Everyone, &mut infos);
     }
     infos
 }
 
-fn collect_infos(command: &Command, parent: &str, admin: bool, infos: &mut Vec<CommandInfo>) {
+fn collect_infos(command: &Command, parent: &str, access: Access, infos: &mut Vec<CommandInfo>) {
     let path = format!("{parent}{}", command.name);
-    let admin = admin || command.default_member_permissions.manage_guild() || command.owners_only;
+    let access = if command.owners_only {
+        Access::Owners
+    } else if command.default_member_permissions.manage_guild() {
+        access.max(Access::Managers)
+    } else {
+        access
+    };
     if !command.subcommands.is_empty() {
         for sub in &command.subcommands {
-            collect_infos(sub, &format!("{path} "), admin, infos);
+            collect_infos(sub, &format!("{path} "), access, infos);
         }
         return;
     }
-    let options: Vec<String> = command
-        .parameters
-        .iter()
-        .map(|p| {
-            if p.required {
-                p.name.to_string()
-            } else {
-                format!("[{}]", p.name)
-            }
-        })
-        .collect();
-    let usage = std::iter::once(format!("/{path}"))
-        .chain(options)
-        .collect::<Vec<_>>()
-        .join(" ");
     infos.push(CommandInfo {
-        usage,
+        name: path,
         description: command
             .description
             .as_deref()
             .unwrap_or_default()
             .to_string(),
-        admin,
+        options: command
+            .parameters
+            .iter()
+            .map(|p| OptionInfo {
+                name: p.name.to_string(),
+                required: p.required,
+            })
+            .collect(),
+        access,
     });
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::limits;
 
     #[test]
     fn every_command_and_option_has_a_description_discord_accepts() {
@@ -171,36 +172,43 @@ mod tests {
     }
 
     #[test]
-    fn help_lists_every_registered_command() {
+    fn help_shows_every_registered_command_on_a_screen_that_fits_a_phone() {
+        use crate::reply::{help, HelpGroup, HelpPage};
+        use strum::IntoEnumIterator;
         let commands = all_commands();
         let infos = command_infos(&commands);
-        for command in &commands {
+        for info in &infos {
+            let top = info.name.split(' ').next().unwrap_or_default();
             assert!(
-                infos
-                    .iter()
-                    .any(|i| i.usage.starts_with(&format!("/{}", command.name))),
-                "/{} missing",
-                command.name
+                HelpGroup::of(top).is_some() || top == "help",
+                "/{} is on no screen of /help",
+                info.name
             );
         }
-        let contrast = infos
+        let contrast = infos.iter().find(|i| i.name == "contrast").expect("listed");
+        assert_eq!(contrast.access, Access::Everyone);
+        assert_eq!(contrast.options.len(), 1);
+        let setup = infos
             .iter()
-            .find(|i| i.usage.starts_with("/contrast"))
+            .find(|i| i.name == "tips setup")
             .expect("listed");
-        assert_eq!(contrast.usage, "/contrast [topic]");
-        let help = crate::reply::help(&infos);
-        assert!(
-            help.limit_problems().is_empty(),
-            "{:?}",
-            help.limit_problems()
-        );
-        assert!(
-            help.embeds[0]
-                .description
-                .as_deref()
-                .unwrap_or_default()
-                .len()
-                < limits::EMBED_DESCRIPTION
-        );
+        assert_eq!(setup.access, Access::Managers);
+        let reload = infos
+            .iter()
+            .find(|i| i.name == "admin reload")
+            .expect("listed");
+        assert_eq!(reload.access, Access::Owners);
+        for viewer in [Access::Everyone, Access::Managers, Access::Owners] {
+            for group in HelpGroup::iter() {
+                let reply = help(&infos, HelpPage { group, viewer });
+                assert!(reply.limit_problems().is_empty(), "{group:?}");
+                let text = reply.embeds[0].description.clone().unwrap_or_default();
+                assert!(
+                    text.lines().count() <= 16 && text.chars().count() <= 1_800,
+                    "{group:?} for {viewer:?} is longer than a phone screen:\n{text}"
+                );
+                assert!(!text.contains('['), "{text}");
+            }
+        }
     }
 }

@@ -1,4 +1,4 @@
-//! `/poll quiz`, `/poll pulse`, `/poll scenario` and `/poll end`: native Discord polls built
+//! `/poll quiz`, `/poll needs`, `/poll scenario` and `/poll end`: native Discord polls built
 //! from the trait lists and the scenarios, opened by `polls::Polls` and closed and summed up by
 //! the poll keeper.
 
@@ -11,12 +11,12 @@ use crate::discord::{BotError, Context};
 use crate::model::poll::{PollDuration, PollSpec, TimedPoll};
 use crate::polls::{EndError, OpenError, Venue};
 use crate::reply::poll::scenario_poll as scenario_spec;
-use crate::reply::poll::{pulse, quiz, PulseList};
+use crate::reply::poll::{pulse, quiz, NeedsList};
 use crate::reply::poll_notes;
 use crate::reply::Reply;
 use crate::retry::Transient;
 
-/// Which list a pulse poll draws from.
+/// Which list a needs poll draws from.
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
 pub enum ListChoice {
     #[name = "Leader traits"]
@@ -27,13 +27,13 @@ pub enum ListChoice {
     Mixed,
 }
 
-impl From<ListChoice> for PulseList {
-    fn from(choice: ListChoice) -> PulseList {
+impl From<ListChoice> for NeedsList {
+    fn from(choice: ListChoice) -> NeedsList {
         match choice {
-            ListChoice::LeaderTraits => PulseList::LeaderTraits,
-            ListChoice::ManagerTraits => PulseList::ManagerTraits,
-            ListChoice::Skills => PulseList::Skills,
-            ListChoice::Mixed => PulseList::Mixed,
+            ListChoice::LeaderTraits => NeedsList::LeaderTraits,
+            ListChoice::ManagerTraits => NeedsList::ManagerTraits,
+            ListChoice::Skills => NeedsList::Skills,
+            ListChoice::Mixed => NeedsList::Mixed,
         }
     }
 }
@@ -42,7 +42,7 @@ impl From<ListChoice> for PulseList {
 #[poise::command(
     slash_command,
     guild_only,
-    subcommands("quiz_poll", "pulse_poll", "scenario_poll", "end"),
+    subcommands("quiz_poll", "needs_poll", "scenario_poll", "end"),
     subcommand_required
 )]
 pub async fn poll(_ctx: Context<'_>) -> Result<(), BotError> {
@@ -58,11 +58,10 @@ pub async fn poll(_ctx: Context<'_>) -> Result<(), BotError> {
 )]
 pub async fn quiz_poll(
     ctx: Context<'_>,
-    #[description = "How long it runs: 5m, 2h, 1d (default 1h, at most 7 days)"] duration: Option<
-        String,
-    >,
+    #[description = "How long it stays open, like 30m, 4h or 2d (default 1h, at most 7d)"]
+    open_for: Option<String>,
 ) -> Result<(), BotError> {
-    let duration = duration_of(duration.as_deref())?;
+    let duration = duration_of(open_for.as_deref())?;
     let spec = quiz(&ctx.data().content(), &mut rand::rng());
     start(ctx, spec, duration).await
 }
@@ -71,10 +70,10 @@ pub async fn quiz_poll(
 #[poise::command(
     slash_command,
     guild_only,
-    rename = "pulse",
+    rename = "needs",
     required_bot_permissions = "VIEW_CHANNEL | SEND_MESSAGES | SEND_POLLS"
 )]
-pub async fn pulse_poll(
+pub async fn needs_poll(
     ctx: Context<'_>,
     #[description = "Which list the answers come from (default: Mixed)"] list: Option<ListChoice>,
     #[description = "How many answers, 2 to 10 (default 4)"]
@@ -82,12 +81,11 @@ pub async fn pulse_poll(
     #[max = 10]
     answers: Option<u8>,
     #[description = "Let people pick more than one (default: no)"] multiselect: Option<bool>,
-    #[description = "How long it runs: 5m, 2h, 1d (default 1h, at most 7 days)"] duration: Option<
-        String,
-    >,
+    #[description = "How long it stays open, like 30m, 4h or 2d (default 1h, at most 7d)"]
+    open_for: Option<String>,
 ) -> Result<(), BotError> {
-    let duration = duration_of(duration.as_deref())?;
-    let list = list.map_or(PulseList::Mixed, Into::into);
+    let duration = duration_of(open_for.as_deref())?;
+    let list = list.map_or(NeedsList::Mixed, Into::into);
     let count = usize::from(answers.unwrap_or(4));
     let spec = pulse(
         &ctx.data().content(),
@@ -108,12 +106,15 @@ pub async fn pulse_poll(
 )]
 pub async fn scenario_poll(
     ctx: Context<'_>,
-    #[description = "How long it runs: 5m, 2h, 1d (default 1h, at most 7 days)"] duration: Option<
-        String,
-    >,
+    #[description = "How long it stays open, like 30m, 4h or 2d (default 1h, at most 7d)"]
+    open_for: Option<String>,
 ) -> Result<(), BotError> {
-    let duration = duration_of(duration.as_deref())?;
-    let spec = scenario_spec(&ctx.data().content(), &mut rand::rng());
+    let duration = duration_of(open_for.as_deref())?;
+    let guild = ctx.guild_id().map(|g| g.get());
+    let spec = match crate::discord::team_scenarios::poll(ctx.data(), guild).await? {
+        Some(theirs) => theirs,
+        None => scenario_spec(&ctx.data().content(), &mut rand::rng()),
+    };
     start(ctx, spec, duration).await
 }
 

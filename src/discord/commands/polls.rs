@@ -13,7 +13,7 @@ use crate::model::poll::{PollDuration, PollKind};
 use crate::model::schedule::{PollOptions, PollSchedule, Schedule};
 use crate::reply::schedules::{self as words, poll_details, poll_summary, ScheduleWords};
 use crate::reply::Field;
-use crate::when::{DailyTime, Days, Recurrence, Zone};
+use crate::when::{Days, Recurrence};
 
 /// The weekly poll, as its commands manage it.
 pub(super) struct WeeklyPolls;
@@ -32,8 +32,8 @@ impl Managed for WeeklyPolls {
 pub enum PollKindChoice {
     #[name = "Quiz: leader or manager?"]
     Quiz,
-    #[name = "Pulse: what do we need more of?"]
-    Pulse,
+    #[name = "Needs: what do we need more of?"]
+    Needs,
     #[name = "Scenario: lead, manage, or both?"]
     Scenario,
 }
@@ -42,7 +42,7 @@ impl From<PollKindChoice> for PollKind {
     fn from(choice: PollKindChoice) -> PollKind {
         match choice {
             PollKindChoice::Quiz => PollKind::Quiz,
-            PollKindChoice::Pulse => PollKind::Pulse,
+            PollKindChoice::Needs => PollKind::Needs,
             PollKindChoice::Scenario => PollKind::Scenario,
         }
     }
@@ -95,21 +95,23 @@ pub async fn setup(
     channel: serenity::PartialChannel,
     #[description = "Which kind of poll"] kind: PollKindChoice,
     #[description = "Which day of the week"] day: DayChoice,
-    #[description = "Time of day, HH:MM on a 24-hour clock"] time: String,
-    #[description = "Time zone, like Europe/Berlin (default UTC)"]
+    #[description = "Time of day, like 9am, 9:00 or 21:30"] time: String,
+    #[description = "Time zone, like Europe/Berlin (default: the server's, from /settings timezone)"]
     #[autocomplete = "zones"]
     timezone: Option<String>,
-    #[description = "How long each poll runs: 30m, 4h, 1d (default 1d)"] duration: Option<String>,
+    #[description = "How long each poll stays open, like 30m, 4h or 2d (default 1d)"]
+    open_for: Option<String>,
 ) -> Result<(), BotError> {
     let channel_id = text_channel(&channel, &WeeklyPolls::WORDS)?;
+    let (time, zone) = schedules::time_and_zone(ctx, &time, timezone.as_deref()).await?;
     let when = Recurrence {
-        time: DailyTime::parse(&time).map_err(BotError::user)?,
-        zone: Zone::parse(timezone.as_deref().unwrap_or("UTC")).map_err(BotError::user)?,
+        time,
+        zone,
         days: Days::Weekly(day.into()),
     };
     let options = PollOptions {
         kind: kind.into(),
-        duration: duration
+        duration: open_for
             .as_deref()
             .map(PollDuration::parse)
             .transpose()

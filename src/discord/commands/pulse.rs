@@ -12,15 +12,15 @@ use super::tips::zones;
 use super::{guild, send};
 use crate::discord::{BotError, Context};
 use crate::model::duty::{DutyKind, DutyStatus};
-use crate::model::schedule::{PulseOptions, PulseSchedule, Schedule};
+use crate::model::schedule::{PulseOptions, PulseSchedule, Schedule, DEFAULT_REMIND_HOURS};
 use crate::pulse::week_of;
 use crate::pulse::{MAX_QUESTIONS, MIN_QUESTIONS};
-use crate::reply::pulse_notes::{self as notes, parse_open_for};
+use crate::reply::pulse_notes::{self as notes, parse_open_for, parse_remind_before};
 use crate::reply::schedules::{self as words, pulse_details, pulse_summary, ScheduleWords};
 use crate::reply::Field;
 use crate::schedule::{trend_points, Requested, ScheduleEvent};
 use crate::tasks::off_runtime;
-use crate::when::{DailyTime, Days, Recurrence, Zone};
+use crate::when::{Days, Recurrence};
 
 /// How long `/pulse now` waits for the post before saying it is on its way.
 const NOW_PATIENCE: std::time::Duration = std::time::Duration::from_secs(10);
@@ -65,7 +65,7 @@ impl Managed for Pulses {
 #[poise::command(
     slash_command,
     guild_only,
-    subcommands("setup", "now", "status", "trend", "pause", "resume", "stop"),
+    subcommands("setup", "now", "status", "trend", "focus", "pause", "resume", "stop"),
     subcommand_required
 )]
 pub async fn pulse(_ctx: Context<'_>) -> Result<(), BotError> {
@@ -81,24 +81,37 @@ pub async fn setup(
     #[channel_types("Text", "News")]
     channel: serenity::PartialChannel,
     #[description = "Which day of the week it opens"] day: DayChoice,
-    #[description = "Time of day, HH:MM on a 24-hour clock"] time: String,
-    #[description = "Time zone, like Europe/Berlin (default UTC)"]
+    #[description = "Time of day, like 9am, 9:00 or 21:30"] time: String,
+    #[description = "Time zone, like Europe/Berlin (default: the server's, from /settings timezone)"]
     #[autocomplete = "zones"]
     timezone: Option<String>,
     #[description = "Statements asked each week, 2 or 3 (default 3)"]
     #[min = 2]
     #[max = 3]
-    questions: Option<u8>,
-    #[description = "How long it stays open, 1d to 6d (default 2d)"] open_for: Option<String>,
+    statements: Option<u8>,
+    #[description = "How long it stays open, like 2d, from 1d to 6d (default 2d)"] open_for: Option<
+        String,
+    >,
+    #[description = "When to remind before it closes, like 24h or 1d, or off (default 24h)"]
+    remind_before: Option<String>,
+    #[description = "A role to mention on each pulse and its reminder (default: none)"]
+    role: Option<serenity::Role>,
+    #[description = "A role whose members may choose the team's focus, besides Manage Server"]
+    lead_role: Option<serenity::Role>,
 ) -> Result<(), BotError> {
     let channel_id = text_channel(&channel, &Pulses::WORDS)?;
+    let role_id = role.as_ref().map(|r| r.id.get());
+    if role_id == Some(guild(ctx)?) {
+        return Err(BotError::user(notes::NOT_EVERYONE));
+    }
+    let (time, zone) = schedules::time_and_zone(ctx, &time, timezone.as_deref()).await?;
     let when = Recurrence {
-        time: DailyTime::parse(&time).map_err(BotError::user)?,
-        zone: Zone::parse(timezone.as_deref().unwrap_or("UTC")).map_err(BotError::user)?,
+        time,
+        zone,
         days: Days::Weekly(day.into()),
     };
     let options = PulseOptions {
-        questions: questions
+        questions: statements
             .unwrap_or(MAX_QUESTIONS)
             .clamp(MIN_QUESTIONS, MAX_QUESTIONS),
         open_days: open_for
@@ -107,6 +120,12 @@ pub async fn setup(
             .transpose()
             .map_err(BotError::user)?
             .unwrap_or(2),
+        remind_hours: match remind_before.as_deref() {
+            Some(text) => parse_remind_before(text).map_err(BotError::user)?,
+            None => Some(DEFAULT_REMIND_HOURS),
+        },
+        role_id,
+        lead_role_id: lead_role.as_ref().map(|r| r.id.get()),
     };
     let summary = pulse_summary(channel_id, &when, &options);
     let schedule = Schedule::new(
@@ -203,3 +222,24 @@ pub async fn trend(
     let shown = off_runtime(move || crate::reply::pulse::trend(&points, min)).await?;
     send(ctx, shown).await
 }
+
+/// The team's focus now and before, with how the team rated each a week later.
+#[poise::command(slash_command, guild_only)]
+pub async fn focus(ctx: Context<'_>) -> Result<(), BotError> {
+    let data = ctx.data();
+    let lines = crate::schedule::focus_lines(
+        &data.store,
+        guild(ctx)?,
+        FOCUSES_SHOWN,
+        data.config.pulse.min_responses,
+    )
+    .await?;
+    send(
+        ctx,
+        crate::reply::pulse_focus::focus_history(&data.content(), &lines),
+    )
+    .await
+}
+
+/// How many focuses `/pulse focus` shows.
+const FOCUSES_SHOWN: u32 = 8;

@@ -4,13 +4,14 @@
 //! through [`Managed`]; what a duty has of its own (the tip's role, the pulse's open pulse)
 //! is its [`Managed::details`].
 
-use super::channels::{lacking, unchecked_note};
+use super::channels::lacking;
 use super::{guild, send};
 use crate::discord::{BotError, Context};
 use crate::model::duty::Permission;
 use crate::model::schedule::{DutyOptions, Schedule};
-use crate::reply::schedules::{self as words, ScheduleWords, StatusView};
+use crate::reply::schedules::{self as words, permission_names, ScheduleWords, StatusView};
 use crate::reply::Field;
+use crate::when::{DailyTime, Zone};
 
 /// A duty whose schedule a command group manages.
 pub(super) trait Managed {
@@ -22,6 +23,27 @@ pub(super) trait Managed {
         ctx: Context<'_>,
         schedule: &Schedule<Self::Options>,
     ) -> impl std::future::Future<Output = Result<Vec<Field>, BotError>> + Send;
+}
+
+/// A setup's time of day and zone: the zone given, else the server's own
+/// (`/settings timezone`), else UTC.
+pub(super) async fn time_and_zone(
+    ctx: Context<'_>,
+    time: &str,
+    timezone: Option<&str>,
+) -> Result<(DailyTime, Zone), BotError> {
+    let time = DailyTime::parse(time).map_err(BotError::user)?;
+    let zone = match timezone {
+        Some(name) => Zone::parse(name).map_err(BotError::user)?,
+        None => ctx
+            .data()
+            .store
+            .server(guild(ctx)?)
+            .await?
+            .zone
+            .unwrap_or_else(Zone::utc),
+    };
+    Ok((time, zone))
 }
 
 /// The server's schedule, or the private note that it has none yet.
@@ -61,12 +83,13 @@ pub(super) async fn set_up<M: Managed>(
     let schedules = &ctx.data().schedules;
     schedules.save(&schedule).await?;
     let next = schedules.next_post(&schedule).await?.map(|o| o.at);
-    let done = words::set_up(&M::WORDS, summary, next);
-    send(
-        ctx,
-        unchecked_note(done, missing.as_deref(), schedule.channel_id, &needs),
-    )
-    .await
+    let needs = permission_names(&needs);
+    let check = words::ChannelCheck {
+        channel_id: schedule.channel_id,
+        needs: &needs,
+        missing: missing.as_deref(),
+    };
+    send(ctx, words::set_up(&M::WORDS, summary, next, check)).await
 }
 
 /// Saves a changed schedule and confirms `what`, with the next post.
@@ -125,7 +148,7 @@ pub(super) async fn pause<M: Managed>(ctx: Context<'_>) -> Result<(), BotError> 
     send(ctx, words::paused(&M::WORDS, paused.map(|_| ()))).await
 }
 
-/// `resume`: nothing is owed for the time it was paused.
+/// `resume`: the days it was paused are not made up.
 pub(super) async fn resume<M: Managed>(ctx: Context<'_>) -> Result<(), BotError> {
     let schedules = &ctx.data().schedules;
     let resumed = schedules.resume::<M::Options>(guild(ctx)?).await?;

@@ -15,7 +15,7 @@ use crate::reply::schedules::{self as words, tip_details, tip_summary, ScheduleW
 use crate::reply::tips as answers;
 use crate::reply::{answer, autocomplete, Field, Request};
 use crate::schedule::tip_settings;
-use crate::when::{DailyTime, Days, Recurrence, Zone};
+use crate::when::{Days, Recurrence};
 
 /// The daily tip, as its commands manage it.
 pub(super) struct Tips;
@@ -113,16 +113,19 @@ pub async fn setup(
     #[description = "The text channel for the daily tip"]
     #[channel_types("Text", "News")]
     channel: serenity::PartialChannel,
-    #[description = "Time of day, HH:MM on a 24-hour clock (default 09:00)"] time: Option<String>,
-    #[description = "Time zone, like Europe/Berlin (default UTC)"]
+    #[description = "Time of day, like 9am, 9:00 or 21:30 (default 9am)"] time: Option<String>,
+    #[description = "Time zone, like Europe/Berlin (default: the server's, from /settings timezone)"]
     #[autocomplete = "zones"]
     timezone: Option<String>,
     #[description = "Which days (default: weekdays)"] days: Option<DaysChoice>,
 ) -> Result<(), BotError> {
     let channel_id = text_channel(&channel, &Tips::WORDS)?;
+    let (time, zone) =
+        schedules::time_and_zone(ctx, time.as_deref().unwrap_or("09:00"), timezone.as_deref())
+            .await?;
     let when = Recurrence {
-        time: DailyTime::parse(time.as_deref().unwrap_or("09:00")).map_err(BotError::user)?,
-        zone: Zone::parse(timezone.as_deref().unwrap_or("UTC")).map_err(BotError::user)?,
+        time,
+        zone,
         days: days.map_or(Days::Weekdays, Into::into),
     };
     let data = ctx.data();

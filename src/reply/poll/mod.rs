@@ -19,10 +19,10 @@ mod scenario;
 mod why;
 
 pub use crate::model::poll::{PollAnswer, PollKind, PollSpec};
-pub use pulse::{pulse, pulse_from, PulseList};
+pub use pulse::{pulse, pulse_from, NeedsList};
 pub use quiz::{quiz, quiz_about, quiz_why};
 pub use recap::{percentages, recap};
-pub use scenario::{scenario_poll, scenario_poll_about};
+pub use scenario::{scenario_poll, scenario_poll_about, team_scenario_of, team_scenario_poll};
 
 #[cfg(test)]
 mod tests {
@@ -41,7 +41,7 @@ mod tests {
     fn a_stored_poll_rebuilds_to_the_same_spec() {
         let content = content();
         let mut rng = StdRng::seed_from_u64(5);
-        let spec = pulse(&content, PulseList::Mixed, 6, true, &mut rng).expect("ok");
+        let spec = pulse(&content, NeedsList::Mixed, 6, true, &mut rng).expect("ok");
         let ids: Vec<String> = spec.answers.iter().map(|a| a.entry_id.clone()).collect();
         assert_eq!(pulse_from(&content, &ids, true), Some(spec));
         let quiz_spec = quiz(&content, &mut rng);
@@ -53,7 +53,7 @@ mod tests {
 
     #[test]
     fn poll_kinds_round_trip_through_storage() {
-        for kind in [PollKind::Quiz, PollKind::Pulse] {
+        for kind in [PollKind::Quiz, PollKind::Needs] {
             assert_eq!(PollKind::from_stored(kind.as_str()), Some(kind));
         }
         assert_eq!(PollKind::from_stored("Quiz "), None);
@@ -66,7 +66,7 @@ mod tests {
             entry_id: id.into(),
         };
         let spec = PollSpec {
-            kind: PollKind::Pulse,
+            kind: PollKind::Needs,
             question: "q".repeat(limits::POLL_QUESTION + 1),
             answers: vec![
                 answer(&"a".repeat(limits::POLL_ANSWER + 1), "one"),
@@ -98,7 +98,7 @@ mod tests {
         );
 
         let too_many = PollSpec {
-            kind: PollKind::Pulse,
+            kind: PollKind::Needs,
             question: "Which?".into(),
             answers: (0..=limits::POLL_MAX_ANSWERS)
                 .map(|i| answer(&format!("answer {i}"), &format!("id-{i}")))

@@ -1,4 +1,4 @@
-//! The pulse poll: "what does our team need more of right now?", offering a handful of
+//! The needs poll: "what does our team need more of right now?", offering a handful of
 //! traits from one list, never two whose labels mean the same thing.
 
 use std::collections::HashSet;
@@ -11,9 +11,9 @@ use crate::limits;
 use crate::model::poll::{PollAnswer, PollKind, PollSpec};
 use crate::reply::UserError;
 
-/// Which list a pulse poll draws from.
+/// Which list a needs poll draws from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PulseList {
+pub enum NeedsList {
     LeaderTraits,
     ManagerTraits,
     /// Skills of both sides.
@@ -22,30 +22,30 @@ pub enum PulseList {
     Mixed,
 }
 
-impl PulseList {
-    pub const ALL: [PulseList; 4] = [
-        PulseList::LeaderTraits,
-        PulseList::ManagerTraits,
-        PulseList::Skills,
-        PulseList::Mixed,
+impl NeedsList {
+    pub const ALL: [NeedsList; 4] = [
+        NeedsList::LeaderTraits,
+        NeedsList::ManagerTraits,
+        NeedsList::Skills,
+        NeedsList::Mixed,
     ];
 
     /// How the list is named to a person, as in the command's choices.
     pub fn label(self) -> &'static str {
         match self {
-            PulseList::LeaderTraits => "Leader traits",
-            PulseList::ManagerTraits => "Manager traits",
-            PulseList::Skills => "Skills",
-            PulseList::Mixed => "Mixed",
+            NeedsList::LeaderTraits => "Leader traits",
+            NeedsList::ManagerTraits => "Manager traits",
+            NeedsList::Skills => "Skills",
+            NeedsList::Mixed => "Mixed",
         }
     }
 
     fn includes(self, trait_: &Trait) -> bool {
         match self {
-            PulseList::LeaderTraits => trait_.side == Side::Leader,
-            PulseList::ManagerTraits => trait_.side == Side::Manager,
-            PulseList::Skills => trait_.kind == TraitKind::Skill,
-            PulseList::Mixed => true,
+            NeedsList::LeaderTraits => trait_.side == Side::Leader,
+            NeedsList::ManagerTraits => trait_.side == Side::Manager,
+            NeedsList::Skills => trait_.kind == TraitKind::Skill,
+            NeedsList::Mixed => true,
         }
     }
 
@@ -68,7 +68,7 @@ const PULSE_QUESTION_MULTI: &str = "What does our team need more of right now? P
 /// without repetition, at most one of each pulse group, and shown in random order.
 pub fn pulse(
     content: &Content,
-    list: PulseList,
+    list: NeedsList,
     answers: usize,
     multiselect: bool,
     rng: &mut impl Rng,
@@ -89,7 +89,7 @@ pub fn pulse(
     Ok(pulse_of(&chosen, multiselect))
 }
 
-/// The pulse poll offering exactly the traits `entry_ids`, in that order: for rebuilding a
+/// The needs poll offering exactly the traits `entry_ids`, in that order: for rebuilding a
 /// stored poll. `None` when content no longer has one of them.
 pub fn pulse_from(content: &Content, entry_ids: &[String], multiselect: bool) -> Option<PollSpec> {
     let traits: Option<Vec<&Trait>> = entry_ids.iter().map(|id| content.trait_by_id(id)).collect();
@@ -103,7 +103,7 @@ fn pulse_of(traits: &[&Trait], multiselect: bool) -> PollSpec {
         PULSE_QUESTION
     };
     PollSpec {
-        kind: PollKind::Pulse,
+        kind: PollKind::Needs,
         question: question.into(),
         answers: traits
             .iter()
@@ -124,16 +124,16 @@ fn check_answer_count(answers: usize) -> Result<(), UserError> {
         return Ok(());
     }
     Err(UserError::Invalid(format!(
-        "A pulse poll offers from {fewest} to {most} answers. \
+        "A needs poll offers from {fewest} to {most} answers. \
          Set `answers` to a number in that range (you asked for {answers})."
     )))
 }
 
-fn list_too_short(list: PulseList, has: usize, asked: usize) -> UserError {
-    let entries = if has == 1 { "entry" } else { "entries" };
+fn list_too_short(list: NeedsList, has: usize, asked: usize) -> UserError {
+    let entries = if has == 1 { "trait" } else { "traits" };
     let label = list.label();
-    let mixed = PulseList::Mixed.label();
-    let message = match (has < limits::POLL_MIN_ANSWERS, list == PulseList::Mixed) {
+    let mixed = NeedsList::Mixed.label();
+    let message = match (has < limits::POLL_MIN_ANSWERS, list == NeedsList::Mixed) {
         (true, true) => format!("The {label} list has {has} {entries}, too few for a poll."),
         (true, false) => format!(
             "The {label} list has {has} {entries}, too few for a poll. Try the {mixed} list."
@@ -183,7 +183,7 @@ mod tests {
     #[test]
     fn every_pulse_list_and_size_is_sendable_over_many_seeds() {
         let content = content();
-        for list in PulseList::ALL {
+        for list in NeedsList::ALL {
             let most = list.distinct(&content).min(limits::POLL_MAX_ANSWERS);
             for answers in limits::POLL_MIN_ANSWERS..=most {
                 for seed in 0..SEEDS {
@@ -206,9 +206,9 @@ mod tests {
     }
 
     #[test]
-    fn pulse_polls_never_repeat_an_entry_a_text_or_a_group() {
+    fn needs_polls_never_repeat_an_entry_a_text_or_a_group() {
         let content = content();
-        for list in PulseList::ALL {
+        for list in NeedsList::ALL {
             for seed in 0..SEEDS {
                 let mut rng = StdRng::seed_from_u64(seed);
                 let spec = pulse(&content, list, 10, false, &mut rng).expect("long enough");
@@ -230,7 +230,7 @@ mod tests {
     #[test]
     fn every_list_is_long_enough_for_the_largest_poll_in_bundled_content() {
         let content = content();
-        for list in PulseList::ALL {
+        for list in NeedsList::ALL {
             assert!(
                 list.distinct(&content) >= limits::POLL_MAX_ANSWERS,
                 "{list:?}"
@@ -244,7 +244,7 @@ mod tests {
         for answers in [0, 1, 11, 50] {
             let error = pulse(
                 &content,
-                PulseList::Mixed,
+                NeedsList::Mixed,
                 answers,
                 false,
                 &mut StdRng::seed_from_u64(1),
@@ -270,7 +270,7 @@ mod tests {
         });
         let error = pulse(
             &content,
-            PulseList::Skills,
+            NeedsList::Skills,
             5,
             false,
             &mut StdRng::seed_from_u64(1),
@@ -278,7 +278,7 @@ mod tests {
         .expect_err("only 3 skills");
         let message = invalid_message(error);
         assert!(
-            message.contains("The Skills list has 3 entries"),
+            message.contains("The Skills list has 3 traits"),
             "{message}"
         );
         assert!(message.contains("5 answers"), "{message}");
@@ -286,7 +286,7 @@ mod tests {
         assert!(message.contains("the longer Mixed list"), "{message}");
         assert!(pulse(
             &content,
-            PulseList::Skills,
+            NeedsList::Skills,
             3,
             false,
             &mut StdRng::seed_from_u64(1)
@@ -300,17 +300,14 @@ mod tests {
         content.traits.truncate(4);
         let error = pulse(
             &content,
-            PulseList::Mixed,
+            NeedsList::Mixed,
             5,
             false,
             &mut StdRng::seed_from_u64(1),
         )
         .expect_err("only 4 traits");
         let message = invalid_message(error);
-        assert!(
-            message.contains("The Mixed list has 4 entries"),
-            "{message}"
-        );
+        assert!(message.contains("The Mixed list has 4 traits"), "{message}");
         assert!(message.ends_with("Try `answers:4` or fewer."), "{message}");
     }
 
@@ -327,14 +324,14 @@ mod tests {
             .retain(|t| t.kind != TraitKind::Skill || Some(t.id.to_string()) == first_skill);
         let error = pulse(
             &content,
-            PulseList::Skills,
+            NeedsList::Skills,
             2,
             false,
             &mut StdRng::seed_from_u64(1),
         )
         .expect_err("one skill");
         let message = invalid_message(error);
-        assert!(message.contains("has 1 entry, too few"), "{message}");
+        assert!(message.contains("has 1 trait, too few"), "{message}");
         assert!(message.contains("Try the Mixed list."), "{message}");
     }
 }

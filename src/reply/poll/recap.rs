@@ -12,7 +12,7 @@ const QUIZ_RECAP_TITLE: &str = "Quiz results";
 const PULSE_RECAP_TITLE: &str = "Team pulse results";
 const NOBODY_VOTED: &str = "Nobody voted this time.";
 /// Said in place of a quiz's reason when content no longer has the entry it asked about.
-const REASON_GONE: &str = "The entry this quiz asked about is no longer in the library.";
+const REASON_GONE: &str = "The trait this quiz asked about was removed from the bot's texts.";
 
 /// The recap posted as a reply to the poll when it closes. `counts[i]` = votes for `answers[i]`;
 /// a missing count is taken as no votes, and extra ones are ignored.
@@ -24,7 +24,7 @@ pub fn recap(content: &Content, spec: &PollSpec, counts: &[u64]) -> Reply {
         .collect();
     let embed = match spec.kind {
         PollKind::Quiz => quiz_recap(content, spec, &counts),
-        PollKind::Pulse => pulse_recap(content, spec, &counts),
+        PollKind::Needs => pulse_recap(content, spec, &counts),
         PollKind::Scenario => super::scenario::scenario_recap(content, spec, &counts),
     };
     Reply::embed(embed)
@@ -262,7 +262,7 @@ mod tests {
     use super::*;
     use crate::content::Text;
     use crate::limits;
-    use crate::reply::poll::{pulse, pulse_from, quiz_about, quiz_why, PulseList};
+    use crate::reply::poll::{pulse, pulse_from, quiz_about, quiz_why, NeedsList};
 
     fn content() -> Content {
         Content::bundled().expect("bundled content is valid")
@@ -576,7 +576,7 @@ mod tests {
         let content = content();
         let spec = pulse(
             &content,
-            PulseList::Mixed,
+            NeedsList::Mixed,
             5,
             false,
             &mut StdRng::seed_from_u64(9),

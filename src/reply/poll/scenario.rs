@@ -9,17 +9,20 @@ use rand::seq::IndexedRandom;
 use rand::Rng;
 
 use super::recap::tally;
+use crate::content::team::TeamScenario;
 use crate::content::{Calls, Content, Scenario};
+use crate::limits;
 use crate::model::poll::{PollAnswer, PollKind, PollSpec};
 use crate::reply::library::source_line;
 use crate::reply::{Accent, Embed, Field};
+use crate::text::{char_len, clip};
 
 /// What every scenario poll asks after its situation.
 pub const SCENARIO_QUESTION: &str = "What does this moment call for most?";
 
 const RECAP_TITLE: &str = "Scenario results";
 /// Said in place of the reason when content no longer has the scenario the poll asked about.
-const REASON_GONE: &str = "The scenario this poll asked about is no longer in the library.";
+const REASON_GONE: &str = "The scenario this poll asked about was removed from the bot's texts.";
 
 /// A poll about a random scenario. Validated content always has scenarios; on content without
 /// any, the spec has no subject and [`PollSpec::limit_problems`] says so.
@@ -41,6 +44,34 @@ pub fn scenario_poll(content: &Content, rng: &mut impl Rng) -> PollSpec {
 /// has no such scenario.
 pub fn scenario_poll_about(content: &Content, id: &str) -> Option<PollSpec> {
     content.scenario(id).map(poll_of)
+}
+
+/// How a poll names a server's own scenario as its subject: the scenario itself, so its recap
+/// reads the same after the server edits or removes it.
+const TEAM_SUBJECT: &str = "team-scenario:";
+
+/// A poll about a server's own scenario; a situation too long to leave room for the question
+/// is clipped in the poll (the whole of it stays in `/scenario`).
+pub fn team_scenario_poll(scenario: &TeamScenario) -> PollSpec {
+    let asked = format!(" {SCENARIO_QUESTION}");
+    let room = limits::POLL_QUESTION.saturating_sub(char_len(&asked));
+    PollSpec {
+        kind: PollKind::Scenario,
+        question: format!("{}{asked}", clip(&scenario.situation, room)),
+        answers: answers(),
+        multiselect: false,
+        // Serializing strings and a choice cannot fail.
+        subject: Some(format!(
+            "{TEAM_SUBJECT}{}",
+            serde_json::to_string(scenario).unwrap_or_default()
+        )),
+        correct: Some(scenario.calls.index()),
+    }
+}
+
+/// The server's own scenario a poll's subject names; `None` for one of ours.
+pub fn team_scenario_of(subject: &str) -> Option<TeamScenario> {
+    serde_json::from_str(subject.strip_prefix(TEAM_SUBJECT)?).ok()
 }
 
 fn poll_of(scenario: &Scenario) -> PollSpec {
@@ -70,18 +101,30 @@ pub(super) fn scenario_recap(content: &Content, spec: &PollSpec, counts: &[u64])
     let supported = spec
         .correct
         .and_then(|i| spec.answers.get(i).map(|answer| (i, answer)));
+    let ours = spec.subject.as_deref().and_then(team_scenario_of);
     let scenario = spec.subject.as_deref().and_then(|id| content.scenario(id));
     let bold: Vec<usize> = supported.iter().map(|(i, _)| *i).collect();
     let mut fields: Vec<Field> = supported
-        .map(|(_, answer)| {
-            let reason = scenario.map_or(REASON_GONE, |s| s.why.as_str());
-            Field::new(format!("The articles support: {}", answer.text), reason)
+        .map(|(_, answer)| match &ours {
+            Some(_) => Field::new(
+                format!("Your team's answer: {}", answer.text),
+                "as your team decided when it added the scenario",
+            ),
+            None => {
+                let reason = scenario.map_or(REASON_GONE, |s| s.why.as_str());
+                Field::new(format!("The articles support: {}", answer.text), reason)
+            }
         })
         .into_iter()
         .collect();
-    if let Some(scenario) = scenario {
-        fields.push(Field::inline("Leading would", scenario.leading.as_str()));
-        fields.push(Field::inline("Managing would", scenario.managing.as_str()));
+    let responses = match (&ours, scenario) {
+        (Some(team), _) => Some((team.leading.as_str(), team.managing.as_str())),
+        (None, Some(s)) => Some((s.leading.as_str(), s.managing.as_str())),
+        (None, None) => None,
+    };
+    if let Some((leading, managing)) = responses {
+        fields.push(Field::inline("Leading would", leading));
+        fields.push(Field::inline("Managing would", managing));
     }
     let accent = supported
         .and_then(|(_, answer)| Calls::ALL.into_iter().find(|c| c.id() == answer.entry_id))
@@ -98,7 +141,10 @@ pub(super) fn scenario_recap(content: &Content, spec: &PollSpec, counts: &[u64])
             tally(spec, counts, &bold)
         )),
         fields,
-        footer: scenario.map(|s| source_line(content, &s.sources)),
+        footer: match ours {
+            Some(_) => Some("From your team".into()),
+            None => scenario.map(|s| source_line(content, &s.sources)),
+        },
         accent,
     }
 }
@@ -113,6 +159,37 @@ mod tests {
 
     fn content() -> Content {
         Content::bundled().expect("bundled content is valid")
+    }
+
+    #[test]
+    fn a_servers_own_scenario_polls_and_recaps_from_the_poll_alone() {
+        let content = content();
+        let scenario = TeamScenario {
+            name: "The demo that slipped".into(),
+            situation: "x".repeat(limits::POLL_QUESTION),
+            leading: "Say why the customer matters.".into(),
+            managing: "Cut scope and give each task an owner.".into(),
+            calls: Calls::Managing,
+        };
+        let spec = team_scenario_poll(&scenario);
+        assert!(
+            spec.limit_problems().is_empty(),
+            "{:?}",
+            spec.limit_problems()
+        );
+        assert!(spec.question.ends_with(SCENARIO_QUESTION));
+        assert_eq!(
+            team_scenario_of(spec.subject.as_deref().expect("subject")),
+            Some(scenario.clone())
+        );
+        let recap = scenario_recap(&content, &spec, &[1, 4, 0]);
+        let text = format!("{recap:?}");
+        assert!(text.contains("Your team's answer: Managing"), "{text}");
+        assert!(
+            text.contains("Cut scope") && text.contains("From your team"),
+            "{text}"
+        );
+        assert!(!text.contains("articles"), "{text}");
     }
 
     #[test]

@@ -315,10 +315,10 @@ impl TestBot {
     #[allow(clippy::result_large_err)]
     async fn stop(&mut self) {
         if let Some(running) = self.running.take() {
-            tokio::time::timeout(STOP_WAIT, running.shutdown())
-                .await
-                .unwrap_or_else(|_| panic!("the bot did not stop within {STOP_WAIT:?}"))
-                .expect("the bot shuts down cleanly");
+            let Ok(stopped) = tokio::time::timeout(STOP_WAIT, running.shutdown()).await else {
+                panic!("the bot did not stop within {STOP_WAIT:?}");
+            };
+            stopped.expect("the bot shuts down cleanly");
         }
     }
 
@@ -335,9 +335,9 @@ impl TestBot {
             let clock: SharedClock = Arc::new(clock.clone());
             bot = bot.with_clock(clock);
         }
-        let started = tokio::time::timeout(START_WAIT, bot.start())
-            .await
-            .unwrap_or_else(|_| panic!("the bot did not start within {START_WAIT:?}"));
+        let Ok(started) = tokio::time::timeout(START_WAIT, bot.start()).await else {
+            panic!("the bot did not start within {START_WAIT:?}");
+        };
         self.running = Some(started.expect("the bot starts"));
         self.fake
             .wait_frame(since, |f| f.is_dispatch("READY"))

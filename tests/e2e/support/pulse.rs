@@ -85,7 +85,7 @@ pub async fn set_up(bot: &TestBot) {
             ("channel", TEXT_CHANNEL_ID.to_string().into()),
             ("day", 0.into()), // Monday, the first choice
             ("time", "09:00".into()),
-            ("questions", 2.into()),
+            ("statements", 2.into()),
             ("open_for", "2d".into()),
         ],
     )
@@ -263,4 +263,117 @@ pub fn occurrences(files: &[(String, Vec<u8>)], needles: &[(&str, &[u8])]) -> Ve
         }
     }
     found
+}
+
+/// A pulse every Monday at 09:00 UTC, two statements, open two days, with `extra` options.
+pub async fn set_up_with(bot: &TestBot, extra: &[(&str, Value)]) {
+    let mut options: Vec<(&str, Value)> = vec![
+        ("channel", TEXT_CHANNEL_ID.to_string().into()),
+        ("day", 0.into()),
+        ("time", "09:00".into()),
+        ("statements", 2.into()),
+        ("open_for", "2d".into()),
+    ];
+    options.extend(extra.iter().cloned());
+    let answer = pulse(bot, ADMIN_ID, "setup", &options).await;
+    answer
+        .assert_accepted(CALLBACK_MESSAGE)
+        .assert_mentions_nobody();
+    assert!(
+        answer.text().unwrap_or_default().contains("reminder:"),
+        "{}",
+        answer.body()
+    );
+}
+
+/// The focus posts in the channel so far.
+pub fn focus_posts(bot: &TestBot) -> Vec<Value> {
+    bot.fake()
+        .channel_messages(TEXT_CHANNEL_ID)
+        .into_iter()
+        .filter(|m| {
+            m["embeds"][0]["title"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("Our focus"))
+        })
+        .collect()
+}
+
+/// `user` presses the result's "Choose our focus" button.
+pub async fn press_focus(bot: &TestBot, result: u64, user: u64) -> Answer {
+    let post = bot.fake().message(result).expect("the result");
+    let button = message_custom_ids(&post)
+        .into_iter()
+        .find(|id| id.starts_with("bb:fo:"))
+        .expect("the focus button");
+    bot.ask(
+        bot.fake()
+            .click(&button)
+            .on_message(TEXT_CHANNEL_ID, result)
+            .as_user(user),
+    )
+    .await
+}
+
+/// The lead picks statement button `statement` then action button `action` in the private
+/// steps `steps` opened; the last private answer.
+pub async fn choose(bot: &TestBot, steps: Answer, statement: usize, action: usize) -> Answer {
+    assert!(steps.is_ephemeral(), "private: {}", steps.body());
+    let pick = steps.custom_ids()[statement].to_string();
+    assert!(pick.starts_with("bb:fs:"), "{pick}");
+    let actions = bot
+        .ask(
+            bot.fake()
+                .click(&pick)
+                .on_original(steps.interaction())
+                .as_user(ADMIN_ID),
+        )
+        .await;
+    let pick = actions.custom_ids()[action].to_string();
+    assert!(pick.starts_with("bb:fa:"), "{pick}");
+    bot.ask(
+        bot.fake()
+            .click(&pick)
+            .on_original(actions.interaction())
+            .as_user(ADMIN_ID),
+    )
+    .await
+}
+
+/// Week one: a pulse three members answer, its result, and the lead's focus (first statement
+/// offered, first action).
+pub async fn a_week_with_a_focus(bot: &TestBot, events: &mut broadcast::Receiver<ScheduleEvent>) {
+    clock(bot).set(at("2026-11-30T09:00:00Z"));
+    let message = posted(events, DutyKind::Pulse).await;
+    for member in &MEMBERS[..3] {
+        answer(bot, message, *member, &[5, 1]).await;
+    }
+    clock(bot).set(at("2026-12-02T09:00:00Z"));
+    let result = posted(events, DutyKind::PulseResult).await;
+    let steps = press_focus(bot, result, ADMIN_ID).await;
+    choose(bot, steps, 0, 0).await;
+    assert_eq!(focus_posts(bot).len(), 1);
+}
+
+/// What each select of a form shows once closed: the label of its picked option, or its
+/// placeholder when nothing is picked (what Discord draws in the collapsed menu).
+pub fn shown_in_selects(form: &Value) -> Vec<String> {
+    form["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().into_iter().flatten())
+        .filter(|c| c["options"].is_array())
+        .map(|select| {
+            select["options"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|o| o["default"].as_bool() == Some(true))
+                .and_then(|o| o["label"].as_str())
+                .or(select["placeholder"].as_str())
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect()
 }
