@@ -347,9 +347,10 @@ pub struct Trait {
     #[serde(default)]
     pub quiz_note: Option<Text>,
     /// Traits whose labels mean the same thing share a group; a needs poll offers at most
-    /// one trait of each group.
-    #[serde(default)]
-    pub pulse_group: Option<Text>,
+    /// one trait of each group. Content folders written before it had this name may still
+    /// call it `pulse_group`.
+    #[serde(default, alias = "pulse_group")]
+    pub needs_group: Option<Text>,
     pub sources: Vec<Text>,
     /// What each article says of it: required unless `quiz = "skip"`.
     #[serde(default)]
@@ -389,8 +390,8 @@ impl Trait {
 
     /// What keeps a needs poll from offering two labels that mean the same: the trait's
     /// group, or its own id when it has none.
-    pub fn pulse_key(&self) -> &str {
-        self.pulse_group.as_deref().unwrap_or(&self.id)
+    pub fn needs_key(&self) -> &str {
+        self.needs_group.as_deref().unwrap_or(&self.id)
     }
 }
 

@@ -70,7 +70,7 @@ impl<'f, 'a> Validator<'f, 'a> {
         self.distinct_poll_labels(content);
         self.quiz_rules(content);
         self.quiz_evidence(content);
-        self.pulse_groups(content);
+        self.needs_groups(content);
         self.tip_moves(content);
         self.minimum_counts(content);
         self.problems
@@ -527,14 +527,14 @@ impl<'f, 'a> Validator<'f, 'a> {
     }
 
     /// A pulse group names traits that mean the same; a group of one is a typo.
-    fn pulse_groups(&mut self, content: &Content) {
+    fn needs_groups(&mut self, content: &Content) {
         let file = <Trait as Entry>::FILE;
         let mut members: HashMap<&str, usize> = HashMap::new();
-        for group in content.traits.iter().filter_map(|t| t.pulse_group.as_ref()) {
+        for group in content.traits.iter().filter_map(|t| t.needs_group.as_ref()) {
             *members.entry(group.as_str()).or_default() += 1;
         }
         for trait_ in &content.traits {
-            let Some(group) = &trait_.pulse_group else {
+            let Some(group) = &trait_.needs_group else {
                 continue;
             };
             let location = self.at(file, group);
@@ -542,7 +542,7 @@ impl<'f, 'a> Validator<'f, 'a> {
                 self.report(
                     location,
                     format!(
-                        "pulse_group `{group}` of trait `{}` is not a valid name",
+                        "needs_group `{group}` of trait `{}` is not a valid name",
                         trait_.id
                     ),
                     "use lowercase letters, digits and single dashes, like `planning-budgets`"
@@ -551,8 +551,8 @@ impl<'f, 'a> Validator<'f, 'a> {
             } else if members.get(group.as_str()) == Some(&1) {
                 self.report(
                     location,
-                    format!("pulse_group `{group}` of trait `{}` has no other trait", trait_.id),
-                    "give the same pulse_group to the trait whose label means the same, or remove it".into(),
+                    format!("needs_group `{group}` of trait `{}` has no other trait", trait_.id),
+                    "give the same needs_group to the trait whose label means the same, or remove it".into(),
                 );
             }
         }

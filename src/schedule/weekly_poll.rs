@@ -12,12 +12,12 @@ use crate::polls::{OpenError, Polls, Venue};
 use crate::port::PortError;
 use crate::reply::duty_notes::DutyNote;
 use crate::reply::poll::scenario_poll;
-use crate::reply::poll::{pulse, quiz, NeedsList};
+use crate::reply::poll::{needs, quiz, NeedsList};
 use crate::store::StoreError;
 use crate::when::Occurrence;
 
 /// Answers in a scheduled needs poll.
-const PULSE_ANSWERS: usize = 4;
+const NEEDS_ANSWERS: usize = 4;
 
 /// The weekly poll.
 pub(super) struct WeeklyPoll {
@@ -30,7 +30,7 @@ fn build(ctx: &Ctx, kind: PollKind) -> Result<PollSpec, DutyNote> {
     let mut rng = rand::rng();
     let spec = match kind {
         PollKind::Quiz => quiz(&content, &mut rng),
-        PollKind::Needs => pulse(&content, NeedsList::Mixed, PULSE_ANSWERS, false, &mut rng)
+        PollKind::Needs => needs(&content, NeedsList::Mixed, NEEDS_ANSWERS, false, &mut rng)
             .map_err(DutyNote::PollNotBuilt)?,
         PollKind::Scenario => scenario_poll(&content, &mut rng),
     };

@@ -462,14 +462,14 @@ fn a_pulse_never_offers_two_labels_that_mean_the_same() {
     let mut clashes = Vec::new();
     for (i, a) in content.traits.iter().enumerate() {
         for b in &content.traits[i + 1..] {
-            if a.pulse_key() != b.pulse_key() && near_identical(&a.short, &b.short) {
+            if a.needs_key() != b.needs_key() && near_identical(&a.short, &b.short) {
                 clashes.push(format!("{} {:?} ~ {} {:?}", a.id, a.short, b.id, b.short));
             }
         }
     }
     assert!(
         clashes.is_empty(),
-        "give each pair one pulse_group, or reword one label:\n{}",
+        "give each pair one needs_group, or reword one label:\n{}",
         clashes.join("\n")
     );
 }
@@ -524,7 +524,19 @@ fn line_in_entry(text: &str, id: &str, needle: &str) -> usize {
 }
 
 #[test]
-fn a_both_answer_without_a_note_or_a_lonely_pulse_group_is_reported_with_its_line() {
+fn a_content_folder_that_still_says_pulse_group_keeps_its_groups() {
+    let old = parse_with_traits(|t| t.replace("needs_group =", "pulse_group ="))
+        .expect("the older name is read");
+    let now = parse_with_traits(|t| t.to_string()).expect("bundled");
+    let groups = |c: &Content| -> Vec<String> {
+        c.traits.iter().map(|t| t.needs_key().to_string()).collect()
+    };
+    assert_eq!(groups(&old), groups(&now));
+    assert!(now.traits.iter().any(|t| t.needs_group.is_some()));
+}
+
+#[test]
+fn a_both_answer_without_a_note_or_a_lonely_needs_group_is_reported_with_its_line() {
     let text = bundled_files()
         .into_iter()
         .find(|f| f.name == "traits.toml")
@@ -546,11 +558,11 @@ fn a_both_answer_without_a_note_or_a_lonely_pulse_group_is_reported_with_its_lin
         "{problems}"
     );
 
-    let group_at = line_of("pulse_group = \"planning-budgets\"");
+    let group_at = line_of("needs_group = \"planning-budgets\"");
     let problems = parse_with_traits(|t| {
         t.replacen(
-            "pulse_group = \"planning-budgets\"",
-            "pulse_group = \"planing-budgets\"",
+            "needs_group = \"planning-budgets\"",
+            "needs_group = \"planing-budgets\"",
             1,
         )
     })

@@ -11,7 +11,7 @@ use crate::discord::{BotError, Context};
 use crate::model::poll::{PollDuration, PollSpec, TimedPoll};
 use crate::polls::{EndError, OpenError, Venue};
 use crate::reply::poll::scenario_poll as scenario_spec;
-use crate::reply::poll::{pulse, quiz, NeedsList};
+use crate::reply::poll::{needs, quiz, NeedsList};
 use crate::reply::poll_notes;
 use crate::reply::Reply;
 use crate::retry::Transient;
@@ -87,7 +87,7 @@ pub async fn needs_poll(
     let duration = duration_of(open_for.as_deref())?;
     let list = list.map_or(NeedsList::Mixed, Into::into);
     let count = usize::from(answers.unwrap_or(4));
-    let spec = pulse(
+    let spec = needs(
         &ctx.data().content(),
         list,
         count,

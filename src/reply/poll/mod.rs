@@ -3,23 +3,23 @@
 //!
 //! Two kinds of poll get a team talking about how it leads and manages. A *quiz* ([`quiz`])
 //! names one trait or similarity and asks whether it belongs to leading, managing or both; its
-//! recap gives the answer and why, article by article, from the subject's evidence. A *pulse* ([`pulse`]) offers a
+//! recap gives the answer and why, article by article, from the subject's evidence. A *needs* poll ([`needs`]) offers a
 //! handful of traits and asks which the team needs more of; its recap looks closer at the
 //! winner: the contrast it belongs to and a tip to try. [`recap`] builds both recaps.
 //!
 //! Everything here is data in, data out. Randomness comes only from the `rng` passed in, and a
 //! recap depends only on the content, the [`PollSpec`] and the final counts, so the `discord`
 //! layer can store a poll's kind and content ids, rebuild the spec after a restart
-//! ([`quiz_about`], [`pulse_from`]) and post exactly the recap it would have posted anyway.
+//! ([`quiz_about`], [`needs_from`]) and post exactly the recap it would have posted anyway.
 
-mod pulse;
+mod needs;
 mod quiz;
 mod recap;
 mod scenario;
 mod why;
 
 pub use crate::model::poll::{PollAnswer, PollKind, PollSpec};
-pub use pulse::{pulse, pulse_from, NeedsList};
+pub use needs::{needs, needs_from, NeedsList};
 pub use quiz::{quiz, quiz_about, quiz_why};
 pub use recap::{percentages, recap};
 pub use scenario::{scenario_poll, scenario_poll_about, team_scenario_of, team_scenario_poll};
@@ -41,14 +41,14 @@ mod tests {
     fn a_stored_poll_rebuilds_to_the_same_spec() {
         let content = content();
         let mut rng = StdRng::seed_from_u64(5);
-        let spec = pulse(&content, NeedsList::Mixed, 6, true, &mut rng).expect("ok");
+        let spec = needs(&content, NeedsList::Mixed, 6, true, &mut rng).expect("ok");
         let ids: Vec<String> = spec.answers.iter().map(|a| a.entry_id.clone()).collect();
-        assert_eq!(pulse_from(&content, &ids, true), Some(spec));
+        assert_eq!(needs_from(&content, &ids, true), Some(spec));
         let quiz_spec = quiz(&content, &mut rng);
         let subject = quiz_spec.subject.clone().expect("subject");
         assert_eq!(quiz_about(&content, &subject), Some(quiz_spec));
         assert_eq!(quiz_about(&content, "no-such-entry"), None);
-        assert_eq!(pulse_from(&content, &["no-such-entry".into()], false), None);
+        assert_eq!(needs_from(&content, &["no-such-entry".into()], false), None);
     }
 
     #[test]

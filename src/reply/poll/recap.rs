@@ -1,5 +1,5 @@
 //! The recap posted when a poll closes: the tally, and for a quiz the answer and why, for a
-//! pulse a closer look at the winner.
+//! needs poll a closer look at the winner.
 
 use super::quiz::Subject;
 use super::why::why;
@@ -9,7 +9,7 @@ use crate::reply::library::{contrast_embed, distinct_sources, source_line};
 use crate::reply::{Accent, Embed, Field, Reply};
 
 const QUIZ_RECAP_TITLE: &str = "Quiz results";
-const PULSE_RECAP_TITLE: &str = "Team pulse results";
+const NEEDS_RECAP_TITLE: &str = "Needs poll results";
 const NOBODY_VOTED: &str = "Nobody voted this time.";
 /// Said in place of a quiz's reason when content no longer has the entry it asked about.
 const REASON_GONE: &str = "The trait this quiz asked about was removed from the bot's texts.";
@@ -24,7 +24,7 @@ pub fn recap(content: &Content, spec: &PollSpec, counts: &[u64]) -> Reply {
         .collect();
     let embed = match spec.kind {
         PollKind::Quiz => quiz_recap(content, spec, &counts),
-        PollKind::Needs => pulse_recap(content, spec, &counts),
+        PollKind::Needs => needs_recap(content, spec, &counts),
         PollKind::Scenario => super::scenario::scenario_recap(content, spec, &counts),
     };
     Reply::embed(embed)
@@ -131,10 +131,10 @@ fn quiz_recap(content: &Content, spec: &PollSpec, counts: &[u64]) -> Embed {
 
 /// The question, the tally, the winner, and for the winner (the first, on a tie) the
 /// contrast it belongs to and a tip to try. Without votes, the tally says so and nothing more.
-fn pulse_recap(content: &Content, spec: &PollSpec, counts: &[u64]) -> Embed {
+fn needs_recap(content: &Content, spec: &PollSpec, counts: &[u64]) -> Embed {
     let top = most_voted(counts);
     let mut embed = Embed {
-        title: Some(PULSE_RECAP_TITLE.into()),
+        title: Some(NEEDS_RECAP_TITLE.into()),
         description: Some(format!(
             "{}\n\n{}",
             spec.question,
@@ -211,7 +211,7 @@ fn accent_of_sides(winners: &[&Trait]) -> Accent {
     }
 }
 
-/// The pulse recap with the winner's contrast and the first tip building on it that fits in
+/// The needs recap with the winner's contrast and the first tip building on it that fits in
 /// the message, or without a tip when none fits; `None` when even the contrast is too long.
 /// Content is checked against the limits of each field when loaded, not against the whole
 /// message, so the recap makes sure itself.
@@ -262,7 +262,7 @@ mod tests {
     use super::*;
     use crate::content::Text;
     use crate::limits;
-    use crate::reply::poll::{pulse, pulse_from, quiz_about, quiz_why, NeedsList};
+    use crate::reply::poll::{needs, needs_from, quiz_about, quiz_why, NeedsList};
 
     fn content() -> Content {
         Content::bundled().expect("bundled content is valid")
@@ -396,19 +396,19 @@ mod tests {
         assert!(reply.limit_problems().is_empty());
     }
 
-    /// A pulse offering the first trait of each side, leader first.
-    fn two_sided_pulse(content: &Content) -> (PollSpec, &Trait, &Trait) {
+    /// A needs poll offering the first trait of each side, leader first.
+    fn two_sided_needs(content: &Content) -> (PollSpec, &Trait, &Trait) {
         let leader = trait_of(content, Side::Leader);
         let manager = trait_of(content, Side::Manager);
         let ids = [leader.id.to_string(), manager.id.to_string()];
-        let spec = pulse_from(content, &ids, false).expect("both exist");
+        let spec = needs_from(content, &ids, false).expect("both exist");
         (spec, leader, manager)
     }
 
     #[test]
-    fn a_pulse_recap_looks_closer_at_the_winner_with_its_contrast_and_a_tip() {
+    fn a_needs_recap_looks_closer_at_the_winner_with_its_contrast_and_a_tip() {
         let content = content();
-        let (spec, _, manager) = two_sided_pulse(&content);
+        let (spec, _, manager) = two_sided_needs(&content);
         let reply = recap(&content, &spec, &[1, 4]);
         let embed = &reply.embeds[0];
         let text = description(&reply);
@@ -452,7 +452,7 @@ mod tests {
     #[test]
     fn a_tie_names_every_winner_and_looks_closer_at_the_first() {
         let content = content();
-        let (spec, leader, manager) = two_sided_pulse(&content);
+        let (spec, leader, manager) = two_sided_needs(&content);
         let reply = recap(&content, &spec, &[2, 2]);
         let text = description(&reply);
         assert!(
@@ -477,9 +477,9 @@ mod tests {
     }
 
     #[test]
-    fn a_pulse_nobody_answered_says_so_and_nothing_more() {
+    fn a_needs_poll_nobody_answered_says_so_and_nothing_more() {
         let content = content();
-        let (spec, _, _) = two_sided_pulse(&content);
+        let (spec, _, _) = two_sided_needs(&content);
         for counts in [&[0, 0][..], &[]] {
             let reply = recap(&content, &spec, counts);
             let embed = &reply.embeds[0];
@@ -494,7 +494,7 @@ mod tests {
     #[test]
     fn a_tip_too_long_for_the_message_is_passed_over() {
         let mut content = content();
-        let (spec, _, manager) = two_sided_pulse(&content);
+        let (spec, _, manager) = two_sided_needs(&content);
         let contrast = manager.contrast.to_string();
         let building: Vec<String> = content
             .tips_building_on(&contrast)
@@ -547,7 +547,7 @@ mod tests {
                     .take(limits::POLL_MAX_ANSWERS - 1)
                     .map(|t| t.id.to_string()),
             );
-            let spec = pulse_from(&content, &ids, true).expect("all exist");
+            let spec = needs_from(&content, &ids, true).expect("all exist");
             let tie = vec![u64::MAX; ids.len()];
             let mut clear_win = vec![1; ids.len()];
             clear_win[0] = 1_000_000;
@@ -574,7 +574,7 @@ mod tests {
     #[test]
     fn a_recap_rebuilt_from_storage_is_the_same() {
         let content = content();
-        let spec = pulse(
+        let spec = needs(
             &content,
             NeedsList::Mixed,
             5,
@@ -583,7 +583,7 @@ mod tests {
         )
         .expect("ok");
         let ids: Vec<String> = spec.answers.iter().map(|a| a.entry_id.clone()).collect();
-        let rebuilt = pulse_from(&content, &ids, false).expect("same content");
+        let rebuilt = needs_from(&content, &ids, false).expect("same content");
         let counts = [3, 1, 3, 0, 2];
         assert_eq!(
             recap(&content, &spec, &counts),
@@ -594,7 +594,7 @@ mod tests {
     #[test]
     fn a_contrast_too_long_for_the_message_leaves_just_the_winner() {
         let mut content = content();
-        let (spec, _, manager) = two_sided_pulse(&content);
+        let (spec, _, manager) = two_sided_needs(&content);
         let (contrast, short) = (manager.contrast.to_string(), manager.short.to_string());
         for c in content
             .contrasts

@@ -54,19 +54,19 @@ impl NeedsList {
         content.traits.iter().filter(|t| self.includes(t)).collect()
     }
 
-    /// How many answers one poll of this list can offer: one per pulse group.
+    /// How many answers one poll of this list can offer: one per needs group.
     pub fn distinct(self, content: &Content) -> usize {
-        let keys: HashSet<&str> = self.traits(content).iter().map(|t| t.pulse_key()).collect();
+        let keys: HashSet<&str> = self.traits(content).iter().map(|t| t.needs_key()).collect();
         keys.len()
     }
 }
 
-const PULSE_QUESTION: &str = "What does our team need more of right now?";
-const PULSE_QUESTION_MULTI: &str = "What does our team need more of right now? Pick all that fit.";
+const NEEDS_QUESTION: &str = "What does our team need more of right now?";
+const NEEDS_QUESTION_MULTI: &str = "What does our team need more of right now? Pick all that fit.";
 
 /// A "what do we need more of?" poll offering `answers` traits of `list`, drawn at random
-/// without repetition, at most one of each pulse group, and shown in random order.
-pub fn pulse(
+/// without repetition, at most one of each needs group, and shown in random order.
+pub fn needs(
     content: &Content,
     list: NeedsList,
     answers: usize,
@@ -83,24 +83,24 @@ pub fn pulse(
     let mut groups = HashSet::new();
     let chosen: Vec<&Trait> = pool
         .into_iter()
-        .filter(|t| groups.insert(t.pulse_key()))
+        .filter(|t| groups.insert(t.needs_key()))
         .take(answers)
         .collect();
-    Ok(pulse_of(&chosen, multiselect))
+    Ok(needs_of(&chosen, multiselect))
 }
 
 /// The needs poll offering exactly the traits `entry_ids`, in that order: for rebuilding a
 /// stored poll. `None` when content no longer has one of them.
-pub fn pulse_from(content: &Content, entry_ids: &[String], multiselect: bool) -> Option<PollSpec> {
+pub fn needs_from(content: &Content, entry_ids: &[String], multiselect: bool) -> Option<PollSpec> {
     let traits: Option<Vec<&Trait>> = entry_ids.iter().map(|id| content.trait_by_id(id)).collect();
-    traits.map(|traits| pulse_of(&traits, multiselect))
+    traits.map(|traits| needs_of(&traits, multiselect))
 }
 
-fn pulse_of(traits: &[&Trait], multiselect: bool) -> PollSpec {
+fn needs_of(traits: &[&Trait], multiselect: bool) -> PollSpec {
     let question = if multiselect {
-        PULSE_QUESTION_MULTI
+        NEEDS_QUESTION_MULTI
     } else {
-        PULSE_QUESTION
+        NEEDS_QUESTION
     };
     PollSpec {
         kind: PollKind::Needs,
@@ -181,7 +181,7 @@ mod tests {
     }
 
     #[test]
-    fn every_pulse_list_and_size_is_sendable_over_many_seeds() {
+    fn every_needs_list_and_size_is_sendable_over_many_seeds() {
         let content = content();
         for list in NeedsList::ALL {
             let most = list.distinct(&content).min(limits::POLL_MAX_ANSWERS);
@@ -189,7 +189,7 @@ mod tests {
                 for seed in 0..SEEDS {
                     let multiselect = seed % 2 == 0;
                     let mut rng = StdRng::seed_from_u64(seed);
-                    let spec = pulse(&content, list, answers, multiselect, &mut rng)
+                    let spec = needs(&content, list, answers, multiselect, &mut rng)
                         .expect("the list is long enough");
                     assert_sendable(&spec);
                     assert_eq!(spec.answers.len(), answers);
@@ -211,13 +211,13 @@ mod tests {
         for list in NeedsList::ALL {
             for seed in 0..SEEDS {
                 let mut rng = StdRng::seed_from_u64(seed);
-                let spec = pulse(&content, list, 10, false, &mut rng).expect("long enough");
+                let spec = needs(&content, list, 10, false, &mut rng).expect("long enough");
                 let ids: HashSet<&str> = spec.answers.iter().map(|a| a.entry_id.as_str()).collect();
                 let groups: HashSet<&str> = spec
                     .answers
                     .iter()
                     .filter_map(|a| content.trait_by_id(&a.entry_id))
-                    .map(|t| t.pulse_key())
+                    .map(|t| t.needs_key())
                     .collect();
                 assert_eq!(groups.len(), spec.answers.len(), "{spec:?}");
                 let texts: HashSet<&str> = spec.answers.iter().map(|a| a.text.as_str()).collect();
@@ -239,10 +239,10 @@ mod tests {
     }
 
     #[test]
-    fn pulse_rejects_answer_counts_outside_two_to_ten() {
+    fn needs_rejects_answer_counts_outside_two_to_ten() {
         let content = content();
         for answers in [0, 1, 11, 50] {
-            let error = pulse(
+            let error = needs(
                 &content,
                 NeedsList::Mixed,
                 answers,
@@ -268,7 +268,7 @@ mod tests {
             skills += usize::from(t.kind == TraitKind::Skill);
             keep
         });
-        let error = pulse(
+        let error = needs(
             &content,
             NeedsList::Skills,
             5,
@@ -284,7 +284,7 @@ mod tests {
         assert!(message.contains("5 answers"), "{message}");
         assert!(message.contains("`answers:3`"), "{message}");
         assert!(message.contains("the longer Mixed list"), "{message}");
-        assert!(pulse(
+        assert!(needs(
             &content,
             NeedsList::Skills,
             3,
@@ -298,7 +298,7 @@ mod tests {
     fn a_short_mixed_list_suggests_only_a_smaller_number() {
         let mut content = content();
         content.traits.truncate(4);
-        let error = pulse(
+        let error = needs(
             &content,
             NeedsList::Mixed,
             5,
@@ -322,7 +322,7 @@ mod tests {
         content
             .traits
             .retain(|t| t.kind != TraitKind::Skill || Some(t.id.to_string()) == first_skill);
-        let error = pulse(
+        let error = needs(
             &content,
             NeedsList::Skills,
             2,
