@@ -2,8 +2,9 @@
 //! many servers are being posted, restarted, and killed again, at least 50 times; then it
 //! runs to the end. No server may get two tips for the day, and none may lose its tip. Every
 //! fifth server also has a team pulse closing and a weekly digest due in the same minute:
-//! each gets its pulse result and its digest exactly once too; and another fifth a pulse open
-//! two days whose reminder (a day before the close) is due then, posted exactly once.
+//! each gets its pulse result (with the follow-up of an earlier focus) and its digest exactly
+//! once too; and another fifth a pulse open two days whose reminder (a day before the close)
+//! is due then, posted exactly once.
 //!
 //! The second soak splits the bot across three processes on one PostgreSQL database, each
 //! holding two of six shards: 3,000 servers whose tips fall due together, a process killed
@@ -153,8 +154,11 @@ async fn seed_reminder(store: &Store, content: &Content, index: usize, due: Time
         .expect("open the pulse");
 }
 
-/// Gives server `index` a pulse that opened yesterday at this minute and closes now, answered
-/// by three members, and a digest due now.
+/// The focus chosen from the pulse before: each result names it as last week's focus.
+const FOCUS: &str = "Ask one person a day what blocks them";
+
+/// Gives server `index` a pulse that opened yesterday at this minute and closes now, with the
+/// follow-up of an earlier focus, answered by three members, and a digest due now.
 async fn seed_pulse_and_digest(store: &Store, content: &Content, index: usize, due: Timestamp) {
     let guild_id = extra_guild_id(index);
     let channel_id = extra_guild_channel_id(index);
@@ -174,9 +178,25 @@ async fn seed_pulse_and_digest(store: &Store, content: &Content, index: usize, d
         options: PulseOptions::new(2, 1),
     };
     store.save_schedule(&pulse, due).await.expect("seed pulse");
+    // Ten days ago a pulse closed and its lead chose a focus, so this week's pulse asks the
+    // follow-up too (too long ago for a result of its own to be owed now).
+    let earlier = open_for_week(
+        store,
+        content,
+        &pulse,
+        due - SignedDuration::from_hours(240),
+    )
+    .await
+    .expect("an earlier pulse");
+    store.close_pulse(earlier.id).await.expect("closed");
+    store
+        .choose_focus(earlier.id, guild_id, &earlier.statements[0], FOCUS, due)
+        .await
+        .expect("a focus");
     let open = open_for_week(store, content, &pulse, yesterday)
         .await
         .expect("open the pulse");
+    assert_eq!(open.statements.len(), 3, "two statements and the follow-up");
     let key = store.pulse_key(open.id).await.expect("key").expect("open");
     for member in [1_u64, 2, 3] {
         let answers: Vec<(String, u8)> = open.statements.iter().map(|s| (s.clone(), 4)).collect();
@@ -334,6 +354,23 @@ async fn kill_9_at_random_moments_never_doubles_or_loses_a_tip_a_result_or_a_dig
         assert_eq!(doubled, 0, "servers with two of {kind:?}");
         assert_eq!(lost, 0, "servers without their {kind:?}");
     }
+    let results: Vec<String> = fake
+        .requests()
+        .iter()
+        .filter(|r| r.status == Some(200) && kind_of(r) == Kind::PulseResult)
+        .map(|r| r.body.as_ref().map(|b| b.to_string()).unwrap_or_default())
+        .collect();
+    assert_eq!(
+        results.len(),
+        (0..servers).filter(|i| has_pulse(*i)).count(),
+        "one result per pulse"
+    );
+    assert!(
+        results
+            .iter()
+            .all(|body| body.contains("Last week's focus") && body.contains(FOCUS)),
+        "every result shows its follow-up"
+    );
     let (lost, doubled) = lost_and_doubled(&fake, servers);
     let recoveries = recoveries(&fake);
     println!(
