@@ -38,7 +38,7 @@ use crate::schedule::test_support::{settings, FakePoster, Harness, Post, UNPACED
 use crate::store::{DutyEntry, Store};
 use crate::when::{DailyTime, Days, Occurrence, Recurrence, Zone};
 
-/// Cases per run unless `PROPTEST_CASES` says otherwise: about six seconds of a debug build.
+/// Cases per run unless `PROPTEST_CASES` says otherwise: about eight seconds of a debug build.
 const CASES: u32 = 64;
 
 /// Whole, half-hour, 45-minute and 30-minute-DST offsets, both hemispheres.

@@ -16,7 +16,8 @@ use tokio::sync::{broadcast, watch};
 use super::engine::{Deps, ScheduleEvent, Scheduler};
 use crate::clock::{Clock as _, ManualClock};
 use crate::config::ScheduleConfig;
-use crate::live::LiveContent;
+use crate::content::Content;
+use crate::live::{LiveContent, Origin};
 use crate::model::duty::DutyKind;
 use crate::model::ids::{ChannelId, MessageId};
 use crate::model::poll::TimedPoll;
@@ -296,6 +297,15 @@ pub(super) struct Harness {
     events: broadcast::Receiver<ScheduleEvent>,
 }
 
+/// The bundled content, read and checked once per test binary: the property test starts the
+/// scheduler hundreds of times, and an unoptimized build spends most of a start on reading and
+/// checking the content again.
+fn bundled() -> LiveContent {
+    static CONTENT: std::sync::OnceLock<Content> = std::sync::OnceLock::new();
+    let content = CONTENT.get_or_init(|| crate::live::load(&Origin::Bundled).expect("content"));
+    LiveContent::new(content.clone(), Origin::Bundled)
+}
+
 impl Harness {
     pub(super) async fn start(
         store: Store,
@@ -326,7 +336,7 @@ impl Harness {
         config: ScheduleConfig,
         ownership: Ownership,
     ) -> Harness {
-        let content = Arc::new(LiveContent::bundled().expect("content"));
+        let content = Arc::new(bundled());
         let clock_handle: crate::clock::SharedClock = Arc::new(clock.clone());
         let deps = Deps {
             store: store.clone(),
