@@ -239,6 +239,34 @@ impl TeamBody {
             TeamKind::Statement => TeamBody::Statement(serde_json::from_str(fields)?),
         })
     }
+
+    /// A stored entry's texts, where the bot only draws from the server's entries (the deck,
+    /// the pulse, `/scenario`, the focus): `None` for one that no longer reads as its kind,
+    /// which is passed over rather than shown broken.
+    pub fn of_entry(entry: &crate::model::team::TeamEntry) -> Option<TeamBody> {
+        TeamBody::from_json(entry.kind, &entry.fields).ok()
+    }
+
+    pub fn into_tip(self) -> Option<TeamTip> {
+        match self {
+            TeamBody::Tip(tip) => Some(tip),
+            _ => None,
+        }
+    }
+
+    pub fn into_scenario(self) -> Option<TeamScenario> {
+        match self {
+            TeamBody::Scenario(scenario) => Some(scenario),
+            _ => None,
+        }
+    }
+
+    pub fn into_statement(self) -> Option<TeamStatement> {
+        match self {
+            TeamBody::Statement(statement) => Some(statement),
+            _ => None,
+        }
+    }
 }
 
 /// Who a team entry is credited to, in place of an article.

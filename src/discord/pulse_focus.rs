@@ -48,12 +48,7 @@ async fn team_tips(data: &Data, guild: u64) -> Result<Vec<String>, BotError> {
     entries.reverse();
     Ok(entries
         .iter()
-        .filter_map(
-            |entry| match TeamBody::from_json(entry.kind, &entry.fields) {
-                Ok(TeamBody::Tip(tip)) => Some(tip.title),
-                _ => None,
-            },
-        )
+        .filter_map(|entry| Some(TeamBody::of_entry(entry)?.into_tip()?.title))
         .take(words::TEAM_TIPS_OFFERED)
         .collect())
 }

@@ -33,16 +33,13 @@ pub(crate) async fn theirs(data: &Data, guild: Option<u64>) -> Result<Vec<Theirs
         .team_entries(guild, Some(TeamKind::Scenario))
         .await?
         .into_iter()
-        .filter_map(
-            |entry| match TeamBody::from_json(entry.kind, &entry.fields) {
-                Ok(TeamBody::Scenario(scenario)) => Some(Theirs {
-                    id: entry.item_id(),
-                    scenario,
-                    credit: Credit::of(entry.suggested_by.as_deref()),
-                }),
-                _ => None,
-            },
-        )
+        .filter_map(|entry| {
+            Some(Theirs {
+                scenario: TeamBody::of_entry(&entry)?.into_scenario()?,
+                id: entry.item_id(),
+                credit: Credit::of(entry.suggested_by.as_deref()),
+            })
+        })
         .collect())
 }
 

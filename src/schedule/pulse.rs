@@ -109,12 +109,7 @@ async fn team_statements(store: &Store, guild: u64) -> Result<Vec<TeamStatement>
         .team_entries(guild, Some(TeamKind::Statement))
         .await?
         .iter()
-        .filter_map(
-            |entry| match TeamBody::from_json(entry.kind, &entry.fields) {
-                Ok(TeamBody::Statement(statement)) => Some(statement),
-                _ => None,
-            },
-        )
+        .filter_map(|entry| TeamBody::of_entry(entry)?.into_statement())
         .collect())
 }
 

@@ -117,11 +117,8 @@ pub async fn resolve<'a>(
 /// A stored team entry as a tip of the deck; `None` for an entry of another kind (or one
 /// whose texts no longer read, which is skipped rather than posted).
 fn team_tip(entry: &TeamEntry) -> Option<AnyTip<'static>> {
-    match TeamBody::from_json(entry.kind, &entry.fields).ok()? {
-        TeamBody::Tip(tip) => Some(AnyTip::Team {
-            tip,
-            credit: Credit::of(entry.suggested_by.as_deref()),
-        }),
-        TeamBody::Scenario(_) | TeamBody::Statement(_) => None,
-    }
+    Some(AnyTip::Team {
+        tip: TeamBody::of_entry(entry)?.into_tip()?,
+        credit: Credit::of(entry.suggested_by.as_deref()),
+    })
 }
