@@ -161,13 +161,7 @@ async fn the_lead_chooses_a_focus_posted_as_a_reply_to_the_result_and_a_member_c
     let bot = start().await;
     let mut events = bot.running().schedule_events();
     set_up_with(&bot, &[]).await;
-    clock(&bot).set(at("2026-11-30T09:00:00Z"));
-    let message = posted(&mut events, DutyKind::Pulse).await;
-    for member in &MEMBERS[..3] {
-        answer(&bot, message, *member, &[5, 1]).await;
-    }
-    clock(&bot).set(at("2026-12-02T09:00:00Z"));
-    let result = posted(&mut events, DutyKind::PulseResult).await;
+    let result = a_result_with_scores(&bot, &mut events).await;
 
     let refused = press_focus(&bot, result, MEMBER_ID).await;
     assert!(refused.is_ephemeral());
@@ -225,13 +219,7 @@ async fn the_lead_role_may_choose_the_focus() {
     let bot = start().await;
     let mut events = bot.running().schedule_events();
     set_up_with(&bot, &[("lead_role", TEAM_ROLE_ID.to_string().into())]).await;
-    clock(&bot).set(at("2026-11-30T09:00:00Z"));
-    let message = posted(&mut events, DutyKind::Pulse).await;
-    for member in &MEMBERS[..3] {
-        answer(&bot, message, *member, &[5, 1]).await;
-    }
-    clock(&bot).set(at("2026-12-02T09:00:00Z"));
-    let result = posted(&mut events, DutyKind::PulseResult).await;
+    let result = a_result_with_scores(&bot, &mut events).await;
     let steps = press_focus(&bot, result, MEMBER_ID).await;
     assert!(
         steps.text().unwrap_or_default().contains("scored lowest"),
@@ -425,13 +413,7 @@ async fn the_lead_may_pick_a_teams_tip_or_write_the_teams_own_action() {
         .expect("added");
     let mut events = bot.running().schedule_events();
     set_up_with(&bot, &[]).await;
-    clock(&bot).set(at("2026-11-30T09:00:00Z"));
-    let message = posted(&mut events, DutyKind::Pulse).await;
-    for member in &MEMBERS[..3] {
-        answer(&bot, message, *member, &[5, 1]).await;
-    }
-    clock(&bot).set(at("2026-12-02T09:00:00Z"));
-    let result = posted(&mut events, DutyKind::PulseResult).await;
+    let result = a_result_with_scores(&bot, &mut events).await;
     let steps = press_focus(&bot, result, ADMIN_ID).await;
     let pick = steps.custom_ids()[0].to_string();
     let actions = bot

@@ -340,16 +340,25 @@ pub async fn choose(bot: &TestBot, steps: Answer, statement: usize, action: usiz
     .await
 }
 
-/// Week one: a pulse three members answer, its result, and the lead's focus (first statement
-/// offered, first action).
-pub async fn a_week_with_a_focus(bot: &TestBot, events: &mut broadcast::Receiver<ScheduleEvent>) {
+/// The pulse set up for Monday 30 November opens, three members answer it (5 and 1), and it
+/// closes on Wednesday with a result that shows scores: the result's message id.
+pub async fn a_result_with_scores(
+    bot: &TestBot,
+    events: &mut broadcast::Receiver<ScheduleEvent>,
+) -> u64 {
     clock(bot).set(at("2026-11-30T09:00:00Z"));
     let message = posted(events, DutyKind::Pulse).await;
     for member in &MEMBERS[..3] {
         answer(bot, message, *member, &[5, 1]).await;
     }
     clock(bot).set(at("2026-12-02T09:00:00Z"));
-    let result = posted(events, DutyKind::PulseResult).await;
+    posted(events, DutyKind::PulseResult).await
+}
+
+/// Week one: a pulse three members answer, its result, and the lead's focus (first statement
+/// offered, first action).
+pub async fn a_week_with_a_focus(bot: &TestBot, events: &mut broadcast::Receiver<ScheduleEvent>) {
+    let result = a_result_with_scores(bot, events).await;
     let steps = press_focus(bot, result, ADMIN_ID).await;
     choose(bot, steps, 0, 0).await;
     assert_eq!(focus_posts(bot).len(), 1);
