@@ -340,6 +340,23 @@ async fn a_server_added_back_within_30_days_keeps_everything() {
     bot.shutdown().await;
 }
 
+/// How many rows the database holds about the test's server.
+async fn rows(bot: &TestBot) -> i64 {
+    bot.running()
+        .store()
+        .rows_of_server(GUILD_ID)
+        .await
+        .expect("count")
+}
+
+/// `user` clicks `button` on the private answer `asked`.
+fn click(bot: &TestBot, asked: &Answer, button: &str, user: u64) -> fake_discord::ButtonClick {
+    bot.fake()
+        .click(button)
+        .on_original(asked.interaction())
+        .as_user(user)
+}
+
 async fn forget_server_deletes_everything_at_once_after_a_confirming_click() {
     let bot = start().await;
     a_server_with_data(&bot).await;
@@ -349,57 +366,22 @@ async fn forget_server_deletes_everything_at_once_after_a_confirming_click() {
     asked.assert_accepted(CALLBACK_MESSAGE);
     assert!(asked.is_ephemeral());
     let button = asked.custom_ids()[0].to_string();
-    assert!(
-        bot.running()
-            .store()
-            .rows_of_server(GUILD_ID)
-            .await
-            .expect("count")
-            > 0
-    );
-    let refused = bot
-        .ask(
-            bot.fake()
-                .click(&button)
-                .on_original(asked.interaction())
-                .as_user(MEMBER_ID),
-        )
-        .await;
+    assert!(rows(&bot).await > 0);
+    let refused = bot.ask(click(&bot, &asked, &button, MEMBER_ID)).await;
     assert!(
         refused.text().unwrap_or_default().contains("Manage Server"),
         "{}",
         refused.body()
     );
-    assert!(
-        bot.running()
-            .store()
-            .rows_of_server(GUILD_ID)
-            .await
-            .expect("count")
-            > 0
-    );
-    let done = bot
-        .ask(
-            bot.fake()
-                .click(&button)
-                .on_original(asked.interaction())
-                .as_user(ADMIN_ID),
-        )
-        .await;
+    assert!(rows(&bot).await > 0);
+    let done = bot.ask(click(&bot, &asked, &button, ADMIN_ID)).await;
     assert!(
         done.text().unwrap_or_default().contains("Deleted"),
         "{}",
         done.body()
     );
     assert!(done.custom_ids().is_empty(), "the button is gone");
-    assert_eq!(
-        bot.running()
-            .store()
-            .rows_of_server(GUILD_ID)
-            .await
-            .expect("count"),
-        0
-    );
+    assert_eq!(rows(&bot).await, 0);
     bot.shutdown().await;
 }
 
