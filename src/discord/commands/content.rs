@@ -54,17 +54,23 @@ pub enum CallsChoice {
     Both,
 }
 
+impl From<CallsChoice> for Calls {
+    fn from(choice: CallsChoice) -> Calls {
+        match choice {
+            CallsChoice::Leading => Calls::Leading,
+            CallsChoice::Managing => Calls::Managing,
+            CallsChoice::Both => Calls::Both,
+        }
+    }
+}
+
 /// Add a scenario: a form asks the situation and what leading and managing would do.
 #[poise::command(slash_command, guild_only, rename = "scenario")]
 pub async fn add_scenario(
     ctx: SlashContext<'_>,
     #[description = "What the moment calls for most"] calls: CallsChoice,
 ) -> Result<(), BotError> {
-    let calls = match calls {
-        CallsChoice::Leading => Calls::Leading,
-        CallsChoice::Managing => Calls::Managing,
-        CallsChoice::Both => Calls::Both,
-    };
+    let calls = Calls::from(calls);
     open_add(ctx, TeamKind::Scenario, calls.id().to_string()).await
 }
 
@@ -335,11 +341,7 @@ pub async fn suggest_scenario(
     ctx: SlashContext<'_>,
     #[description = "What the moment calls for most"] calls: CallsChoice,
 ) -> Result<(), BotError> {
-    let calls = match calls {
-        CallsChoice::Leading => Calls::Leading,
-        CallsChoice::Managing => Calls::Managing,
-        CallsChoice::Both => Calls::Both,
-    };
+    let calls = Calls::from(calls);
     open_suggestion(ctx, TeamKind::Scenario, calls.id().to_string()).await
 }
 
