@@ -77,7 +77,7 @@ pub(crate) async fn choices(data: &Data, guild: Option<u64>, partial: &str) -> V
         .iter()
         .filter(|t| t.scenario.name.to_lowercase().contains(&query))
         .map(|t| Choice {
-            name: crate::reply::team::choice_name(TeamKind::Scenario, &t.scenario.name),
+            name: crate::reply::scenario::team_choice_name(&t.scenario.name),
             value: t.id.clone(),
         })
         .collect();

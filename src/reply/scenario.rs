@@ -92,6 +92,11 @@ pub fn pick_team_scenario(
     drawn.checked_sub(bundled).map(|i| others[i])
 }
 
+/// How one of the server's own scenarios is offered in `/scenario`'s autocomplete, beside ours.
+pub fn team_choice_name(name: &str) -> String {
+    crate::text::clip(&format!("{name} (your team's)"), crate::limits::CHOICE_NAME)
+}
+
 /// The answer of a scenario the server removed, for a button on an older post.
 pub const TEAM_SCENARIO_GONE: &str =
     "Your team removed that scenario. Run `/scenario` for another one.";

@@ -60,7 +60,7 @@ async fn a_teams_scenario_is_found_by_name_credited_and_its_answer_kept_back() {
         suggested
             .choices()
             .iter()
-            .any(|(name, value)| *value == id && name.contains("The demo that slipped")),
+            .any(|(name, value)| *value == id && name == "The demo that slipped (your team's)"),
         "{:?}",
         suggested.choices()
     );
