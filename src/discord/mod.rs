@@ -149,6 +149,27 @@ pub fn access(
     }
 }
 
+/// Whether a member may act for the server where it named a role for the job (the team's lead,
+/// a reviewer): Manage Server, as the interaction states it, or that role. `role` is only
+/// looked up for a member without Manage Server.
+pub(crate) async fn manages_or_holds<F>(
+    member: Option<&serenity::Member>,
+    role: F,
+) -> Result<bool, BotError>
+where
+    F: std::future::Future<Output = Result<Option<u64>, BotError>>,
+{
+    let Some(member) = member else {
+        return Ok(false);
+    };
+    if member.permissions.is_some_and(|p| p.manage_guild()) {
+        return Ok(true);
+    }
+    Ok(role
+        .await?
+        .is_some_and(|role| member.roles.iter().any(|r| r.get() == role)))
+}
+
 /// The gateway intents the bot asks for: servers (GUILD_CREATE and the rest, which the bot
 /// reads past: see [`cache_settings`]), and message updates (a poll that ended shows up as
 /// one). No privileged intents, no message content.

@@ -25,21 +25,17 @@ async fn is_lead(
     guild: Option<serenity::GuildId>,
     member: Option<&serenity::Member>,
 ) -> Result<bool, BotError> {
-    let Some(member) = member else {
-        return Ok(false);
-    };
-    if member.permissions.is_some_and(|p| p.manage_guild()) {
-        return Ok(true);
-    }
-    let Some(guild) = guild else {
-        return Ok(false);
-    };
-    let lead_role = data
-        .schedules
-        .get::<crate::model::schedule::PulseOptions>(guild.get())
-        .await?
-        .and_then(|s| s.options.lead_role_id);
-    Ok(lead_role.is_some_and(|role| member.roles.iter().any(|r| r.get() == role)))
+    super::manages_or_holds(member, async {
+        let Some(guild) = guild else {
+            return Ok(None);
+        };
+        Ok(data
+            .schedules
+            .get::<crate::model::schedule::PulseOptions>(guild.get())
+            .await?
+            .and_then(|s| s.options.lead_role_id))
+    })
+    .await
 }
 
 /// The titles of the server's own tips, newest first, offered as actions.

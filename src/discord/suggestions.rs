@@ -103,18 +103,14 @@ async fn is_reviewer(
     guild: u64,
     member: Option<&serenity::Member>,
 ) -> Result<bool, BotError> {
-    let Some(member) = member else {
-        return Ok(false);
-    };
-    if member.permissions.is_some_and(|p| p.manage_guild()) {
-        return Ok(true);
-    }
-    let role = data
-        .store
-        .review_settings(guild)
-        .await?
-        .and_then(|r| r.reviewer_role_id);
-    Ok(role.is_some_and(|role| member.roles.iter().any(|r| r.get() == role)))
+    super::manages_or_holds(member, async {
+        Ok(data
+            .store
+            .review_settings(guild)
+            .await?
+            .and_then(|r| r.reviewer_role_id))
+    })
+    .await
 }
 
 /// The suggestion a review button or form names, with its texts.

@@ -220,12 +220,8 @@ on_both_engines!(
     the_form_refuses_blank_and_over_long_texts_and_members_without_manage_server,
 );
 
-/// Gives the server a tip of its own and a daily tip that has posted once, so it has rows in
-/// several tables.
-async fn a_server_with_data(bot: &TestBot) {
-    let form = open_tip_form(bot).await;
-    submit(bot, ADMIN_ID, &form, TITLE, BODY).await;
-    let mut events = bot.running().schedule_events();
+/// `/tips setup` by the admin: a tip every day at 09:00 UTC in the test channel.
+async fn tips_at_nine(bot: &TestBot) -> Answer {
     bot.ask(
         bot.fake()
             .slash("tips")
@@ -236,7 +232,15 @@ async fn a_server_with_data(bot: &TestBot) {
             .option("timezone", "UTC"),
     )
     .await
-    .assert_accepted(CALLBACK_MESSAGE);
+}
+
+/// Gives the server a tip of its own and a daily tip that has posted once, so it has rows in
+/// several tables.
+async fn a_server_with_data(bot: &TestBot) {
+    let form = open_tip_form(bot).await;
+    submit(bot, ADMIN_ID, &form, TITLE, BODY).await;
+    let mut events = bot.running().schedule_events();
+    tips_at_nine(bot).await.assert_accepted(CALLBACK_MESSAGE);
     next_event(&mut events, "the tip planned", |e| {
         matches!(e, ScheduleEvent::Planned { next: Some(_), .. })
     })
@@ -665,16 +669,7 @@ async fn a_members_suggestion_is_reviewed_edited_approved_and_becomes_the_daily_
     let ours = bot.sub_choice_value("content", "mix", "draws", "Ours only");
     content(&bot, ADMIN_ID, &["mix"], &[("draws", ours)]).await;
     let mut events = bot.running().schedule_events();
-    bot.ask(
-        bot.fake()
-            .slash("tips")
-            .subcommand("setup")
-            .as_user(ADMIN_ID)
-            .option("channel", TEXT_CHANNEL_ID.to_string())
-            .option("time", "09:00")
-            .option("timezone", "UTC"),
-    )
-    .await;
+    tips_at_nine(&bot).await;
     next_event(&mut events, "the tip planned", |e| {
         matches!(e, ScheduleEvent::Planned { next: Some(_), .. })
     })
