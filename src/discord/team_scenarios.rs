@@ -6,48 +6,29 @@ use poise::serenity_prelude as serenity;
 use serenity::ComponentInteraction;
 
 use super::{answers, BotError, Data};
-use crate::content::team::{Credit, TeamBody, TeamScenario};
 use crate::model::poll::PollSpec;
-use crate::model::team::{item_id, parse_item_id, TeamKind};
+use crate::model::team::{item_id, parse_item_id};
 use crate::reply::autocomplete::Choice;
-use crate::reply::scenario::{
-    pick_team_scenario, team_scenario_answer, team_scenario_reply, TEAM_SCENARIO_GONE,
-};
+use crate::reply::scenario::{team_scenario_answer, team_scenario_reply, TEAM_SCENARIO_GONE};
 use crate::reply::{Action, Reply};
+use crate::schedule::team::{self, TheirScenario};
 
-/// One of the server's scenarios: its item id (`team:<id>`), its texts and its credit.
-pub(crate) struct Theirs {
-    pub id: String,
-    pub scenario: TeamScenario,
-    pub credit: Credit,
-}
-
-/// The server's own scenarios, oldest first; none outside a server. One the bot cannot read
-/// is passed over.
-pub(crate) async fn theirs(data: &Data, guild: Option<u64>) -> Result<Vec<Theirs>, BotError> {
-    let Some(guild) = guild else {
-        return Ok(Vec::new());
-    };
-    Ok(data
-        .store
-        .team_entries(guild, Some(TeamKind::Scenario))
-        .await?
-        .into_iter()
-        .filter_map(|entry| {
-            Some(Theirs {
-                scenario: TeamBody::of_entry(&entry)?.into_scenario()?,
-                id: entry.item_id(),
-                credit: Credit::of(entry.suggested_by.as_deref()),
-            })
-        })
-        .collect())
+/// The server's own scenarios; none outside a server.
+async fn theirs(data: &Data, guild: Option<u64>) -> Result<Vec<TheirScenario>, BotError> {
+    match guild {
+        Some(guild) => Ok(team::scenarios(&data.store, guild).await?),
+        None => Ok(Vec::new()),
+    }
 }
 
 /// Which of `theirs` a random pick lands on (`None`: one of ours), never `after` again.
-fn drawn<'t>(data: &Data, theirs: &'t [Theirs], after: &str) -> Option<&'t Theirs> {
-    let ids: Vec<String> = theirs.iter().map(|t| t.id.clone()).collect();
-    let bundled = data.content().scenarios.len();
-    pick_team_scenario(bundled, &ids, after, &mut rand::rng()).map(|i| &theirs[i])
+fn drawn<'t>(data: &Data, theirs: &'t [TheirScenario], after: &str) -> Option<&'t TheirScenario> {
+    team::drawn(
+        data.content().scenarios.len(),
+        theirs,
+        after,
+        &mut rand::rng(),
+    )
 }
 
 /// `/scenario [name]`: the server's scenario it names (by item id from autocomplete, or by its

@@ -17,6 +17,7 @@ mod pulse;
 mod pulse_reminder;
 pub mod retention;
 mod settings;
+pub mod team;
 #[cfg(test)]
 mod test_support;
 mod tip;

@@ -19,12 +19,10 @@ use tracing::info;
 
 use super::duty::{Arrival, Ctx, Duty, Plan, Planned, Prepared, SendError, Sending};
 use super::engine::ScheduleEvent;
-use crate::content::team::{TeamBody, TeamStatement};
 use crate::content::PulseSide;
 use crate::model::duty::{DutyKind, DutyStatus};
 use crate::model::ids::{MessageId, RoleId};
 use crate::model::schedule::PulseSchedule;
-use crate::model::team::TeamKind;
 use crate::port::{Addressing, PortError, Poster};
 use crate::pulse::stats::{side_score, WeekPoint};
 use crate::pulse::{new_key, pick_statements, week_of, with_team_statement};
@@ -86,7 +84,7 @@ pub async fn open_for_week(
     }
     let round = store.closed_pulse_count(settings.guild_id).await?;
     let picked = pick_statements(content, round, settings.options.questions);
-    let team = team_statements(store, settings.guild_id).await?;
+    let team = super::team::statements(store, settings.guild_id).await?;
     let mut statements = with_team_statement(&picked, &team, round);
     statements.extend(follow_up(store, settings.guild_id).await?);
     let key = new_key();
@@ -101,16 +99,6 @@ pub async fn open_for_week(
             key: &key,
         })
         .await
-}
-
-/// The server's own statements, oldest first; one it cannot read is passed over.
-async fn team_statements(store: &Store, guild: u64) -> Result<Vec<TeamStatement>, StoreError> {
-    Ok(store
-        .team_entries(guild, Some(TeamKind::Statement))
-        .await?
-        .iter()
-        .filter_map(|entry| TeamBody::of_entry(entry)?.into_statement())
-        .collect())
 }
 
 /// The follow-up statement about the focus chosen from the server's last result, if any.

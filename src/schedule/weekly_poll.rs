@@ -4,6 +4,8 @@
 use jiff::Timestamp;
 
 use super::duty::{Arrival, Ctx, Duty, Plan, Prepared, SendError, Sending};
+use super::team::{drawn, TheirScenario};
+use crate::content::Content;
 use crate::model::duty::DutyKind;
 use crate::model::ids::MessageId;
 use crate::model::poll::{PollKind, PollSpec, TimedPoll};
@@ -11,8 +13,8 @@ use crate::model::schedule::PollSchedule;
 use crate::polls::{OpenError, Polls, Venue};
 use crate::port::PortError;
 use crate::reply::duty_notes::DutyNote;
-use crate::reply::poll::scenario_poll;
 use crate::reply::poll::{needs, quiz, NeedsList};
+use crate::reply::poll::{scenario_poll, team_scenario_poll};
 use crate::store::StoreError;
 use crate::when::Occurrence;
 
@@ -24,15 +26,22 @@ pub(super) struct WeeklyPoll {
     pub polls: Polls,
 }
 
-/// The week's poll, built from the content; the note says why when it cannot be.
-fn build(ctx: &Ctx, kind: PollKind) -> Result<PollSpec, DutyNote> {
-    let content = ctx.content.get();
+/// The week's poll, built from the content (a scenario poll from ours and the server's own
+/// scenarios, `theirs`); the note says why when it cannot be.
+fn build(
+    content: &Content,
+    kind: PollKind,
+    theirs: &[TheirScenario],
+) -> Result<PollSpec, DutyNote> {
     let mut rng = rand::rng();
     let spec = match kind {
-        PollKind::Quiz => quiz(&content, &mut rng),
-        PollKind::Needs => needs(&content, NeedsList::Mixed, NEEDS_ANSWERS, false, &mut rng)
+        PollKind::Quiz => quiz(content, &mut rng),
+        PollKind::Needs => needs(content, NeedsList::Mixed, NEEDS_ANSWERS, false, &mut rng)
             .map_err(DutyNote::PollNotBuilt)?,
-        PollKind::Scenario => scenario_poll(&content, &mut rng),
+        PollKind::Scenario => match drawn(content.scenarios.len(), theirs, "", &mut rng) {
+            Some(ours) => team_scenario_poll(&ours.scenario),
+            None => scenario_poll(content, &mut rng),
+        },
     };
     let problems = spec.limit_problems();
     if problems.is_empty() {
@@ -58,21 +67,27 @@ impl Duty for WeeklyPoll {
     async fn prepare(
         &self,
         ctx: &Ctx,
-        _guild: u64,
+        guild: u64,
         plan: &Plan<PollSchedule>,
         _owed: Occurrence,
     ) -> Result<Prepared<TimedPoll>, StoreError> {
-        Ok(match build(ctx, plan.settings.options.kind) {
-            Ok(spec) => Prepared::Send {
-                item: None,
-                cycle: None,
-                payload: TimedPoll {
-                    spec,
-                    duration: plan.settings.options.duration,
+        let theirs = match plan.settings.options.kind {
+            PollKind::Scenario => super::team::scenarios(&ctx.store, guild).await?,
+            PollKind::Quiz | PollKind::Needs => Vec::new(),
+        };
+        Ok(
+            match build(&ctx.content.get(), plan.settings.options.kind, &theirs) {
+                Ok(spec) => Prepared::Send {
+                    item: None,
+                    cycle: None,
+                    payload: TimedPoll {
+                        spec,
+                        duration: plan.settings.options.duration,
+                    },
                 },
+                Err(problem) => Prepared::Broken(problem),
             },
-            Err(problem) => Prepared::Broken(problem),
-        })
+        )
     }
 
     async fn send(&self, _ctx: &Ctx, post: &Sending<TimedPoll>) -> Result<MessageId, SendError> {
@@ -121,5 +136,43 @@ impl Duty for WeeklyPoll {
                 .await?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::team::{Credit, TeamScenario};
+    use crate::content::Calls;
+
+    #[test]
+    fn a_weekly_scenario_poll_can_be_one_of_the_servers_own() {
+        let mut content = Content::bundled().expect("content");
+        let theirs = [TheirScenario {
+            id: "team:7".into(),
+            scenario: TeamScenario {
+                name: "The demo that slipped".into(),
+                situation: "Two days before the demo, the feature is half done.".into(),
+                leading: "Say why the customer matters.".into(),
+                managing: "Cut scope and give each task an owner.".into(),
+                calls: Calls::Managing,
+            },
+            credit: Credit::Team,
+        }];
+        // With none of ours left to draw, the draw is theirs every time.
+        content.scenarios.clear();
+        let spec = build(&content, PollKind::Scenario, &theirs).expect("a poll");
+        assert_eq!(
+            spec.subject
+                .as_deref()
+                .and_then(crate::reply::poll::team_scenario_of),
+            Some(theirs[0].scenario.clone())
+        );
+        let bundled = Content::bundled().expect("content");
+        let ours = build(&bundled, PollKind::Scenario, &[]).expect("a poll");
+        assert!(ours
+            .subject
+            .as_deref()
+            .is_some_and(|id| bundled.scenario(id).is_some()));
     }
 }
