@@ -149,6 +149,14 @@ pub fn access(
     }
 }
 
+/// Whether a member has Manage Server, as the interaction states it: the admins' permission
+/// for a server's settings and content.
+pub(crate) fn manages(member: Option<&serenity::Member>) -> bool {
+    member
+        .and_then(|m| m.permissions)
+        .is_some_and(|p| p.manage_guild())
+}
+
 /// Whether a member may act for the server where it named a role for the job (the team's lead,
 /// a reviewer): Manage Server, as the interaction states it, or that role. `role` is only
 /// looked up for a member without Manage Server.
@@ -162,7 +170,7 @@ where
     let Some(member) = member else {
         return Ok(false);
     };
-    if member.permissions.is_some_and(|p| p.manage_guild()) {
+    if manages(Some(member)) {
         return Ok(true);
     }
     Ok(role

@@ -171,12 +171,7 @@ pub(crate) async fn submitted(
         }
         form @ (TeamForm::Add { .. } | TeamForm::Edit { .. }) => form,
     };
-    let manages = modal
-        .member
-        .as_ref()
-        .and_then(|m| m.permissions)
-        .is_some_and(|p| p.manage_guild());
-    if !manages {
+    if !super::manages(modal.member.as_ref()) {
         return Err(BotError::user(said::only_members_with(None)));
     }
     let reply = match form {
@@ -271,12 +266,9 @@ pub(crate) async fn forget_confirmed(
     data: &Data,
     guild: u64,
 ) -> Result<(), BotError> {
-    let manages = component
-        .member
-        .as_ref()
-        .and_then(|m| m.permissions)
-        .is_some_and(|p| p.manage_guild());
-    if component.guild_id.map(|g| g.get()) != Some(guild) || !manages {
+    if component.guild_id.map(|g| g.get()) != Some(guild)
+        || !super::manages(component.member.as_ref())
+    {
         return Err(BotError::user(said::only_members_with(None)));
     }
     data.store.forget_server(guild).await?;
@@ -305,12 +297,7 @@ pub(crate) async fn list_turned(
         .guild_id
         .map(|g| g.get())
         .ok_or_else(|| BotError::user(said::GUILD_ONLY))?;
-    let manages = component
-        .member
-        .as_ref()
-        .and_then(|m| m.permissions)
-        .is_some_and(|p| p.manage_guild());
-    if !manages {
+    if !super::manages(component.member.as_ref()) {
         return Err(BotError::user(said::only_members_with(None)));
     }
     let listed = entries(data, guild, kind).await?;
