@@ -2,17 +2,13 @@
 //! that counts answers, once across a crash between claim and record, and never when the
 //! reminder is off or the pulse closed first.
 
-use jiff::civil::{date, Weekday};
+use jiff::civil::date;
 
 use super::super::engine::ScheduleEvent;
-use super::super::pulse::open_for_week;
-use super::super::test_support::{at, FakePoster, Harness};
+use super::super::test_support::{answered_pulse, at, FakePoster, Harness};
 use super::*;
 use crate::clock::ManualClock;
-use crate::model::schedule::Schedule;
-use crate::pulse::member_hash;
 use crate::store::{DutyClaim, Store};
-use crate::when::{DailyTime, Days, Recurrence, Zone};
 
 const GUILD: u64 = 1;
 const CHANNEL: u64 = 10;
@@ -24,40 +20,12 @@ const ROLE: u64 = 55;
 /// answered, reminded `remind_hours` before the close.
 async fn store_with_open_pulse(remind_hours: Option<u8>) -> (Store, i64) {
     let store = Store::in_memory().await.expect("store");
-    let opened = at("2026-11-30T09:00:00Z");
-    let settings = Schedule {
-        guild_id: GUILD,
-        channel_id: CHANNEL,
-        when: Recurrence {
-            time: DailyTime::new(9, 0).expect("time"),
-            zone: Zone::utc(),
-            days: Days::Weekly(Weekday::Monday),
-        },
-        paused: false,
-        active_since: at("2026-11-30T08:00:00Z"),
-        options: PulseOptions {
-            remind_hours,
-            role_id: Some(ROLE),
-            ..PulseOptions::new(2, 2)
-        },
+    let options = PulseOptions {
+        remind_hours,
+        role_id: Some(ROLE),
+        ..PulseOptions::new(2, 2)
     };
-    store.save_schedule(&settings, opened).await.expect("save");
-    let content = crate::content::Content::bundled().expect("content");
-    let pulse = open_for_week(&store, &content, &settings, opened)
-        .await
-        .expect("open");
-    store
-        .set_pulse_message(pulse.id, PULSE_MESSAGE)
-        .await
-        .expect("posted");
-    let key = store.pulse_key(pulse.id).await.expect("key").expect("open");
-    for member in [101, 102] {
-        let answers: Vec<(String, u8)> = pulse.statements.iter().map(|s| (s.clone(), 4)).collect();
-        store
-            .save_pulse_answers(pulse.id, &member_hash(&key, member), &answers)
-            .await
-            .expect("answer");
-    }
+    let pulse = answered_pulse(&store, options, PULSE_MESSAGE, &[101, 102]).await;
     (store, pulse.id)
 }
 

@@ -1,15 +1,14 @@
 //! The pulse result across a crash, at the engine level: claimed before sending, so a crash
 //! after Discord accepted it records it without a second post, and a crash before sends it once.
 
-use jiff::civil::{date, Weekday};
+use jiff::civil::date;
 
-use super::super::test_support::{at, FakePoster, Harness};
+use super::super::test_support::{answered_pulse, at, FakePoster, Harness};
 use super::*;
 use crate::clock::ManualClock;
-use crate::model::schedule::{PulseOptions, Schedule};
+use crate::model::schedule::PulseOptions;
 use crate::pulse::member_hash;
 use crate::store::DutyClaim;
-use crate::when::{DailyTime, Days, Recurrence, Zone};
 
 const GUILD: u64 = 1;
 const CHANNEL: u64 = 10;
@@ -20,36 +19,13 @@ const PULSE_MESSAGE: u64 = 777;
 /// result claimed as a crash between sending and recording leaves it.
 async fn store_with_claimed_result() -> Store {
     let store = Store::in_memory().await.expect("store");
-    let opened = at("2026-11-30T09:00:00Z");
-    let settings = Schedule {
-        guild_id: GUILD,
-        channel_id: CHANNEL,
-        when: Recurrence {
-            time: DailyTime::new(9, 0).expect("time"),
-            zone: Zone::utc(),
-            days: Days::Weekly(Weekday::Monday),
-        },
-        paused: false,
-        active_since: at("2026-11-30T08:00:00Z"),
-        options: PulseOptions::new(2, 2),
-    };
-    store.save_schedule(&settings, opened).await.expect("save");
-    let content = crate::content::Content::bundled().expect("content");
-    let pulse = open_for_week(&store, &content, &settings, opened)
-        .await
-        .expect("open");
-    store
-        .set_pulse_message(pulse.id, PULSE_MESSAGE)
-        .await
-        .expect("posted");
-    let key = store.pulse_key(pulse.id).await.expect("key").expect("open");
-    for member in [101, 102, 103] {
-        let answers: Vec<(String, u8)> = pulse.statements.iter().map(|s| (s.clone(), 4)).collect();
-        store
-            .save_pulse_answers(pulse.id, &member_hash(&key, member), &answers)
-            .await
-            .expect("answer");
-    }
+    let pulse = answered_pulse(
+        &store,
+        PulseOptions::new(2, 2),
+        PULSE_MESSAGE,
+        &[101, 102, 103],
+    )
+    .await;
     store.close_pulse(pulse.id).await.expect("close");
     let claim = DutyClaim {
         duty: DutyKind::PulseResult,

@@ -412,3 +412,49 @@ impl Harness {
             .expect("read log")
     }
 }
+
+/// A pulse with `options` set up for Mondays at 09:00 UTC in `CHANNEL` of server `GUILD`
+/// (the constants of the pulse tests: 1 and 10), opened on Monday 30 November 2026 at 09:00,
+/// posted as message `message`, and answered 4 to every statement by `members`.
+pub(super) async fn answered_pulse(
+    store: &Store,
+    options: crate::model::schedule::PulseOptions,
+    message: u64,
+    members: &[u64],
+) -> crate::store::PulseRecord {
+    let opened = at("2026-11-30T09:00:00Z");
+    let settings = Schedule {
+        guild_id: 1,
+        channel_id: 10,
+        when: Recurrence {
+            time: DailyTime::new(9, 0).expect("time"),
+            zone: Zone::utc(),
+            days: Days::Weekly(jiff::civil::Weekday::Monday),
+        },
+        paused: false,
+        active_since: at("2026-11-30T08:00:00Z"),
+        options,
+    };
+    store.save_schedule(&settings, opened).await.expect("save");
+    let content = Content::bundled().expect("content");
+    let pulse = super::pulse::open_for_week(store, &content, &settings, opened)
+        .await
+        .expect("open");
+    store
+        .set_pulse_message(pulse.id, message)
+        .await
+        .expect("posted");
+    let key = store.pulse_key(pulse.id).await.expect("key").expect("open");
+    for member in members {
+        let answers: Vec<(String, u8)> = pulse.statements.iter().map(|s| (s.clone(), 4)).collect();
+        store
+            .save_pulse_answers(
+                pulse.id,
+                &crate::pulse::member_hash(&key, *member),
+                &answers,
+            )
+            .await
+            .expect("answer");
+    }
+    pulse
+}
