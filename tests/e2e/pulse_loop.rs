@@ -16,15 +16,7 @@ use crate::support::{TestBot, CALLBACK_MESSAGE};
 
 /// The reminder posts in the channel so far.
 fn reminders(bot: &TestBot) -> Vec<Value> {
-    bot.fake()
-        .channel_messages(TEXT_CHANNEL_ID)
-        .into_iter()
-        .filter(|m| {
-            m["embeds"][0]["title"]
-                .as_str()
-                .is_some_and(|t| t.starts_with("Team pulse reminder"))
-        })
-        .collect()
+    posts_titled(bot, "Team pulse reminder")
 }
 
 fn reminder_planned_for_nothing(e: &ScheduleEvent) -> bool {
@@ -416,14 +408,7 @@ async fn the_lead_may_pick_a_teams_tip_or_write_the_teams_own_action() {
     let result = a_result_with_scores(&bot, &mut events).await;
     let steps = press_focus(&bot, result, ADMIN_ID).await;
     let pick = steps.custom_ids()[0].to_string();
-    let actions = bot
-        .ask(
-            bot.fake()
-                .click(&pick)
-                .on_original(steps.interaction())
-                .as_user(ADMIN_ID),
-        )
-        .await;
+    let actions = bot.click_on(&steps, &pick, ADMIN_ID).await;
     let offered = actions.text().unwrap_or_default().to_string();
     assert!(offered.contains(TEAM_TIP), "{offered}");
     let own = actions
@@ -432,14 +417,7 @@ async fn the_lead_may_pick_a_teams_tip_or_write_the_teams_own_action() {
         .find(|id| id.starts_with("bb:fw:"))
         .expect("an \"Our own\" button")
         .to_string();
-    let form = bot
-        .ask(
-            bot.fake()
-                .click(&own)
-                .on_original(actions.interaction())
-                .as_user(ADMIN_ID),
-        )
-        .await;
+    let form = bot.click_on(&actions, &own, ADMIN_ID).await;
     form.assert_accepted(9);
     let form = form.data()["custom_id"]
         .as_str()

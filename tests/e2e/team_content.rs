@@ -99,7 +99,6 @@ async fn tip_titles_posted(bot: &TestBot) -> Vec<String> {
 
 async fn a_team_tip_is_dealt_credited_exported_and_once_removed_never_comes_up() {
     let bot = start().await;
-    let mut events = bot.running().schedule_events();
     let ours = bot.sub_choice_value("content", "mix", "draws", "Ours only");
     content(&bot, ADMIN_ID, &["mix"], &[("draws", ours)])
         .await
@@ -109,27 +108,9 @@ async fn a_team_tip_is_dealt_credited_exported_and_once_removed_never_comes_up()
     assert_eq!(added.embed()["title"], TITLE, "kept trimmed");
     assert_eq!(added.embed()["footer"]["text"], "From your team");
 
-    let setup = bot
-        .ask(
-            bot.fake()
-                .slash("tips")
-                .subcommand("setup")
-                .as_user(ADMIN_ID)
-                .option("channel", TEXT_CHANNEL_ID.to_string())
-                .option("time", "09:00")
-                .option("timezone", "UTC"),
-        )
-        .await;
-    setup.assert_accepted(CALLBACK_MESSAGE);
-    next_event(&mut events, "the tip planned", |e| {
-        matches!(e, ScheduleEvent::Planned { next: Some(_), .. })
-    })
-    .await;
-    bot.clock().expect("manual").set(at("2026-11-30T09:00:00Z"));
-    next_event(&mut events, "the first tip posted", |e| {
-        matches!(e, ScheduleEvent::Posted { .. })
-    })
-    .await;
+    first_tip_posted(&bot).await;
+    // The days after: each posted tip is awaited from here.
+    let mut events = bot.running().schedule_events();
     let posts = bot.fake().channel_messages(TEXT_CHANNEL_ID);
     let post = posts.last().expect("a post");
     assert_eq!(
@@ -220,6 +201,21 @@ on_both_engines!(
     the_form_refuses_blank_and_over_long_texts_and_members_without_manage_server,
 );
 
+/// `/tips setup` for 09:00, and the clock moved to Monday 09:00 until the first tip is posted.
+async fn first_tip_posted(bot: &TestBot) {
+    let mut events = bot.running().schedule_events();
+    tips_at_nine(bot).await.assert_accepted(CALLBACK_MESSAGE);
+    next_event(&mut events, "the tip planned", |e| {
+        matches!(e, ScheduleEvent::Planned { next: Some(_), .. })
+    })
+    .await;
+    bot.clock().expect("manual").set(at("2026-11-30T09:00:00Z"));
+    next_event(&mut events, "the first tip posted", |e| {
+        matches!(e, ScheduleEvent::Posted { .. })
+    })
+    .await;
+}
+
 /// `/tips setup` by the admin: a tip every day at 09:00 UTC in the test channel.
 async fn tips_at_nine(bot: &TestBot) -> Answer {
     bot.ask(
@@ -239,17 +235,7 @@ async fn tips_at_nine(bot: &TestBot) -> Answer {
 async fn a_server_with_data(bot: &TestBot) {
     let form = open_tip_form(bot).await;
     submit(bot, ADMIN_ID, &form, TITLE, BODY).await;
-    let mut events = bot.running().schedule_events();
-    tips_at_nine(bot).await.assert_accepted(CALLBACK_MESSAGE);
-    next_event(&mut events, "the tip planned", |e| {
-        matches!(e, ScheduleEvent::Planned { next: Some(_), .. })
-    })
-    .await;
-    bot.clock().expect("manual").set(at("2026-11-30T09:00:00Z"));
-    next_event(&mut events, "the tip posted", |e| {
-        matches!(e, ScheduleEvent::Posted { .. })
-    })
-    .await;
+    first_tip_posted(bot).await;
 }
 
 async fn removed_from(bot: &TestBot, unavailable: bool) -> ServerChange {
@@ -353,14 +339,6 @@ async fn rows(bot: &TestBot) -> i64 {
         .expect("count")
 }
 
-/// `user` clicks `button` on the private answer `asked`.
-fn click(bot: &TestBot, asked: &Answer, button: &str, user: u64) -> fake_discord::ButtonClick {
-    bot.fake()
-        .click(button)
-        .on_original(asked.interaction())
-        .as_user(user)
-}
-
 async fn forget_server_deletes_everything_at_once_after_a_confirming_click() {
     let bot = start().await;
     a_server_with_data(&bot).await;
@@ -371,14 +349,14 @@ async fn forget_server_deletes_everything_at_once_after_a_confirming_click() {
     assert!(asked.is_ephemeral());
     let button = asked.custom_ids()[0].to_string();
     assert!(rows(&bot).await > 0);
-    let refused = bot.ask(click(&bot, &asked, &button, MEMBER_ID)).await;
+    let refused = bot.click_on(&asked, &button, MEMBER_ID).await;
     assert!(
         refused.text().unwrap_or_default().contains("Manage Server"),
         "{}",
         refused.body()
     );
     assert!(rows(&bot).await > 0);
-    let done = bot.ask(click(&bot, &asked, &button, ADMIN_ID)).await;
+    let done = bot.click_on(&asked, &button, ADMIN_ID).await;
     assert!(
         done.text().unwrap_or_default().contains("Deleted"),
         "{}",
@@ -668,17 +646,7 @@ async fn a_members_suggestion_is_reviewed_edited_approved_and_becomes_the_daily_
     assert!(buttons_of(&edited).is_empty(), "its buttons go: {edited}");
     let ours = bot.sub_choice_value("content", "mix", "draws", "Ours only");
     content(&bot, ADMIN_ID, &["mix"], &[("draws", ours)]).await;
-    let mut events = bot.running().schedule_events();
-    tips_at_nine(&bot).await;
-    next_event(&mut events, "the tip planned", |e| {
-        matches!(e, ScheduleEvent::Planned { next: Some(_), .. })
-    })
-    .await;
-    bot.clock().expect("manual").set(at("2026-11-30T09:00:00Z"));
-    next_event(&mut events, "the tip posted", |e| {
-        matches!(e, ScheduleEvent::Posted { .. })
-    })
-    .await;
+    first_tip_posted(&bot).await;
     let titles = tip_titles_posted(&bot).await;
     assert_eq!(
         titles,

@@ -352,6 +352,17 @@ impl TestBot {
     }
 
     /// Injects `interaction` and waits for the bot's answer to it.
+    /// `user` clicks `custom_id` on the private answer `answer`; the bot's answer to the click.
+    pub async fn click_on(&self, answer: &Answer, custom_id: &str, user: u64) -> Answer {
+        self.ask(
+            self.fake
+                .click(custom_id)
+                .on_original(answer.interaction())
+                .as_user(user),
+        )
+        .await
+    }
+
     pub async fn ask(&self, interaction: impl Inject) -> Answer {
         let sent = interaction.inject().await;
         self.answer_to(&sent).await

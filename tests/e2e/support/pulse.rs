@@ -64,15 +64,20 @@ pub async fn pulse_now(bot: &TestBot) -> String {
 
 /// The team pulse posts in the channel so far.
 pub fn pulse_posts(bot: &TestBot) -> usize {
+    posts_titled(bot, "Team pulse: ").len()
+}
+
+/// The bot's posts in the test channel so far whose embed title starts with `prefix`.
+pub fn posts_titled(bot: &TestBot, prefix: &str) -> Vec<Value> {
     bot.fake()
         .channel_messages(TEXT_CHANNEL_ID)
-        .iter()
+        .into_iter()
         .filter(|m| {
             m["embeds"][0]["title"]
                 .as_str()
-                .is_some_and(|t| t.starts_with("Team pulse: "))
+                .is_some_and(|t| t.starts_with(prefix))
         })
-        .count()
+        .collect()
 }
 
 /// A pulse every Monday at 09:00 UTC, two statements, open two days.
@@ -288,15 +293,7 @@ pub async fn set_up_with(bot: &TestBot, extra: &[(&str, Value)]) {
 
 /// The focus posts in the channel so far.
 pub fn focus_posts(bot: &TestBot) -> Vec<Value> {
-    bot.fake()
-        .channel_messages(TEXT_CHANNEL_ID)
-        .into_iter()
-        .filter(|m| {
-            m["embeds"][0]["title"]
-                .as_str()
-                .is_some_and(|t| t.starts_with("Our focus"))
-        })
-        .collect()
+    posts_titled(bot, "Our focus")
 }
 
 /// `user` presses the result's "Choose our focus" button.
@@ -321,23 +318,10 @@ pub async fn choose(bot: &TestBot, steps: Answer, statement: usize, action: usiz
     assert!(steps.is_ephemeral(), "private: {}", steps.body());
     let pick = steps.custom_ids()[statement].to_string();
     assert!(pick.starts_with("bb:fs:"), "{pick}");
-    let actions = bot
-        .ask(
-            bot.fake()
-                .click(&pick)
-                .on_original(steps.interaction())
-                .as_user(ADMIN_ID),
-        )
-        .await;
+    let actions = bot.click_on(&steps, &pick, ADMIN_ID).await;
     let pick = actions.custom_ids()[action].to_string();
     assert!(pick.starts_with("bb:fa:"), "{pick}");
-    bot.ask(
-        bot.fake()
-            .click(&pick)
-            .on_original(actions.interaction())
-            .as_user(ADMIN_ID),
-    )
-    .await
+    bot.click_on(&actions, &pick, ADMIN_ID).await
 }
 
 /// The pulse set up for Monday 30 November opens, three members answer it (5 and 1), and it
