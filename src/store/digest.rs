@@ -5,6 +5,7 @@
 use jiff::Timestamp;
 use sqlx::any::AnyRow;
 use sqlx::FromRow;
+use sqlx_macros::FromRow;
 
 use super::values::{id_to_db, seconds};
 use super::{Store, StoreError};

@@ -3,7 +3,7 @@
 //! is never stored.
 
 use jiff::Timestamp;
-use sqlx::FromRow;
+use sqlx_macros::FromRow;
 
 use super::values::{id_from_db, id_to_db, optional_id, seconds, timestamp};
 use super::{Store, StoreError};

@@ -11,6 +11,7 @@
 use jiff::Timestamp;
 use sqlx::any::AnyRow;
 use sqlx::FromRow;
+use sqlx_macros::FromRow;
 
 use super::values::{flag, from_flag, seconds, timestamp};
 use super::{Engine, Store, StoreError};

@@ -16,6 +16,7 @@ mod digest;
 mod duty_log;
 mod focus;
 mod leases;
+mod migrations;
 mod open;
 mod polls;
 mod pulse;

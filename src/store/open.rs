@@ -16,16 +16,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::migrate::{MigrateError, Migrator};
+use sqlx::migrate::MigrateError;
 use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 
 use super::{Engine, Store, StoreError};
-
-/// SQLite's schema, one migration per change since the first release.
-pub(super) static SQLITE: Migrator = sqlx::migrate!();
-/// PostgreSQL's: the same tables and columns; its first file is numbered like the SQLite
-/// migration whose end schema it creates, so later changes carry the same number on both.
-pub(super) static POSTGRES: Migrator = sqlx::migrate!("migrations/postgres");
 
 /// Connections to a PostgreSQL server: enough for the scheduler, the keeper and commands at
 /// once, few enough that several processes fit in a default server's 100.
@@ -131,13 +125,11 @@ impl Store {
         engine: Engine,
         shown: &str,
     ) -> Result<Store, StoreError> {
-        let migrator = match engine {
-            Engine::Sqlite => &SQLITE,
-            Engine::Postgres => &POSTGRES,
+        let migrated = match super::migrations::migrator(engine).await {
+            Ok(migrator) => migrator.run(&pool).await,
+            Err(error) => Err(error),
         };
-        migrator
-            .run(&pool)
-            .await
+        migrated
             .map_err(|source| match (engine, source) {
                 (Engine::Sqlite, MigrateError::Execute(error)) => sqlite_error(shown, &error),
                 (Engine::Postgres, MigrateError::Execute(error)) => postgres_error(shown, error),

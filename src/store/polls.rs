@@ -4,6 +4,7 @@
 use jiff::Timestamp;
 use sqlx::any::AnyRow;
 use sqlx::FromRow;
+use sqlx_macros::FromRow;
 
 use super::values::{
     flag, from_flag, from_json, id_from_db, id_to_db, optional_id, seconds, timestamp, to_json,
@@ -271,14 +272,9 @@ mod tests {
             .connect_with(options)
             .await
             .expect("connect");
-        let mut earlier = sqlx::migrate!();
-        earlier.migrations = earlier
-            .migrations
-            .iter()
-            .filter(|m| m.version < 5)
-            .cloned()
-            .collect::<Vec<_>>()
-            .into();
+        let earlier = crate::store::migrations::migrator_through(crate::store::Engine::Sqlite, 4)
+            .await
+            .expect("the built-in migrations");
         earlier.run(&pool).await.expect("migrations up to 0004");
         let store = Store {
             pool: pool.clone(),

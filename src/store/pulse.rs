@@ -9,6 +9,7 @@ use jiff::civil::Date;
 use jiff::Timestamp;
 use sqlx::any::AnyRow;
 use sqlx::FromRow;
+use sqlx_macros::FromRow;
 
 use super::values::{
     date, from_json, id_from_db, id_to_db, optional_id, seconds, timestamp, to_json,

@@ -5,6 +5,7 @@
 use jiff::Timestamp;
 use sqlx::any::AnyRow;
 use sqlx::FromRow;
+use sqlx_macros::FromRow;
 
 use super::values::{
     flag, from_flag, from_json, id_from_db, id_to_db, seconds, timestamp, to_json, weekday_from,

@@ -4,6 +4,7 @@
 use jiff::Timestamp;
 use sqlx::any::AnyRow;
 use sqlx::FromRow;
+use sqlx_macros::FromRow;
 
 use super::values::optional_id;
 use super::values::{id_from_db, id_to_db, seconds, timestamp};

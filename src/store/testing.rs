@@ -94,15 +94,11 @@ impl OldDatabase {
         use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
         use std::str::FromStr;
         sqlx::any::install_default_drivers();
-        let (url, database, full) = match engine {
-            Engine::Sqlite => ("sqlite::memory:".to_string(), None, &super::open::SQLITE),
+        let (url, database) = match engine {
+            Engine::Sqlite => ("sqlite::memory:".to_string(), None),
             Engine::Postgres => {
                 let database = test_postgres::database().await;
-                (
-                    database.url().to_string(),
-                    Some(database),
-                    &super::open::POSTGRES,
-                )
+                (database.url().to_string(), Some(database))
             }
         };
         let options = AnyConnectOptions::from_str(&url).expect("url");
@@ -114,15 +110,9 @@ impl OldDatabase {
             .connect_with(options)
             .await
             .expect("connect");
-        let old = sqlx::migrate::Migrator {
-            migrations: std::borrow::Cow::Owned(
-                full.iter()
-                    .filter(|m| m.version <= version)
-                    .cloned()
-                    .collect(),
-            ),
-            ..sqlx::migrate::Migrator::DEFAULT
-        };
+        let old = super::migrations::migrator_through(engine, version)
+            .await
+            .expect("the built-in migrations");
         old.run(&pool).await.expect("the old migrations");
         OldDatabase {
             pool,

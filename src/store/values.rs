@@ -3,7 +3,7 @@
 //! local dates as `YYYY-MM-DD`, zones by IANA name.
 //!
 //! A row is read in two steps. First into a private struct of the column types the `Any`
-//! driver carries (`i64`, `String`, their `Option`s), which derives `sqlx::FromRow`, so the
+//! driver carries (`i64`, `String`, their `Option`s), which derives `FromRow` (from `sqlx_macros`, see Cargo.toml), so the
 //! column names and types are written once per table. Then, by hand with the functions here,
 //! into the `model` value: the `Any` driver decodes none of `u64`, `Timestamp`, `Date`, `Zone`
 //! or the stored enum names, `model` stays free of sqlx (`tests/content/layers.rs`), and a value that

@@ -66,6 +66,7 @@ const CRATES_ONLY_IN: &[(&str, &[&str])] = &[
     ("serenity", &["app", "discord"]),
     ("poise", &["app", "discord"]),
     ("sqlx", &["store"]),
+    ("sqlx_macros", &["store"]),
 ];
 
 fn src() -> PathBuf {

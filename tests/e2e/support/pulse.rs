@@ -262,7 +262,7 @@ pub fn occurrences(files: &[(String, Vec<u8>)], needles: &[(&str, &[u8])]) -> Ve
     let mut found = Vec::new();
     for (file, bytes) in files {
         for (what, needle) in needles {
-            if bytes.windows(needle.len()).any(|w| w == *needle) {
+            if memchr::memmem::find(bytes, needle).is_some() {
                 found.push(format!("{what} in {file}"));
             }
         }
