@@ -127,7 +127,11 @@ mod tests {
             .map(|entry| entry.expect("entry").path())
             .filter(|path| path.extension().is_some_and(|e| e == "sql"))
             .map(|path| {
-                let name = path.file_name().expect("name").to_string_lossy().into_owned();
+                let name = path
+                    .file_name()
+                    .expect("name")
+                    .to_string_lossy()
+                    .into_owned();
                 (name, std::fs::read_to_string(&path).expect("readable"))
             })
             .collect();
@@ -144,7 +148,11 @@ mod tests {
 
     #[test]
     fn the_built_in_lists_are_the_migration_folders_file_for_file() {
-        assert_eq!(listed(SQLITE), folder("migrations"), "add the file to SQLITE");
+        assert_eq!(
+            listed(SQLITE),
+            folder("migrations"),
+            "add the file to SQLITE"
+        );
         assert_eq!(
             listed(POSTGRES),
             folder("migrations/postgres"),

@@ -129,15 +129,14 @@ impl Store {
             Ok(migrator) => migrator.run(&pool).await,
             Err(error) => Err(error),
         };
-        migrated
-            .map_err(|source| match (engine, source) {
-                (Engine::Sqlite, MigrateError::Execute(error)) => sqlite_error(shown, &error),
-                (Engine::Postgres, MigrateError::Execute(error)) => postgres_error(shown, error),
-                (_, source) => StoreError::Migrate {
-                    database: shown.to_string(),
-                    source,
-                },
-            })?;
+        migrated.map_err(|source| match (engine, source) {
+            (Engine::Sqlite, MigrateError::Execute(error)) => sqlite_error(shown, &error),
+            (Engine::Postgres, MigrateError::Execute(error)) => postgres_error(shown, error),
+            (_, source) => StoreError::Migrate {
+                database: shown.to_string(),
+                source,
+            },
+        })?;
         Ok(Store {
             pool,
             engine,

@@ -148,6 +148,19 @@ impl Gateway {
         self.lock().detach_with(Outbound::Frame(reconnect))
     }
 
+    /// Sends op 1 HEARTBEAT, Discord's request for a heartbeat at once; the socket stays.
+    /// False if no socket is attached.
+    pub(crate) fn request_heartbeat(&self) -> bool {
+        let session = self.lock();
+        match &session.attached {
+            Some(socket) => socket
+                .tx
+                .send(Outbound::Frame(json!({"op": op::HEARTBEAT, "d": null})))
+                .is_ok(),
+            None => false,
+        }
+    }
+
     /// Sends op 9 INVALID_SESSION; if not resumable the session is over. False if no socket is
     /// attached.
     pub(crate) fn invalid_session(&self, resumable: bool) -> bool {

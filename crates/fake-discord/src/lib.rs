@@ -571,6 +571,12 @@ impl FakeDiscord {
             .await;
     }
 
+    /// Sends op 1 HEARTBEAT, as Discord may at any time: the bot must heartbeat at once. Only
+    /// if a socket is attached right now (false otherwise); it does not wait for one.
+    pub fn request_heartbeat(&self) -> bool {
+        self.shared().gateway.request_heartbeat()
+    }
+
     /// Sends op 9 INVALID_SESSION. Not resumable ends the session: serenity then IDENTIFYs
     /// again, about 5 s later (its shard queue waits 5 s between starts).
     pub async fn invalid_session(&self, resumable: bool) {

@@ -52,6 +52,9 @@ use tempfile::TempDir;
 pub const STOP_WAIT: Duration =
     bridgebot::app::SHUTDOWN_GRACE.saturating_add(Duration::from_secs(20));
 
+/// How often the fake asks for a heartbeat while the bot stops (see [`TestBot::stop`]).
+const HEARTBEAT_NUDGE: Duration = Duration::from_millis(20);
+
 /// How long a start may take before the test fails (the bot waits for a Discord or a database
 /// that does not answer; the fake and the test's database answer at once).
 pub const START_WAIT: Duration = Duration::from_secs(30);
@@ -315,7 +318,22 @@ impl TestBot {
     #[allow(clippy::result_large_err)]
     async fn stop(&mut self) {
         if let Some(running) = self.running.take() {
-            let Ok(stopped) = tokio::time::timeout(STOP_WAIT, running.shutdown()).await else {
+            let stopping = tokio::time::timeout(STOP_WAIT, running.shutdown());
+            tokio::pin!(stopping);
+            // serenity's shard reads a request to close between two gateway frames, or after
+            // half a second without one. Discord may ask for a heartbeat at any time (op 1);
+            // the fake asks while the bot stops, so a stop takes milliseconds, not that half
+            // second on every stop of some 300 in the suite.
+            let mut nudge = tokio::time::interval(HEARTBEAT_NUDGE);
+            let stopped = loop {
+                tokio::select! {
+                    stopped = &mut stopping => break stopped,
+                    _ = nudge.tick() => {
+                        self.fake.request_heartbeat();
+                    }
+                }
+            };
+            let Ok(stopped) = stopped else {
                 panic!("the bot did not stop within {STOP_WAIT:?}");
             };
             stopped.expect("the bot shuts down cleanly");
