@@ -373,11 +373,14 @@ fn words(text: &str) -> HashSet<String> {
 
 /// Whether two texts say nearly the same: at least four fifths of their words in common.
 fn near(a: &HashSet<String>, b: &HashSet<String>) -> bool {
-    if a.is_empty() || b.is_empty() {
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    // They share at most the smaller's words and have at least the larger's: texts too
+    // different in length are told apart without looking at a word.
+    if small.is_empty() || small.len() * 5 < large.len() * 4 {
         return false;
     }
-    let shared = a.intersection(b).count();
-    let all = a.union(b).count();
+    let shared = small.iter().filter(|word| large.contains(*word)).count();
+    let all = a.len() + b.len() - shared;
     shared * 5 >= all * 4
 }
 
@@ -608,6 +611,19 @@ mod tests {
             for (field, limit) in field_limits(kind) {
                 assert!(limit.max <= limits::TEXT_INPUT, "{field}");
             }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn near_means_four_fifths_of_all_their_words_are_shared(
+            a in proptest::collection::hash_set("[a-c]{1,2}", 0..12),
+            b in proptest::collection::hash_set("[a-c]{1,2}", 0..12),
+        ) {
+            let shared = a.intersection(&b).count();
+            let all = a.union(&b).count();
+            let expected = !a.is_empty() && !b.is_empty() && shared * 5 >= all * 4;
+            proptest::prop_assert_eq!(near(&a, &b), expected);
         }
     }
 
