@@ -38,8 +38,14 @@ use crate::schedule::test_support::{settings, FakePoster, Harness, Post, UNPACED
 use crate::store::{DutyEntry, Store};
 use crate::when::{DailyTime, Days, Occurrence, Recurrence, Zone};
 
-/// Cases per run unless `PROPTEST_CASES` says otherwise: about eight seconds of a debug build.
+/// Cases per run unless `PROPTEST_CASES` says otherwise: about eight seconds of a debug build,
+/// spread over [`SHARES`] tests.
 const CASES: u32 = 64;
+
+/// The property runs as this many tests (the four below) with an equal share of the cases
+/// each, so the test harness runs them side by side: as one test it was the unit tests' last
+/// to finish, by seconds, on a 2-core machine.
+const SHARES: u32 = 4;
 
 /// Whole, half-hour, 45-minute and 30-minute-DST offsets, both hemispheres.
 const ZONES: &[&str] = &[
@@ -705,23 +711,46 @@ fn check(run: &Run, outcome: &Outcome) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// One share of the cases (of `PROPTEST_CASES` when set), rounded up.
 fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
+    let all = std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|cases| cases.parse().ok())
-        .unwrap_or(CASES)
+        .unwrap_or(CASES);
+    all.div_ceil(SHARES)
+}
+
+fn each_day_is_posted_at_most_once_and_only_inside_its_catch_up_window(
+    run: &Run,
+) -> Result<(), TestCaseError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let outcome = runtime.block_on(simulate(run));
+    check(run, &outcome)
 }
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
 
     #[test]
-    fn each_day_is_posted_at_most_once_and_only_inside_its_catch_up_window(run in runs()) {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let outcome = runtime.block_on(simulate(&run));
-        check(&run, &outcome)?;
+    fn each_day_is_posted_at_most_once_and_only_inside_its_catch_up_window_1(run in runs()) {
+        each_day_is_posted_at_most_once_and_only_inside_its_catch_up_window(&run)?;
+    }
+
+    #[test]
+    fn each_day_is_posted_at_most_once_and_only_inside_its_catch_up_window_2(run in runs()) {
+        each_day_is_posted_at_most_once_and_only_inside_its_catch_up_window(&run)?;
+    }
+
+    #[test]
+    fn each_day_is_posted_at_most_once_and_only_inside_its_catch_up_window_3(run in runs()) {
+        each_day_is_posted_at_most_once_and_only_inside_its_catch_up_window(&run)?;
+    }
+
+    #[test]
+    fn each_day_is_posted_at_most_once_and_only_inside_its_catch_up_window_4(run in runs()) {
+        each_day_is_posted_at_most_once_and_only_inside_its_catch_up_window(&run)?;
     }
 }
