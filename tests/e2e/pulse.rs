@@ -143,12 +143,7 @@ async fn submitting_before_rating_every_statement_is_answered_privately_with_wha
     let post = bot.fake().message(message).expect("post");
     let open = message_custom_ids(&post).remove(0);
     let form = bot
-        .ask(
-            bot.fake()
-                .click(&open)
-                .on_message(TEXT_CHANNEL_ID, message)
-                .as_user(MEMBERS[0]),
-        )
+        .click_message(TEXT_CHANNEL_ID, message, &open, MEMBERS[0])
         .await;
     let submit = form.custom_ids().last().expect("submit").to_string();
     let refused = bot

@@ -597,12 +597,7 @@ async fn a_members_suggestion_is_reviewed_edited_approved_and_becomes_the_daily_
     assert_eq!(buttons.len(), 3, "{post}");
 
     let refused = bot
-        .ask(
-            bot.fake()
-                .click(&buttons[0])
-                .on_message(reviews, message)
-                .as_user(MEMBER_ID),
-        )
+        .click_message(reviews, message, &buttons[0], MEMBER_ID)
         .await;
     assert!(
         refused
@@ -614,12 +609,7 @@ async fn a_members_suggestion_is_reviewed_edited_approved_and_becomes_the_daily_
     );
 
     let edit = bot
-        .ask(
-            bot.fake()
-                .click(&buttons[1])
-                .on_message(reviews, message)
-                .as_user(ADMIN_ID),
-        )
+        .click_message(reviews, message, &buttons[1], ADMIN_ID)
         .await;
     edit.assert_accepted(CALLBACK_MODAL);
     let prefilled: Vec<String> = edit.data()["components"]

@@ -369,7 +369,6 @@ impl TestBot {
             .await;
     }
 
-    /// Injects `interaction` and waits for the bot's answer to it.
     /// `user` clicks `custom_id` on the private answer `answer`; the bot's answer to the click.
     pub async fn click_on(&self, answer: &Answer, custom_id: &str, user: u64) -> Answer {
         self.ask(
@@ -381,6 +380,24 @@ impl TestBot {
         .await
     }
 
+    /// `user` clicks `custom_id` on the message `message` in `channel`; the bot's answer.
+    pub async fn click_message(
+        &self,
+        channel: u64,
+        message: u64,
+        custom_id: &str,
+        user: u64,
+    ) -> Answer {
+        self.ask(
+            self.fake
+                .click(custom_id)
+                .on_message(channel, message)
+                .as_user(user),
+        )
+        .await
+    }
+
+    /// Injects `interaction` and waits for the bot's answer to it.
     pub async fn ask(&self, interaction: impl Inject) -> Answer {
         let sent = interaction.inject().await;
         self.answer_to(&sent).await

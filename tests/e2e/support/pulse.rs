@@ -137,12 +137,7 @@ pub async fn answer(bot: &TestBot, message: u64, member: u64, scores: &[u8]) {
         .next()
         .expect("the answer button");
     let mut form = bot
-        .ask(
-            bot.fake()
-                .click(&open)
-                .on_message(TEXT_CHANNEL_ID, message)
-                .as_user(member),
-        )
+        .click_message(TEXT_CHANNEL_ID, message, &open, member)
         .await;
     assert!(form.is_ephemeral(), "the form is private: {}", form.body());
     for (index, score) in scores.iter().enumerate() {
@@ -303,13 +298,8 @@ pub async fn press_focus(bot: &TestBot, result: u64, user: u64) -> Answer {
         .into_iter()
         .find(|id| id.starts_with("bb:fo:"))
         .expect("the focus button");
-    bot.ask(
-        bot.fake()
-            .click(&button)
-            .on_message(TEXT_CHANNEL_ID, result)
-            .as_user(user),
-    )
-    .await
+    bot.click_message(TEXT_CHANNEL_ID, result, &button, user)
+        .await
 }
 
 /// The lead picks statement button `statement` then action button `action` in the private
