@@ -71,14 +71,7 @@ async fn an_owner_reloads_edited_content_and_the_next_answer_uses_it() {
         )
         .await;
     assert!(answer.is_ephemeral());
-    assert!(
-        answer
-            .text()
-            .unwrap_or_default()
-            .contains("Content reloaded"),
-        "{}",
-        answer.body()
-    );
+    answer.assert_says("Content reloaded");
     assert_eq!(contrast_title(&bot).await, "Vision vs delivery");
     bot.shutdown().await;
 }
@@ -134,11 +127,7 @@ async fn someone_who_is_not_an_owner_cannot_reload() {
         )
         .await;
     assert!(answer.is_ephemeral());
-    assert!(
-        answer.text().unwrap_or_default().contains("owners"),
-        "{}",
-        answer.body()
-    );
+    answer.assert_says("owners");
     bot.shutdown().await;
 }
 

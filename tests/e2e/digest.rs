@@ -109,14 +109,7 @@ async fn set_up(bot: &TestBot) {
         .assert_accepted(CALLBACK_MESSAGE)
         .assert_mentions_nobody();
     assert!(digest.is_ephemeral());
-    assert!(
-        digest
-            .text()
-            .unwrap_or_default()
-            .contains("weekly digest will be posted"),
-        "{}",
-        digest.body()
-    );
+    digest.assert_says("weekly digest will be posted");
 }
 
 /// The digest's embed in words, one field after another.
@@ -269,14 +262,7 @@ async fn a_member_without_manage_server_cannot_set_up_or_stop_the_digest() {
         );
     }
     let status = slash(&bot, "digest", "status", ADMIN_ID, &[]).await;
-    assert!(
-        status
-            .text()
-            .unwrap_or_default()
-            .contains("no weekly digest"),
-        "{}",
-        status.body()
-    );
+    status.assert_says("no weekly digest");
     bot.shutdown().await;
 }
 

@@ -97,11 +97,7 @@ async fn started_by(bot: &TestBot, user: u64, sub: &str, options: &[(&str, Value
         .assert_accepted(CALLBACK_MESSAGE)
         .assert_mentions_nobody();
     assert!(answer.is_ephemeral());
-    assert!(
-        answer.text().unwrap_or_default().contains("Poll started"),
-        "{}",
-        answer.body()
-    );
+    answer.assert_says("Poll started");
     let post = bot.fake().wait_request(mark, is_poll_post).await;
     post.response
         .as_ref()
@@ -310,11 +306,7 @@ async fn without_send_polls_the_bot_explains_and_posts_nothing() {
     let bot = bot().await;
     let answer = poll(&bot, "quiz", MEMBER_ID, NO_POLLS_CHANNEL_ID, &[]).await;
     assert!(answer.is_ephemeral());
-    assert!(
-        answer.text().unwrap_or_default().contains("Send Polls"),
-        "{}",
-        answer.body()
-    );
+    answer.assert_says("Send Polls");
     assert!(
         bot.fake().requests().iter().all(|r| !is_poll_post(r)),
         "a poll was posted"
@@ -340,18 +332,10 @@ async fn a_member_must_wait_before_starting_another_poll() {
     let bot = bot().await;
     started(&bot, "quiz", &[]).await;
     let again = poll(&bot, "quiz", MEMBER_ID, SECOND_TEXT_CHANNEL_ID, &[]).await;
-    assert!(
-        again.text().unwrap_or_default().contains("seconds"),
-        "{}",
-        again.body()
-    );
+    again.assert_says("seconds");
     clock(&bot).set(start() + SignedDuration::from_secs(121));
     let later = poll(&bot, "quiz", MEMBER_ID, SECOND_TEXT_CHANNEL_ID, &[]).await;
-    assert!(
-        later.text().unwrap_or_default().contains("Poll started"),
-        "{}",
-        later.body()
-    );
+    later.assert_says("Poll started");
     bot.shutdown().await;
 }
 
@@ -360,11 +344,7 @@ async fn a_member_who_can_manage_the_server_is_not_held_by_the_cooldown() {
     let bot = bot().await;
     started_by(&bot, ADMIN_ID, "quiz", &[]).await;
     let again = poll(&bot, "needs", ADMIN_ID, SECOND_TEXT_CHANNEL_ID, &[]).await;
-    assert!(
-        again.text().unwrap_or_default().contains("Poll started"),
-        "{}",
-        again.body()
-    );
+    again.assert_says("Poll started");
     bot.shutdown().await;
 }
 
@@ -374,11 +354,7 @@ async fn a_one_minute_quiz_does_not_hold_up_the_members_next_poll() {
     started_by(&bot, MEMBER_ID, "quiz", &[("open_for", "1m".into())]).await;
     clock(&bot).set(start() + SignedDuration::from_secs(61));
     let next = poll(&bot, "quiz", MEMBER_ID, SECOND_TEXT_CHANNEL_ID, &[]).await;
-    assert!(
-        next.text().unwrap_or_default().contains("Poll started"),
-        "{}",
-        next.body()
-    );
+    next.assert_says("Poll started");
     bot.shutdown().await;
 }
 
@@ -415,11 +391,7 @@ async fn bad_poll_options_say_what_to_enter() {
     )
     .await;
     assert!(bad.is_ephemeral());
-    assert!(
-        bad.text().unwrap_or_default().contains("5m, 2h or 1d"),
-        "{}",
-        bad.body()
-    );
+    bad.assert_says("5m, 2h or 1d");
     let long = poll(
         &bot,
         "quiz",
@@ -428,11 +400,7 @@ async fn bad_poll_options_say_what_to_enter() {
         &[("open_for", "8d".into())],
     )
     .await;
-    assert!(
-        long.text().unwrap_or_default().contains("7 days"),
-        "{}",
-        long.body()
-    );
+    long.assert_says("7 days");
     assert!(bot.fake().requests().iter().all(|r| !is_poll_post(r)));
     bot.shutdown().await;
 }
@@ -442,20 +410,9 @@ async fn only_the_starter_or_an_admin_can_end_a_poll_early() {
     let mut events = bot.running().poll_events();
     let message = started_by(&bot, ADMIN_ID, "quiz", &[("open_for", "1d".into())]).await;
     let member = poll(&bot, "end", MEMBER_ID, TEXT_CHANNEL_ID, &[]).await;
-    assert!(
-        member
-            .text()
-            .unwrap_or_default()
-            .contains("Only the member who started"),
-        "{}",
-        member.body()
-    );
+    member.assert_says("Only the member who started");
     let admin = poll(&bot, "end", OWNER_ID, TEXT_CHANNEL_ID, &[]).await;
-    assert!(
-        admin.text().unwrap_or_default().contains("Ending the poll"),
-        "{}",
-        admin.body()
-    );
+    admin.assert_says("Ending the poll");
     next_event(
         &mut events,
         "the expected poll event",
@@ -555,11 +512,7 @@ async fn unscheduling_stops_the_weekly_poll_and_members_cannot_schedule() {
     use bridgebot::schedule::ScheduleEvent;
     let bot = bot().await;
     let refused = schedule_weekly(&bot, MEMBER_ID).await;
-    assert!(
-        refused.text().unwrap_or_default().contains("Manage"),
-        "{}",
-        refused.body()
-    );
+    refused.assert_says("Manage");
     let mut schedule_events = bot.running().schedule_events();
     schedule_weekly(&bot, ADMIN_ID).await;
     next_event(&mut schedule_events, "the weekly poll's plan", |e| {
@@ -581,11 +534,7 @@ async fn unscheduling_stops_the_weekly_poll_and_members_cannot_schedule() {
                 .as_user(ADMIN_ID),
         )
         .await;
-    assert!(
-        stopped.text().unwrap_or_default().contains("stopped"),
-        "{}",
-        stopped.body()
-    );
+    stopped.assert_says("stopped");
     while !matches!(
         schedule_events.recv().await,
         Ok(ScheduleEvent::Planned {

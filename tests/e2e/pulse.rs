@@ -156,14 +156,7 @@ async fn submitting_before_rating_every_statement_is_answered_privately_with_wha
         .await;
     refused.assert_accepted(CALLBACK_MESSAGE);
     assert!(refused.is_ephemeral(), "{}", refused.body());
-    assert!(
-        refused
-            .text()
-            .unwrap_or_default()
-            .contains("Rate every statement"),
-        "{}",
-        refused.body()
-    );
+    refused.assert_says("Rate every statement");
     // The form is still there to finish; the answer then counts.
     answer(&bot, message, MEMBERS[0], &[3, 3]).await;
     bot.fake().assert_no_violations();
@@ -264,11 +257,7 @@ async fn the_form_names_each_statement_after_a_pick_and_reopened_shows_only_the_
     clock(&bot).set(at("2026-12-02T09:00:00Z"));
     posted(&mut events, DutyKind::PulseResult).await;
     let late = bot.ask(open_as(MEMBERS[0])).await;
-    assert!(
-        late.text().unwrap_or_default().contains("has closed"),
-        "{}",
-        late.body()
-    );
+    late.assert_says("has closed");
     assert!(late.custom_ids().is_empty(), "{}", late.body());
     bot.fake().assert_no_violations();
     bot.shutdown().await;
@@ -291,14 +280,7 @@ async fn the_post_mentions_the_setup_role_and_says_when_it_closes_and_what_the_r
     )
     .await;
     answer.assert_accepted(CALLBACK_MESSAGE);
-    assert!(
-        answer
-            .text()
-            .unwrap_or_default()
-            .contains(&format!("mentioning <@&{TEAM_ROLE_ID}>")),
-        "{}",
-        answer.body()
-    );
+    answer.assert_says(&format!("mentioning <@&{TEAM_ROLE_ID}>"));
     let mark = bot.fake().mark();
     clock(&bot).set(at("2026-11-30T09:00:00Z"));
     let message = posted(&mut events, DutyKind::Pulse).await;
@@ -350,11 +332,7 @@ async fn a_member_without_manage_server_cannot_set_up_stop_or_see_status() {
         );
     }
     let status = pulse(&bot, ADMIN_ID, "status", &[]).await;
-    assert!(
-        status.text().unwrap_or_default().contains("no team pulse"),
-        "{}",
-        status.body()
-    );
+    status.assert_says("no team pulse");
     bot.shutdown().await;
 }
 

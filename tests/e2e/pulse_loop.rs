@@ -157,30 +157,13 @@ async fn the_lead_chooses_a_focus_posted_as_a_reply_to_the_result_and_a_member_c
 
     let refused = press_focus(&bot, result, MEMBER_ID).await;
     assert!(refused.is_ephemeral());
-    assert!(
-        refused
-            .text()
-            .unwrap_or_default()
-            .contains("Only the team's lead"),
-        "{}",
-        refused.body()
-    );
+    refused.assert_says("Only the team's lead");
     assert!(refused.custom_ids().is_empty());
 
     let steps = press_focus(&bot, result, ADMIN_ID).await;
-    assert!(
-        steps.text().unwrap_or_default().contains("scored lowest"),
-        "{}",
-        steps.body()
-    );
+    steps.assert_says("scored lowest");
     let done = choose(&bot, steps, 0, 0).await;
-    assert!(
-        done.text()
-            .unwrap_or_default()
-            .contains("posted as a reply"),
-        "{}",
-        done.body()
-    );
+    done.assert_says("posted as a reply");
     let posts = focus_posts(&bot);
     assert_eq!(posts.len(), 1, "{posts:?}");
     assert_eq!(
@@ -194,11 +177,7 @@ async fn the_lead_chooses_a_focus_posted_as_a_reply_to_the_result_and_a_member_c
     // Choosing again edits that post.
     let steps = press_focus(&bot, result, ADMIN_ID).await;
     let done = choose(&bot, steps, 0, 1).await;
-    assert!(
-        done.text().unwrap_or_default().contains("new choice"),
-        "{}",
-        done.body()
-    );
+    done.assert_says("new choice");
     let posts = focus_posts(&bot);
     assert_eq!(posts.len(), 1, "one focus per pulse: {posts:?}");
     assert_ne!(embed_text(&posts[0]), first, "edited to the new action");
@@ -213,11 +192,7 @@ async fn the_lead_role_may_choose_the_focus() {
     set_up_with(&bot, &[("lead_role", TEAM_ROLE_ID.to_string().into())]).await;
     let result = a_result_with_scores(&bot, &mut events).await;
     let steps = press_focus(&bot, result, MEMBER_ID).await;
-    assert!(
-        steps.text().unwrap_or_default().contains("scored lowest"),
-        "{}",
-        steps.body()
-    );
+    steps.assert_says("scored lowest");
     let refused = press_focus(&bot, result, MEMBERS[1]).await;
     assert!(
         refused
@@ -430,23 +405,9 @@ async fn the_lead_may_pick_a_teams_tip_or_write_the_teams_own_action() {
             .field("action", text)
     };
     let refused = bot.ask(submit(MEMBER_ID, "take Fridays off")).await;
-    assert!(
-        refused
-            .text()
-            .unwrap_or_default()
-            .contains("Only the team's lead"),
-        "{}",
-        refused.body()
-    );
+    refused.assert_says("Only the team's lead");
     let blank = bot.ask(submit(ADMIN_ID, "   ")).await;
-    assert!(
-        blank
-            .text()
-            .unwrap_or_default()
-            .contains("Write the action"),
-        "{}",
-        blank.body()
-    );
+    blank.assert_says("Write the action");
     assert!(focus_posts(&bot).is_empty(), "nothing posted on a mistake");
     let done = bot
         .ask(submit(

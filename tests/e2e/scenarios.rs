@@ -221,14 +221,7 @@ async fn revealing_a_scenario_reloaded_away_is_answered_privately() {
     let reloaded = bot
         .ask(fake.slash("admin").subcommand("reload").as_user(ADMIN_ID))
         .await;
-    assert!(
-        reloaded
-            .text()
-            .unwrap_or_default()
-            .contains("Content reloaded"),
-        "{}",
-        reloaded.body()
-    );
+    reloaded.assert_says("Content reloaded");
     let answer = bot
         .ask(
             fake.click("bb:scenario-answer:two-directions")
@@ -237,11 +230,7 @@ async fn revealing_a_scenario_reloaded_away_is_answered_privately() {
         .await;
     answer.assert_accepted(CALLBACK_MESSAGE);
     assert!(answer.is_ephemeral());
-    assert!(
-        answer.text().unwrap_or_default().contains("two-directions"),
-        "{}",
-        answer.body()
-    );
+    answer.assert_says("two-directions");
     bot.shutdown().await;
 }
 
@@ -445,14 +434,7 @@ async fn a_weekly_scenario_poll_is_posted_on_its_day() {
         .option("time", "11:00")
         .option("open_for", "30m");
     let answer = bot.ask(slash).await;
-    assert!(
-        answer
-            .text()
-            .unwrap_or_default()
-            .contains("A scenario poll"),
-        "{}",
-        answer.body()
-    );
+    answer.assert_says("A scenario poll");
     next_event(&mut schedule_events, "the weekly poll's plan", |e| {
         matches!(
             e,

@@ -197,14 +197,7 @@ async fn bot_with_a_tip_due() -> (TestBot, broadcast::Receiver<ScheduleEvent>) {
                 .option("time", "09:00"),
         )
         .await;
-    assert!(
-        answer
-            .text()
-            .unwrap_or_default()
-            .contains("Daily tips are set"),
-        "{}",
-        answer.body()
-    );
+    answer.assert_says("Daily tips are set");
     next_event(&mut events, "the tip's plan", |e| {
         matches!(e, ScheduleEvent::Planned { next: Some(_), .. })
     })

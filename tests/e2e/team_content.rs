@@ -350,18 +350,10 @@ async fn forget_server_deletes_everything_at_once_after_a_confirming_click() {
     let button = asked.custom_ids()[0].to_string();
     assert!(rows(&bot).await > 0);
     let refused = bot.click_on(&asked, &button, MEMBER_ID).await;
-    assert!(
-        refused.text().unwrap_or_default().contains("Manage Server"),
-        "{}",
-        refused.body()
-    );
+    refused.assert_says("Manage Server");
     assert!(rows(&bot).await > 0);
     let done = bot.click_on(&asked, &button, ADMIN_ID).await;
-    assert!(
-        done.text().unwrap_or_default().contains("Deleted"),
-        "{}",
-        done.body()
-    );
+    done.assert_says("Deleted");
     assert!(done.custom_ids().is_empty(), "the button is gone");
     assert_eq!(rows(&bot).await, 0);
     bot.shutdown().await;
@@ -558,13 +550,7 @@ async fn a_members_suggestion_is_reviewed_edited_approved_and_becomes_the_daily_
                 .as_user(MEMBER_ID),
         )
         .await;
-    assert!(
-        none.text()
-            .unwrap_or_default()
-            .contains("/suggestions setup"),
-        "{}",
-        none.body()
-    );
+    none.assert_says("/suggestions setup");
     let reviews = bot.fake().add_text_channel(GUILD_ID, "reviews");
     let set = bot
         .ask(
@@ -599,14 +585,7 @@ async fn a_members_suggestion_is_reviewed_edited_approved_and_becomes_the_daily_
     let refused = bot
         .click_message(reviews, message, &buttons[0], MEMBER_ID)
         .await;
-    assert!(
-        refused
-            .text()
-            .unwrap_or_default()
-            .contains("Only reviewers"),
-        "{}",
-        refused.body()
-    );
+    refused.assert_says("Only reviewers");
 
     let edit = bot
         .click_message(reviews, message, &buttons[1], ADMIN_ID)
@@ -662,11 +641,7 @@ async fn a_member_is_told_when_they_have_too_many_suggestions_waiting() {
     .await;
     for n in 0..3 {
         let sent = suggest_tip(&bot, &format!("Idea {n}")).await;
-        assert!(
-            sent.text().unwrap_or_default().contains("sent"),
-            "{}",
-            sent.body()
-        );
+        sent.assert_says("sent");
     }
     let fourth = suggest_tip(&bot, "Idea 4").await;
     let said = fourth.text().unwrap_or_default();

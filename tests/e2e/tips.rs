@@ -296,17 +296,9 @@ async fn a_member_without_manage_server_is_refused_and_nothing_changes() {
     )
     .await;
     assert!(answer.is_ephemeral());
-    assert!(
-        answer.text().unwrap_or_default().contains("Manage"),
-        "{}",
-        answer.body()
-    );
+    answer.assert_says("Manage");
     let status = tips(&bot, ADMIN_ID, "status", &[]).await;
-    assert!(
-        status.text().unwrap_or_default().contains("not set up"),
-        "{}",
-        status.body()
-    );
+    status.assert_says("not set up");
     // The server owner has every permission.
     let owner = tips(
         &bot,
@@ -315,14 +307,7 @@ async fn a_member_without_manage_server_is_refused_and_nothing_changes() {
         &[("channel", TEXT_CHANNEL_ID.to_string().into())],
     )
     .await;
-    assert!(
-        owner
-            .text()
-            .unwrap_or_default()
-            .contains("Daily tips are set"),
-        "{}",
-        owner.body()
-    );
+    owner.assert_says("Daily tips are set");
     bot.shutdown().await;
 }
 
@@ -352,11 +337,7 @@ async fn bad_setup_input_says_what_to_enter_and_saves_nothing() {
         assert!(text.contains(hint), "expected {hint:?} in {text:?}");
     }
     let status = tips(&bot, ADMIN_ID, "status", &[]).await;
-    assert!(
-        status.text().unwrap_or_default().contains("not set up"),
-        "{}",
-        status.body()
-    );
+    status.assert_says("not set up");
     bot.shutdown().await;
 }
 
@@ -368,14 +349,7 @@ async fn status_pause_resume_and_skip_report_what_will_happen() {
     assert!(status.contains(&format!("<t:{nine}:F>")), "{status}");
     assert!(status.contains("Can I post there?: Yes."), "{status}");
     let paused = tips(&bot, ADMIN_ID, "pause", &[]).await;
-    assert!(
-        paused
-            .text()
-            .unwrap_or_default()
-            .contains("No tip is scheduled"),
-        "{}",
-        paused.body()
-    );
+    paused.assert_says("No tip is scheduled");
     tips(&bot, ADMIN_ID, "resume", &[]).await;
     let skipped = tips(&bot, ADMIN_ID, "skip", &[]).await;
     let text = skipped.text().unwrap_or_default();
@@ -640,11 +614,7 @@ async fn with_threads_on_each_tip_opens_a_discussion_thread() {
         &[("thread", bot_choice(&bot, "thread", "thread", "On"))],
     )
     .await;
-    assert!(
-        answer.text().unwrap_or_default().contains("thread"),
-        "{}",
-        answer.body()
-    );
+    answer.assert_says("thread");
     next_event(&mut events, "the expected scheduler event", |e| {
         matches!(e, ScheduleEvent::Planned { next: Some(_), .. })
     })

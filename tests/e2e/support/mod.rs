@@ -620,6 +620,16 @@ impl Answer {
             .collect()
     }
 
+    /// Panics unless the answer's text contains `words`, showing the whole answer.
+    pub fn assert_says(&self, words: &str) -> &Self {
+        assert!(
+            self.text().unwrap_or_default().contains(words),
+            "expected {words:?} in: {}",
+            self.body()
+        );
+        self
+    }
+
     /// Panics unless the callback was accepted (204) with type `kind`.
     pub fn assert_accepted(&self, kind: u64) -> &Self {
         assert_eq!(

@@ -99,11 +99,7 @@ pub async fn set_up(bot: &TestBot) {
         .assert_accepted(CALLBACK_MESSAGE)
         .assert_mentions_nobody();
     assert!(answer.is_ephemeral());
-    assert!(
-        answer.text().unwrap_or_default().contains("team pulse"),
-        "{}",
-        answer.body()
-    );
+    answer.assert_says("team pulse");
 }
 
 pub async fn posted(events: &mut broadcast::Receiver<ScheduleEvent>, duty: DutyKind) -> u64 {
@@ -162,13 +158,7 @@ pub async fn answer(bot: &TestBot, message: u64, member: u64, scores: &[u8]) {
                 .as_user(member),
         )
         .await;
-    assert!(
-        done.text()
-            .unwrap_or_default()
-            .contains("your answers are in"),
-        "{}",
-        done.body()
-    );
+    done.assert_says("your answers are in");
 }
 
 pub fn embed_text(message: &Value) -> String {
@@ -279,11 +269,7 @@ pub async fn set_up_with(bot: &TestBot, extra: &[(&str, Value)]) {
     answer
         .assert_accepted(CALLBACK_MESSAGE)
         .assert_mentions_nobody();
-    assert!(
-        answer.text().unwrap_or_default().contains("reminder:"),
-        "{}",
-        answer.body()
-    );
+    answer.assert_says("reminder:");
 }
 
 /// The focus posts in the channel so far.
