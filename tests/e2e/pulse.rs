@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::support::events::next_event;
 use crate::support::on_both_engines;
 use crate::support::pulse::*;
-use crate::support::{TestBot, CALLBACK_MESSAGE};
+use crate::support::{message_custom_ids, TestBot, CALLBACK_MESSAGE};
 
 async fn five_answer_one_changes_and_the_result_replies_with_the_right_averages() {
     let bot = start().await;
@@ -146,14 +146,7 @@ async fn submitting_before_rating_every_statement_is_answered_privately_with_wha
         .click_message(TEXT_CHANNEL_ID, message, &open, MEMBERS[0])
         .await;
     let submit = form.custom_ids().last().expect("submit").to_string();
-    let refused = bot
-        .ask(
-            bot.fake()
-                .click(&submit)
-                .on_original(form.interaction())
-                .as_user(MEMBERS[0]),
-        )
-        .await;
+    let refused = bot.click_on(&form, &submit, MEMBERS[0]).await;
     refused.assert_accepted(CALLBACK_MESSAGE);
     assert!(refused.is_ephemeral(), "{}", refused.body());
     refused.assert_says("Rate every statement");

@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::support::events::next_event;
 use crate::support::on_both_engines;
 use crate::support::pulse::*;
-use crate::support::{TestBot, CALLBACK_MESSAGE};
+use crate::support::{message_custom_ids, TestBot, CALLBACK_MESSAGE};
 
 /// The reminder posts in the channel so far.
 fn reminders(bot: &TestBot) -> Vec<Value> {

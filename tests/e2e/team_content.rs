@@ -12,7 +12,9 @@ use jiff::Timestamp;
 use serde_json::Value;
 
 use crate::support::events::next_event;
-use crate::support::{on_both_engines, Answer, TestBot, CALLBACK_MESSAGE, CALLBACK_UPDATE_MESSAGE};
+use crate::support::{
+    message_custom_ids, on_both_engines, Answer, TestBot, CALLBACK_MESSAGE, CALLBACK_UPDATE_MESSAGE,
+};
 
 /// Callback type: a form (modal) opens.
 const CALLBACK_MODAL: u64 = 9;
@@ -516,16 +518,6 @@ fn review_post(bot: &TestBot, channel: u64) -> (u64, Value) {
     (id, request.body.expect("a body"))
 }
 
-fn buttons_of(body: &Value) -> Vec<String> {
-    body["components"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|row| row["components"].as_array().into_iter().flatten())
-        .filter_map(|c| c["custom_id"].as_str().map(str::to_string))
-        .collect()
-}
-
 async fn suggest_tip(bot: &TestBot, title: &str) -> Answer {
     let form = bot
         .ask(
@@ -579,7 +571,7 @@ async fn a_members_suggestion_is_reviewed_edited_approved_and_becomes_the_daily_
     let (message, post) = review_post(&bot, reviews);
     assert_eq!(post["embeds"][0]["footer"]["text"], "Suggested by member");
     assert_eq!(post["allowed_mentions"]["parse"], serde_json::json!([]));
-    let buttons = buttons_of(&post);
+    let buttons = message_custom_ids(&post);
     assert_eq!(buttons.len(), 3, "{post}");
 
     let refused = bot
@@ -612,7 +604,10 @@ async fn a_members_suggestion_is_reviewed_edited_approved_and_becomes_the_daily_
             .contains(&format!("Approved by <@{ADMIN_ID}>")),
         "{edited}"
     );
-    assert!(buttons_of(&edited).is_empty(), "its buttons go: {edited}");
+    assert!(
+        message_custom_ids(&edited).is_empty(),
+        "its buttons go: {edited}"
+    );
     let ours = bot.sub_choice_value("content", "mix", "draws", "Ours only");
     content(&bot, ADMIN_ID, &["mix"], &[("draws", ours)]).await;
     first_tip_posted(&bot).await;
@@ -652,7 +647,7 @@ async fn a_member_is_told_when_they_have_too_many_suggestions_waiting() {
 
     // Two reviewers click at the same moment, one to approve and one to decline: one wins.
     let (message, post) = review_post(&bot, reviews);
-    let buttons = buttons_of(&post);
+    let buttons = message_custom_ids(&post);
     let approve = bot
         .fake()
         .click(&buttons[0])
@@ -722,23 +717,9 @@ async fn the_list_pages_through_the_entries_with_buttons() {
         .contains("Page 1 of 2"));
     let next = list.custom_ids();
     assert_eq!(next.len(), 1, "only a next page from the first");
-    let refused = bot
-        .ask(
-            bot.fake()
-                .click(next[0])
-                .on_original(list.interaction())
-                .as_user(MEMBER_ID),
-        )
-        .await;
+    let refused = bot.click_on(&list, next[0], MEMBER_ID).await;
     assert!(refused.text().unwrap_or_default().contains("Manage Server"));
-    let turned = bot
-        .ask(
-            bot.fake()
-                .click(next[0])
-                .on_original(list.interaction())
-                .as_user(ADMIN_ID),
-        )
-        .await;
+    let turned = bot.click_on(&list, next[0], ADMIN_ID).await;
     turned.assert_accepted(CALLBACK_UPDATE_MESSAGE);
     let page = turned.embed();
     assert!(page["footer"]["text"]

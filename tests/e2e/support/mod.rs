@@ -666,6 +666,17 @@ impl Answer {
     }
 }
 
+/// The custom ids of a message's buttons and menus (a message body as the fake keeps it).
+pub fn message_custom_ids(message: &Value) -> Vec<String> {
+    message["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().into_iter().flatten())
+        .filter_map(|c| c["custom_id"].as_str().map(str::to_string))
+        .collect()
+}
+
 /// Sends the bot's and the fake's logs to the test output when `RUST_LOG` is set.
 fn init_logging() {
     static ONCE: Once = Once::new();

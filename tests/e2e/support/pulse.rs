@@ -10,7 +10,7 @@ use serde_json::Value;
 use tokio::sync::broadcast;
 
 use super::events::next_event;
-use super::{Answer, TestBot, CALLBACK_MESSAGE, EPHEMERAL};
+use super::{message_custom_ids, Answer, TestBot, CALLBACK_MESSAGE, EPHEMERAL};
 
 /// Members of the test server, besides the admin.
 pub const MEMBERS: [u64; 5] = [
@@ -115,16 +115,6 @@ pub async fn posted(events: &mut broadcast::Receiver<ScheduleEvent>, duty: DutyK
     }
 }
 
-pub fn message_custom_ids(message: &Value) -> Vec<String> {
-    message["components"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|row| row["components"].as_array().into_iter().flatten())
-        .filter_map(|c| c["custom_id"].as_str().map(str::to_string))
-        .collect()
-}
-
 /// `member` answers the pulse posted as `message` with `scores`, through the form.
 pub async fn answer(bot: &TestBot, message: u64, member: u64, scores: &[u8]) {
     let post = bot.fake().message(message).expect("the pulse post");
@@ -150,14 +140,7 @@ pub async fn answer(bot: &TestBot, message: u64, member: u64, scores: &[u8]) {
             .await;
     }
     let submit = form.custom_ids().last().expect("submit").to_string();
-    let done = bot
-        .ask(
-            bot.fake()
-                .click(&submit)
-                .on_original(form.interaction())
-                .as_user(member),
-        )
-        .await;
+    let done = bot.click_on(&form, &submit, member).await;
     done.assert_says("your answers are in");
 }
 
