@@ -363,21 +363,7 @@ async fn the_lead_may_pick_a_teams_tip_or_write_the_teams_own_action() {
         title: TEAM_TIP.into(),
         body: "Before a release, agree on the one person who may call it off.".into(),
     });
-    bot.running()
-        .store()
-        .add_team_entries(
-            fake_discord::GUILD_ID,
-            &[bridgebot::store::NewTeamEntry {
-                kind: tip.kind(),
-                fields: tip.to_json(),
-                suggested_by: None,
-            }],
-            ADMIN_ID,
-            |_| 100,
-            at("2026-11-30T08:00:00Z"),
-        )
-        .await
-        .expect("added");
+    add_team_entry(&bot, tip).await;
     let mut events = bot.running().schedule_events();
     set_up_with(&bot, &[]).await;
     let result = a_result_with_scores(&bot, &mut events).await;

@@ -6,38 +6,13 @@
 use bridgebot::content::team::{TeamBody, TeamScenario, TeamStatement};
 use bridgebot::content::{Calls, PulseSide};
 use bridgebot::model::duty::DutyKind;
-use bridgebot::store::{Added, NewTeamEntry};
-use fake_discord::{ADMIN_ID, GUILD_ID, MEMBER_ID};
+use fake_discord::MEMBER_ID;
 use serde_json::json;
 
 use crate::support::pulse::*;
-use crate::support::{TestBot, CALLBACK_MESSAGE};
+use crate::support::CALLBACK_MESSAGE;
 
 const SITUATION: &str = "Two days before the customer demo, the feature it shows is half done.";
-
-/// Adds one entry of the server's own, as an admin's form would, and returns its item id.
-async fn add(bot: &TestBot, body: TeamBody) -> String {
-    let added = bot
-        .running()
-        .store()
-        .add_team_entries(
-            GUILD_ID,
-            &[NewTeamEntry {
-                kind: body.kind(),
-                fields: body.to_json(),
-                suggested_by: None,
-            }],
-            ADMIN_ID,
-            |_| 100,
-            at("2026-11-30T08:00:00Z"),
-        )
-        .await
-        .expect("added");
-    let Added::All(ids) = added else {
-        panic!("{added:?}")
-    };
-    bridgebot::model::team::item_id(ids[0])
-}
 
 fn demo() -> TeamBody {
     TeamBody::Scenario(TeamScenario {
@@ -53,7 +28,7 @@ fn demo() -> TeamBody {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_teams_scenario_is_found_by_name_credited_and_its_answer_kept_back() {
     let bot = start().await;
-    let id = add(&bot, demo()).await;
+    let id = add_team_entry(&bot, demo()).await;
 
     let suggested = bot.autocomplete("scenario", "name", "demo").await;
     assert!(
@@ -114,7 +89,7 @@ async fn a_teams_scenario_is_found_by_name_credited_and_its_answer_kept_back() {
 async fn a_teams_statement_is_asked_in_the_pulse_and_scored_on_its_side() {
     const OURS: &str = "This week I knew which request we would say no to.";
     let bot = start().await;
-    add(
+    add_team_entry(
         &bot,
         TeamBody::Statement(TeamStatement {
             text: OURS.into(),

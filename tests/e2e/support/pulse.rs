@@ -2,9 +2,11 @@
 //! waiting for its posts. Shared by the pulse, pulse-log and digest tests.
 
 use bridgebot::clock::ManualClock;
+use bridgebot::content::team::TeamBody;
 use bridgebot::model::duty::DutyKind;
 use bridgebot::schedule::ScheduleEvent;
-use fake_discord::{ADMIN_ID, MEMBER_ID, TEXT_CHANNEL_ID};
+use bridgebot::store::{Added, NewTeamEntry};
+use fake_discord::{ADMIN_ID, GUILD_ID, MEMBER_ID, TEXT_CHANNEL_ID};
 use jiff::Timestamp;
 use serde_json::Value;
 use tokio::sync::broadcast;
@@ -153,7 +155,7 @@ pub fn embed_text(message: &Value) -> String {
 pub async fn secrets(bot: &TestBot, members: &[u64]) -> (i64, Vec<u8>, Vec<Vec<u8>>) {
     let store = bot.running().store();
     let pulse = store
-        .current_pulse(fake_discord::GUILD_ID)
+        .current_pulse(GUILD_ID)
         .await
         .expect("read")
         .expect("a pulse is open");
@@ -328,4 +330,28 @@ pub fn shown_in_selects(form: &Value) -> Vec<String> {
                 .to_string()
         })
         .collect()
+}
+
+/// Adds one entry of the server's own, as an admin's form would, and returns its item id.
+pub async fn add_team_entry(bot: &TestBot, body: TeamBody) -> String {
+    let added = bot
+        .running()
+        .store()
+        .add_team_entries(
+            GUILD_ID,
+            &[NewTeamEntry {
+                kind: body.kind(),
+                fields: body.to_json(),
+                suggested_by: None,
+            }],
+            ADMIN_ID,
+            |_| 100,
+            at("2026-11-30T08:00:00Z"),
+        )
+        .await
+        .expect("added");
+    let Added::All(ids) = added else {
+        panic!("{added:?}")
+    };
+    bridgebot::model::team::item_id(ids[0])
 }
