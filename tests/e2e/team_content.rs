@@ -518,15 +518,19 @@ fn review_post(bot: &TestBot, channel: u64) -> (u64, Value) {
     (id, request.body.expect("a body"))
 }
 
+/// A member's `/suggest tip`: the form, or the answer that says why there is none.
+async fn ask_to_suggest_a_tip(bot: &TestBot) -> Answer {
+    bot.ask(
+        bot.fake()
+            .slash("suggest")
+            .subcommand("tip")
+            .as_user(MEMBER_ID),
+    )
+    .await
+}
+
 async fn suggest_tip(bot: &TestBot, title: &str) -> Answer {
-    let form = bot
-        .ask(
-            bot.fake()
-                .slash("suggest")
-                .subcommand("tip")
-                .as_user(MEMBER_ID),
-        )
-        .await;
+    let form = ask_to_suggest_a_tip(bot).await;
     form.assert_accepted(CALLBACK_MODAL);
     let custom_id = form.data()["custom_id"].as_str().expect("id").to_string();
     submit(bot, MEMBER_ID, &custom_id, title, BODY).await
@@ -534,14 +538,7 @@ async fn suggest_tip(bot: &TestBot, title: &str) -> Answer {
 
 async fn a_members_suggestion_is_reviewed_edited_approved_and_becomes_the_daily_tip() {
     let bot = start().await;
-    let none = bot
-        .ask(
-            bot.fake()
-                .slash("suggest")
-                .subcommand("tip")
-                .as_user(MEMBER_ID),
-        )
-        .await;
+    let none = ask_to_suggest_a_tip(&bot).await;
     none.assert_says("/suggestions setup");
     let reviews = bot.fake().add_text_channel(GUILD_ID, "reviews");
     let set = bot
