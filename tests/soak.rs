@@ -35,7 +35,7 @@ use fake_discord::{extra_guild_channel_id, extra_guild_id, FakeDiscord, FakeOpti
 use jiff::{SignedDuration, Timestamp};
 use rand::Rng;
 
-#[path = "../examples/support/seed.rs"]
+#[path = "../benches/support/seed.rs"]
 mod seed;
 use seed::seed_daily_tips;
 

@@ -1,4 +1,4 @@
-//! Seeding many servers with a daily tip, shared by the benchmark (`examples/bench.rs`) and
+//! Seeding many servers with a daily tip, shared by the benchmark (`benches/bench.rs`) and
 //! the soaks (`tests/soak.rs`), which both include this file with `#[path]`: each needs
 //! thousands of servers due in the same minute, in the fake Discord's extra servers.
 

@@ -1,4 +1,4 @@
-//! What a year of weekly team pulses adds per server: `cargo run --release --example pulse_year
+//! What a year of weekly team pulses adds per server: `cargo bench --bench pulse_year
 //! [-- SERVERS]` (default 200).
 //!
 //! Each server gets a pulse a week for 52 weeks, answered by five members and closed the way
@@ -27,8 +27,10 @@ const MEMBERS: u64 = 5;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // `cargo bench` adds `--bench` to the arguments.
     let servers: u64 = std::env::args()
-        .nth(1)
+        .skip(1)
+        .find(|arg| !arg.starts_with("--"))
         .map(|n| n.parse())
         .transpose()?
         .unwrap_or(200);

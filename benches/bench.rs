@@ -1,4 +1,4 @@
-//! The benchmark: `cargo run --release --example bench [-- --quick]`.
+//! The benchmark: `cargo bench --bench bench [-- --quick]`.
 //!
 //! Starts the fake Discord and the real bot in this process (as the end-to-end tests do) and
 //! prints a table:

@@ -1,4 +1,4 @@
-//! Chart render time and size: `cargo run --release --example chart [-- --out DIR]`.
+//! Chart render time and size: `cargo bench --bench chart [-- --out DIR]`.
 //!
 //! Renders a 12-week trend and a three-statement result many times and prints the median and
 //! slowest render and the PNG size of each; `--out DIR` also writes both images there. The
