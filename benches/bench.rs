@@ -773,13 +773,7 @@ async fn bot_child(args: &[String]) {
         .start()
         .await
         .expect("the bot starts");
-    tokio::task::spawn_blocking(|| {
-        let mut rest = String::new();
-        let _ = std::io::stdin().read_line(&mut rest);
-    })
-    .await
-    .expect("waiting for stdin");
-    bot.shutdown().await.expect("clean stop");
+    stop_when_stdin_closes(bot).await;
 }
 
 /// Waits until the scheduler has planned `servers` servers. Before the due minute it only
@@ -950,13 +944,7 @@ async fn memory_child(args: &[String]) {
         writeln!(out, "planned").expect("stdout");
         out.flush().expect("stdout");
     }
-    tokio::task::spawn_blocking(|| {
-        let mut rest = String::new();
-        let _ = std::io::stdin().read_line(&mut rest);
-    })
-    .await
-    .expect("waiting for stdin");
-    bot.shutdown().await.expect("clean stop");
+    stop_when_stdin_closes(bot).await;
 }
 
 /// What one store write took, over many: p50, p99 and mean.
@@ -1123,4 +1111,16 @@ async fn print_store_writes(members: usize) {
             run.close.as_secs_f64() * 1e3
         );
     }
+}
+
+/// A child process's end: the parent closes (or writes a line to) its stdin, and the bot
+/// stops as in production.
+async fn stop_when_stdin_closes(bot: RunningBot) {
+    tokio::task::spawn_blocking(|| {
+        let mut rest = String::new();
+        let _ = std::io::stdin().read_line(&mut rest);
+    })
+    .await
+    .expect("waiting for stdin");
+    bot.shutdown().await.expect("clean stop");
 }

@@ -518,6 +518,21 @@ fn review_post(bot: &TestBot, channel: u64) -> (u64, Value) {
     (id, request.body.expect("a body"))
 }
 
+/// A new "reviews" channel, made the suggestions' review channel by the admin; its id.
+async fn set_up_reviews(bot: &TestBot) -> u64 {
+    let reviews = bot.fake().add_text_channel(GUILD_ID, "reviews");
+    bot.ask(
+        bot.fake()
+            .slash("suggestions")
+            .subcommand("setup")
+            .as_user(ADMIN_ID)
+            .option("channel", reviews.to_string()),
+    )
+    .await
+    .assert_accepted(CALLBACK_MESSAGE);
+    reviews
+}
+
 /// A member's `/suggest tip`: the form, or the answer that says why there is none.
 async fn ask_to_suggest_a_tip(bot: &TestBot) -> Answer {
     bot.ask(
@@ -540,17 +555,7 @@ async fn a_members_suggestion_is_reviewed_edited_approved_and_becomes_the_daily_
     let bot = start().await;
     let none = ask_to_suggest_a_tip(&bot).await;
     none.assert_says("/suggestions setup");
-    let reviews = bot.fake().add_text_channel(GUILD_ID, "reviews");
-    let set = bot
-        .ask(
-            bot.fake()
-                .slash("suggestions")
-                .subcommand("setup")
-                .as_user(ADMIN_ID)
-                .option("channel", reviews.to_string()),
-        )
-        .await;
-    set.assert_accepted(CALLBACK_MESSAGE);
+    let reviews = set_up_reviews(&bot).await;
 
     let sent = suggest_tip(&bot, "Say who can stop").await;
     assert!(sent
@@ -622,15 +627,7 @@ async fn a_members_suggestion_is_reviewed_edited_approved_and_becomes_the_daily_
 
 async fn a_member_is_told_when_they_have_too_many_suggestions_waiting() {
     let bot = start().await;
-    let reviews = bot.fake().add_text_channel(GUILD_ID, "reviews");
-    bot.ask(
-        bot.fake()
-            .slash("suggestions")
-            .subcommand("setup")
-            .as_user(ADMIN_ID)
-            .option("channel", reviews.to_string()),
-    )
-    .await;
+    let reviews = set_up_reviews(&bot).await;
     for n in 0..3 {
         let sent = suggest_tip(&bot, &format!("Idea {n}")).await;
         sent.assert_says("sent");
