@@ -13,6 +13,7 @@ use std::borrow::Cow;
 use futures::future::BoxFuture;
 use sqlx::error::BoxDynError;
 use sqlx::migrate::{MigrateError, Migration, MigrationSource, MigrationType, Migrator};
+use sqlx::AnyPool;
 
 use super::Engine;
 
@@ -57,8 +58,13 @@ const POSTGRES: &[File] = files!("migrations/postgres/":
     "0014_suggestions.sql",
 );
 
+/// Brings the database behind `pool` up to date with every migration of `engine`.
+pub(super) async fn run(engine: Engine, pool: &AnyPool) -> Result<(), MigrateError> {
+    migrator(engine).await?.run(pool).await
+}
+
 /// Every migration of `engine`.
-pub(super) async fn migrator(engine: Engine) -> Result<Migrator, MigrateError> {
+async fn migrator(engine: Engine) -> Result<Migrator, MigrateError> {
     migrator_through(engine, i64::MAX).await
 }
 

@@ -125,18 +125,16 @@ impl Store {
         engine: Engine,
         shown: &str,
     ) -> Result<Store, StoreError> {
-        let migrated = match super::migrations::migrator(engine).await {
-            Ok(migrator) => migrator.run(&pool).await,
-            Err(error) => Err(error),
-        };
-        migrated.map_err(|source| match (engine, source) {
-            (Engine::Sqlite, MigrateError::Execute(error)) => sqlite_error(shown, &error),
-            (Engine::Postgres, MigrateError::Execute(error)) => postgres_error(shown, error),
-            (_, source) => StoreError::Migrate {
-                database: shown.to_string(),
-                source,
-            },
-        })?;
+        super::migrations::run(engine, &pool)
+            .await
+            .map_err(|source| match (engine, source) {
+                (Engine::Sqlite, MigrateError::Execute(error)) => sqlite_error(shown, &error),
+                (Engine::Postgres, MigrateError::Execute(error)) => postgres_error(shown, error),
+                (_, source) => StoreError::Migrate {
+                    database: shown.to_string(),
+                    source,
+                },
+            })?;
         Ok(Store {
             pool,
             engine,
